@@ -1,0 +1,261 @@
+"""What every adapter shares: the probe of a file, positional CSV reading, and text normalisers.
+
+An adapter turns one export into canonical frames: one polars DataFrame per entity, every
+canonical column as text (``pl.String``) plus ``source_line`` (``pl.Int64``, the 1-based physical
+line, or spreadsheet row, where the record starts). Values are normalised to the canonical text
+forms (ISO dates ``YYYY-MM-DD``, ISO timestamps ``YYYY-MM-DD HH:MM:SS``, decimals with a dot,
+booleans ``true``/``false``) but never judged: a value the adapter cannot normalise is passed on
+as found, so the contract check can quarantine the row and show the user the original text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.errors import FileRejected
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""Exports beyond this are rejected up front rather than exhausting memory."""
+
+
+@dataclass
+class Probe:
+    """What detection learned about a file, handed to adapters so nothing is read twice."""
+
+    path: Path
+    display_name: str
+    """The path as shown to users (relative to the landing folder)."""
+    kind: str
+    """'csv', 'xml' or 'xlsx'."""
+    data: bytes = b""
+    """CSV: the whole file re-encoded as UTF-8 without BOM. XML/XLSX: the raw bytes."""
+    separator: str = ","
+    header: list[str] = field(default_factory=list)
+    """CSV/XLSX: the header cells as found (stripped), in order, duplicates kept."""
+    xml_root: str = ""
+    """XML: the root element's local name."""
+    xml_namespace: str = ""
+    sheet_name: str | None = None
+    header_row: int = 1
+    """1-based physical line (CSV) or sheet row (XLSX) of the header."""
+
+    def header_index(self) -> dict[str, list[int]]:
+        """Header multimap: normalised header -> every column position that carries it."""
+        index: dict[str, list[int]] = {}
+        for position, name in enumerate(self.header):
+            index.setdefault(normalise_header(name), []).append(position)
+        return index
+
+    def reject(self, problem: str, expected: str = "") -> FileRejected:
+        return FileRejected(self.display_name, problem, expected)
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A real-world export format and how to read it."""
+
+    name: str
+    """Stable id recorded in raw.load_log.source_format, e.g. 'jira_csv'."""
+    label: str
+    """What users see, e.g. 'Jira issue export (CSV)'."""
+    entities: tuple[str, ...]
+    """Canonical entities this format can produce."""
+    sniff: Callable[[Probe], bool]
+    """True when the probe's header/XML root is this format. Must be cheap and not raise."""
+    read: Callable[[Probe], dict[str, pl.DataFrame]]
+    """Whole-file read into canonical frames. Raise FileRejected for file-level problems."""
+    priority: int = 50
+    """Lower is tried first: specific formats before generic ones."""
+
+
+def normalise_header(name: str) -> str:
+    """Case-, space- and BOM-insensitive header key."""
+    return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip().casefold()
+
+
+def read_csv_positional(probe: Probe) -> pl.DataFrame:
+    """Read the data rows of a CSV probe with every column as text, named by position.
+
+    Columns are ``c0, c1, …`` in header order, so repeated headers (Jira's ``Sprint,Sprint``)
+    survive; ``source_line`` is the physical line where each record starts, counting the newlines
+    inside quoted multi-line cells. Blank records are dropped.
+    """
+    width = len(probe.header)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(probe.data),
+            has_header=False,
+            separator=probe.separator,
+            infer_schema=False,
+            skip_rows=probe.header_row,
+            truncate_ragged_lines=True,
+            schema={f"c{i}": pl.String for i in range(width)},
+            missing_columns="insert",
+            raise_if_empty=False,
+            quote_char='"',
+        )
+    except pl.exceptions.PolarsError as error:
+        raise probe.reject(
+            f"the file could not be read as CSV ({str(error).splitlines()[0]}).",
+            "a delimited text export with one header row.",
+        ) from None
+    if frame.width > width:
+        frame = frame.select(frame.columns[:width])
+    if frame.width < width:
+        frame = frame.with_columns(
+            pl.lit(None, pl.String).alias(f"c{i}") for i in range(frame.width, width)
+        )
+    if frame.height == 0:
+        return frame.with_columns(pl.lit(None, pl.Int64).alias("source_line"))
+    cells = [pl.col(f"c{i}") for i in range(width)]
+    newlines = pl.sum_horizontal(
+        [cell.str.count_matches("\n").fill_null(0) for cell in cells]
+    ).cast(pl.Int64)
+    frame = frame.with_columns(
+        (probe.header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
+         + newlines.cum_sum() - newlines).alias("source_line")
+    )
+    blank = pl.all_horizontal([cell.is_null() | (cell.str.strip_chars() == "") for cell in cells])
+    return frame.filter(~blank)
+
+
+def pick(
+    probe: Probe,
+    names: Sequence[str],
+    *,
+    occurrence: int = 0,
+) -> pl.Expr:
+    """The first header among ``names`` that is present, as a stripped text expression.
+
+    Falls back to a null column so optional fields need no special-casing.
+    """
+    index = probe.header_index()
+    for name in names:
+        positions = index.get(normalise_header(name))
+        if positions and occurrence < len(positions):
+            return blank_to_null(pl.col(f"c{positions[occurrence]}"))
+    return pl.lit(None, pl.String)
+
+
+def pick_all(probe: Probe, name: str) -> list[pl.Expr]:
+    """Every column carrying this header (multi-value fields), in file order."""
+    positions = probe.header_index().get(normalise_header(name), [])
+    return [blank_to_null(pl.col(f"c{position}")) for position in positions]
+
+
+def has_headers(probe: Probe, *names: str) -> bool:
+    index = probe.header_index()
+    return all(normalise_header(name) in index for name in names)
+
+
+def blank_to_null(expr: pl.Expr) -> pl.Expr:
+    stripped = expr.cast(pl.String).str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+# --- normalisers: text in, canonical text out (the original kept where parsing fails) ---------
+
+MONTH_NAMES: dict[str, int] = {}
+for _number, _aliases in enumerate(
+    (
+        "jan january ene enero janv janvier janeiro gen gennaio januar jänner",
+        "feb february febrero fev fevereiro févr fevr février febbraio februar",
+        "mar march marzo março mars märz maart",
+        "apr april abr abril avr avril aprile",
+        "may mayo mai maio mag maggio mei",
+        "jun june junio juin junho giu giugno juni",
+        "jul july julio juil juillet julho lug luglio juli",
+        "aug august ago agosto août aout",
+        "sep sept september septiembre set setembro septembre settembre",
+        "oct october octubre out outubro octobre ott ottobre okt oktober",
+        "nov november noviembre novembre novembro",
+        "dec december dic diciembre dez dezembro déc dec décembre dicembre dezember",
+    ),
+    start=1,
+):
+    for _alias in _aliases.split():
+        MONTH_NAMES[_alias] = _number
+
+def month_names_to_numbers(expr: pl.Expr) -> pl.Expr:
+    """Replace localised month names (``Feb``, ``nov``, ``março``) by two-digit numbers."""
+    out = expr
+    for alias, number in sorted(MONTH_NAMES.items(), key=lambda item: -len(item[0])):
+        out = out.str.replace_all(rf"(?i)(^|[^\w]){re.escape(alias)}\.?([^\w]|$)", f"${{1}}{number:02d}${{2}}")
+    return out
+
+
+def parse_date(expr: pl.Expr, formats: Sequence[str]) -> pl.Expr:
+    """Text -> ISO date text, trying each strftime format in turn; unparsed values kept as found."""
+    text = blank_to_null(expr)
+    attempts = [text.str.strptime(pl.Date, fmt, strict=False, exact=False) for fmt in formats]
+    parsed = pl.coalesce(attempts) if attempts else pl.lit(None, pl.Date)
+    return pl.when(parsed.is_not_null()).then(parsed.dt.strftime("%Y-%m-%d")).otherwise(text)
+
+
+def parse_datetime(expr: pl.Expr, formats: Sequence[str]) -> pl.Expr:
+    """Text -> ISO timestamp text (``YYYY-MM-DD HH:MM:SS``); unparsed values kept as found."""
+    text = blank_to_null(expr)
+    attempts = [text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in formats]
+    parsed = pl.coalesce(attempts) if attempts else pl.lit(None, pl.Datetime("us"))
+    return pl.when(parsed.is_not_null()).then(
+        parsed.dt.strftime("%Y-%m-%d %H:%M:%S")
+    ).otherwise(text)
+
+
+def parse_number(expr: pl.Expr, *, decimal_comma: bool | None = None) -> pl.Expr:
+    """Locale number text -> dot-decimal text.
+
+    Handles currency symbols, spaces and thousands separators; ``decimal_comma=None`` decides per
+    value (a single comma followed by one or two digits, or any comma with no dot, is a decimal).
+    """
+    text = blank_to_null(expr).str.replace_all(r"[\s\u00a0\u202f$€£¥%]|[A-Z]{3}$", "")
+    if decimal_comma is True:
+        normalised = text.str.replace_all(r"\.", "").str.replace(",", ".", literal=True)
+    elif decimal_comma is False:
+        normalised = text.str.replace_all(",", "", literal=True)
+    else:
+        comma_decimal = text.str.contains(r"^-?[\d.]*,\d+$") & ~text.str.contains(r"^-?\d{1,3}(,\d{3})+$")
+        normalised = (
+            pl.when(comma_decimal)
+            .then(text.str.replace_all(r"\.", "").str.replace(",", ".", literal=True))
+            .otherwise(text.str.replace_all(",", "", literal=True))
+        )
+    ok = normalised.cast(pl.Float64, strict=False).is_not_null()
+    return pl.when(ok).then(normalised).otherwise(blank_to_null(expr))
+
+
+def hms_to_hours(expr: pl.Expr) -> pl.Expr:
+    """``HH:MM[:SS]`` (hours may exceed 24) -> decimal hours text; other values kept as found."""
+    text = blank_to_null(expr)
+    parts = text.str.extract_groups(r"^(-?\d+):(\d{1,2})(?::(\d{1,2}))?$")
+    hours = parts.struct.field("1").cast(pl.Float64, strict=False)
+    minutes = parts.struct.field("2").cast(pl.Float64, strict=False)
+    seconds = parts.struct.field("3").cast(pl.Float64, strict=False).fill_null(0)
+    total = hours + minutes / 60 + seconds / 3600
+    return pl.when(total.is_not_null()).then(total.cast(pl.String)).otherwise(text)
+
+
+def parse_bool(expr: pl.Expr) -> pl.Expr:
+    """Yes/No, true/false, 1/0, Ja/Nein, Sí/No, Oui/Non, Sim/Não -> 'true'/'false'."""
+    text = blank_to_null(expr).str.to_lowercase()
+    truthy = ["yes", "y", "true", "t", "1", "ja", "sí", "si", "oui", "sim", "x", "billable"]
+    falsy = ["no", "n", "false", "f", "0", "nein", "non", "não", "nao", "-", "non-billable"]
+    return (
+        pl.when(text.is_in(truthy)).then(pl.lit("true"))
+        .when(text.is_in(falsy)).then(pl.lit("false"))
+        .otherwise(blank_to_null(expr))
+    )
+
+
+def canonical_frame(columns: dict[str, pl.Expr], source: pl.DataFrame) -> pl.DataFrame:
+    """Select canonical columns (as text) plus source_line from a positional frame."""
+    return source.select(
+        *[expr.cast(pl.String).alias(name) for name, expr in columns.items()],
+        pl.col("source_line"),
+    )

@@ -1,0 +1,7 @@
+"""Adapter module placeholder: filled in with the tempo reader."""
+
+from __future__ import annotations
+
+from pipelines.ingest.adapters.base import Adapter
+
+ADAPTERS: tuple[Adapter, ...] = ()

@@ -1,0 +1,505 @@
+"""Canonical entity contracts: the one place that says what a loaded row must look like.
+
+Every adapter produces text columns named after the canonical columns below; the loader casts and
+checks them against these contracts, so a rule is written once whatever the source format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DType = Literal["str", "date", "float", "int", "bool", "datetime"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: DType = "str"
+    required: bool = False
+    """The column must be present in the file (a file-level rule)."""
+    nullable: bool = True
+    """An empty value is acceptable (a row-level rule)."""
+    allowed: tuple[str, ...] | None = None
+    """Accepted values, compared case-insensitively and stored lower-case."""
+    min_value: float | None = None
+    max_value: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    natural_key: tuple[str, ...]
+    snapshot: bool = False
+    """Snapshot entities keep history: the natural key includes snapshot_date."""
+    references: dict[str, str] = field(default_factory=dict)
+    """Column -> referenced entity (project_code -> projects, employee_id -> people)."""
+    example: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [column.name for column in self.columns if column.required]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+C = Column
+
+METHODOLOGIES = ("waterfall", "agile", "hybrid")
+EXPENSE_TYPES = ("capex", "opex")
+STATUS_CATEGORIES = ("todo", "in_progress", "done")
+RAG = ("green", "amber", "red")
+
+ENTITIES: dict[str, Entity] = {
+    entity.name: entity
+    for entity in (
+        Entity(
+            "projects",
+            "One row per project: the master list every other entity refers to.",
+            (
+                C("project_code", required=True, nullable=False),
+                C("project_name", required=True, nullable=False),
+                C("portfolio", required=True, nullable=False),
+                C("program"),
+                C("business_unit"),
+                C("sponsor"),
+                C("project_manager"),
+                C("methodology", required=True, nullable=False, allowed=METHODOLOGIES),
+                C("start_date", "date", required=True, nullable=False),
+                C("planned_finish_date", "date", required=True, nullable=False),
+                C("status", allowed=("proposed", "active", "on_hold", "closed", "cancelled")),
+                C("currency"),
+            ),
+            ("project_code",),
+            example={
+                "project_code": "PRJ-001",
+                "project_name": "Payments platform renewal",
+                "portfolio": "Digital",
+                "program": "Core banking",
+                "business_unit": "Retail",
+                "sponsor": "Dana Whitfield",
+                "project_manager": "Ravi Menon",
+                "methodology": "hybrid",
+                "start_date": "2025-04-01",
+                "planned_finish_date": "2026-09-30",
+                "status": "active",
+                "currency": "EUR",
+            },
+        ),
+        Entity(
+            "people",
+            "One row per person who books time or is planned as capacity.",
+            (
+                C("employee_id", required=True, nullable=False),
+                C("full_name", required=True, nullable=False),
+                C("email"),
+                C("team"),
+                C("role"),
+                C("capacity_hours_per_week", "float", min_value=0, max_value=80),
+                C("employment_type", allowed=("employee", "contractor", "vendor")),
+                C("vendor"),
+                C("start_date", "date"),
+                C("end_date", "date"),
+            ),
+            ("employee_id",),
+            example={
+                "employee_id": "E0001",
+                "full_name": "Ana Souza",
+                "email": "ana.souza@example.com",
+                "team": "Payments",
+                "role": "Developer",
+                "capacity_hours_per_week": "40",
+                "employment_type": "employee",
+                "vendor": "",
+                "start_date": "2024-01-08",
+                "end_date": "",
+            },
+        ),
+        Entity(
+            "cost_rates",
+            "One row per rate change: a person's rate, or a role's rate where the person has none.",
+            (
+                C("employee_id"),
+                C("role"),
+                C("effective_from", "date", required=True, nullable=False),
+                C("hourly_cost_rate", "float", required=True, nullable=False, min_value=0),
+                C("currency"),
+            ),
+            ("employee_id", "role", "effective_from"),
+            references={"employee_id": "people"},
+            example={
+                "employee_id": "E0001",
+                "role": "",
+                "effective_from": "2025-01-01",
+                "hourly_cost_rate": "82.50",
+                "currency": "EUR",
+            },
+        ),
+        Entity(
+            "timesheets",
+            "One row per time entry as exported (several entries per person, task and day allowed).",
+            (
+                C("employee_id", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("task_key"),
+                C("work_date", "date", required=True, nullable=False),
+                C("hours", "float", required=True, nullable=False, min_value=0, max_value=24),
+                C("is_billable", "bool"),
+                C("comment"),
+            ),
+            ("employee_id", "project_code", "task_key", "work_date"),
+            references={"project_code": "projects", "employee_id": "people"},
+            example={
+                "employee_id": "E0001",
+                "project_code": "PRJ-001",
+                "task_key": "PAY-142",
+                "work_date": "2026-10-05",
+                "hours": "7.5",
+                "is_billable": "true",
+                "comment": "API contract review",
+            },
+        ),
+        Entity(
+            "budgets",
+            "One row per project, month, cost category, expense type and baseline version.",
+            (
+                C("project_code", required=True, nullable=False),
+                C("budget_month", "date", required=True, nullable=False),
+                C("cost_category", required=True, nullable=False),
+                C("expense_type", required=True, nullable=False, allowed=EXPENSE_TYPES),
+                C("amount", "float", required=True, nullable=False),
+                C("currency"),
+                C("baseline_version", required=True, nullable=False),
+                C("approved_on", "date"),
+            ),
+            ("project_code", "budget_month", "cost_category", "expense_type", "baseline_version"),
+            references={"project_code": "projects"},
+            example={
+                "project_code": "PRJ-001",
+                "budget_month": "2026-01-01",
+                "cost_category": "labour",
+                "expense_type": "capex",
+                "amount": "42000",
+                "currency": "EUR",
+                "baseline_version": "B1",
+                "approved_on": "2025-03-15",
+            },
+        ),
+        Entity(
+            "tasks",
+            "One row per task per snapshot date (the state of the plan or backlog on that day).",
+            (
+                C("project_code", required=True, nullable=False),
+                C("task_key", required=True, nullable=False),
+                C("task_name"),
+                C("task_type"),
+                C("parent_key"),
+                C("status"),
+                C("status_category", allowed=STATUS_CATEGORIES),
+                C("story_points", "float", min_value=0),
+                C("estimate_hours", "float", min_value=0),
+                C("planned_start", "date"),
+                C("planned_finish", "date"),
+                C("baseline_cost", "float", min_value=0),
+                C("percent_complete", "float", min_value=0, max_value=100),
+                C("actual_start", "date"),
+                C("actual_finish", "date"),
+                C("created_at", "datetime"),
+                C("resolved_at", "datetime"),
+                C("sprint"),
+                C("assignee"),
+                C("is_summary", "bool"),
+                C("is_milestone", "bool"),
+                C("snapshot_date", "date", nullable=False),
+            ),
+            ("project_code", "task_key", "snapshot_date"),
+            snapshot=True,
+            references={"project_code": "projects"},
+            example={
+                "project_code": "PRJ-001",
+                "task_key": "PAY-142",
+                "task_name": "Settlement API",
+                "task_type": "Story",
+                "parent_key": "PAY-100",
+                "status": "In Progress",
+                "status_category": "in_progress",
+                "story_points": "5",
+                "estimate_hours": "",
+                "planned_start": "2026-10-01",
+                "planned_finish": "2026-10-14",
+                "baseline_cost": "",
+                "percent_complete": "40",
+                "actual_start": "2026-10-02",
+                "actual_finish": "",
+                "created_at": "2026-09-20 10:15:00",
+                "resolved_at": "",
+                "sprint": "PAY Sprint 14",
+                "assignee": "Ana Souza",
+                "is_summary": "false",
+                "is_milestone": "false",
+                "snapshot_date": "2026-10-31",
+            },
+        ),
+        Entity(
+            "sprints",
+            "One row per sprint of a team on a project.",
+            (
+                C("sprint_name", required=True, nullable=False),
+                C("team"),
+                C("project_code", required=True, nullable=False),
+                C("start_date", "date"),
+                C("end_date", "date"),
+                C("complete_date", "date"),
+            ),
+            ("project_code", "sprint_name"),
+            references={"project_code": "projects"},
+            example={
+                "sprint_name": "PAY Sprint 14",
+                "team": "Payments",
+                "project_code": "PRJ-001",
+                "start_date": "2026-10-01",
+                "end_date": "2026-10-14",
+                "complete_date": "2026-10-14",
+            },
+        ),
+        Entity(
+            "milestones",
+            "One row per milestone per snapshot date.",
+            (
+                C("project_code", required=True, nullable=False),
+                C("milestone_name", required=True, nullable=False),
+                C("baseline_date", "date"),
+                C("forecast_date", "date"),
+                C("actual_date", "date"),
+                C("snapshot_date", "date", nullable=False),
+            ),
+            ("project_code", "milestone_name", "snapshot_date"),
+            snapshot=True,
+            references={"project_code": "projects"},
+            example={
+                "project_code": "PRJ-001",
+                "milestone_name": "Go-live",
+                "baseline_date": "2026-09-30",
+                "forecast_date": "2026-11-15",
+                "actual_date": "",
+                "snapshot_date": "2026-10-31",
+            },
+        ),
+        Entity(
+            "risks",
+            "One row per risk per register snapshot date.",
+            (
+                C("risk_id", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("title", required=True, nullable=False),
+                C("category"),
+                C("probability", "float", required=True, min_value=0, max_value=1),
+                C("impact_cost", "float", min_value=0),
+                C("impact_days", "float", min_value=0),
+                C("status", allowed=("open", "monitoring", "mitigating", "closed", "occurred")),
+                C("owner"),
+                C("raised_date", "date"),
+                C("closed_date", "date"),
+                C("snapshot_date", "date", nullable=False),
+            ),
+            ("project_code", "risk_id", "snapshot_date"),
+            snapshot=True,
+            references={"project_code": "projects"},
+            example={
+                "risk_id": "R-017",
+                "project_code": "PRJ-001",
+                "title": "Card scheme certification slips",
+                "category": "schedule",
+                "probability": "0.4",
+                "impact_cost": "120000",
+                "impact_days": "30",
+                "status": "open",
+                "owner": "Ravi Menon",
+                "raised_date": "2026-06-02",
+                "closed_date": "",
+                "snapshot_date": "2026-10-31",
+            },
+        ),
+        Entity(
+            "change_requests",
+            "One row per change request.",
+            (
+                C("change_id", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("title", required=True, nullable=False),
+                C("raised_date", "date", required=True, nullable=False),
+                C(
+                    "status",
+                    required=True,
+                    nullable=False,
+                    allowed=("draft", "submitted", "approved", "rejected", "withdrawn"),
+                ),
+                C("decision_date", "date"),
+                C("cost_impact", "float"),
+                C("schedule_impact_days", "float"),
+            ),
+            ("change_id",),
+            references={"project_code": "projects"},
+            example={
+                "change_id": "CR-004",
+                "project_code": "PRJ-001",
+                "title": "Add instant payments scope",
+                "raised_date": "2026-03-02",
+                "status": "approved",
+                "decision_date": "2026-03-20",
+                "cost_impact": "250000",
+                "schedule_impact_days": "45",
+            },
+        ),
+        Entity(
+            "purchase_orders",
+            "One row per purchase order.",
+            (
+                C("po_number", required=True, nullable=False),
+                C("vendor", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("po_date", "date", required=True, nullable=False),
+                C("po_amount", "float", required=True, nullable=False, min_value=0),
+                C("expense_type", allowed=EXPENSE_TYPES),
+                C("currency"),
+            ),
+            ("po_number",),
+            references={"project_code": "projects"},
+            example={
+                "po_number": "PO-2026-0192",
+                "vendor": "Northwind Consulting",
+                "project_code": "PRJ-001",
+                "po_date": "2026-02-10",
+                "po_amount": "180000",
+                "expense_type": "capex",
+                "currency": "EUR",
+            },
+        ),
+        Entity(
+            "invoices",
+            "One row per vendor invoice.",
+            (
+                C("invoice_number", required=True, nullable=False),
+                C("po_number"),
+                C("vendor", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("invoice_date", "date", required=True, nullable=False),
+                C("amount", "float", required=True, nullable=False),
+                C("currency"),
+                C("paid_date", "date"),
+            ),
+            ("vendor", "invoice_number"),
+            references={"project_code": "projects"},
+            example={
+                "invoice_number": "INV-88121",
+                "po_number": "PO-2026-0192",
+                "vendor": "Northwind Consulting",
+                "project_code": "PRJ-001",
+                "invoice_date": "2026-10-03",
+                "amount": "24500",
+                "currency": "EUR",
+                "paid_date": "2026-10-30",
+            },
+        ),
+        Entity(
+            "status_notes",
+            "One row per project per reporting month: the PM's narrative.",
+            (
+                C("project_code", required=True, nullable=False),
+                C("report_month", "date", required=True, nullable=False),
+                C("author"),
+                C("overall_status", allowed=RAG),
+                C("summary", required=True, nullable=False),
+                C("accomplishments"),
+                C("next_steps"),
+                C("decisions_needed"),
+            ),
+            ("project_code", "report_month"),
+            references={"project_code": "projects"},
+            example={
+                "project_code": "PRJ-001",
+                "report_month": "2026-10-01",
+                "author": "Ravi Menon",
+                "overall_status": "amber",
+                "summary": "Certification testing started two weeks late.",
+                "accomplishments": "Settlement API in production.",
+                "next_steps": "Close scheme certification.",
+                "decisions_needed": "Approve weekend cut-over window.",
+            },
+        ),
+        Entity(
+            "earned_value",
+            "One row per project per status date: cumulative PV/EV/AC from a scheduling tool.",
+            (
+                C("project_code", required=True, nullable=False),
+                C("status_date", "date", required=True, nullable=False),
+                C("planned_value", "float", required=True, min_value=0),
+                C("earned_value", "float", min_value=0),
+                C("actual_cost", "float", min_value=0),
+                C("budget_at_completion", "float", min_value=0),
+            ),
+            ("project_code", "status_date"),
+            references={"project_code": "projects"},
+            example={
+                "project_code": "PRJ-001",
+                "status_date": "2026-10-31",
+                "planned_value": "1250000",
+                "earned_value": "1104000",
+                "actual_cost": "1188000",
+                "budget_at_completion": "2400000",
+            },
+        ),
+        Entity(
+            "fx_rates",
+            "One row per currency per month: the rate that converts to the reporting currency.",
+            (
+                C("currency", required=True, nullable=False),
+                C("rate_month", "date", required=True, nullable=False),
+                C("rate_to_reporting_currency", "float", required=True, nullable=False, min_value=0),
+            ),
+            ("currency", "rate_month"),
+            example={"currency": "USD", "rate_month": "2026-10-01", "rate_to_reporting_currency": "0.92"},
+        ),
+    )
+}
+
+LOAD_ORDER: tuple[str, ...] = tuple(ENTITIES)
+"""projects and people first: every other entity is checked against them."""
+
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source_file", "varchar"),
+    ("source_sha256", "varchar"),
+    ("source_line", "bigint"),
+    ("source_format", "varchar"),
+    ("load_id", "varchar"),
+    ("loaded_at", "timestamp"),
+)
+
+DUCKDB_TYPES: dict[str, str] = {
+    "str": "varchar",
+    "date": "date",
+    "float": "double",
+    "int": "bigint",
+    "bool": "boolean",
+    "datetime": "timestamp",
+}
+
+
+def get_entity(name: str) -> Entity:
+    """Look an entity up by name, with a message that lists the valid ones."""
+    try:
+        return ENTITIES[name]
+    except KeyError:
+        valid = ", ".join(ENTITIES)
+        raise KeyError(f"unknown entity '{name}'; expected one of: {valid}") from None

@@ -1,0 +1,251 @@
+"""Recognise a file by its content (never by its name) and hand it to the adapter that reads it."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest.adapters import ADAPTERS
+from pipelines.ingest.adapters.base import MAX_FILE_BYTES, Adapter, Probe, normalise_header
+from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.errors import FileRejected
+
+SEPARATORS = (",", ";", "\t", "|")
+XML_ROOT = re.compile(rb"<(?:(\w+):)?(\w+)[\s>/]")
+
+
+def decode(raw: bytes, display_name: str) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise FileRejected(
+                display_name, "the file says it is UTF-16 but is not valid UTF-16.",
+                "a UTF-8, UTF-16 or Windows-1252 text export.",
+            ) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def looks_binary(raw: bytes) -> bool:
+    head = raw[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return bool(head) and control / len(head) > 0.05
+
+
+def _csv_probe(path: Path, display_name: str, text: str) -> Probe:
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise FileRejected(display_name, "the file is empty.", "a header row and data rows.")
+    header_line = lines[first]
+    separator = max(SEPARATORS, key=lambda sep: _count_outside_quotes(header_line, sep))
+    if _count_outside_quotes(header_line, separator) == 0:
+        separator = ","
+    data = text.encode("utf-8")
+    header_frame = pl.read_csv(
+        io.BytesIO(header_line.encode("utf-8")),
+        has_header=False,
+        separator=separator,
+        infer_schema=False,
+        n_rows=1,
+        truncate_ragged_lines=True,
+    )
+    header = [(cell or "").strip() for cell in header_frame.row(0)] if header_frame.height else []
+    while header and header[-1] == "":
+        header.pop()
+    return Probe(
+        path=path,
+        display_name=display_name,
+        kind="csv",
+        data=data,
+        separator=separator,
+        header=header,
+        header_row=first + 1,
+    )
+
+
+def _count_outside_quotes(line: str, separator: str) -> int:
+    return re.sub(r'"[^"]*"', "", line).count(separator)
+
+
+def _xlsx_probe(path: Path, display_name: str, raw: bytes) -> Probe:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(raw)
+    except Exception as error:  # calamine raises its own types
+        raise FileRejected(
+            display_name, f"the workbook could not be opened ({error}).", "an .xlsx workbook."
+        ) from None
+    best: Probe | None = None
+    for sheet_name in reader.sheet_names:
+        sheet = reader.load_sheet(
+            sheet_name, header_row=None, skip_rows=0, n_rows=30, dtypes="string"
+        ).to_polars()
+        for offset, row in enumerate(sheet.iter_rows()):
+            cells = [(cell or "").strip() for cell in row]
+            filled = [cell for cell in cells if cell]
+            if len(filled) >= 2:
+                while cells and cells[-1] == "":
+                    cells.pop()
+                probe = Probe(
+                    path=path,
+                    display_name=display_name,
+                    kind="xlsx",
+                    data=raw,
+                    header=cells,
+                    sheet_name=sheet_name,
+                    header_row=offset + 1,
+                )
+                if best is None or _matching_adapter(probe) is not None:
+                    best = probe
+                break
+        if best is not None and _matching_adapter(best) is not None:
+            return best
+    if best is None:
+        raise FileRejected(display_name, "no sheet has a header row.", "a sheet whose first row names the columns.")
+    return best
+
+
+def read_xlsx_positional(probe: Probe) -> pl.DataFrame:
+    """The data rows under an XLSX probe's header, as text columns c0..cN with sheet row numbers."""
+    import fastexcel
+
+    sheet = fastexcel.read_excel(probe.data).load_sheet(
+        probe.sheet_name, header_row=None, skip_rows=0, dtypes="string"
+    ).to_polars()
+    width = len(probe.header)
+    frame = sheet.slice(probe.header_row)
+    names = frame.columns[:width]
+    frame = frame.select(
+        *[pl.col(name).cast(pl.String).alias(f"c{i}") for i, name in enumerate(names)],
+        *[pl.lit(None, pl.String).alias(f"c{i}") for i in range(len(names), width)],
+    ).with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + probe.header_row + 1).alias("source_line")
+    )
+    blank = pl.all_horizontal(
+        [pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "") for i in range(width)]
+    )
+    return frame.filter(~blank)
+
+
+def _matching_adapter(probe: Probe) -> Adapter | None:
+    for adapter in sorted(ADAPTERS, key=lambda a: a.priority):
+        try:
+            if adapter.sniff(probe):
+                return adapter
+        except Exception:  # a sniffer must never take detection down
+            continue
+    return None
+
+
+def probe_file(path: Path, display_name: str | None = None) -> Probe:
+    """Read a file once and describe it; raises FileRejected for unreadable input."""
+    display_name = display_name or path.name
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise FileRejected(display_name, f"the file cannot be read ({error.strerror}).") from None
+    if size > MAX_FILE_BYTES:
+        raise FileRejected(
+            display_name,
+            f"the file is {size / 1024**2:,.0f} MiB, over the {MAX_FILE_BYTES // 1024**2} MiB limit.",
+            "split the export by month or project.",
+        )
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise FileRejected(display_name, "the file is empty.", "a header row and data rows.")
+    if raw[:4] == b"PK\x03\x04":
+        try:
+            names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if "xl/workbook.xml" in names:
+            return _xlsx_probe(path, display_name, raw)
+        raise FileRejected(
+            display_name, "this is a ZIP archive, not an export.", "CSV, XLSX or MS Project XML."
+        )
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileRejected(
+            display_name,
+            "this is a legacy Excel 97-2003 (.xls) workbook, which is not read.",
+            "save it as .xlsx or CSV and drop it again.",
+        )
+    if looks_binary(raw):
+        raise FileRejected(
+            display_name, "the file is binary, not a text export.", "CSV, XLSX or MS Project XML."
+        )
+    stripped = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).lstrip()
+    if stripped.startswith(b"<"):
+        match = None
+        for candidate in XML_ROOT.finditer(stripped[:65536]):
+            before = stripped[: candidate.start()]
+            if candidate.group(0).startswith((b"<?", b"<!")) or before.rstrip().endswith(b"<!"):
+                continue
+            match = candidate
+            break
+        root = match.group(2).decode("ascii", "replace") if match else ""
+        namespace = ""
+        ns_match = re.search(rb'xmlns="([^"]+)"', stripped[:65536])
+        if ns_match:
+            namespace = ns_match.group(1).decode("utf-8", "replace")
+        return Probe(
+            path=path, display_name=display_name, kind="xml", data=raw,
+            xml_root=root, xml_namespace=namespace,
+        )
+    return _csv_probe(path, display_name, decode(raw, display_name))
+
+
+def detect(probe: Probe) -> Adapter:
+    """The adapter for this probe, or a FileRejected that says what was expected."""
+    adapter = _matching_adapter(probe)
+    if adapter is not None:
+        return adapter
+    if probe.kind == "xml":
+        raise FileRejected(
+            probe.display_name,
+            f"unrecognised XML (root element <{probe.xml_root or '?'}>).",
+            "an MS Project XML (MSPDI) file whose root is <Project> in namespace "
+            "http://schemas.microsoft.com/project.",
+        )
+    raise FileRejected(probe.display_name, *closest_entity_hint(probe.header))
+
+
+def closest_entity_hint(header: list[str]) -> tuple[str, str]:
+    """For an unrecognised table: which canonical entity it most resembles and what it lacks."""
+    present = {normalise_header(name).replace(" ", "_") for name in header}
+    best_name, best_overlap = None, 0
+    for entity in ENTITIES.values():
+        overlap = len(present & set(entity.column_names))
+        if overlap > best_overlap:
+            best_name, best_overlap = entity.name, overlap
+    shown = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
+    if best_name is not None and best_overlap >= 2:
+        entity = ENTITIES[best_name]
+        missing = [name for name in entity.required_columns if name not in present]
+        return (
+            f"looks like a {best_name} file but is missing required column(s): "
+            f"{', '.join(missing)} (header found: {shown}).",
+            f"the canonical {best_name} header: {', '.join(entity.column_names)} "
+            f"(run `pmo template {best_name}` for a template).",
+        )
+    return (
+        f"unknown format (header found: {shown or 'none'}).",
+        "a Jira, Azure DevOps, Tempo, Harvest, Toggl or Clockify export, MS Project XML, "
+        "or a canonical CSV/XLSX (see `pmo template ENTITY`).",
+    )

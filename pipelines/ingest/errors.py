@@ -1,0 +1,20 @@
+"""Errors a user can act on: each names the file, what was found and what was expected."""
+
+from __future__ import annotations
+
+
+class PmoError(Exception):
+    """An error whose message is written for the person running the product."""
+
+
+class FileRejected(PmoError):
+    """A file-level problem: the file loads nothing."""
+
+    def __init__(self, file: str, problem: str, expected: str = "") -> None:
+        self.file = file
+        self.problem = problem
+        self.expected = expected
+        message = f"{file}: {problem}"
+        if expected:
+            message += f" Expected: {expected}"
+        super().__init__(message)
