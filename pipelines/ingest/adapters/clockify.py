@@ -1,7 +1,84 @@
-"""Adapter module placeholder: filled in with the clockify reader."""
+"""Clockify Detailed report (Export CSV) -> timesheets.
+
+Header (formats.md §1.5): ``Project, Client, Description, Task, User, Group, Email, Tags,
+Billable, Start Date, Start Time, End Date, End Time, Duration (h), Duration (decimal),
+Billable Rate (USD), Billable Amount (USD)``. Dates follow the user's settings (``09/23/2026`` or
+``23/09/2026``), decided once per file from its values. ``Duration (decimal)`` is preferred;
+``Duration (h)`` (``HH:MM:SS``) is the fallback for files or cells without it. The rate and amount
+headers carry the workspace currency, so they can only be found by prefix; they are not timesheet
+data (cost comes from cost_rates) and are not read.
+"""
 
 from __future__ import annotations
 
-from pipelines.ingest.adapters.base import Adapter
+import polars as pl
 
-ADAPTERS: tuple[Adapter, ...] = ()
+from pipelines.ingest.adapters.base import Adapter, Probe
+from pipelines.ingest.adapters.timetracking import (
+    ENTITY,
+    coalesce,
+    column,
+    day_first_dates,
+    decimal_hours,
+    duration_hours,
+    first_parsed,
+    has_any,
+    read_rows,
+    require,
+    table_kind,
+    timesheets,
+    uses_decimal_comma,
+    work_date,
+    yes_no,
+)
+
+TOOL = "Clockify detailed report"
+
+
+def sniff(probe: Probe) -> bool:
+    """``Duration (h)`` or ``Duration (decimal)`` with ``Start Date``: no other tool uses them."""
+    return (
+        table_kind(probe)
+        and has_any(probe, "Duration (h)", "Duration (decimal)")
+        and has_any(probe, "Start Date")
+    )
+
+
+def read(probe: Probe) -> dict[str, pl.DataFrame]:
+    date = require(probe, TOOL, "Start Date", purpose="date of each entry")
+    project = require(probe, TOOL, "Project", purpose="project of each entry")
+    employee = coalesce(column(probe, "Email"), column(probe, "User"))
+    if employee is None:
+        require(probe, TOOL, "Email", "User", purpose="person of each entry")
+    decimal = column(probe, "Duration (decimal)")
+    clock = column(probe, "Duration (h)")
+
+    frame = read_rows(probe)
+    decimal_comma = uses_decimal_comma(frame, [decimal, clock])
+    day_first = day_first_dates(frame, date, default=probe.separator == ";")
+    return timesheets(
+        frame,
+        {
+            "employee_id": employee,
+            "project_code": project,
+            "task_key": column(probe, "Task"),
+            "work_date": work_date(date, day_first=day_first),
+            "hours": first_parsed(
+                decimal_hours(decimal, decimal_comma), duration_hours(clock, decimal_comma)
+            ),
+            "is_billable": yes_no(column(probe, "Billable")),
+            "comment": column(probe, "Description"),
+        },
+    )
+
+
+ADAPTERS: tuple[Adapter, ...] = (
+    Adapter(
+        name="clockify_detailed",
+        label="Clockify detailed report",
+        entities=(ENTITY,),
+        sniff=sniff,
+        read=read,
+        priority=30,
+    ),
+)

@@ -1,7 +1,412 @@
-"""Adapter module placeholder: filled in with the mspdi reader."""
+"""MS Project XML (MSPDI) adapter: a schedule's tasks and milestones, one snapshot per file.
+
+Facts this reader relies on (formats.md §1.3):
+
+- the root is ``<Project>`` in namespace ``http://schemas.microsoft.com/project``;
+- baselines are nested ``<Baseline><Number>0</Number><Start/><Finish/><Work/><Cost/>``
+  blocks (there are no flat ``BaselineStart``/``BaselineCost`` elements); Number 0 is "the"
+  baseline, 1..10 are Baseline1..10 and are ignored here;
+- currency values are stored x100 (``<Cost>417125</Cost>`` is 4,171.25);
+- durations and work are xsd durations (``PT8H0M0S``), always in hours;
+- dates are local times without a zone (``2018-10-18T08:00:00``);
+- task UID 0 is the project summary task (the whole project), so it is not a task row;
+- ``Summary=1`` tasks roll their children up: they are kept but flagged so sums skip them.
+
+The file is hostile until proven otherwise: entity declarations (billion laughs, XXE) are
+rejected before anything is parsed, and the parser never resolves entities, loads a DTD or
+touches the network.
+"""
 
 from __future__ import annotations
 
-from pipelines.ingest.adapters.base import Adapter
+import re
 
-ADAPTERS: tuple[Adapter, ...] = ()
+import polars as pl
+from lxml import etree
+
+from pipelines.ingest.adapters.base import Adapter, Probe, blank_to_null, parse_bool, parse_date
+from pipelines.ingest.contracts import ENTITIES
+
+NAMESPACE = "http://schemas.microsoft.com/project"
+_NS = f"{{{NAMESPACE}}}"
+EXPECTED = (
+    "an MS Project XML (MSPDI) file saved from MS Project (File > Save As > XML), whose root is "
+    f"<Project> in namespace {NAMESPACE}."
+)
+DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+_TASK_FIELDS = (
+    "UID",
+    "Name",
+    "OutlineNumber",
+    "OutlineLevel",
+    "Summary",
+    "Milestone",
+    "IsNull",
+    "ExternalTask",
+    "Start",
+    "Finish",
+    "ActualStart",
+    "ActualFinish",
+    "PercentComplete",
+    "Work",
+)
+_BASELINE_FIELDS = ("Start", "Finish", "Work", "Cost")
+
+_DURATION = re.compile(
+    r"^(-)?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?"
+    r"(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+# --- security: refuse entity tricks before the parser sees them ------------------------------
+
+
+def _contains(data: bytes, marker: str) -> bool:
+    """Whether the ASCII ``marker`` occurs in the raw bytes as UTF-8/ASCII or UTF-16 text.
+
+    Checking the bytes (rather than decoding a possibly huge file) keeps this cheap; the
+    post-parse check in ``_parse`` covers any other encoding.
+    """
+    return any(marker.encode(encoding) in data for encoding in ("ascii", "utf-16-le", "utf-16-be"))
+
+
+def _reject_entities(probe: Probe) -> None:
+    if _contains(probe.data, "<!DOCTYPE") and _contains(probe.data, "<!ENTITY"):
+        raise probe.reject(
+            "the file declares XML entities in a DOCTYPE (<!ENTITY ...>), which MS Project never "
+            "writes and which is how entity-expansion and external-file (XXE) attacks work; "
+            "nothing was read from it.",
+            EXPECTED + " Save the plan again from MS Project rather than editing the XML.",
+        )
+
+
+def _parse(probe: Probe) -> etree._Element:
+    """Parse with every dangerous feature off; reject entity declarations and malformed XML."""
+    _reject_entities(probe)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(probe.data, parser)
+    except etree.XMLSyntaxError as error:
+        message = str(error.msg or error).split(", line")[0].strip()
+        if "amplification" in message or "entity reference loop" in message.lower():
+            raise probe.reject(
+                f"the XML uses entities the reader refuses to expand ({message}); nothing was "
+                "read from it.",
+                EXPECTED,
+            ) from None
+        raise probe.reject(
+            f"the XML is malformed at line {error.lineno} ({message}); it may be truncated or "
+            "edited by hand.",
+            EXPECTED,
+        ) from None
+    docinfo = root.getroottree().docinfo
+    dtd = docinfo.internalDTD
+    if (dtd is not None and any(True for _ in dtd.iterentities())) or (
+        docinfo.system_url or docinfo.public_id
+    ):
+        raise probe.reject(
+            "the file's DOCTYPE declares entities or an external DTD, which MS Project never "
+            "writes and which is how entity-expansion and external-file (XXE) attacks work; "
+            "nothing was read from it.",
+            EXPECTED,
+        )
+    if root.tag != f"{_NS}Project":
+        found = etree.QName(root)
+        raise probe.reject(
+            f"the root element is <{found.localname}> in namespace "
+            f"'{found.namespace or '(none)'}', not MS Project's <Project>.",
+            EXPECTED,
+        )
+    return root
+
+
+# --- collecting values from the tree ----------------------------------------------------------
+
+
+def _local(element: etree._Element) -> str:
+    tag = element.tag
+    return tag[len(_NS) :] if isinstance(tag, str) and tag.startswith(_NS) else ""
+
+
+def _child_text(parent: etree._Element, name: str) -> str | None:
+    text = parent.findtext(f"{_NS}{name}")
+    return text.strip() if text is not None and text.strip() else None
+
+
+def _project_code(probe: Probe, root: etree._Element) -> str:
+    """``<Title>`` when set (what users name the plan), else ``<Name>`` minus its file extension."""
+    title = _child_text(root, "Title")
+    if title:
+        return title
+    name = re.sub(r"(?i)\.(xml|mpp)$", "", _child_text(root, "Name") or "").strip()
+    if name:
+        return name
+    raise probe.reject(
+        "the project has neither a <Title> nor a <Name>, so its tasks cannot be tied to a project.",
+        "set the project title (File > Info > Project Information > Advanced Properties > Title) "
+        "to the project code or name used in the projects master, then save as XML again.",
+    )
+
+
+def _assignees(root: etree._Element) -> dict[str, str]:
+    """Task UID -> the first assigned work resource (its email when it has one, else its name)."""
+    people: dict[str, str] = {}
+    resources = root.find(f"{_NS}Resources")
+    if resources is not None:
+        for resource in resources.iterchildren(f"{_NS}Resource"):
+            uid = _child_text(resource, "UID")
+            kind = _child_text(resource, "Type")
+            who = _child_text(resource, "EmailAddress") or _child_text(resource, "Name")
+            # Type 1 = work resource (a person); 0 = material, 2 = cost: not assignees.
+            if uid is not None and who and kind in (None, "1"):
+                people[uid] = who
+    first: dict[str, str] = {}
+    assignments = root.find(f"{_NS}Assignments")
+    if assignments is not None:
+        for assignment in assignments.iterchildren(f"{_NS}Assignment"):
+            task_uid = _child_text(assignment, "TaskUID")
+            who = people.get(_child_text(assignment, "ResourceUID") or "")
+            if task_uid is not None and who and task_uid not in first:
+                first[task_uid] = who
+    return first
+
+
+def _collect_tasks(root: etree._Element) -> dict[str, list]:
+    """One list per field, one entry per task (the project summary task and blank rows left out).
+
+    The parent by outline level is worked out here, in document order, for files that carry
+    ``OutlineLevel`` but no ``OutlineNumber``.
+    """
+    columns: dict[str, list] = {name: [] for name in _TASK_FIELDS}
+    columns.update({f"Baseline{name}": [] for name in _BASELINE_FIELDS})
+    columns["level_parent"] = []
+    columns["source_line"] = []
+    tasks = root.find(f"{_NS}Tasks")
+    if tasks is None:
+        return columns
+    stack: list[tuple[int, str | None]] = []
+    for task in tasks.iterchildren(f"{_NS}Task"):
+        values: dict[str, str | None] = {}
+        baseline: dict[str, str | None] = {}
+        for child in task.iterchildren(tag=etree.Element):
+            name = _local(child)
+            if name == "Baseline":
+                if _child_text(child, "Number") == "0":
+                    baseline = {field: _child_text(child, field) for field in _BASELINE_FIELDS}
+            elif name in columns and name not in values:
+                text = child.text.strip() if child.text else ""
+                values[name] = text or None
+        if values.get("UID") == "0":
+            continue  # the project summary task: the project itself, not a task
+        if values.get("IsNull") == "1" or values.get("ExternalTask") == "1":
+            continue  # a blank row, or a ghost of a task that lives in another project file
+        for name in _TASK_FIELDS:
+            columns[name].append(values.get(name))
+        for name in _BASELINE_FIELDS:
+            columns[f"Baseline{name}"].append(baseline.get(name))
+        level = _as_int(values.get("OutlineLevel"))
+        if level is None:
+            columns["level_parent"].append(None)
+        else:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            columns["level_parent"].append(stack[-1][1] if stack else None)
+            stack.append((level, values.get("UID")))
+        columns["source_line"].append(task.sourceline)
+    return columns
+
+
+def _as_int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+# --- normalisers (vectorised) -----------------------------------------------------------------
+
+
+def _date(expr: pl.Expr) -> pl.Expr:
+    return parse_date(expr, DATE_FORMATS)
+
+
+def _currency(expr: pl.Expr) -> pl.Expr:
+    """MSPDI stores money x100: ``417125`` -> ``4171.25``; other text kept as found."""
+    text = blank_to_null(expr)
+    value = text.cast(pl.Float64, strict=False) / 100
+    return pl.when(value.is_not_null()).then(value.cast(pl.String)).otherwise(text)
+
+
+def _duration_hours(expr: pl.Expr) -> pl.Expr:
+    """xsd duration (``PT8H30M0S``, ``-PT4H``, ``P1DT2H``) -> decimal hours; other text as found.
+
+    MS Project always writes hours; a day component follows xsd (24 h), not the project calendar.
+    """
+    text = blank_to_null(expr)
+    parts = text.str.extract_groups(_DURATION.pattern)
+
+    def part(index: int) -> pl.Expr:
+        return parts.struct.field(str(index)).cast(pl.Float64, strict=False).fill_null(0)
+
+    total = part(2) * 24 + part(3) + part(4) / 60 + part(5) / 3600
+    signed = pl.when(parts.struct.field("1") == "-").then(-total).otherwise(total)
+    matched = (text.str.contains(_DURATION.pattern) & text.str.contains(r"\d")).fill_null(False)
+    return pl.when(matched).then(signed.cast(pl.String)).otherwise(text)
+
+
+def _flag(expr: pl.Expr) -> pl.Expr:
+    """``1``/``0`` -> ``true``/``false``; absent means MS Project's default, false."""
+    return parse_bool(expr).fill_null(pl.lit("false"))
+
+
+def _tasks_frame(
+    columns: dict[str, list], assignees: dict[str, str], project_code: str, snapshot: str | None
+) -> pl.DataFrame:
+    raw = pl.DataFrame(
+        {name: values for name, values in columns.items() if name != "source_line"},
+        schema={name: pl.String for name in columns if name != "source_line"},
+    ).with_columns(pl.Series("source_line", columns["source_line"], dtype=pl.Int64))
+
+    # Parent by outline number (1.2.3 -> the task numbered 1.2); by outline level otherwise.
+    outline = blank_to_null(pl.col("OutlineNumber"))
+    lookup = (
+        raw.select(outline.alias("parent_outline"), pl.col("UID").alias("outline_parent"))
+        .filter(pl.col("parent_outline").is_not_null())
+        .unique("parent_outline", keep="first", maintain_order=True)
+    )
+    raw = raw.with_columns(
+        pl.when(outline.str.contains(r"\."))
+        .then(outline.str.replace(r"\.[^.]*$", ""))
+        .otherwise(None)
+        .alias("parent_outline"),
+        pl.col("UID")
+        .replace_strict(assignees, default=None, return_dtype=pl.String)
+        .alias("assignee")
+        if assignees
+        else pl.lit(None, pl.String).alias("assignee"),
+    ).join(lookup, on="parent_outline", how="left", maintain_order="left")
+
+    percent = blank_to_null(pl.col("PercentComplete"))
+    percent_value = percent.cast(pl.Float64, strict=False)
+    is_summary = _flag(pl.col("Summary"))
+    is_milestone = _flag(pl.col("Milestone"))
+    status_category = (
+        pl.when(percent_value == 0)
+        .then(pl.lit("todo"))
+        .when(percent_value >= 100)
+        .then(pl.lit("done"))
+        .when(percent_value > 0)
+        .then(pl.lit("in_progress"))
+        .otherwise(None)
+    )
+    status = (
+        pl.when(percent_value == 0)
+        .then(pl.lit("Not Started"))
+        .when(percent_value >= 100)
+        .then(pl.lit("Complete"))
+        .when(percent_value > 0)
+        .then(pl.lit("In Progress"))
+        .otherwise(None)
+    )
+    percent_text = (
+        pl.when(percent_value.is_not_null())
+        .then(percent_value.cast(pl.String).str.replace(r"\.0$", ""))
+        .otherwise(percent)
+    )
+    values = {
+        "project_code": pl.lit(project_code, pl.String),
+        "task_key": blank_to_null(pl.col("UID")),
+        "task_name": blank_to_null(pl.col("Name")),
+        "task_type": pl.when(is_summary == "true")
+        .then(pl.lit("summary"))
+        .when(is_milestone == "true")
+        .then(pl.lit("milestone"))
+        .otherwise(pl.lit("task")),
+        "parent_key": pl.when(outline.is_not_null() & pl.col("outline_parent").is_not_null())
+        .then(pl.col("outline_parent"))
+        .otherwise(pl.col("level_parent")),
+        "status": status,
+        "status_category": status_category,
+        "estimate_hours": pl.coalesce(
+            _duration_hours(pl.col("BaselineWork")), _duration_hours(pl.col("Work"))
+        ),
+        "planned_start": pl.coalesce(_date(pl.col("BaselineStart")), _date(pl.col("Start"))),
+        "planned_finish": pl.coalesce(_date(pl.col("BaselineFinish")), _date(pl.col("Finish"))),
+        "baseline_cost": _currency(pl.col("BaselineCost")),
+        "percent_complete": percent_text,
+        "actual_start": _date(pl.col("ActualStart")),
+        "actual_finish": _date(pl.col("ActualFinish")),
+        "assignee": pl.col("assignee"),
+        "is_summary": is_summary,
+        "is_milestone": is_milestone,
+        "snapshot_date": pl.lit(snapshot, pl.String),
+    }
+    return raw.select(
+        *[
+            values.get(name, pl.lit(None, pl.String)).cast(pl.String).alias(name)
+            for name in ENTITIES["tasks"].column_names
+        ],
+        pl.col("source_line"),
+        # Carried for the milestone rows; dropped from the tasks frame by the caller.
+        _date(pl.col("BaselineFinish")).alias("_baseline_finish"),
+        _date(pl.col("Finish")).alias("_finish"),
+    )
+
+
+def _milestones_frame(tasks: pl.DataFrame) -> pl.DataFrame:
+    values = {
+        "project_code": pl.col("project_code"),
+        "milestone_name": pl.col("task_name"),
+        "baseline_date": pl.col("_baseline_finish"),
+        "forecast_date": pl.col("_finish"),
+        "actual_date": pl.col("actual_finish"),
+        "snapshot_date": pl.col("snapshot_date"),
+    }
+    return tasks.filter(pl.col("is_milestone") == "true").select(
+        *[
+            values.get(name, pl.lit(None, pl.String)).cast(pl.String).alias(name)
+            for name in ENTITIES["milestones"].column_names
+        ],
+        pl.col("source_line"),
+    )
+
+
+# --- the adapter ------------------------------------------------------------------------------
+
+
+def sniff(probe: Probe) -> bool:
+    """An XML file whose root is ``<Project>`` in the MSPDI namespace (nothing else is MSPDI)."""
+    return probe.kind == "xml" and probe.xml_root == "Project" and probe.xml_namespace == NAMESPACE
+
+
+def read(probe: Probe) -> dict[str, pl.DataFrame]:
+    """Tasks (UID 0 left out, summaries flagged) and milestones, as of the project status date."""
+    root = _parse(probe)
+    project_code = _project_code(probe, root)
+    status_date = _child_text(root, "StatusDate")
+    snapshot = pl.select(_date(pl.lit(status_date, pl.String))).item() if status_date else None
+    tasks = _tasks_frame(_collect_tasks(root), _assignees(root), project_code, snapshot)
+    return {
+        "tasks": tasks.drop("_baseline_finish", "_finish"),
+        "milestones": _milestones_frame(tasks),
+    }
+
+
+ADAPTERS: tuple[Adapter, ...] = (
+    Adapter(
+        name="mspdi",
+        label="MS Project XML (MSPDI)",
+        entities=("tasks", "milestones"),
+        sniff=sniff,
+        read=read,
+        priority=10,
+    ),
+)

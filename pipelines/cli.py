@@ -1,0 +1,266 @@
+"""The `pmo` command line: thin commands over the same library code and Dagster job.
+
+Errors reach the user as one clear paragraph; `--debug` shows the traceback as well.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipelines.config import DATA_DIR_ENV, DataPaths, resolve_data_dir
+from pipelines.ingest.errors import PmoError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _fail(message: str, code: int = EXIT_PROBLEMS) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn any exception into one paragraph (and the traceback only with --debug)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except (SystemExit, click.exceptions.Exit, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            _fail("interrupted.", 130)
+        except PmoError as error:
+            if debug:
+                traceback.print_exc()
+            _fail(str(error))
+        except Exception as error:  # the last line of defence: no bare tracebacks for users
+            if debug:
+                traceback.print_exc()
+            text = str(error).strip().splitlines()
+            detail = text[0] if text else type(error).__name__
+            _fail(f"{detail} (run with --debug for details)")
+
+    return wrapper
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Data directory (default: ${DATA_DIR_ENV}, else ./data).",
+)
+
+
+def _paths(data_dir: Path | None) -> DataPaths:
+    paths = resolve_data_dir(data_dir)
+    os.environ[DATA_DIR_ENV] = str(paths.root)
+    return paths
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+def main(debug: bool) -> None:
+    """pmo-pulse: portfolio reporting from the exports a PMO already has."""
+
+
+# --- refresh ---------------------------------------------------------------------------------
+
+
+def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
+    """Run the Dagster refresh job in-process against a persistent instance under the data dir."""
+    paths.ensure()
+    os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home))
+    os.environ["PMO_PROGRESS"] = "0" if quiet else "1"
+    import dagster as dg
+
+    from pipelines.definitions import defs
+    from pipelines.jobs import REFRESH_JOB_NAME
+
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+    )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+                message = event.step_failure_data.error.message.strip().splitlines()[-1]
+                click.echo(f"  ✗ step {event.step_key} failed: {message}", err=True)
+    return result.success
+
+
+@main.command()
+@data_dir_option
+@click.option("--full", is_flag=True, help="Rebuild the warehouse from every landing file.")
+@friendly
+def refresh(data_dir: Path | None, full: bool) -> None:
+    """Load new exports and rebuild the warehouse (the same Dagster job the schedule runs)."""
+    paths = _paths(data_dir)
+    if full and paths.warehouse.exists():
+        paths.warehouse.unlink()
+    click.echo(f"Refreshing {paths.root}", err=True)
+    ok = run_refresh(paths)
+    _print_status(paths)
+    if not ok:
+        _fail("the refresh failed; the previous data stays in place. See the failed step above.")
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+@main.command()
+@data_dir_option
+@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--as-of", "as_of", default="2026-10-31", show_default=True, help="Last month end.")
+@click.option("--projects", default=24, show_default=True)
+@click.option("--people", default=120, show_default=True)
+@click.option("--months", default=18, show_default=True)
+@click.option("--no-refresh", is_flag=True, help="Only write the demo files.")
+@friendly
+def demo(data_dir: Path | None, seed: int, as_of: str, projects: int, people: int, months: int,
+         no_refresh: bool) -> None:
+    """Write the demo portfolio into <data-dir>/landing/demo and load it."""
+    from pipelines.demo.generator import generate_demo
+
+    try:
+        as_of_date = date.fromisoformat(as_of)
+    except ValueError:
+        _fail(f"--as-of: found '{as_of}', expected a date YYYY-MM-DD.")
+    paths = _paths(data_dir).ensure()
+    target = paths.landing / "demo"
+    click.echo(f"Writing the demo portfolio to {target} …", err=True)
+    summary = generate_demo(target, seed=seed, as_of=as_of_date, projects=projects,
+                            people=people, months=months)
+    click.echo(f"  {len(summary.files)} files written", err=True)
+    if no_refresh:
+        return
+    ok = run_refresh(paths)
+    _print_status(paths)
+    if not ok:
+        _fail("the refresh of the demo data failed (see the step above).")
+    click.echo(
+        "\nNext: `pmo status` shows what is loaded, `pmo sql \"select …\"` queries it,"
+        " and `make dev` opens the Dagster UI with the asset graph.",
+        err=True,
+    )
+
+
+# --- validate --------------------------------------------------------------------------------
+
+
+@main.command()
+@data_dir_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--show", default=20, show_default=True, help="Rejected rows listed per file.")
+@friendly
+def validate(data_dir: Path | None, files: tuple[Path, ...], show: int) -> None:
+    """Dry run: detected format and entity, rows accepted, rows rejected with reasons.
+
+    Exit 0 when every row is good, 1 when any row or file is rejected, 2 when a file cannot be
+    read at all. Nothing is written.
+    """
+    from pipelines.ingest.dryrun import dry_run
+
+    paths = _paths(data_dir)
+    results = dry_run([Path(f) for f in files], paths.warehouse)
+    worst = EXIT_OK
+    for result in results:
+        click.echo(result.headline())
+        for line in result.detail_lines(show):
+            click.echo(f"    {line}")
+        worst = max(worst, result.exit_code)
+    sys.exit(worst)
+
+
+# --- template --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("entity")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default: ./<entity>.csv).")
+@friendly
+def template(entity: str, output: Path | None) -> None:
+    """Write an empty canonical CSV for ENTITY: the header and one commented example row."""
+    from pipelines.ingest.contracts import ENTITIES, get_entity
+
+    try:
+        spec = get_entity(entity)
+    except KeyError:
+        _fail(f"unknown entity '{entity}'; expected one of: {', '.join(ENTITIES)}.")
+    target = output or Path(f"{spec.name}.csv")
+    if target.exists():
+        _fail(f"{target} already exists; choose another --output.")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(spec.column_names)
+    example = [spec.example.get(name, "") for name in spec.column_names]
+    example[0] = f"# {example[0]}"
+    writer.writerow(example)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    required = ", ".join(spec.required_columns)
+    click.echo(f"Wrote {target} ({len(spec.column_names)} columns; required: {required}).")
+
+
+# --- status ----------------------------------------------------------------------------------
+
+
+def _print_status(paths: DataPaths) -> None:
+    from pipelines.status import warehouse_status
+
+    click.echo(warehouse_status(paths))
+
+
+@main.command()
+@data_dir_option
+@friendly
+def status(data_dir: Path | None) -> None:
+    """What is loaded: per entity and file, rows, quarantined rows, last refresh, errors."""
+    _print_status(_paths(data_dir))
+
+
+# --- sql -------------------------------------------------------------------------------------
+
+
+@main.command()
+@data_dir_option
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--limit", default=1000, show_default=True, help="Rows shown in table format.")
+@friendly
+def sql(data_dir: Path | None, query: str, fmt: str, limit: int) -> None:
+    """Run read-only SQL against the newest published data."""
+    from pipelines.query import run_query
+
+    frame = run_query(_paths(data_dir), query)
+    if fmt == "csv":
+        click.echo(frame.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps(frame.to_dicts(), default=str, indent=1))
+    else:
+        from pipelines.status import format_table
+
+        shown = frame.head(limit)
+        click.echo(format_table(shown.columns, shown.rows()))
+        if frame.height > limit:
+            click.echo(f"({frame.height:,} rows, first {limit:,} shown; use --format csv for all)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""One setting decides where everything lives: the data directory.
+
+``--data-dir`` on every CLI command, else ``PMO_DATA_DIR``, else ``./data``. Everything the
+product writes stays under it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR_ENV = "PMO_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.warehouse_dir / "pmo.duckdb"
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
+
+    def ensure(self) -> DataPaths:
+        for folder in (self.landing, self.warehouse_dir, self.published, self.reports,
+                       self.dagster_home):
+            folder.mkdir(parents=True, exist_ok=True)
+        instance_config = self.dagster_home / "dagster.yaml"
+        if not instance_config.exists():
+            instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        return self
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPaths:
+    value = cli_value or os.environ.get(DATA_DIR_ENV) or "data"
+    return DataPaths(Path(value).expanduser().resolve())

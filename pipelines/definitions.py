@@ -1,0 +1,15 @@
+"""The Dagster code location: assembles assets, checks, jobs and resources; no work at import."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.ingest.assets import INGEST_ASSETS
+from pipelines.jobs import refresh_job
+from pipelines.resources import WarehouseResource
+
+defs = dg.Definitions(
+    assets=[*INGEST_ASSETS],
+    jobs=[refresh_job],
+    resources={"warehouse": WarehouseResource()},
+)

@@ -1,0 +1,513 @@
+"""Loading landing files into the raw layer, following DESIGN.md §3 to the letter.
+
+- A file is read whole or not at all: a file-level problem loads nothing and is logged.
+- Row-level problems send the row to raw.quarantine (file, line, column, reason, original record).
+- The same file twice changes nothing (sha256 + entity in raw.load_log).
+- A newer export replaces older rows by natural key; snapshot entities keep history by snapshot_date.
+- Every raw row carries its lineage. Landing files are only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.adapters import adapter_by_name
+from pipelines.ingest.adapters.base import Adapter, Probe
+from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
+from pipelines.ingest.detect import detect, probe_file
+from pipelines.ingest.errors import FileRejected
+from pipelines.ingest.validate import QUARANTINE_SCHEMA, validate
+
+FILE_DATE = re.compile(r"(?<!\d)(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+IGNORED_NAMES = re.compile(r"^(\.|~\$|README)", re.IGNORECASE)
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file for one entity: the row of raw.load_log, in Python."""
+
+    source_file: str
+    entity: str | None
+    status: str  # loaded | rejected | unchanged
+    source_format: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_replaced: int = 0
+    error: str | None = None
+    quarantine: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=QUARANTINE_SCHEMA))
+
+
+@dataclass
+class Prepared:
+    """A file read, checked and split into good and quarantined rows — not yet written."""
+
+    entity: Entity
+    adapter: Adapter
+    good: pl.DataFrame
+    quarantine: pl.DataFrame
+    rows_read: int
+    snapshot_date: date | None
+    original: pl.DataFrame
+    """The adapter's text frame, kept so quarantined records are stored as sent."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def landing_files(landing: Path) -> list[Path]:
+    """Every regular file under the landing folder, oldest first so newer exports win.
+
+    Symlinks are not followed: a link could point outside the data directory.
+    """
+    if not landing.is_dir():
+        return []
+    files = [
+        path
+        for path in landing.rglob("*")
+        if path.is_file() and not path.is_symlink() and not IGNORED_NAMES.match(path.name)
+        and landing.resolve() in path.resolve().parents
+    ]
+    return sorted(files, key=lambda path: (path.stat().st_mtime, str(path)))
+
+
+def display_name(path: Path, landing: Path) -> str:
+    return path.relative_to(landing).as_posix()
+
+
+def snapshot_date_for(path: Path) -> date:
+    """Snapshot date when the export carries none: a date in the file name, else its mtime."""
+    match = FILE_DATE.search(path.name)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
+
+
+def read_entity(probe: Probe, adapter: Adapter, entity: Entity) -> pl.DataFrame:
+    """The adapter's frame for one entity, with the snapshot date filled in where missing."""
+    frames = adapter.read(probe)
+    frame = frames.get(entity.name)
+    if frame is None:
+        return pl.DataFrame(
+            schema={**{name: pl.String for name in entity.column_names}, "source_line": pl.Int64}
+        )
+    if entity.snapshot:
+        fallback = snapshot_date_for(probe.path).isoformat()
+        frame = frame.with_columns(pl.col("snapshot_date").fill_null(fallback))
+    return frame
+
+
+def _reference_lookup(con: duckdb.DuckDBPyConnection, target: str) -> pl.DataFrame:
+    """ref (lower-case code, name or email) -> canonical key, for resolving export references."""
+    if target == "projects":
+        query = """
+            select lower(project_code) as ref, project_code as resolved, 1 as rank from raw.projects
+            union all
+            select lower(project_name), project_code, 2 from raw.projects
+        """
+    else:
+        query = """
+            select lower(employee_id) as ref, employee_id as resolved, 1 as rank from raw.people
+            union all select lower(email), employee_id, 2 from raw.people where email is not null
+            union all select lower(full_name), employee_id, 3 from raw.people
+        """
+    lookup = con.sql(query).pl()
+    # A name shared by two records is ambiguous: it resolves to nothing rather than a guess.
+    return (
+        lookup.sort("rank")
+        .group_by("ref", maintain_order=True)
+        .agg(pl.col("resolved").first(), pl.col("rank").first(),
+             pl.col("resolved").filter(pl.col("rank") == pl.col("rank").first()).n_unique().alias("n"))
+        .filter(pl.col("n") == 1)
+        .select("ref", "resolved")
+    )
+
+
+def resolve_references(
+    con: duckdb.DuckDBPyConnection, entity: Entity, good: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Map project/person references to canonical keys; unknown ones go to quarantine."""
+    bad_parts = []
+    labels = {"projects": "project", "people": "person"}
+    for column, target in entity.references.items():
+        lookup = _reference_lookup(con, target)
+        joined = good.with_columns(pl.col(column).str.to_lowercase().alias("_ref")).join(
+            lookup, left_on="_ref", right_on="ref", how="left"
+        )
+        unknown = pl.col(column).is_not_null() & pl.col("resolved").is_null()
+        bad_parts.append(
+            joined.filter(unknown).select(
+                "source_line",
+                pl.lit(column).alias("column_name"),
+                pl.col(column).alias("found_value"),
+                (pl.lit(f"{column}: unknown {labels[target]} '") + pl.col(column)
+                 + pl.lit(f"', expected a {labels[target]} listed in {target}")).alias("reason"),
+            )
+        )
+        good = joined.filter(~unknown).with_columns(
+            pl.coalesce("resolved", column).alias(column)
+        ).drop("_ref", "resolved")
+    quarantine = pl.concat(bad_parts) if bad_parts else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    return good, quarantine
+
+
+def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Within one file a natural key appears once; later repeats are quarantined."""
+    if entity.name == "timesheets":  # several entries per person, task and day are normal
+        return good, pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    key = list(entity.natural_key)
+    first_line = pl.col("source_line").min().over(key, order_by="source_line")
+    repeat = pl.col("source_line") != first_line
+    flagged = good.with_columns(first_line.alias("_first"))
+    bad = flagged.filter(repeat).select(
+        "source_line",
+        pl.lit(",".join(key)).alias("column_name"),
+        pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in key], separator=" / ")
+        .alias("found_value"),
+        (pl.lit(f"duplicate {entity.name} key ({', '.join(key)}), already on line ")
+         + pl.col("_first").cast(pl.String)).alias("reason"),
+    )
+    return flagged.filter(~repeat).drop("_first"), bad
+
+
+def over_24_hours(
+    con: duckdb.DuckDBPyConnection, good: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Timesheets: a person's hours on one day, across every loaded file, may not exceed 24."""
+    day_key = ["employee_id", "work_date"]
+    new_days = good.group_by(day_key).agg(pl.col("hours").sum().alias("new_hours"))
+    con.register("_new_days", new_days.to_arrow())
+    try:
+        existing = con.sql(
+            """
+            select t.employee_id, t.work_date, sum(t.hours) as existing_hours
+            from raw.timesheets as t
+            inner join _new_days as n using (employee_id, work_date)
+            group by all
+            """
+        ).pl()
+    finally:
+        con.unregister("_new_days")
+    totals = new_days.join(existing, on=day_key, how="left").with_columns(
+        (pl.col("new_hours") + pl.col("existing_hours").fill_null(0)).alias("day_hours")
+    ).filter(pl.col("day_hours") > 24)
+    flagged = good.join(totals.select(*day_key, "day_hours"), on=day_key, how="left")
+    over = pl.col("day_hours").is_not_null()
+    bad = flagged.filter(over).select(
+        "source_line",
+        pl.lit("hours").alias("column_name"),
+        pl.col("hours").cast(pl.String).alias("found_value"),
+        (pl.lit("hours: ") + pl.col("employee_id") + pl.lit(" logged ")
+         + pl.col("day_hours").round(2).cast(pl.String) + pl.lit(" h on ")
+         + pl.col("work_date").cast(pl.String) + pl.lit(", expected at most 24 h in a day"))
+        .alias("reason"),
+    )
+    return flagged.filter(~over).drop("day_hours"), bad
+
+
+def prepare(con: duckdb.DuckDBPyConnection, probe: Probe, adapter: Adapter, entity: Entity) -> Prepared:
+    """Read and check one file for one entity without writing anything."""
+    frame = read_entity(probe, adapter, entity)
+    good, quarantine = validate(frame, entity)
+    steps: list[Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]] = [
+        lambda rows: resolve_references(con, entity, rows),
+        lambda rows: duplicate_keys(entity, rows),
+    ]
+    if entity.name == "timesheets":
+        steps.append(lambda rows: over_24_hours(con, rows))
+    parts = [quarantine]
+    for step in steps:
+        good, bad = step(good)
+        parts.append(bad)
+    quarantine = pl.concat(parts).sort("source_line", maintain_order=True)
+    snapshot = None
+    if entity.snapshot and good.height:
+        snapshot = good.get_column("snapshot_date").max()
+    return Prepared(entity, adapter, good, quarantine, frame.height, snapshot, frame)
+
+
+def _record_json(frame: pl.DataFrame, lines: pl.Series) -> pl.DataFrame:
+    """The original text of each quarantined record, so nothing a user sent is lost."""
+    rows = frame.filter(pl.col("source_line").is_in(lines.implode()))
+    value_columns = [name for name in rows.columns if name != "source_line"]
+    return rows.select(
+        "source_line",
+        pl.struct(value_columns).struct.json_encode().alias("record_json"),
+    )
+
+
+def write(
+    con: duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    *,
+    source_file: str,
+    sha256: str,
+    file_modified_at: datetime,
+) -> FileOutcome:
+    """Write one prepared file in a single transaction: replaced rows out, new rows in, log row."""
+    entity = prepared.entity
+    load_id = f"{sha256[:16]}:{entity.name}"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    key = list(entity.natural_key)
+    good = prepared.good.with_columns(
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(sha256).alias("source_sha256"),
+        pl.lit(prepared.adapter.name).alias("source_format"),
+        pl.lit(load_id).alias("load_id"),
+        pl.lit(now).alias("loaded_at"),
+    )
+    by_line = prepared.quarantine.group_by("source_line", maintain_order=True).agg(
+        pl.col("column_name").first(),
+        pl.col("found_value").first(),
+        pl.col("reason").unique(maintain_order=True).str.join("; "),
+    )
+    if by_line.height:
+        by_line = by_line.join(
+            _record_json(prepared.original, by_line.get_column("source_line")),
+            on="source_line",
+            how="left",
+        )
+    else:
+        by_line = by_line.with_columns(pl.lit(None, pl.String).alias("record_json"))
+    quarantine = by_line.with_columns(
+        pl.lit(load_id).alias("load_id"),
+        pl.lit(entity.name).alias("entity"),
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(sha256).alias("source_sha256"),
+        pl.lit(now).alias("quarantined_at"),
+    )
+    key_match = " and ".join(f"t.{k} is not distinct from n.{k}" for k in key)
+    columns = ", ".join([*entity.column_names, "source_line", "source_file", "source_sha256",
+                         "source_format", "load_id", "loaded_at"])
+    con.register("_incoming", good.to_arrow())
+    con.register("_quarantine", quarantine.to_arrow())
+    con.execute("begin transaction")
+    try:
+        # Rows of this key from a file modified later than this one are newer: they stay, and
+        # this file's rows for that key are superseded.
+        con.execute(
+            f"""
+            create or replace temp table _newer_keys as
+            select distinct n.source_line
+            from _incoming as n
+            inner join raw.{entity.name} as t on {key_match}
+            inner join raw.load_log as l
+                on l.source_sha256 = t.source_sha256 and l.entity = '{entity.name}'
+            where l.file_modified_at > ?
+            """,
+            [file_modified_at],
+        )
+        replaced = con.execute(
+            f"""
+            delete from raw.{entity.name} as t
+            using (select * from _incoming where source_line not in
+                   (select source_line from _newer_keys)) as n
+            where {key_match}
+            """
+        ).fetchall()[0][0]
+        con.execute(
+            f"""
+            insert into raw.{entity.name} ({columns})
+            select {columns} from _incoming
+            where source_line not in (select source_line from _newer_keys)
+            """
+        )
+        loaded = con.execute(
+            f"select count(*) from raw.{entity.name} where load_id = ?", [load_id]
+        ).fetchall()[0][0]
+        con.execute(
+            """
+            insert into raw.quarantine (load_id, entity, source_file, source_sha256, source_line,
+                column_name, found_value, reason, record_json, quarantined_at)
+            select load_id, entity, source_file, source_sha256, source_line,
+                column_name, found_value, reason, record_json, quarantined_at
+            from _quarantine
+            """
+        )
+        con.execute(
+            """
+            insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, ?, ?)
+            """,
+            [load_id, source_file, sha256, prepared.adapter.name, entity.name,
+             prepared.snapshot_date, prepared.rows_read, loaded, by_line.height, replaced,
+             file_modified_at, now],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_incoming")
+        con.unregister("_quarantine")
+    return FileOutcome(
+        source_file=source_file,
+        entity=entity.name,
+        status="loaded",
+        source_format=prepared.adapter.name,
+        rows_read=prepared.rows_read,
+        rows_loaded=loaded,
+        rows_quarantined=by_line.height,
+        rows_replaced=replaced,
+        quarantine=prepared.quarantine,
+    )
+
+
+def log_rejection(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source_file: str,
+    sha256: str,
+    entity: str | None,
+    source_format: str | None,
+    error: str,
+    file_modified_at: datetime,
+) -> FileOutcome:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute(
+        "insert into raw.load_log values (?, ?, ?, ?, ?, null, 0, 0, 0, 0, 'rejected', ?, ?, ?)",
+        [f"{sha256[:16]}:{entity or 'unknown'}", source_file, sha256, source_format, entity,
+         error, file_modified_at, now],
+    )
+    return FileOutcome(source_file, entity, "rejected", source_format, error=error)
+
+
+def already_seen(con: duckdb.DuckDBPyConnection, sha256: str, entity: str | None) -> bool:
+    return con.execute(
+        "select count(*) from raw.load_log where source_sha256 = ? and entity is not distinct from ?",
+        [sha256, entity],
+    ).fetchall()[0][0] > 0
+
+
+def modified_at(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None)
+
+
+@dataclass
+class LandingFile:
+    path: Path
+    source_file: str
+    sha256: str
+    adapter: Adapter | None
+    error: str | None
+
+
+def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingFile]:
+    """Hash and recognise every landing file (by content, never by name).
+
+    Results are kept in raw.landing_files keyed by path, size and mtime, so an unchanged file is
+    neither re-hashed nor re-read on the next refresh.
+    """
+    known = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "select source_file, size_bytes, modified_ns, source_sha256, source_format, error"
+            " from raw.landing_files"
+        ).fetchall()
+    }
+    found = []
+    now = datetime.now(UTC).replace(tzinfo=None)
+    present = []
+    for path in landing_files(landing):
+        name = display_name(path, landing)
+        present.append(name)
+        stat = path.stat()
+        cached = known.get(name)
+        if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
+            sha, format_name, error = cached[2], cached[3], cached[4]
+            adapter = adapter_by_name(format_name) if format_name else None
+            found.append(LandingFile(path, name, sha, adapter, error))
+            continue
+        sha = sha256_of(path)
+        try:
+            adapter, error = detect(probe_file(path, name)), None
+        except FileRejected as rejection:
+            adapter, error = None, str(rejection)
+        con.execute(
+            "insert or replace into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [name, stat.st_size, stat.st_mtime_ns, sha, adapter.name if adapter else None,
+             list(adapter.entities) if adapter else None, error, now],
+        )
+        found.append(LandingFile(path, name, sha, adapter, error))
+    if present:
+        con.execute("delete from raw.landing_files where source_file not in (select unnest(?))",
+                    [present])
+    else:
+        con.execute("delete from raw.landing_files")
+    return found
+
+
+def record_unrecognised(con: duckdb.DuckDBPyConnection, files: Iterable[LandingFile]) -> list[FileOutcome]:
+    """Files no adapter recognises are logged once (per content) as rejected."""
+    outcomes = []
+    for item in files:
+        if item.adapter is None and not already_seen(con, item.sha256, None):
+            outcomes.append(
+                log_rejection(con, source_file=item.source_file, sha256=item.sha256, entity=None,
+                              source_format=None, error=item.error or "unrecognised",
+                              file_modified_at=modified_at(item.path))
+            )
+    return outcomes
+
+
+def load_entity(
+    con: duckdb.DuckDBPyConnection,
+    files: Iterable[LandingFile],
+    entity_name: str,
+    progress: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Load every new landing file that carries this entity, oldest first."""
+    entity = ENTITIES[entity_name]
+    outcomes = []
+    for item in files:
+        if item.adapter is None or entity_name not in item.adapter.entities:
+            continue
+        if already_seen(con, item.sha256, entity_name):
+            continue
+        outcome = load_file(con, item, entity)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+def load_file(con: duckdb.DuckDBPyConnection, item: LandingFile, entity: Entity) -> FileOutcome:
+    mtime = modified_at(item.path)
+    try:
+        probe = probe_file(item.path, item.source_file)
+        assert item.adapter is not None
+        prepared = prepare(con, probe, item.adapter, entity)
+    except FileRejected as error:
+        return log_rejection(con, source_file=item.source_file, sha256=item.sha256,
+                             entity=entity.name, source_format=item.adapter.name if item.adapter else None,
+                             error=str(error), file_modified_at=mtime)
+    return write(con, prepared, source_file=item.source_file, sha256=item.sha256,
+                 file_modified_at=mtime)
+
+
+def load_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    progress: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Everything in the landing folder, entity by entity in dependency order (no Dagster)."""
+    files = scan_landing(con, landing)
+    outcomes = record_unrecognised(con, files)
+    for entity_name in LOAD_ORDER:
+        outcomes += load_entity(con, files, entity_name, progress)
+    return outcomes

@@ -1,0 +1,128 @@
+"""Row-level contract checks, vectorised: text frame in, typed good rows and quarantined rows out."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.ingest.contracts import Column, Entity
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "str": pl.String(),
+    "date": pl.Date(),
+    "float": pl.Float64(),
+    "int": pl.Int64(),
+    "bool": pl.Boolean(),
+    "datetime": pl.Datetime("us"),
+}
+
+EXPECTED_TEXT = {
+    "date": "a date (YYYY-MM-DD)",
+    "datetime": "a timestamp (YYYY-MM-DD HH:MM:SS)",
+    "float": "a number",
+    "int": "a whole number",
+    "bool": "true/false (or yes/no)",
+}
+
+QUARANTINE_SCHEMA = {
+    "source_line": pl.Int64,
+    "column_name": pl.String,
+    "found_value": pl.String,
+    "reason": pl.String,
+}
+
+
+def _text(name: str) -> pl.Expr:
+    stripped = pl.col(name).cast(pl.String).str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+def typed_expr(column: Column) -> pl.Expr:
+    """The canonical text of a column cast to its contract type (null where it does not parse)."""
+    text = _text(column.name)
+    if column.dtype == "date":
+        return text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    if column.dtype == "datetime":
+        return pl.coalesce(
+            text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False),
+            text.str.strptime(pl.Datetime("us"), "%Y-%m-%d", strict=False),
+        )
+    if column.dtype == "bool":
+        lowered = text.str.to_lowercase()
+        return pl.when(lowered == "true").then(True).when(lowered == "false").then(False)
+    if column.dtype in ("float", "int"):
+        value = text.cast(pl.Float64, strict=False)
+        value = pl.when(value.is_finite()).then(value)
+        return value.round(0).cast(pl.Int64) if column.dtype == "int" else value
+    if column.allowed is not None:
+        return text.str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
+    return text
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def checks(column: Column) -> list[tuple[pl.Expr, pl.Expr]]:
+    """(failing condition, reason) pairs for one column."""
+    text = _text(column.name)
+    typed = typed_expr(column)
+    name = column.name
+    found = pl.lit(f"{name}: found '") + text.str.slice(0, 80) + pl.lit("', expected ")
+    out: list[tuple[pl.Expr, pl.Expr]] = []
+    if not column.nullable:
+        out.append((text.is_null(), pl.lit(f"{name}: missing value, expected a value (required)")))
+    if column.dtype != "str":
+        out.append(
+            (text.is_not_null() & typed.is_null(), found + pl.lit(EXPECTED_TEXT[column.dtype]))
+        )
+    if column.allowed is not None:
+        allowed = ", ".join(column.allowed)
+        out.append(
+            (typed.is_not_null() & ~typed.is_in(list(column.allowed)),
+             found + pl.lit(f"one of: {allowed}"))
+        )
+    if column.min_value is not None:
+        out.append(
+            (typed < column.min_value, found + pl.lit(f"a value ≥ {_fmt(column.min_value)}"))
+        )
+    if column.max_value is not None:
+        out.append(
+            (typed > column.max_value, found + pl.lit(f"a value ≤ {_fmt(column.max_value)}"))
+        )
+    if column.dtype == "str":
+        out.append(
+            (text.str.len_chars() > 10_000,
+             pl.lit(f"{name}: found a value of more than 10,000 characters, expected shorter text"))
+        )
+    return out
+
+
+def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split an adapter frame into typed rows that pass the contract and per-problem quarantine rows.
+
+    The quarantine frame has one row per problem (source_line, column_name, found_value, reason);
+    a source line with any problem is removed from the good rows.
+    """
+    missing = [name for name in entity.column_names if name not in frame.columns]
+    if missing:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(name) for name in missing)
+    problems = [
+        frame.filter(condition.fill_null(False)).select(
+            pl.col("source_line").cast(pl.Int64),
+            pl.lit(column.name).alias("column_name"),
+            _text(column.name).alias("found_value"),
+            reason.alias("reason"),
+        )
+        for column in entity.columns
+        for condition, reason in checks(column)
+    ]
+    quarantine = (
+        pl.concat(problems) if problems else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    ).sort("source_line", maintain_order=True)
+    bad_lines = quarantine.get_column("source_line").unique()
+    good = frame.filter(~pl.col("source_line").is_in(bad_lines.implode())).select(
+        *[typed_expr(column).cast(POLARS_TYPES[column.dtype]).alias(column.name)
+          for column in entity.columns],
+        pl.col("source_line").cast(pl.Int64),
+    )
+    return good, quarantine

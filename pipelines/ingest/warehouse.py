@@ -1,0 +1,96 @@
+"""The raw layer of the warehouse: one table per entity, the load log and the quarantine.
+
+Raw tables hold the canonical columns (typed as the contract says) plus lineage, so every number
+downstream can be traced to a file, its sha256 and a line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.contracts import DUCKDB_TYPES, ENTITIES, LINEAGE_COLUMNS, Entity
+
+LOAD_LOG_DDL = """
+create table if not exists raw.load_log (
+    load_id varchar not null,
+    source_file varchar not null,
+    source_sha256 varchar not null,
+    source_format varchar,
+    entity varchar,
+    snapshot_date date,
+    rows_read bigint not null default 0,
+    rows_loaded bigint not null default 0,
+    rows_quarantined bigint not null default 0,
+    rows_replaced bigint not null default 0,
+    status varchar not null,
+    error varchar,
+    file_modified_at timestamp,
+    loaded_at timestamp not null
+)
+"""
+
+QUARANTINE_DDL = """
+create table if not exists raw.quarantine (
+    load_id varchar not null,
+    entity varchar,
+    source_file varchar not null,
+    source_sha256 varchar not null,
+    source_line bigint,
+    column_name varchar,
+    found_value varchar,
+    reason varchar not null,
+    record_json varchar,
+    quarantined_at timestamp not null
+)
+"""
+
+
+LANDING_FILES_DDL = """
+create table if not exists raw.landing_files (
+    source_file varchar primary key,
+    size_bytes bigint not null,
+    modified_ns bigint not null,
+    source_sha256 varchar not null,
+    source_format varchar,
+    entities varchar[],
+    error varchar,
+    scanned_at timestamp not null
+)
+"""
+
+
+def raw_table_ddl(entity: Entity) -> str:
+    """``create table if not exists raw.<entity>`` with typed canonical and lineage columns."""
+    columns = [f"{column.name} {DUCKDB_TYPES[column.dtype]}" for column in entity.columns]
+    columns += [f"{name} {sql_type}" for name, sql_type in LINEAGE_COLUMNS]
+    body = ",\n    ".join(columns)
+    return f"create table if not exists raw.{entity.name} (\n    {body}\n)"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and every raw table; a no-op once they exist."""
+    con.execute("create schema if not exists raw")
+    con.execute(LOAD_LOG_DDL)
+    con.execute(QUARANTINE_DDL)
+    con.execute(LANDING_FILES_DDL)
+    for entity in ENTITIES.values():
+        con.execute(raw_table_ddl(entity))
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file; a writer also makes sure the raw schema exists."""
+    if read_only:
+        con = duckdb.connect(":memory:")
+        con.execute(f"attach '{_quote(path)}' as wh (read_only)")
+        con.execute("use wh")
+        return con
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    ensure_schema(con)
+    return con
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,132 @@
+"""`pmo status`: what is loaded, what was quarantined or rejected, and how the last refresh went."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from pipelines.config import DataPaths
+from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.errors import PmoError
+from pipelines.query import open_read_only
+
+
+def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Plain fixed-width text table (numbers right-aligned)."""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:,.2f}"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return str(value).replace("\n", " ")
+
+    cells = [[text(value) for value in row] for row in rows]
+    widths = [
+        min(60, max([len(str(column))] + [len(row[i]) for row in cells]))
+        for i, column in enumerate(columns)
+    ]
+    numeric = [
+        bool(rows) and all(
+            isinstance(row[i], int | float) and not isinstance(row[i], bool) or row[i] is None
+            for row in rows
+        )
+        for i in range(len(columns))
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for i, value in enumerate(values):
+            value = value if len(value) <= widths[i] else value[: widths[i] - 1] + "…"
+            parts.append(value.rjust(widths[i]) if numeric[i] else value.ljust(widths[i]))
+        return "  ".join(parts).rstrip()
+
+    out = [line([str(c) for c in columns]), line(["-" * w for w in widths])]
+    out += [line(row) for row in cells]
+    return "\n".join(out)
+
+
+def warehouse_status(paths: DataPaths) -> str:
+    try:
+        con = open_read_only(paths)
+    except PmoError as error:
+        return str(error)
+    try:
+        entity_rows = []
+        for name, entity in ENTITIES.items():
+            snapshot = "max(snapshot_date)" if entity.snapshot else "null"
+            rows, files, latest = con.execute(
+                f"select count(*), count(distinct source_file), {snapshot} from raw.{name}"
+            ).fetchall()[0]
+            quarantined = con.execute(
+                "select count(*) from raw.quarantine where entity = ?", [name]
+            ).fetchall()[0][0]
+            entity_rows.append((name, files, rows, quarantined, latest))
+        rejected = con.execute(
+            """
+            select source_file, coalesce(entity, '-'), error from raw.load_log
+            where status = 'rejected' order by loaded_at, source_file
+            """
+        ).fetchall()
+        last_load = con.execute("select max(loaded_at) from raw.load_log").fetchall()[0][0]
+        top_reasons = con.execute(
+            """
+            select entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g') as reason_kind,
+                   count(*) as n
+            from raw.quarantine group by all order by n desc, entity limit 8
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [f"Data directory: {paths.root}", ""]
+    lines.append(format_table(
+        ["entity", "files", "rows", "quarantined", "latest snapshot"], entity_rows))
+    if top_reasons:
+        lines += ["", "Quarantined rows by reason (see raw.quarantine for file and line):"]
+        lines.append(format_table(["entity", "reason", "rows"], top_reasons))
+    if rejected:
+        lines += ["", f"Rejected files ({len(rejected)}): nothing was loaded from these."]
+        lines += [f"  - {file} [{entity}]: {error}" for file, entity, error in rejected]
+    lines += ["", f"Last file loaded at: {last_load or 'never'} (UTC)"]
+    lines.append(_last_run(paths))
+    return "\n".join(lines)
+
+
+def _last_run(paths: DataPaths) -> str:
+    """The last refresh run recorded by Dagster under the data directory, with its outcome."""
+    home = os.environ.get("DAGSTER_HOME") or str(paths.dagster_home)
+    if not os.path.isdir(home) or not os.listdir(home):
+        return "Last refresh run: none recorded"
+    os.environ.setdefault("DAGSTER_HOME", home)
+    import dagster as dg
+
+    from pipelines.jobs import REFRESH_JOB_NAME
+
+    instance = dg.DagsterInstance.get()
+    records = instance.get_run_records(dg.RunsFilter(job_name=REFRESH_JOB_NAME), limit=1)
+    if not records:
+        return "Last refresh run: none recorded"
+    record = records[0]
+    status = record.dagster_run.status.value
+    when = record.end_time or record.start_time
+    stamp = "" if when is None else f" at {_utc(when)}"
+    text = f"Last refresh run: {status}{stamp} (run {record.dagster_run.run_id[:8]})"
+    if status == "FAILURE":
+        failures = instance.all_logs(
+            record.dagster_run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
+        )
+        for entry in failures[:3]:
+            data = entry.dagster_event.step_failure_data if entry.dagster_event else None
+            if data and data.error:
+                reason = data.error.message.strip().splitlines()[-1]
+                text += f"\n  failed step {entry.step_key}: {reason}"
+    return text
+
+
+def _utc(timestamp: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
