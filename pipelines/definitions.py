@@ -8,8 +8,14 @@ from pipelines.ingest.assets import INGEST_ASSETS
 from pipelines.jobs import refresh_job
 from pipelines.resources import WarehouseResource
 
-defs = dg.Definitions(
-    assets=[*INGEST_ASSETS],
-    jobs=[refresh_job],
-    resources={"warehouse": WarehouseResource()},
-)
+
+def build_defs(warehouse: WarehouseResource | None = None) -> dg.Definitions:
+    """The whole code location; tests pass a warehouse pointed at their temp data directory."""
+    return dg.Definitions(
+        assets=[*INGEST_ASSETS],
+        jobs=[refresh_job],
+        resources={"warehouse": warehouse or WarehouseResource()},
+    )
+
+
+defs = build_defs()

@@ -13,6 +13,7 @@ from pipelines.ingest.load import (
     scan_landing,
 )
 from pipelines.resources import WarehouseResource, progress
+from pipelines.text import rows_text
 
 LANDING_KEY = dg.AssetKey(["raw", "landing_files"])
 
@@ -48,7 +49,7 @@ def _report(context: dg.AssetExecutionContext, outcome: FileOutcome) -> None:
         progress(f"  ✗ {outcome.entity:<16} {outcome.error}")
         return
     text = (
-        f"{outcome.entity:<16} {outcome.source_file}: {outcome.rows_loaded:,} rows loaded"
+        f"{outcome.entity:<16} {outcome.source_file}: {rows_text(outcome.rows_loaded)} loaded"
         + (f", {outcome.rows_quarantined:,} quarantined" if outcome.rows_quarantined else "")
         + (f", {outcome.rows_replaced:,} replaced" if outcome.rows_replaced else "")
     )

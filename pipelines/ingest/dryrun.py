@@ -19,6 +19,7 @@ from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.load import prepare, sha256_of, write
 from pipelines.ingest.warehouse import ensure_schema
+from pipelines.text import rows_text
 
 REFERENCE_TABLES = ("projects", "people", "timesheets")
 
@@ -52,7 +53,7 @@ class FileCheck:
         if self.error:
             return f"✗ {self.error}"
         parts = [
-            f"{check.entity}: {_rows(check.rows_accepted)} accepted, {_rows(len(check.rejected))} rejected"
+            f"{check.entity}: {rows_text(check.rows_accepted)} accepted, {rows_text(len(check.rejected))} rejected"
             for check in self.entities
         ]
         mark = "✓" if self.exit_code == 0 else "✗"
@@ -67,10 +68,6 @@ class FileCheck:
             if len(check.rejected) > show:
                 lines.append(f"… and {len(check.rejected) - show:,} more rejected {check.entity} rows")
         return lines
-
-
-def _rows(count: int) -> str:
-    return f"{count:,} row" + ("" if count == 1 else "s")
 
 
 def _scratch(warehouse_path: Path) -> duckdb.DuckDBPyConnection:

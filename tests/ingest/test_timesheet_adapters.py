@@ -227,7 +227,7 @@ def test_harvest_finnish_account() -> None:
     assert [(r["employee_id"], r["work_date"], r["hours"], r["is_billable"]) for r in got] == [
         ("Matti Virtanen", "2015-01-26", "7.5", "true"),
         ("Matti Virtanen", "2015-02-05", "-1.0", "false"),
-        ("Liisa Korhonen", "31.02.2015", "8", "true"),
+        ("Liisa Korhonen", "31.02.2015", "8.0", "true"),
     ]
     assert got[2]["project_code"] == "Verkkokauppa"
     assert [r["source_line"] for r in got] == [2, 3, 4]
@@ -324,7 +324,7 @@ def test_clockify_us_settings() -> None:
         "project_code": "Payments platform renewal",
         "task_key": "Settlement API",
         "work_date": "2026-09-23",
-        "hours": "1.50",
+        "hours": "1.5",
         "is_billable": "true",
         "comment": "API contract review",
         "source_line": 2,
@@ -341,9 +341,9 @@ def test_clockify_european_settings() -> None:
     _, frame = load(HERE / "clockify_detailed_eu.csv")
     got = rows(frame)
     assert [(r["work_date"], r["hours"], r["is_billable"]) for r in got] == [
-        ("2026-09-23", "1.50", "true"),
+        ("2026-09-23", "1.5", "true"),
         ("2026-10-01", "-0.75", "false"),
-        ("gestern", "1.00", "true"),
+        ("gestern", "1.0", "true"),
     ]
     assert got[1]["comment"] == '=HYPERLINK("https://wiki.example.de/x";"Protokoll")'
 
@@ -377,7 +377,7 @@ def test_clockify_workbook(tmp_path: Path) -> None:
     source.write_excel(path)
     adapter_name, frame = load(path)
     assert adapter_name == "clockify_detailed"
-    assert frame["hours"].to_list() == ["1.5", "2.25", "0.75", "-0.75", "1"]
+    assert frame["hours"].to_list() == ["1.5", "2.25", "0.75", "-0.75", "1.0"]
     assert frame["source_line"].to_list() == [2, 3, 4, 5, 6]
 
 

@@ -19,10 +19,10 @@ from pipelines.ingest.adapters.timetracking import (
     coalesce,
     column,
     day_first_dates,
-    decimal_hours,
-    duration_hours,
-    first_parsed,
+    duration_value,
     has_any,
+    hours_text,
+    number_value,
     read_rows,
     require,
     table_kind,
@@ -63,8 +63,9 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
             "project_code": project,
             "task_key": column(probe, "Task"),
             "work_date": work_date(date, day_first=day_first),
-            "hours": first_parsed(
-                decimal_hours(decimal, decimal_comma), duration_hours(clock, decimal_comma)
+            "hours": hours_text(
+                [number_value(decimal, decimal_comma), duration_value(clock, decimal_comma)],
+                [decimal, clock],
             ),
             "is_billable": yes_no(column(probe, "Billable")),
             "comment": column(probe, "Description"),

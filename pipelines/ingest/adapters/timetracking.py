@@ -19,7 +19,6 @@ from collections.abc import Sequence
 import polars as pl
 
 from pipelines.ingest.adapters.base import (
-    MONTH_NAMES,
     Probe,
     blank_to_null,
     normalise_header,
@@ -32,13 +31,20 @@ from pipelines.ingest.contracts import ENTITIES
 ENTITY = "timesheets"
 TIMESHEET_COLUMNS: tuple[str, ...] = tuple(ENTITIES[ENTITY].column_names)
 
-_ISO_DATE = r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:$|[\sT,])"
+# Date shapes, each rewritten to "@YYYY-M-D" (the "@" marks a rewritten value, so text that
+# merely looks like "15-1-2" is never read as the year 15). A trailing time part is ignored.
+_ISO_DATE = (r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[\sT,].*)?$", "@${1}-${2}-${3}")
 """``2016-8-1 14:33``, ``2015-01-26``, ``2015.01.26``, ``2026-09-23T09:00:00``."""
-_NUMERIC_DATE = r"^(\d{1,2})([-./])(\d{1,2})[-./](\d{4}|\d{2})(?:$|[\s,T])"
-"""``26.01.2015``, ``01/26/2015``, ``26/01/15``, optionally followed by a time."""
-_NAMED_MONTH_DATE = r"^(\d{1,2})[-./ ]([^\W\d_]+)\.?[-./ ](\d{4}|\d{2})(?:$|[\s,])"
-"""``1/Aug/16 2:33 PM`` as Jira and Tempo Server render dates in some profiles."""
-_DURATION = r"^([-\u2212]?)\s*(\d+):(\d{1,2})(?::(\d{1,2}))?$"
+_DOTTED_DATES = (
+    (r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[\s,].*)?$", "@${3}-${2}-${1}"),
+    (r"^(\d{1,2})\.(\d{1,2})\.(\d{2})(?:[\s,].*)?$", "@20${3}-${2}-${1}"),
+)
+"""``26.01.2015`` and ``26.01.15``: always day-first."""
+_SLASHED_4 = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:[\sT,].*)?$"
+_SLASHED_2 = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2})(?:[\sT,].*)?$"
+"""``01/26/2015`` or ``26/01/2015`` (also with ``-``): the order is decided per file."""
+_SLASHED_ANY = r"^(\d{1,2})[/-](\d{1,2})[/-]\d{2,4}(?:[\sT,]|$)"
+_DURATION = r"^[-\u2212]?\s*(\d+):(\d{1,2})(?::(\d{1,2}))?$"
 """``HH:MM[:SS]``; hours may exceed 24 and a leading minus applies to the whole duration."""
 
 
@@ -157,50 +163,57 @@ def uses_decimal_comma(frame: pl.DataFrame, exprs: Sequence[pl.Expr | None]) -> 
     return None
 
 
-def decimal_hours(expr: pl.Expr | None, decimal_comma: bool | None) -> pl.Expr | None:
-    """Decimal hours text in the file's locale -> dot-decimal text; a minus sign is kept."""
+def number_value(expr: pl.Expr | None, decimal_comma: bool | None) -> pl.Expr | None:
+    """Decimal hours text in the file's locale -> Float64, null where it is not a number.
+
+    The minus sign is kept: a negative entry must reach the loader as negative.
+    """
     if expr is None:
         return None
-    return parse_number(expr, decimal_comma=decimal_comma)
+    return parse_number(expr, decimal_comma=decimal_comma).cast(pl.Float64, strict=False)
 
 
-def duration_hours(expr: pl.Expr | None, decimal_comma: bool | None) -> pl.Expr | None:
-    """``HH:MM:SS`` (or decimal hours, per the profile's duration format) -> decimal hours text.
+def duration_value(expr: pl.Expr | None, decimal_comma: bool | None) -> pl.Expr | None:
+    """``HH:MM:SS`` (or decimal hours, per the profile's duration format) -> Float64 hours.
 
     Unlike a plain split, the sign of ``-00:30:00`` applies to the whole duration (-0.5 h, not
-    +0.5 h), so a negative entry reaches the loader as negative and is quarantined.
+    +0.5 h). Null where the text is neither shape.
     """
     if expr is None:
         return None
     text = blank_to_null(expr)
-    parts = text.str.extract_groups(_DURATION)
-    seconds = (
-        parts.struct.field("2").cast(pl.Int64, strict=False) * 3600
-        + parts.struct.field("3").cast(pl.Int64, strict=False) * 60
-        + parts.struct.field("4").cast(pl.Int64, strict=False).fill_null(0)
-    )
-    sign = pl.when(parts.struct.field("1") == "").then(1.0).otherwise(-1.0)
-    hours = (seconds.cast(pl.Float64) / 3600 * sign).cast(pl.String)
-    return (
-        pl.when(seconds.is_not_null())
-        .then(hours)
-        .otherwise(parse_number(text, decimal_comma=decimal_comma))
-    )
+
+    def part(group: int) -> pl.Expr:
+        return text.str.extract(_DURATION, group).cast(pl.Int64, strict=False)
+
+    seconds = part(1) * 3600 + part(2) * 60 + part(3).fill_null(0)
+    sign = pl.when(text.str.contains(r"^[-\u2212]")).then(-1.0).otherwise(1.0)
+    clock = seconds.cast(pl.Float64) / 3600 * sign
+    return pl.coalesce(clock, number_value(text, decimal_comma))
+
+
+def hours_text(values: Sequence[pl.Expr | None], found: Sequence[pl.Expr | None]) -> pl.Expr | None:
+    """The first parsed value (``values``, Float64) as dot-decimal text, else the text as found.
+
+    Clockify gives both ``Duration (decimal)`` and ``Duration (h)``: the first is preferred, but
+    a cell that does not parse there should not hide a good ``HH:MM:SS`` beside it. Each input is
+    used once so the whole-column work is not repeated (polars does not share sub-expressions
+    nested in ``when``/``struct`` chains, which made the first version several times slower).
+    """
+    parsed = coalesce(*values)
+    as_found = coalesce(*found)
+    if parsed is None:
+        return as_found
+    text = parsed.cast(pl.String)
+    return text if as_found is None else pl.coalesce(text, as_found)
 
 
 def positive_flag(expr: pl.Expr | None, decimal_comma: bool | None) -> pl.Expr | None:
     """``true`` when a number is above zero (Tempo ``Billed Hours``); unparsed text as found."""
-    if expr is None:
+    value = number_value(expr, decimal_comma)
+    if expr is None or value is None:
         return None
-    number_text = parse_number(expr, decimal_comma=decimal_comma)
-    value = number_text.cast(pl.Float64, strict=False)
-    return (
-        pl.when(value > 0)
-        .then(pl.lit("true"))
-        .when(value.is_not_null())
-        .then(pl.lit("false"))
-        .otherwise(number_text)
-    )
+    return pl.coalesce((value > 0).cast(pl.String), expr)
 
 
 def yes_no(expr: pl.Expr | None) -> pl.Expr | None:
@@ -212,19 +225,19 @@ def day_first_dates(frame: pl.DataFrame, expr: pl.Expr | None, *, default: bool)
     """Decide for the whole file whether ``NN/NN/YYYY`` dates are day-first.
 
     A first part above 12 proves day-first and a second part above 12 proves month-first. When
-    every value is ambiguous (all days <= 12) the ``default`` decides; callers pass the locale
-    hint they have (a ``;``-separated export comes from a day-first European locale far more
-    often than not). Dotted dates (``26.01.2015``) are always day-first and do not vote.
+    every value is ambiguous (all days <= 12), or the file contradicts itself, ``default``
+    decides; callers pass the locale hint they have (a ``;``-separated export comes from a
+    day-first European locale far more often than not). Dotted dates (``26.01.2015``) are always
+    day-first and do not vote. In a contradictory file the dates that do not fit the chosen
+    order are impossible and are passed on as found, so the loader quarantines them.
     """
     if expr is None or frame.height == 0:
         return default
-    parts = blank_to_null(expr).str.extract_groups(_NUMERIC_DATE)
-    slashed = parts.struct.field("2") != "."
-    first = parts.struct.field("1").cast(pl.Int32, strict=False)
-    second = parts.struct.field("3").cast(pl.Int32, strict=False)
+    text = blank_to_null(expr)
+    first = text.str.extract(_SLASHED_ANY, 1).cast(pl.Int32, strict=False)
+    second = text.str.extract(_SLASHED_ANY, 2).cast(pl.Int32, strict=False)
     votes = frame.select(
-        ((first > 12) & slashed).any().alias("day_first"),
-        ((second > 12) & slashed).any().alias("month_first"),
+        (first > 12).any().alias("day_first"), (second > 12).any().alias("month_first")
     ).row(0)
     day_first, month_first = bool(votes[0]), bool(votes[1])
     if day_first and not month_first:
@@ -238,56 +251,22 @@ def work_date(expr: pl.Expr | None, *, day_first: bool) -> pl.Expr | None:
     """Any of the tools' date renderings (a time part is ignored) -> ``YYYY-MM-DD`` text.
 
     Handles ``2016-8-1 14:33`` (no zero padding), ``26.01.2015``, ``01/26/2015`` or
-    ``26/01/2015`` (per ``day_first``), two-digit years and ``1/Aug/16``. An impossible date
-    (``31/02/2026``) or any other text is passed on as found.
+    ``26/01/2015`` (per ``day_first``) and two-digit years. An impossible date (``31/02/2026``)
+    or any other text is passed on as found. The rewrites are chained, not branched, so each
+    value goes through each pattern once.
     """
     if expr is None:
         return None
     text = blank_to_null(expr)
-    iso = text.str.extract_groups(_ISO_DATE)
-    numeric = text.str.extract_groups(_NUMERIC_DATE)
-    named = text.str.extract_groups(_NAMED_MONTH_DATE)
-
-    def number(parts: pl.Expr, field: str) -> pl.Expr:
-        return parts.struct.field(field).cast(pl.Int32, strict=False)
-
-    dotted = numeric.struct.field("2") == "."
-    first, second = number(numeric, "1"), number(numeric, "3")
-    numeric_day = pl.when(dotted | pl.lit(day_first)).then(first).otherwise(second)
-    numeric_month = pl.when(dotted | pl.lit(day_first)).then(second).otherwise(first)
-    named_month = (
-        named.struct.field("2")
-        .str.to_lowercase()
-        .replace_strict(MONTH_NAMES, default=None, return_dtype=pl.Int32)
+    slashed = "@${3}-${2}-${1}" if day_first else "@${3}-${1}-${2}"
+    rewrites = (
+        _ISO_DATE,
+        *_DOTTED_DATES,
+        (_SLASHED_4, slashed),
+        (_SLASHED_2, slashed.replace("@", "@20")),
     )
-
-    year = pl.coalesce(number(iso, "1"), number(numeric, "4"), number(named, "3"))
-    year = pl.when(year < 100).then(year + 2000).otherwise(year)
-    month = pl.coalesce(number(iso, "2"), numeric_month, named_month)
-    day = pl.coalesce(number(iso, "3"), numeric_day, number(named, "1"))
-    candidate = pl.concat_str(
-        [
-            year.cast(pl.String).str.zfill(4),
-            month.cast(pl.String).str.zfill(2),
-            day.cast(pl.String).str.zfill(2),
-        ],
-        separator="-",
-    )
-    valid = candidate.str.strptime(pl.Date, "%Y-%m-%d", strict=False).is_not_null()
-    return pl.when(valid).then(candidate).otherwise(text)
-
-
-def first_parsed(*exprs: pl.Expr | None) -> pl.Expr | None:
-    """Row by row, the first value that is a number; else the first value as found.
-
-    Clockify gives both ``Duration (decimal)`` and ``Duration (h)``: the decimal one is preferred,
-    but a cell that does not parse there should not hide a good ``HH:MM:SS`` beside it.
-    """
-    present = [expr for expr in exprs if expr is not None]
-    if not present:
-        return None
-    chain = None
-    for expr in present:
-        parsed = expr.cast(pl.Float64, strict=False).is_not_null()
-        chain = pl.when(parsed).then(expr) if chain is None else chain.when(parsed).then(expr)
-    return chain.otherwise(coalesce(*present))  # type: ignore[union-attr]
+    candidate = text
+    for pattern, template in rewrites:
+        candidate = candidate.str.replace(pattern, template)
+    parsed = candidate.str.strptime(pl.Date, "@%Y-%m-%d", strict=False)
+    return pl.coalesce(parsed.dt.strftime("%Y-%m-%d"), text)

@@ -1,0 +1,106 @@
+-- One row per vendor invoice, its amount converted to the reporting currency at the rate of the
+-- invoice month. An invoice without a currency is in its project's currency (else the reporting
+-- currency). Invoices are vendor actual cost on their invoice date.
+
+with
+
+invoices as (
+
+    select * from {{ ref('stg_raw__invoices') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('stg_raw__projects') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_carried_forward') }}
+
+),
+
+reporting_period as (
+
+    select * from {{ ref('int_reporting_period') }}
+
+),
+
+invoices_with_currency as (
+
+    select
+        invoices.*,
+        {{ month_start('invoices.invoice_date') }} as invoice_month,
+        coalesce(
+            invoices.currency, projects.currency, reporting_period.reporting_currency
+        ) as original_currency,
+        reporting_period.reporting_currency
+
+    from invoices
+    cross join reporting_period
+    left join projects
+        on invoices.project_code = projects.project_code
+
+),
+
+invoices_with_rate as (
+
+    select
+        invoices_with_currency.*,
+        case
+            when invoices_with_currency.original_currency
+                = invoices_with_currency.reporting_currency
+                then cast(1 as {{ type_double() }})
+            else fx_rates.rate_to_reporting_currency
+        end as fx_rate_to_reporting_currency
+
+    from invoices_with_currency
+    left join fx_rates
+        on invoices_with_currency.original_currency = fx_rates.currency
+        and invoices_with_currency.original_currency <> invoices_with_currency.reporting_currency
+        and invoices_with_currency.invoice_month >= fx_rates.valid_from_month
+        and (
+            fx_rates.valid_to_month is null
+            or invoices_with_currency.invoice_month < fx_rates.valid_to_month
+        )
+
+),
+
+converted as (
+
+    select
+
+        ----------  ids
+        vendor,
+        invoice_number,
+        po_number,
+        project_code,
+
+        ----------  text
+        original_currency,
+
+        ----------  numerics
+        invoice_amount as original_amount,
+        fx_rate_to_reporting_currency,
+        invoice_amount * fx_rate_to_reporting_currency as invoice_amount,
+
+        ----------  booleans
+        (fx_rate_to_reporting_currency is null) as is_fx_rate_missing,
+
+        ----------  dates
+        invoice_date,
+        invoice_month,
+        paid_date,
+
+        ----------  lineage
+        source_file,
+        source_sha256,
+        source_line
+
+    from invoices_with_rate
+
+)
+
+select * from converted

@@ -1,0 +1,41 @@
+-- report_month becomes reporting_month, the first day of the month.
+
+with
+
+source as (
+
+    select * from {{ source('raw', 'status_notes') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        project_code,
+
+        ----------  text
+        author,
+        overall_status,
+        summary,
+        accomplishments,
+        next_steps,
+        decisions_needed,
+
+        ----------  dates
+        {{ month_start('report_month') }} as reporting_month,
+
+        ----------  lineage
+        source_file,
+        source_sha256,
+        source_line,
+        source_format,
+        load_id,
+        loaded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,343 @@
+"""Great Expectations suites derived from the canonical contracts, run against the raw tables.
+
+The loader's contract check decides row by row what enters ``raw.<entity>``; these suites are the
+second line of defence on what actually sits in the warehouse (a later load, a manual fix, a bug in
+the loader). They are built FROM ``contracts.ENTITIES`` so a contract change changes the suite:
+nothing here repeats a column list or a value set by hand, except the few sanity rules a contract
+cannot express (``EXTRA_CHECKS``) and the entities whose natural key is not unique by design.
+
+Great Expectations is imported lazily (it costs seconds) and only its pandas datasource is used:
+its SQL datasource over duckdb_engine fails every expectation (see /work/shared/STACK.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pipelines.ingest.contracts import Entity, get_entity
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+    from great_expectations import ExpectationSuite
+
+LINEAGE_NOT_NULL: tuple[str, ...] = ("source_file", "source_sha256", "source_line")
+"""Lineage every raw row must carry: without them a number cannot be traced back to a file."""
+
+NON_UNIQUE_NATURAL_KEY: frozenset[str] = frozenset({"timesheets"})
+"""Entities whose natural key identifies a replace scope, not a row: a timesheet export may hold
+several entries per person, task and day, so a uniqueness check would flag legitimate data."""
+
+SAMPLE_SIZE = 5
+"""How many unexpected values a failure shows: enough to recognise the problem, not a dump."""
+
+DETAIL_FORMAT: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+"""SUMMARY gives counts, samples and row indexes (for source lines); 20 samples so that after
+de-duplicating (a duplicated key repeats its value) SAMPLE_SIZE distinct ones usually remain."""
+
+CheckKind = Literal["columns_present", "not_null", "in_set", "between", "unique", "a_ge_b"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation described without Great Expectations, so suites can be compared and
+    de-duplicated cheaply (and inspected in tests without paying for the GE import)."""
+
+    kind: CheckKind
+    columns: tuple[str, ...]
+    value_set: tuple[str, ...] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+EXTRA_CHECKS: dict[str, tuple[Check, ...]] = {
+    # Sanity rules that hold whatever the contract says about ranges today; when the contract
+    # already has the same range the duplicate is dropped (see ``suite_checks``).
+    "timesheets": (Check("between", ("hours",), min_value=0, max_value=24),),
+    "projects": (Check("a_ge_b", ("planned_finish_date", "start_date")),),
+    "risks": (Check("between", ("probability",), min_value=0, max_value=1),),
+}
+
+
+@dataclass
+class SuiteResult:
+    """The outcome of one entity's suite, in plain Python (safe to put in Dagster metadata).
+
+    Each ``failed`` item is a dict with ``expectation_type`` (GE's snake_case name), ``column``
+    (the column, or the columns joined with ", " for keys and pairs), ``unexpected_count`` (rows
+    involved; for a duplicated key every row of the group counts; None when GE raised),
+    ``unexpected_values`` (up to SAMPLE_SIZE distinct values as text), ``source_lines`` (file
+    lines of those rows, when known) and ``error`` (GE's exception message, when it raised).
+    """
+
+    entity: str
+    success: bool
+    evaluated: int
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    row_count: int = 0
+
+
+def natural_key(entity: Entity) -> tuple[str, ...]:
+    """The key rows must be unique on; snapshot entities keep history, so snapshot_date is in it."""
+    key = tuple(entity.natural_key)
+    if entity.snapshot and "snapshot_date" not in key:
+        key += ("snapshot_date",)
+    return key
+
+
+def suite_checks(entity: Entity) -> list[Check]:
+    """Every check for an entity, derived from its contract plus ``EXTRA_CHECKS``, in a stable
+    order and without duplicates."""
+    checks = [Check("columns_present", (*entity.column_names, *LINEAGE_NOT_NULL))]
+    checks += [Check("not_null", (c.name,)) for c in entity.columns if not c.nullable]
+    checks += [Check("not_null", (name,)) for name in LINEAGE_NOT_NULL]
+    checks += [
+        Check("in_set", (c.name,), value_set=tuple(v.lower() for v in c.allowed))
+        for c in entity.columns
+        if c.allowed
+    ]
+    checks += [
+        Check("between", (c.name,), min_value=c.min_value, max_value=c.max_value)
+        for c in entity.columns
+        if c.dtype in ("float", "int") and (c.min_value is not None or c.max_value is not None)
+    ]
+    if entity.name not in NON_UNIQUE_NATURAL_KEY:
+        checks.append(Check("unique", natural_key(entity)))
+    checks += EXTRA_CHECKS.get(entity.name, ())
+    return list(dict.fromkeys(checks))
+
+
+def build_suite(entity: Entity) -> ExpectationSuite:
+    """The Great Expectations suite for one entity (imports GE: call it inside a run)."""
+    import great_expectations as gx
+
+    expectations = [_to_expectation(gx.expectations, check) for check in suite_checks(entity)]
+    return gx.ExpectationSuite(name=f"raw_{entity.name}", expectations=expectations)
+
+
+def _to_expectation(gxe: Any, check: Check) -> Any:
+    columns = check.columns
+    if check.kind == "columns_present":
+        # exact_match=False: extra columns (the rest of the lineage) are fine, missing ones are not.
+        return gxe.ExpectTableColumnsToMatchSet(column_set=list(columns), exact_match=False)
+    if check.kind == "not_null":
+        return gxe.ExpectColumnValuesToNotBeNull(column=columns[0])
+    if check.kind == "in_set":
+        return gxe.ExpectColumnValuesToBeInSet(column=columns[0], value_set=list(check.value_set))
+    if check.kind == "between":
+        return gxe.ExpectColumnValuesToBeBetween(
+            column=columns[0], min_value=check.min_value, max_value=check.max_value
+        )
+    if check.kind == "unique":
+        # GE refuses a one-column compound key ("must contain at least two columns").
+        if len(columns) == 1:
+            return gxe.ExpectColumnValuesToBeUnique(column=columns[0])
+        # Default ignore_row_if ("all_values_are_missing") treats a null key part as a value,
+        # like the loader's `is not distinct from` replace rule.
+        return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns))
+    if check.kind == "a_ge_b":
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=columns[0],
+            column_B=columns[1],
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        )
+    raise ValueError(f"unknown check kind {check.kind!r}")
+
+
+def run_suites(
+    con: duckdb.DuckDBPyConnection, entities: Sequence[str]
+) -> dict[str, SuiteResult]:
+    """Validate ``raw.<entity>`` for each entity with its contract-derived suite.
+
+    One ephemeral GE context per call (creating it and importing GE is the slow part), all suites
+    built before any validation, tables read through polars into pandas. An empty table passes:
+    nothing loaded is not a quality failure. A missing table fails with a ``table_exists`` item.
+    """
+    names = list(dict.fromkeys(entities))
+    if not names:
+        return {}
+    contracts = {name: get_entity(name) for name in names}  # unknown names fail before GE loads
+
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    # One asset and batch definition for every table: each asset added re-serialises the whole
+    # (growing) context config, which cost ~0.5 s over 15 entities.
+    batches = (
+        context.data_sources.add_pandas("raw")
+        .add_dataframe_asset("raw_table")
+        .add_batch_definition_whole_dataframe("whole_table")
+    )
+    suites = {name: build_suite(entity) for name, entity in contracts.items()}
+
+    results: dict[str, SuiteResult] = {}
+    for name, entity in contracts.items():
+        suite = suites[name]
+        frame = _read_table(con, entity)
+        if frame is None:
+            results[name] = SuiteResult(
+                entity=name,
+                success=False,
+                evaluated=len(suite.expectations),
+                failed=[
+                    _failure("table_exists", f"raw.{name}", None, error="the table does not exist")
+                ],
+            )
+            continue
+        batch = batches.get_batch(batch_parameters={"dataframe": frame})
+        # GE's cost is per expectation and grows with the result format (SUMMARY computes
+        # samples and row indexes for every expectation, ~2x BOOLEAN_ONLY). Clean data is the
+        # common case, so decide pass/fail cheaply and ask for details only where it failed.
+        verdict = batch.validate(suite, result_format="BOOLEAN_ONLY")
+        failing = [r.expectation_config for r in verdict.results if not r.success]
+        failed: list[dict[str, Any]] = []
+        if failing:
+            detail_suite = gx.ExpectationSuite(
+                name=f"{suite.name}_failures",
+                expectations=[config.to_domain_obj() for config in failing],
+            )
+            detail = batch.validate(detail_suite, result_format=DETAIL_FORMAT)
+            failed = [_describe_failure(r, frame) for r in detail.results if not r.success]
+            failed.sort(key=lambda item: (item["expectation_type"], item["column"] or ""))
+        results[name] = SuiteResult(
+            entity=name,
+            success=bool(verdict.success),
+            evaluated=len(verdict.results),
+            failed=failed,
+            row_count=len(frame),
+        )
+    return results
+
+
+def _read_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> pd.DataFrame | None:
+    """The table's canonical and required lineage columns as pandas, or None if there is no
+    table. Only columns that exist are selected, so a missing one shows up as a failed
+    ``expect_table_columns_to_match_set`` rather than a binder error."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "select column_name from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'raw' "
+            "and table_name = ?",
+            [entity.name],
+        ).fetchall()
+    }
+    if not present:
+        return None
+    wanted = [c for c in (*entity.column_names, *LINEAGE_NOT_NULL) if c in present]
+    select = ", ".join(f'"{c}"' for c in wanted)
+    return con.sql(f'select {select} from raw."{entity.name}"').pl().to_pandas()
+
+
+def _describe_failure(result: Any, frame: pd.DataFrame) -> dict[str, Any]:
+    config = result.expectation_config
+    kwargs = config.kwargs
+    outcome = result.result or {}
+    error = _exception_message(result.exception_info)
+
+    if config.type == "expect_table_columns_to_match_set":
+        missing = list(outcome.get("details", {}).get("mismatched", {}).get("missing", []))
+        return _failure(config.type, None, len(missing) if missing else None, missing, error=error)
+
+    if "column_list" in kwargs:
+        column = ", ".join(kwargs["column_list"])
+    elif "column_A" in kwargs:
+        column = f"{kwargs['column_A']}, {kwargs['column_B']}"
+    else:
+        column = kwargs.get("column")
+
+    samples = []
+    for value in outcome.get("partial_unexpected_list") or []:
+        if "column_A" in kwargs and isinstance(value, (list, tuple)) and len(value) == 2:
+            text = f"{kwargs['column_A']}={_text(value[0])}, {kwargs['column_B']}={_text(value[1])}"
+        else:
+            text = _text(value)
+        if text not in samples:
+            samples.append(text)
+        if len(samples) == SAMPLE_SIZE:
+            break
+
+    lines: list[int] = []
+    if "source_line" in frame.columns:
+        for index in (outcome.get("partial_unexpected_index_list") or [])[:SAMPLE_SIZE]:
+            try:
+                line = frame["source_line"].get(int(index))
+            except (TypeError, ValueError):
+                continue
+            if line is not None and not _is_missing(line):
+                lines.append(int(line))
+
+    return _failure(config.type, column, outcome.get("unexpected_count"), samples, lines, error)
+
+
+def _failure(
+    expectation_type: str,
+    column: str | None,
+    unexpected_count: int | None,
+    values: list[str] | None = None,
+    lines: list[int] | None = None,
+    error: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "expectation_type": expectation_type,
+        "column": column,
+        "unexpected_count": None if unexpected_count is None else int(unexpected_count),
+        "unexpected_values": values or [],
+        "source_lines": lines or [],
+        "error": error,
+    }
+
+
+def _exception_message(info: Any) -> str | None:
+    """GE puts exceptions either flat or nested per metric; return the first message found."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message") or "raised an exception")
+    for value in info.values():
+        if isinstance(value, dict) and value.get("exception_message"):
+            return str(value["exception_message"]).strip().splitlines()[-1]
+    return None
+
+
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00:00(\.0+)?$")
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(value: Any) -> str:
+    """A sample value as an analyst would type it: dates without a midnight time, null as null."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={_text(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, dt.datetime):  # pandas Timestamp included
+        if _is_missing(value):
+            return "null"
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if _is_missing(value):
+        return "null"
+    text = str(value)
+    match = _MIDNIGHT.match(text)
+    return match.group(1) if match else text
