@@ -132,8 +132,15 @@ def refresh(data_dir: Path | None, full: bool) -> None:
 @click.option("--months", default=18, show_default=True)
 @click.option("--no-refresh", is_flag=True, help="Only write the demo files.")
 @friendly
-def demo(data_dir: Path | None, seed: int, as_of: str, projects: int, people: int, months: int,
-         no_refresh: bool) -> None:
+def demo(
+    data_dir: Path | None,
+    seed: int,
+    as_of: str,
+    projects: int,
+    people: int,
+    months: int,
+    no_refresh: bool,
+) -> None:
     """Write the demo portfolio into <data-dir>/landing/demo and load it."""
     from pipelines.demo.generator import generate_demo
 
@@ -144,8 +151,9 @@ def demo(data_dir: Path | None, seed: int, as_of: str, projects: int, people: in
     paths = _paths(data_dir).ensure()
     target = paths.landing / "demo"
     click.echo(f"Writing the demo portfolio to {target} …", err=True)
-    summary = generate_demo(target, seed=seed, as_of=as_of_date, projects=projects,
-                            people=people, months=months)
+    summary = generate_demo(
+        target, seed=seed, as_of=as_of_date, projects=projects, people=people, months=months
+    )
     click.echo(f"  {len(summary.files)} files written", err=True)
     if no_refresh:
         return
@@ -154,7 +162,7 @@ def demo(data_dir: Path | None, seed: int, as_of: str, projects: int, people: in
     if not ok:
         _fail("the refresh of the demo data failed (see the step above).")
     click.echo(
-        "\nNext: `pmo status` shows what is loaded, `pmo sql \"select …\"` queries it,"
+        '\nNext: `pmo status` shows what is loaded, `pmo sql "select …"` queries it,'
         " and `make dev` opens the Dagster UI with the asset graph.",
         err=True,
     )
@@ -192,8 +200,13 @@ def validate(data_dir: Path | None, files: tuple[Path, ...], show: int) -> None:
 
 @main.command()
 @click.argument("entity")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Where to write (default: ./<entity>.csv).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write (default: ./<entity>.csv).",
+)
 @friendly
 def template(entity: str, output: Path | None) -> None:
     """Write an empty canonical CSV for ENTITY: the header and one commented example row."""
@@ -240,8 +253,13 @@ def status(data_dir: Path | None) -> None:
 @main.command()
 @data_dir_option
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--limit", default=1000, show_default=True, help="Rows shown in table format.")
 @friendly
 def sql(data_dir: Path | None, query: str, fmt: str, limit: int) -> None:

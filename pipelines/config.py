@@ -42,8 +42,13 @@ class DataPaths:
         return self.root / "dagster"
 
     def ensure(self) -> DataPaths:
-        for folder in (self.landing, self.warehouse_dir, self.published, self.reports,
-                       self.dagster_home):
+        for folder in (
+            self.landing,
+            self.warehouse_dir,
+            self.published,
+            self.reports,
+            self.dagster_home,
+        ):
             folder.mkdir(parents=True, exist_ok=True)
         instance_config = self.dagster_home / "dagster.yaml"
         if not instance_config.exists():

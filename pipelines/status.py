@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pipelines.config import DataPaths
@@ -30,7 +31,8 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
         for i, column in enumerate(columns)
     ]
     numeric = [
-        bool(rows) and all(
+        bool(rows)
+        and all(
             isinstance(row[i], int | float) and not isinstance(row[i], bool) or row[i] is None
             for row in rows
         )
@@ -82,8 +84,9 @@ def warehouse_status(paths: DataPaths) -> str:
     finally:
         con.close()
     lines = [f"Data directory: {paths.root}", ""]
-    lines.append(format_table(
-        ["entity", "files", "rows", "quarantined", "latest snapshot"], entity_rows))
+    lines.append(
+        format_table(["entity", "files", "rows", "quarantined", "latest snapshot"], entity_rows)
+    )
     if top_reasons:
         lines += ["", "Quarantined rows by reason (see raw.quarantine for file and line):"]
         lines.append(format_table(["entity", "reason", "rows"], top_reasons))
@@ -98,7 +101,7 @@ def warehouse_status(paths: DataPaths) -> str:
 def _last_run(paths: DataPaths) -> str:
     """The last refresh run recorded by Dagster under the data directory, with its outcome."""
     home = os.environ.get("DAGSTER_HOME") or str(paths.dagster_home)
-    if not os.path.isdir(home) or not os.listdir(home):
+    if not Path(home).is_dir() or not any(Path(home).iterdir()):
         return "Last refresh run: none recorded"
     os.environ.setdefault("DAGSTER_HOME", home)
     import dagster as dg

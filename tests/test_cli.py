@@ -26,8 +26,9 @@ E1,PAY,PAY-1,2026-10-06,-1
 def pmo(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
     environment = {k: v for k, v in os.environ.items() if k not in ("PMO_DATA_DIR", "DAGSTER_HOME")}
     environment.update(env or {})
-    return subprocess.run([*PMO, *args], capture_output=True, text=True, env=environment,
-                          cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [*PMO, *args], capture_output=True, text=True, env=environment, cwd=cwd or ROOT, timeout=300
+    )
 
 
 @pytest.fixture
@@ -55,13 +56,27 @@ def test_refresh_status_and_sql(data_dir: Path):
     assert timesheets.split()[1:4] == ["1", "1", "1"]  # files, rows, quarantined
     assert "Last refresh run: SUCCESS" in status.stdout
     assert "notes.txt" in status.stdout
-    out = pmo("sql", "--data-dir", str(data_dir), "--format", "json",
-              "select employee_id, hours from timesheets")
+    out = pmo(
+        "sql",
+        "--data-dir",
+        str(data_dir),
+        "--format",
+        "json",
+        "select employee_id, hours from timesheets",
+    )
     assert json.loads(out.stdout) == [{"employee_id": "E1", "hours": 7.5}]
-    csv_out = pmo("sql", "--data-dir", str(data_dir), "--format", "csv",
-                  "select source_line, reason from raw.quarantine")
+    csv_out = pmo(
+        "sql",
+        "--data-dir",
+        str(data_dir),
+        "--format",
+        "csv",
+        "select source_line, reason from raw.quarantine",
+    )
     assert csv_out.stdout.splitlines() == [
-        "source_line,reason", "3,\"hours: found '-1', expected a value ≥ 0\""]
+        "source_line,reason",
+        "3,\"hours: found '-1', expected a value ≥ 0\"",
+    ]
     # Read-only: writes and file access are refused with a clear message, not a traceback.
     denied = pmo("sql", "--data-dir", str(data_dir), "delete from raw.timesheets")
     assert denied.returncode == 1
@@ -76,8 +91,14 @@ def test_validate_exit_codes_and_reasons(data_dir: Path, tmp_path: Path):
     assert good.returncode == 0, good.stdout + good.stderr
     assert "canonical projects" in good.stdout and "1 row accepted, 0 rows rejected" in good.stdout
     # Timesheets are checked against the projects and people validated alongside them.
-    mixed = pmo("validate", str(landing / "time.csv"), str(landing / "projects.csv"),
-                str(landing / "people.csv"), "--data-dir", str(tmp_path / "none"))
+    mixed = pmo(
+        "validate",
+        str(landing / "time.csv"),
+        str(landing / "projects.csv"),
+        str(landing / "people.csv"),
+        "--data-dir",
+        str(tmp_path / "none"),
+    )
     assert mixed.returncode == 1
     assert "timesheets: 1 row accepted, 1 row rejected" in mixed.stdout
     assert "line 3: hours: found '-1', expected a value ≥ 0" in mixed.stdout

@@ -37,7 +37,8 @@ def test_refresh_job_materialises_ingest_assets(tmp_path: Path):
     }
     assert "raw/projects" in materialised and "raw/timesheets" in materialised
     projects = next(
-        event for event in result.get_asset_materialization_events()
+        event
+        for event in result.get_asset_materialization_events()
         if event.asset_key == dg.AssetKey(["raw", "projects"])
     )
     metadata = projects.materialization.metadata

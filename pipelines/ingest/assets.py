@@ -1,7 +1,5 @@
 """Ingestion assets: the landing scan, then one asset per canonical entity (raw.<entity>)."""
 
-
-
 import dagster as dg
 
 from pipelines.ingest.contracts import ENTITIES, Entity
@@ -25,7 +23,9 @@ LANDING_KEY = dg.AssetKey(["raw", "landing_files"])
     "Files no adapter recognises are logged as rejected in raw.load_log.",
     kinds={"duckdb"},
 )
-def landing_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def landing_files(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         files = scan_landing(con, warehouse.paths.landing)
         rejected = record_unrecognised(con, files)
@@ -75,11 +75,15 @@ def build_entity_asset(entity: Entity) -> dg.AssetsDefinition:
         kinds={"duckdb", "polars"},
         metadata={"natural_key": ", ".join(entity.natural_key), "snapshot": entity.snapshot},
     )
-    def _load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def _load(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             files = scan_landing(con, warehouse.paths.landing)
             outcomes = load_entity(
-                con, _files_for(entity, files), entity.name,
+                con,
+                _files_for(entity, files),
+                entity.name,
                 progress=lambda outcome: _report(context, outcome),
             )
             total = con.execute(f"select count(*) from raw.{entity.name}").fetchall()[0][0]

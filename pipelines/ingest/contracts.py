@@ -148,7 +148,7 @@ ENTITIES: dict[str, Entity] = {
         ),
         Entity(
             "timesheets",
-            "One row per time entry as exported (several entries per person, task and day allowed).",
+            "One row per time entry as exported (several per person, task and day are allowed).",
             (
                 C("employee_id", required=True, nullable=False),
                 C("project_code", required=True, nullable=False),
@@ -466,10 +466,20 @@ ENTITIES: dict[str, Entity] = {
             (
                 C("currency", required=True, nullable=False),
                 C("rate_month", "date", required=True, nullable=False),
-                C("rate_to_reporting_currency", "float", required=True, nullable=False, min_value=0),
+                C(
+                    "rate_to_reporting_currency",
+                    "float",
+                    required=True,
+                    nullable=False,
+                    min_value=0,
+                ),
             ),
             ("currency", "rate_month"),
-            example={"currency": "USD", "rate_month": "2026-10-01", "rate_to_reporting_currency": "0.92"},
+            example={
+                "currency": "USD",
+                "rate_month": "2026-10-01",
+                "rate_to_reporting_currency": "0.92",
+            },
         ),
     )
 }

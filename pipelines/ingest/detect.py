@@ -28,7 +28,8 @@ def decode(raw: bytes, display_name: str) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             raise FileRejected(
-                display_name, "the file says it is UTF-16 but is not valid UTF-16.",
+                display_name,
+                "the file says it is UTF-16 but is not valid UTF-16.",
                 "a UTF-8, UTF-16 or Windows-1252 text export.",
             ) from None
     try:
@@ -118,7 +119,9 @@ def _xlsx_probe(path: Path, display_name: str, raw: bytes) -> Probe:
         if best is not None and _matching_adapter(best) is not None:
             return best
     if best is None:
-        raise FileRejected(display_name, "no sheet has a header row.", "a sheet whose first row names the columns.")
+        raise FileRejected(
+            display_name, "no sheet has a header row.", "a sheet whose first row names the columns."
+        )
     return best
 
 
@@ -126,9 +129,11 @@ def read_xlsx_positional(probe: Probe) -> pl.DataFrame:
     """The data rows under an XLSX probe's header, as text columns c0..cN with sheet row numbers."""
     import fastexcel
 
-    sheet = fastexcel.read_excel(probe.data).load_sheet(
-        probe.sheet_name, header_row=None, skip_rows=0, dtypes="string"
-    ).to_polars()
+    sheet = (
+        fastexcel.read_excel(probe.data)
+        .load_sheet(probe.sheet_name, header_row=None, skip_rows=0, dtypes="string")
+        .to_polars()
+    )
     width = len(probe.header)
     frame = sheet.slice(probe.header_row)
     names = frame.columns[:width]
@@ -139,7 +144,10 @@ def read_xlsx_positional(probe: Probe) -> pl.DataFrame:
         (pl.int_range(pl.len(), dtype=pl.Int64) + probe.header_row + 1).alias("source_line")
     )
     blank = pl.all_horizontal(
-        [pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "") for i in range(width)]
+        [
+            pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "")
+            for i in range(width)
+        ]
     )
     return frame.filter(~blank)
 
@@ -164,7 +172,8 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
     if size > MAX_FILE_BYTES:
         raise FileRejected(
             display_name,
-            f"the file is {size / 1024**2:,.0f} MiB, over the {MAX_FILE_BYTES // 1024**2} MiB limit.",
+            f"the file is {size / 1024**2:,.0f} MiB, "
+            f"over the {MAX_FILE_BYTES // 1024**2} MiB limit.",
             "split the export by month or project.",
         )
     raw = path.read_bytes()
@@ -205,8 +214,12 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
         if ns_match:
             namespace = ns_match.group(1).decode("utf-8", "replace")
         return Probe(
-            path=path, display_name=display_name, kind="xml", data=raw,
-            xml_root=root, xml_namespace=namespace,
+            path=path,
+            display_name=display_name,
+            kind="xml",
+            data=raw,
+            xml_root=root,
+            xml_namespace=namespace,
         )
     return _csv_probe(path, display_name, decode(raw, display_name))
 

@@ -53,7 +53,8 @@ class FileCheck:
         if self.error:
             return f"✗ {self.error}"
         parts = [
-            f"{check.entity}: {rows_text(check.rows_accepted)} accepted, {rows_text(len(check.rejected))} rejected"
+            f"{check.entity}: {rows_text(check.rows_accepted)} accepted, "
+            f"{rows_text(len(check.rejected))} rejected"
             for check in self.entities
         ]
         mark = "✓" if self.exit_code == 0 else "✗"
@@ -66,7 +67,9 @@ class FileCheck:
                 where = f"line {line}" if line is not None else "file"
                 lines.append(f"{check.entity} {where}: {reason}")
             if len(check.rejected) > show:
-                lines.append(f"… and {len(check.rejected) - show:,} more rejected {check.entity} rows")
+                lines.append(
+                    f"… and {len(check.rejected) - show:,} more rejected {check.entity} rows"
+                )
         return lines
 
 
@@ -75,7 +78,9 @@ def _scratch(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
     ensure_schema(con)
     if warehouse_path.exists():
         try:
-            con.execute(f"attach '{str(warehouse_path).replace(chr(39), chr(39) * 2)}' as wh (read_only)")
+            con.execute(
+                f"attach '{str(warehouse_path).replace(chr(39), chr(39) * 2)}' as wh (read_only)"
+            )
         except duckdb.IOException:
             return con  # a refresh holds the lock: validate against the file's own content only
         for table in REFERENCE_TABLES:
@@ -123,7 +128,12 @@ def dry_run(paths: list[Path], warehouse_path: Path) -> list[FileCheck]:
                 [(line, reason) for line, reason in grouped.iter_rows()],
             )
         )
-        write(con, prepared, source_file=str(path), sha256=sha256_of(path),
-              file_modified_at=datetime.now(UTC).replace(tzinfo=None))
+        write(
+            con,
+            prepared,
+            source_file=str(path),
+            sha256=sha256_of(path),
+            file_modified_at=datetime.now(UTC).replace(tzinfo=None),
+        )
     con.close()
     return [checks[path] for path in paths]

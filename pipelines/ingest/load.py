@@ -3,7 +3,8 @@
 - A file is read whole or not at all: a file-level problem loads nothing and is logged.
 - Row-level problems send the row to raw.quarantine (file, line, column, reason, original record).
 - The same file twice changes nothing (sha256 + entity in raw.load_log).
-- A newer export replaces older rows by natural key; snapshot entities keep history by snapshot_date.
+- A newer export replaces older rows by natural key; snapshot entities keep history by
+  snapshot_date.
 - Every raw row carries its lineage. Landing files are only ever read.
 """
 
@@ -78,7 +79,9 @@ def landing_files(landing: Path) -> list[Path]:
     files = [
         path
         for path in landing.rglob("*")
-        if path.is_file() and not path.is_symlink() and not IGNORED_NAMES.match(path.name)
+        if path.is_file()
+        and not path.is_symlink()
+        and not IGNORED_NAMES.match(path.name)
         and landing.resolve() in path.resolve().parents
     ]
     return sorted(files, key=lambda path: (path.stat().st_mtime, str(path)))
@@ -132,8 +135,14 @@ def _reference_lookup(con: duckdb.DuckDBPyConnection, target: str) -> pl.DataFra
     return (
         lookup.sort("rank")
         .group_by("ref", maintain_order=True)
-        .agg(pl.col("resolved").first(), pl.col("rank").first(),
-             pl.col("resolved").filter(pl.col("rank") == pl.col("rank").first()).n_unique().alias("n"))
+        .agg(
+            pl.col("resolved").first(),
+            pl.col("rank").first(),
+            pl.col("resolved")
+            .filter(pl.col("rank") == pl.col("rank").first())
+            .n_unique()
+            .alias("n"),
+        )
         .filter(pl.col("n") == 1)
         .select("ref", "resolved")
     )
@@ -156,13 +165,18 @@ def resolve_references(
                 "source_line",
                 pl.lit(column).alias("column_name"),
                 pl.col(column).alias("found_value"),
-                (pl.lit(f"{column}: unknown {labels[target]} '") + pl.col(column)
-                 + pl.lit(f"', expected a {labels[target]} listed in {target}")).alias("reason"),
+                (
+                    pl.lit(f"{column}: unknown {labels[target]} '")
+                    + pl.col(column)
+                    + pl.lit(f"', expected a {labels[target]} listed in {target}")
+                ).alias("reason"),
             )
         )
-        good = joined.filter(~unknown).with_columns(
-            pl.coalesce("resolved", column).alias(column)
-        ).drop("_ref", "resolved")
+        good = (
+            joined.filter(~unknown)
+            .with_columns(pl.coalesce("resolved", column).alias(column))
+            .drop("_ref", "resolved")
+        )
     quarantine = pl.concat(bad_parts) if bad_parts else pl.DataFrame(schema=QUARANTINE_SCHEMA)
     return good, quarantine
 
@@ -178,10 +192,13 @@ def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl
     bad = flagged.filter(repeat).select(
         "source_line",
         pl.lit(",".join(key)).alias("column_name"),
-        pl.concat_str([pl.col(k).cast(pl.String).fill_null("") for k in key], separator=" / ")
-        .alias("found_value"),
-        (pl.lit(f"duplicate {entity.name} key ({', '.join(key)}), already on line ")
-         + pl.col("_first").cast(pl.String)).alias("reason"),
+        pl.concat_str(
+            [pl.col(k).cast(pl.String).fill_null("") for k in key], separator=" / "
+        ).alias("found_value"),
+        (
+            pl.lit(f"duplicate {entity.name} key ({', '.join(key)}), already on line ")
+            + pl.col("_first").cast(pl.String)
+        ).alias("reason"),
     )
     return flagged.filter(~repeat).drop("_first"), bad
 
@@ -204,24 +221,35 @@ def over_24_hours(
         ).pl()
     finally:
         con.unregister("_new_days")
-    totals = new_days.join(existing, on=day_key, how="left").with_columns(
-        (pl.col("new_hours") + pl.col("existing_hours").fill_null(0)).alias("day_hours")
-    ).filter(pl.col("day_hours") > 24)
+    totals = (
+        new_days.join(existing, on=day_key, how="left")
+        .with_columns(
+            (pl.col("new_hours") + pl.col("existing_hours").fill_null(0)).alias("day_hours")
+        )
+        .filter(pl.col("day_hours") > 24)
+    )
     flagged = good.join(totals.select(*day_key, "day_hours"), on=day_key, how="left")
     over = pl.col("day_hours").is_not_null()
     bad = flagged.filter(over).select(
         "source_line",
         pl.lit("hours").alias("column_name"),
         pl.col("hours").cast(pl.String).alias("found_value"),
-        (pl.lit("hours: ") + pl.col("employee_id") + pl.lit(" logged ")
-         + pl.col("day_hours").round(2).cast(pl.String) + pl.lit(" h on ")
-         + pl.col("work_date").cast(pl.String) + pl.lit(", expected at most 24 h in a day"))
-        .alias("reason"),
+        (
+            pl.lit("hours: ")
+            + pl.col("employee_id")
+            + pl.lit(" logged ")
+            + pl.col("day_hours").round(2).cast(pl.String)
+            + pl.lit(" h on ")
+            + pl.col("work_date").cast(pl.String)
+            + pl.lit(", expected at most 24 h in a day")
+        ).alias("reason"),
     )
     return flagged.filter(~over).drop("day_hours"), bad
 
 
-def prepare(con: duckdb.DuckDBPyConnection, probe: Probe, adapter: Adapter, entity: Entity) -> Prepared:
+def prepare(
+    con: duckdb.DuckDBPyConnection, probe: Probe, adapter: Adapter, entity: Entity
+) -> Prepared:
     """Read and check one file for one entity without writing anything."""
     frame = read_entity(probe, adapter, entity)
     good, quarantine = validate(frame, entity)
@@ -293,8 +321,17 @@ def write(
         pl.lit(now).alias("quarantined_at"),
     )
     key_match = " and ".join(f"t.{k} is not distinct from n.{k}" for k in key)
-    columns = ", ".join([*entity.column_names, "source_line", "source_file", "source_sha256",
-                         "source_format", "load_id", "loaded_at"])
+    columns = ", ".join(
+        [
+            *entity.column_names,
+            "source_line",
+            "source_file",
+            "source_sha256",
+            "source_format",
+            "load_id",
+            "loaded_at",
+        ]
+    )
     con.register("_incoming", good.to_arrow())
     con.register("_quarantine", quarantine.to_arrow())
     con.execute("begin transaction")
@@ -344,9 +381,20 @@ def write(
             """
             insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, ?, ?)
             """,
-            [load_id, source_file, sha256, prepared.adapter.name, entity.name,
-             prepared.snapshot_date, prepared.rows_read, loaded, by_line.height, replaced,
-             file_modified_at, now],
+            [
+                load_id,
+                source_file,
+                sha256,
+                prepared.adapter.name,
+                entity.name,
+                prepared.snapshot_date,
+                prepared.rows_read,
+                loaded,
+                by_line.height,
+                replaced,
+                file_modified_at,
+                now,
+            ],
         )
         con.execute("commit")
     except BaseException:
@@ -381,17 +429,29 @@ def log_rejection(
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute(
         "insert into raw.load_log values (?, ?, ?, ?, ?, null, 0, 0, 0, 0, 'rejected', ?, ?, ?)",
-        [f"{sha256[:16]}:{entity or 'unknown'}", source_file, sha256, source_format, entity,
-         error, file_modified_at, now],
+        [
+            f"{sha256[:16]}:{entity or 'unknown'}",
+            source_file,
+            sha256,
+            source_format,
+            entity,
+            error,
+            file_modified_at,
+            now,
+        ],
     )
     return FileOutcome(source_file, entity, "rejected", source_format, error=error)
 
 
 def already_seen(con: duckdb.DuckDBPyConnection, sha256: str, entity: str | None) -> bool:
-    return con.execute(
-        "select count(*) from raw.load_log where source_sha256 = ? and entity is not distinct from ?",
-        [sha256, entity],
-    ).fetchall()[0][0] > 0
+    return (
+        con.execute(
+            "select count(*) from raw.load_log"
+            " where source_sha256 = ? and entity is not distinct from ?",
+            [sha256, entity],
+        ).fetchall()[0][0]
+        > 0
+    )
 
 
 def modified_at(path: Path) -> datetime:
@@ -440,27 +500,44 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
             adapter, error = None, str(rejection)
         con.execute(
             "insert or replace into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [name, stat.st_size, stat.st_mtime_ns, sha, adapter.name if adapter else None,
-             list(adapter.entities) if adapter else None, error, now],
+            [
+                name,
+                stat.st_size,
+                stat.st_mtime_ns,
+                sha,
+                adapter.name if adapter else None,
+                list(adapter.entities) if adapter else None,
+                error,
+                now,
+            ],
         )
         found.append(LandingFile(path, name, sha, adapter, error))
     if present:
-        con.execute("delete from raw.landing_files where source_file not in (select unnest(?))",
-                    [present])
+        con.execute(
+            "delete from raw.landing_files where source_file not in (select unnest(?))", [present]
+        )
     else:
         con.execute("delete from raw.landing_files")
     return found
 
 
-def record_unrecognised(con: duckdb.DuckDBPyConnection, files: Iterable[LandingFile]) -> list[FileOutcome]:
+def record_unrecognised(
+    con: duckdb.DuckDBPyConnection, files: Iterable[LandingFile]
+) -> list[FileOutcome]:
     """Files no adapter recognises are logged once (per content) as rejected."""
     outcomes = []
     for item in files:
         if item.adapter is None and not already_seen(con, item.sha256, None):
             outcomes.append(
-                log_rejection(con, source_file=item.source_file, sha256=item.sha256, entity=None,
-                              source_format=None, error=item.error or "unrecognised",
-                              file_modified_at=modified_at(item.path))
+                log_rejection(
+                    con,
+                    source_file=item.source_file,
+                    sha256=item.sha256,
+                    entity=None,
+                    source_format=None,
+                    error=item.error or "unrecognised",
+                    file_modified_at=modified_at(item.path),
+                )
             )
     return outcomes
 
@@ -493,11 +570,18 @@ def load_file(con: duckdb.DuckDBPyConnection, item: LandingFile, entity: Entity)
         assert item.adapter is not None
         prepared = prepare(con, probe, item.adapter, entity)
     except FileRejected as error:
-        return log_rejection(con, source_file=item.source_file, sha256=item.sha256,
-                             entity=entity.name, source_format=item.adapter.name if item.adapter else None,
-                             error=str(error), file_modified_at=mtime)
-    return write(con, prepared, source_file=item.source_file, sha256=item.sha256,
-                 file_modified_at=mtime)
+        return log_rejection(
+            con,
+            source_file=item.source_file,
+            sha256=item.sha256,
+            entity=entity.name,
+            source_format=item.adapter.name if item.adapter else None,
+            error=str(error),
+            file_modified_at=mtime,
+        )
+    return write(
+        con, prepared, source_file=item.source_file, sha256=item.sha256, file_modified_at=mtime
+    )
 
 
 def load_landing(

@@ -1,4 +1,4 @@
-"""Row-level contract checks, vectorised: text frame in, typed good rows and quarantined rows out."""
+"""Row-level contract checks, vectorised: text frame in, typed good rows and quarantine out."""
 
 from __future__ import annotations
 
@@ -78,8 +78,10 @@ def checks(column: Column) -> list[tuple[pl.Expr, pl.Expr]]:
     if column.allowed is not None:
         allowed = ", ".join(column.allowed)
         out.append(
-            (typed.is_not_null() & ~typed.is_in(list(column.allowed)),
-             found + pl.lit(f"one of: {allowed}"))
+            (
+                typed.is_not_null() & ~typed.is_in(list(column.allowed)),
+                found + pl.lit(f"one of: {allowed}"),
+            )
         )
     if column.min_value is not None:
         out.append(
@@ -91,14 +93,18 @@ def checks(column: Column) -> list[tuple[pl.Expr, pl.Expr]]:
         )
     if column.dtype == "str":
         out.append(
-            (text.str.len_chars() > 10_000,
-             pl.lit(f"{name}: found a value of more than 10,000 characters, expected shorter text"))
+            (
+                text.str.len_chars() > 10_000,
+                pl.lit(
+                    f"{name}: found a value of more than 10,000 characters, expected shorter text"
+                ),
+            )
         )
     return out
 
 
 def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split an adapter frame into typed rows that pass the contract and per-problem quarantine rows.
+    """Split an adapter frame into typed rows that pass the contract and quarantine rows.
 
     The quarantine frame has one row per problem (source_line, column_name, found_value, reason);
     a source line with any problem is removed from the good rows.
@@ -116,13 +122,15 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
         for column in entity.columns
         for condition, reason in checks(column)
     ]
-    quarantine = (
-        pl.concat(problems) if problems else pl.DataFrame(schema=QUARANTINE_SCHEMA)
-    ).sort("source_line", maintain_order=True)
+    quarantine = (pl.concat(problems) if problems else pl.DataFrame(schema=QUARANTINE_SCHEMA)).sort(
+        "source_line", maintain_order=True
+    )
     bad_lines = quarantine.get_column("source_line").unique()
     good = frame.filter(~pl.col("source_line").is_in(bad_lines.implode())).select(
-        *[typed_expr(column).cast(POLARS_TYPES[column.dtype]).alias(column.name)
-          for column in entity.columns],
+        *[
+            typed_expr(column).cast(POLARS_TYPES[column.dtype]).alias(column.name)
+            for column in entity.columns
+        ],
         pl.col("source_line").cast(pl.Int64),
     )
     return good, quarantine

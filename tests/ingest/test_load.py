@@ -63,8 +63,11 @@ def test_good_and_bad_rows_split_with_file_line_column_and_reason(landing, con):
         "E2,CRM,CRM-1,2026-10-08,2,,\n",
     )
     load_landing(con, landing)
-    loaded = rows(con, "select employee_id, project_code, hours, source_line from raw.timesheets"
-                       " order by source_line")
+    loaded = rows(
+        con,
+        "select employee_id, project_code, hours, source_line from raw.timesheets"
+        " order by source_line",
+    )
     assert loaded == [("E1", "PAY", 7.5, 2), ("E2", "PAY", 4.0, 6), ("E2", "CRM", 2.0, 8)]
     quarantined = rows(
         con,
@@ -73,16 +76,29 @@ def test_good_and_bad_rows_split_with_file_line_column_and_reason(landing, con):
     )
     assert quarantined == [
         ("time/october.csv", 3, "hours", "-2", "hours: found '-2', expected a value ≥ 0"),
-        ("time/october.csv", 4, "project_code", "NOPE",
-         "project_code: unknown project 'NOPE', expected a project listed in projects"),
-        ("time/october.csv", 5, "work_date", "2026-10-32",
-         "work_date: found '2026-10-32', expected a date (YYYY-MM-DD)"),
+        (
+            "time/october.csv",
+            4,
+            "project_code",
+            "NOPE",
+            "project_code: unknown project 'NOPE', expected a project listed in projects",
+        ),
+        (
+            "time/october.csv",
+            5,
+            "work_date",
+            "2026-10-32",
+            "work_date: found '2026-10-32', expected a date (YYYY-MM-DD)",
+        ),
     ]
     # The quarantined record keeps what the user sent, so nothing is lost.
     record = rows(con, "select record_json from raw.quarantine where source_line = 3")[0][0]
     assert '"employee_id":"ana@example.com"' in record
-    log = rows(con, "select rows_read, rows_loaded, rows_quarantined, status from raw.load_log"
-                    " where entity = 'timesheets'")
+    log = rows(
+        con,
+        "select rows_read, rows_loaded, rows_quarantined, status from raw.load_log"
+        " where entity = 'timesheets'",
+    )
     assert log == [(6, 3, 3, "loaded")]
 
 
@@ -95,47 +111,66 @@ def test_references_resolve_by_code_name_and_email(landing, con):
     )
     load_landing(con, landing)
     assert rows(con, "select employee_id, project_code from raw.timesheets order by hours") == [
-        ("E1", "CRM"), ("E2", "PAY")]
+        ("E1", "CRM"),
+        ("E2", "PAY"),
+    ]
 
 
 def test_more_than_24_hours_a_day_across_files_goes_to_quarantine(landing, con):
-    write(landing / "a.csv", "employee_id,project_code,work_date,hours\nE1,PAY,2026-10-05,14\n",
-          mtime=1_700_000_100)
-    write(landing / "b.csv", "employee_id,project_code,work_date,hours\nE1,CRM,2026-10-05,12\n"
-          "E1,CRM,2026-10-06,12\n", mtime=1_700_000_200)
+    write(
+        landing / "a.csv",
+        "employee_id,project_code,work_date,hours\nE1,PAY,2026-10-05,14\n",
+        mtime=1_700_000_100,
+    )
+    write(
+        landing / "b.csv",
+        "employee_id,project_code,work_date,hours\nE1,CRM,2026-10-05,12\nE1,CRM,2026-10-06,12\n",
+        mtime=1_700_000_200,
+    )
     load_landing(con, landing)
     assert rows(con, "select source_file, hours from raw.timesheets order by work_date") == [
-        ("a.csv", 14.0), ("b.csv", 12.0)]
+        ("a.csv", 14.0),
+        ("b.csv", 12.0),
+    ]
     assert rows(con, "select source_file, source_line, reason from raw.quarantine") == [
-        ("b.csv", 2, "hours: E1 logged 26.0 h on 2026-10-05, expected at most 24 h in a day")]
+        ("b.csv", 2, "hours: E1 logged 26.0 h on 2026-10-05, expected at most 24 h in a day")
+    ]
 
 
 def test_same_file_twice_changes_nothing(landing, con, tmp_path):
     write(landing / "time.csv", "employee_id,project_code,work_date,hours\nE1,PAY,2026-10-05,8\n")
     first = load_landing(con, landing)
-    snapshot = {t: rows(con, f"select count(*) from raw.{t}")[0][0]
-                for t in ("timesheets", "projects", "load_log", "quarantine")}
+    snapshot = {
+        t: rows(con, f"select count(*) from raw.{t}")[0][0]
+        for t in ("timesheets", "projects", "load_log", "quarantine")
+    }
     # A byte-identical copy under another name is the same content: it loads nothing either.
     write(landing / "copy of time.csv", (landing / "time.csv").read_text())
     second = load_landing(con, landing)
     assert [o.status for o in first] == ["loaded"] * 3
     assert second == []
-    assert snapshot == {t: rows(con, f"select count(*) from raw.{t}")[0][0]
-                        for t in ("timesheets", "projects", "load_log", "quarantine")}
+    assert snapshot == {
+        t: rows(con, f"select count(*) from raw.{t}")[0][0]
+        for t in ("timesheets", "projects", "load_log", "quarantine")
+    }
 
 
 def test_newer_export_replaces_older_by_natural_key(landing, con):
     header = "employee_id,project_code,task_key,work_date,hours\n"
-    write(landing / "old.csv", header + "E1,PAY,PAY-1,2026-10-05,8\nE1,PAY,PAY-1,2026-10-06,8\n",
-          mtime=1_700_000_100)
+    write(
+        landing / "old.csv",
+        header + "E1,PAY,PAY-1,2026-10-05,8\nE1,PAY,PAY-1,2026-10-06,8\n",
+        mtime=1_700_000_100,
+    )
     load_landing(con, landing)
     write(landing / "new.csv", header + "E1,PAY,PAY-1,2026-10-06,6.5\n", mtime=1_700_000_200)
     outcomes = load_landing(con, landing)
     assert [(o.source_file, o.rows_loaded, o.rows_replaced) for o in outcomes] == [
-        ("new.csv", 1, 1)]
-    assert rows(con, "select work_date::varchar, hours, source_file from raw.timesheets"
-                     " order by work_date") == [
-        ("2026-10-05", 8.0, "old.csv"), ("2026-10-06", 6.5, "new.csv")]
+        ("new.csv", 1, 1)
+    ]
+    assert rows(
+        con, "select work_date::varchar, hours, source_file from raw.timesheets order by work_date"
+    ) == [("2026-10-05", 8.0, "old.csv"), ("2026-10-06", 6.5, "new.csv")]
     # An older export dropped later does not overwrite the newer rows.
     write(landing / "stale.csv", header + "E1,PAY,PAY-1,2026-10-06,1\n", mtime=1_700_000_150)
     outcomes = load_landing(con, landing)
@@ -148,9 +183,10 @@ def test_snapshot_entities_keep_history_by_snapshot_date(landing, con):
     write(landing / "risks_2026-09-30.csv", header + "R1,PAY,Vendor late,40%,100000,open\n")
     write(landing / "risks_2026-10-31.csv", header + "R1,PAY,Vendor late,0.6,100000,Occurred\n")
     load_landing(con, landing)
-    assert rows(con, "select snapshot_date::varchar, probability, status from raw.risks"
-                     " order by snapshot_date") == [
-        ("2026-09-30", 0.4, "open"), ("2026-10-31", 0.6, "occurred")]
+    assert rows(
+        con,
+        "select snapshot_date::varchar, probability, status from raw.risks order by snapshot_date",
+    ) == [("2026-09-30", 0.4, "open"), ("2026-10-31", 0.6, "occurred")]
 
 
 def test_file_level_problems_load_nothing_and_are_logged(landing, con):
@@ -168,22 +204,40 @@ def test_file_level_problems_load_nothing_and_are_logged(landing, con):
 
 def test_oversized_file_is_rejected_with_its_size(landing, con, monkeypatch):
     monkeypatch.setattr(detect_module, "MAX_FILE_BYTES", 100)
-    write(landing / "big.csv", "employee_id,project_code,work_date,hours\n" + "E1,PAY,2026-10-05,1\n" * 20)
+    write(
+        landing / "big.csv",
+        "employee_id,project_code,work_date,hours\n" + "E1,PAY,2026-10-05,1\n" * 20,
+    )
     load_landing(con, landing)
     error = rows(con, "select error from raw.load_log where source_file = 'big.csv'")[0][0]
     assert "over the" in error and "limit" in error
 
 
 def test_lineage_on_every_row_and_landing_untouched(landing, con):
-    path = write(landing / "time.csv", "employee_id,project_code,work_date,hours,comment\n"
-                 'E1,PAY,2026-10-05,8,"=HYPERLINK(""http://evil"",""x"")"\n')
+    path = write(
+        landing / "time.csv",
+        "employee_id,project_code,work_date,hours,comment\n"
+        'E1,PAY,2026-10-05,8,"=HYPERLINK(""http://evil"",""x"")"\n',
+    )
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in landing.rglob("*.csv")}
     load_landing(con, landing)
-    lineage = rows(con, "select source_file, source_sha256, source_line, source_format, load_id,"
-                        " loaded_at is not null, comment from raw.timesheets")
+    lineage = rows(
+        con,
+        "select source_file, source_sha256, source_line, source_format, load_id,"
+        " loaded_at is not null, comment from raw.timesheets",
+    )
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert lineage == [("time.csv", sha, 2, "canonical_timesheets", f"{sha[:16]}:timesheets", True,
-                        '=HYPERLINK("http://evil","x")')]
+    assert lineage == [
+        (
+            "time.csv",
+            sha,
+            2,
+            "canonical_timesheets",
+            f"{sha[:16]}:timesheets",
+            True,
+            '=HYPERLINK("http://evil","x")',
+        )
+    ]
     assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in landing.rglob("*.csv")}
 
 
@@ -196,21 +250,30 @@ def test_symlinks_out_of_the_landing_folder_are_not_followed(landing, con, tmp_p
 
 
 def test_duplicate_keys_within_a_file_keep_the_first(landing, con):
-    write(landing / "po.csv", "po_number,vendor,project_code,po_date,po_amount\n"
-          "PO-1,Northwind,PAY,2026-01-10,1000\nPO-1,Northwind,PAY,2026-01-11,2000\n")
+    write(
+        landing / "po.csv",
+        "po_number,vendor,project_code,po_date,po_amount\n"
+        "PO-1,Northwind,PAY,2026-01-10,1000\nPO-1,Northwind,PAY,2026-01-11,2000\n",
+    )
     load_landing(con, landing)
     assert rows(con, "select po_amount from raw.purchase_orders") == [(1000.0,)]
     assert rows(con, "select reason from raw.quarantine") == [
-        ("duplicate purchase_orders key (po_number), already on line 2",)]
+        ("duplicate purchase_orders key (po_number), already on line 2",)
+    ]
 
 
 def test_canonical_xlsx_with_title_block(landing, con, tmp_path):
-    frame = pl.DataFrame({
-        "change_id": ["CR-1", "CR-2"], "project_code": ["PAY", "PAY"],
-        "title": ["Instant payments", "=1+1"], "raised_date": ["2026-03-02", "2026-04-01"],
-        "status": ["Approved", "rejected"], "decision_date": ["2026-03-20", None],
-        "cost_impact": [250000.0, None],
-    })
+    frame = pl.DataFrame(
+        {
+            "change_id": ["CR-1", "CR-2"],
+            "project_code": ["PAY", "PAY"],
+            "title": ["Instant payments", "=1+1"],
+            "raised_date": ["2026-03-02", "2026-04-01"],
+            "status": ["Approved", "rejected"],
+            "decision_date": ["2026-03-20", None],
+            "cost_impact": [250000.0, None],
+        }
+    )
     import xlsxwriter
 
     # The "=1+1" title is text in the cell, not a formula: it must come through verbatim.
@@ -220,7 +283,11 @@ def test_canonical_xlsx_with_title_block(landing, con, tmp_path):
     frame.write_excel(workbook=book, worksheet=sheet, position="A3", autofit=False)
     book.close()
     load_landing(con, landing)
-    assert rows(con, "select change_id, status, cost_impact, title, source_line from raw.change_requests"
-                     " order by change_id") == [
+    assert rows(
+        con,
+        "select change_id, status, cost_impact, title, source_line from raw.change_requests"
+        " order by change_id",
+    ) == [
         ("CR-1", "approved", 250000.0, "Instant payments", 4),
-        ("CR-2", "rejected", None, "=1+1", 5)]
+        ("CR-2", "rejected", None, "=1+1", 5),
+    ]

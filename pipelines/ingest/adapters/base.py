@@ -118,8 +118,13 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
         [cell.str.count_matches("\n").fill_null(0) for cell in cells]
     ).cast(pl.Int64)
     frame = frame.with_columns(
-        (probe.header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
-         + newlines.cum_sum() - newlines).alias("source_line")
+        (
+            probe.header_row
+            + 1
+            + pl.int_range(pl.len(), dtype=pl.Int64)
+            + newlines.cum_sum()
+            - newlines
+        ).alias("source_line")
     )
     blank = pl.all_horizontal([cell.is_null() | (cell.str.strip_chars() == "") for cell in cells])
     return frame.filter(~blank)
@@ -182,11 +187,14 @@ for _number, _aliases in enumerate(
     for _alias in _aliases.split():
         MONTH_NAMES[_alias] = _number
 
+
 def month_names_to_numbers(expr: pl.Expr) -> pl.Expr:
     """Replace localised month names (``Feb``, ``nov``, ``março``) by two-digit numbers."""
     out = expr
     for alias, number in sorted(MONTH_NAMES.items(), key=lambda item: -len(item[0])):
-        out = out.str.replace_all(rf"(?i)(^|[^\w]){re.escape(alias)}\.?([^\w]|$)", f"${{1}}{number:02d}${{2}}")
+        out = out.str.replace_all(
+            rf"(?i)(^|[^\w]){re.escape(alias)}\.?([^\w]|$)", f"${{1}}{number:02d}${{2}}"
+        )
     return out
 
 
@@ -201,11 +209,13 @@ def parse_date(expr: pl.Expr, formats: Sequence[str]) -> pl.Expr:
 def parse_datetime(expr: pl.Expr, formats: Sequence[str]) -> pl.Expr:
     """Text -> ISO timestamp text (``YYYY-MM-DD HH:MM:SS``); unparsed values kept as found."""
     text = blank_to_null(expr)
-    attempts = [text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in formats]
+    attempts = [
+        text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in formats
+    ]
     parsed = pl.coalesce(attempts) if attempts else pl.lit(None, pl.Datetime("us"))
-    return pl.when(parsed.is_not_null()).then(
-        parsed.dt.strftime("%Y-%m-%d %H:%M:%S")
-    ).otherwise(text)
+    return (
+        pl.when(parsed.is_not_null()).then(parsed.dt.strftime("%Y-%m-%d %H:%M:%S")).otherwise(text)
+    )
 
 
 def parse_number(expr: pl.Expr, *, decimal_comma: bool | None = None) -> pl.Expr:
@@ -220,7 +230,9 @@ def parse_number(expr: pl.Expr, *, decimal_comma: bool | None = None) -> pl.Expr
     elif decimal_comma is False:
         normalised = text.str.replace_all(",", "", literal=True)
     else:
-        comma_decimal = text.str.contains(r"^-?[\d.]*,\d+$") & ~text.str.contains(r"^-?\d{1,3}(,\d{3})+$")
+        comma_decimal = text.str.contains(r"^-?[\d.]*,\d+$") & ~text.str.contains(
+            r"^-?\d{1,3}(,\d{3})+$"
+        )
         normalised = (
             pl.when(comma_decimal)
             .then(text.str.replace_all(r"\.", "").str.replace(",", ".", literal=True))
@@ -247,8 +259,10 @@ def parse_bool(expr: pl.Expr) -> pl.Expr:
     truthy = ["yes", "y", "true", "t", "1", "ja", "sí", "si", "oui", "sim", "x", "billable"]
     falsy = ["no", "n", "false", "f", "0", "nein", "non", "não", "nao", "-", "non-billable"]
     return (
-        pl.when(text.is_in(truthy)).then(pl.lit("true"))
-        .when(text.is_in(falsy)).then(pl.lit("false"))
+        pl.when(text.is_in(truthy))
+        .then(pl.lit("true"))
+        .when(text.is_in(falsy))
+        .then(pl.lit("false"))
         .otherwise(blank_to_null(expr))
     )
 

@@ -47,12 +47,15 @@ def _sniff_for(entity: Entity):
         # The best-fitting entity wins when several share required columns
         # (e.g. a sprints file also carries project_code and start_date).
         own = len(present & set(entity.column_names))
-        return all(
-            own >= len(present & set(other.column_names))
-            or not set(other.required_columns) <= present
-            for other in ENTITIES.values()
-            if other.name != entity.name
-        ) and own >= len(present) * 0.5
+        return (
+            all(
+                own >= len(present & set(other.column_names))
+                or not set(other.required_columns) <= present
+                for other in ENTITIES.values()
+                if other.name != entity.name
+            )
+            and own >= len(present) * 0.5
+        )
 
     return sniff
 

@@ -1,0 +1,98 @@
+"""`make bench`: ingestion throughput on a generated portfolio with ≥ 2 million timesheet rows.
+
+Prints seconds and rows per second per stage, and the ratio against the demo-scale run so a
+regression in scaling (not just in speed) stands out. Not a test: nothing here asserts timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from pipelines.demo.generator import generate_demo
+
+from pipelines.config import resolve_data_dir
+from pipelines.ingest.contracts import LOAD_ORDER
+from pipelines.ingest.load import load_entity, record_unrecognised, scan_landing
+from pipelines.ingest.warehouse import connect
+from pipelines.status import format_table
+
+SCALES = {
+    "demo": {"projects": 24, "people": 120, "months": 18},
+    "large": {"projects": 200, "people": 3000, "months": 24},
+}
+
+
+def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[float, int]]:
+    """stage -> (seconds, rows)."""
+    paths = resolve_data_dir(root / name)
+    if paths.root.exists():
+        shutil.rmtree(paths.root)
+    paths.ensure()
+    stages: dict[str, tuple[float, int]] = {}
+    start = time.perf_counter()
+    generate_demo(paths.landing / "demo", seed=7, as_of=date(2026, 10, 31), **params)
+    files = [p for p in paths.landing.rglob("*") if p.is_file()]
+    stages["generate"] = (time.perf_counter() - start, len(files))
+
+    con = connect(paths.warehouse)
+    start = time.perf_counter()
+    scanned = scan_landing(con, paths.landing)
+    record_unrecognised(con, scanned)
+    stages["scan (sha256 + detect)"] = (time.perf_counter() - start, len(scanned))
+    per_entity: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for entity in LOAD_ORDER:
+        start = time.perf_counter()
+        outcomes = load_entity(con, scanned, entity)
+        per_entity[entity][0] += time.perf_counter() - start
+        per_entity[entity][1] += sum(o.rows_read for o in outcomes)
+    for entity, (seconds, rows) in per_entity.items():
+        if rows:
+            stages[f"load {entity}"] = (seconds, int(rows))
+    total_rows = sum(int(rows) for _, rows in per_entity.values())
+    total_seconds = sum(seconds for seconds, _ in per_entity.values())
+    stages["load (all entities)"] = (total_seconds, total_rows)
+    start = time.perf_counter()
+    rescanned = scan_landing(con, paths.landing)
+    again = sum(len(load_entity(con, rescanned, entity)) for entity in LOAD_ORDER)
+    stages[f"no-op refresh ({again} files reloaded)"] = (
+        time.perf_counter() - start,
+        len(rescanned),
+    )
+    con.close()
+    return stages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", default="bench/out")
+    parser.add_argument("--scales", default="demo,large")
+    args = parser.parse_args()
+    root = Path(args.data_dir)
+    results = {}
+    for name in args.scales.split(","):
+        print(f"== {name}: {SCALES[name]}", flush=True)
+        results[name] = run_scale(root, name, SCALES[name])
+        rows = [
+            (stage, round(seconds, 2), count, round(count / seconds) if seconds else None)
+            for stage, (seconds, count) in results[name].items()
+        ]
+        print(format_table(["stage", "seconds", "rows/files", "per second"], rows), flush=True)
+    if "demo" in results and "large" in results:
+        demo, large = results["demo"], results["large"]
+        key = "load timesheets"
+        if key in demo and key in large:
+            rows_ratio = large[key][1] / demo[key][1]
+            time_ratio = large[key][0] / demo[key][0]
+            print(
+                f"\ntimesheets: {rows_ratio:.1f}× the rows took {time_ratio:.1f}× the time "
+                f"(scaling factor {time_ratio / rows_ratio:.2f}; ≤ 1 means linear or better)"
+            )
+
+
+if __name__ == "__main__":
+    main()
