@@ -16,7 +16,24 @@ from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
 
 SEPARATORS = (",", ";", "\t", "|")
-XML_ROOT = re.compile(rb"<(?:(\w+):)?(\w+)[\s>/]")
+XML_PROLOG = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.DOTALL)
+XML_ROOT = re.compile(r"<(?:([\w.-]+):)?([\w.-]+)([^>]*)>", re.DOTALL)
+
+
+def xml_root_of(head: str) -> tuple[str, str]:
+    """(root element local name, its namespace) from the start of an XML document.
+
+    Declarations, comments and the DOCTYPE are skipped, so a tag quoted inside a comment cannot
+    pass for the root; a prefixed root takes the namespace bound to its prefix.
+    """
+    body = XML_PROLOG.sub("", head)
+    match = XML_ROOT.search(body)
+    if not match:
+        return "", ""
+    prefix, name, attributes = match.groups()
+    attribute = f"xmlns:{prefix}" if prefix else "xmlns"
+    namespace = re.search(re.escape(attribute) + r"""\s*=\s*["']([^"']*)["']""", attributes)
+    return name, namespace.group(1) if namespace else ""
 
 
 def decode(raw: bytes, display_name: str) -> str:
@@ -199,20 +216,13 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
         raise FileRejected(
             display_name, "the file is binary, not a text export.", "CSV, XLSX or MS Project XML."
         )
-    stripped = (raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw).lstrip()
-    if stripped.startswith(b"<"):
-        match = None
-        for candidate in XML_ROOT.finditer(stripped[:65536]):
-            before = stripped[: candidate.start()]
-            if candidate.group(0).startswith((b"<?", b"<!")) or before.rstrip().endswith(b"<!"):
-                continue
-            match = candidate
-            break
-        root = match.group(2).decode("ascii", "replace") if match else ""
-        namespace = ""
-        ns_match = re.search(rb'xmlns="([^"]+)"', stripped[:65536])
-        if ns_match:
-            namespace = ns_match.group(1).decode("utf-8", "replace")
+    head = (
+        decode(raw[:65536], display_name).lstrip()
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8))
+        else raw[:65536].decode("utf-8", "replace").lstrip()
+    )
+    if head.startswith("<"):
+        root, namespace = xml_root_of(head)
         return Probe(
             path=path,
             display_name=display_name,

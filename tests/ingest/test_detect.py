@@ -1,0 +1,71 @@
+"""Format detection by content: encodings, separators, XML roots and files that are not exports."""
+
+from __future__ import annotations
+
+import codecs
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipelines.ingest.detect import detect, probe_file
+from pipelines.ingest.errors import FileRejected
+
+HEADER = "project_code\tproject_name\tportfolio\tmethodology\tstart_date\tplanned_finish_date\n"
+
+
+def test_utf16_tab_separated_unicode_text_export(tmp_path: Path):
+    path = tmp_path / "projects.txt"
+    text = HEADER + "PAY\tPagamentos São Paulo\tDigital\tagile\t2025-01-06\t2026-06-30\n"
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    probe = probe_file(path)
+    assert (probe.kind, probe.separator) == ("csv", "\t")
+    frame = detect(probe).read(probe)["projects"]
+    assert frame.get_column("project_name").to_list() == ["Pagamentos São Paulo"]
+
+
+def test_semicolon_separated_windows_1252(tmp_path: Path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(
+        "employee_id;full_name;capacity_hours_per_week\nE1;José Muñoz;37,5\n".encode("cp1252")
+    )
+    probe = probe_file(path)
+    frame = detect(probe).read(probe)["people"]
+    assert frame.row(0)[:2] == ("E1", "José Muñoz")
+    assert frame.get_column("capacity_hours_per_week").to_list() == ["37.5"]
+
+
+def test_xml_root_in_a_comment_is_not_taken_for_the_document_root(tmp_path: Path):
+    path = tmp_path / "plan.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!-- <Project xmlns="http://schemas.microsoft.com/'
+        'project"> -->\n<Workbook xmlns="urn:other"><Row/></Workbook>\n'
+    )
+    probe = probe_file(path)
+    assert (probe.xml_root, probe.xml_namespace) == ("Workbook", "urn:other")
+    with pytest.raises(FileRejected, match=r"unrecognised XML \(root element <Workbook>\)"):
+        detect(probe)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "legacy Excel 97-2003"),
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02binary" * 50, "binary"),
+    ],
+)
+def test_files_that_are_not_exports(tmp_path: Path, content: bytes, message: str):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    with pytest.raises(FileRejected, match=message) as error:
+        probe_file(path, "landing/export.csv")
+    assert str(error.value).startswith("landing/export.csv: ")
+
+
+def test_zip_that_is_not_a_workbook(tmp_path: Path):
+    path = tmp_path / "export.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(FileRejected, match="ZIP archive, not an export"):
+        probe_file(path)
