@@ -174,6 +174,19 @@ def test_tempo_real_header_alone_reads_no_rows(shared_samples: Path) -> None:
     assert frame.columns == [*COLUMNS, "source_line"]
 
 
+def test_tempo_blank_username_falls_back_to_full_name(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "worklogs.csv",
+        "Issue Key,Hours,Work date,Username,Full name,Project Key\n"
+        "A-1,1,2016-8-1 8:00,,Anna Smith,A\n"
+        "A-2,2,2016-8-2 8:00,jdoe,John Doe,A\n",
+    )
+    _, frame = load(path)
+    assert frame["employee_id"].to_list() == ["Anna Smith", "jdoe"]
+    assert frame["is_billable"].to_list() == [None, None]  # no Billed Hours column
+
+
 def test_tempo_without_a_person_column_is_rejected(tmp_path: Path) -> None:
     path = write(
         tmp_path, "worklogs.csv", "Issue Key,Hours,Work date,Project Key\nA-1,1,2016-8-1,A\n"
@@ -379,6 +392,33 @@ def test_clockify_workbook(tmp_path: Path) -> None:
     assert adapter_name == "clockify_detailed"
     assert frame["hours"].to_list() == ["1.5", "2.25", "0.75", "-0.75", "1.0"]
     assert frame["source_line"].to_list() == [2, 3, 4, 5, 6]
+
+
+# --- what the loader's contract check makes of them ----------------------------------------
+
+QUARANTINED = {
+    "tempo_worklogs.csv": [(5, "hours"), (6, "work_date"), (7, "hours")],
+    "tempo_worklogs_de.csv": [(3, "hours")],
+    "harvest_detailed.csv": [(4, "hours"), (5, "is_billable"), (5, "work_date")],
+    "harvest_detailed_fi.csv": [(3, "hours"), (4, "work_date")],
+    "harvest_detailed_eu.csv": [],
+    "toggl_detailed.csv": [(3, "hours"), (5, "hours"), (6, "work_date")],
+    "toggl_detailed_eu.csv": [(3, "hours")],
+    "clockify_detailed.csv": [(5, "hours"), (6, "work_date")],
+    "clockify_detailed_eu.csv": [(3, "hours"), (4, "work_date")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUARANTINED))
+def test_contract_check_quarantines_exactly_the_bad_rows(name: str) -> None:
+    """Negative, over-24 h and unparsed values reach the contract check and fail there."""
+    from pipelines.ingest.validate import validate
+
+    _, frame = load(HERE / name)
+    good, bad = validate(frame, ENTITIES["timesheets"])
+    flagged = sorted(zip(bad["source_line"].to_list(), bad["column_name"].to_list(), strict=True))
+    assert flagged == QUARANTINED[name]
+    assert good.height == frame.height - len({line for line, _ in flagged})
 
 
 # --- the sniffers leave other formats alone ---------------------------------------------------

@@ -114,18 +114,31 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
     if frame.height == 0:
         return frame.with_columns(pl.lit(None, pl.Int64).alias("source_line"))
     cells = [pl.col(f"c{i}") for i in range(width)]
-    newlines = pl.sum_horizontal(
-        [cell.str.count_matches("\n").fill_null(0) for cell in cells]
-    ).cast(pl.Int64)
-    frame = frame.with_columns(
-        (
+    physical_lines = probe.data.count(b"\n") + (0 if probe.data.endswith(b"\n") else 1)
+    if physical_lines - probe.header_row == frame.height:
+        # No record spans lines: the line number follows from the row number alone.
+        line = probe.header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
+    else:
+        multiline = [
+            name
+            for name, has in frame.select(
+                pl.col(f"c{i}").str.contains("\n", literal=True).any() for i in range(width)
+            )
+            .row(0, named=True)
+            .items()
+            if has
+        ]
+        newlines = pl.sum_horizontal(
+            [pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in multiline]
+        ).cast(pl.Int64)
+        line = (
             probe.header_row
             + 1
             + pl.int_range(pl.len(), dtype=pl.Int64)
             + newlines.cum_sum()
             - newlines
-        ).alias("source_line")
-    )
+        )
+    frame = frame.with_columns(line.alias("source_line"))
     blank = pl.all_horizontal([cell.is_null() | (cell.str.strip_chars() == "") for cell in cells])
     return frame.filter(~blank)
 
@@ -201,8 +214,10 @@ def month_names_to_numbers(expr: pl.Expr) -> pl.Expr:
 def parse_date(expr: pl.Expr, formats: Sequence[str]) -> pl.Expr:
     """Text -> ISO date text, trying each strftime format in turn; unparsed values kept as found."""
     text = blank_to_null(expr)
-    attempts = [text.str.strptime(pl.Date, fmt, strict=False, exact=False) for fmt in formats]
+    attempts = [text.str.strptime(pl.Date, fmt, strict=False, exact=True) for fmt in formats]
     parsed = pl.coalesce(attempts) if attempts else pl.lit(None, pl.Date)
+    # %Y also accepts two-digit years ("26-01-2015" as year 26): no export means year 26.
+    parsed = pl.when(parsed.dt.year() >= 1900).then(parsed)
     return pl.when(parsed.is_not_null()).then(parsed.dt.strftime("%Y-%m-%d")).otherwise(text)
 
 
@@ -245,11 +260,12 @@ def parse_number(expr: pl.Expr, *, decimal_comma: bool | None = None) -> pl.Expr
 def hms_to_hours(expr: pl.Expr) -> pl.Expr:
     """``HH:MM[:SS]`` (hours may exceed 24) -> decimal hours text; other values kept as found."""
     text = blank_to_null(expr)
-    parts = text.str.extract_groups(r"^(-?\d+):(\d{1,2})(?::(\d{1,2}))?$")
-    hours = parts.struct.field("1").cast(pl.Float64, strict=False)
-    minutes = parts.struct.field("2").cast(pl.Float64, strict=False)
-    seconds = parts.struct.field("3").cast(pl.Float64, strict=False).fill_null(0)
-    total = hours + minutes / 60 + seconds / 3600
+    parts = text.str.extract_groups(r"^(-?)(\d+):(\d{1,2})(?::(\d{1,2}))?$")
+    sign = pl.when(parts.struct.field("1") == "-").then(-1.0).otherwise(1.0)
+    hours = parts.struct.field("2").cast(pl.Float64, strict=False)
+    minutes = parts.struct.field("3").cast(pl.Float64, strict=False)
+    seconds = parts.struct.field("4").cast(pl.Float64, strict=False).fill_null(0)
+    total = sign * (hours + minutes / 60 + seconds / 3600)
     return pl.when(total.is_not_null()).then(total.cast(pl.String)).otherwise(text)
 
 

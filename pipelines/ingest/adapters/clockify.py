@@ -45,6 +45,7 @@ def sniff(probe: Probe) -> bool:
 
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
+    """One timesheets row per time entry, dated by its start date."""
     date = require(probe, TOOL, "Start Date", purpose="date of each entry")
     project = require(probe, TOOL, "Project", purpose="project of each entry")
     employee = coalesce(column(probe, "Email"), column(probe, "User"))

@@ -41,6 +41,7 @@ def sniff(probe: Probe) -> bool:
 
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
+    """One timesheets row per time entry; date order and decimal mark decided per file."""
     date = require(probe, TOOL, "Date", purpose="date of each entry")
     hours = require(probe, TOOL, "Hours", purpose="hours worked")
     project = coalesce(column(probe, "Project Code"), column(probe, "Project"))

@@ -42,9 +42,14 @@ def sniff(probe: Probe) -> bool:
 
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
+    """One timesheets row per worklog; locale choices are made once for the whole file."""
     hours = require(probe, TOOL, "Hours", purpose="hours worked")
     date = require(probe, TOOL, "Work date", purpose="date of each worklog")
-    employee = require(probe, TOOL, "Username", "Full name", purpose="person who logged the time")
+    # The username is the stable reference; the full name fills a blank username (the loader
+    # resolves people by id, e-mail or full name).
+    employee = coalesce(column(probe, "Username"), column(probe, "Full name"))
+    if employee is None:
+        require(probe, TOOL, "Username", "Full name", purpose="person who logged the time")
     issue = column(probe, "Issue Key")
     billed = column(probe, "Billed Hours")
     # The issue key's prefix is the Jira project key: a fallback when Project Key is blank.

@@ -33,18 +33,18 @@ TIMESHEET_COLUMNS: tuple[str, ...] = tuple(ENTITIES[ENTITY].column_names)
 
 # Date shapes, each rewritten to "@YYYY-M-D" (the "@" marks a rewritten value, so text that
 # merely looks like "15-1-2" is never read as the year 15). A trailing time part is ignored.
-_ISO_DATE = (r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[\sT,].*)?$", "@${1}-${2}-${3}")
+_ISO_DATE = (r"^([0-9]{4})[-./]([0-9]{1,2})[-./]([0-9]{1,2})(?:[ T,].*)?$", "@${1}-${2}-${3}")
 """``2016-8-1 14:33``, ``2015-01-26``, ``2015.01.26``, ``2026-09-23T09:00:00``."""
 _DOTTED_DATES = (
-    (r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[\s,].*)?$", "@${3}-${2}-${1}"),
-    (r"^(\d{1,2})\.(\d{1,2})\.(\d{2})(?:[\s,].*)?$", "@20${3}-${2}-${1}"),
+    (r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(?:[ ,].*)?$", "@${3}-${2}-${1}"),
+    (r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2})(?:[ ,].*)?$", "@20${3}-${2}-${1}"),
 )
 """``26.01.2015`` and ``26.01.15``: always day-first."""
-_SLASHED_4 = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:[\sT,].*)?$"
-_SLASHED_2 = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2})(?:[\sT,].*)?$"
+_SLASHED_4 = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{4})(?:[ T,].*)?$"
+_SLASHED_2 = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{2})(?:[ T,].*)?$"
 """``01/26/2015`` or ``26/01/2015`` (also with ``-``): the order is decided per file."""
-_SLASHED_ANY = r"^(\d{1,2})[/-](\d{1,2})[/-]\d{2,4}(?:[\sT,]|$)"
-_DURATION = r"^[-\u2212]?\s*(\d+):(\d{1,2})(?::(\d{1,2}))?$"
+_SLASHED_ANY = r"^([0-9]{1,2})[/-]([0-9]{1,2})[/-][0-9]{2,4}(?:[ T,]|$)"
+_DURATION = r"^-?[ ]*([0-9]+):([0-9]{1,2})(?::([0-9]{1,2}))?$"
 """``HH:MM[:SS]``; hours may exceed 24 and a leading minus applies to the whole duration."""
 
 
@@ -187,7 +187,7 @@ def duration_value(expr: pl.Expr | None, decimal_comma: bool | None) -> pl.Expr 
         return text.str.extract(_DURATION, group).cast(pl.Int64, strict=False)
 
     seconds = part(1) * 3600 + part(2) * 60 + part(3).fill_null(0)
-    sign = pl.when(text.str.contains(r"^[-\u2212]")).then(-1.0).otherwise(1.0)
+    sign = pl.when(text.str.starts_with("-")).then(-1.0).otherwise(1.0)
     clock = seconds.cast(pl.Float64) / 3600 * sign
     return pl.coalesce(clock, number_value(text, decimal_comma))
 
@@ -197,8 +197,8 @@ def hours_text(values: Sequence[pl.Expr | None], found: Sequence[pl.Expr | None]
 
     Clockify gives both ``Duration (decimal)`` and ``Duration (h)``: the first is preferred, but
     a cell that does not parse there should not hide a good ``HH:MM:SS`` beside it. Each input is
-    used once so the whole-column work is not repeated (polars does not share sub-expressions
-    nested in ``when``/``struct`` chains, which made the first version several times slower).
+    used once so the whole-column work is not repeated (a sub-expression reused across nested
+    ``when``/``then`` branches is evaluated again for each use, several times slower on big files).
     """
     parsed = coalesce(*values)
     as_found = coalesce(*found)

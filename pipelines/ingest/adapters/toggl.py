@@ -48,6 +48,7 @@ def sniff(probe: Probe) -> bool:
 
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
+    """One timesheets row per time entry, dated by its start date."""
     date = require(probe, TOOL, "Start date", purpose="date of each entry")
     duration = require(probe, TOOL, "Duration", purpose="time worked")
     project = require(probe, TOOL, "Project", purpose="project of each entry")
