@@ -44,3 +44,37 @@ def test_refresh_job_materialises_ingest_assets(tmp_path: Path):
     metadata = projects.materialization.metadata
     assert metadata["dagster/row_count"].value == 1
     assert metadata["files_loaded"].value == 1
+
+
+@pytest.mark.xdist_group("dagster")
+def test_expectation_suites_run_as_blocking_asset_checks(tmp_path: Path):
+    import duckdb
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "projects.csv").write_text(
+        "project_code,project_name,portfolio,methodology,start_date,planned_finish_date\n"
+        "PAY,Payments,Digital,agile,2025-01-01,2026-01-01\n"
+    )
+    job = build_defs(WarehouseResource(data_dir=str(tmp_path))).resolve_job_def("refresh")
+    instance = dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(instance=instance)
+    checks = {(e.asset_key.path[-1], e.passed) for e in result.get_asset_check_evaluations()}
+    assert ("projects", True) in checks and ("timesheets", True) in checks
+    # Something wrong reaches the warehouse outside the loader: the suite catches it.
+    con = duckdb.connect(str(tmp_path / "warehouse" / "pmo.duckdb"))
+    con.execute(
+        "insert into raw.projects (project_code, project_name, portfolio, methodology,"
+        " start_date, planned_finish_date, source_file, source_sha256, source_line)"
+        " values ('PAY', 'Twin', 'Digital', 'scrum', '2025-01-01', '2024-01-01', 'x', 'y', 2)"
+    )
+    con.close()
+    failed = job.execute_in_process(instance=instance, raise_on_error=False)
+    evaluation = next(
+        e for e in failed.get_asset_check_evaluations() if e.asset_key.path[-1] == "projects"
+    )
+    assert not evaluation.passed
+    failures = evaluation.metadata["failures"].value
+    kinds = {(f["expectation_type"], f["column"]) for f in failures}
+    assert ("expect_column_values_to_be_in_set", "methodology") in kinds
+    assert ("expect_column_values_to_be_unique", "project_code") in kinds

@@ -7,7 +7,7 @@ nothing here repeats a column list or a value set by hand, except the few sanity
 cannot express (``EXTRA_CHECKS``) and the entities whose natural key is not unique by design.
 
 Great Expectations is imported lazily (it costs seconds) and only its pandas datasource is used:
-its SQL datasource over duckdb_engine fails every expectation (see /work/shared/STACK.md).
+its SQL datasource over duckdb_engine fails every expectation (a known limitation of that integration).
 """
 
 from __future__ import annotations
@@ -150,9 +150,7 @@ def _to_expectation(gxe: Any, check: Check) -> Any:
     raise ValueError(f"unknown check kind {check.kind!r}")
 
 
-def run_suites(
-    con: duckdb.DuckDBPyConnection, entities: Sequence[str]
-) -> dict[str, SuiteResult]:
+def run_suites(con: duckdb.DuckDBPyConnection, entities: Sequence[str]) -> dict[str, SuiteResult]:
     """Validate ``raw.<entity>`` for each entity with its contract-derived suite.
 
     One ephemeral GE context per call (creating it and importing GE is the slow part), all suites
