@@ -26,5 +26,9 @@
 
 {# Number of days in the month of a date. #}
 {% macro days_in_month(date_expression) -%}
-    {{ dbt.datediff(month_start(date_expression), add_months(month_start(date_expression), 1), 'day') }}
+    {{ dbt.datediff(
+        month_start(date_expression),
+        add_months(month_start(date_expression), 1),
+        'day'
+    ) }}
 {%- endmacro %}

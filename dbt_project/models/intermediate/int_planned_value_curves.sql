@@ -25,7 +25,7 @@ budget_lines as (
 
 earned_value_imports as (
 
-    select * from {{ ref('stg_raw__earned_value') }}
+    select * from {{ ref('int_earned_value_imports_converted') }}
 
 ),
 
@@ -134,7 +134,10 @@ import_curves as (
     inner join import_points
         on periods.project_code = import_points.project_code
         and periods.period_month >= import_points.valid_from_month
-        and (import_points.valid_to_month is null or periods.period_month < import_points.valid_to_month)
+        and (
+            import_points.valid_to_month is null
+            or periods.period_month < import_points.valid_to_month
+        )
 
 ),
 

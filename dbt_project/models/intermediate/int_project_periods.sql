@@ -59,7 +59,9 @@ project_bounds as (
         {{ month_start('projects.start_date') }} as start_month,
         {{ month_start('projects.planned_finish_date') }} as planned_finish_month,
         greatest(
-            coalesce({{ month_start('projects.planned_finish_date') }}, reporting_period.as_of_month),
+            coalesce(
+                {{ month_start('projects.planned_finish_date') }}, reporting_period.as_of_month
+            ),
             coalesce(last_budget_months.last_budget_month, reporting_period.as_of_month),
             coalesce(last_import_months.last_import_month, reporting_period.as_of_month),
             reporting_period.as_of_month
@@ -104,7 +106,9 @@ periods as (
     from project_bounds
     inner join period_numbers
         on period_numbers.generated_number
-        <= {{ months_between('project_bounds.start_month', 'project_bounds.last_period_month') }} + 1
+        <= {{ months_between(
+            'project_bounds.start_month', 'project_bounds.last_period_month'
+        ) }} + 1
 
 ),
 

@@ -46,15 +46,22 @@ latest_dates as (
 
 ),
 
+latest as (
+
+    select max(latest_date) as latest_date
+    from latest_dates
+
+),
+
 as_of as (
 
     select
         {% if has_as_of_var -%}
         cast('{{ as_of_var }}' as date) as as_of_date
         {%- else -%}
-        {{ month_end('max(latest_date)') }} as as_of_date
+        {{ month_end('latest_date') }} as as_of_date
         {%- endif %}
-    from latest_dates
+    from latest
 
 ),
 

@@ -1,0 +1,101 @@
+-- One row per project per status date of an earned_value import, its cumulative amounts
+-- converted from the project's currency to the reporting currency at the rate of the status
+-- month (future rows carrying planned value only use the latest known rate).
+
+with
+
+earned_value_imports as (
+
+    select * from {{ ref('stg_raw__earned_value') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('stg_raw__projects') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_carried_forward') }}
+
+),
+
+reporting_period as (
+
+    select * from {{ ref('int_reporting_period') }}
+
+),
+
+imports_with_currency as (
+
+    select
+        earned_value_imports.*,
+        {{ month_start('earned_value_imports.status_date') }} as status_month,
+        coalesce(projects.currency, reporting_period.reporting_currency) as original_currency,
+        reporting_period.reporting_currency
+
+    from earned_value_imports
+    cross join reporting_period
+    left join projects
+        on earned_value_imports.project_code = projects.project_code
+
+),
+
+imports_with_rate as (
+
+    select
+        imports_with_currency.*,
+        case
+            when imports_with_currency.original_currency = imports_with_currency.reporting_currency
+                then cast(1 as {{ type_double() }})
+            else fx_rates.rate_to_reporting_currency
+        end as fx_rate_to_reporting_currency
+
+    from imports_with_currency
+    left join fx_rates
+        on imports_with_currency.original_currency = fx_rates.currency
+        and imports_with_currency.original_currency <> imports_with_currency.reporting_currency
+        and imports_with_currency.status_month >= fx_rates.valid_from_month
+        and (
+            fx_rates.valid_to_month is null
+            or imports_with_currency.status_month < fx_rates.valid_to_month
+        )
+
+),
+
+converted as (
+
+    select
+
+        ----------  ids
+        project_code,
+
+        ----------  text
+        original_currency,
+
+        ----------  numerics
+        fx_rate_to_reporting_currency,
+        planned_value * fx_rate_to_reporting_currency as planned_value,
+        earned_value * fx_rate_to_reporting_currency as earned_value,
+        actual_cost * fx_rate_to_reporting_currency as actual_cost,
+        budget_at_completion * fx_rate_to_reporting_currency as budget_at_completion,
+
+        ----------  booleans
+        (fx_rate_to_reporting_currency is null) as is_fx_rate_missing,
+
+        ----------  dates
+        status_date,
+        status_month,
+
+        ----------  lineage
+        source_file,
+        source_sha256,
+        source_line
+
+    from imports_with_rate
+
+)
+
+select * from converted
