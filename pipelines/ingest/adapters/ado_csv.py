@@ -32,8 +32,7 @@ from pipelines.ingest.adapters.base import (
 )
 from pipelines.ingest.adapters.jira_csv import (
     numeric_month_first,
-    to_date_text,
-    to_timestamp_text,
+    with_locale_dates,
 )
 from pipelines.ingest.contracts import ENTITIES
 
@@ -45,13 +44,20 @@ _TREE_TITLE = re.compile(r"^title (\d+)$")
 STATE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "todo": ("new", "to do", "proposed", "approved", "design", "ready", "open"),
     "in_progress": (
-        "active", "committed", "in progress", "doing", "resolved", "in review", "testing",
-        "in test", "blocked",
+        "active",
+        "committed",
+        "in progress",
+        "doing",
+        "resolved",
+        "in review",
+        "testing",
+        "in test",
+        "blocked",
     ),
     "done": ("closed", "done", "removed", "completed", "cut"),
 }
-"""Process-template states (Basic, Agile, Scrum, CMMI) by category. The brief's rule that
-Resolved is still in progress follows the Agile/CMMI templates, where Resolved awaits verification."""
+"""Process-template states (Basic, Agile, Scrum, CMMI) by category. Resolved counts as in
+progress: in the Agile and CMMI templates a resolved item still awaits verification."""
 
 
 def _title_columns(probe: Probe) -> list[tuple[int, int]]:
@@ -158,7 +164,9 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
 
     area = _path_segments(pick(probe, ["Area Path"]))
     iteration = _path_segments(pick(probe, ["Iteration Path"]))
-    project_code = pl.coalesce(pick(probe, ["Team Project"]), area.list.first(), iteration.list.first())
+    project_code = pl.coalesce(
+        pick(probe, ["Team Project"]), area.list.first(), iteration.list.first()
+    )
     sprint = pl.when(iteration.list.len() > 1).then(iteration.list.last())
     frame = frame.with_columns(_project=project_code, _sprint=sprint)
 
@@ -168,6 +176,18 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
     start = pick(probe, ["Start Date"])
     finish = pick(probe, ["Target Date", "Finish Date", "Due Date"])
     month_first = numeric_month_first(frame, [created, closed, activated, start, finish])
+    frame = with_locale_dates(
+        frame,
+        {
+            "_planned_start": (start, "date"),
+            "_planned_finish": (finish, "date"),
+            "_actual_start": (activated, "date"),
+            "_actual_finish": (closed, "date"),
+            "_created_at": (created, "timestamp"),
+            "_resolved_at": (closed, "timestamp"),
+        },
+        month_first=month_first,
+    )
     state = pick(probe, ["State"])
     columns: dict[str, pl.Expr] = {
         "project_code": pl.col("_project"),
@@ -179,12 +199,12 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
         "status_category": _category(state),
         "story_points": parse_number(pick(probe, ["Story Points", "Effort", "Size"])),
         "estimate_hours": parse_number(pick(probe, ["Original Estimate"])),
-        "planned_start": to_date_text(start, month_first=month_first),
-        "planned_finish": to_date_text(finish, month_first=month_first),
-        "actual_start": to_date_text(activated, month_first=month_first),
-        "actual_finish": to_date_text(closed, month_first=month_first),
-        "created_at": to_timestamp_text(created, month_first=month_first),
-        "resolved_at": to_timestamp_text(closed, month_first=month_first),
+        "planned_start": pl.col("_planned_start"),
+        "planned_finish": pl.col("_planned_finish"),
+        "actual_start": pl.col("_actual_start"),
+        "actual_finish": pl.col("_actual_finish"),
+        "created_at": pl.col("_created_at"),
+        "resolved_at": pl.col("_resolved_at"),
         "sprint": pl.col("_sprint"),
         "assignee": display_name(pick(probe, ["Assigned To"])),
     }
@@ -204,7 +224,9 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
                 {
                     "sprint_name": pl.col("_sprint"),
                     "project_code": pl.col("_project"),
-                }.get(name, pl.lit(None, pl.String)).cast(pl.String).alias(name)
+                }.get(name, pl.lit(None, pl.String))
+                .cast(pl.String)
+                .alias(name)
                 for name in SPRINT_COLUMNS
             ],
             pl.col("source_line"),

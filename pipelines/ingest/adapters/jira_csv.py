@@ -27,10 +27,10 @@ from collections.abc import Iterable, Sequence
 import polars as pl
 
 from pipelines.ingest.adapters.base import (
+    MONTH_NAMES,
     Adapter,
     Probe,
     blank_to_null,
-    month_names_to_numbers,
     normalise_header,
     parse_number,
     read_csv_positional,
@@ -218,21 +218,40 @@ _ISO_FORMATS = (
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
 )
-_NUMERIC_DATE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b"
+_NUMERIC_DATE = r"^(\d{1,2})[/\-](\d{1,2})[/\-]\d{2,4}\b"
+_NAMED_DATE = r"^(\d{1,2})[/.\-\s](\p{L}+)\.?[/.\-\s](\d{2,4})(.*)$"
+_MONTHS: dict[str, str] = {
+    **{alias: f"{number:02d}" for alias, number in MONTH_NAMES.items()},
+    "mär": "03",  # German short March, not among the shared aliases
+}
 
 
-def _prepare_date_text(expr: pl.Expr) -> pl.Expr:
-    """Bring locale spellings to one shape: ``/`` separators, ``AM``/``PM``, numeric months."""
-    text = blank_to_null(expr)
-    text = text.str.replace(r"(?i)\s*a\.?\s?m\.?$", " AM").str.replace(r"(?i)\s*p\.?\s?m\.?$", " PM")
-    # Day-first separators (``10.11.2025``, ``25-Feb-26``) -> ``/``; ISO (year first) is untouched.
-    text = text.str.replace(r"^(\d{1,2})[.\-](\p{L}+\.?|\d{1,2})[.\-](\d{2,4})\b", "${1}/${2}/${3}")
-    # German short month for March is not among the shared aliases.
-    text = text.str.replace(r"(?i)^(\d{1,2}/)mär\.?/", "${1}03/")
-    return month_names_to_numbers(text)
+def _prepare_date_text(text: pl.Expr) -> pl.Expr:
+    """Bring locale spellings to one shape: ``/`` separators, ``AM``/``PM``, numeric months.
+
+    The month name is looked up in one dictionary rather than one regex pass per alias, so the
+    cost stays flat however many languages are known.
+    """
+    text = text.str.replace(r"(?i)\s*a\.?\s?m\.?$", " AM").str.replace(
+        r"(?i)\s*p\.?\s?m\.?$", " PM"
+    )
+    parts = text.str.extract_groups(_NAMED_DATE)
+    month = (
+        parts.struct.field("2")
+        .str.to_lowercase()
+        .replace_strict(_MONTHS, default=None, return_dtype=pl.String)
+    )
+    named = pl.concat_str(
+        parts.struct.field("1"), month, parts.struct.field("3"), separator="/"
+    ) + parts.struct.field("4")
+    # Dotted or dashed numeric dates (``10.11.2025``) -> ``/``; ISO (year first) is untouched.
+    numeric = text.str.replace(r"^(\d{1,2})[.\-](\d{1,2})[.\-](\d{2,4})\b", "${1}/${2}/${3}")
+    return pl.coalesce(named, numeric)
 
 
-def numeric_month_first(frame: pl.DataFrame, exprs: Iterable[pl.Expr], default: bool = True) -> bool:
+def numeric_month_first(
+    frame: pl.DataFrame, exprs: Iterable[pl.Expr], default: bool = True
+) -> bool:
     """Whether numeric dates in these columns are month-first (``6/21/2025``), decided per file.
 
     A user profile gives one format for the whole export, so one value with a day over 12 settles
@@ -262,88 +281,201 @@ def _day_month_formats(month_first: bool) -> list[str]:
     return [f"{day_month}/{year}{time}" for year in ("%y", "%Y") for time in _TIMES]
 
 
-def locale_datetime(expr: pl.Expr, *, month_first: bool) -> pl.Expr:
-    """Locale date text -> a polars Datetime (null where no known format fits).
+def _attempts(text: pl.Expr, formats: Sequence[str]) -> pl.Expr:
+    return pl.coalesce(
+        [text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in formats]
+    )
 
-    Named-month values (``25/Feb/26``) are always day-first in Jira; numeric ones follow the
-    per-file order. Two-digit-year formats come first so ``26`` is not read as year 26.
+
+def with_locale_dates(
+    frame: pl.DataFrame, targets: dict[str, tuple[pl.Expr, str]], *, month_first: bool
+) -> pl.DataFrame:
+    """Add one canonical text column per target: ``name -> (locale text, "timestamp"|"date")``.
+
+    Timestamps become ``YYYY-MM-DD HH:MM:SS`` and dates ``YYYY-MM-DD``; a value no format fits is
+    kept as found. Named-month (``25/Feb/26``) and dotted (``10.11.2025``) values are day-first in
+    every locale; other numeric ones follow ``month_first``. Two-digit-year formats are tried
+    first so ``26`` is never read as year 26. The work is staged column by column so each regex
+    and each format runs once per column, not once per nested copy of an expression.
     """
-    original = blank_to_null(expr)
-    text = _prepare_date_text(expr)
-    named = original.str.contains(r"^\d{1,2}[/.\-\s]\p{L}")
-
-    def attempts(formats: Sequence[str]) -> pl.Expr:
-        return pl.coalesce(
-            [text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in formats]
+    if not targets:
+        return frame
+    raw = {name: f"__{name}_raw" for name in targets}
+    prep = {name: f"__{name}_prep" for name in targets}
+    parsed = {name: f"__{name}_parsed" for name in targets}
+    frame = frame.with_columns(
+        blank_to_null(expr).alias(raw[name]) for name, (expr, _) in targets.items()
+    )
+    frame = frame.with_columns(
+        _prepare_date_text(pl.col(raw[name])).alias(prep[name]) for name in targets
+    )
+    day_first_formats = _day_month_formats(False)
+    numeric_formats = [*_day_month_formats(month_first), *_ISO_FORMATS]
+    frame = frame.with_columns(
+        pl.when(
+            pl.col(raw[name]).str.contains(r"^\d{1,2}[/.\-\s]\p{L}|^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
         )
-
-    numeric = attempts([*_day_month_formats(month_first), *_ISO_FORMATS])
-    return pl.when(named).then(attempts(_day_month_formats(False))).otherwise(numeric)
-
-
-def to_timestamp_text(expr: pl.Expr, *, month_first: bool) -> pl.Expr:
-    """Locale date text -> ``YYYY-MM-DD HH:MM:SS``; unparsed values kept as found."""
-    parsed = locale_datetime(expr, month_first=month_first)
-    return (
-        pl.when(parsed.is_not_null())
-        .then(parsed.dt.strftime("%Y-%m-%d %H:%M:%S"))
-        .otherwise(blank_to_null(expr))
+        .then(_attempts(pl.col(prep[name]), day_first_formats))
+        .otherwise(_attempts(pl.col(prep[name]), numeric_formats))
+        .alias(parsed[name])
+        for name in targets
     )
-
-
-def to_date_text(expr: pl.Expr, *, month_first: bool) -> pl.Expr:
-    """Locale date text -> ``YYYY-MM-DD``; unparsed values kept as found."""
-    parsed = locale_datetime(expr, month_first=month_first)
-    return (
-        pl.when(parsed.is_not_null())
-        .then(parsed.dt.strftime("%Y-%m-%d"))
-        .otherwise(blank_to_null(expr))
+    patterns = {"timestamp": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d"}
+    frame = frame.with_columns(
+        pl.when(pl.col(parsed[name]).is_not_null())
+        .then(pl.col(parsed[name]).dt.strftime(patterns[kind]))
+        .otherwise(pl.col(raw[name]))
+        .alias(name)
+        for name, (_, kind) in targets.items()
     )
+    return frame.drop(*raw.values(), *prep.values(), *parsed.values())
 
 
 # --- status categories ---------------------------------------------------------------------------
 
 STATUS_CATEGORY_NAMES: dict[str, tuple[str, ...]] = {
     "todo": (
-        "to do", "todo", "new", "por hacer", "tareas por hacer", "pendiente", "a fazer",
-        "itens pendentes", "pendente", "à faire", "a faire", "zu erledigen", "offen",
+        "to do",
+        "todo",
+        "new",
+        "por hacer",
+        "tareas por hacer",
+        "pendiente",
+        "a fazer",
+        "itens pendentes",
+        "pendente",
+        "à faire",
+        "a faire",
+        "zu erledigen",
+        "offen",
     ),
     "in_progress": (
-        "in progress", "en curso", "en progreso", "em andamento", "em progresso", "en cours",
-        "in arbeit", "in bearbeitung",
+        "in progress",
+        "en curso",
+        "en progreso",
+        "em andamento",
+        "em progresso",
+        "en cours",
+        "in arbeit",
+        "in bearbeitung",
     ),
     "done": (
-        "done", "listo", "hecho", "finalizado", "finalizada", "terminado", "completado",
-        "concluído", "concluido", "feito", "terminé", "terminée", "fait", "fertig", "erledigt",
+        "done",
+        "listo",
+        "hecho",
+        "finalizado",
+        "finalizada",
+        "terminado",
+        "completado",
+        "concluído",
+        "concluido",
+        "feito",
+        "terminé",
+        "terminée",
+        "fait",
+        "fertig",
+        "erledigt",
     ),
 }
 """The three Jira status categories as the export's UI language names them."""
 
 STATUS_NAMES: dict[str, tuple[str, ...]] = {
     "todo": (
-        "to do", "open", "backlog", "new", "reopened", "selected for development", "ready",
-        "por hacer", "abierta", "abierto", "nuevo", "nueva", "pendiente", "reabierta",
-        "a fazer", "aberto", "aberta", "novo", "nova", "pendente", "reaberto",
-        "à faire", "ouvert", "ouverte", "nouveau", "rouvert", "offen", "neu", "zu erledigen",
+        "to do",
+        "open",
+        "backlog",
+        "new",
+        "reopened",
+        "selected for development",
+        "ready",
+        "por hacer",
+        "abierta",
+        "abierto",
+        "nuevo",
+        "nueva",
+        "pendiente",
+        "reabierta",
+        "a fazer",
+        "aberto",
+        "aberta",
+        "novo",
+        "nova",
+        "pendente",
+        "reaberto",
+        "à faire",
+        "ouvert",
+        "ouverte",
+        "nouveau",
+        "rouvert",
+        "offen",
+        "neu",
+        "zu erledigen",
         "erneut geöffnet",
     ),
     "in_progress": (
-        "in progress", "in review", "in development", "in test", "in testing", "testing",
-        "code review", "review", "blocked", "en curso", "en progreso", "en revisión",
-        "em andamento", "em progresso", "em revisão", "en cours", "in arbeit",
+        "in progress",
+        "in review",
+        "in development",
+        "in test",
+        "in testing",
+        "testing",
+        "code review",
+        "review",
+        "blocked",
+        "en curso",
+        "en progreso",
+        "en revisión",
+        "em andamento",
+        "em progresso",
+        "em revisão",
+        "en cours",
+        "in arbeit",
         "in bearbeitung",
     ),
     "done": (
-        "done", "closed", "resolved", "cancelled", "canceled", "won't do", "completed",
-        "cerrada", "cerrado", "resuelta", "resuelto", "listo", "hecho", "finalizada",
-        "finalizado", "concluído", "concluido", "fechado", "fechada", "resolvido", "feito",
-        "terminé", "terminée", "fermé", "fermée", "résolu", "résolue", "erledigt",
-        "geschlossen", "fertig", "gelöst",
+        "done",
+        "closed",
+        "resolved",
+        "cancelled",
+        "canceled",
+        "won't do",
+        "completed",
+        "cerrada",
+        "cerrado",
+        "resuelta",
+        "resuelto",
+        "listo",
+        "hecho",
+        "finalizada",
+        "finalizado",
+        "concluído",
+        "concluido",
+        "fechado",
+        "fechada",
+        "resolvido",
+        "feito",
+        "terminé",
+        "terminée",
+        "fermé",
+        "fermée",
+        "résolu",
+        "résolue",
+        "erledigt",
+        "geschlossen",
+        "fertig",
+        "gelöst",
     ),
 }
 """Common workflow status names, for exports that carry no Status Category column."""
 
-UNRESOLVED = ("unresolved", "sin resolver", "não resolvido", "nao resolvido", "non résolu", "nicht erledigt")
+UNRESOLVED = (
+    "unresolved",
+    "sin resolver",
+    "não resolvido",
+    "nao resolvido",
+    "non résolu",
+    "nicht erledigt",
+)
 
 
 def _lookup(text: pl.Expr, table: dict[str, tuple[str, ...]]) -> pl.Expr:
@@ -448,8 +580,7 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
     """The whole export -> tasks (one row per issue) and sprints (one row per sprint name)."""
     if not _positions(probe, "issue_key"):
         raise probe.reject(
-            "no issue key column was found "
-            f"(header starts: {', '.join(probe.header[:6])}).",
+            f"no issue key column was found (header starts: {', '.join(probe.header[:6])}).",
             "a Jira issue CSV export with an 'Issue key' column (or its translation).",
         )
     frame = _read_positional(probe)
@@ -464,6 +595,16 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
 
     date_roles = ("created", "resolved", "due_date", "start_date")
     month_first = numeric_month_first(frame, [_first(probe, role) for role in date_roles])
+    frame = with_locale_dates(
+        frame,
+        {
+            "_planned_start": (_first(probe, "start_date"), "date"),
+            "_planned_finish": (_first(probe, "due_date"), "date"),
+            "_created_at": (_first(probe, "created"), "timestamp"),
+            "_resolved_at": (_first(probe, "resolved"), "timestamp"),
+        },
+        month_first=month_first,
+    )
     sprint_cells = [blank_to_null(pl.col(f"c{p}")) for p in _positions(probe, "sprint")]
     latest_sprint = pl.coalesce(sprint_cells[::-1]) if sprint_cells else pl.lit(None, pl.String)
 
@@ -488,10 +629,10 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
         ),
         "story_points": parse_number(_first_filled(probe, "story_points")),
         "estimate_hours": estimate_hours,
-        "planned_start": to_date_text(_first(probe, "start_date"), month_first=month_first),
-        "planned_finish": to_date_text(_first(probe, "due_date"), month_first=month_first),
-        "created_at": to_timestamp_text(_first(probe, "created"), month_first=month_first),
-        "resolved_at": to_timestamp_text(resolved, month_first=month_first),
+        "planned_start": pl.col("_planned_start"),
+        "planned_finish": pl.col("_planned_finish"),
+        "created_at": pl.col("_created_at"),
+        "resolved_at": pl.col("_resolved_at"),
         "sprint": sprint_name(latest_sprint),
         "assignee": _first(probe, "assignee"),
     }
