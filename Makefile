@@ -9,7 +9,7 @@ DATA_DIR ?= $(or $(PMO_DATA_DIR),data)
 export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env demo test bench dev lint format clean-data
+.PHONY: env manifest demo test bench dev lint format clean-data
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -21,10 +21,13 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(if $(findstring $(TOOLS),$(UV)),$(TO
 
 env: $(VENV)/.synced
 
+manifest: env ## parse the dbt project once, so parallel test workers find a fresh manifest
+	PMO_WAREHOUSE_PATH=$${TMPDIR:-/tmp}/pmo-parse.duckdb $(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+
 demo: env ## generate the demo portfolio, load it and show what was loaded
 	$(VENV)/bin/pmo demo --data-dir $(DATA_DIR)
 
-test: env ## the whole test suite
+test: manifest ## the whole test suite
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
 
 bench: env ## ingestion/build throughput at scale (prints rows per second per stage)

@@ -21,6 +21,7 @@ import click
 
 from pipelines.config import DATA_DIR_ENV, DataPaths, resolve_data_dir
 from pipelines.ingest.errors import PmoError
+from pipelines.text import failure_summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -99,7 +100,7 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-                message = event.step_failure_data.error.message.strip().splitlines()[-1]
+                message = failure_summary(event.step_failure_data.error.message)
                 click.echo(f"  ✗ step {event.step_key} failed: {message}", err=True)
     return result.success
 

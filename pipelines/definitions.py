@@ -1,4 +1,7 @@
-"""The Dagster code location: assembles assets, checks, jobs and resources; no work at import."""
+"""The Dagster code location: assembles assets, checks, jobs and resources.
+
+Loading it parses the dbt project only when the manifest is missing or stale.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,20 @@ import dagster as dg
 from pipelines.ingest.assets import INGEST_ASSETS
 from pipelines.ingest.checks import raw_expectations
 from pipelines.jobs import refresh_job
+from pipelines.publish.assets import build_publish_asset
 from pipelines.resources import WarehouseResource
+from pipelines.transform.assets import build_dbt_assets, dbt_resource
 
 
 def build_defs(warehouse: WarehouseResource | None = None) -> dg.Definitions:
     """The whole code location; tests pass a warehouse pointed at their temp data directory."""
+    dbt_models = build_dbt_assets()
+    publish_asset = build_publish_asset(list(dbt_models.keys))
     return dg.Definitions(
-        assets=[*INGEST_ASSETS],
+        assets=[*INGEST_ASSETS, dbt_models, publish_asset],
         asset_checks=[raw_expectations],
         jobs=[refresh_job],
-        resources={"warehouse": warehouse or WarehouseResource()},
+        resources={"warehouse": warehouse or WarehouseResource(), "dbt": dbt_resource()},
     )
 
 

@@ -1,28 +1,26 @@
-"""Read-only SQL for `pmo sql`: the newest published data, never a writable connection."""
+"""Read-only access for `pmo sql` and `pmo status`: never a writable connection.
+
+Readers open an in-memory DuckDB and ATTACH the file read-only (``duckdb.connect(path)`` would
+hand back a cached, already-replaced database), then switch off file access so SQL cannot read
+or write anything else on the machine.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipelines.config import DataPaths
 from pipelines.ingest.errors import PmoError
+from pipelines.publish.snapshot import current_snapshot
 
 
-def open_read_only(paths: DataPaths) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the warehouse attached read-only and file access switched off.
-
-    Readers never open the warehouse file directly (DuckDB's instance cache would hand back a
-    stale database after a publish) and cannot read or write other files through SQL.
-    """
-    if not paths.warehouse.exists():
-        raise PmoError(
-            f"no data yet in {paths.root}: run `pmo refresh` after dropping exports into "
-            f"{paths.landing}, or `make demo` for the demo portfolio."
-        )
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"attach '{_sql_text(str(paths.warehouse))}' as wh (read_only)")
+        con.execute(f"attach '{_sql_text(str(path))}' as wh (read_only)")
     except duckdb.IOException as error:
         con.close()
         if "lock" in str(error).lower():
@@ -37,8 +35,30 @@ def open_read_only(paths: DataPaths) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _no_data(paths: DataPaths) -> PmoError:
+    return PmoError(
+        f"no data yet in {paths.root}: run `pmo refresh` after dropping exports into "
+        f"{paths.landing}, or `make demo` for the demo portfolio."
+    )
+
+
+def open_read_only(paths: DataPaths) -> duckdb.DuckDBPyConnection:
+    """The live warehouse, read-only (for the load log and quarantine, which change per load)."""
+    if not paths.warehouse.exists():
+        raise _no_data(paths)
+    return _attach(paths.warehouse)
+
+
+def open_published(paths: DataPaths) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    """The current published snapshot and its id; before the first publish, the warehouse."""
+    snapshot = current_snapshot(paths)
+    if snapshot is not None:
+        return _attach(snapshot.database), snapshot.snapshot_id
+    return open_read_only(paths), None
+
+
 def run_query(paths: DataPaths, query: str) -> pl.DataFrame:
-    con = open_read_only(paths)
+    con, _ = open_published(paths)
     try:
         return con.sql(query).pl()
     except duckdb.Error as error:

@@ -11,6 +11,7 @@ from pipelines.config import DataPaths
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import PmoError
 from pipelines.query import open_read_only
+from pipelines.text import failure_summary
 
 
 def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -124,7 +125,7 @@ def _last_run(paths: DataPaths) -> str:
         for entry in failures[:3]:
             data = entry.dagster_event.step_failure_data if entry.dagster_event else None
             if data and data.error:
-                reason = data.error.message.strip().splitlines()[-1]
+                reason = failure_summary(data.error.message)
                 text += f"\n  failed step {entry.step_key}: {reason}"
     return text
 

@@ -9,7 +9,10 @@ import pytest
 
 from pipelines.definitions import build_defs, defs
 from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.assets import ingest_landing
 from pipelines.resources import WarehouseResource
+
+INGEST_KEYS = list(ingest_landing.keys)
 
 
 def test_every_entity_is_an_asset_downstream_of_the_landing_scan():
@@ -30,7 +33,9 @@ def test_refresh_job_materialises_ingest_assets(tmp_path: Path):
         "PAY,Payments,Digital,agile,2025-01-01,2026-01-01\n"
     )
     job = build_defs(WarehouseResource(data_dir=str(tmp_path))).resolve_job_def("refresh")
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), asset_selection=INGEST_KEYS
+    )
     assert result.success
     materialised = {
         event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
@@ -58,7 +63,7 @@ def test_expectation_suites_run_as_blocking_asset_checks(tmp_path: Path):
     )
     job = build_defs(WarehouseResource(data_dir=str(tmp_path))).resolve_job_def("refresh")
     instance = dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(instance=instance)
+    result = job.execute_in_process(instance=instance, asset_selection=INGEST_KEYS)
     checks = {(e.asset_key.path[-1], e.passed) for e in result.get_asset_check_evaluations()}
     assert ("projects", True) in checks and ("timesheets", True) in checks
     # Something wrong reaches the warehouse outside the loader: the suite catches it.
@@ -69,7 +74,9 @@ def test_expectation_suites_run_as_blocking_asset_checks(tmp_path: Path):
         " values ('PAY', 'Twin', 'Digital', 'scrum', '2025-01-01', '2024-01-01', 'x', 'y', 2)"
     )
     con.close()
-    failed = job.execute_in_process(instance=instance, raise_on_error=False)
+    failed = job.execute_in_process(
+        instance=instance, raise_on_error=False, asset_selection=INGEST_KEYS
+    )
     evaluation = next(
         e for e in failed.get_asset_check_evaluations() if e.asset_key.path[-1] == "projects"
     )

@@ -1,8 +1,15 @@
-"""Ingestion assets: the landing scan, then one asset per canonical entity (raw.<entity>)."""
+"""Ingestion assets: one Dagster asset per canonical entity (raw.<entity>), plus the landing scan,
+the load log and the quarantine — computed in one step.
+
+One step because DuckDB takes one writer at a time anyway, the landing scan is shared, and dbt
+downstream then sees a single upstream step (so Dagster never splits the dbt build into several
+invocations interleaved with loads). Each entity is still its own asset with its own metadata,
+lineage and Great Expectations check; a subset selection loads only the selected entities.
+"""
 
 import dagster as dg
 
-from pipelines.ingest.contracts import ENTITIES, Entity
+from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
 from pipelines.ingest.load import (
     FileOutcome,
     LandingFile,
@@ -14,33 +21,55 @@ from pipelines.resources import WarehouseResource, progress
 from pipelines.text import rows_text
 
 LANDING_KEY = dg.AssetKey(["raw", "landing_files"])
+LOAD_LOG_KEY = dg.AssetKey(["raw", "load_log"])
+QUARANTINE_KEY = dg.AssetKey(["raw", "quarantine"])
 
 
-@dg.asset(
-    key=LANDING_KEY,
-    group_name="ingest",
-    description="Every file under <data-dir>/landing: sha256, recognised format and entities. "
-    "Files no adapter recognises are logged as rejected in raw.load_log.",
-    kinds={"duckdb"},
-)
-def landing_files(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
-) -> dg.MaterializeResult:
-    with warehouse.connect() as con:
-        files = scan_landing(con, warehouse.paths.landing)
-        rejected = record_unrecognised(con, files)
-    for outcome in rejected:
-        context.log.warning(outcome.error)
-        progress(f"  ✗ {outcome.error}")
-    recognised = sum(1 for item in files if item.adapter is not None)
-    return dg.MaterializeResult(
-        metadata={
-            "files": len(files),
-            "recognised": recognised,
-            "unrecognised": len(files) - recognised,
-            "landing": dg.MetadataValue.path(str(warehouse.paths.landing)),
-        }
+def entity_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", name])
+
+
+def _entity_spec(entity: Entity) -> dg.AssetSpec:
+    upstream = [LANDING_KEY] + [
+        entity_key(target) for target in dict.fromkeys(entity.references.values())
+    ]
+    return dg.AssetSpec(
+        key=entity_key(entity.name),
+        deps=upstream,
+        group_name="ingest",
+        description=f"raw.{entity.name} — {entity.description} "
+        f"Natural key: {', '.join(entity.natural_key)}.",
+        kinds={"duckdb", "polars"},
+        metadata={"natural_key": ", ".join(entity.natural_key), "snapshot": entity.snapshot},
+        skippable=True,
     )
+
+
+SPECS = [
+    dg.AssetSpec(
+        key=LANDING_KEY,
+        group_name="ingest",
+        description="Every file under <data-dir>/landing: sha256, recognised format and "
+        "entities (by content, never by name).",
+        kinds={"duckdb"},
+        skippable=True,
+    ),
+    *[_entity_spec(entity) for entity in ENTITIES.values()],
+    *[
+        dg.AssetSpec(
+            key=key,
+            deps=[entity_key(name) for name in ENTITIES],
+            group_name="ingest",
+            description=description,
+            kinds={"duckdb"},
+            skippable=True,
+        )
+        for key, description in (
+            (LOAD_LOG_KEY, "One row per file and entity: loaded, unchanged or rejected (and why)."),
+            (QUARANTINE_KEY, "One row per rejected source row: file, line, column and reason."),
+        )
+    ],
+]
 
 
 def _report(context: dg.AssetExecutionContext, outcome: FileOutcome) -> None:
@@ -61,48 +90,68 @@ def _files_for(entity: Entity, files: list[LandingFile]) -> list[LandingFile]:
     return [item for item in files if item.adapter and entity.name in item.adapter.entities]
 
 
-def build_entity_asset(entity: Entity) -> dg.AssetsDefinition:
-    upstream = [LANDING_KEY] + [
-        dg.AssetKey(["raw", target]) for target in dict.fromkeys(entity.references.values())
-    ]
+def _count(con, query: str, params: list | None = None) -> int:
+    return con.execute(query, params or []).fetchall()[0][0]
 
-    @dg.asset(
-        key=dg.AssetKey(["raw", entity.name]),
-        deps=upstream,
-        group_name="ingest",
-        description=f"raw.{entity.name} — {entity.description} Natural key: "
-        f"{', '.join(entity.natural_key)}.",
-        kinds={"duckdb", "polars"},
-        metadata={"natural_key": ", ".join(entity.natural_key), "snapshot": entity.snapshot},
-    )
-    def _load(
-        context: dg.AssetExecutionContext, warehouse: WarehouseResource
-    ) -> dg.MaterializeResult:
-        with warehouse.connect() as con:
-            files = scan_landing(con, warehouse.paths.landing)
+
+@dg.multi_asset(specs=SPECS, can_subset=True, name="ingest_landing")
+def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    selected = context.selected_asset_keys
+    with warehouse.connect() as con:
+        files = scan_landing(con, warehouse.paths.landing)
+        rejected = record_unrecognised(con, files)
+        for outcome in rejected:
+            context.log.warning(outcome.error)
+            progress(f"  ✗ {outcome.error}")
+        if LANDING_KEY in selected:
+            recognised = sum(1 for item in files if item.adapter is not None)
+            yield dg.MaterializeResult(
+                asset_key=LANDING_KEY,
+                metadata={
+                    "files": len(files),
+                    "recognised": recognised,
+                    "unrecognised": len(files) - recognised,
+                    "landing": dg.MetadataValue.path(str(warehouse.paths.landing)),
+                },
+            )
+        for name in LOAD_ORDER:
+            if entity_key(name) not in selected:
+                continue
+            entity = ENTITIES[name]
             outcomes = load_entity(
                 con,
                 _files_for(entity, files),
-                entity.name,
+                name,
                 progress=lambda outcome: _report(context, outcome),
             )
-            total = con.execute(f"select count(*) from raw.{entity.name}").fetchall()[0][0]
-            quarantined = con.execute(
-                "select count(*) from raw.quarantine where entity = ?", [entity.name]
-            ).fetchall()[0][0]
-        return dg.MaterializeResult(
-            metadata={
-                "files_loaded": sum(1 for o in outcomes if o.status == "loaded"),
-                "files_rejected": sum(1 for o in outcomes if o.status == "rejected"),
-                "rows_loaded_this_run": sum(o.rows_loaded for o in outcomes),
-                "rows_quarantined_this_run": sum(o.rows_quarantined for o in outcomes),
-                "dagster/row_count": total,
-                "quarantined_rows_total": quarantined,
-            }
-        )
+            yield dg.MaterializeResult(
+                asset_key=entity_key(name),
+                metadata={
+                    "files_loaded": sum(1 for o in outcomes if o.status == "loaded"),
+                    "files_rejected": sum(1 for o in outcomes if o.status == "rejected"),
+                    "rows_loaded_this_run": sum(o.rows_loaded for o in outcomes),
+                    "rows_quarantined_this_run": sum(o.rows_quarantined for o in outcomes),
+                    "dagster/row_count": _count(con, f"select count(*) from raw.{name}"),
+                    "quarantined_rows_total": _count(
+                        con, "select count(*) from raw.quarantine where entity = ?", [name]
+                    ),
+                },
+            )
+        if LOAD_LOG_KEY in selected:
+            yield dg.MaterializeResult(
+                asset_key=LOAD_LOG_KEY,
+                metadata={
+                    "dagster/row_count": _count(con, "select count(*) from raw.load_log"),
+                    "files_rejected_total": _count(
+                        con, "select count(*) from raw.load_log where status = 'rejected'"
+                    ),
+                },
+            )
+        if QUARANTINE_KEY in selected:
+            yield dg.MaterializeResult(
+                asset_key=QUARANTINE_KEY,
+                metadata={"dagster/row_count": _count(con, "select count(*) from raw.quarantine")},
+            )
 
-    return _load
 
-
-ENTITY_ASSETS: list[dg.AssetsDefinition] = [build_entity_asset(e) for e in ENTITIES.values()]
-INGEST_ASSETS: list[dg.AssetsDefinition] = [landing_files, *ENTITY_ASSETS]
+INGEST_ASSETS: list[dg.AssetsDefinition] = [ingest_landing]

@@ -1,0 +1,49 @@
+"""dbt models as Dagster assets downstream of the ingestion assets; dbt tests are asset checks."""
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from pipelines.resources import WarehouseResource
+from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
+
+
+class PmoDbtTranslator(DagsterDbtTranslator):
+    """Asset groups follow the dbt groups (one per folder); keys mirror the warehouse."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        group = dbt_resource_props.get("config", {}).get("group")
+        return group or super().get_group_name(dbt_resource_props)
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(dbt_project.profiles_dir),
+        dbt_executable=str(DBT_EXECUTABLE),
+    )
+
+
+def build_dbt_assets() -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=ensure_manifest(),
+        project=dbt_project,
+        dagster_dbt_translator=PmoDbtTranslator(
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        ),
+    )
+    def pmo_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> Iterator[Any]:
+        os.environ[WAREHOUSE_ENV] = str(warehouse.paths.warehouse)
+        yield from dbt.cli(["build"], context=context).stream()
+
+    return pmo_dbt_models
