@@ -13,9 +13,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from pipelines.demo.generator import generate_demo
-
 from pipelines.config import resolve_data_dir
+from pipelines.demo.generator import generate_demo
 from pipelines.ingest.contracts import LOAD_ORDER
 from pipelines.ingest.load import load_entity, record_unrecognised, scan_landing
 from pipelines.ingest.warehouse import connect
@@ -45,9 +44,10 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     record_unrecognised(con, scanned)
     stages["scan (sha256 + detect)"] = (time.perf_counter() - start, len(scanned))
     per_entity: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    cache: dict = {}
     for entity in LOAD_ORDER:
         start = time.perf_counter()
-        outcomes = load_entity(con, scanned, entity)
+        outcomes = load_entity(con, scanned, entity, cache=cache)
         per_entity[entity][0] += time.perf_counter() - start
         per_entity[entity][1] += sum(o.rows_read for o in outcomes)
     for entity, (seconds, rows) in per_entity.items():

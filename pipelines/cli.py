@@ -5,6 +5,7 @@ Errors reach the user as one clear paragraph; `--debug` shows the traceback as w
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -92,11 +93,14 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
 
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-    )
+    # dbt's own log goes to a file (and the Dagster UI), the terminal gets the progress lines.
+    log_path = paths.dagster_home / "last_refresh.log"
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        )
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:

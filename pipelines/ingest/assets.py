@@ -12,6 +12,7 @@ import dagster as dg
 from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
 from pipelines.ingest.load import (
     FileOutcome,
+    FrameCache,
     LandingFile,
     load_entity,
     record_unrecognised,
@@ -114,6 +115,7 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                     "landing": dg.MetadataValue.path(str(warehouse.paths.landing)),
                 },
             )
+        cache: FrameCache = {}
         for name in LOAD_ORDER:
             if entity_key(name) not in selected:
                 continue
@@ -123,6 +125,7 @@ def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                 _files_for(entity, files),
                 name,
                 progress=lambda outcome: _report(context, outcome),
+                cache=cache,
             )
             yield dg.MaterializeResult(
                 asset_key=entity_key(name),

@@ -6,7 +6,7 @@ the loader). They are built FROM ``contracts.ENTITIES`` so a contract change cha
 nothing here repeats a column list or a value set by hand, except the few sanity rules a contract
 cannot express (``EXTRA_CHECKS``) and the entities whose natural key is not unique by design.
 
-Great Expectations is imported lazily (it costs seconds) and only its pandas datasource is used:
+Great Expectations is imported lazily (it costs seconds); only its pandas datasource is used:
 its SQL datasource over duckdb_engine fails every expectation (a known limitation of that integration).
 """
 

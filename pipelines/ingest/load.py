@@ -102,10 +102,28 @@ def snapshot_date_for(path: Path) -> date:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
 
 
-def read_entity(probe: Probe, adapter: Adapter, entity: Entity) -> pl.DataFrame:
+FrameCache = dict[tuple[str, str], pl.DataFrame]
+"""(sha256, entity) -> frame: a file read for one entity keeps its other entities' frames until
+their turn comes (a Jira export is read once for tasks and sprints, not twice)."""
+
+
+def read_entity(
+    probe: Probe,
+    adapter: Adapter,
+    entity: Entity,
+    *,
+    sha256: str | None = None,
+    cache: FrameCache | None = None,
+) -> pl.DataFrame:
     """The adapter's frame for one entity, with the snapshot date filled in where missing."""
-    frames = adapter.read(probe)
-    frame = frames.get(entity.name)
+    frame = cache.pop((sha256, entity.name), None) if cache is not None and sha256 else None
+    if frame is None:
+        frames = adapter.read(probe)
+        frame = frames.get(entity.name)
+        if cache is not None and sha256:
+            for other, other_frame in frames.items():
+                if other != entity.name:
+                    cache[(sha256, other)] = other_frame
     if frame is None:
         return pl.DataFrame(
             schema={**{name: pl.String for name in entity.column_names}, "source_line": pl.Int64}
@@ -149,13 +167,23 @@ def _reference_lookup(con: duckdb.DuckDBPyConnection, target: str) -> pl.DataFra
 
 
 def resolve_references(
-    con: duckdb.DuckDBPyConnection, entity: Entity, good: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    good: pl.DataFrame,
+    lookups: dict[str, pl.DataFrame] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Map project/person references to canonical keys; unknown ones go to quarantine."""
+    """Map project/person references to canonical keys; unknown ones go to quarantine.
+
+    ``lookups`` carries the reference tables between files of one entity: projects and people do
+    not change while other entities load.
+    """
     bad_parts = []
     labels = {"projects": "project", "people": "person"}
+    lookups = {} if lookups is None else lookups
     for column, target in entity.references.items():
-        lookup = _reference_lookup(con, target)
+        if target not in lookups:
+            lookups[target] = _reference_lookup(con, target)
+        lookup = lookups[target]
         joined = good.with_columns(pl.col(column).str.to_lowercase().alias("_ref")).join(
             lookup, left_on="_ref", right_on="ref", how="left"
         )
@@ -248,13 +276,20 @@ def over_24_hours(
 
 
 def prepare(
-    con: duckdb.DuckDBPyConnection, probe: Probe, adapter: Adapter, entity: Entity
+    con: duckdb.DuckDBPyConnection,
+    probe: Probe,
+    adapter: Adapter,
+    entity: Entity,
+    *,
+    sha256: str | None = None,
+    cache: FrameCache | None = None,
+    lookups: dict[str, pl.DataFrame] | None = None,
 ) -> Prepared:
     """Read and check one file for one entity without writing anything."""
-    frame = read_entity(probe, adapter, entity)
+    frame = read_entity(probe, adapter, entity, sha256=sha256, cache=cache)
     good, quarantine = validate(frame, entity)
     steps: list[Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]] = [
-        lambda rows: resolve_references(con, entity, rows),
+        lambda rows: resolve_references(con, entity, rows, lookups),
         lambda rows: duplicate_keys(entity, rows),
     ]
     if entity.name == "timesheets":
@@ -547,28 +582,43 @@ def load_entity(
     files: Iterable[LandingFile],
     entity_name: str,
     progress: Callable[[FileOutcome], None] | None = None,
+    cache: FrameCache | None = None,
 ) -> list[FileOutcome]:
-    """Load every new landing file that carries this entity, oldest first."""
+    """Load every new landing file that carries this entity, oldest first.
+
+    Pass the same ``cache`` to the calls for every entity of one refresh so that a file carrying
+    several entities is read once.
+    """
     entity = ENTITIES[entity_name]
     outcomes = []
+    lookups: dict[str, pl.DataFrame] = {}
     for item in files:
         if item.adapter is None or entity_name not in item.adapter.entities:
             continue
         if already_seen(con, item.sha256, entity_name):
             continue
-        outcome = load_file(con, item, entity)
+        outcome = load_file(con, item, entity, cache=cache, lookups=lookups)
         outcomes.append(outcome)
         if progress:
             progress(outcome)
     return outcomes
 
 
-def load_file(con: duckdb.DuckDBPyConnection, item: LandingFile, entity: Entity) -> FileOutcome:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    item: LandingFile,
+    entity: Entity,
+    *,
+    cache: FrameCache | None = None,
+    lookups: dict[str, pl.DataFrame] | None = None,
+) -> FileOutcome:
     mtime = modified_at(item.path)
     try:
         probe = probe_file(item.path, item.source_file)
         assert item.adapter is not None
-        prepared = prepare(con, probe, item.adapter, entity)
+        prepared = prepare(
+            con, probe, item.adapter, entity, sha256=item.sha256, cache=cache, lookups=lookups
+        )
     except FileRejected as error:
         return log_rejection(
             con,
@@ -592,6 +642,7 @@ def load_landing(
     """Everything in the landing folder, entity by entity in dependency order (no Dagster)."""
     files = scan_landing(con, landing)
     outcomes = record_unrecognised(con, files)
+    cache: FrameCache = {}
     for entity_name in LOAD_ORDER:
-        outcomes += load_entity(con, files, entity_name, progress)
+        outcomes += load_entity(con, files, entity_name, progress, cache)
     return outcomes

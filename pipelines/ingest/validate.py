@@ -107,26 +107,36 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
     """Split an adapter frame into typed rows that pass the contract and quarantine rows.
 
     The quarantine frame has one row per problem (source_line, column_name, found_value, reason);
-    a source line with any problem is removed from the good rows.
+    a source line with any problem is removed from the good rows. Every check of every column is
+    evaluated in one pass: each row gets the list of its problems, and only rows with problems
+    are unpacked.
     """
     missing = [name for name in entity.column_names if name not in frame.columns]
     if missing:
         frame = frame.with_columns(pl.lit(None, pl.String).alias(name) for name in missing)
-    problems = [
-        frame.filter(condition.fill_null(False)).select(
-            pl.col("source_line").cast(pl.Int64),
-            pl.lit(column.name).alias("column_name"),
-            _text(column.name).alias("found_value"),
-            reason.alias("reason"),
+    problem_exprs = [
+        pl.when(condition.fill_null(False)).then(
+            pl.struct(
+                pl.lit(column.name).alias("column_name"),
+                _text(column.name).alias("found_value"),
+                reason.alias("reason"),
+            )
         )
         for column in entity.columns
         for condition, reason in checks(column)
     ]
-    quarantine = (pl.concat(problems) if problems else pl.DataFrame(schema=QUARANTINE_SCHEMA)).sort(
-        "source_line", maintain_order=True
+    checked = frame.with_columns(pl.concat_list(problem_exprs).list.drop_nulls().alias("_problems"))
+    has_problem = pl.col("_problems").list.len() > 0
+    quarantine = (
+        checked.filter(has_problem)
+        .select(pl.col("source_line").cast(pl.Int64), "_problems")
+        .explode("_problems")
+        .unnest("_problems")
+        .select(list(QUARANTINE_SCHEMA))
+        .cast(QUARANTINE_SCHEMA)
+        .sort("source_line", maintain_order=True)
     )
-    bad_lines = quarantine.get_column("source_line").unique()
-    good = frame.filter(~pl.col("source_line").is_in(bad_lines.implode())).select(
+    good = checked.filter(~has_problem).select(
         *[
             typed_expr(column).cast(POLARS_TYPES[column.dtype]).alias(column.name)
             for column in entity.columns

@@ -1,6 +1,7 @@
 """dbt models as Dagster assets downstream of the ingestion assets; dbt tests are asset checks."""
 
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from pipelines.resources import WarehouseResource
+from pipelines.resources import WarehouseResource, progress
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
 
 
@@ -44,6 +45,14 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         os.environ[WAREHOUSE_ENV] = str(warehouse.paths.warehouse)
-        yield from dbt.cli(["build"], context=context).stream()
+        progress("  … dbt build: models, tests and unit tests")
+        invocation = dbt.cli(["build"], context=context)
+        yield from invocation.stream()
+        results = invocation.get_artifact("run_results.json").get("results", [])
+        statuses = Counter(result.get("status") for result in results)
+        progress(
+            "  ✓ dbt build: "
+            + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+        )
 
     return pmo_dbt_models
