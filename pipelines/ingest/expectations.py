@@ -7,7 +7,7 @@ nothing here repeats a column list or a value set by hand, except the few sanity
 cannot express (``EXTRA_CHECKS``) and the entities whose natural key is not unique by design.
 
 Great Expectations is imported lazily (it costs seconds); only its pandas datasource is used:
-its SQL datasource over duckdb_engine fails every expectation (a known limitation of that integration).
+its SQL datasource over duckdb_engine fails every expectation.
 """
 
 from __future__ import annotations
