@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,3 +21,29 @@ def shared_samples() -> Path:
     if not SHARED_SAMPLES.is_dir():
         pytest.skip("../shared/samples is not present beside the project")
     return SHARED_SAMPLES
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    data_dir: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """`pmo demo` at the default size, run once per test session (and per xdist worker: tests
+    that use it carry ``@pytest.mark.xdist_group("demo")`` so one worker builds it)."""
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    env = {k: v for k, v in os.environ.items() if k not in ("PMO_DATA_DIR", "DAGSTER_HOME")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "demo", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=1500,
+        check=False,
+    )
+    return DemoRun(data_dir, result.returncode, result.stdout, result.stderr)
