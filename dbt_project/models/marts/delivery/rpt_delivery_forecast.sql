@@ -1,0 +1,453 @@
+-- One row per project with story points or sprints: Monte Carlo forecast of how many more sprints
+-- (and by which date) the remaining scope needs, at 50 %, 85 % and 95 % confidence.
+--
+-- Method (the settings come from the delivery_settings seed):
+-- * remaining points = scope - done on the project's latest snapshot by the as-of date
+--   (fct_project_burnup); the forecast starts on that snapshot date;
+-- * history = completed points of the project's last `forecast_history_sprints` closed sprints;
+-- * each of `forecast_trial_count` trials draws one history sprint per future sprint, uniformly
+--   with replacement, until the drawn points cover the remaining points; a trial unfinished after
+--   `forecast_horizon_sprints` sprints is beyond the horizon;
+-- * P50/P85/P95 = the fewest sprints by which that share of trials has finished; a date is
+--   the forecast start + that many sprints of the history's mean length (whole days, rounded up).
+-- The draws are pseudo-random but fixed: the md5 hash of 'seed|trial|step' picks the sprint, so
+-- the same inputs and seed always give the same forecast, on any engine (md5 is dbt.hash).
+-- A project without usable history gets NULL forecasts and says why (forecast_status/_reason).
+
+with
+
+sprint_velocity as (
+
+    select * from {{ ref('fct_sprint_velocity') }}
+
+),
+
+burnup as (
+
+    select * from {{ ref('fct_project_burnup') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('dim_projects') }}
+
+),
+
+delivery_settings as (
+
+    select * from {{ ref('delivery_settings') }}
+
+),
+
+settings as (
+
+    select
+        cast(max(case when setting_name = 'forecast_history_sprints' then setting_value end)
+            as integer) as history_sprints_setting,
+        cast(max(case when setting_name = 'forecast_trial_count' then setting_value end)
+            as integer) as trial_count,
+        cast(max(case when setting_name = 'forecast_random_seed' then setting_value end)
+            as {{ dbt.type_bigint() }}) as random_seed,
+        cast(max(case when setting_name = 'forecast_horizon_sprints' then setting_value end)
+            as integer) as horizon_sprints,
+        cast(max(case when setting_name = 'default_sprint_length_days' then setting_value end)
+            as integer) as default_sprint_length_days
+
+    from delivery_settings
+
+),
+
+----------  the projects, their remaining scope and their velocity history
+
+forecast_projects as (
+
+    select project_code from sprint_velocity
+
+    union
+
+    select project_code from burnup
+
+),
+
+latest_scope as (
+
+    select
+        project_code,
+        snapshot_date as scope_snapshot_date,
+        scope_story_points,
+        done_story_points,
+        remaining_story_points
+
+    from burnup
+    where is_latest_snapshot
+
+),
+
+history_ranked as (
+
+    select
+        project_code,
+        sprint_name,
+        sprint_sequence,
+        completed_story_points,
+        sprint_length_days,
+        row_number() over (
+            partition by project_code
+            order by sprint_sequence desc
+        ) as recency_rank
+
+    from sprint_velocity
+    where
+        is_closed
+        and completed_story_points is not null
+
+),
+
+history as (
+
+    select history_ranked.*
+    from history_ranked
+    cross join settings
+    where history_ranked.recency_rank <= settings.history_sprints_setting
+
+),
+
+history_summary as (
+
+    select
+        project_code,
+        count(*) as history_sprint_count,
+        avg(completed_story_points) as mean_velocity_story_points,
+        min(completed_story_points) as min_velocity_story_points,
+        max(completed_story_points) as max_velocity_story_points,
+        avg(sprint_length_days) as mean_sprint_length_days,
+        max(sprint_sequence) as last_closed_sprint_sequence,
+        max(case when recency_rank = 1 then sprint_name end) as last_closed_sprint_name
+
+    from history
+    group by project_code
+
+),
+
+project_inputs as (
+
+    select
+        forecast_projects.project_code,
+        projects.planned_finish_date,
+        latest_scope.scope_snapshot_date,
+        latest_scope.scope_story_points,
+        latest_scope.done_story_points,
+        latest_scope.remaining_story_points,
+        coalesce(history_summary.history_sprint_count, 0) as history_sprint_count,
+        history_summary.mean_velocity_story_points,
+        history_summary.min_velocity_story_points,
+        history_summary.last_closed_sprint_sequence,
+        history_summary.last_closed_sprint_name,
+        coalesce(
+            history_summary.mean_sprint_length_days,
+            settings.default_sprint_length_days
+        ) as sprint_length_days,
+        settings.random_seed,
+        settings.trial_count,
+        settings.horizon_sprints,
+        case
+            when latest_scope.project_code is null then 'no_story_points'
+            when latest_scope.remaining_story_points <= 0 then 'scope_complete'
+            when history_summary.project_code is null then 'no_velocity_history'
+            when history_summary.max_velocity_story_points <= 0 then 'zero_velocity'
+            else 'simulated'
+        end as input_status
+
+    from forecast_projects
+    cross join settings
+    left join projects
+        on forecast_projects.project_code = projects.project_code
+    left join latest_scope
+        on forecast_projects.project_code = latest_scope.project_code
+    left join history_summary
+        on forecast_projects.project_code = history_summary.project_code
+
+),
+
+----------  the trials: one row per project, trial and future sprint
+
+simulated_projects as (
+
+    select
+        project_inputs.*,
+        -- when every history sprint completed some points, no trial can need more sprints
+        -- than remaining / smallest velocity (+ 1 against floating-point sums): skip the steps
+        -- no trial reaches
+        case
+            when project_inputs.min_velocity_story_points > 0
+                and project_inputs.remaining_story_points
+                / project_inputs.min_velocity_story_points + 1 < project_inputs.horizon_sprints
+                then cast(ceiling(
+                    project_inputs.remaining_story_points
+                    / project_inputs.min_velocity_story_points
+                ) as integer) + 1
+            else project_inputs.horizon_sprints
+        end as step_limit
+
+    from project_inputs
+    where project_inputs.input_status = 'simulated'
+
+),
+
+trial_numbers as (
+
+    {{ dbt.generate_series(100000) }}
+
+),
+
+step_numbers as (
+
+    {{ dbt.generate_series(1000) }}
+
+),
+
+draws as (
+
+    select
+        simulated_projects.project_code,
+        simulated_projects.history_sprint_count,
+        simulated_projects.remaining_story_points,
+        trial_numbers.generated_number as trial_number,
+        step_numbers.generated_number as step_number,
+        -- the draw's key, e.g. '20260101|17|3'; its md5 is the random number
+        {{ dbt.hash(dbt.concat([
+            "cast(simulated_projects.random_seed as " ~ dbt.type_string() ~ ")",
+            "'|'",
+            "cast(trial_numbers.generated_number as " ~ dbt.type_string() ~ ")",
+            "'|'",
+            "cast(step_numbers.generated_number as " ~ dbt.type_string() ~ ")",
+        ])) }} as draw_hash
+
+    from simulated_projects
+    inner join trial_numbers
+        on trial_numbers.generated_number <= simulated_projects.trial_count
+    inner join step_numbers
+        on step_numbers.generated_number <= simulated_projects.step_limit
+
+),
+
+draws_ranked as (
+
+    select
+        project_code,
+        remaining_story_points,
+        trial_number,
+        step_number,
+        -- the first 6 hex digits as an integer u in [0, 2^24): rank = floor(u x n / 2^24) + 1
+        -- picks one of the n history sprints uniformly (hex digits read with position() so the
+        -- conversion is plain SQL on every engine)
+        cast(floor(
+            (
+                {% for digit in range(6) -%}
+                ({{ dbt.position(
+                    "substring(draw_hash, " ~ (digit + 1) ~ ", 1)", "'0123456789abcdef'"
+                ) }} - 1) * {{ 16 ** (5 - digit) }}{{ " +" if not loop.last }}
+                {% endfor -%}
+            ) * history_sprint_count / 16777216.0
+        ) as integer) + 1 as drawn_recency_rank
+
+    from draws
+
+),
+
+trial_steps as (
+
+    select
+        draws_ranked.project_code,
+        draws_ranked.remaining_story_points,
+        draws_ranked.trial_number,
+        draws_ranked.step_number,
+        sum(history.completed_story_points) over (
+            partition by draws_ranked.project_code, draws_ranked.trial_number
+            order by draws_ranked.step_number
+            rows between unbounded preceding and current row
+        ) as cumulative_story_points
+
+    from draws_ranked
+    inner join history
+        on draws_ranked.project_code = history.project_code
+        and draws_ranked.drawn_recency_rank = history.recency_rank
+
+),
+
+trial_results as (
+
+    select
+        trial_steps.project_code,
+        trial_steps.trial_number,
+        -- unfinished within the horizon: horizon + 1, so it sorts after every finished trial
+        coalesce(
+            min(
+                case
+                    when trial_steps.cumulative_story_points >= trial_steps.remaining_story_points
+                        then trial_steps.step_number
+                end
+            ),
+            max(simulated_projects.horizon_sprints) + 1
+        ) as sprints_to_finish
+
+    from trial_steps
+    inner join simulated_projects
+        on trial_steps.project_code = simulated_projects.project_code
+    group by
+        trial_steps.project_code,
+        trial_steps.trial_number
+
+),
+
+trial_finish_dates as (
+
+    select
+        trial_results.project_code,
+        trial_results.sprints_to_finish,
+        case
+            when trial_results.sprints_to_finish <= simulated_projects.horizon_sprints
+                then cast({{ dbt.dateadd(
+                    'day',
+                    'cast(ceiling(trial_results.sprints_to_finish'
+                    ~ ' * simulated_projects.sprint_length_days) as integer)',
+                    'simulated_projects.scope_snapshot_date'
+                ) }} as date)
+        end as finish_date,
+        simulated_projects.planned_finish_date
+
+    from trial_results
+    inner join simulated_projects
+        on trial_results.project_code = simulated_projects.project_code
+
+),
+
+percentiles as (
+
+    select
+        project_code,
+        count(*) as simulated_trial_count,
+        percentile_disc(0.5) within group (order by sprints_to_finish) as p50_sprints,
+        percentile_disc(0.85) within group (order by sprints_to_finish) as p85_sprints,
+        percentile_disc(0.95) within group (order by sprints_to_finish) as p95_sprints,
+        {{ safe_divide(
+            'sum(case when finish_date is not null then 1 else 0 end)', 'count(*)'
+        ) }} as finish_within_horizon_probability_ratio,
+        {{ safe_divide(
+            'sum(case when finish_date <= planned_finish_date then 1 else 0 end)',
+            'count(case when planned_finish_date is not null then 1 end)'
+        ) }} as finish_by_planned_date_probability_ratio
+
+    from trial_finish_dates
+    group by project_code
+
+),
+
+----------  one row per project: the forecast, or why there is none
+
+forecasts as (
+
+    select
+        project_inputs.*,
+        percentiles.finish_within_horizon_probability_ratio,
+        percentiles.finish_by_planned_date_probability_ratio,
+        case
+            when project_inputs.input_status = 'scope_complete' then 0
+            when percentiles.p50_sprints <= project_inputs.horizon_sprints
+                then percentiles.p50_sprints
+        end as p50_sprints_to_finish,
+        case
+            when project_inputs.input_status = 'scope_complete' then 0
+            when percentiles.p85_sprints <= project_inputs.horizon_sprints
+                then percentiles.p85_sprints
+        end as p85_sprints_to_finish,
+        case
+            when project_inputs.input_status = 'scope_complete' then 0
+            when percentiles.p95_sprints <= project_inputs.horizon_sprints
+                then percentiles.p95_sprints
+        end as p95_sprints_to_finish
+
+    from project_inputs
+    left join percentiles
+        on project_inputs.project_code = percentiles.project_code
+
+),
+
+forecasts_explained as (
+
+    select
+        forecasts.*,
+        case
+            when input_status = 'simulated' and p50_sprints_to_finish is null
+                then 'beyond_horizon'
+            when input_status = 'simulated' then 'forecast'
+            else input_status
+        end as forecast_status,
+        case
+            when input_status = 'no_story_points'
+                then 'No snapshot with story points: nothing to forecast.'
+            when input_status = 'scope_complete'
+                then 'All scope is done on the latest snapshot.'
+            when input_status = 'no_velocity_history'
+                then 'No closed sprint with measured completed points yet.'
+            when input_status = 'zero_velocity'
+                then 'The sprints in the history completed no points.'
+            when p50_sprints_to_finish is null
+                then 'Half of the trials need more sprints than the forecast horizon.'
+            when p95_sprints_to_finish is null
+                then 'Some trials need more sprints than the forecast horizon (P95 or P85 unknown).'
+        end as forecast_reason
+
+    from forecasts
+
+),
+
+final as (
+
+    select
+
+        ----------  ids
+        project_code,
+
+        ----------  forecast
+        forecast_status,
+        forecast_reason,
+        p50_sprints_to_finish,
+        p85_sprints_to_finish,
+        p95_sprints_to_finish,
+        last_closed_sprint_sequence + p50_sprints_to_finish as p50_finish_sprint_sequence,
+        last_closed_sprint_sequence + p85_sprints_to_finish as p85_finish_sprint_sequence,
+        last_closed_sprint_sequence + p95_sprints_to_finish as p95_finish_sprint_sequence,
+        {% for level in ['p50', 'p85', 'p95'] -%}
+        cast({{ dbt.dateadd(
+            'day',
+            'cast(ceiling(' ~ level ~ '_sprints_to_finish * sprint_length_days) as integer)',
+            'scope_snapshot_date'
+        ) }} as date) as {{ level }}_finish_date,
+        {% endfor -%}
+        finish_within_horizon_probability_ratio,
+        finish_by_planned_date_probability_ratio,
+
+        ----------  inputs
+        scope_story_points,
+        done_story_points,
+        remaining_story_points,
+        history_sprint_count,
+        mean_velocity_story_points,
+        last_closed_sprint_name,
+        last_closed_sprint_sequence,
+        sprint_length_days,
+        planned_finish_date,
+        scope_snapshot_date as forecast_start_date,
+
+        ----------  reproducibility
+        random_seed,
+        trial_count,
+        horizon_sprints
+
+    from forecasts_explained
+
+)
+
+select * from final
