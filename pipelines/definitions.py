@@ -12,6 +12,8 @@ from pipelines.ingest.checks import raw_expectations
 from pipelines.jobs import refresh_job
 from pipelines.publish.assets import build_publish_asset
 from pipelines.resources import WarehouseResource
+from pipelines.schedules import daily_refresh_schedule
+from pipelines.sensors import landing_sensor
 from pipelines.transform.assets import build_dbt_assets, dbt_resource
 
 
@@ -23,6 +25,8 @@ def build_defs(warehouse: WarehouseResource | None = None) -> dg.Definitions:
         assets=[*INGEST_ASSETS, dbt_models, publish_asset],
         asset_checks=[raw_expectations],
         jobs=[refresh_job],
+        schedules=[daily_refresh_schedule],
+        sensors=[landing_sensor],
         resources={"warehouse": warehouse or WarehouseResource(), "dbt": dbt_resource()},
     )
 

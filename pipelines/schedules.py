@@ -1,0 +1,70 @@
+"""Schedules: a daily refresh, and the month-end report pack on a business day of the next month."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+
+import dagster as dg
+
+from pipelines.jobs import refresh_job
+
+REPORT_BUSINESS_DAY_ENV = "PMO_REPORT_BUSINESS_DAY"
+DEFAULT_REPORT_BUSINESS_DAY = 3
+
+daily_refresh_schedule = dg.ScheduleDefinition(
+    name="daily_refresh",
+    job=refresh_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Load the day's exports, rebuild and publish a snapshot daily at 06:00 UTC.",
+)
+
+
+def nth_business_day(year: int, month: int, n: int) -> date:
+    """The n-th Monday-to-Friday day of a month (public holidays are not modelled)."""
+    day = date(year, month, 1)
+    seen = 0
+    while True:
+        if day.weekday() < 5:
+            seen += 1
+            if seen == n:
+                return day
+        day += timedelta(days=1)
+
+
+def report_month_due(today: date, business_day: int) -> str | None:
+    """The month (YYYY-MM) whose pack is due today, or None."""
+    if today != nth_business_day(today.year, today.month, business_day):
+        return None
+    previous = today.replace(day=1) - timedelta(days=1)
+    return f"{previous:%Y-%m}"
+
+
+def business_day_setting() -> int:
+    value = os.environ.get(REPORT_BUSINESS_DAY_ENV, str(DEFAULT_REPORT_BUSINESS_DAY))
+    try:
+        return max(1, min(int(value), 20))
+    except ValueError:
+        return DEFAULT_REPORT_BUSINESS_DAY
+
+
+def build_month_end_schedule(report_job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        name="month_end_reports",
+        job=report_job,
+        cron_schedule="0 7 * * 1-5",
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description=f"On business day ${REPORT_BUSINESS_DAY_ENV} (default "
+        f"{DEFAULT_REPORT_BUSINESS_DAY}) of each month, build last month's MSR/FSR pack.",
+    )
+    def month_end_reports(context: dg.ScheduleEvaluationContext):
+        moment = context.scheduled_execution_time or datetime.now()
+        month = report_month_due(moment.date(), business_day_setting())
+        if month is None:
+            return dg.SkipReason(f"{moment:%Y-%m-%d} is not the report business day")
+        return dg.RunRequest(run_key=f"reports-{month}", partition_key=f"{month}-01")
+
+    return month_end_reports

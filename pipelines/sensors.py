@@ -1,0 +1,39 @@
+"""A sensor on the landing folder: new or changed export files trigger a refresh."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+
+from pipelines.config import resolve_data_dir
+from pipelines.ingest.load import display_name, landing_files
+from pipelines.jobs import refresh_job
+
+
+def landing_fingerprint(landing) -> str:
+    """One hash over every landing file's path, size and modification time (no file is read)."""
+    digest = hashlib.sha256()
+    for path in landing_files(landing):
+        stat = path.stat()
+        digest.update(
+            f"{display_name(path, landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()
+
+
+@dg.sensor(
+    job=refresh_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Starts a refresh when files under <data-dir>/landing are added, changed or gone.",
+)
+def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    landing = resolve_data_dir().landing
+    fingerprint = landing_fingerprint(landing)
+    if fingerprint == context.cursor:
+        return dg.SensorResult(skip_reason=dg.SkipReason("no new or changed files in landing/"))
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=f"landing-{fingerprint[:16]}")],
+        cursor=fingerprint,
+    )
