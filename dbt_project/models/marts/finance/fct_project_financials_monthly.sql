@@ -1,0 +1,421 @@
+-- One row per project, reporting month (start month to as-of month), cost category and expense
+-- type (capex/opex): budget, actual labour and vendor cost, open commitments and the EAC-based
+-- forecast, with running totals and a 3-month burn rate. Amounts in the reporting currency;
+-- nothing rounded; every line of a project appears in every month (0 where nothing happened),
+-- so running totals and sums over lines are always complete.
+--
+-- * Budget: the baseline in force at the as-of date (current baseline), by budget month.
+-- * Actuals: int_finance_actual_costs_categorised (the same costs as AC in
+--   fct_earned_value_monthly, classified by category and expense type).
+-- * Commitments: each purchase order's open amount (PO - invoiced by the as-of date) in the
+--   month of its PO date.
+-- * Money dated before the start month counts in the start month, as in earned value.
+-- * Forecast at completion per line = its actual cost to date + its share of what the project
+--   still has to spend (EAC of the month - actual cost to date of all lines). The share is the
+--   line's remaining budget (budget after the month) over the project's: the remaining budget
+--   re-scaled so the project total equals the month's EAC. When nothing remains budgeted the
+--   share follows the lines' total budget, and with no budget at all their actual cost
+--   (forecast_allocation_basis says which). EAC NULL (no CPI yet) -> forecast NULL.
+
+with
+
+earned_value as (
+
+    select * from {{ ref('fct_earned_value_monthly') }}
+
+),
+
+budget_lines as (
+
+    select * from {{ ref('int_budgets_current_baseline') }}
+
+),
+
+actual_costs as (
+
+    select * from {{ ref('int_finance_actual_costs_categorised') }}
+
+),
+
+purchase_orders as (
+
+    select * from {{ ref('int_finance_purchase_orders_converted') }}
+
+),
+
+----------  the project's reporting months
+
+project_frames as (
+
+    select
+        project_code,
+        min(reporting_month) as start_month
+
+    from earned_value
+    group by project_code
+
+),
+
+----------  money by line and month (earlier months folded into the start month)
+
+current_budget as (
+
+    select
+        budget_lines.project_code,
+        budget_lines.baseline_version,
+        lower(trim(budget_lines.cost_category)) as cost_category,
+        budget_lines.expense_type,
+        case
+            when budget_lines.budget_month < project_frames.start_month
+                then project_frames.start_month
+            else budget_lines.budget_month
+        end as period_month,
+        budget_lines.budget_amount
+
+    from budget_lines
+    inner join project_frames
+        on budget_lines.project_code = project_frames.project_code
+    where budget_lines.is_current_baseline
+
+),
+
+budget_monthly as (
+
+    select
+        project_code,
+        cost_category,
+        expense_type,
+        period_month,
+        sum(budget_amount) as budget_amount
+
+    from current_budget
+    group by
+        project_code,
+        cost_category,
+        expense_type,
+        period_month
+
+),
+
+budget_totals as (
+
+    select
+        project_code,
+        cost_category,
+        expense_type,
+        sum(budget_amount) as budget_at_completion
+
+    from current_budget
+    group by
+        project_code,
+        cost_category,
+        expense_type
+
+),
+
+baseline_versions as (
+
+    select distinct
+        project_code,
+        baseline_version
+
+    from current_budget
+
+),
+
+actual_monthly as (
+
+    select
+        actual_costs.project_code,
+        actual_costs.cost_category,
+        actual_costs.expense_type,
+        case
+            when actual_costs.cost_month < project_frames.start_month
+                then project_frames.start_month
+            else actual_costs.cost_month
+        end as period_month,
+        sum(actual_costs.labour_cost) as actual_labour_cost,
+        sum(actual_costs.vendor_cost) as actual_vendor_cost,
+        sum(actual_costs.logged_hours) as logged_hours
+
+    from actual_costs
+    inner join project_frames
+        on actual_costs.project_code = project_frames.project_code
+    group by
+        actual_costs.project_code,
+        actual_costs.cost_category,
+        actual_costs.expense_type,
+        case
+            when actual_costs.cost_month < project_frames.start_month
+                then project_frames.start_month
+            else actual_costs.cost_month
+        end
+
+),
+
+commitment_monthly as (
+
+    select
+        purchase_orders.project_code,
+        purchase_orders.cost_category,
+        purchase_orders.expense_type,
+        case
+            when purchase_orders.po_month < project_frames.start_month
+                then project_frames.start_month
+            else purchase_orders.po_month
+        end as period_month,
+        sum(purchase_orders.po_amount) as po_amount,
+        sum(purchase_orders.open_commitment_amount) as open_commitment_amount
+
+    from purchase_orders
+    inner join project_frames
+        on purchase_orders.project_code = project_frames.project_code
+    group by
+        purchase_orders.project_code,
+        purchase_orders.cost_category,
+        purchase_orders.expense_type,
+        case
+            when purchase_orders.po_month < project_frames.start_month
+                then project_frames.start_month
+            else purchase_orders.po_month
+        end
+
+),
+
+----------  every line of the project in every reporting month
+
+lines as (
+
+    select project_code, cost_category, expense_type from budget_totals
+    union
+    select project_code, cost_category, expense_type from actual_monthly
+    union
+    select project_code, cost_category, expense_type from commitment_monthly
+
+),
+
+grid as (
+
+    select
+        earned_value.project_code,
+        earned_value.reporting_month,
+        earned_value.status_date,
+        lines.cost_category,
+        lines.expense_type
+
+    from earned_value
+    inner join lines
+        on earned_value.project_code = lines.project_code
+
+),
+
+monthly as (
+
+    select
+        grid.*,
+        baseline_versions.baseline_version,
+        coalesce(budget_monthly.budget_amount, 0) as budget_amount,
+        coalesce(budget_totals.budget_at_completion, 0) as budget_at_completion,
+        coalesce(actual_monthly.actual_labour_cost, 0) as actual_labour_cost,
+        coalesce(actual_monthly.actual_vendor_cost, 0) as actual_vendor_cost,
+        coalesce(actual_monthly.actual_labour_cost, 0)
+        + coalesce(actual_monthly.actual_vendor_cost, 0) as actual_cost,
+        coalesce(actual_monthly.logged_hours, 0) as logged_hours,
+        coalesce(commitment_monthly.po_amount, 0) as po_amount,
+        coalesce(commitment_monthly.open_commitment_amount, 0) as open_commitment_amount
+
+    from grid
+    left join baseline_versions
+        on grid.project_code = baseline_versions.project_code
+    left join budget_monthly
+        on grid.project_code = budget_monthly.project_code
+        and grid.cost_category = budget_monthly.cost_category
+        and grid.expense_type = budget_monthly.expense_type
+        and grid.reporting_month = budget_monthly.period_month
+    left join budget_totals
+        on grid.project_code = budget_totals.project_code
+        and grid.cost_category = budget_totals.cost_category
+        and grid.expense_type = budget_totals.expense_type
+    left join actual_monthly
+        on grid.project_code = actual_monthly.project_code
+        and grid.cost_category = actual_monthly.cost_category
+        and grid.expense_type = actual_monthly.expense_type
+        and grid.reporting_month = actual_monthly.period_month
+    left join commitment_monthly
+        on grid.project_code = commitment_monthly.project_code
+        and grid.cost_category = commitment_monthly.cost_category
+        and grid.expense_type = commitment_monthly.expense_type
+        and grid.reporting_month = commitment_monthly.period_month
+
+),
+
+{%- set line_window =
+    "partition by project_code, cost_category, expense_type order by reporting_month" %}
+
+running as (
+
+    select
+        monthly.*,
+        sum(budget_amount) over (
+            {{ line_window }} rows between unbounded preceding and current row
+        ) as cumulative_budget_amount,
+        sum(actual_labour_cost) over (
+            {{ line_window }} rows between unbounded preceding and current row
+        ) as cumulative_actual_labour_cost,
+        sum(actual_vendor_cost) over (
+            {{ line_window }} rows between unbounded preceding and current row
+        ) as cumulative_actual_vendor_cost,
+        sum(actual_cost) over (
+            {{ line_window }} rows between unbounded preceding and current row
+        ) as cumulative_actual_cost,
+        sum(po_amount) over (
+            {{ line_window }} rows between unbounded preceding and current row
+        ) as cumulative_po_amount,
+        sum(open_commitment_amount) over (
+            {{ line_window }} rows between unbounded preceding and current row
+        ) as cumulative_open_commitment_amount,
+        avg(actual_cost) over (
+            {{ line_window }} rows between 2 preceding and current row
+        ) as burn_rate_amount
+
+    from monthly
+
+),
+
+with_remaining as (
+
+    select
+        running.*,
+        budget_at_completion - cumulative_budget_amount as remaining_budget_amount
+
+    from running
+
+),
+
+----------  EAC-based forecast: what is left to spend, shared over the lines
+
+project_months as (
+
+    select
+        with_remaining.project_code,
+        with_remaining.reporting_month,
+        max(earned_value.estimate_at_completion) as estimate_at_completion,
+        sum(with_remaining.cumulative_actual_cost) as cumulative_actual_cost,
+        sum(with_remaining.remaining_budget_amount) as remaining_budget_amount,
+        sum(with_remaining.budget_at_completion) as budget_at_completion
+
+    from with_remaining
+    inner join earned_value
+        on with_remaining.project_code = earned_value.project_code
+        and with_remaining.reporting_month = earned_value.reporting_month
+    group by
+        with_remaining.project_code,
+        with_remaining.reporting_month
+
+),
+
+allocation_bases as (
+
+    select
+        project_months.*,
+        project_months.estimate_at_completion - project_months.cumulative_actual_cost
+            as amount_to_allocate,
+        case
+            when project_months.estimate_at_completion is null then null
+            when project_months.remaining_budget_amount > 0 then 'remaining_budget'
+            when project_months.budget_at_completion > 0 then 'budget_at_completion'
+            when project_months.cumulative_actual_cost > 0 then 'actual_cost'
+        end as forecast_allocation_basis
+
+    from project_months
+
+),
+
+forecasts as (
+
+    select
+        with_remaining.*,
+        allocation_bases.forecast_allocation_basis,
+        case allocation_bases.forecast_allocation_basis
+            when 'remaining_budget' then {{ safe_divide(
+                'allocation_bases.amount_to_allocate', 'allocation_bases.remaining_budget_amount'
+            ) }}
+            when 'budget_at_completion' then {{ safe_divide(
+                'allocation_bases.amount_to_allocate', 'allocation_bases.budget_at_completion'
+            ) }}
+            when 'actual_cost' then {{ safe_divide(
+                'allocation_bases.amount_to_allocate', 'allocation_bases.cumulative_actual_cost'
+            ) }}
+        end as forecast_scale_ratio
+
+    from with_remaining
+    inner join allocation_bases
+        on with_remaining.project_code = allocation_bases.project_code
+        and with_remaining.reporting_month = allocation_bases.reporting_month
+
+),
+
+forecasts_allocated as (
+
+    select
+        forecasts.*,
+        forecast_scale_ratio * case forecast_allocation_basis
+            when 'remaining_budget' then remaining_budget_amount
+            when 'budget_at_completion' then budget_at_completion
+            when 'actual_cost' then cumulative_actual_cost
+        end as forecast_remaining_amount
+
+    from forecasts
+
+),
+
+final as (
+
+    select
+
+        ----------  ids
+        project_code,
+        reporting_month,
+        cost_category,
+        expense_type,
+
+        ----------  dates
+        status_date,
+
+        ----------  text
+        baseline_version,
+        forecast_allocation_basis,
+
+        ----------  numerics: the month
+        budget_amount,
+        actual_labour_cost,
+        actual_vendor_cost,
+        actual_cost,
+        logged_hours,
+        po_amount,
+        open_commitment_amount,
+        burn_rate_amount,
+
+        ----------  numerics: to date
+        cumulative_budget_amount,
+        cumulative_actual_labour_cost,
+        cumulative_actual_vendor_cost,
+        cumulative_actual_cost,
+        cumulative_budget_amount - cumulative_actual_cost as cumulative_budget_variance_amount,
+        cumulative_po_amount,
+        cumulative_open_commitment_amount,
+
+        ----------  numerics: at completion
+        budget_at_completion,
+        remaining_budget_amount,
+        forecast_scale_ratio,
+        forecast_remaining_amount,
+        cumulative_actual_cost + forecast_remaining_amount as forecast_at_completion,
+        budget_at_completion - (cumulative_actual_cost + forecast_remaining_amount)
+            as forecast_variance_at_completion
+
+    from forecasts_allocated
+
+)
+
+select * from final

@@ -1,0 +1,368 @@
+-- One row per project at the as-of date: how complete and fresh its data is, what the loader
+-- refused, and a 0-100 score a KPI built on it can be judged by (a project's KPIs are flagged,
+-- not hidden, when its inputs are poor).
+--
+-- Score = 100 x sum(weight x check score) / sum(weight) over the checks that apply to the
+-- project, weights from the data_quality_weights seed. A check scores 1 (pass) or 0 (fail),
+-- except estimated_stories (the share of stories estimated) and fresh_exports (the share of
+-- checked exports that are fresh). Checks that do not apply: has_baseline for a proposed
+-- project, estimated_stories with no stories, fresh_exports when the project is not expected to
+-- report (see fct_export_freshness).
+
+{%- set freshness_columns = [
+    ('timesheets', 'days_since_latest_timesheet'),
+    ('tasks', 'days_since_latest_task_snapshot'),
+    ('risks', 'days_since_latest_risk_snapshot'),
+    ('status_notes', 'days_since_latest_status_note'),
+    ('milestones', 'days_since_latest_milestone_snapshot'),
+    ('earned_value', 'days_since_latest_earned_value_import'),
+] %}
+{%- set text = dbt.type_string() %}
+
+with
+
+projects as (
+
+    select * from {{ ref('dim_projects') }}
+
+),
+
+tasks as (
+
+    select * from {{ ref('stg_raw__tasks') }}
+
+),
+
+story_task_types as (
+
+    select * from {{ ref('story_task_types') }}
+
+),
+
+export_freshness as (
+
+    select * from {{ ref('fct_export_freshness') }}
+
+),
+
+quarantine as (
+
+    select * from {{ ref('int_quality_quarantine_attributed') }}
+
+),
+
+timesheet_entries as (
+
+    select * from {{ ref('int_timesheet_entries_costed') }}
+
+),
+
+data_quality_weights as (
+
+    select * from {{ ref('data_quality_weights') }}
+
+),
+
+reporting_period as (
+
+    select * from {{ ref('int_reporting_period') }}
+
+),
+
+----------  stories of the latest backlog snapshot
+
+latest_task_snapshots as (
+
+    select
+        tasks.project_code,
+        max(tasks.snapshot_date) as snapshot_date
+
+    from tasks
+    cross join reporting_period
+    where tasks.snapshot_date <= reporting_period.as_of_date
+    group by tasks.project_code
+
+),
+
+stories as (
+
+    select
+        tasks.project_code,
+        count(*) as story_count,
+        count(
+            case when tasks.story_points is null and tasks.estimate_hours is null then 1 end
+        ) as unestimated_story_count
+
+    from tasks
+    inner join latest_task_snapshots
+        on tasks.project_code = latest_task_snapshots.project_code
+        and tasks.snapshot_date = latest_task_snapshots.snapshot_date
+    inner join story_task_types
+        on lower(trim(tasks.task_type)) = lower(trim(story_task_types.task_type))
+    where not coalesce(tasks.is_summary, false) and not coalesce(tasks.is_milestone, false)
+    group by tasks.project_code
+
+),
+
+----------  freshness per entity
+
+freshness as (
+
+    select
+        project_code,
+        {% for entity, column in freshness_columns -%}
+        max(case when entity = '{{ entity }}' then days_since_latest_export end) as {{ column }},
+        {% endfor -%}
+        count(case when is_checked then 1 end) as checked_export_count,
+        count(case when is_stale then 1 end) as stale_export_count,
+        {{ dbt.listagg(
+            "case when is_stale then " ~ dbt.concat([
+                "entity",
+                "' ('",
+                "coalesce(" ~ dbt.concat([
+                    "cast(days_since_latest_export as " ~ text ~ ")", "' days'"
+                ]) ~ ", 'never')",
+                "')'",
+            ]) ~ " end",
+            "', '",
+            "order by entity",
+        ) }} as stale_exports
+
+    from export_freshness
+    group by project_code
+
+),
+
+----------  what the loader refused, and timesheet entries without a cost
+
+quarantined as (
+
+    select
+        project_code,
+        count(*) as quarantined_row_count,
+        count(
+            case when entity = 'timesheets' and is_unknown_project then 1 end
+        ) as unknown_project_timesheet_row_count
+
+    from quarantine
+    where project_code is not null
+    group by project_code
+
+),
+
+uncosted as (
+
+    select
+        timesheet_entries.project_code,
+        count(*) as uncosted_timesheet_entry_count
+
+    from timesheet_entries
+    cross join reporting_period
+    where
+        timesheet_entries.is_cost_missing
+        and timesheet_entries.work_date <= reporting_period.as_of_date
+    group by timesheet_entries.project_code
+
+),
+
+----------  one row per project with every finding
+
+findings as (
+
+    select
+        projects.project_code,
+        reporting_period.as_of_date,
+        projects.project_status,
+        (projects.has_baseline or projects.has_earned_value_import) as has_baseline,
+        (
+            projects.project_manager is not null and trim(projects.project_manager) <> ''
+        ) as has_manager,
+        coalesce(stories.story_count, 0) as story_count,
+        coalesce(stories.unestimated_story_count, 0) as unestimated_story_count,
+        {{ safe_divide('100 * stories.unestimated_story_count', 'stories.story_count') }}
+            as unestimated_story_pct,
+        {% for entity, column in freshness_columns -%}
+        freshness.{{ column }},
+        {% endfor -%}
+        coalesce(freshness.checked_export_count, 0) as checked_export_count,
+        coalesce(freshness.stale_export_count, 0) as stale_export_count,
+        freshness.stale_exports,
+        coalesce(quarantined.quarantined_row_count, 0) as quarantined_row_count,
+        coalesce(quarantined.unknown_project_timesheet_row_count, 0)
+            as unknown_project_timesheet_row_count,
+        coalesce(uncosted.uncosted_timesheet_entry_count, 0) as uncosted_timesheet_entry_count
+
+    from projects
+    cross join reporting_period
+    left join stories
+        on projects.project_code = stories.project_code
+    left join freshness
+        on projects.project_code = freshness.project_code
+    left join quarantined
+        on projects.project_code = quarantined.project_code
+    left join uncosted
+        on projects.project_code = uncosted.project_code
+
+),
+
+----------  the checks, scored 0-1 (NULL: does not apply), with what failed in words
+
+checks as (
+
+    select
+        project_code,
+        1 as check_order,
+        'has_baseline' as check_name,
+        case
+            when project_status = 'proposed' then null
+            when has_baseline then 1.0
+            else 0.0
+        end as check_score,
+        'no baseline' as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        2 as check_order,
+        'has_manager' as check_name,
+        case when has_manager then 1.0 else 0.0 end as check_score,
+        'no project manager' as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        3 as check_order,
+        'estimated_stories' as check_name,
+        1 - {{ safe_divide('unestimated_story_count', 'story_count') }} as check_score,
+        {{ dbt.concat([
+            "'stories unestimated: '",
+            "cast(unestimated_story_count as " ~ text ~ ")",
+            "' of '",
+            "cast(story_count as " ~ text ~ ")",
+        ]) }} as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        4 as check_order,
+        'fresh_exports' as check_name,
+        1 - {{ safe_divide('stale_export_count', 'checked_export_count') }} as check_score,
+        {{ dbt.concat(["'stale exports: '", "stale_exports"]) }} as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        5 as check_order,
+        'no_quarantined_rows' as check_name,
+        case when quarantined_row_count = 0 then 1.0 else 0.0 end as check_score,
+        {{ dbt.concat([
+            "'rows quarantined: '", "cast(quarantined_row_count as " ~ text ~ ")"
+        ]) }} as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        6 as check_order,
+        'no_unknown_project_timesheets' as check_name,
+        case when unknown_project_timesheet_row_count = 0 then 1.0 else 0.0 end as check_score,
+        {{ dbt.concat([
+            "'timesheet rows on unknown project codes: '",
+            "cast(unknown_project_timesheet_row_count as " ~ text ~ ")",
+        ]) }} as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        7 as check_order,
+        'fully_costed_timesheets' as check_name,
+        case when uncosted_timesheet_entry_count = 0 then 1.0 else 0.0 end as check_score,
+        {{ dbt.concat([
+            "'timesheet entries without a cost rate: '",
+            "cast(uncosted_timesheet_entry_count as " ~ text ~ ")",
+        ]) }} as issue_text
+    from findings
+
+),
+
+weighted as (
+
+    select
+        checks.*,
+        data_quality_weights.weight
+
+    from checks
+    left join data_quality_weights
+        on checks.check_name = lower(trim(data_quality_weights.check_name))
+
+),
+
+scores as (
+
+    select
+        project_code,
+        {{ safe_divide(
+            '100 * sum(weight * check_score)',
+            'sum(case when check_score is not null then weight end)'
+        ) }} as data_quality_score,
+        count(case when check_score < 1 then 1 end) as failed_check_count,
+        {{ dbt.listagg(
+            'case when check_score < 1 then issue_text end', "'; '", 'order by check_order'
+        ) }} as data_quality_issues
+
+    from weighted
+    group by project_code
+
+),
+
+final as (
+
+    select
+
+        ----------  ids
+        findings.project_code,
+
+        ----------  dates
+        findings.as_of_date,
+
+        ----------  booleans
+        findings.has_baseline,
+        findings.has_manager,
+
+        ----------  numerics
+        findings.story_count,
+        findings.unestimated_story_count,
+        findings.unestimated_story_pct,
+        {% for entity, column in freshness_columns -%}
+        findings.{{ column }},
+        {% endfor -%}
+        findings.checked_export_count,
+        findings.stale_export_count,
+        findings.quarantined_row_count,
+        findings.unknown_project_timesheet_row_count,
+        findings.uncosted_timesheet_entry_count,
+        scores.data_quality_score,
+        coalesce(scores.failed_check_count, 0) as failed_check_count,
+
+        ----------  text
+        findings.stale_exports,
+        scores.data_quality_issues
+
+    from findings
+    left join scores
+        on findings.project_code = scores.project_code
+
+)
+
+select * from final
