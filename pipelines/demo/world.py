@@ -13,6 +13,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -22,7 +23,6 @@ from pipelines.demo.calendar import (
     add_months,
     from_day,
     month_end,
-    month_start,
     next_weekday,
     previous_weekday,
     to_day,
@@ -75,6 +75,8 @@ def ascii_slug(text: str) -> str:
 
 @dataclass
 class Project:
+    """A project and the knobs its storyline turns (slip, cost drift, velocity, vendor)."""
+
     idx: int
     code: str
     name: str
@@ -105,12 +107,8 @@ class Project:
     points_both: bool = False
     rebaseline_date: date | None = None
     rebaseline_finish: date | None = None
-
-    @property
-    def status(self) -> str:
-        return "active" if self.finish > self._as_of else "closed"
-
-    _as_of: date = field(default=date.max, repr=False)
+    status: str = "active"
+    """'closed' once the work finished before as_of."""
 
 
 @dataclass
@@ -137,9 +135,11 @@ class People:
     promotion_day: np.ndarray
     """Day of a mid-year rate rise (large number when none)."""
 
-    @property
+    @cached_property
     def full_name(self) -> list[str]:
-        return [f"{first} {last}" for first, last in zip(self.first_name, self.last_name, strict=True)]
+        return [
+            f"{first} {last}" for first, last in zip(self.first_name, self.last_name, strict=True)
+        ]
 
     def __len__(self) -> int:
         return len(self.employee_id)
@@ -211,8 +211,14 @@ def _generated_projects(count: int, seed: int) -> list[tuple[str, str, int, str,
         methodology = str(rng.choice(["waterfall", "agile", "hybrid"], p=[0.35, 0.4, 0.25]))
         currency = str(rng.choice(["EUR", "USD", "GBP"], p=[0.85, 0.1, 0.05]))
         rows.append(
-            (code, name, int(rng.integers(0, len(cat.PORTFOLIOS))), str(rng.choice(programs)),
-             methodology, currency)
+            (
+                code,
+                name,
+                int(rng.integers(0, len(cat.PORTFOLIOS))),
+                str(rng.choice(programs)),
+                methodology,
+                currency,
+            )
         )
     return rows
 
@@ -221,12 +227,14 @@ def _timeline(
     rng: np.random.Generator, window: Window, methodology: str
 ) -> tuple[date, date, float]:
     months = window.months
-    if rng.random() < 0.4:
+    if rng.random() < 0.3:
         offset = int(rng.integers(0, 2))
     else:
-        offset = int(rng.integers(0, max(2, months - 3)))
-    start = next_weekday(add_months(window.start, offset) + timedelta(days=int(rng.integers(0, 10))))
-    low, high = (6, 16) if methodology == "agile" else (8, 20)
+        offset = int(rng.integers(0, max(2, months - 2)))
+    start = next_weekday(
+        add_months(window.start, offset) + timedelta(days=int(rng.integers(0, 10)))
+    )
+    low, high = (8, 18) if methodology == "agile" else (9, 22)
     duration = int(rng.integers(low, high + 1))
     planned = previous_weekday(
         month_end(add_months(start, duration)) - timedelta(days=int(rng.integers(0, 10)))
@@ -251,9 +259,19 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
         portfolio, unit, sponsor = cat.PORTFOLIOS[portfolio_idx]
         start, planned, slip = _timeline(rng, window, methodology)
         project = Project(
-            idx=idx, code=code, name=name, portfolio=portfolio, program=program,
-            business_unit=unit, sponsor=sponsor, methodology=methodology, currency=currency,
-            start=start, planned_finish=planned, finish=planned, storyline=by_story.get(code),
+            idx=idx,
+            code=code,
+            name=name,
+            portfolio=portfolio,
+            program=program,
+            business_unit=unit,
+            sponsor=sponsor,
+            methodology=methodology,
+            currency=currency,
+            start=start,
+            planned_finish=planned,
+            finish=planned,
+            storyline=by_story.get(code),
         )
         project.budget_factor = float(rng.uniform(1.0, 1.08))
         project.cost_factor = float(rng.uniform(0.97, 1.06))
@@ -272,14 +290,16 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
                 month_end(add_months(w0, max(4, round(months * 0.75))))
             )
             decision = add_months(w0, max(2, round(months * 0.45)))
-            project.rebaseline_date = next_weekday(decision.replace(day=min(decision.day, 1)) +
-                                                   timedelta(days=19))
+            project.rebaseline_date = next_weekday(
+                decision.replace(day=min(decision.day, 1)) + timedelta(days=19)
+            )
             project.rebaseline_finish = previous_weekday(month_end(add_months(as_of, 3)))
             project.finish = project.rebaseline_finish
             project.budget_factor, project.cost_factor = 0.97, 1.12
         elif story == "healthy":
-            project.start = next_weekday(add_months(w0, max(1, round(months * 0.1))) +
-                                         timedelta(days=6))
+            project.start = next_weekday(
+                add_months(w0, max(1, round(months * 0.1))) + timedelta(days=6)
+            )
             project.planned_finish = previous_weekday(month_end(add_months(as_of, 5)))
             project.budget_factor, project.cost_factor, project.slip = 1.04, 0.99, 0.0
         elif story == "stalled_agile":
@@ -288,10 +308,14 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
             project.finish = previous_weekday(month_end(add_months(as_of, 9)))
             project.velocity_factor = 1.0
         elif story == "vendor_ahead":
-            project.start = next_weekday(add_months(w0, max(1, round(months * 0.15))) +
-                                         timedelta(days=3))
+            project.start = next_weekday(
+                add_months(w0, max(1, round(months * 0.15))) + timedelta(days=3)
+            )
             project.planned_finish = previous_weekday(month_end(add_months(as_of, 7)))
             project.velocity_factor = 0.62
+        elif code == SPANISH_PROJECT:
+            project.start = next_weekday(add_months(w0, 1) + timedelta(days=1))
+            project.planned_finish = previous_weekday(month_end(add_months(as_of, 2)))
         else:
             project.slip = slip
         if story not in ("over_budget_late", "recovering_rebaseline", "stalled_agile"):
@@ -299,9 +323,8 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
             if methodology == "waterfall":
                 project.finish = project.planned_finish + timedelta(days=round(span * project.slip))
             else:
-                project.finish = project.planned_finish + timedelta(
-                    days=round(span * max(0.0, 1 / project.velocity_factor - 1))
-                )
+                late = round(span * max(0.0, 1 / project.velocity_factor - 1))
+                project.finish = project.planned_finish + timedelta(days=min(late, 120))
             project.finish = previous_weekday(project.finish)
         if story in ("healthy", "vendor_ahead", "stalled_agile"):
             project.finish = max(project.finish, project.planned_finish)
@@ -313,12 +336,16 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
         project.points_both = code in BOTH_POINT_FIELDS
         if story == "vendor_ahead" or rng.random() < 0.45:
             services = cat.VENDORS_SERVICES
-            project.vendor = services[idx % len(services)] if story else str(rng.choice(services))
-            project.vendor_share = 0.35 if story == "vendor_ahead" else float(rng.uniform(0.12, 0.3))
+            project.vendor = (
+                "Fabrikam Data Services" if story == "vendor_ahead" else str(rng.choice(services))
+            )
+            project.vendor_share = (
+                0.35 if story == "vendor_ahead" else float(rng.uniform(0.12, 0.3))
+            )
         if methodology == "waterfall" or rng.random() < 0.3:
             project.hardware_share = float(rng.uniform(0.03, 0.08))
         project.software_share = float(rng.uniform(0.02, 0.06))
-        project._as_of = as_of
+        project.status = "active" if project.finish > as_of else "closed"
         projects.append(project)
     return projects
 
@@ -335,9 +362,9 @@ def _role_counts(count: int) -> list[int]:
     return counts.tolist()
 
 
-def build_people(seed: int, window: Window, projects: list[Project], count: int) -> tuple[
-    People, list[str], list[int]
-]:
+def build_people(
+    seed: int, window: Window, projects: list[Project], count: int
+) -> tuple[People, list[str], list[int]]:
     rng = rng_for(seed, "people")
     roles = np.repeat(np.arange(len(cat.ROLES)), _role_counts(count))
     pm_role = [name for name, _, _ in cat.ROLES].index("Project Manager")
@@ -395,7 +422,10 @@ def build_people(seed: int, window: Window, projects: list[Project], count: int)
     end_day = np.full(count, 10**6, dtype=np.int64)
     leavers = (rng.random(count) < 0.07) & (start_day < as_of - 120)
     end_day[leavers] = np.minimum(
-        as_of - 5, np.maximum(start_day[leavers] + 90, w0 + rng.integers(60, max(61, span), size=int(leavers.sum())))
+        as_of - 5,
+        np.maximum(
+            start_day[leavers] + 90, w0 + rng.integers(60, max(61, span), size=int(leavers.sum()))
+        ),
     )
     end_day[leavers] = [to_day(previous_weekday(from_day(d))) for d in end_day[leavers]]
 
@@ -460,7 +490,8 @@ def assign_lead_teams(projects: list[Project], team_portfolio: list[int]) -> lis
 
         def overlap(team: int, project: Project = project) -> tuple[int, int]:
             busy = sum(
-                1 for other in load[team]
+                1
+                for other in load[team]
                 if other.start <= project.finish and other.finish >= project.start
             )
             return busy, len(load[team])
@@ -487,7 +518,7 @@ def assign_managers(projects: list[Project], people: People) -> None:
 def build_staffing(
     seed: int, window: Window, projects: list[Project], people: People, team_portfolio: list[int]
 ) -> tuple[list[date], np.ndarray, np.ndarray]:
-    """Who works on what, per month: the first SLOTS active projects of each person's preferences."""
+    """Who works on what each month: the first SLOTS active projects of a person's preferences."""
     rng = rng_for(seed, "staffing")
     last = max(max(p.finish, p.planned_finish, p.rebaseline_finish or p.finish) for p in projects)
     month_starts = []
@@ -495,7 +526,7 @@ def build_staffing(
     while current <= last:
         month_starts.append(current)
         current = add_months(current, 1)
-    n_months, n_people, n_projects = len(month_starts), len(people), len(projects)
+    n_people, n_projects = len(people), len(projects)
     starts = np.array([to_day(p.start) for p in projects])
     finishes = np.array([to_day(p.finish) for p in projects])
     first_days = np.array([to_day(m) for m in month_starts])
@@ -585,7 +616,8 @@ def expected_labour_cost(world: World) -> np.ndarray:
         end = month_end(start)
         days = world.window.workdays(start, end)
         employed = (
-            (people.start_day[:, None] <= days[None, :]) & (people.end_day[:, None] >= days[None, :])
+            (people.start_day[:, None] <= days[None, :])
+            & (people.end_day[:, None] >= days[None, :])
         ).sum(axis=1)
         hours = people.capacity / 5 * DAILY_FILL * AVAILABILITY * employed
         person_cost = hours * world.rate_eur(everyone, m)
@@ -596,11 +628,3 @@ def expected_labour_cost(world: World) -> np.ndarray:
             cost[m], slots[mask], (weights * person_cost[:, None])[mask] / project_fx[slots[mask]]
         )
     return cost
-
-
-def month_starts_between(first: date, last: date) -> list[date]:
-    months, current = [], month_start(first)
-    while current <= last:
-        months.append(current)
-        current = add_months(current, 1)
-    return months

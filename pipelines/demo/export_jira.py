@@ -1,0 +1,388 @@
+"""Jira issue CSV exports (English Cloud "all fields", and one Spanish-UI "current fields").
+
+One file per project per month end, holding every issue created by then in its state on that
+day. The quirks an adapter must survive are reproduced on purpose: repeated ``Sprint`` columns
+for carried-over issues (filled left to right), both story-point custom fields in the exports of
+migrated boards, ``25/Feb/26 2:54 PM`` dates, ``Parent`` as a numeric id next to ``Parent key``,
+multi-line quoted descriptions and a UTF-8 BOM.
+
+The Spanish export uses only the header labels formats.md records from a real Spanish-UI file
+(``Resumen, Clave de incidencia, ID de la incidencia, Tipo de Incidencia, Estado, Creada,
+Actualizada, Resuelta, Fecha de vencimiento, Etiquetas, Estimación original, ...``, the
+``Campo personalizado (`` prefix, ``Sprint`` and ``Parent summary`` left in English) and
+localised lower-case month names (``10/nov/25 4:51 PM``). It is a "current fields" export, so
+columns whose Spanish label is not on record (project key, assignee, status category) are not in
+the user's view and not in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import BinaryIO
+
+import numpy as np
+import polars as pl
+
+from pipelines.demo.agile import Backlog, day_minutes
+from pipelines.demo.calendar import to_day
+from pipelines.demo.world import World
+
+BOM = "\ufeff"
+SPANISH_MONTHS = {
+    "Jan": "ene",
+    "Feb": "feb",
+    "Mar": "mar",
+    "Apr": "abr",
+    "May": "may",
+    "Jun": "jun",
+    "Jul": "jul",
+    "Aug": "ago",
+    "Sep": "sep",
+    "Oct": "oct",
+    "Nov": "nov",
+    "Dec": "dic",
+}
+LABELS = ("frontend", "backend", "api", "ux", "tech-debt", "security", "performance")
+
+
+def _account_id(person: int) -> str:
+    """Cloud account ids look like ``712020:ca3d60c1-ec4d-4178-a37e-1f23ef39e46e``."""
+    text = hashlib.sha256(f"account-{person}".encode()).hexdigest()[:32]
+    return f"712020:{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def _rank(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    value, out = number * 37 + 600, ""
+    while value:
+        value, rest = divmod(value, 36)
+        out = digits[rest] + out
+    return f"0|i{out.rjust(5, '0')}:"
+
+
+class JiraProject:
+    """Per-project columns built once as a polars frame, then filtered for every month end."""
+
+    def __init__(self, world: World, backlog: Backlog) -> None:
+        self.world = world
+        self.backlog = backlog
+        project = backlog.project
+        self.code = project.code
+        self.spanish = project.export == "jira_es"
+        arrays = backlog.arrays()
+        names = world.people.full_name
+        number = np.array(backlog.key_number, dtype=np.int64)
+        ids = np.array(backlog.issue_id, dtype=np.int64)
+        keys = [f"{self.code}-{n}" for n in backlog.key_number]
+        epic = arrays["epic"]
+        has_parent = epic >= 0
+        epic_safe = np.where(has_parent, epic, 0)
+        points = arrays["points"]
+        points_text = [None if np.isnan(v) else f"{v:.1f}" for v in points.tolist()]
+        # Migrated boards: older issues carry the company-managed field, newer ones the
+        # team-managed one, and issues touched around the migration carry both.
+        cutover = max(1, int(number.max() * 0.45)) if number.size else 1
+        label_a = [LABELS[i] if i < len(LABELS) else None for i in (ids * 7) % (len(LABELS) + 3)]
+        label_b = [
+            LABELS[i] if i < len(LABELS) and LABELS[i] != a else None
+            for i, a in zip((ids * 11) % (len(LABELS) + 5), label_a, strict=True)
+        ]
+        manager = project.manager_idx
+        n = len(keys)
+        text = pl.String
+        self.static = pl.DataFrame(
+            {
+                "summary": backlog.summary,
+                "key": keys,
+                "id": ids,
+                "type": backlog.kind,
+                "project_key": [self.code] * n,
+                "project_name": [project.name] * n,
+                "project_type": ["software"] * n,
+                "lead": [names[manager]] * n,
+                "lead_id": [_account_id(manager)] * n,
+                "priority": backlog.priority,
+                "assignee_all": [names[p] for p in backlog.assignee],
+                "assignee_id_all": [_account_id(p) for p in backlog.assignee],
+                "reporter": [names[p] for p in backlog.reporter],
+                "reporter_id": [_account_id(p) for p in backlog.reporter],
+                "votes": ["0"] * n,
+                "description": backlog.description,
+                "rank": [_rank(k) for k in backlog.key_number],
+                "points": points_text,
+                "points_old": [
+                    v if k <= cutover + 3 else None
+                    for v, k in zip(points_text, number.tolist(), strict=True)
+                ],
+                "points_new": [
+                    v if k > cutover - 3 else None
+                    for v, k in zip(points_text, number.tolist(), strict=True)
+                ],
+                "team": [backlog.team] * n,
+                "parent": [
+                    str(ids[e]) if h else None
+                    for e, h in zip(epic_safe.tolist(), has_parent.tolist(), strict=True)
+                ],
+                "parent_key": [
+                    keys[e] if h else None
+                    for e, h in zip(epic_safe.tolist(), has_parent.tolist(), strict=True)
+                ],
+                "parent_summary": [
+                    backlog.summary[e] if h else None
+                    for e, h in zip(epic_safe.tolist(), has_parent.tolist(), strict=True)
+                ],
+                "label_a": label_a,
+                "label_b": label_b,
+                "created_min": arrays["created"],
+                "started_min": arrays["started"],
+                "resolved_min": arrays["resolved"],
+                "first": arrays["first_sprint"],
+                "last": arrays["last_sprint"],
+            },
+            schema_overrides={
+                "points_old": text,
+                "points_new": text,
+                "parent": text,
+                "parent_key": text,
+                "parent_summary": text,
+                "label_a": text,
+                "label_b": text,
+                "points": text,
+            },
+        )
+        # Event times never change between snapshots, so their text is formatted once.
+        wiggle = pl.col("id") % 47
+        self.static = self.static.with_columns(
+            self._moment(pl.col("created_min")).alias("created_text"),
+            self._moment(pl.col("started_min")).alias("started_text"),
+            self._moment(pl.col("resolved_min")).alias("resolved_text"),
+            self._moment(pl.col("created_min") + wiggle).alias("created_touch"),
+            self._moment(pl.col("started_min") + wiggle).alias("started_touch"),
+            self._moment(pl.col("resolved_min") + wiggle).alias("resolved_touch"),
+        ).sort("id", descending=True)  # the export lists the newest issue first
+        self.created = arrays["created"]
+        self.first = arrays["first_sprint"]
+        self.last = arrays["last_sprint"]
+        self.sprint_starts = backlog.sprint_starts()
+        self.sprint_names = pl.Series([s.name for s in backlog.sprints] or [""], dtype=text)
+
+    def _moment(self, minutes: pl.Expr) -> pl.Expr:
+        text = pl.from_epoch(minutes * 60, time_unit="s").dt.strftime("%d/%b/%y %-I:%M %p")
+        if self.spanish:
+            text = text.str.replace_many(
+                [f"/{english}/" for english in SPANISH_MONTHS],
+                [f"/{spanish}/" for spanish in SPANISH_MONTHS.values()],
+            )
+        return text
+
+    def snapshot(self, status_date: date) -> tuple[list[str], pl.DataFrame]:
+        """The export as it would have been downloaded on ``status_date``."""
+        return next(self.snapshots([status_date]))[1:]
+
+    def snapshots(self, dates: list[date]) -> Iterator[tuple[date, list[str], pl.DataFrame]]:
+        """Every month-end export of the project, computed in one query (issues x dates)."""
+        if not dates:
+            return
+        when = pl.DataFrame(
+            {
+                "snap": list(range(len(dates))),
+                "cutoff": [day_minutes(d, 23.99) for d in dates],
+                "started": [int((self.sprint_starts <= to_day(d)).sum()) for d in dates],
+            }
+        )
+        cutoff, started_sprints = pl.col("cutoff"), pl.col("started")
+        first, last = pl.col("first"), pl.col("last")
+        in_any = (first >= 0) & (first < started_sprints)
+        resolved, started = pl.col("resolved_min"), pl.col("started_min")
+        done = (resolved >= 0) & (resolved <= cutoff)
+        progress = ~done & (started >= 0) & (started <= cutoff)
+        backlog_only = ~done & ~progress & ~in_any & (pl.col("type") != "Epic")
+        frame = (
+            self.static.lazy()
+            .join(when.lazy(), how="cross")
+            .filter(pl.col("created_min") <= cutoff)
+            .with_columns(
+                pl.when(in_any)
+                .then(pl.min_horizontal(last, started_sprints - 1) - first + 1)
+                .otherwise(0)
+                .alias("sprint_count"),
+                pl.when(done)
+                .then(pl.lit("Done"))
+                .when(progress & (pl.col("id") % 4 == 0))
+                .then(pl.lit("In Review"))
+                .when(progress)
+                .then(pl.lit("In Progress"))
+                .otherwise(pl.lit("To Do"))
+                .alias("status"),
+                pl.when(done)
+                .then(pl.lit("Done"))
+                .when(progress)
+                .then(pl.lit("In Progress"))
+                .otherwise(pl.lit("To Do"))
+                .alias("category"),
+                pl.when(done).then(pl.lit("Done")).alias("resolution"),
+                pl.when(backlog_only)
+                .then(None)
+                .otherwise(pl.col("assignee_all"))
+                .alias("assignee"),
+                pl.when(backlog_only)
+                .then(None)
+                .otherwise(pl.col("assignee_id_all"))
+                .alias("assignee_id"),
+                pl.col("created_text").alias("created"),
+                pl.when(done)
+                .then(pl.col("resolved_touch"))
+                .when(progress)
+                .then(pl.col("started_touch"))
+                .otherwise(pl.col("created_touch"))
+                .alias("updated"),
+                pl.when(done).then(pl.col("resolved_text")).alias("resolved"),
+                pl.when(done)
+                .then(pl.col("resolved_text"))
+                .when(progress)
+                .then(pl.col("started_text"))
+                .otherwise(pl.col("created_text"))
+                .alias("category_changed"),
+                pl.col("reporter").alias("watchers"),
+                pl.col("reporter_id").alias("watchers_id"),
+                pl.col("id").cast(pl.String).alias("id_text"),
+            )
+            .sort(["snap", "id"], descending=[False, True])  # newest issue first, per file
+        )
+        # Sprint cells up to the widest list of any month; each file keeps what it needs.
+        widest = max(1, int((self.last - self.first).max()) + 1) if self.first.size else 1
+        top = max(0, self.sprint_names.len() - 1)
+        names = pl.lit(self.sprint_names)
+        frame = frame.with_columns(
+            pl.when(pl.col("sprint_count") > j)
+            .then(names.gather((first + j).clip(0, top)))
+            .alias(f"sprint_{j}")
+            for j in range(widest)
+        ).collect()
+        parts = frame.partition_by("snap", as_dict=True, maintain_order=True)
+        for index, status_date in enumerate(dates):
+            part = parts.get((index,), frame.clear())
+            width = max(1, int(part["sprint_count"].max() or 0)) if part.height else 1
+            layout = self._spanish_layout(width) if self.spanish else self._english_layout(width)
+            columns = []
+            for i, (_, source) in enumerate(layout):
+                if source is None:
+                    expr = pl.lit(None, pl.String)
+                elif isinstance(source, int):
+                    expr = pl.col(f"sprint_{source}")
+                else:
+                    expr = pl.col("id_text" if source == "id" else source)
+                columns.append(expr.cast(pl.String).alias(f"c{i}"))
+            yield status_date, [name for name, _ in layout], part.select(columns)
+
+    def _english_layout(self, width: int) -> list[tuple[str, str | int | None]]:
+        points = [
+            (
+                "Custom field (Story point estimate)",
+                "points_new" if self.backlog.project.points_both else "points",
+            )
+        ]
+        if self.backlog.project.points_both:
+            points.append(("Custom field (Story Points)", "points_old"))
+        return [
+            ("Summary", "summary"),
+            ("Issue key", "key"),
+            ("Issue id", "id"),
+            ("Issue Type", "type"),
+            ("Status", "status"),
+            ("Project key", "project_key"),
+            ("Project name", "project_name"),
+            ("Project type", "project_type"),
+            ("Project lead", "lead"),
+            ("Project lead id", "lead_id"),
+            ("Project description", None),
+            ("Priority", "priority"),
+            ("Resolution", "resolution"),
+            ("Assignee", "assignee"),
+            ("Assignee Id", "assignee_id"),
+            ("Reporter", "reporter"),
+            ("Reporter Id", "reporter_id"),
+            ("Creator", "reporter"),
+            ("Creator Id", "reporter_id"),
+            ("Created", "created"),
+            ("Updated", "updated"),
+            ("Last Viewed", None),
+            ("Resolved", "resolved"),
+            ("Due date", None),
+            ("Votes", "votes"),
+            ("Description", "description"),
+            ("Environment", None),
+            ("Watchers", "watchers"),
+            ("Watchers Id", "watchers_id"),
+            ("Original estimate", None),
+            ("Remaining Estimate", None),
+            ("Time Spent", None),
+            ("Work Ratio", None),
+            ("Σ Original Estimate", None),
+            ("Σ Remaining Estimate", None),
+            ("Σ Time Spent", None),
+            ("Security Level", None),
+            ("Custom field (Development)", None),
+            ("Custom field (Goals)", None),
+            ("Custom field (Issue color)", None),
+            ("Custom field (Rank)", "rank"),
+            *[("Sprint", j) for j in range(width)],
+            ("Custom field (Start date)", None),
+            *points,
+            ("Custom field (Team)", "team"),
+            ("Custom field (Vulnerability)", None),
+            ("Parent", "parent"),
+            ("Parent key", "parent_key"),
+            ("Parent summary", "parent_summary"),
+            ("Status Category", "category"),
+            ("Status Category Changed", "category_changed"),
+        ]
+
+    def _spanish_layout(self, width: int) -> list[tuple[str, str | int | None]]:
+        return [
+            ("Resumen", "summary"),
+            ("Clave de incidencia", "key"),
+            ("ID de la incidencia", "id"),
+            ("Tipo de Incidencia", "type"),
+            ("Estado", "status"),
+            ("Creada", "created"),
+            ("Actualizada", "updated"),
+            ("Resuelta", "resolved"),
+            ("Fecha de vencimiento", None),
+            ("Etiquetas", "label_a"),
+            ("Etiquetas", "label_b"),
+            ("Estimación original", None),
+            ("Trabajo restante estimado", None),
+            ("Tiempo Trabajado", None),
+            ("Σ Estimación original", None),
+            ("Campo personalizado (Rank)", "rank"),
+            *[("Sprint", j) for j in range(width)],
+            ("Campo personalizado (Story point estimate)", "points"),
+            ("Campo personalizado (Team)", "team"),
+            ("Parent summary", "parent_summary"),
+        ]
+
+
+def header_line(header: list[str], *, bom: bool = False) -> bytes:
+    """A CSV header that may repeat names (polars frames cannot), quoted only where needed."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(header)
+    return ((BOM if bom else "") + buffer.getvalue()).encode("utf-8")
+
+
+def write_csv(
+    handle: BinaryIO, header: list[str], frame: pl.DataFrame, *, bom: bool = False
+) -> None:
+    """Header, then the positional body streamed by polars straight into the file."""
+    handle.write(header_line(header, bom=bom))
+    frame.write_csv(handle, include_header=False, quote_style="necessary", line_terminator="\n")
+
+
+def csv_bytes(header: list[str], frame: pl.DataFrame, *, bom: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    write_csv(buffer, header, frame, bom=bom)
+    return buffer.getvalue()

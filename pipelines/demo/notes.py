@@ -1,0 +1,409 @@
+"""Monthly status notes, written the way a project manager writes them.
+
+Every sentence is filled from the project's own numbers that month (the phase it is in, the
+milestone it is chasing and how far that has slipped, the sprint it just closed, the vendor's
+billing), and the RAG status follows the same numbers, with the storyline projects steered so a
+viewer sees their story unfold: green, then amber, then red for the late ERP; red before and
+green after the re-baseline for WMS; a stalled team turning red as its velocity collapses.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from pipelines.demo.agile import Backlog, day_minutes
+from pipelines.demo.calendar import to_day
+from pipelines.demo.export_mspdi import milestone_rows
+from pipelines.demo.schedule import GRID, Plan
+from pipelines.demo.world import Project, World, rng_for
+
+SYMBOL = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def money(amount: float, currency: str) -> str:
+    symbol = SYMBOL.get(currency, "")
+    if abs(amount) >= 1e6:
+        return f"{symbol}{amount / 1e6:.1f}m"
+    return f"{symbol}{amount / 1e3:.0f}k"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def _day(value: str) -> str:
+    return date.fromisoformat(value).strftime("%-d %b %Y")
+
+
+def _pick(rng: np.random.Generator, options: tuple[str, ...], **values: object) -> str:
+    return options[int(rng.integers(0, len(options)))].format(**values)
+
+
+def storyline_status(
+    project: Project, close: date, index: int, total: int, as_of: date
+) -> str | None:
+    story = project.storyline
+    share = (index + 1) / max(total, 1)
+    months_left = (as_of.year - close.year) * 12 + as_of.month - close.month
+    if story == "over_budget_late":
+        return "green" if share <= 0.25 else ("amber" if share <= 0.5 else "red")
+    if story == "recovering_rebaseline" and project.rebaseline_date:
+        decision = project.rebaseline_date
+        months_to = (decision.year - close.year) * 12 + decision.month - close.month
+        if months_to > 3:
+            return "green" if share <= 0.2 else "amber"
+        if months_to >= 1:
+            return "red"
+        return "amber" if months_to >= -2 else "green"
+    if story == "healthy":
+        return "green"
+    if story == "stalled_agile":
+        return "red" if months_left == 0 else ("amber" if months_left == 1 else "green")
+    if story == "vendor_ahead":
+        return "amber" if months_left <= 3 else "green"
+    return None
+
+
+def _rag(ratio: float, cost: float) -> str:
+    if ratio >= 0.92 and cost <= 1.06:
+        return "green"
+    if ratio >= 0.8 and cost <= 1.15:
+        return "amber"
+    return "red"
+
+
+def waterfall_note(
+    world: World, plan: Plan, close: date, index: int, total: int, extra: dict[str, str]
+) -> dict[str, str]:
+    project = plan.project
+    rng = rng_for(world.seed, "note", project.code, index)
+    day = float(to_day(close))
+    x_now = plan.x_actual(day)
+    x_plan = float(np.interp(day, plan.baseline_at(day), GRID))
+    ratio = x_now / x_plan if x_plan > 0.01 else 1.0
+    cost = plan.cost_factor(day)
+    status = storyline_status(project, close, index, total, world.window.as_of) or _rag(ratio, cost)
+    milestones = milestone_rows(plan, close)
+    month_start = close.replace(day=1).isoformat()
+    achieved = [m for m in milestones if m["actual_date"] and m["actual_date"] >= month_start]
+    upcoming = [m for m in milestones if not m["actual_date"]]
+    phases = [t for t in plan.tasks if t.kind == "summary"]
+    phase = phases[-1].name
+    for summary, milestone in zip(
+        phases, [m for m in plan.tasks if m.kind == "milestone"], strict=False
+    ):
+        if any(m["milestone_name"] == milestone.name for m in upcoming):
+            phase = summary.name
+            break
+    pct, plan_pct = round(x_now * 100), round(x_plan * 100)
+    states = plan.state(close)
+    finished = [
+        t.name
+        for t in plan.leaves
+        if t.kind == "task"
+        and t.uid in states
+        and states[t.uid].actual_finish is not None
+        and states[t.uid].actual_finish >= to_day(close.replace(day=1))
+    ]
+    starting = [
+        t.name
+        for t in plan.leaves
+        if t.kind == "task" and t.uid in states and states[t.uid].actual_start is None
+    ][:2]
+    if not upcoming:
+        summary = _pick(
+            rng,
+            (
+                "All milestones are complete; the project is in closure and handing over to "
+                "service owners.",
+                "Project delivered: {last} achieved and the plan is closed.",
+            ),
+            last=milestones[-1]["milestone_name"] if milestones else "closure",
+        )
+        return _note(
+            project,
+            close,
+            "green",
+            summary,
+            "; ".join(finished) or "Closure report issued",
+            "Archive project artefacts",
+            "",
+        )
+    nxt = upcoming[0]
+    slip = (
+        date.fromisoformat(nxt["forecast_date"]) - date.fromisoformat(nxt["baseline_date"])
+    ).days
+    values = {
+        "phase": phase,
+        "pct": pct,
+        "plan_pct": plan_pct,
+        "next_ms": nxt["milestone_name"],
+        "fc": _day(nxt["forecast_date"]),
+        "bl": _day(nxt["baseline_date"]),
+        "slip": slip,
+        "over": round((cost - 1) * 100),
+    }
+    if status == "green":
+        summary = _pick(
+            rng,
+            (
+                "{phase} is on track and the project is {pct}% complete; {next_ms} is forecast "
+                "for {fc}, in line with the baseline.",
+                "Steady month in {phase}: the project moved to {pct}% complete and the plan still "
+                "holds {next_ms} on {fc}.",
+                "No change to the critical path this month; {next_ms} remains forecast for {fc}.",
+            ),
+            **values,
+        )
+    elif status == "amber" and slip > 3:
+        summary = _pick(
+            rng,
+            (
+                "{phase} is running {slip} days behind baseline; {next_ms} is now forecast for "
+                "{fc} (baseline {bl}).",
+                "Progress slowed in {phase} (project {pct}% done against {plan_pct}% planned); "
+                "recovery actions are in place to protect {next_ms}.",
+                "Amber: {next_ms} has moved {slip} days to {fc} and the team is re-sequencing "
+                "{phase} work to recover.",
+            ),
+            **values,
+        )
+    elif status == "amber":
+        summary = _pick(
+            rng,
+            (
+                "{phase} continues with the project {pct}% complete; {next_ms} still holds for "
+                "{fc}, but the float is gone and any further slip moves the date.",
+                "Amber while the team beds in the new plan: {next_ms} forecast for {fc}, "
+                "project {pct}% complete.",
+            ),
+            **values,
+        )
+    else:
+        summary = _pick(
+            rng,
+            (
+                "{next_ms} has slipped to {fc}, {slip} days after the baseline of {bl}; the cost "
+                "forecast is {over}% over budget.",
+                "Red: the project is {slip} days late and forecasting a {over}% overrun; it is "
+                "{pct}% complete against {plan_pct}% planned.",
+                "We will not hold {bl} for {next_ms}: current forecast is {fc} and spend is "
+                "tracking {over}% above plan.",
+            ),
+            **values,
+        )
+    if project.rebaseline_date and close >= project.rebaseline_date:
+        months_after = (close.year - project.rebaseline_date.year) * 12 + (
+            close.month - project.rebaseline_date.month
+        )
+        if months_after <= 1:
+            summary = (
+                f"{extra.get('cr', 'The change request')} was approved on "
+                f"{project.rebaseline_date.strftime('%-d %b')}; the plan is re-baselined "
+                f"(B2) with {nxt['milestone_name']} on {values['fc']}. " + summary
+            )
+        elif status == "green":
+            summary += " Tracking to the B2 baseline since the re-plan."
+    accomplished = [
+        f"Milestone reached: {m['milestone_name']} ({_day(m['actual_date'])})" for m in achieved
+    ]
+    accomplished += [f"Completed {name.lower()}" for name in finished[:3]]
+    if not accomplished:
+        accomplished = [f"{phase} work continued (project {pct}% complete)"]
+    next_steps = [f"Start {name.lower()}" for name in starting] + [
+        f"Prepare for {nxt['milestone_name']} ({values['fc']})"
+    ]
+    decisions = ""
+    raised = extra.get("raised", "9999-12-31")
+    if project.storyline == "over_budget_late" and status == "red":
+        decisions = (
+            extra["decision"]
+            if "decision" in extra and close.isoformat() >= raised
+            else "Steering committee to choose between more migration staff and a later go-live."
+        )
+    elif project.storyline == "recovering_rebaseline" and status == "red":
+        decisions = (
+            f"Approve {extra.get('cr', 'the change request')} to add returns processing "
+            f"and re-plan go-live (cost impact {extra.get('impact', 'tbc')})."
+            if close.isoformat() >= raised
+            else "Sponsor to decide whether returns processing is in scope before the plan "
+            "is re-baselined."
+        )
+    elif status == "amber" and rng.random() < 0.4:
+        decisions = "Confirm business SMEs for testing in the coming month."
+    return _note(
+        project, close, status, summary, "; ".join(accomplished), "; ".join(next_steps), decisions
+    )
+
+
+def agile_note(
+    world: World, backlog: Backlog, close: date, index: int, total: int, extra: dict[str, str]
+) -> dict[str, str]:
+    project = backlog.project
+    rng = rng_for(world.seed, "note", project.code, index)
+    month_first = close.replace(day=1)
+    ended = [s for s in backlog.sprints if month_first <= s.end <= close]
+    history = [s for s in backlog.sprints if s.end <= close]
+    done_ratio = backlog.done_ratio(close)
+    span = max(1, (project.planned_finish - project.start).days)
+    elapsed = min(1.0, max(0.01, (close - project.start).days / span))
+    ratio = done_ratio / elapsed if index >= 2 and elapsed > 0.05 else 1.0
+    status = storyline_status(project, close, index, total, world.window.as_of) or _rag(ratio, 1.0)
+    arrays = backlog.arrays()
+    lo, hi = day_minutes(month_first, 0), day_minutes(close, 23.99)
+    resolved = arrays["resolved"]
+    kinds = np.array(backlog.kind)
+    in_month = (resolved >= lo) & (resolved <= hi)
+    stories = int((in_month & (kinds == "Story")).sum())
+    bugs = int((in_month & (kinds == "Bug")).sum())
+    epics_done = [backlog.summary[i] for i in np.flatnonzero(in_month & (kinds == "Epic"))]
+    open_epics = [
+        backlog.summary[i]
+        for i in np.flatnonzero(
+            (kinds == "Epic") & ((resolved < 0) | (resolved > hi)) & (arrays["created"] <= hi)
+        )
+    ]
+    focus = open_epics[0] if open_epics else "hardening"
+    release = ""
+    if project.methodology == "hybrid" and history:
+        release = f" in release {(history[-1].number - 1) // 6 + 1}"
+    if not ended:
+        summary = _pick(
+            rng,
+            (
+                "Mobilisation month: backlog refined and the first sprint is planned around "
+                "{focus}.",
+                "Team onboarding and backlog refinement; first sprint starts with {focus}.",
+            ),
+            focus=focus.lower(),
+        )
+        return _note(
+            project,
+            close,
+            status or "green",
+            summary,
+            "Backlog refined",
+            f"Start sprint 1 on {focus.lower()}",
+            "",
+        )
+    last = ended[-1]
+    recent = history[-3:]
+    average = sum(s.completed for s in recent) / len(recent)
+    earlier = history[-7:-3] or recent
+    prev_average = sum(s.completed for s in earlier) / len(earlier)
+    carried = int(
+        (
+            (arrays["first_sprint"] >= 0)
+            & (arrays["first_sprint"] < last.number - 1)
+            & (arrays["last_sprint"] >= last.number - 1)
+        ).sum()
+    )
+    values = {
+        "sprint": last.name.split()[-2] + " " + last.name.split()[-1]
+        if project.methodology == "hybrid"
+        else last.name,
+        "completed": f"{last.completed:.0f}",
+        "committed": f"{last.committed:.0f}",
+        "avg": f"{average:.0f}",
+        "prev_avg": f"{prev_average:.0f}",
+        "done": round(done_ratio * 100),
+        "focus": focus.lower(),
+        "release": release,
+        "carried": plural(carried, "item"),
+        "remaining": 100 - round(done_ratio * 100),
+    }
+    if project.storyline == "vendor_ahead" and status == "amber":
+        summary = (
+            f"Delivery{release} is steady but behind plan, with {values['done']}% of backlog "
+            f"points done; {project.vendor} has invoiced {extra.get('billed', '?')} of the "
+            f"{extra.get('po', '?')} purchase order, well ahead of progress."
+        )
+    elif status == "green":
+        summary = _pick(
+            rng,
+            (
+                "{sprint} closed with {completed} of {committed} points{release}; average velocity "
+                "is {avg} over the last three sprints and {done}% of the backlog is done.",
+                "Good month: {sprint} delivered {completed} points (committed {committed}) and the "
+                "team is now on {focus}.",
+                "On track{release}: velocity holding at about {avg} points per sprint, {done}% of "
+                "backlog points complete.",
+            ),
+            **values,
+        )
+    elif status == "amber" and last.completed < 0.85 * last.committed:
+        summary = _pick(
+            rng,
+            (
+                "Velocity dipped to {completed} points in {sprint} (committed {committed}); "
+                "{carried} carried over and the team is reviewing scope.",
+                "Amber: only {done}% of the backlog is done at this point; {sprint} finished "
+                "{completed}/{committed} points.",
+            ),
+            **values,
+        )
+    elif status == "amber":
+        summary = _pick(
+            rng,
+            (
+                "Amber: sprints are delivering ({sprint}: {completed}/{committed} points) but only "
+                "{done}% of the backlog is done, behind where the plan needs it.",
+                "The team is hitting its commitments, yet at about {avg} points per sprint the "
+                "remaining {remaining}% of backlog points will not fit before the planned finish.",
+            ),
+            **values,
+        )
+    else:
+        summary = _pick(
+            rng,
+            (
+                "Velocity has collapsed to {completed} points in {sprint} against {committed} "
+                "committed, down from an average of {prev_avg}; {carried} are being carried "
+                "over sprint after sprint.",
+                "Red: the last sprints delivered {completed} points against {committed} committed "
+                "(earlier average {prev_avg}); the release date is at risk.",
+            ),
+            **values,
+        )
+    accomplished = [f"Completed epic: {name}" for name in epics_done]
+    accomplished.append(f"Closed {plural(stories, 'story', 'stories')} and {plural(bugs, 'bug')}")
+    next_steps = [f"Plan the next sprint around {focus.lower()}"]
+    if status != "green":
+        next_steps.append("Run a retrospective on carry-over and unplanned work")
+    decisions = ""
+    if project.storyline == "stalled_agile" and status == "red":
+        decisions = (
+            "Approve a backfill for the iOS developer role and agree to move offline "
+            "mode out of the next release."
+        )
+    elif project.storyline == "vendor_ahead" and status == "amber":
+        decisions = (
+            f"Finance to hold further {project.vendor} invoices until the "
+            f"{focus.lower()} milestone is accepted."
+        )
+    return _note(
+        project, close, status, summary, "; ".join(accomplished), "; ".join(next_steps), decisions
+    )
+
+
+def _note(
+    project: Project,
+    close: date,
+    status: str,
+    summary: str,
+    accomplishments: str,
+    next_steps: str,
+    decisions: str,
+) -> dict[str, str]:
+    return {
+        "project_code": project.code,
+        "report_month": close.replace(day=1).isoformat(),
+        "author": project.manager,
+        "overall_status": status,
+        "summary": summary,
+        "accomplishments": accomplishments,
+        "next_steps": next_steps,
+        "decisions_needed": decisions,
+    }

@@ -1,0 +1,674 @@
+"""Timesheets, generated as whole-month numpy arrays and written as each tool exports them.
+
+For every month the person x working-day grid is built at once; leave, sickness and holidays
+punch holes in it; each remaining day is split over the person's staffed projects. Time on Jira
+projects goes to Tempo against an issue of the sprint running that day; other time goes to the
+person's tool (Harvest for contractors and the Americas/UK teams, Toggl or Clockify for the
+rest). No Python loop runs per row: loops are per month and per tool only, which is what lets
+the same code write millions of rows for benchmarks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from pipelines.demo import catalogue as cat
+from pipelines.demo.agile import Backlog
+from pipelines.demo.calendar import add_months, month_end, to_day
+from pipelines.demo.world import FX_AVERAGE, World, rng_for
+
+TOOLS = ("tempo", "harvest", "toggl", "clockify")
+ACTIVITIES = tuple(sorted(set(cat.ROLE_ACTIVITY.values())))
+BILLABLE_ACTIVITIES = ("Deployment", "Design", "Development", "Testing")
+ROLE_NAMES = tuple(name for name, _, _ in cat.ROLES)
+
+
+@dataclass
+class IssueIndex:
+    """Every Jira issue of every Tempo-tracked project, and which sprint each was in."""
+
+    frame: pl.DataFrame
+    """One row per issue: key, summary, type, epic key/summary, project, reporter."""
+    started: np.ndarray
+    resolved: np.ndarray
+    sprint_key: np.ndarray
+    """project * 10**6 + sprint start day, sorted."""
+    sprint_end: np.ndarray
+    offsets: np.ndarray
+    counts: np.ndarray
+    members: np.ndarray
+    """Issue rows per sprint, concatenated (CSR layout)."""
+    fallback: np.ndarray
+    """Per project index: an issue row to book against when no sprint runs (an epic), or -1."""
+
+
+def build_issue_index(world: World, backlogs: dict[str, Backlog]) -> IssueIndex:
+    frames, started, resolved = [], [], []
+    sprint_keys, sprint_ends, offsets, counts, members = [], [], [], [], []
+    fallback = np.full(len(world.projects), -1, dtype=np.int64)
+    names = world.people.full_name
+    base, member_total = 0, 0
+    for code in sorted(backlogs, key=lambda c: world.by_code[c].idx):
+        backlog = backlogs[code]
+        project = backlog.project
+        if project.export not in ("jira", "jira_es"):
+            continue
+        arrays = backlog.arrays()
+        n = len(backlog.kind)
+        keys = [f"{code}-{k}" for k in backlog.key_number]
+        epic = arrays["epic"]
+        epic_key = [keys[e] if e >= 0 else None for e in epic.tolist()]
+        epic_summary = [backlog.summary[e] if e >= 0 else None for e in epic.tolist()]
+        frames.append(
+            pl.DataFrame(
+                {
+                    "issue_key": keys,
+                    "issue_summary": backlog.summary,
+                    "issue_type": backlog.kind,
+                    "epic_key": epic_key,
+                    "epic_summary": epic_summary,
+                    "project_key": [code] * n,
+                    "project_name": [project.name] * n,
+                    "reporter": [names[r] for r in backlog.reporter],
+                },
+                schema={
+                    c: pl.String
+                    for c in (
+                        "issue_key",
+                        "issue_summary",
+                        "issue_type",
+                        "epic_key",
+                        "epic_summary",
+                        "project_key",
+                        "project_name",
+                        "reporter",
+                    )
+                },
+            )
+        )
+        started.append(arrays["started"])
+        resolved.append(arrays["resolved"])
+        epics = np.flatnonzero(epic < 0)
+        if epics.size:
+            fallback[project.idx] = base + int(epics[0])
+        first, last = arrays["first_sprint"], arrays["last_sprint"]
+        for k, sprint in enumerate(backlog.sprints):
+            inside = np.flatnonzero((first <= k) & (last >= k) & (first >= 0))
+            sprint_keys.append(project.idx * 10**6 + to_day(sprint.start))
+            sprint_ends.append(to_day(sprint.end))
+            offsets.append(member_total)
+            counts.append(inside.size)
+            members.append(inside + base)
+            member_total += inside.size
+        base += n
+    frame = (
+        pl.concat(frames)
+        if frames
+        else pl.DataFrame(
+            schema={
+                c: pl.String
+                for c in (
+                    "issue_key",
+                    "issue_summary",
+                    "issue_type",
+                    "epic_key",
+                    "epic_summary",
+                    "project_key",
+                    "project_name",
+                    "reporter",
+                )
+            }
+        )
+    )
+    order = np.argsort(np.array(sprint_keys, dtype=np.int64), kind="stable")
+    return IssueIndex(
+        frame=frame.with_row_index("issue_row"),
+        started=np.concatenate(started) if started else np.zeros(0, np.int64),
+        resolved=np.concatenate(resolved) if resolved else np.zeros(0, np.int64),
+        sprint_key=np.array(sprint_keys, dtype=np.int64)[order],
+        sprint_end=np.array(sprint_ends, dtype=np.int64)[order],
+        offsets=np.array(offsets, dtype=np.int64)[order],
+        counts=np.array(counts, dtype=np.int64)[order],
+        members=np.concatenate(members) if members else np.zeros(0, np.int64),
+        fallback=fallback,
+    )
+
+
+@dataclass
+class Leave:
+    """Per person, the first day of each leave block and its length in calendar days."""
+
+    first: np.ndarray
+    length: np.ndarray
+
+
+def build_leave(world: World) -> Leave:
+    rng = rng_for(world.seed, "leave")
+    n = len(world.people)
+    years = range(world.window.start.year, world.window.as_of.year + 1)
+    firsts, lengths = [], []
+    for year in years:
+        summer = to_day(date(year, 7, 1)) + rng.integers(0, 50, size=n)
+        other = to_day(date(year, 1, 8)) + rng.integers(0, 330, size=n)
+        firsts += [summer, other]
+        lengths += [rng.choice([7, 14, 14, 21], size=n), rng.choice([3, 7, 7], size=n)]
+    return Leave(np.stack(firsts, axis=1), np.stack(lengths, axis=1))
+
+
+@dataclass
+class MonthEntries:
+    """Time entries of one month as arrays (one element per entry)."""
+
+    person: np.ndarray
+    day: np.ndarray
+    project: np.ndarray
+    hours: np.ndarray
+    start_minute: np.ndarray
+    issue: np.ndarray
+    """Issue row (IssueIndex) for Tempo entries, -1 otherwise."""
+    activity: np.ndarray
+    note: np.ndarray
+    tool: np.ndarray
+    """Index into TOOLS."""
+    overrides: dict[str, dict[int, str]] = field(default_factory=dict)
+    """Deliberately bad values: column -> {entry index: raw text}."""
+    bad: dict[int, str] = field(default_factory=dict)
+    """Entry index -> reason keyword, for the entries that must end in quarantine."""
+
+    def __len__(self) -> int:
+        return int(self.person.size)
+
+    def select(self, keep: np.ndarray) -> MonthEntries:
+        index = np.flatnonzero(keep)
+        remap = {int(old): new for new, old in enumerate(index)}
+        return MonthEntries(
+            person=self.person[index],
+            day=self.day[index],
+            project=self.project[index],
+            hours=self.hours[index],
+            start_minute=self.start_minute[index],
+            issue=self.issue[index],
+            activity=self.activity[index],
+            note=self.note[index],
+            tool=self.tool[index],
+            overrides={
+                c: {remap[i]: v for i, v in m.items() if i in remap}
+                for c, m in self.overrides.items()
+            },
+            bad={remap[i]: v for i, v in self.bad.items() if i in remap},
+        )
+
+
+NOTES = [note for activity in ACTIVITIES for note in cat.ACTIVITY_NOTES[activity]]
+NOTE_OFFSETS = np.cumsum([0] + [len(cat.ACTIVITY_NOTES[a]) for a in ACTIVITIES])[:-1]
+NOTE_COUNTS = np.array([len(cat.ACTIVITY_NOTES[a]) for a in ACTIVITIES])
+
+
+def generate_month(world: World, month: int, leave: Leave, issues: IssueIndex) -> MonthEntries:
+    """All entries of window month ``month`` (0-based), vectorised over people x days."""
+    rng = rng_for(world.seed, "timesheets", month)
+    people = world.people
+    first = world.window.month_starts[month]
+    last = min(month_end(first), world.window.as_of)
+    days = world.window.workdays(first, last)
+    n_people, n_days = len(people), days.size
+    person = np.repeat(np.arange(n_people, dtype=np.int64), n_days)
+    day = np.tile(days, n_people)
+
+    working = (people.start_day[person] <= day) & (people.end_day[person] >= day)
+    on_leave = (
+        (day[:, None] >= leave.first[person])
+        & (day[:, None] < leave.first[person] + leave.length[person])
+    ).any(axis=1)
+    working &= ~on_leave
+    working &= rng.random(person.size) >= 0.025  # sick days and days nobody logged
+    dates = days.astype("datetime64[D]")
+    month_day = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
+    is_december = first.month == 12
+    if is_december:
+        festive = np.isin(month_day, np.arange(22, 32))
+        working &= ~(np.tile(festive, n_people) & (rng.random(person.size) < 0.75))
+    person, day = person[working], day[working]
+
+    ext = world.month_of(first)
+    slots = world.slot_project[ext, person]  # (k, 3)
+    weights = world.slot_weight[ext, person].copy()
+    starts = np.array([to_day(p.start) for p in world.projects])
+    finishes = np.array([to_day(p.finish) for p in world.projects])
+    valid = slots >= 0
+    safe = np.where(valid, slots, 0)
+    valid &= (starts[safe] <= day[:, None]) & (finishes[safe] >= day[:, None])
+    draws = rng.random((person.size, 3))
+    include = valid & (draws < np.array([1.0, 0.8, 0.55]))
+    none = ~include.any(axis=1) & valid.any(axis=1)
+    best = np.argmax(np.where(valid, weights, -1), axis=1)
+    include[none, best[none]] = True
+    weights = np.where(include, weights, 0.0)
+    total = weights.sum(axis=1, keepdims=True)
+    keep_rows = total[:, 0] > 0
+    person, day, slots, weights, total = (
+        person[keep_rows],
+        day[keep_rows],
+        slots[keep_rows],
+        weights[keep_rows],
+        total[keep_rows],
+    )
+    include = weights > 0
+
+    fill = np.clip(rng.normal(0.95, 0.07, size=person.size), 0.7, 1.15)
+    day_hours = np.round(people.capacity[person] / 5 * fill * 4) / 4
+    hours = np.where(
+        include, np.maximum(0.25, np.round(day_hours[:, None] * weights / total * 4) / 4), 0
+    )
+    before = np.cumsum(hours, axis=1) - hours
+    day_start = 8 * 60 + rng.integers(0, 19, size=person.size) * 5
+    start_minute = day_start[:, None] + np.round(before * 60).astype(np.int64)
+    start_minute = start_minute + np.where(before >= 4, 30, 0)
+
+    flat = include.ravel()
+    e_person = np.repeat(person, 3)[flat]
+    e_day = np.repeat(day, 3)[flat]
+    e_project = slots.ravel()[flat]
+    e_hours = hours.ravel()[flat]
+    e_start = start_minute.ravel()[flat]
+    count = e_person.size
+
+    agile = np.array([p.export in ("jira", "jira_es") for p in world.projects])
+    tool_of_person = np.array([TOOLS.index(t) for t in people.tool])
+    e_tool = np.where(agile[e_project], 0, tool_of_person[e_person])
+
+    activity_of_role = np.array([ACTIVITIES.index(cat.ROLE_ACTIVITY[r]) for r in ROLE_NAMES])
+    e_activity = activity_of_role[people.role[e_person]]
+    e_note = NOTE_OFFSETS[e_activity] + (rng.random(count) * NOTE_COUNTS[e_activity]).astype(
+        np.int64
+    )
+
+    e_issue = np.full(count, -1, dtype=np.int64)
+    tempo = np.flatnonzero(e_tool == 0)
+    if tempo.size and issues.members.size:
+        query = e_project[tempo] * 10**6 + e_day[tempo]
+        position = np.searchsorted(issues.sprint_key, query, side="right") - 1
+        found = position >= 0
+        position = np.maximum(position, 0)
+        same_project = issues.sprint_key[position] // 10**6 == e_project[tempo]
+        running = found & same_project & (issues.sprint_end[position] >= e_day[tempo])
+        running &= issues.counts[position] > 0
+        pick = issues.offsets[position] + (
+            rng.random(tempo.size) * np.maximum(issues.counts[position], 1)
+        ).astype(np.int64)
+        chosen = np.where(running, issues.members[np.minimum(pick, issues.members.size - 1)], -1)
+        e_issue[tempo] = chosen
+    # No sprint running that day (before the first or after the last): book on an epic.
+    e_issue[tempo] = np.where(
+        e_issue[tempo] >= 0, e_issue[tempo], issues.fallback[e_project[tempo]]
+    )
+    return MonthEntries(
+        person=e_person,
+        day=e_day,
+        project=e_project,
+        hours=e_hours,
+        start_minute=e_start,
+        issue=e_issue,
+        activity=e_activity,
+        note=e_note,
+        tool=e_tool,
+    )
+
+
+# --- writers --------------------------------------------------------------------------------
+
+TEMPO_HEADER = (
+    "Issue Key",
+    "Issue summary",
+    "Hours",
+    "Work date",
+    "Username",
+    "Full name",
+    "Period",
+    "Account Key",
+    "Account Name",
+    "Account Lead",
+    "Account Category",
+    "Account Customer",
+    "Activity Name",
+    "Component",
+    "All Components",
+    "Version Name",
+    "Issue Type",
+    "Issue Status",
+    "Project Key",
+    "Project Name",
+    "Epic",
+    "Epic Link",
+    "Work Description",
+    "Parent Key",
+    "Reporter",
+    "External Hours",
+    "Billed Hours",
+    "Issue Original Estimate",
+    "Issue Remaining Estimate",
+    "Country",
+    "Epic Link",
+    "Epic Name",
+    "Business area/s",
+    "IT Team",
+    "Product line",
+    "Product",
+    "Platform",
+    "Phase",
+    "Initiative Code",
+)
+HARVEST_HEADER = (
+    "Date",
+    "Client",
+    "Project",
+    "Project Code",
+    "Task",
+    "Notes",
+    "Hours",
+    "Billable?",
+    "Invoiced?",
+    "Approved?",
+    "First Name",
+    "Last Name",
+    "Employee Id",
+    "Roles",
+    "Employee?",
+    "Billable Rate",
+    "Billable Amount",
+    "Cost Rate",
+    "Cost Amount",
+    "Currency",
+    "External Reference URL",
+)
+TOGGL_HEADER = (
+    "User",
+    "Email",
+    "Client",
+    "Project",
+    "Task",
+    "Description",
+    "Billable",
+    "Start date",
+    "Start time",
+    "End date",
+    "End time",
+    "Duration",
+    "Tags",
+    "Amount (EUR)",
+)
+CLOCKIFY_HEADER = (
+    "Project",
+    "Client",
+    "Description",
+    "Task",
+    "User",
+    "Group",
+    "Email",
+    "Tags",
+    "Billable",
+    "Start Date",
+    "Start Time",
+    "End Date",
+    "End Time",
+    "Duration (h)",
+    "Duration (decimal)",
+    "Billable Rate (EUR)",
+    "Billable Amount (EUR)",
+)
+HEADERS = {
+    "tempo": TEMPO_HEADER,
+    "harvest": HARVEST_HEADER,
+    "toggl": TOGGL_HEADER,
+    "clockify": CLOCKIFY_HEADER,
+}
+COUNTRY = {"EUR": "Netherlands", "USD": "United States", "GBP": "United Kingdom"}
+
+
+def _lookup(values: list[str] | tuple[str, ...], index: pl.Expr) -> pl.Expr:
+    return pl.lit(pl.Series(list(values), dtype=pl.String)).gather(index)
+
+
+def _hms(seconds: pl.Expr) -> pl.Expr:
+    hours = seconds // 3600
+    minutes = (seconds % 3600) // 60
+    secs = seconds % 60
+    return pl.format(
+        "{}:{}:{}",
+        hours.cast(pl.String).str.zfill(2),
+        minutes.cast(pl.String).str.zfill(2),
+        secs.cast(pl.String).str.zfill(2),
+    )
+
+
+def _decimal(expr: pl.Expr, digits: int = 2) -> pl.Expr:
+    """Dot-decimal text without float noise (7.5 -> '7.5', 7.25 -> '7.25')."""
+    return expr.round(digits).cast(pl.String)
+
+
+def _fixed2(expr: pl.Expr) -> pl.Expr:
+    """Non-negative amount with exactly two decimals, as Clockify shows them (7.50)."""
+    cents = (expr * 100).round(0).cast(pl.Int64)
+    return pl.format("{}.{}", cents // 100, (cents % 100).cast(pl.String).str.zfill(2))
+
+
+def entries_frame(
+    world: World, entries: MonthEntries, issues: IssueIndex, month: int
+) -> pl.DataFrame:
+    """The month's entries with everything the tool formats need, as one polars frame."""
+    people = world.people
+    snapshot = world.window.snapshot_dates[month]
+    cutoff = to_day(snapshot) * 1440 + 1439
+    frame = pl.DataFrame(
+        {
+            "entry": np.arange(len(entries), dtype=np.int64),
+            "person": entries.person,
+            "day": entries.day.astype(np.int32),
+            "project": entries.project,
+            "hours": entries.hours,
+            "start_minute": entries.start_minute,
+            "issue": entries.issue,
+            "activity": entries.activity,
+            "note": entries.note,
+            "tool": entries.tool,
+        }
+    )
+    status = np.where(
+        (issues.resolved >= 0) & (issues.resolved <= cutoff),
+        "Done",
+        np.where((issues.started >= 0) & (issues.started <= cutoff), "In Progress", "To Do"),
+    )
+    issue_frame = issues.frame.with_columns(
+        pl.Series("issue_status", status, dtype=pl.String),
+        pl.col("issue_row").cast(pl.Int64),
+    )
+    projects = world.projects
+    currency_rate = np.array([FX_AVERAGE[c] for c in people.currency])
+    rates = world.rate_local(
+        np.arange(len(people)), world.month_of(world.window.month_starts[month])
+    )
+    frame = frame.join(issue_frame, left_on="issue", right_on="issue_row", how="left")
+    frame = frame.with_columns(
+        pl.from_epoch(pl.col("day").cast(pl.Int64) * 86400, time_unit="s").dt.date().alias("date"),
+        _lookup(people.employee_id, pl.col("person")).alias("employee_id"),
+        _lookup(people.first_name, pl.col("person")).alias("first_name"),
+        _lookup(people.last_name, pl.col("person")).alias("last_name"),
+        _lookup(people.full_name, pl.col("person")).alias("full_name"),
+        _lookup(people.email, pl.col("person")).alias("email"),
+        _lookup(people.currency, pl.col("person")).alias("currency"),
+        _lookup(world.team_names, pl.lit(pl.Series(people.team)).gather(pl.col("person"))).alias(
+            "team"
+        ),
+        _lookup(ROLE_NAMES, pl.lit(pl.Series(people.role)).gather(pl.col("person"))).alias("role"),
+        pl.lit(pl.Series(people.contractor)).gather(pl.col("person")).alias("contractor"),
+        pl.lit(pl.Series(rates)).gather(pl.col("person")).alias("cost_rate"),
+        pl.lit(pl.Series(currency_rate)).gather(pl.col("person")).alias("fx"),
+        _lookup([p.code for p in projects], pl.col("project")).alias("project_code"),
+        _lookup([p.name for p in projects], pl.col("project")).alias("project_name"),
+        _lookup([p.business_unit for p in projects], pl.col("project")).alias("client"),
+        _lookup([p.portfolio for p in projects], pl.col("project")).alias("portfolio"),
+        _lookup(ACTIVITIES, pl.col("activity")).alias("activity_name"),
+        _lookup(NOTES, pl.col("note")).alias("comment"),
+        pl.col("activity")
+        .is_in([ACTIVITIES.index(a) for a in BILLABLE_ACTIVITIES])
+        .alias("billable"),
+    )
+    for column, values in entries.overrides.items():
+        override = pl.DataFrame(
+            {"entry": list(values), f"{column}__override": list(values.values())},
+            schema={"entry": pl.Int64, f"{column}__override": pl.String},
+        )
+        frame = frame.join(override, on="entry", how="left")
+    bad = pl.DataFrame(
+        {"entry": list(entries.bad), "bad_reason": list(entries.bad.values())},
+        schema={"entry": pl.Int64, "bad_reason": pl.String},
+    )
+    return frame.join(bad, on="entry", how="left").sort("entry")
+
+
+def _override(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Expr:
+    name = f"{column}__override"
+    if name in frame.columns:
+        return pl.coalesce(pl.col(name), expr)
+    return expr
+
+
+def format_tool(frame: pl.DataFrame, tool: str, is_approved: bool) -> pl.DataFrame:
+    """Rows of one tool, in that tool's export columns (positional names c0..cN) + bad_reason."""
+    rows = frame.filter(pl.col("tool") == TOOLS.index(tool)).sort(
+        "day", "employee_id", "start_minute", "entry"
+    )
+    hours = pl.col("hours")
+    start = pl.col("date").cast(pl.Datetime("us")) + pl.duration(minutes=pl.col("start_minute"))
+    end = start + pl.duration(seconds=(hours * 3600).round(0).cast(pl.Int64))
+    seconds = (hours * 3600).round(0).cast(pl.Int64)
+    billable_rate = (pl.col("cost_rate") * 1.35).round(2)
+    if tool == "tempo":
+        columns = [
+            pl.col("issue_key"),
+            pl.col("issue_summary"),
+            _decimal(hours),
+            start.dt.strftime("%Y-%-m-%-d %-H:%M"),
+            pl.col("employee_id"),
+            pl.col("full_name"),
+            pl.lit(None, pl.String),
+            pl.when(pl.col("billable")).then(pl.lit("CAPEX")).otherwise(pl.lit("OPEX")),
+            pl.when(pl.col("billable"))
+            .then(pl.lit("Capitalisable project work"))
+            .otherwise(pl.lit("Operating expense")),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.col("client"),
+            pl.col("activity_name"),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.col("issue_type"),
+            pl.col("issue_status"),
+            pl.col("project_key"),
+            pl.col("project_name"),
+            pl.col("epic_summary"),
+            pl.col("epic_key"),
+            pl.col("comment"),
+            pl.col("epic_key"),
+            pl.col("reporter"),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.col("currency").replace_strict(COUNTRY, return_dtype=pl.String),
+            pl.col("epic_key"),
+            pl.col("epic_summary"),
+            pl.col("portfolio"),
+            pl.col("team"),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+            pl.lit(None, pl.String),
+        ]
+    elif tool == "harvest":
+        amount = (hours * pl.col("cost_rate")).round(2)
+        columns = [
+            _override(rows, "date", pl.col("date").dt.strftime("%Y-%m-%d")),
+            pl.col("client"),
+            _override(rows, "project_name", pl.col("project_name")),
+            _override(rows, "project_code", pl.col("project_code")),
+            pl.col("activity_name"),
+            pl.col("comment"),
+            _decimal(hours),
+            pl.when(pl.col("billable")).then(pl.lit("Yes")).otherwise(pl.lit("No")),
+            pl.lit("No"),
+            pl.lit("Yes" if is_approved else "No"),
+            pl.col("first_name"),
+            pl.col("last_name"),
+            pl.col("employee_id"),
+            pl.col("role"),
+            pl.when(pl.col("contractor")).then(pl.lit("No")).otherwise(pl.lit("Yes")),
+            pl.when(pl.col("billable")).then(_decimal(billable_rate)).otherwise(pl.lit("0.0")),
+            pl.when(pl.col("billable"))
+            .then(_decimal(hours * billable_rate))
+            .otherwise(pl.lit("0.0")),
+            _decimal(pl.col("cost_rate")),
+            _decimal(amount),
+            pl.col("currency"),
+            pl.lit(None, pl.String),
+        ]
+    elif tool == "toggl":
+        columns = [
+            pl.col("full_name"),
+            pl.col("email"),
+            pl.col("client"),
+            pl.col("project_name"),
+            pl.col("activity_name"),
+            pl.col("comment"),
+            pl.when(pl.col("billable")).then(pl.lit("Yes")).otherwise(pl.lit("No")),
+            _override(rows, "date", start.dt.strftime("%Y-%m-%d")),
+            start.dt.strftime("%H:%M:%S"),
+            end.dt.strftime("%Y-%m-%d"),
+            end.dt.strftime("%H:%M:%S"),
+            _hms(seconds),
+            pl.when(pl.col("billable")).then(pl.lit("capex,project")).otherwise(pl.lit("opex")),
+            pl.when(pl.col("billable"))
+            .then(_decimal(hours * billable_rate * pl.col("fx")))
+            .otherwise(pl.lit(None, pl.String)),
+        ]
+    else:
+        columns = [
+            pl.col("project_name"),
+            pl.col("client"),
+            pl.col("comment"),
+            pl.col("activity_name"),
+            pl.col("full_name"),
+            pl.col("team"),
+            pl.col("email"),
+            pl.when(pl.col("billable")).then(pl.lit("capex")).otherwise(pl.lit("opex")),
+            pl.when(pl.col("billable")).then(pl.lit("Yes")).otherwise(pl.lit("No")),
+            _override(rows, "date", start.dt.strftime("%m/%d/%Y")),
+            start.dt.strftime("%I:%M:%S %p"),
+            end.dt.strftime("%m/%d/%Y"),
+            end.dt.strftime("%I:%M:%S %p"),
+            _hms(seconds),
+            _fixed2(hours),
+            pl.when(pl.col("billable"))
+            .then(_fixed2(billable_rate * pl.col("fx")))
+            .otherwise(pl.lit("0.00")),
+            pl.when(pl.col("billable"))
+            .then(_fixed2(hours * billable_rate * pl.col("fx")))
+            .otherwise(pl.lit("0.00")),
+        ]
+    header = HEADERS[tool]
+    assert len(columns) == len(header), (tool, len(columns), len(header))
+    return rows.select(
+        *[expr.cast(pl.String).alias(f"c{i}") for i, expr in enumerate(columns)],
+        pl.col("bad_reason"),
+    )
+
+
+def approved(world: World, month: int) -> bool:
+    """Timesheets of closed months are approved; the running month is still open."""
+    return add_months(world.window.month_starts[month], 1) <= world.window.as_of
