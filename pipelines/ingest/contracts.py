@@ -35,6 +35,9 @@ class Entity:
     natural_key: tuple[str, ...]
     snapshot: bool = False
     """Snapshot entities keep history: the natural key includes snapshot_date."""
+    keep_known: tuple[str, ...] = ()
+    """Columns a newer export may leave empty without erasing what an older file said (a Jira
+    export names a sprint but not its dates; the sprint calendar has the dates)."""
     references: dict[str, str] = field(default_factory=dict)
     """Column -> referenced entity (project_code -> projects, employee_id -> people)."""
     example: dict[str, str] = field(default_factory=dict)
@@ -263,6 +266,7 @@ ENTITIES: dict[str, Entity] = {
                 C("complete_date", "date"),
             ),
             ("project_code", "sprint_name"),
+            keep_known=("team", "start_date", "end_date", "complete_date"),
             references={"project_code": "projects"},
             example={
                 "sprint_name": "PAY Sprint 14",

@@ -367,7 +367,9 @@ def write(
             "loaded_at",
         ]
     )
-    con.register("_incoming", good.to_arrow())
+    con.register("_incoming_rows", good.to_arrow())
+    con.execute("create or replace temp table _incoming as select * from _incoming_rows")
+    con.unregister("_incoming_rows")
     con.register("_quarantine", quarantine.to_arrow())
     con.execute("begin transaction")
     try:
@@ -385,6 +387,8 @@ def write(
             """,
             [file_modified_at],
         )
+        if entity.keep_known:
+            _keep_known_values(con, entity, key_match)
         replaced = con.execute(
             f"""
             delete from raw.{entity.name} as t
@@ -436,7 +440,7 @@ def write(
         con.execute("rollback")
         raise
     finally:
-        con.unregister("_incoming")
+        con.execute("drop table if exists _incoming")
         con.unregister("_quarantine")
     return FileOutcome(
         source_file=source_file,
@@ -448,6 +452,26 @@ def write(
         rows_quarantined=by_line.height,
         rows_replaced=replaced,
         quarantine=prepared.quarantine,
+    )
+
+
+def _keep_known_values(con: duckdb.DuckDBPyConnection, entity: Entity, key_match: str) -> None:
+    """Empty ``keep_known`` columns take the value the replaced (or the newer) row already has."""
+    fill_incoming = ", ".join(f"{c} = coalesce(n.{c}, t.{c})" for c in entity.keep_known)
+    con.execute(
+        f"""
+        update _incoming as n set {fill_incoming}
+        from raw.{entity.name} as t
+        where {key_match} and n.source_line not in (select source_line from _newer_keys)
+        """
+    )
+    fill_newer = ", ".join(f"{c} = coalesce(t.{c}, n.{c})" for c in entity.keep_known)
+    con.execute(
+        f"""
+        update raw.{entity.name} as t set {fill_newer}
+        from _incoming as n
+        where {key_match} and n.source_line in (select source_line from _newer_keys)
+        """
     )
 
 

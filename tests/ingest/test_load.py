@@ -291,3 +291,34 @@ def test_canonical_xlsx_with_title_block(landing, con, tmp_path):
         ("CR-1", "approved", 250000.0, "Instant payments", 4),
         ("CR-2", "rejected", None, "=1+1", 5),
     ]
+
+
+def test_an_export_without_sprint_dates_does_not_erase_the_calendar(landing, con):
+    write(
+        landing / "sprints.csv",
+        "sprint_name,team,project_code,start_date,end_date\n"
+        "PAY Sprint 1,Payments,PAY,2026-10-01,2026-10-14\n",
+        mtime=1_700_000_100,
+    )
+    write(
+        landing / "undated.csv",
+        "sprint_name,project_code,complete_date\nPAY Sprint 1,PAY,2026-10-15\nPAY Sprint 2,PAY,\n",
+        mtime=1_700_000_200,
+    )
+    load_landing(con, landing)
+    # An older calendar dropped later fills the gaps of the newer rows without replacing them.
+    write(
+        landing / "old_calendar.csv",
+        "sprint_name,team,project_code,start_date,end_date\n"
+        "PAY Sprint 2,Payments,PAY,2026-10-15,2026-10-28\n",
+        mtime=1_700_000_050,
+    )
+    load_landing(con, landing)
+    assert rows(
+        con,
+        "select sprint_name, team, start_date::varchar, end_date::varchar,"
+        " complete_date::varchar, source_file from raw.sprints order by 1",
+    ) == [
+        ("PAY Sprint 1", "Payments", "2026-10-01", "2026-10-14", "2026-10-15", "undated.csv"),
+        ("PAY Sprint 2", "Payments", "2026-10-15", "2026-10-28", None, "undated.csv"),
+    ]
