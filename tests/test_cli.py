@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,41 +43,46 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-@pytest.mark.xdist_group("dagster")
-def test_refresh_status_and_sql(data_dir: Path):
-    result = pmo("refresh", "--data-dir", str(data_dir))
-    assert result.returncode == 0, result.stderr
-    assert "time.csv: 1 row loaded, 1 quarantined" in result.stderr
-    assert "notes.txt: unknown format" in result.stderr
-    assert "Traceback" not in result.stderr
+@pytest.mark.slow
+@pytest.mark.xdist_group("demo")
+def test_refresh_progress_status_and_sql(demo_run):
+    """`pmo demo` = generate + `pmo refresh`; its output, then status and sql on the result."""
+    assert demo_run.returncode == 0, demo_run.stderr[-3000:]
+    progress = demo_run.stderr
+    assert re.search(
+        r"demo/timesheets/tempo/tempo_worklogs_2026-02.csv: [\d,]+ rows loaded, 1 quarantined",
+        progress,
+    )
+    assert "✓ dbt build:" in progress and "✓ published snapshot" in progress
+    assert "Traceback" not in progress
+    data_dir = demo_run.data_dir
     # The same data directory through the environment variable instead of the option.
     status = pmo("status", env={"PMO_DATA_DIR": str(data_dir)})
     assert status.returncode == 0
     timesheets = next(line for line in status.stdout.splitlines() if line.startswith("timesheets"))
-    assert timesheets.split()[1:4] == ["1", "1", "1"]  # files, rows, quarantined
+    assert timesheets.split()[1:4] == ["72", "82,330", "5"]  # files, rows, quarantined
     assert "Last refresh run: SUCCESS" in status.stdout
-    assert "notes.txt" in status.stdout
     out = pmo(
         "sql",
         "--data-dir",
         str(data_dir),
         "--format",
         "json",
-        "select employee_id, hours from timesheets",
+        "select project_code, project_name from dim_projects where project_code = 'ERP'",
     )
-    assert json.loads(out.stdout) == [{"employee_id": "E1", "hours": 7.5}]
+    assert [row["project_code"] for row in json.loads(out.stdout)] == ["ERP"]
     csv_out = pmo(
         "sql",
         "--data-dir",
         str(data_dir),
         "--format",
         "csv",
-        "select source_line, reason from raw.quarantine",
+        "select source_line, reason from raw.quarantine"
+        " where source_file like '%tempo_worklogs_2026-02.csv'",
     )
-    assert csv_out.stdout.splitlines() == [
-        "source_line,reason",
-        "3,\"hours: found '-1', expected a value ≥ 0\"",
-    ]
+    header, line = csv_out.stdout.splitlines()
+    assert header == "source_line,reason"
+    assert re.fullmatch(r"1468,\"hours: found '-[\d.]+', expected a value ≥ 0\"", line)
     # Read-only: writes and file access are refused with a clear message, not a traceback.
     denied = pmo("sql", "--data-dir", str(data_dir), "delete from raw.timesheets")
     assert denied.returncode == 1

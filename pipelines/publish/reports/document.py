@@ -1,0 +1,187 @@
+"""The report as data: tables (a polars frame + how to show each column) and charts.
+
+The HTML/PDF and the XLSX are rendered from the same tables, so the workbook holds exactly the
+figures the pages show. Values stay as the marts hold them (no rounding); only their display is
+formatted, from the catalog's ``meta.metric`` format, so a column renders the same way in the
+dashboards and the reports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from .source import ColumnMeta, ReportSource
+
+NUMERIC_FORMATS = {
+    "currency",
+    "index",
+    "ratio",
+    "percent",
+    "percent_of_one",
+    "months",
+    "number",
+    "integer",
+}
+RAG_VALUES = ("red", "amber", "green", "grey")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    format: str = "text"
+    unit: str | None = None
+    description: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.format in NUMERIC_FORMATS
+
+    @classmethod
+    def from_meta(cls, meta: ColumnMeta, **overrides: Any) -> Column:
+        fmt = meta.format
+        # The marts hold two kinds of percentages: *_pct / percent_* columns are 0-100, while
+        # *_ratio columns are shares of one (0-1). Both carry format 'percent' in the catalog.
+        if fmt == "percent" and meta.name.endswith("_ratio"):
+            fmt = "percent_of_one"
+        column = cls(meta.name, meta.label, fmt, meta.unit, meta.description)
+        return replace(column, **overrides) if overrides else column
+
+
+@dataclass
+class Table:
+    """One table of a report; ``frame`` may hold extra (grouping) columns not displayed."""
+
+    key: str
+    title: str
+    frame: pl.DataFrame
+    columns: list[Column]
+    source: str
+    note: str | None = None
+    sheet: str | None = None
+    _rows: list[dict[str, Any]] | None = field(default=None, repr=False)
+
+    def rows(self) -> list[dict[str, Any]]:
+        if self._rows is None:
+            self._rows = self.frame.to_dicts()
+        return self._rows
+
+    def where(self, **equals: Any) -> Table:
+        rows = [r for r in self.rows() if all(r.get(k) == v for k, v in equals.items())]
+        subset = Table(self.key, self.title, self.frame.head(0), self.columns, self.source)
+        subset._rows = rows
+        return subset
+
+    def without(self, *names: str) -> Table:
+        table = Table(
+            self.key,
+            self.title,
+            self.frame,
+            [c for c in self.columns if c.name not in names],
+            self.source,
+            self.note,
+            self.sheet,
+        )
+        table._rows = self._rows
+        return table
+
+    def select(self, *names: str) -> Table:
+        """The same rows showing only ``names`` (in that order)."""
+        by_name = {c.name: c for c in self.columns}
+        table = Table(
+            self.key,
+            self.title,
+            self.frame,
+            [by_name[n] for n in names],
+            self.source,
+            self.note,
+            self.sheet,
+        )
+        table._rows = self._rows
+        return table
+
+    def __len__(self) -> int:
+        return len(self.rows())
+
+    def first(self) -> dict[str, Any] | None:
+        rows = self.rows()
+        return rows[0] if rows else None
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A plotly figure as JSON (no random ids: the div id is derived from the chart's key)."""
+
+    key: str
+    title: str
+    figure: dict[str, Any]
+    height: int = 320
+
+    @property
+    def div_id(self) -> str:
+        return f"chart-{self.key}"
+
+
+def columns_for(
+    source: ReportSource, model: str, names: Sequence[str], **labels: str
+) -> list[Column]:
+    """Columns described by the catalog entry of ``model``; ``labels`` override a label."""
+    columns = []
+    for name in names:
+        column = Column.from_meta(source.column_meta(model, name))
+        if name in labels:
+            column = replace(column, label=labels[name])
+        columns.append(column)
+    return columns
+
+
+def format_value(value: Any, column: Column) -> str:
+    """Display text for one cell. Full precision stays in the data; this is only the label."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    fmt = column.format
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if fmt == "rag":
+        return str(value).capitalize()
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%b %Y") if fmt == "month" else value.isoformat()
+    if isinstance(value, int | float):
+        if fmt == "currency" or (fmt == "number" and column.unit in ("EUR", "USD", "GBP")):
+            return _number(value, 0)
+        if fmt in ("index", "ratio"):
+            return _number(value, 2)
+        if fmt == "percent":
+            return _number(value, 1) + "%"
+        if fmt == "percent_of_one":
+            return _number(value * 100, 1) + "%"
+        if fmt == "months":
+            return _number(value, 1)
+        if fmt == "integer" or isinstance(value, int):
+            return _number(value, 0)
+        return _number(value, 1)
+    return str(value)
+
+
+def _number(value: float, decimals: int) -> str:
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and set(text[1:]) <= set("0.,"):
+        text = text[1:]  # no "-0"
+    return text

@@ -1,0 +1,9 @@
+"""The one error report generation raises: it names what is missing or wrong, never a traceback."""
+
+from __future__ import annotations
+
+from pipelines.ingest.errors import PmoError
+
+
+class ReportError(PmoError):
+    """A report could not be produced as a complete, good report; nothing was written."""

@@ -1,0 +1,662 @@
+"""Financial status report (FSR): budget vs actual vs forecast, CAPEX/OPEX, commitments, EAC.
+
+Amounts come from ``fct_project_financials_monthly`` (whose lines add up to the project's AC and
+EAC in ``fct_earned_value_monthly``), ``rpt_invoice_ageing`` and ``fct_earned_value_monthly``.
+Roll-ups by portfolio, project, category or expense type are plain SQL sums of those additive
+lines; no ratio or KPI is derived here. A section whose model is missing fails the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import charts
+from .document import Chart, Column, Table, columns_for
+from .errors import ReportError
+from .source import ReportSource, Requirement
+
+AMOUNTS = (
+    "budget_amount",
+    "actual_cost",
+    "cumulative_budget_amount",
+    "cumulative_actual_cost",
+    "cumulative_budget_variance_amount",
+    "budget_at_completion",
+    "forecast_at_completion",
+    "forecast_variance_at_completion",
+    "cumulative_open_commitment_amount",
+)
+LINE_COLUMNS = (
+    "project_code",
+    "reporting_month",
+    "cost_category",
+    "expense_type",
+    "status_date",
+    "baseline_version",
+    "forecast_allocation_basis",
+    "budget_amount",
+    "actual_labour_cost",
+    "actual_vendor_cost",
+    "actual_cost",
+    "logged_hours",
+    "po_amount",
+    "open_commitment_amount",
+    "burn_rate_amount",
+    "cumulative_budget_amount",
+    "cumulative_actual_labour_cost",
+    "cumulative_actual_vendor_cost",
+    "cumulative_actual_cost",
+    "cumulative_budget_variance_amount",
+    "cumulative_po_amount",
+    "cumulative_open_commitment_amount",
+    "budget_at_completion",
+    "remaining_budget_amount",
+    "forecast_scale_ratio",
+    "forecast_remaining_amount",
+    "forecast_at_completion",
+    "forecast_variance_at_completion",
+)
+EAC_COLUMNS = (
+    "project_code",
+    "budget_at_completion",
+    "actual_cost",
+    "earned_value",
+    "cost_performance_index",
+    "schedule_performance_index",
+    "estimate_at_completion",
+    "estimate_at_completion_atypical",
+    "estimate_at_completion_cpi_spi",
+    "estimate_to_complete",
+    "variance_at_completion",
+)
+AGEING_COLUMNS = (
+    "project_code",
+    "age_bucket",
+    "bucket_order",
+    "unpaid_invoice_count",
+    "unpaid_amount",
+    "oldest_invoice_date",
+    "oldest_invoice_age_days",
+    "as_of_date",
+)
+PO_COLUMNS = (
+    "po_number",
+    "project_code",
+    "vendor",
+    "cost_category",
+    "expense_type",
+    "po_date",
+    "po_amount",
+    "invoiced_amount",
+    "open_commitment_amount",
+    "is_over_invoiced",
+)
+
+BVA = "Budget vs actual vs forecast"
+CAPEX = "CAPEX / OPEX"
+COMMIT = "Commitments, purchase orders and invoices"
+LABOUR = "Labour cost variance"
+EAC = "EAC ranges"
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(BVA, "fct_project_financials_monthly", LINE_COLUMNS),
+    Requirement(BVA, "dim_projects", ("project_code", "project_name", "portfolio")),
+    Requirement(
+        CAPEX,
+        "fct_project_financials_monthly",
+        ("expense_type", "cumulative_actual_cost", "forecast_at_completion"),
+    ),
+    Requirement(COMMIT, "rpt_invoice_ageing", AGEING_COLUMNS),
+    Requirement(COMMIT, "int_finance_purchase_orders_converted", PO_COLUMNS, published=False),
+    Requirement(
+        LABOUR,
+        "fct_project_financials_monthly",
+        ("actual_labour_cost", "logged_hours", "cumulative_actual_labour_cost"),
+    ),
+    Requirement(EAC, "fct_earned_value_monthly", ("reporting_month",) + EAC_COLUMNS),
+    Requirement(
+        EAC,
+        "rpt_portfolio_kpis_monthly",
+        (
+            "reporting_month",
+            "is_all_portfolios",
+            "budget_at_completion",
+            "estimate_at_completion",
+            "variance_at_completion",
+        ),
+    ),
+)
+USED_MODELS = {req.model for req in REQUIREMENTS}
+
+VOLUME = re.compile(r"(hours|volume).*variance|variance.*(hours|volume)")
+RATE = re.compile(r"rate.*variance|variance.*rate")
+
+
+@dataclass
+class FsrReport:
+    kind: str
+    title: str
+    month: date
+    as_of: date
+    status_date: date | None
+    currency: str
+    is_as_of_month: bool
+    totals: dict[str, Any]
+    tables: dict[str, Table]
+    charts: dict[str, Chart]
+    labour_variance_model: str | None
+    labour_variance_note: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def xlsx_tables(self) -> list[Table]:
+        return [t for t in self.tables.values() if t.sheet]
+
+    def all_charts(self) -> list[Chart]:
+        return list(self.charts.values())
+
+
+def _sums(columns: tuple[str, ...], prefix: str = "f.") -> str:
+    return ", ".join(f"sum({prefix}{c})::double as {c}" for c in columns)
+
+
+def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
+    m = month
+    currency = source.reporting_currency()
+    meta = "fct_project_financials_monthly"
+    amount_columns = columns_for(source, meta, AMOUNTS)
+    tables: dict[str, Table] = {}
+
+    # --- budget vs actual vs forecast ---------------------------------------------------
+    portfolio = source.frame(
+        f"""
+        select case when grouping(d.portfolio) = 1 then 'All portfolios'
+                    else coalesce(d.portfolio, '(no portfolio)') end as portfolio,
+               grouping(d.portfolio) = 1 as is_total,
+               count(distinct f.project_code) as project_count, {_sums(AMOUNTS)}
+        from fct_project_financials_monthly f
+        join dim_projects d on d.project_code = f.project_code
+        where f.reporting_month = ?
+        group by rollup (d.portfolio)
+        order by is_total, portfolio
+        """,
+        [m],
+        section=BVA,
+    )
+    if portfolio.height < 2:
+        raise ReportError(
+            f"section '{BVA}': fct_project_financials_monthly has no lines for {month:%Y-%m} "
+            f"in snapshot {source.snapshot_id}."
+        )
+    totals = portfolio.filter(portfolio["is_total"]).to_dicts()[0]
+    tables["portfolio"] = Table(
+        "portfolio",
+        "By portfolio",
+        portfolio,
+        [
+            Column("portfolio", "Portfolio"),
+            Column("project_count", "Projects", "integer"),
+            *amount_columns,
+        ],
+        f"{meta} (sum of the portfolio's lines), dim_projects",
+        sheet="By portfolio",
+    )
+    projects = source.frame(
+        f"""
+        select f.project_code, d.project_name, d.portfolio, {_sums(AMOUNTS)},
+               sum(f.burn_rate_amount)::double as burn_rate_amount
+        from fct_project_financials_monthly f
+        join dim_projects d on d.project_code = f.project_code
+        where f.reporting_month = ?
+        group by all
+        order by d.portfolio, f.project_code
+        """,
+        [m],
+        section=BVA,
+    )
+    tables["projects"] = Table(
+        "projects",
+        "By project",
+        projects,
+        [
+            *columns_for(source, "dim_projects", ("project_code", "project_name", "portfolio")),
+            *amount_columns,
+            Column.from_meta(source.column_meta(meta, "burn_rate_amount")),
+        ],
+        f"{meta} (sum of the project's lines)",
+        sheet="By project",
+    )
+    categories = source.frame(
+        f"""
+        select case when grouping(f.cost_category) = 1 then 'All categories'
+                    else f.cost_category end as cost_category,
+               grouping(f.cost_category) = 1 as is_total, {_sums(AMOUNTS)}
+        from fct_project_financials_monthly f
+        where f.reporting_month = ?
+        group by rollup (f.cost_category)
+        order by is_total, cost_category
+        """,
+        [m],
+        section=BVA,
+    )
+    tables["categories"] = Table(
+        "categories",
+        "By cost category",
+        categories,
+        [Column.from_meta(source.column_meta(meta, "cost_category")), *amount_columns],
+        f"{meta} (sum of the category's lines)",
+        sheet="By category",
+    )
+    line_cols = ", ".join(f"f.{c}" for c in LINE_COLUMNS)
+    lines = source.frame(
+        f"""
+        select {line_cols} from fct_project_financials_monthly f
+        where f.reporting_month = ?
+        order by f.project_code, f.cost_category, f.expense_type
+        """,
+        [m],
+        section=BVA,
+    )
+    tables["lines"] = Table(
+        "lines",
+        "By project and cost category",
+        lines,
+        columns_for(source, meta, ("project_code", "cost_category", "expense_type", *AMOUNTS)),
+        meta,
+    )
+    # The workbook's 'Financial lines' sheet carries every column of the mart's lines.
+    tables["lines_full"] = Table(
+        "lines_full",
+        "Financial lines (all columns)",
+        lines,
+        columns_for(source, meta, LINE_COLUMNS),
+        meta,
+        sheet="Financial lines",
+    )
+
+    # --- CAPEX / OPEX -------------------------------------------------------------------
+    capex = source.frame(
+        f"""
+        select case when grouping(f.expense_type) = 1 then 'Total'
+                    else f.expense_type end as expense_type,
+               grouping(f.expense_type) = 1 as is_total, {_sums(AMOUNTS)}
+        from fct_project_financials_monthly f
+        where f.reporting_month = ?
+        group by rollup (f.expense_type)
+        order by is_total, expense_type
+        """,
+        [m],
+        section=CAPEX,
+    )
+    tables["capex"] = Table(
+        "capex",
+        "CAPEX / OPEX, portfolio",
+        capex,
+        [Column.from_meta(source.column_meta(meta, "expense_type")), *amount_columns],
+        f"{meta} (sum by expense type)",
+        sheet="CAPEX OPEX",
+    )
+    capex_projects = source.frame(
+        f"""
+        select f.project_code, f.expense_type,
+               {
+            _sums(
+                (
+                    "budget_amount",
+                    "actual_cost",
+                    "cumulative_budget_amount",
+                    "cumulative_actual_cost",
+                    "budget_at_completion",
+                    "forecast_at_completion",
+                )
+            )
+        }
+        from fct_project_financials_monthly f
+        where f.reporting_month = ?
+        group by all
+        order by f.project_code, f.expense_type
+        """,
+        [m],
+        section=CAPEX,
+    )
+    tables["capex_projects"] = Table(
+        "capex_projects",
+        "CAPEX / OPEX by project",
+        capex_projects,
+        columns_for(
+            source,
+            meta,
+            (
+                "project_code",
+                "expense_type",
+                "budget_amount",
+                "actual_cost",
+                "cumulative_budget_amount",
+                "cumulative_actual_cost",
+                "budget_at_completion",
+                "forecast_at_completion",
+            ),
+        ),
+        f"{meta} (sum by project and expense type)",
+        sheet="CAPEX OPEX by project",
+    )
+
+    # --- commitments, purchase orders and invoices ---------------------------------------
+    commitments = source.frame(
+        f"""
+        select f.project_code,
+               {
+            _sums(
+                (
+                    "po_amount",
+                    "cumulative_po_amount",
+                    "cumulative_actual_vendor_cost",
+                    "cumulative_open_commitment_amount",
+                )
+            )
+        }
+        from fct_project_financials_monthly f
+        where f.reporting_month = ?
+        group by all
+        having sum(f.cumulative_po_amount) <> 0 or sum(f.cumulative_actual_vendor_cost) <> 0
+        order by f.project_code
+        """,
+        [m],
+        section=COMMIT,
+    )
+    tables["commitments"] = Table(
+        "commitments",
+        "Commitments by project",
+        commitments,
+        columns_for(
+            source,
+            meta,
+            (
+                "project_code",
+                "po_amount",
+                "cumulative_po_amount",
+                "cumulative_actual_vendor_cost",
+                "cumulative_open_commitment_amount",
+            ),
+        ),
+        f"{meta} (open commitment = PO amount − invoiced, invoicing as at the as-of date)",
+        sheet="Commitments",
+    )
+    po_cols = ", ".join(PO_COLUMNS)
+    pos = source.frame(
+        f"""
+        select {po_cols} from int_finance_purchase_orders_converted
+        where po_date <= last_day(?::date)
+        order by po_date, po_number
+        """,
+        [m],
+        section=COMMIT,
+    )
+    tables["purchase_orders"] = Table(
+        "purchase_orders",
+        "Purchase orders",
+        pos,
+        [
+            Column("po_number", "PO"),
+            Column("project_code", "Project"),
+            Column("vendor", "Vendor"),
+            Column("cost_category", "Category"),
+            Column("expense_type", "CAPEX/OPEX"),
+            Column("po_date", "Date", "date"),
+            Column("po_amount", "Ordered", "currency", currency),
+            Column("invoiced_amount", "Invoiced", "currency", currency),
+            Column("open_commitment_amount", "Open commitment", "currency", currency),
+            Column("is_over_invoiced", "Over-invoiced", "boolean"),
+        ],
+        "int_finance_purchase_orders_converted (invoicing as at the as-of date)",
+        sheet="Purchase orders",
+    )
+    age_cols = ", ".join(AGEING_COLUMNS)
+    ageing = source.frame(
+        f"select {age_cols} from rpt_invoice_ageing where unpaid_invoice_count > 0 "
+        "order by project_code, bucket_order",
+        section=COMMIT,
+    )
+    tables["ageing"] = Table(
+        "ageing",
+        "Unpaid invoices by age",
+        ageing,
+        columns_for(
+            source,
+            "rpt_invoice_ageing",
+            (
+                "project_code",
+                "age_bucket",
+                "unpaid_invoice_count",
+                "unpaid_amount",
+                "oldest_invoice_date",
+                "oldest_invoice_age_days",
+            ),
+        ),
+        "rpt_invoice_ageing",
+        sheet="Invoice ageing",
+    )
+    ageing_totals = source.frame(
+        """
+        select age_bucket, bucket_order, sum(unpaid_invoice_count)::bigint as unpaid_invoice_count,
+               sum(unpaid_amount)::double as unpaid_amount
+        from rpt_invoice_ageing group by all order by bucket_order
+        """,
+        section=COMMIT,
+    )
+    tables["ageing_totals"] = Table(
+        "ageing_totals",
+        "Unpaid invoices by age, portfolio",
+        ageing_totals,
+        columns_for(
+            source, "rpt_invoice_ageing", ("age_bucket", "unpaid_invoice_count", "unpaid_amount")
+        ),
+        "rpt_invoice_ageing (sum by bucket)",
+        sheet="Invoice ageing totals",
+    )
+
+    # --- labour -------------------------------------------------------------------------
+    labour = source.frame(
+        f"""
+        select f.project_code,
+               {
+            _sums(
+                (
+                    "budget_amount",
+                    "actual_labour_cost",
+                    "logged_hours",
+                    "cumulative_budget_amount",
+                    "cumulative_actual_labour_cost",
+                    "budget_at_completion",
+                )
+            )
+        }
+        from fct_project_financials_monthly f
+        where f.reporting_month = ? and f.cost_category = 'labour'
+        group by all
+        order by f.project_code
+        """,
+        [m],
+        section=LABOUR,
+    )
+    tables["labour"] = Table(
+        "labour",
+        "Labour: budget, cost and hours",
+        labour,
+        columns_for(
+            source,
+            meta,
+            (
+                "project_code",
+                "budget_amount",
+                "actual_labour_cost",
+                "logged_hours",
+                "cumulative_budget_amount",
+                "cumulative_actual_labour_cost",
+                "budget_at_completion",
+            ),
+            budget_amount="Labour budget (month)",
+            cumulative_budget_amount="Labour budget to date",
+            budget_at_completion="Labour budget at completion",
+        ),
+        f"{meta} (cost category labour)",
+        sheet="Labour",
+    )
+    variance_model, variance_note = _labour_variance(source, month, tables)
+
+    # --- EAC ranges ---------------------------------------------------------------------
+    eac_cols = ", ".join(EAC_COLUMNS)
+    eac = source.frame(
+        f"select {eac_cols} from fct_earned_value_monthly where reporting_month = ? "
+        "order by project_code",
+        [m],
+        section=EAC,
+    )
+    tables["eac"] = Table(
+        "eac",
+        "EAC variants by project",
+        eac,
+        columns_for(source, "fct_earned_value_monthly", EAC_COLUMNS),
+        "fct_earned_value_monthly",
+        sheet="EAC ranges",
+    )
+    eac_total = source.frame(
+        "select budget_at_completion, estimate_at_completion, variance_at_completion "
+        "from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
+        [m],
+        section=EAC,
+    )
+    if eac_total.height != 1:
+        raise ReportError(
+            f"section '{EAC}': rpt_portfolio_kpis_monthly has no 'All portfolios' row for "
+            f"{month:%Y-%m}."
+        )
+    totals.update({f"portfolio_{k}": v for k, v in eac_total.to_dicts()[0].items()})
+    totals["unpaid_amount"] = float(ageing_totals["unpaid_amount"].sum())
+
+    chart_map = {
+        "portfolio": charts.grouped_bars(
+            "fsr-portfolio",
+            "Budget, actual and forecast by portfolio",
+            portfolio.filter(~portfolio["is_total"]),
+            "portfolio",
+            [
+                ("Budget to date", "cumulative_budget_amount", "budget"),
+                ("Actual to date", "cumulative_actual_cost", "actual"),
+                ("Budget at completion", "budget_at_completion", "bac"),
+                ("Forecast at completion", "forecast_at_completion", "forecast"),
+            ],
+            currency,
+        ),
+        "projects": charts.grouped_bars(
+            "fsr-projects",
+            "Budget at completion vs forecast at completion by project",
+            projects,
+            "project_code",
+            [
+                ("Budget at completion", "budget_at_completion", "bac"),
+                ("Forecast at completion", "forecast_at_completion", "forecast"),
+            ],
+            currency,
+            horizontal=True,
+        ),
+        "capex": charts.grouped_bars(
+            "fsr-capex",
+            "Actual to date by project, CAPEX and OPEX",
+            capex_projects.pivot(
+                "expense_type", index="project_code", values="cumulative_actual_cost"
+            )
+            .fill_null(0.0)
+            .sort("project_code")
+            if capex_projects.height
+            else capex_projects,
+            "project_code",
+            [
+                (t.upper(), t, c)
+                for t, c in (("capex", "budget"), ("opex", "commitments"))
+                if t in capex_projects["expense_type"].to_list()
+            ],
+            currency,
+            stacked=True,
+            horizontal=True,
+        ),
+        "eac": charts.eac_range(eac, currency),
+    }
+    if ageing.height:
+        chart_map["ageing"] = charts.grouped_bars(
+            "fsr-ageing",
+            "Unpaid invoices by age bucket",
+            ageing_totals,
+            "age_bucket",
+            [("Unpaid amount", "unpaid_amount", "commitments")],
+            currency,
+        )
+    status_dates = lines["status_date"].drop_nulls()
+    is_as_of_month = month == date(as_of.year, as_of.month, 1)
+    notes = []
+    if not is_as_of_month:
+        notes.append(
+            f"Invoice ageing and the invoicing of purchase orders are measured at the snapshot's "
+            f"as-of date ({as_of.isoformat()}), not at the end of {month:%B %Y}."
+        )
+    return FsrReport(
+        kind="fsr",
+        title="Financial status report",
+        month=month,
+        as_of=as_of,
+        status_date=status_dates.max() if len(status_dates) else None,
+        currency=currency,
+        is_as_of_month=is_as_of_month,
+        totals=totals,
+        tables=tables,
+        charts=chart_map,
+        labour_variance_model=variance_model,
+        labour_variance_note=variance_note,
+        notes=notes,
+    )
+
+
+def _labour_variance(
+    source: ReportSource, month: date, tables: dict[str, Table]
+) -> tuple[str | None, str]:
+    """The hours (volume) / rate split of labour cost variance, if a dbt model provides it.
+
+    The split needs planned hours and planned rates, which only a dbt model can define; this
+    report never computes it. Any published model with a volume/hours variance and a rate
+    variance column per project and month is picked up and shown with its catalog labels.
+    """
+    for model in sorted(source.catalog_models(), key=lambda entry: entry["name"]):
+        present = source.columns_of(model["name"])
+        names = [c["name"] for c in model.get("columns", []) if c["name"] in present]
+        volume = [n for n in names if VOLUME.search(n)]
+        rate = [n for n in names if RATE.search(n)]
+        if not (volume and rate and {"project_code", "reporting_month"} <= present):
+            continue
+        shown = ["project_code"] + [
+            n for n in names if n not in ("project_code", "reporting_month")
+        ]
+        select = ", ".join(f'"{c}"' for c in shown)
+        frame = source.frame(
+            f'select {select} from "{model["name"]}" where reporting_month = ? '
+            "order by project_code",
+            [month],
+            section=LABOUR,
+        )
+        tables["labour_variance"] = Table(
+            "labour_variance",
+            "Labour cost variance: hours and rate effects",
+            frame,
+            columns_for(source, model["name"], shown),
+            model["name"],
+            sheet="Labour variance",
+        )
+        return model["name"], (f"Hours (volume) and rate effects from {model['name']}.")
+    return None, (
+        f"Not available: no dbt model in snapshot {source.snapshot_id} splits labour cost "
+        "variance into an hours (volume) effect and a rate effect — that needs planned hours "
+        "and planned cost rates per project and month, which no model provides yet. The table "
+        "shows what the marts hold: labour budget and actual labour cost with the hours logged."
+    )

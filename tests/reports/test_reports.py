@@ -1,0 +1,419 @@
+"""Month-end MSR/FSR packs built from the demo portfolio's published snapshot.
+
+What a PMO would check: the PDF has pages and shows the marts' figures, the workbook holds
+exactly the marts' numbers, a rebuild from the same snapshot is identical apart from its
+generated-at stamp, and a report that cannot be complete fails loudly and leaves nothing behind.
+
+The tests copy the demo's published snapshot into their own data directory, so the reports they
+write never mix with other tests'. ``PMO_REPORT_TEST_DATA_DIR`` (a data dir with a published
+snapshot, e.g. from ``pmo demo``) skips the demo build while developing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from pipelines.config import DataPaths
+from pipelines.publish.reports import (
+    ReportError,
+    ReportResult,
+    generate_report,
+    list_reports,
+    verify_report,
+)
+from pipelines.publish.reports import pdf as pdf_module
+from pipelines.publish.reports.html import without_generated_at
+from pipelines.publish.snapshot import current_snapshot
+
+MONTH = "2026-10"
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+
+
+@dataclass(frozen=True)
+class Built:
+    paths: DataPaths
+    snapshot_id: str
+    database: Path
+    catalog: dict
+    full: ReportResult
+
+
+def _copy_snapshot(source_root: Path, target_root: Path) -> tuple[DataPaths, str]:
+    snapshot = current_snapshot(DataPaths(source_root))
+    assert snapshot is not None, f"no published snapshot under {source_root}"
+    paths = DataPaths(target_root)
+    paths.published.mkdir(parents=True)
+    shutil.copytree(snapshot.folder, paths.published / snapshot.snapshot_id)
+    (paths.published / "CURRENT").write_text(snapshot.snapshot_id + "\n")
+    return paths, snapshot.snapshot_id
+
+
+@pytest.fixture(scope="module")
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    override = os.environ.get("PMO_REPORT_TEST_DATA_DIR")
+    if override:
+        source_root = Path(override)
+    else:
+        demo = request.getfixturevalue("demo_run")
+        assert demo.returncode == 0, demo.stderr[-3000:]
+        source_root = demo.data_dir
+    paths, snapshot_id = _copy_snapshot(source_root, tmp_path_factory.mktemp("reports") / "data")
+    folder = paths.published / snapshot_id
+    full = generate_report(paths, MONTH)
+    return Built(
+        paths,
+        snapshot_id,
+        folder / "warehouse.duckdb",
+        json.loads((folder / "catalog.json").read_text()),
+        full,
+    )
+
+
+def _query(built: Built, sql: str, params: list | None = None) -> pl.DataFrame:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach '{built.database}' as wh (read_only)")
+        con.execute("use wh")
+        return con.sql(sql, params=params or []).pl()
+    finally:
+        con.close()
+
+
+def _labels(built: Built, model: str) -> dict[str, str]:
+    entry = next(m for m in built.catalog["models"] if m["name"] == model)
+    return {c["name"]: (c.get("metric") or {}).get("label") or c["name"] for c in entry["columns"]}
+
+
+def _money(value: float) -> str:
+    text = f"{value:,.0f}"
+    return text[1:] if text in ("-0",) else text
+
+
+def _pdf_text(path: Path) -> str:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return " ".join(text.split())
+
+
+def test_the_pack_has_every_file_and_a_manifest_that_matches_them(built: Built):
+    result = built.full
+    assert result.folder == built.paths.reports / MONTH / "v1"
+    names = sorted(path.name for path in result.files)
+    assert names == sorted(
+        f"{kind}-{MONTH}.{ext}" for kind in ("msr", "fsr") for ext in ("html", "pdf", "xlsx")
+    )
+    manifest = json.loads(result.manifest_path.read_text())
+    assert manifest["snapshot_id"] == built.snapshot_id
+    assert manifest["code_version"] == built.catalog["code_version"]
+    assert manifest["month"] == MONTH and manifest["generated_at"] == result.generated_at
+    for entry in manifest["files"]:
+        data = (result.folder / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        assert entry["bytes"] == len(data) > 0
+    assert manifest["sections"]["msr"]["Project pages"]
+    assert (
+        "fct_project_financials_monthly"
+        in manifest["sections"]["fsr"]["Budget vs actual vs forecast"]
+    )
+    assert not list(built.paths.reports.glob(".incoming-*")), "a staging folder was left behind"
+    infos = [i for i in list_reports(built.paths) if i.version == 1]
+    assert [(i.month, i.snapshot_id) for i in infos] == [(MONTH, built.snapshot_id)]
+    assert verify_report(infos[0]) == []
+    # The HTML works offline: plotly.js is inside (the PDF printer also refuses a page that
+    # requests anything but itself).
+    page = (result.folder / f"msr-{MONTH}.html").read_text()
+    assert "plotly.js v" in page and "<script src=" not in page
+
+
+def test_msr_pdf_has_pages_and_shows_the_marts_key_figures(built: Built):
+    path = built.full.folder / f"msr-{MONTH}.pdf"
+    manifest = json.loads(built.full.manifest_path.read_text())
+    entry = next(f for f in manifest["files"] if f["name"] == path.name)
+    projects = _query(
+        built,
+        "select project_code, estimate_at_completion, earned_value "
+        "from fct_earned_value_monthly where reporting_month = ? order by project_code",
+        [f"{MONTH}-01"],
+    )
+    assert entry["pages"] > projects.height  # a summary plus a page (or more) per project
+    text = _pdf_text(path)
+    portfolio = _query(
+        built,
+        "select * from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
+        [f"{MONTH}-01"],
+    ).to_dicts()[0]
+    for column in ("budget_at_completion", "estimate_at_completion", "actual_cost"):
+        assert _money(portfolio[column]) in text, column
+    assert f"{portfolio['cost_performance_index']:.2f}" in text
+    for row in projects.to_dicts():
+        assert f"{row['project_code']} — " in text
+        assert _money(row["estimate_at_completion"]) in text, row["project_code"]
+    health = _query(
+        built,
+        "select project_code, health_reason from rpt_project_health_monthly "
+        "where reporting_month = ? and overall_status = 'red' order by project_code limit 3",
+        [f"{MONTH}-01"],
+    )
+    for reason in health["health_reason"]:
+        assert " ".join(reason.split())[:40] in text
+    notes = _query(
+        built,
+        "select decisions_needed from stg_raw__status_notes "
+        "where reporting_month = ? and decisions_needed is not null",
+        [f"{MONTH}-01"],
+    )
+    for decision in notes["decisions_needed"]:
+        assert " ".join(decision.split())[:50] in text
+    assert f"End of report · MSR {MONTH}" in text
+
+
+def test_fsr_pdf_shows_totals_and_says_the_labour_split_is_missing(built: Built):
+    text = _pdf_text(built.full.folder / f"fsr-{MONTH}.pdf")
+    totals = _query(
+        built,
+        "select sum(cumulative_actual_cost) as actual, sum(forecast_at_completion) as fac, "
+        "sum(cumulative_budget_amount) as budget from fct_project_financials_monthly "
+        "where reporting_month = ?",
+        [f"{MONTH}-01"],
+    ).to_dicts()[0]
+    for value in totals.values():
+        assert _money(value) in text
+    eac = _query(
+        built,
+        "select estimate_at_completion_atypical from fct_earned_value_monthly "
+        "where reporting_month = ? and project_code = 'ERP'",
+        [f"{MONTH}-01"],
+    ).item()
+    assert _money(eac) in text
+    if not any(
+        "variance" in n and "rate" in n
+        for m in built.catalog["models"]
+        for n in (c["name"] for c in m["columns"])
+    ):
+        assert "Hours (volume) and rate effects: Not available" in text
+    assert f"End of report · FSR {MONTH}" in text
+
+
+def test_fsr_workbook_reads_back_equal_to_the_marts_and_has_native_charts(built: Built):
+    path = built.full.folder / f"fsr-{MONTH}.xlsx"
+    sheets = pl.read_excel(path, sheet_id=0)
+    labels = _labels(built, "fct_project_financials_monthly")
+    lines = _query(
+        built,
+        "select * from fct_project_financials_monthly where reporting_month = ? "
+        "order by project_code, cost_category, expense_type",
+        [f"{MONTH}-01"],
+    )
+    workbook = sheets["Financial lines"]
+    assert workbook.columns == [labels[c] for c in lines.columns]
+    assert_frame_equal(
+        workbook.rename(dict(zip(workbook.columns, lines.columns, strict=True))),
+        lines,
+        check_dtypes=False,
+    )
+    eac_labels = _labels(built, "fct_earned_value_monthly")
+    eac_sheet = sheets["EAC ranges"]
+    names = [next(k for k, v in eac_labels.items() if v == label) for label in eac_sheet.columns]
+    eac = _query(
+        built,
+        f"select {', '.join(names)} from fct_earned_value_monthly "
+        "where reporting_month = ? order by project_code",
+        [f"{MONTH}-01"],
+    )
+    assert_frame_equal(
+        eac_sheet.rename(dict(zip(eac_sheet.columns, names, strict=True))), eac, check_dtypes=False
+    )
+    portfolio = sheets["By portfolio"]
+    total = portfolio.filter(pl.col("Portfolio") == "All portfolios")
+    assert total["Forecast at completion"].item() == pytest.approx(
+        lines["forecast_at_completion"].sum(), rel=1e-12
+    )
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) >= 5
+
+
+def test_a_rebuild_from_the_same_snapshot_is_identical_but_for_the_stamp(built: Built):
+    again = generate_report(built.paths, MONTH, formats=("html", "xlsx"))
+    assert again.version == 2 and again.folder == built.paths.reports / MONTH / "v2"
+    assert (built.paths.reports / MONTH / "v1" / "manifest.json").exists()  # not overwritten
+    for kind in ("msr", "fsr"):
+        first = (built.full.folder / f"{kind}-{MONTH}.html").read_text()
+        second = (again.folder / f"{kind}-{MONTH}.html").read_text()
+        assert without_generated_at(first) == without_generated_at(second)
+        assert (built.full.folder / f"{kind}-{MONTH}.xlsx").read_bytes() == (
+            again.folder / f"{kind}-{MONTH}.xlsx"
+        ).read_bytes()
+    first_manifest = json.loads(built.full.manifest_path.read_text())
+    second_manifest = json.loads(again.manifest_path.read_text())
+    content = {
+        f["name"]: f.get("content_sha256") or f["sha256"]
+        for f in first_manifest["files"]
+        if f["format"] != "pdf"
+    }
+    assert content == {
+        f["name"]: f.get("content_sha256") or f["sha256"] for f in second_manifest["files"]
+    }
+
+
+def test_an_earlier_month_rebuilds_with_a_comparison_and_an_as_of_caveat(built: Built):
+    result = generate_report(built.paths, "2026-09", formats=("html",), kinds=("msr",))
+    page = (result.folder / "msr-2026-09.html").read_text()
+    assert "What changed since August 2026" in page
+    assert "rebuilds September 2026 from a snapshot whose data runs to" in page
+    first = _query(built, "select min(reporting_month) from fct_earned_value_monthly").item()
+    oldest = generate_report(built.paths, f"{first:%Y-%m}", formats=("html",), kinds=("msr",))
+    assert (
+        "is the first month in this snapshot"
+        in (oldest.folder / f"msr-{first:%Y-%m}.html").read_text()
+    )
+
+
+def _assert_nothing_written(paths: DataPaths, month: str) -> None:
+    assert not (paths.reports / month).exists()
+    if paths.reports.exists():
+        assert not list(paths.reports.glob(".incoming-*"))
+
+
+def test_unknown_snapshot_and_months_outside_the_data_fail_clearly(built: Built):
+    with pytest.raises(ReportError, match=r"snapshot '20990101T000000Z-deadbeef' does not exist"):
+        generate_report(built.paths, "2026-08", snapshot_id="20990101T000000Z-deadbeef")
+    _assert_nothing_written(built.paths, "2026-08")
+    with pytest.raises(ReportError, match=r"2027-01 is outside the data of snapshot .* to 2026-10"):
+        generate_report(built.paths, "2027-01")
+    _assert_nothing_written(built.paths, "2027-01")
+    with pytest.raises(ReportError, match="expected YYYY-MM"):
+        generate_report(built.paths, "October")
+    with pytest.raises(ReportError, match="unknown format docx"):
+        generate_report(built.paths, "2026-08", formats=("html", "docx"))
+    _assert_nothing_written(built.paths, "2026-08")
+
+
+def test_a_missing_model_fails_naming_it_and_writes_nothing(built: Built, tmp_path: Path):
+    paths, snapshot_id = _copy_snapshot(built.paths.root, tmp_path / "data")
+    folder = paths.published / snapshot_id
+    database = folder / "warehouse.duckdb"
+    database.chmod(0o644)
+    con = duckdb.connect(str(database))
+    con.execute("drop table fct_milestone_slippage")
+    con.execute("alter table rpt_invoice_ageing drop column unpaid_amount")
+    con.close()
+    with pytest.raises(ReportError) as raised:
+        generate_report(paths, MONTH)
+    message = str(raised.value)
+    assert "fct_milestone_slippage" in message and "Project pages" in message
+    assert "rpt_invoice_ageing lacks column(s) unpaid_amount" in message
+    assert "Commitments, purchase orders and invoices" in message
+    _assert_nothing_written(paths, MONTH)
+    # The FSR alone does not need milestones but does need the invoice ageing.
+    with pytest.raises(ReportError, match="unpaid_amount"):
+        generate_report(paths, MONTH, kinds=("fsr",))
+    _assert_nothing_written(paths, MONTH)
+    # A model dropped from the catalog (not published) counts as missing too.
+    catalog = json.loads((folder / "catalog.json").read_text())
+    catalog["models"] = [m for m in catalog["models"] if m["name"] != "dim_projects"]
+    (folder / "catalog.json").write_text(json.dumps(catalog))
+    with pytest.raises(ReportError, match="model dim_projects is not in the catalog"):
+        generate_report(paths, MONTH, kinds=("msr",), formats=("html",))
+    _assert_nothing_written(paths, MONTH)
+
+
+def test_new_reporting_models_reach_the_reports_with_no_python_change(built: Built, tmp_path: Path):
+    """A PMO analyst's new reporting model shows in the MSR appendix with its catalog labels,
+    and a dbt model splitting labour variance into hours and rate effects fills the FSR."""
+    paths, snapshot_id = _copy_snapshot(built.paths.root, tmp_path / "data")
+    folder = paths.published / snapshot_id
+    database = folder / "warehouse.duckdb"
+    database.chmod(0o644)
+    con = duckdb.connect(str(database))
+    con.execute(
+        "create table rpt_vendor_scorecard as select 'ERP' as project_code, "
+        "date '2026-10-01' as reporting_month, 4.3 as supplier_score"
+    )
+    con.execute(
+        "create table fct_labour_variance_monthly as select 'ERP' as project_code, "
+        "date '2026-10-01' as reporting_month, 12345.0 as labour_hours_variance_amount, "
+        "-678.0 as labour_rate_variance_amount"
+    )
+    con.close()
+    catalog = json.loads((folder / "catalog.json").read_text())
+
+    def model(name: str, layer: str, columns: list[tuple[str, str, str]]) -> dict:
+        return {
+            "name": name,
+            "relation": f"main.{name}",
+            "layer": layer,
+            "description": f"{name} for the test.",
+            "grain": ["project_code", "reporting_month"],
+            "columns": [
+                {"name": n, "description": "", "metric": {"label": label, "format": fmt}}
+                for n, label, fmt in columns
+            ],
+        }
+
+    catalog["models"] += [
+        model(
+            "rpt_vendor_scorecard",
+            "reporting",
+            [
+                ("project_code", "Project", "text"),
+                ("reporting_month", "Month", "month"),
+                ("supplier_score", "Supplier score", "number"),
+            ],
+        ),
+        model(
+            "fct_labour_variance_monthly",
+            "marts",
+            [
+                ("project_code", "Project", "text"),
+                ("reporting_month", "Month", "month"),
+                ("labour_hours_variance_amount", "Hours effect", "currency"),
+                ("labour_rate_variance_amount", "Rate effect", "currency"),
+            ],
+        ),
+    ]
+    (folder / "catalog.json").write_text(json.dumps(catalog))
+    result = generate_report(paths, MONTH, formats=("html", "xlsx"))
+    msr = (result.folder / f"msr-{MONTH}.html").read_text()
+    assert "rpt_vendor_scorecard" in msr and "Supplier score" in msr and ">4.3<" in msr
+    fsr = (result.folder / f"fsr-{MONTH}.html").read_text()
+    assert "Not available" not in fsr
+    assert "Hours effect" in fsr and "12,345" in fsr and "-678" in fsr
+    sheet = pl.read_excel(result.folder / f"fsr-{MONTH}.xlsx", sheet_name="Labour variance")
+    assert sheet.row(0) == ("ERP", 12345.0, -678.0)
+    assert not any("labour" in c for c in json.loads(result.manifest_path.read_text())["caveats"])
+
+
+def test_a_failed_pdf_print_leaves_no_report(built: Built, monkeypatch: pytest.MonkeyPatch):
+    before = sorted(p.name for p in (built.paths.reports / MONTH).iterdir())
+    monkeypatch.setattr(pdf_module, "CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(ReportError, match="cannot print the PDF"):
+        generate_report(built.paths, MONTH, kinds=("fsr",))
+    assert sorted(p.name for p in (built.paths.reports / MONTH).iterdir()) == before
+    assert not list(built.paths.reports.glob(".incoming-*"))
+
+
+def test_a_pdf_lacking_its_last_line_is_rejected(built: Built, tmp_path: Path):
+    source = built.full.folder / f"fsr-{MONTH}.pdf"
+    data = source.read_bytes()
+    check = pdf_module.verify_pdf(source, data, ["Financial status report"])
+    assert check.pages >= 5 and check.text_checked
+    with pytest.raises(ReportError, match="is incomplete: its text lacks 'End of report · MSR"):
+        pdf_module.verify_pdf(source, data, [f"End of report · MSR {MONTH}"])
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    with pytest.raises(ReportError, match="has no pages"):
+        pdf_module.verify_pdf(empty, empty.read_bytes(), [])
