@@ -252,6 +252,80 @@ def status(data_dir: Path | None) -> None:
     _print_status(_paths(data_dir))
 
 
+# --- reports --------------------------------------------------------------------------------
+
+
+@main.command()
+@data_dir_option
+@click.option("--month", required=True, help="The reporting month, YYYY-MM.")
+@click.option(
+    "--snapshot",
+    "snapshot_id",
+    default=None,
+    help="A published snapshot id (default: the current one).",
+)
+@click.option("--format", "formats", default="html,pdf,xlsx", show_default=True)
+@click.option("--kind", "kinds", default="msr,fsr", show_default=True)
+@friendly
+def report(
+    data_dir: Path | None, month: str, snapshot_id: str | None, formats: str, kinds: str
+) -> None:
+    """Build the month's MSR/FSR pack into <data-dir>/reports/YYYY-MM/vN/ (never overwrites)."""
+    from pipelines.publish.reports import generate_report
+
+    paths = _paths(data_dir)
+    if snapshot_id is None:
+        os.environ.setdefault("DAGSTER_HOME", str(paths.ensure().dagster_home))
+        import dagster as dg
+
+        from pipelines.publish.report_assets import last_refresh_failure
+
+        failure = last_refresh_failure(dg.DagsterInstance.get())
+        if failure:
+            _fail(
+                f"the latest refresh ({failure}) did not publish, so a {month} pack would show "
+                "stale numbers; fix and refresh, or pass --snapshot ID to pin an earlier one."
+            )
+    click.echo(f"Building the {month} pack …", err=True)
+    result = generate_report(paths, month, snapshot_id=snapshot_id, formats=formats, kinds=kinds)
+    click.echo(f"{month} v{result.version} from snapshot {result.snapshot_id}: {result.folder}")
+    for file in result.files:
+        click.echo(f"  {file.name}")
+    for caveat in result.caveats:
+        click.echo(f"  caveat: {caveat}")
+
+
+@main.command()
+@data_dir_option
+@friendly
+def reports(data_dir: Path | None) -> None:
+    """List the report packs that exist, newest month first."""
+    from pipelines.publish.reports import list_reports
+    from pipelines.status import format_table
+
+    found = list_reports(_paths(data_dir))
+    if not found:
+        click.echo("No reports yet: `pmo report --month YYYY-MM` builds one.")
+        return
+    rows = [
+        (
+            info.month,
+            f"v{info.version}",
+            info.snapshot_id,
+            info.generated_at,
+            ",".join(info.kinds),
+            ",".join(info.formats),
+            str(info.folder),
+        )
+        for info in sorted(found, key=lambda i: (i.month, i.version), reverse=True)
+    ]
+    click.echo(
+        format_table(
+            ["month", "version", "snapshot", "generated at", "kinds", "formats", "folder"], rows
+        )
+    )
+
+
 # --- sql -------------------------------------------------------------------------------------
 
 

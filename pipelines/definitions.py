@@ -11,8 +11,9 @@ from pipelines.ingest.assets import INGEST_ASSETS
 from pipelines.ingest.checks import raw_expectations
 from pipelines.jobs import refresh_job
 from pipelines.publish.assets import build_publish_asset
+from pipelines.publish.report_assets import month_end_pack, report_job
 from pipelines.resources import WarehouseResource
-from pipelines.schedules import daily_refresh_schedule
+from pipelines.schedules import build_month_end_schedule, daily_refresh_schedule
 from pipelines.sensors import landing_sensor
 from pipelines.transform.assets import build_dbt_assets, dbt_resource
 
@@ -22,10 +23,10 @@ def build_defs(warehouse: WarehouseResource | None = None) -> dg.Definitions:
     dbt_models = build_dbt_assets()
     publish_asset = build_publish_asset(list(dbt_models.keys))
     return dg.Definitions(
-        assets=[*INGEST_ASSETS, dbt_models, publish_asset],
+        assets=[*INGEST_ASSETS, dbt_models, publish_asset, month_end_pack],
         asset_checks=[raw_expectations],
-        jobs=[refresh_job],
-        schedules=[daily_refresh_schedule],
+        jobs=[refresh_job, report_job],
+        schedules=[daily_refresh_schedule, build_month_end_schedule(report_job)],
         sensors=[landing_sensor],
         resources={"warehouse": warehouse or WarehouseResource(), "dbt": dbt_resource()},
     )

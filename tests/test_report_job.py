@@ -1,0 +1,81 @@
+"""The month-end pack as a Dagster partition: built from the current snapshot, and refused after
+a failed refresh (a pack must never present stale numbers as the month's)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.config import resolve_data_dir
+from pipelines.definitions import build_defs
+from pipelines.publish.reports import list_reports
+from pipelines.resources import WarehouseResource
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("demo")
+def test_report_partition_builds_and_a_failed_refresh_blocks_the_next(demo_run, tmp_path: Path):
+    assert demo_run.returncode == 0, demo_run.stderr[-2000:]
+    data_dir = tmp_path / "data"
+    shutil.copytree(
+        demo_run.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster", "reports")
+    )
+    defs = build_defs(WarehouseResource(data_dir=str(data_dir)))
+    report_job = defs.resolve_job_def("month_end_reports")
+    with dg.instance_for_test() as instance:
+        built = report_job.execute_in_process(
+            instance=instance, partition_key="2026-10-01", raise_on_error=False
+        )
+        assert built.success
+        paths = resolve_data_dir(data_dir)
+        assert [(r.month, r.version) for r in list_reports(paths)] == [("2026-10", 1)]
+        folder = list_reports(paths)[0].folder
+        assert {p.name for p in folder.iterdir()} >= {
+            "msr-2026-10.html",
+            "msr-2026-10.pdf",
+            "fsr-2026-10.xlsx",
+            "manifest.json",
+        }
+
+        # A refresh that fails (here: the warehouse cannot be written) blocks the next pack.
+        paths.warehouse.chmod(0o444)
+        try:
+            refresh = defs.resolve_job_def("refresh").execute_in_process(
+                instance=instance, raise_on_error=False
+            )
+        finally:
+            paths.warehouse.chmod(0o644)
+        assert not refresh.success
+        refused = report_job.execute_in_process(
+            instance=instance, partition_key="2026-10-01", raise_on_error=False
+        )
+        assert not refused.success
+        failure = next(e for e in refused.all_events if e.is_step_failure)
+        assert "the latest refresh" in failure.step_failure_data.error.message
+        assert [(r.month, r.version) for r in list_reports(paths)] == [("2026-10", 1)]
+
+
+def test_month_end_schedule_requests_last_month_on_its_business_day():
+    defs = build_defs()
+    schedule = defs.resolve_schedule_def("month_end_reports")
+    with dg.instance_for_test() as instance:
+        due = schedule.evaluate_tick(
+            dg.build_schedule_context(
+                instance=instance,
+                repository_def=defs.get_repository_def(),
+                scheduled_execution_time=datetime(2026, 11, 4, 7, 0),
+            )
+        )
+        assert [r.partition_key for r in due.run_requests] == ["2026-10-01"]
+        not_due = schedule.evaluate_tick(
+            dg.build_schedule_context(
+                instance=instance,
+                repository_def=defs.get_repository_def(),
+                scheduled_execution_time=datetime(2026, 11, 5, 7, 0),
+            )
+        )
+        assert not not_due.run_requests
