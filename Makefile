@@ -9,7 +9,8 @@ DATA_DIR ?= $(or $(PMO_DATA_DIR),data)
 export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: env manifest demo test bench dev lint format clean-data
+DEMO_SERVE ?= 1
+.PHONY: env manifest system-deps demo test bench dev lint format clean-data
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -24,10 +25,18 @@ env: $(VENV)/.synced
 manifest: env ## parse the dbt project once, so parallel test workers find a fresh manifest
 	PMO_WAREHOUSE_PATH=$${TMPDIR:-/tmp}/pmo-parse.duckdb $(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
 
-demo: env ## generate the demo portfolio, load it and show what was loaded
+demo: env ## generate the demo portfolio, load it, then serve the dashboards on it
 	$(VENV)/bin/pmo demo --data-dir $(DATA_DIR)
+	@if [ "$(DEMO_SERVE)" != 0 ]; then $(VENV)/bin/pmo dashboard --data-dir $(DATA_DIR); fi
 
-test: manifest ## the whole test suite
+system-deps: ## Chromium (PDF printing, browser tests) and poppler (PDF text checks), from Debian
+	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
+
+test: manifest system-deps ## the whole test suite
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
 
 bench: env ## ingestion/build throughput at scale (prints rows per second per stage)

@@ -167,8 +167,9 @@ def demo(
     if not ok:
         _fail("the refresh of the demo data failed (see the step above).")
     click.echo(
-        '\nNext: `pmo status` shows what is loaded, `pmo sql "select …"` queries it,'
-        " and `make dev` opens the Dagster UI with the asset graph.",
+        "\nNext: `pmo dashboard` serves the dashboards on http://localhost:8501,"
+        " `pmo report --month 2026-10` builds the month-end pack, `pmo status` shows what"
+        ' is loaded, `pmo sql "select …"` queries it, and `make dev` opens the Dagster UI.',
         err=True,
     )
 
@@ -324,6 +325,22 @@ def reports(data_dir: Path | None) -> None:
             ["month", "version", "snapshot", "generated at", "kinds", "formats", "folder"], rows
         )
     )
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@main.command()
+@data_dir_option
+@click.option("--port", default=8501, show_default=True, help="Port on localhost.")
+@friendly
+def dashboard(data_dir: Path | None, port: int) -> None:
+    """Serve the executive dashboards on the newest published snapshot."""
+    from dashboards.serve import serve
+
+    paths = _paths(data_dir)
+    click.echo(f"Dashboards for {paths.root} on http://localhost:{port} (Ctrl+C to stop)", err=True)
+    sys.exit(serve(paths.root, port))
 
 
 # --- sql -------------------------------------------------------------------------------------
