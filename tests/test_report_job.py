@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines.config import resolve_data_dir
@@ -41,14 +42,18 @@ def test_report_partition_builds_and_a_failed_refresh_blocks_the_next(demo_run, 
             "manifest.json",
         }
 
-        # A refresh that fails (here: the warehouse cannot be written) blocks the next pack.
-        paths.warehouse.chmod(0o444)
-        try:
-            refresh = defs.resolve_job_def("refresh").execute_in_process(
-                instance=instance, raise_on_error=False
-            )
-        finally:
-            paths.warehouse.chmod(0o644)
+        # A refresh that fails (a budget line for an unknown project breaks a dbt relationship
+        # test) publishes nothing and blocks the next pack.
+        con = duckdb.connect(str(paths.warehouse))
+        con.execute(
+            "insert into raw.budgets (project_code, budget_month, cost_category, expense_type,"
+            " amount, baseline_version, source_file, source_sha256, source_line)"
+            " values ('GHOST', '2026-01-01', 'labour', 'opex', 5, 'B1', 'manual', 'x', 1)"
+        )
+        con.close()
+        refresh = defs.resolve_job_def("refresh").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
         assert not refresh.success
         refused = report_job.execute_in_process(
             instance=instance, partition_key="2026-10-01", raise_on_error=False

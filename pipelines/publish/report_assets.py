@@ -66,7 +66,6 @@ def month_end_pack(
 report_job = dg.define_asset_job(
     REPORT_JOB_NAME,
     selection=[REPORT_KEY],
-    partitions_def=monthly,
     executor_def=dg.in_process_executor,
     description="Build one month's MSR/FSR pack from the current snapshot.",
 )
