@@ -2,6 +2,9 @@
 -- and invoices, AC equals the costed timesheet entries plus the invoices dated on or before the
 -- status date (to the cent). Returns the months that do not reconcile.
 
+-- Shown in Dagster as a check on the earned-value mart, the number it protects.
+{{ config(meta={'dagster': {'asset_key': ['fct_earned_value_monthly']}}) }}
+
 with
 
 earned_value as (

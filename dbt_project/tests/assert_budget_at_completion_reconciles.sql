@@ -2,6 +2,9 @@
 -- equals the sum of that baseline version's budget lines (to the cent). Returns the months that
 -- do not reconcile.
 
+-- Shown in Dagster as a check on the earned-value mart, the number it protects.
+{{ config(meta={'dagster': {'asset_key': ['fct_earned_value_monthly']}}) }}
+
 with
 
 earned_value as (
