@@ -26,7 +26,10 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         paths = warehouse.paths
         with warehouse.connect() as con:
             catalog = build_catalog(
-                dbt_project.manifest_path, con, repo=DBT_PROJECT_DIR.parent, run_id=context.run.run_id
+                dbt_project.manifest_path,
+                con,
+                repo=DBT_PROJECT_DIR.parent,
+                run_id=context.run.run_id,
             )
         snapshot = publish(paths, catalog, snapshot_id=new_snapshot_id(context.run.run_id))
         progress(f"  ✓ published snapshot {snapshot.snapshot_id} ({len(catalog['models'])} models)")

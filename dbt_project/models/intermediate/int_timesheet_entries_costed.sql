@@ -4,7 +4,8 @@
 -- Rate in force: the person's rate with the greatest effective_from on or before the work date;
 -- when the person has none in force, the rate of the person's role (people.role, compared
 -- case-insensitively) chosen the same way. A rate row with an employee_id is a person rate even
--- when it also names a role. A rate with no currency is in the reporting currency.
+-- when it also names a role. A rate with no currency is in the reporting currency. The rates
+-- and their validity periods (de-duplicated) come from int_cost_rates_valid.
 
 with
 
@@ -20,9 +21,9 @@ people as (
 
 ),
 
-cost_rates as (
+cost_rates_valid as (
 
-    select * from {{ ref('stg_raw__cost_rates') }}
+    select * from {{ ref('int_cost_rates_valid') }}
 
 ),
 
@@ -38,76 +39,17 @@ reporting_period as (
 
 ),
 
--- one person rate per person and date (a duplicate that also names a role loses to the one
--- that does not), valid until the person's next rate
-person_rates_deduplicated as (
-
-    select
-        employee_id,
-        effective_from,
-        hourly_cost_rate,
-        currency,
-        row_number() over (
-            partition by employee_id, effective_from
-            order by
-                case when role is null then 0 else 1 end,
-                role,
-                hourly_cost_rate desc
-        ) as duplicate_rank
-
-    from cost_rates
-    where employee_id is not null
-
-),
-
 person_rates as (
 
-    select
-        employee_id,
-        effective_from as valid_from_date,
-        lead(effective_from) over (
-            partition by employee_id
-            order by effective_from
-        ) as valid_to_date,
-        hourly_cost_rate,
-        currency
-
-    from person_rates_deduplicated
-    where duplicate_rank = 1
-
-),
-
-role_rates_deduplicated as (
-
-    select
-        lower(trim(role)) as role_key,
-        effective_from,
-        hourly_cost_rate,
-        currency,
-        row_number() over (
-            partition by lower(trim(role)), effective_from
-            order by role, hourly_cost_rate desc
-        ) as duplicate_rank
-
-    from cost_rates
-    where employee_id is null and role is not null
+    select * from cost_rates_valid
+    where rate_scope = 'person'
 
 ),
 
 role_rates as (
 
-    select
-        role_key,
-        effective_from as valid_from_date,
-        lead(effective_from) over (
-            partition by role_key
-            order by effective_from
-        ) as valid_to_date,
-        hourly_cost_rate,
-        currency
-
-    from role_rates_deduplicated
-    where duplicate_rank = 1
+    select * from cost_rates_valid
+    where rate_scope = 'role'
 
 ),
 

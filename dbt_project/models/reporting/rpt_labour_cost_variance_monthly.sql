@@ -54,9 +54,9 @@ timesheet_entries as (
 
 ),
 
-cost_rates as (
+cost_rates_valid as (
 
-    select * from {{ ref('stg_raw__cost_rates') }}
+    select * from {{ ref('int_cost_rates_valid') }}
 
 ),
 
@@ -181,76 +181,19 @@ people_hours as (
 
 ),
 
-----------  cost rates and their validity (the rules of int_timesheet_entries_costed)
-
-person_rates_deduplicated as (
-
-    select
-        employee_id,
-        effective_from,
-        hourly_cost_rate,
-        currency,
-        row_number() over (
-            partition by employee_id, effective_from
-            order by
-                case when role is null then 0 else 1 end,
-                role,
-                hourly_cost_rate desc
-        ) as duplicate_rank
-
-    from cost_rates
-    where employee_id is not null
-
-),
+----------  cost rates and their validity (shared with int_timesheet_entries_costed)
 
 person_rates as (
 
-    select
-        employee_id,
-        effective_from as valid_from_date,
-        lead(effective_from) over (
-            partition by employee_id
-            order by effective_from
-        ) as valid_to_date,
-        hourly_cost_rate,
-        currency
-
-    from person_rates_deduplicated
-    where duplicate_rank = 1
-
-),
-
-role_rates_deduplicated as (
-
-    select
-        lower(trim(role)) as role_key,
-        effective_from,
-        hourly_cost_rate,
-        currency,
-        row_number() over (
-            partition by lower(trim(role)), effective_from
-            order by role, hourly_cost_rate desc
-        ) as duplicate_rank
-
-    from cost_rates
-    where employee_id is null and role is not null
+    select * from cost_rates_valid
+    where rate_scope = 'person'
 
 ),
 
 role_rates as (
 
-    select
-        role_key,
-        effective_from as valid_from_date,
-        lead(effective_from) over (
-            partition by role_key
-            order by effective_from
-        ) as valid_to_date,
-        hourly_cost_rate,
-        currency
-
-    from role_rates_deduplicated
-    where duplicate_rank = 1
+    select * from cost_rates_valid
+    where rate_scope = 'role'
 
 ),
 
