@@ -107,7 +107,7 @@ def test_validate_exit_codes_and_reasons(data_dir: Path, tmp_path: Path):
     )
     assert mixed.returncode == 1
     assert "timesheets: 1 row accepted, 1 row rejected" in mixed.stdout
-    assert "line 3: hours: found '-1', expected a value ≥ 0" in mixed.stdout
+    assert "timesheets: 1 row — hours: found '-1', expected a value ≥ 0 (line 3)" in mixed.stdout
     unknown = pmo("validate", str(landing / "notes.txt"))
     assert unknown.returncode == 2 and "unknown format" in unknown.stdout
     missing = pmo("validate", str(tmp_path / "nope.csv"))

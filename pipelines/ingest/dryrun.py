@@ -61,14 +61,21 @@ class FileCheck:
         return f"{mark} {self.path} — {self.format_label} → " + "; ".join(parts)
 
     def detail_lines(self, show: int) -> list[str]:
+        """Rejected rows grouped by reason, most frequent first, with the lines they are on."""
         lines = []
         for check in self.entities:
-            for line, reason in check.rejected[:show]:
-                where = f"line {line}" if line is not None else "file"
-                lines.append(f"{check.entity} {where}: {reason}")
-            if len(check.rejected) > show:
+            groups: dict[str, list[int | None]] = {}
+            for line, reason in check.rejected:
+                groups.setdefault(reason, []).append(line)
+            ranked = sorted(groups.items(), key=lambda item: -len(item[1]))
+            for reason, where in ranked[:show]:
+                numbers = [str(n) for n in where if n is not None]
+                shown = ", ".join(numbers[:8]) + (", …" if len(numbers) > 8 else "")
+                place = f"line {shown}" if len(numbers) == 1 else f"lines {shown}"
+                lines.append(f"{check.entity}: {rows_text(len(where))} — {reason} ({place})")
+            if len(ranked) > show:
                 lines.append(
-                    f"… and {len(check.rejected) - show:,} more rejected {check.entity} rows"
+                    f"… and {len(ranked) - show:,} more kinds of rejected {check.entity} rows"
                 )
         return lines
 
