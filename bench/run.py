@@ -107,6 +107,10 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
         time.perf_counter() - start,
         timesheet_rows,
     )
+    from dashboards.bench import bench_pages
+
+    for page, seconds in bench_pages(paths.root, loads=5).items():
+        stages[f"page {page} (median of 5 renders)"] = (seconds, 1)
     return stages
 
 

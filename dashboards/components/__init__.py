@@ -1,0 +1,1 @@
+"""Pure chart builders, number formats and the Streamlit building blocks the pages share."""

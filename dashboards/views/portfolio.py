@@ -1,0 +1,339 @@
+"""Portfolio overview: which projects need attention, why, and what finishing will cost.
+
+Reads rpt_portfolio_kpis_monthly (tiles), rpt_project_kpis_monthly (matrix, bubbles, table,
+what changed), rpt_project_health_metrics_monthly (thresholds), fct_risk_exposure_monthly
+(project tile), rpt_data_quality_by_project (caveats).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboards import data, state
+from dashboards.components import charts, ui
+from dashboards.components.formatting import RAG_LABELS, RAG_ORDER, month_label
+
+PORTFOLIO_MODEL = "rpt_portfolio_kpis_monthly"
+PROJECT_MODEL = "rpt_project_kpis_monthly"
+HEALTH_MODEL = "rpt_project_health_monthly"
+DIMENSIONS = [
+    "overall_status",
+    "schedule_status",
+    "cost_status",
+    "scope_status",
+    "risk_status",
+    "resources_status",
+    "data_quality_status",
+]
+MATRIX_ROWS = 30  # beyond this the matrix stops being "at a glance"
+MONEY_TILES = [
+    "budget_at_completion",
+    "estimate_at_completion",
+    "variance_at_completion",
+    "cost_performance_index",
+    "schedule_performance_index",
+    "schedule_performance_index_time",
+]
+
+
+def _rows_by_month(frame: pl.DataFrame) -> dict:
+    return {row["reporting_month"]: row for row in frame.iter_rows(named=True)}
+
+
+def portfolio_tiles(ctx: state.Context) -> None:
+    months = [m for m in (ctx.month, ctx.previous_month) if m]
+    name = ctx.portfolio or state.ALL_PORTFOLIOS
+    if ctx.program:
+        st.caption(
+            f":material/info: Totals are published per portfolio, not per programme: the tiles "
+            f"show **{name}**; the matrix, chart and table below show the programme's projects."
+        )
+    rows = _rows_by_month(
+        data.read(ctx.snap, PORTFOLIO_MODEL, where={"portfolio": name, "reporting_month": months})
+    )
+    row, previous = rows.get(ctx.month), rows.get(ctx.previous_month)
+    if row is None:
+        ui.empty(f"No portfolio figures for {name} in {month_label(ctx.month)}.")
+        return
+    before = month_label(ctx.previous_month) if ctx.previous_month else None
+    _changes_caption(before)
+    for column, container in zip(MONEY_TILES, st.columns(len(MONEY_TILES)), strict=True):
+        ui.kpi(container, ctx.snap, PORTFOLIO_MODEL, column, row, previous, previous_label=before)
+    counts = [
+        "open_risk_exposure_amount",
+        "red_project_count",
+        "amber_project_count",
+        "green_project_count",
+        "grey_project_count",
+        "measured_project_count",
+    ]
+    for column, container in zip(counts, st.columns(len(counts)), strict=True):
+        ui.kpi(container, ctx.snap, PORTFOLIO_MODEL, column, row, previous, previous_label=before)
+
+
+def _changes_caption(before: str | None) -> None:
+    if before:
+        st.caption(f"Arrows: change since {before}. Hover a tile for its definition and source.")
+
+
+def project_tiles(ctx: state.Context, code: str) -> None:
+    months = [m for m in (ctx.month, ctx.previous_month) if m]
+    rows = _rows_by_month(
+        data.read(ctx.snap, PROJECT_MODEL, where={"project_code": code, "reporting_month": months})
+    )
+    row, previous = rows.get(ctx.month), rows.get(ctx.previous_month)
+    if row is None:
+        ui.empty(f"{code} has no figures for {month_label(ctx.month)} (not started yet?).")
+        return
+    before = month_label(ctx.previous_month) if ctx.previous_month else None
+    _changes_caption(before)
+    for column, container in zip(MONEY_TILES, st.columns(len(MONEY_TILES)), strict=True):
+        ui.kpi(container, ctx.snap, PROJECT_MODEL, column, row, previous, previous_label=before)
+    risk = _rows_by_month(
+        data.read(
+            ctx.snap,
+            "fct_risk_exposure_monthly",
+            where={"project_code": code, "reporting_month": months},
+        )
+    )
+    left, middle, right, last = st.columns(4)
+    ui.kpi(
+        left,
+        ctx.snap,
+        "fct_risk_exposure_monthly",
+        "open_risk_exposure_amount",
+        risk.get(ctx.month),
+        risk.get(ctx.previous_month),
+        previous_label=before,
+    )
+    ui.kpi(
+        middle, ctx.snap, PROJECT_MODEL, "percent_complete", row, previous, previous_label=before
+    )
+    ui.kpi(right, ctx.snap, PROJECT_MODEL, "percent_spent", row, previous, previous_label=before)
+    status = row.get("overall_status") or "grey"
+    last.metric(
+        "Health", RAG_LABELS.get(status, status), help=row.get("health_reason"), border=True
+    )
+
+
+def project_rows(ctx: state.Context) -> pl.DataFrame:
+    frame = data.read(
+        ctx.snap,
+        PROJECT_MODEL,
+        where={"project_code": ctx.scope, "reporting_month": ctx.month},
+    )
+    # worst first: overall status, then the published counts of red and amber dimensions
+    counts = ["red_dimension_count", "amber_dimension_count"]
+    if data.has_model(ctx.snap, HEALTH_MODEL, counts):
+        frame = frame.join(
+            data.read(
+                ctx.snap,
+                HEALTH_MODEL,
+                select=["project_code", *counts],
+                where={"project_code": ctx.scope, "reporting_month": ctx.month},
+            ),
+            on="project_code",
+            how="left",
+        )
+    else:
+        frame = frame.with_columns(pl.lit(0).alias(c) for c in counts)
+    return (
+        frame.with_columns(
+            pl.col("overall_status")
+            .fill_null("grey")
+            .replace_strict(RAG_ORDER, default=0, return_dtype=pl.Int8)
+            .alias("_rank"),
+            (pl.col("project_code") + " · " + pl.col("project_name").fill_null("")).alias("label"),
+        )
+        .sort(["_rank", *counts, "project_code"], descending=[True, True, True, False])
+        .drop("_rank", *counts)
+    )
+
+
+def matrix_and_bubbles(ctx: state.Context, frame: pl.DataFrame) -> None:
+    left, right = st.columns([1.1, 1])
+    with left:
+        st.subheader("Health by dimension")
+        dimensions = [
+            (column, ui.meta_for(ctx.snap, column, PROJECT_MODEL).get("label", column))
+            for column in DIMENSIONS
+            if column in frame.columns
+        ]
+        shown = frame.head(MATRIX_ROWS)
+        if frame.height > MATRIX_ROWS:
+            st.caption(
+                f"The {MATRIX_ROWS} projects most in need of attention (of {frame.height}); "
+                "filter by portfolio or programme for the others — the table below lists all."
+            )
+        event = st.plotly_chart(
+            charts.rag_matrix(shown, dimensions),
+            key="rag_matrix",
+            on_select="rerun",
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+        _open_clicked(event)
+    with right:
+        st.subheader("Cost vs schedule performance")
+        st.caption(
+            "Bubble size = BAC, colour = overall health. Click a bubble to open the project."
+        )
+        thresholds = {}
+        if data.has_model(ctx.snap, "rpt_project_health_metrics_monthly"):
+            bands = data.read(
+                ctx.snap,
+                "rpt_project_health_metrics_monthly",
+                select=["amber_below", "red_below"],
+                where={"metric": "cost_performance_index"},
+                limit=1,
+            )
+            thresholds = bands.row(0, named=True) if bands.height else {}
+        metas = {
+            c: ui.meta_for(ctx.snap, c, PROJECT_MODEL)
+            for c in (
+                "cost_performance_index",
+                "schedule_performance_index",
+                "budget_at_completion",
+            )
+        }
+        event = st.plotly_chart(
+            charts.cpi_spi_bubbles(
+                frame,
+                cpi_meta=metas["cost_performance_index"],
+                spi_meta=metas["schedule_performance_index"],
+                bac_meta=metas["budget_at_completion"],
+                thresholds=thresholds,
+            ),
+            key="cpi_spi",
+            on_select="rerun",
+            selection_mode="points",
+        )
+        _open_clicked(event)
+
+
+def _open_clicked(event) -> None:
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        code = point.get("customdata")
+        if isinstance(code, list):
+            code = code[0] if code else None
+        if code:
+            state.open_project(code)
+            st.rerun()
+
+
+def what_changed(ctx: state.Context, frame: pl.DataFrame) -> None:
+    st.subheader(f"What changed since {month_label(ctx.previous_month)}")
+    if ctx.previous_month is None:
+        ui.empty("This is the first reporting month: nothing to compare with yet.")
+        return
+    before = data.read(
+        ctx.snap,
+        PROJECT_MODEL,
+        select=["project_code", "overall_status", "estimate_at_completion"],
+        where={"project_code": ctx.scope, "reporting_month": ctx.previous_month},
+    ).rename({"overall_status": "was_status", "estimate_at_completion": "was_eac"})
+    both = frame.join(before, on="project_code", how="left")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Changed colour**")
+        changed = both.filter(
+            pl.col("overall_status").fill_null("grey") != pl.col("was_status").fill_null("new")
+        ).select(
+            "project_code",
+            "project_name",
+            pl.col("was_status").fill_null("not reporting").alias("was"),
+            pl.col("overall_status").alias("now"),
+            "health_reason",
+        )
+        ui.table(
+            ctx,
+            changed,
+            key="changed_colour",
+            model=PROJECT_MODEL,
+            name="changed_colour",
+            empty_message="No project changed colour.",
+        )
+    with right:
+        st.markdown("**Biggest EAC moves**")
+        # the change of a published value, month on month (the only arithmetic on this page)
+        moves = (
+            both.filter(
+                pl.col("was_eac").is_not_null() & pl.col("estimate_at_completion").is_not_null()
+            )
+            .with_columns(
+                (pl.col("estimate_at_completion") - pl.col("was_eac")).alias("eac_change")
+            )
+            .sort(pl.col("eac_change").abs(), descending=True)
+            .head(8)
+            .select(
+                "project_code", "project_name", "was_eac", "estimate_at_completion", "eac_change"
+            )
+        )
+        eac_meta = ui.meta_for(ctx.snap, "estimate_at_completion", PROJECT_MODEL)
+        config = ui.column_config(ctx.snap, moves, PROJECT_MODEL)
+        fmt = config["estimate_at_completion"]
+        config["was_eac"] = {
+            **fmt,
+            "label": f"{eac_meta.get('label', 'EAC')} {month_label(ctx.previous_month)}",
+        }
+        config["eac_change"] = {**fmt, "label": "Change"}
+        if moves.is_empty():
+            ui.empty("No EAC to compare.")
+        else:
+            st.dataframe(moves, hide_index=True, column_config=config, key="eac_moves")
+
+
+def project_table(ctx: state.Context, frame: pl.DataFrame) -> None:
+    st.subheader("Projects")
+    st.caption("Select a row to open the project.")
+    shown = frame.select(
+        [
+            c
+            for c in (
+                "project_code",
+                "project_name",
+                "portfolio",
+                "program",
+                "overall_status",
+                "health_reason",
+                "budget_at_completion",
+                "estimate_at_completion",
+                "variance_at_completion",
+                "cost_performance_index",
+                "schedule_performance_index",
+                "schedule_performance_index_time",
+                "percent_complete",
+                "planned_finish_date",
+                "forecast_finish_date",
+            )
+            if c in frame.columns
+        ]
+    )
+    event = ui.table(
+        ctx, shown, key="projects", model=PROJECT_MODEL, name="projects", selectable=True
+    )
+    row = ui.selected_row(event, shown)
+    if row:
+        state.open_project(row["project_code"])
+        st.rerun()
+
+
+ctx = state.context()
+ui.page_header(ctx, "Portfolio overview")
+ui.caveats(ctx)
+with ui.needs():
+    if ctx.project:
+        project_tiles(ctx, ctx.project)
+    else:
+        portfolio_tiles(ctx)
+ui.drilldown(ctx, ctx.scope, key="portfolio")
+with ui.needs():
+    rows = project_rows(ctx)
+    if rows.is_empty():
+        ui.empty(f"No project reports in {month_label(ctx.month)} for this selection.")
+    else:
+        matrix_and_bubbles(ctx, rows)
+        what_changed(ctx, rows)
+        project_table(ctx, rows)

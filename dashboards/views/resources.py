@@ -1,0 +1,229 @@
+"""Resources: utilisation by team, role or person and week; over-allocation; timesheet
+compliance (expected working days with no time logged).
+
+Reads fct_resource_utilization_team_weekly, fct_resource_utilization_role_weekly,
+fct_resource_utilization_weekly and, for drill-down, raw.timesheets (with file and line).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboards import data, state
+from dashboards.components import charts, ui
+
+PERSON = "fct_resource_utilization_weekly"
+VIEWS = {
+    "Team": ("fct_resource_utilization_team_weekly", "team"),
+    "Role": ("fct_resource_utilization_role_weekly", "role"),
+    "Person": (PERSON, "full_name"),
+}
+UTILISATION_SCALE = [
+    [0.0, "#3b82f6"],
+    [0.45, "#e5e7eb"],
+    [0.6, "#2e9e5b"],
+    [0.8, "#e8a33d"],
+    [1.0, "#d64545"],
+]
+
+
+def window(ctx: state.Context) -> tuple:
+    weeks = st.slider("Weeks shown", 4, 52, 16, step=4, key="res_weeks")
+    end = ctx.month_end
+    return end - timedelta(weeks=weeks), end
+
+
+def utilisation(ctx: state.Context, start, end) -> None:
+    st.subheader("Utilisation by week")
+    left, right = st.columns([1, 2])
+    view = (
+        left.segmented_control("By", list(VIEWS), default="Team", key="res_view", required=True)
+        or "Team"
+    )
+    model, axis = VIEWS[view]
+    where = {"week_start_date": data.Between(start, end)}
+    if view == "Person":
+        teams = data.distinct(ctx.snap, PERSON, "team")
+        team = right.selectbox("Team", teams, key="res_team")
+        where["team"] = team
+    rows = data.read(ctx.snap, model, where=where, order_by=[axis, "week_start_date"])
+    meta = ui.meta_for(ctx.snap, "utilization_ratio", model)
+    st.plotly_chart(
+        charts.heatmap(
+            rows,
+            x="week_start_date",
+            y=axis,
+            z="utilization_ratio",
+            meta=meta,
+            colourscale=UTILISATION_SCALE,
+            zmin=0,
+            zmax=150,
+        ),
+        key="utilisation",
+    )
+    st.caption(
+        "Logged hours ÷ capacity per week: blue under-used, green on plan, red over-allocated."
+    )
+
+
+def over_allocation(ctx: state.Context, start, end) -> None:
+    st.subheader("Over- and under-allocation")
+    kind = (
+        st.segmented_control(
+            "Show",
+            ["Over-allocated", "Under-allocated"],
+            default="Over-allocated",
+            key="res_alloc",
+            required=True,
+        )
+        or "Over-allocated"
+    )
+    over = kind == "Over-allocated"
+    count, flag = (
+        ("over_allocated_person_count", "is_over_allocated")
+        if over
+        else ("under_allocated_person_count", "is_under_allocated")
+    )
+    left, right = st.columns(2)
+    with left:
+        model = VIEWS["Team"][0]
+        rows = data.read(
+            ctx.snap,
+            model,
+            select=["team", "week_start_date", count],
+            where={"week_start_date": data.Between(start, end)},
+            order_by=["week_start_date"],
+        ).filter(pl.col(count) > 0)
+        if rows.is_empty():
+            ui.empty(f"Nobody was {kind.lower()} in the window.")
+            return
+        st.plotly_chart(
+            charts.stacked_bars(
+                rows,
+                x="week_start_date",
+                y=count,
+                colour="team",
+                meta=ui.meta_for(ctx.snap, count, model),
+                x_is_date=True,
+                height=320,
+            ),
+            key="allocation",
+        )
+    with right:
+        people = data.read(
+            ctx.snap,
+            PERSON,
+            select=[
+                "full_name",
+                "team",
+                "role",
+                "week_start_date",
+                "capacity_hours",
+                "logged_hours",
+                "utilization_ratio",
+                "employee_id",
+            ],
+            where={"week_start_date": data.Between(start, end), flag: True},
+            order_by=["utilization_ratio"],
+            descending=over,
+        )
+        st.caption(f"People {kind.lower()} in the window. Select a row for their time that week.")
+        event = ui.table(
+            ctx,
+            people,
+            key="allocation_people",
+            model=PERSON,
+            name=kind.lower(),
+            selectable=True,
+            height=300,
+            empty_message=f"Nobody was {kind.lower()} in the window.",
+        )
+        _person_week(ctx, ui.selected_row(event, people))
+
+
+def compliance(ctx: state.Context, start, end) -> None:
+    st.subheader("Timesheet compliance")
+    model = VIEWS["Team"][0]
+    rows = data.read(
+        ctx.snap,
+        model,
+        select=["team", "week_start_date", "timesheet_compliance_ratio"],
+        where={"week_start_date": data.Between(start, end)},
+    )
+    st.plotly_chart(
+        charts.heatmap(
+            rows,
+            x="week_start_date",
+            y="team",
+            z="timesheet_compliance_ratio",
+            meta=ui.meta_for(ctx.snap, "timesheet_compliance_ratio", model),
+            colourscale="RdYlGn",
+            zmin=50,
+            zmax=100,
+        ),
+        key="compliance",
+    )
+    recent = end - timedelta(weeks=4)
+    missing = data.read(
+        ctx.snap,
+        PERSON,
+        select=[
+            "full_name",
+            "team",
+            "week_start_date",
+            "expected_working_days",
+            "missing_timesheet_days",
+            "timesheet_compliance_ratio",
+            "employee_id",
+        ],
+        where={"week_start_date": data.Between(recent, end)},
+        order_by=["missing_timesheet_days", "full_name"],
+        descending=True,
+    ).filter(pl.col("missing_timesheet_days") > 0)
+    st.caption(
+        "Working days without time logged in the last 4 weeks of the window. "
+        "Select a row for the week's lines."
+    )
+    event = ui.table(
+        ctx,
+        missing,
+        key="missing_days",
+        model=PERSON,
+        name="missing_timesheets",
+        selectable=True,
+        height=300,
+        empty_message="Everyone logged time on every expected working day.",
+    )
+    _person_week(ctx, ui.selected_row(event, missing))
+
+
+def _person_week(ctx: state.Context, row: dict | None) -> None:
+    if not row:
+        return
+    lines = data.person_week_lines(ctx.snap, row["employee_id"], row["week_start_date"])
+    st.markdown(f"**{row['full_name']} — week of {row['week_start_date']:%d %b %Y}**")
+    ui.table(
+        ctx,
+        lines,
+        key=f"week_lines_{row['employee_id']}",
+        name="timesheet_lines",
+        empty_message="No time logged that week.",
+    )
+
+
+ctx = state.context()
+ui.page_header(ctx, "Resources")
+st.caption(
+    ":material/info: People work across projects, so utilisation is organisation-wide: the "
+    "portfolio and project filters do not apply here; the as-of month ends the window."
+)
+start, end = window(ctx)
+with ui.needs():
+    utilisation(ctx, start, end)
+with ui.needs():
+    over_allocation(ctx, start, end)
+with ui.needs():
+    compliance(ctx, start, end)

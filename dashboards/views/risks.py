@@ -1,0 +1,227 @@
+"""Risks: the 5 × 5 heat map, exposure trend by project (and by category when a model publishes
+it), the top risks and their ageing.
+
+Reads rpt_risk_heatmap, fct_risk_exposure_monthly, rpt_portfolio_kpis_monthly (tiles),
+int_risk_register_monthly + raw.risks (the risks behind the numbers, with file and line).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboards import data, state
+from dashboards.components import charts, ui
+from dashboards.components.formatting import month_label
+
+EXPOSURE = "fct_risk_exposure_monthly"
+HEATMAP = "rpt_risk_heatmap"
+CATEGORY_COLUMNS = ("category", "risk_category")
+
+
+def tiles(ctx: state.Context) -> None:
+    months = [m for m in (ctx.month, ctx.previous_month) if m]
+    before = month_label(ctx.previous_month) if ctx.previous_month else None
+    if ctx.project:
+        model, where = EXPOSURE, {"project_code": ctx.project, "reporting_month": months}
+    else:
+        if ctx.program:
+            st.caption(
+                ":material/info: Risk totals are published per portfolio and per project; "
+                "the tiles "
+                f"show **{ctx.portfolio or state.ALL_PORTFOLIOS}**."
+            )
+        model = "rpt_portfolio_kpis_monthly"
+        where = {"portfolio": ctx.portfolio or state.ALL_PORTFOLIOS, "reporting_month": months}
+    rows = {
+        r["reporting_month"]: r
+        for r in data.read(ctx.snap, model, where=where).iter_rows(named=True)
+    }
+    row, previous = rows.get(ctx.month), rows.get(ctx.previous_month)
+    if row is None:
+        ui.empty(f"No risk figures for {month_label(ctx.month)}.")
+        return
+    columns = ["open_risk_count", "open_high_risk_count", "open_risk_exposure_amount"]
+    if model == EXPOSURE:
+        columns += ["aged_open_risk_count", "new_risk_count", "closed_risk_count"]
+    for column, container in zip(columns, st.columns(len(columns)), strict=True):
+        ui.kpi(container, ctx.snap, model, column, row, previous, previous_label=before)
+
+
+def heat_map(ctx: state.Context, risks: pl.DataFrame | None) -> None:
+    st.subheader("Heat map: probability × impact")
+    if len(ctx.scope) == 1:
+        cells = data.read(
+            ctx.snap, HEATMAP, where={"project_code": ctx.scope[0], "reporting_month": ctx.month}
+        )
+        st.plotly_chart(charts.risk_heatmap(cells), key="heatmap")
+        st.caption("Number = open risks in the cell (rpt_risk_heatmap); colour = severity.")
+        return
+    # the severity of each cell comes from the seed, the same for every project: one grid of it
+    severities = data.read(
+        ctx.snap,
+        HEATMAP,
+        select=["project_code", "probability_band", "impact_band", "severity"],
+        where={"reporting_month": ctx.month},
+        order_by=["project_code"],
+        limit=25,
+    )
+    event = st.plotly_chart(
+        charts.risk_dots(risks if risks is not None else pl.DataFrame(), severities),
+        key="risk_dots",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    st.caption(
+        "Each dot is an open risk of the selection in its cell (colour = severity). Select one "
+        "project for the cell counts; click a dot to open its project."
+    )
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    for point in points:
+        code = point.get("customdata")
+        if code:
+            state.open_project(code if isinstance(code, str) else code[0])
+            st.rerun()
+
+
+def exposure_trend(ctx: state.Context) -> None:
+    st.subheader("Exposure trend by project")
+    rows = data.read(
+        ctx.snap,
+        EXPOSURE,
+        select=["project_code", "reporting_month", "open_risk_exposure_amount"],
+        where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
+        order_by=["reporting_month"],
+    )
+    st.plotly_chart(
+        charts.lines(
+            rows,
+            x="reporting_month",
+            y="open_risk_exposure_amount",
+            series="project_code",
+            meta=ui.meta_for(ctx.snap, "open_risk_exposure_amount", EXPOSURE),
+            stacked=True,
+            markers=False,
+        ),
+        key="exposure_trend",
+    )
+
+
+def category_trend(ctx: state.Context) -> None:
+    """Exposure by risk category: shown from any published model that carries it."""
+    st.subheader("Exposure trend by category")
+    for name, model in ctx.snap.models.items():
+        columns = {c["name"] for c in model.get("columns", [])}
+        category = next((c for c in CATEGORY_COLUMNS if c in columns), None)
+        if category and {"reporting_month", "open_risk_exposure_amount"} <= columns:
+            where = {"reporting_month": data.Between(None, ctx.month)}
+            if "project_code" in columns:
+                where["project_code"] = ctx.scope
+            rows = data.read(ctx.snap, name, where=where, order_by=["reporting_month"])
+            st.plotly_chart(
+                charts.stacked_bars(
+                    rows,
+                    x="reporting_month",
+                    y="open_risk_exposure_amount",
+                    colour=category,
+                    meta=ui.meta_for(ctx.snap, "open_risk_exposure_amount", name),
+                    x_is_date=True,
+                ),
+                key="category_trend",
+            )
+            return
+    ui.empty(
+        "Exposure by category is not published yet: it needs a model with `reporting_month`, "
+        "`category` and `open_risk_exposure_amount` (e.g. fct_risk_exposure_category_monthly). "
+        "The open risks below carry their category."
+    )
+
+
+def top_risks(ctx: state.Context, risks: pl.DataFrame) -> None:
+    st.subheader(f"Top risks — {month_label(ctx.month)}")
+    ui.table(
+        ctx,
+        risks.head(25).select(
+            "project_code",
+            "risk_id",
+            "title",
+            "category",
+            "severity",
+            "exposure_amount",
+            "probability_ratio",
+            "impact_cost",
+            "age_days",
+            "owner",
+            "source_file",
+            "source_line",
+        ),
+        key="top_risks",
+        name=f"top_risks_{ctx.month:%Y-%m}",
+        empty_message="No open risks in this selection.",
+    )
+
+
+def ageing(ctx: state.Context, risks: pl.DataFrame) -> None:
+    st.subheader("Ageing of open risks")
+    left, right = st.columns(2)
+    with left:
+        rows = data.read(
+            ctx.snap,
+            EXPOSURE,
+            select=["project_code", "reporting_month", "aged_open_risk_count"],
+            where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
+            order_by=["reporting_month"],
+        )
+        st.plotly_chart(
+            charts.stacked_bars(
+                rows,
+                x="reporting_month",
+                y="aged_open_risk_count",
+                colour="project_code",
+                meta=ui.meta_for(ctx.snap, "aged_open_risk_count", EXPOSURE),
+                x_is_date=True,
+                height=320,
+            ),
+            key="aged_trend",
+        )
+    with right:
+        if risks.is_empty():
+            ui.empty("No open risks.")
+        else:
+            ordered = risks.sort("age_days", descending=True).with_columns(
+                (pl.col("project_code") + " " + pl.col("risk_id")).alias("risk")
+            )
+            st.plotly_chart(
+                charts.bars(
+                    ordered.head(20),
+                    x="risk",
+                    y="age_days",
+                    meta={"label": "Age", "format": "integer", "unit": "days"},
+                    colour_by="severity",
+                    colour_map=charts.SEVERITY_COLOURS,
+                    height=320,
+                ),
+                key="oldest",
+            )
+            st.caption("The 20 oldest open risks, in days since they were raised.")
+
+
+ctx = state.context()
+ui.page_header(ctx, "Risks")
+ui.caveats(ctx)
+with ui.needs():
+    tiles(ctx)
+open_risks = None
+with ui.needs():
+    open_risks = data.open_risks(ctx.snap, ctx.scope, ctx.month)
+left, right = st.columns(2)
+with left, ui.needs():
+    heat_map(ctx, open_risks)
+with right, ui.needs():
+    exposure_trend(ctx)
+with ui.needs():
+    category_trend(ctx)
+if open_risks is not None:
+    top_risks(ctx, open_risks)
+    with ui.needs():
+        ageing(ctx, open_risks)

@@ -1,0 +1,119 @@
+"""The served app in a real headless Chromium: every page renders without an error element,
+filters travel in the URL, a chart click opens a project, and a snapshot published while the app
+serves is picked up (new id and new numbers) with every page still working."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboards.components.formatting import format_value
+from dashboards.navigation import DEFAULT, TITLES
+from pipelines.publish.snapshot import new_snapshot_id, publish
+from tests.dashboards.support import (
+    Published,
+    catalog_of,
+    copy_published,
+    page_errors,
+    serve_app,
+    settle,
+)
+
+pytestmark = pytest.mark.xdist_group("demo")
+
+NAVIGATION = [("" if name == DEFAULT else name, title) for name, title in TITLES.items()]
+
+
+def visit_every_page(page, shots: Path, suffix: str = "") -> None:
+    """Open each page from the sidebar (one browser session), check it, screenshot it."""
+    for url_path, title in NAVIGATION:
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+        page.wait_for_url(
+            lambda url, path=url_path: (
+                url.split("?")[0].rstrip("/").endswith(f"/{path}".rstrip("/")) or not path
+            )
+        )
+        settle(page)
+        assert page_errors(page) == [], f"{title}: {page_errors(page)}"
+        page.screenshot(path=str(shots / f"{url_path or 'portfolio'}{suffix}.png"), full_page=True)
+
+
+def sidebar_text(page) -> str:
+    return page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def test_every_page_in_a_real_browser(published: Published, browser, tmp_path: Path):
+    portfolio = published.rows("select portfolio from dim_projects order by portfolio limit 1")[0][
+        "portfolio"
+    ]
+    with serve_app(published.data_dir, tmp_path / "streamlit.log") as served:
+        page = browser.new_page(viewport={"width": 1440, "height": 2400})
+        page.goto(f"{served.url}/?portfolio={portfolio.replace(' ', '+')}")
+        settle(page)
+        assert published.snapshot_id in sidebar_text(page)
+        visit_every_page(page, tmp_path)
+        # the portfolio filter stayed in the URL through every page switch
+        assert "portfolio=" in page.url, page.url
+
+        # clicking a project's bubble on the CPI × SPI chart opens its detail page
+        page.locator('[data-testid="stSidebarNav"]').get_by_role(
+            "link", name="Portfolio overview"
+        ).click()
+        settle(page)
+        label = page.locator(".js-plotly-plot g.textpoint text").first
+        code = label.text_content()
+        box = label.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url(f"**/project?*project={code}*", timeout=30_000)
+        settle(page)
+        assert page.locator("h1").first.inner_text().startswith(code)
+        assert page_errors(page) == []
+        page.close()
+    shots = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert len(shots) == len(NAVIGATION), shots
+
+
+def test_a_snapshot_published_while_serving_is_picked_up(
+    published: Published, browser, tmp_path: Path
+):
+    paths = copy_published(published.data_dir, tmp_path / "data")
+    month = published.one("select max(reporting_month) as m from rpt_portfolio_kpis_monthly")["m"]
+    with serve_app(paths.root, tmp_path / "streamlit.log", poll_seconds=1.0) as served:
+        page = browser.new_page(viewport={"width": 1440, "height": 2400})
+        page.goto(served.url)
+        settle(page)
+        assert published.snapshot_id in sidebar_text(page)
+
+        # a refresh rebuilds the warehouse (here: one published figure changes) and publishes;
+        # the app holds the old snapshot open, and that must not block the writer
+        con = duckdb.connect(str(paths.warehouse))
+        con.execute(
+            "update main.rpt_portfolio_kpis_monthly set budget_at_completion = 123456789"
+            " where is_all_portfolios and reporting_month = ?",
+            [month],
+        )
+        con.close()
+        fresh = publish(
+            paths,
+            catalog_of(paths),
+            snapshot_id=new_snapshot_id("feedbeef", datetime.now(UTC)),
+        )
+        assert fresh.snapshot_id != published.snapshot_id
+
+        # no reload: the page notices the new snapshot by itself and shows its numbers
+        deadline = time.monotonic() + 30
+        while fresh.snapshot_id not in sidebar_text(page):
+            assert time.monotonic() < deadline, "the new snapshot was not picked up"
+            time.sleep(0.3)
+        settle(page)
+        expected = format_value(123456789, {"format": "currency", "unit": "EUR"}, compact=True)
+        assert expected in page.locator('[data-testid="stMain"]').inner_text()
+
+        visit_every_page(page, tmp_path, suffix="_after_refresh")
+        assert fresh.snapshot_id in sidebar_text(page)
+        assert published.snapshot_id not in sidebar_text(page)
+        page.close()
