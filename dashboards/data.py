@@ -504,3 +504,23 @@ def status_note(snap: Snapshot, project_code: str, month: date) -> pl.DataFrame:
         descending=True,
         limit=1,
     )
+
+
+# --------------------------------------------------------------------------- report packs
+
+
+def report_packs() -> list[Any]:
+    """Every generated month-end pack (newest month and version first), from its manifest."""
+    from pipelines.publish.reports import list_reports
+
+    found = list_reports(resolve_data_dir())
+    return sorted(found, key=lambda info: (info.month, info.version), reverse=True)
+
+
+def report_file(path: Path) -> bytes:
+    """A report file's bytes, only from inside <data-dir>/reports (never a path from elsewhere)."""
+    reports = resolve_data_dir().reports.resolve()
+    resolved = Path(path).resolve()
+    if reports not in resolved.parents:
+        raise ValueError(f"{path} is not a report file")
+    return resolved.read_bytes()

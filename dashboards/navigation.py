@@ -32,6 +32,7 @@ SECTIONS: dict[str, list[PageSpec]] = {
     "Data": [
         PageSpec("views/data_quality.py", "Data quality", "data_quality", ":material/fact_check:"),
         PageSpec("views/metrics.py", "Metric explorer", "metrics", ":material/query_stats:"),
+        PageSpec("views/reports.py", "Reports", "reports", ":material/description:"),
     ],
 }
 DEFAULT = "portfolio"  # served at the app's root URL

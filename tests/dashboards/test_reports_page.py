@@ -1,0 +1,42 @@
+"""The Reports page lists the month-end packs with their snapshot and offers every file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.navigation import PAGES
+from pipelines.config import resolve_data_dir
+from pipelines.publish.reports import generate_report
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py"
+
+
+def open_reports_page() -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=90)
+    app.switch_page(PAGES["reports"])
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.xdist_group("demo")
+def test_reports_page_lists_packs_with_downloads(
+    published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    data_dir = tmp_path / "data"
+    shutil.copytree(published.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster"))
+    monkeypatch.setenv("PMO_DATA_DIR", str(data_dir))
+    empty = open_reports_page()
+    assert any("No month-end packs yet" in info.value for info in empty.info)
+
+    result = generate_report(resolve_data_dir(data_dir), "2026-10", formats="html,xlsx")
+    app = open_reports_page()
+    listing = app.dataframe[0].value
+    assert listing.shape[0] == 1
+    assert list(listing.iloc[0][:3]) == ["2026-10", "v1", result.snapshot_id]
+    labels = {button.label for button in app.get("download_button")}
+    assert labels == {path.name for path in result.files}
