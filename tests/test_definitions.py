@@ -8,8 +8,8 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import build_defs, defs
-from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.assets import ingest_landing
+from pipelines.ingest.contracts import ENTITIES
 from pipelines.resources import WarehouseResource
 
 INGEST_KEYS = list(ingest_landing.keys)
