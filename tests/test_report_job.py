@@ -60,7 +60,11 @@ def test_report_partition_builds_and_a_failed_refresh_blocks_the_next(demo_run, 
         )
         assert not refused.success
         failure = next(e for e in refused.all_events if e.is_step_failure)
-        assert "the latest refresh" in failure.step_failure_data.error.message
+        error = failure.step_failure_data.error
+        assert error.cls_name == "ReportError" or (
+            error.cause and error.cause.cls_name == "ReportError"
+        )
+        assert "the latest refresh" in error.to_string()
         assert [(r.month, r.version) for r in list_reports(paths)] == [("2026-10", 1)]
 
 
