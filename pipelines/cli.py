@@ -102,6 +102,14 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )
     if not result.success:
+        for evaluation in result.get_asset_check_evaluations():
+            if not evaluation.passed:
+                what = evaluation.description or "failed"
+                click.echo(
+                    f"  ✗ check {evaluation.asset_key.to_user_string()} "
+                    f"{evaluation.check_name}: {what}",
+                    err=True,
+                )
         for event in result.all_events:
             if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
                 message = failure_summary(event.step_failure_data.error.message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def rows_text(count: int, noun: str = "row") -> str:
     """'1 row', '2,048 rows'."""
@@ -10,7 +12,10 @@ def rows_text(count: int, noun: str = "row") -> str:
 
 def failure_summary(message: str, limit: int = 4) -> str:
     """The lines of an error worth showing a user: the error lines, not carets or banners."""
-    lines = [line.strip() for line in message.strip().splitlines()]
+    lines = [
+        re.sub(r"^(\w+\.)*\w+(Error|Exception): ", "", line.strip())
+        for line in message.strip().splitlines()
+    ]
     lines = [line for line in lines if line and set(line) - set("^~ -=")]
     errors = [line for line in lines if "error" in line.lower() and "dbt.log" not in line]
     chosen = errors or lines[-1:]

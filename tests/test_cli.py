@@ -138,3 +138,32 @@ def test_status_and_sql_before_any_data(tmp_path: Path):
     query = pmo("sql", "--data-dir", str(tmp_path / "empty"), "select 1")
     assert query.returncode == 1 and "no data yet" in query.stderr
     assert "Traceback" not in query.stderr
+
+
+@pytest.mark.xdist_group("dagster")
+def test_a_failed_refresh_is_reported_with_its_reason(data_dir: Path):
+    from pipelines.ingest.load import load_landing
+    from pipelines.ingest.warehouse import connect
+
+    con = connect(data_dir / "warehouse" / "pmo.duckdb")
+    load_landing(con, data_dir / "landing")
+    # A row that breaks the projects contract reaches the warehouse outside the loader: the
+    # blocking Great Expectations check fails, so nothing downstream runs or publishes.
+    con.execute(
+        "insert into raw.projects (project_code, project_name, portfolio, methodology,"
+        " start_date, planned_finish_date, source_file, source_sha256, source_line)"
+        " values ('PAY', 'Twin', 'Digital', 'scrum', '2025-01-01', '2026-01-01', 'x', 'y', 2)"
+    )
+    con.close()
+    result = pmo("refresh", "--data-dir", str(data_dir))
+    assert result.returncode == 1
+    assert "the refresh failed; the previous data stays in place" in result.stderr
+    assert (
+        "✗ check raw/projects great_expectations_suite: "
+        "expect_column_values_to_be_in_set on methodology: 1 unexpected" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    status = pmo("status", "--data-dir", str(data_dir))
+    assert "Last refresh run: FAILURE" in status.stdout
+    assert "failed step" in status.stdout
+    assert not (data_dir / "published" / "CURRENT").exists()
