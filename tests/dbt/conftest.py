@@ -444,38 +444,50 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def load_portfolio(con: duckdb.DuckDBPyConnection) -> None:
-    """Insert PORTFOLIO into raw.<entity>, one pretend file per entity, with full lineage."""
-    for entity_name, rows in PORTFOLIO.items():
-        entity = ENTITIES[entity_name]
+def insert_raw_rows(
+    con: duckdb.DuckDBPyConnection,
+    entity_name: str,
+    source_file: str,
+    rows: list[dict[str, Any]],
+    loaded_at: datetime = LOADED_AT,
+) -> str:
+    """Insert rows into raw.<entity> as if loaded from ``source_file``; returns its sha256."""
+    entity = ENTITIES[entity_name]
+    sha256 = hashlib.sha256(source_file.encode()).hexdigest()
+    columns = [
+        *entity.column_names,
+        "source_file",
+        "source_sha256",
+        "source_line",
+        "source_format",
+        "load_id",
+        "loaded_at",
+    ]
+    records = [
+        [row.get(name) for name in entity.column_names]
+        + [source_file, sha256, line, "canonical_csv", f"{sha256[:16]}:{entity_name}", loaded_at]
+        for line, row in enumerate(rows, start=2)
+    ]
+    placeholders = ", ".join("?" for _ in columns)
+    con.executemany(
+        f"insert into raw.{entity_name} ({', '.join(columns)}) values ({placeholders})", records
+    )
+    return sha256
+
+
+def load_portfolio(
+    con: duckdb.DuckDBPyConnection,
+    portfolio: dict[str, list[dict[str, Any]]] | None = None,
+    *,
+    log_loads: bool = True,
+    loaded_at: datetime = LOADED_AT,
+) -> None:
+    """Insert a portfolio (default PORTFOLIO) into raw.<entity>, one pretend file per entity."""
+    for entity_name, rows in (PORTFOLIO if portfolio is None else portfolio).items():
         source_file = f"landing/{entity_name}.csv"
-        sha256 = hashlib.sha256(source_file.encode()).hexdigest()
-        columns = [
-            *entity.column_names,
-            "source_file",
-            "source_sha256",
-            "source_line",
-            "source_format",
-            "load_id",
-            "loaded_at",
-        ]
-        records = [
-            [row.get(name) for name in entity.column_names]
-            + [
-                source_file,
-                sha256,
-                line,
-                "canonical_csv",
-                f"{sha256[:16]}:{entity_name}",
-                LOADED_AT,
-            ]
-            for line, row in enumerate(rows, start=2)
-        ]
-        placeholders = ", ".join("?" for _ in columns)
-        con.executemany(
-            f"insert into raw.{entity_name} ({', '.join(columns)}) values ({placeholders})",
-            records,
-        )
+        sha256 = insert_raw_rows(con, entity_name, source_file, rows, loaded_at)
+        if not log_loads:
+            continue
         con.execute(
             "insert into raw.load_log values (?, ?, ?, 'canonical_csv', ?, null, ?, ?, 0, 0,"
             " 'loaded', null, ?, ?)",
@@ -523,7 +535,9 @@ class DbtPortfolio:
 COMPARED_MODELS = ("fct_earned_value_monthly", "dim_projects", "int_timesheet_entries_costed")
 
 
-def dbt_build(work_dir: Path, warehouse: Path, command: str = "build") -> DbtBuild:
+def dbt_build(
+    work_dir: Path, warehouse: Path, command: str = "build", *extra_args: str
+) -> DbtBuild:
     """Run the real dbt CLI of this virtualenv; target and logs stay in the temp dir."""
     env = {
         **os.environ,
@@ -545,6 +559,7 @@ def dbt_build(work_dir: Path, warehouse: Path, command: str = "build") -> DbtBui
             str(target),
             "--log-path",
             str(work_dir / "logs"),
+            *extra_args,
         ],
         capture_output=True,
         text=True,

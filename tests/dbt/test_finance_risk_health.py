@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +31,7 @@ import pytest
 
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import ensure_schema
-from tests.dbt.conftest import DBT_EXECUTABLE, DBT_PROJECT_DIR, DbtBuild
+from tests.dbt.conftest import DBT_EXECUTABLE, DbtBuild, dbt_build, insert_raw_rows
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("dbt")
@@ -468,15 +465,6 @@ def load_portfolio(con: duckdb.DuckDBPyConnection) -> None:
     """
     for entity_name, rows in PORTFOLIO.items():
         entity = ENTITIES[entity_name]
-        columns = [
-            *entity.column_names,
-            "source_file",
-            "source_sha256",
-            "source_line",
-            "source_format",
-            "load_id",
-            "loaded_at",
-        ]
         files: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             project = row.get("project_code") if "project_code" in entity.references else None
@@ -485,24 +473,7 @@ def load_portfolio(con: duckdb.DuckDBPyConnection) -> None:
             )
             files.setdefault(name, []).append(row)
         for source_file, file_rows in files.items():
-            sha256 = _sha256(source_file)
-            records = [
-                [row.get(name) for name in entity.column_names]
-                + [
-                    source_file,
-                    sha256,
-                    line,
-                    "canonical_csv",
-                    f"{sha256[:16]}:{entity_name}",
-                    LOADED_AT,
-                ]
-                for line, row in enumerate(file_rows, start=2)
-            ]
-            placeholders = ", ".join("?" for _ in columns)
-            con.executemany(
-                f"insert into raw.{entity_name} ({', '.join(columns)}) values ({placeholders})",
-                records,
-            )
+            insert_raw_rows(con, entity_name, source_file, file_rows, LOADED_AT)
     for refused in QUARANTINE:
         sha256 = _sha256(refused["source_file"])
         con.execute(
@@ -550,48 +521,22 @@ class Warehouse:
 
 def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
     """`dbt build` of this module's models and everything up- and downstream of them."""
-    env = {
-        **os.environ,
-        "PMO_WAREHOUSE_PATH": str(warehouse),
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    target = work_dir / "target"
-    started = time.perf_counter()
-    completed = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--select",
-            *[f"+{model}+" for model in MODELS],
-            # only tests whose every parent is built here: other families' relationship tests
-            # to dim_projects would otherwise be picked up without their models
-            "--indirect-selection",
-            "cautious",
-            # the earned-value family's own unit tests run in test_earned_value.py
-            "--exclude",
-            "test_type:unit,+fct_earned_value_monthly",
-            "--threads",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=work_dir,
-        check=False,
+    return dbt_build(
+        work_dir,
+        warehouse,
+        "build",
+        "--select",
+        *[f"+{model}+" for model in MODELS],
+        # only tests whose every parent is built here: other families' relationship tests
+        # to dim_projects would otherwise be picked up without their models
+        "--indirect-selection",
+        "cautious",
+        # the earned-value family's own unit tests run in test_earned_value.py
+        "--exclude",
+        "test_type:unit,+fct_earned_value_monthly",
+        "--threads",
+        "2",
     )
-    seconds = time.perf_counter() - started
-    results_path = target / "run_results.json"
-    run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
-    return DbtBuild(completed.returncode, completed.stdout + completed.stderr, run_results, seconds)
 
 
 @pytest.fixture(scope="module")

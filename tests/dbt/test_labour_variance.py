@@ -20,11 +20,7 @@ actual rate) x actual hours, planned hours = planned cost / standard rate.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import subprocess
-import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,10 +28,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import ensure_schema
 from pipelines.publish.reports.fsr import RATE, VOLUME
-from tests.dbt.conftest import DBT_EXECUTABLE, DBT_PROJECT_DIR, DbtBuild
+from tests.dbt.conftest import DBT_EXECUTABLE, DbtBuild, dbt_build, load_portfolio
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("dbt")
@@ -254,40 +249,6 @@ RECONCILIATIONS = {
 }
 
 
-def load_portfolio(con: duckdb.DuckDBPyConnection) -> None:
-    """Insert PORTFOLIO into raw.<entity>, one pretend landing file per entity, with lineage."""
-    for entity_name, rows in PORTFOLIO.items():
-        entity = ENTITIES[entity_name]
-        source_file = f"landing/{entity_name}.csv"
-        sha256 = hashlib.sha256(source_file.encode()).hexdigest()
-        columns = [
-            *entity.column_names,
-            "source_file",
-            "source_sha256",
-            "source_line",
-            "source_format",
-            "load_id",
-            "loaded_at",
-        ]
-        records = [
-            [row.get(name) for name in entity.column_names]
-            + [
-                source_file,
-                sha256,
-                line,
-                "canonical_csv",
-                f"{sha256[:16]}:{entity_name}",
-                LOADED_AT,
-            ]
-            for line, row in enumerate(rows, start=2)
-        ]
-        placeholders = ", ".join("?" for _ in columns)
-        con.executemany(
-            f"insert into raw.{entity_name} ({', '.join(columns)}) values ({placeholders})",
-            records,
-        )
-
-
 class Warehouse:
     """The built warehouse of this module, read through a read-only attachment."""
 
@@ -318,45 +279,19 @@ class Warehouse:
 
 def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
     """`dbt build` of the model and everything upstream (and dim_projects, for its FK test)."""
-    env = {
-        **os.environ,
-        "PMO_WAREHOUSE_PATH": str(warehouse),
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    target = work_dir / "target"
-    started = time.perf_counter()
-    completed = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--select",
-            f"+{MODEL}",
-            "dim_projects",
-            # only tests whose every parent is built here
-            "--indirect-selection",
-            "cautious",
-            "--threads",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=work_dir,
-        check=False,
+    return dbt_build(
+        work_dir,
+        warehouse,
+        "build",
+        "--select",
+        f"+{MODEL}",
+        "dim_projects",
+        # only tests whose every parent is built here
+        "--indirect-selection",
+        "cautious",
+        "--threads",
+        "2",
     )
-    seconds = time.perf_counter() - started
-    results_path = target / "run_results.json"
-    run_results = json.loads(results_path.read_text()) if results_path.exists() else {}
-    return DbtBuild(completed.returncode, completed.stdout + completed.stderr, run_results, seconds)
 
 
 @pytest.fixture(scope="module")
@@ -368,7 +303,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     con = duckdb.connect(str(path))
     try:
         ensure_schema(con)
-        load_portfolio(con)
+        load_portfolio(con, PORTFOLIO, log_loads=False, loaded_at=LOADED_AT)
     finally:
         con.close()
     build = dbt_build_selected(work_dir, path)
