@@ -514,6 +514,25 @@ class DbtBuild:
     seconds: float
 
 
+class BuiltWarehouse:
+    """A module's built warehouse, read through a read-only attachment, rows as dicts."""
+
+    def __init__(self, path: Path, build: DbtBuild) -> None:
+        self.path = path
+        self.build = build
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(f"attach '{self.path}' as wh (read_only)")
+            con.execute("use wh")
+            cursor = con.execute(sql, params or [])
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        finally:
+            con.close()
+
+
 @dataclass(frozen=True)
 class DbtPortfolio:
     warehouse: Path

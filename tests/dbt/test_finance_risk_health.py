@@ -31,7 +31,7 @@ import pytest
 
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import ensure_schema
-from tests.dbt.conftest import DBT_EXECUTABLE, DbtBuild, dbt_build, insert_raw_rows
+from tests.dbt.conftest import DBT_EXECUTABLE, BuiltWarehouse, DbtBuild, dbt_build, insert_raw_rows
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("dbt")
@@ -495,23 +495,8 @@ def load_portfolio(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-class Warehouse:
-    """The built warehouse of this module, read through a read-only attachment."""
-
-    def __init__(self, path: Path, build: DbtBuild) -> None:
-        self.path = path
-        self.build = build
-
-    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        con = duckdb.connect(":memory:")
-        try:
-            con.execute(f"attach '{self.path}' as wh (read_only)")
-            con.execute("use wh")
-            cursor = con.execute(sql, params or [])
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-        finally:
-            con.close()
+class Warehouse(BuiltWarehouse):
+    """The built warehouse of this module."""
 
     def one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
         rows = self.rows(sql, params)

@@ -30,7 +30,7 @@ import pytest
 
 from pipelines.ingest.warehouse import ensure_schema
 from pipelines.publish.reports.fsr import RATE, VOLUME
-from tests.dbt.conftest import DBT_EXECUTABLE, DbtBuild, dbt_build, load_portfolio
+from tests.dbt.conftest import DBT_EXECUTABLE, BuiltWarehouse, DbtBuild, dbt_build, load_portfolio
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("dbt")
@@ -249,23 +249,8 @@ RECONCILIATIONS = {
 }
 
 
-class Warehouse:
-    """The built warehouse of this module, read through a read-only attachment."""
-
-    def __init__(self, path: Path, build: DbtBuild) -> None:
-        self.path = path
-        self.build = build
-
-    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        con = duckdb.connect(":memory:")
-        try:
-            con.execute(f"attach '{self.path}' as wh (read_only)")
-            con.execute("use wh")
-            cursor = con.execute(sql, params or [])
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-        finally:
-            con.close()
+class Warehouse(BuiltWarehouse):
+    """The built warehouse of this module."""
 
     def months(self, project: str) -> dict[str, dict[str, Any]]:
         return {
