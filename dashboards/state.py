@@ -20,7 +20,9 @@ import streamlit as st
 from dashboards import data
 from dashboards.components.formatting import month_label
 
-ALL_PORTFOLIOS = "All portfolios"  # the name rpt_portfolio_kpis_monthly gives its total row
+ALL_PORTFOLIOS = "All portfolios"  # the name the roll-up models give their total rows
+PORTFOLIO_ROLLUP = "rpt_portfolio_kpis_monthly"
+PROGRAM_ROLLUP = "rpt_program_kpis_monthly"
 ALL_PROGRAMS = "All programmes"
 ALL_PROJECTS = "All projects"
 
@@ -72,6 +74,23 @@ class Context:
         if self.program:
             return f"{self.program} ({self.portfolio})" if self.portfolio else self.program
         return self.portfolio or ALL_PORTFOLIOS
+
+    @property
+    def rollup(self) -> tuple[str, dict[str, str]]:
+        """The published totals of the selection (model, key): the programme's when one is
+        chosen (within the portfolio, or across portfolios), else the portfolio's."""
+        portfolio = self.portfolio or ALL_PORTFOLIOS
+        if self.program and PROGRAM_ROLLUP in self.snap.models:
+            return PROGRAM_ROLLUP, {"portfolio": portfolio, "program": self.program}
+        return PORTFOLIO_ROLLUP, {"portfolio": portfolio}
+
+    @property
+    def rollup_label(self) -> str:
+        """What the totals of :attr:`rollup` are of."""
+        model, key = self.rollup
+        if model == PROGRAM_ROLLUP:
+            return self.scope_label
+        return key["portfolio"]
 
     def project_name(self, code: str) -> str:
         names = dict(self.projects.select("project_code", "project_name").iter_rows())

@@ -628,8 +628,11 @@ def stacked_bars(
     colour_order: Sequence[str] | None = None,
     colour_map: dict[str, str] | None = None,
     x_is_date: bool = False,
+    detail: str | None = None,
 ) -> go.Figure:
-    """Published rows as stacked segments: the bar's height is Plotly stacking those rows."""
+    """Published rows as stacked segments: the bar's height is Plotly stacking those rows.
+    ``detail`` names the column that tells a segment's rows apart in the hover (e.g. the
+    project, when each project's row of a category is a segment)."""
     if frame.is_empty():
         return empty_figure("No rows for this selection.")
     groups = colour_order or sorted({str(v) for v in frame[colour].to_list()})
@@ -647,8 +650,10 @@ def stacked_bars(
                     "color": (colour_map or {}).get(group, PALETTE[index % len(PALETTE)]),
                     "line": {"width": 0},
                 },
+                customdata=part[detail].to_list() if detail else None,
                 hovertemplate=(
-                    f"%{{x{'|%b %Y' if x_is_date else ''}}} · {group}: "
+                    f"%{{x{'|%b %Y' if x_is_date else ''}}} · {group}"
+                    f"{' · %{customdata}' if detail else ''}: "
                     f"%{{y:{_hover_format(meta)}}}<extra></extra>"
                 ),
             )

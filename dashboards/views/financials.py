@@ -1,9 +1,10 @@
 """Financials: budget vs actual vs forecast by portfolio, project and month; burn rate;
 CAPEX / OPEX; commitments and invoice ageing.
 
-Reads rpt_portfolio_kpis_monthly, rpt_project_kpis_monthly, fct_project_financials_monthly,
-rpt_invoice_ageing, and for drill-down int_invoices_converted / raw.invoices and
-int_timesheet_entries_costed. Where a bar shows a total, Plotly stacks the published rows.
+Reads rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly, rpt_project_kpis_monthly,
+fct_project_financials_monthly, rpt_invoice_ageing, and for drill-down
+int_invoices_converted / raw.invoices and int_timesheet_entries_costed. Where a bar shows a
+total, Plotly stacks the published rows.
 """
 
 from __future__ import annotations
@@ -32,16 +33,23 @@ STACK_BY = {
 
 
 def by_portfolio(ctx: state.Context) -> None:
-    model = "rpt_portfolio_kpis_monthly"
-    where = {"reporting_month": ctx.month, "is_all_portfolios": False}
-    if ctx.portfolio:
-        where["portfolio"] = ctx.portfolio
-    rows = data.read(ctx.snap, model, where=where, order_by=["portfolio"])
+    """Portfolios side by side; within a chosen portfolio, its programmes."""
+    if ctx.portfolio and state.PROGRAM_ROLLUP in ctx.snap.models:
+        model, group = state.PROGRAM_ROLLUP, "program"
+        where = {"reporting_month": ctx.month, "portfolio": ctx.portfolio}
+        st.subheader("Budget vs actual vs forecast by programme")
+    else:
+        model, group = state.PORTFOLIO_ROLLUP, "portfolio"
+        where = {"reporting_month": ctx.month, "is_all_portfolios": False}
+        st.subheader("Budget vs actual vs forecast by portfolio")
+    rows = data.read(ctx.snap, model, where=where, order_by=[group])
     metas = {m: ui.meta_for(ctx.snap, m, model) for m in EVM_MEASURES}
     st.plotly_chart(
-        charts.grouped_bars(rows, x="portfolio", measures=EVM_MEASURES, metas=metas, height=340),
+        charts.grouped_bars(rows, x=group, measures=EVM_MEASURES, metas=metas, height=340),
         key="fin_portfolio",
     )
+    if group == "program":
+        st.caption("Projects without a programme count in the portfolio only.")
 
 
 def by_project(ctx: state.Context) -> None:
@@ -193,10 +201,8 @@ ctx = state.context()
 ui.page_header(ctx, "Financials")
 ui.caveats(ctx)
 left, right = st.columns(2)
-with left:
-    st.subheader("Budget vs actual vs forecast by portfolio")
-    with ui.needs():
-        by_portfolio(ctx)
+with left, ui.needs():
+    by_portfolio(ctx)
 with right:
     st.subheader("… by project")
     with ui.needs():

@@ -1,8 +1,8 @@
 """Portfolio overview: which projects need attention, why, and what finishing will cost.
 
-Reads rpt_portfolio_kpis_monthly (tiles), rpt_project_kpis_monthly (matrix, bubbles, table,
-what changed), rpt_project_health_metrics_monthly (thresholds), fct_risk_exposure_monthly
-(project tile), rpt_data_quality_by_project (caveats).
+Reads rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly (tiles), rpt_project_kpis_monthly
+(matrix, bubbles, table, what changed), rpt_project_health_metrics_monthly (thresholds),
+fct_risk_exposure_monthly (project tile), rpt_data_quality_by_project (caveats).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dashboards import data, state
 from dashboards.components import charts, ui
 from dashboards.components.formatting import RAG_LABELS, RAG_ORDER, month_label
 
-PORTFOLIO_MODEL = "rpt_portfolio_kpis_monthly"
 PROJECT_MODEL = "rpt_project_kpis_monthly"
 HEALTH_MODEL = "rpt_project_health_monthly"
 DIMENSIONS = [
@@ -43,23 +42,22 @@ def _rows_by_month(frame: pl.DataFrame) -> dict:
 
 def portfolio_tiles(ctx: state.Context) -> None:
     months = [m for m in (ctx.month, ctx.previous_month) if m]
-    name = ctx.portfolio or state.ALL_PORTFOLIOS
-    if ctx.program:
+    model, key = ctx.rollup
+    name = ctx.rollup_label
+    if ctx.program and model == state.PORTFOLIO_ROLLUP:
         st.caption(
-            f":material/info: Totals are published per portfolio, not per programme: the tiles "
-            f"show **{name}**; the matrix, chart and table below show the programme's projects."
+            f":material/info: This snapshot has no programme totals: the tiles show **{name}**; "
+            "the matrix, chart and table below show the programme's projects."
         )
-    rows = _rows_by_month(
-        data.read(ctx.snap, PORTFOLIO_MODEL, where={"portfolio": name, "reporting_month": months})
-    )
+    rows = _rows_by_month(data.read(ctx.snap, model, where={**key, "reporting_month": months}))
     row, previous = rows.get(ctx.month), rows.get(ctx.previous_month)
     if row is None:
-        ui.empty(f"No portfolio figures for {name} in {month_label(ctx.month)}.")
+        ui.empty(f"No figures for {name} in {month_label(ctx.month)}.")
         return
     before = month_label(ctx.previous_month) if ctx.previous_month else None
     _changes_caption(before)
     for column, container in zip(MONEY_TILES, st.columns(len(MONEY_TILES)), strict=True):
-        ui.kpi(container, ctx.snap, PORTFOLIO_MODEL, column, row, previous, previous_label=before)
+        ui.kpi(container, ctx.snap, model, column, row, previous, previous_label=before)
     counts = [
         "open_risk_exposure_amount",
         "red_project_count",
@@ -69,7 +67,7 @@ def portfolio_tiles(ctx: state.Context) -> None:
         "measured_project_count",
     ]
     for column, container in zip(counts, st.columns(len(counts)), strict=True):
-        ui.kpi(container, ctx.snap, PORTFOLIO_MODEL, column, row, previous, previous_label=before)
+        ui.kpi(container, ctx.snap, model, column, row, previous, previous_label=before)
 
 
 def _changes_caption(before: str | None) -> None:

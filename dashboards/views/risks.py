@@ -1,8 +1,9 @@
-"""Risks: the 5 × 5 heat map, exposure trend by project (and by category when a model publishes
-it), the top risks and their ageing.
+"""Risks: the 5 × 5 heat map, exposure trend by project and by category, the top risks and
+their ageing.
 
-Reads rpt_risk_heatmap, fct_risk_exposure_monthly, rpt_portfolio_kpis_monthly (tiles),
-int_risk_register_monthly + raw.risks (the risks behind the numbers, with file and line).
+Reads rpt_risk_heatmap, fct_risk_exposure_monthly, fct_risk_exposure_by_category_monthly,
+rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly (tiles), int_risk_register_monthly +
+raw.risks (the risks behind the numbers, with file and line).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dashboards.components.formatting import month_label
 
 EXPOSURE = "fct_risk_exposure_monthly"
 HEATMAP = "rpt_risk_heatmap"
-CATEGORY_COLUMNS = ("category", "risk_category")
+CATEGORY_EXPOSURE = "fct_risk_exposure_by_category_monthly"
 
 
 def tiles(ctx: state.Context) -> None:
@@ -25,14 +26,8 @@ def tiles(ctx: state.Context) -> None:
     if ctx.project:
         model, where = EXPOSURE, {"project_code": ctx.project, "reporting_month": months}
     else:
-        if ctx.program:
-            st.caption(
-                ":material/info: Risk totals are published per portfolio and per project; "
-                "the tiles "
-                f"show **{ctx.portfolio or state.ALL_PORTFOLIOS}**."
-            )
-        model = "rpt_portfolio_kpis_monthly"
-        where = {"portfolio": ctx.portfolio or state.ALL_PORTFOLIOS, "reporting_month": months}
+        model, key = ctx.rollup
+        where = {**key, "reporting_month": months}
     rows = {
         r["reporting_month"]: r
         for r in data.read(ctx.snap, model, where=where).iter_rows(named=True)
@@ -108,32 +103,29 @@ def exposure_trend(ctx: state.Context) -> None:
 
 
 def category_trend(ctx: state.Context) -> None:
-    """Exposure by risk category: shown from any published model that carries it."""
     st.subheader("Exposure trend by category")
-    for name, model in ctx.snap.models.items():
-        columns = {c["name"] for c in model.get("columns", [])}
-        category = next((c for c in CATEGORY_COLUMNS if c in columns), None)
-        if category and {"reporting_month", "open_risk_exposure_amount"} <= columns:
-            where = {"reporting_month": data.Between(None, ctx.month)}
-            if "project_code" in columns:
-                where["project_code"] = ctx.scope
-            rows = data.read(ctx.snap, name, where=where, order_by=["reporting_month"])
-            st.plotly_chart(
-                charts.stacked_bars(
-                    rows,
-                    x="reporting_month",
-                    y="open_risk_exposure_amount",
-                    colour=category,
-                    meta=ui.meta_for(ctx.snap, "open_risk_exposure_amount", name),
-                    x_is_date=True,
-                ),
-                key="category_trend",
-            )
-            return
-    ui.empty(
-        "Exposure by category is not published yet: it needs a model with `reporting_month`, "
-        "`category` and `open_risk_exposure_amount` (e.g. fct_risk_exposure_category_monthly). "
-        "The open risks below carry their category."
+    rows = data.read(
+        ctx.snap,
+        CATEGORY_EXPOSURE,
+        select=["project_code", "reporting_month", "category", "open_risk_exposure_amount"],
+        where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
+        order_by=["reporting_month", "category"],
+    )
+    st.plotly_chart(
+        charts.stacked_bars(
+            rows,
+            x="reporting_month",
+            y="open_risk_exposure_amount",
+            colour="category",
+            meta=ui.meta_for(ctx.snap, "open_risk_exposure_amount", CATEGORY_EXPOSURE),
+            x_is_date=True,
+            detail="project_code" if len(ctx.scope) > 1 else None,
+        ),
+        key="category_trend",
+    )
+    st.caption(
+        "Each bar: the open exposure of the month by risk category (the categories of a "
+        "project-month add up to its exposure). The open risks behind them are listed below."
     )
 
 

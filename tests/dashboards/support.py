@@ -159,3 +159,36 @@ def page_errors(page: Any) -> list[str]:
     if "Traceback (most recent call last)" in page.inner_text("body"):
         found.append("a traceback is shown")
     return found
+
+
+# The colours a reader sees: the app's background, and the text of a chart's axis labels and of
+# the page's paragraphs (Streamlit themes Plotly charts; a fixed colour would vanish in one theme).
+COLOURS = """() => {
+    const colour = (element, property) => element
+        ? getComputedStyle(element).getPropertyValue(property) : null;
+    return {
+        background: colour(document.querySelector('.stApp'), 'background-color'),
+        text: colour(document.querySelector('[data-testid="stMain"] h1'), 'color'),
+        axis: colour(document.querySelector('.js-plotly-plot .xtick text'), 'fill'),
+    };
+}"""
+
+
+def _luminance(css: str) -> float:
+    """WCAG relative luminance of an ``rgb(...)`` / ``rgba(...)`` colour."""
+    red, green, blue = (float(part) / 255 for part in css[css.index("(") + 1 : -1].split(",")[:3])
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS colours (1 = none, 21 = black on white)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def theme_colours(page: Any) -> dict[str, str]:
+    return page.evaluate(COLOURS)

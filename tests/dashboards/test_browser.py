@@ -1,6 +1,7 @@
-"""The served app in a real headless Chromium: every page renders without an error element,
-filters travel in the URL, a chart click opens a project, and a snapshot published while the app
-serves is picked up (new id and new numbers) with every page still working."""
+"""The served app in a real headless Chromium: every page renders without an error element in
+the light and the dark theme (text and chart labels readable in both), filters travel in the
+URL, a chart click opens a project, and a snapshot published while the app serves is picked up
+(new id and new numbers) with every page still working."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from pipelines.publish.snapshot import new_snapshot_id, publish
 from tests.dashboards.support import (
     Published,
     catalog_of,
+    contrast,
     copy_published,
     page_errors,
     serve_app,
     settle,
+    theme_colours,
 )
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -42,6 +45,15 @@ def visit_every_page(page, shots: Path, suffix: str = "") -> None:
         page.screenshot(path=str(shots / f"{url_path or 'portfolio'}{suffix}.png"), full_page=True)
 
 
+def readable(page) -> dict[str, str]:
+    """Title and chart axis labels stand out from the background (WCAG AA: 4.5:1)."""
+    colours = theme_colours(page)
+    assert None not in colours.values(), colours
+    assert contrast(colours["text"], colours["background"]) >= 4.5, colours
+    assert contrast(colours["axis"], colours["background"]) >= 4.5, colours
+    return colours
+
+
 def sidebar_text(page) -> str:
     return page.locator('[data-testid="stSidebar"]').inner_text()
 
@@ -55,6 +67,7 @@ def test_every_page_in_a_real_browser(published: Published, browser, tmp_path: P
         page.goto(f"{served.url}/?portfolio={portfolio.replace(' ', '+')}")
         settle(page)
         assert published.snapshot_id in sidebar_text(page)
+        light = readable(page)
         visit_every_page(page, tmp_path)
         # the portfolio filter stayed in the URL through every page switch
         assert "portfolio=" in page.url, page.url
@@ -73,8 +86,17 @@ def test_every_page_in_a_real_browser(published: Published, browser, tmp_path: P
         assert page.locator("h1").first.inner_text().startswith(code)
         assert page_errors(page) == []
         page.close()
+
+        # a reader whose system prefers dark gets the dark theme, and every page still reads
+        dark_page = browser.new_page(viewport={"width": 1440, "height": 2400}, color_scheme="dark")
+        dark_page.goto(served.url)
+        settle(dark_page)
+        dark = readable(dark_page)
+        assert contrast(dark["background"], light["background"]) > 10, (dark, light)
+        visit_every_page(dark_page, tmp_path, suffix="_dark")
+        dark_page.close()
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert len(shots) == len(NAVIGATION), shots
+    assert len(shots) == 2 * len(NAVIGATION), shots
 
 
 def test_a_snapshot_published_while_serving_is_picked_up(

@@ -3,6 +3,7 @@ are the numbers of the published marts (queried here straight from the snapshot)
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -111,6 +112,7 @@ def test_portfolio_tiles_are_the_published_portfolio_kpis(app_env: Published):
             "variance_at_completion",
             "cost_performance_index",
             "schedule_performance_index",
+            "schedule_performance_index_time",
             "open_risk_exposure_amount",
             "red_project_count",
             "amber_project_count",
@@ -121,18 +123,61 @@ def test_portfolio_tiles_are_the_published_portfolio_kpis(app_env: Published):
     assert float(tiles(app)["estimate_at_completion"]["exact"]) == pytest.approx(
         row["estimate_at_completion"], rel=1e-12
     )
-    # SPI(t) is not published per portfolio: the tile says so instead of inventing it
-    spi_t = tiles(app).get("schedule_performance_index_time")
-    columns = {
-        c["name"]
-        for m in app_env.catalog["models"]
-        if m["name"] == "rpt_portfolio_kpis_monthly"
-        for c in m["columns"]
-    }
-    if "schedule_performance_index_time" not in columns:
-        assert any(m.value == "n/a" for m in app.metric)
-    else:
-        assert spi_t is not None
+    assert row["schedule_performance_index_time"] is not None
+    assert not any(m.value == "n/a" for m in app.metric)
+
+
+def chart(app: AppTest, key: str) -> dict[str, Any]:
+    """The Plotly figure a page drew under this widget key."""
+    for element in app.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key!r}")
+
+
+def test_a_programme_shows_its_own_published_totals(app_env: Published):
+    month = latest_month(app_env)
+    # a programme within its portfolio, the largest of the month
+    row = app_env.rows(
+        "select * from rpt_program_kpis_monthly where not is_all_portfolios"
+        " and reporting_month = ? order by budget_at_completion desc limit 1",
+        [month],
+    )[0]
+    link = {"portfolio": row["portfolio"], "program": row["program"]}
+    app = run_page(PAGES["portfolio"], link)
+    assert app.sidebar.selectbox(key="program").value == row["program"]
+    assert_tiles_match(
+        app,
+        app_env,
+        row,
+        "rpt_program_kpis_monthly",
+        [
+            "budget_at_completion",
+            "estimate_at_completion",
+            "cost_performance_index",
+            "schedule_performance_index_time",
+            "red_project_count",
+            "open_risk_exposure_amount",
+        ],
+    )
+    risks = run_page(PAGES["risks"], link)
+    assert_tiles_match(
+        risks,
+        app_env,
+        row,
+        "rpt_program_kpis_monthly",
+        ["open_risk_count", "open_high_risk_count", "open_risk_exposure_amount"],
+    )
+    # Financials compares the portfolio's programmes side by side
+    financials = run_page(PAGES["financials"], {"portfolio": row["portfolio"]})
+    bars = chart(financials, "fin_portfolio")["data"]
+    programmes = app_env.rows(
+        "select program, budget_at_completion from rpt_program_kpis_monthly"
+        " where portfolio = ? and reporting_month = ? order by program",
+        [row["portfolio"], month],
+    )
+    assert bars[0]["x"] == [p["program"] for p in programmes]
+    assert bars[0]["y"] == pytest.approx([p["budget_at_completion"] for p in programmes])
 
 
 def test_portfolio_filter_and_month_come_from_the_link(app_env: Published):
@@ -265,6 +310,26 @@ def test_risk_tiles_are_the_published_exposure(app_env: Published):
     )
     top = table_with(app, "risk_id", "exposure_amount", "source_line")
     assert top["source_line"].notna().all()
+    # exposure by category: one series per category, the month's bars add up to the exposure
+    categories = chart(app, "category_trend")["data"]
+    expected = app_env.rows(
+        "select distinct category from fct_risk_exposure_by_category_monthly"
+        " where reporting_month <= ? order by 1",
+        [month],
+    )
+    assert [series["name"] for series in categories] == [r["category"] for r in expected]
+    shown = sum(
+        y
+        for series in categories
+        for x, y in zip(series["x"], series["y"], strict=True)
+        if str(x).startswith(f"{month:%Y-%m}")
+    )
+    total = app_env.one(
+        "select sum(open_risk_exposure_amount) as amount from fct_risk_exposure_monthly"
+        " where reporting_month = ?",
+        [month],
+    )["amount"]
+    assert shown == pytest.approx(total, rel=1e-9)
 
 
 def test_quarantine_browser_lists_every_refused_row_with_file_and_line(app_env: Published):

@@ -41,6 +41,7 @@ LOADED_AT = datetime(2026, 4, 2, 8, 0, 0)
 MODELS = (
     "fct_project_financials_monthly",
     "fct_risk_exposure_monthly",
+    "fct_risk_exposure_by_category_monthly",
     "fct_export_freshness",
     "rpt_invoice_ageing",
     "rpt_risk_heatmap",
@@ -48,6 +49,7 @@ MODELS = (
     "rpt_project_health_metrics_monthly",
     "rpt_project_health_monthly",
     "rpt_portfolio_kpis_monthly",
+    "rpt_program_kpis_monthly",
     "rpt_project_kpis_monthly",
 )
 UNKNOWN_CODE_REASON = "project_code: unknown project 'RSK-9', expected a project listed in projects"
@@ -77,6 +79,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
             "project_code": "FIN-1",
             "project_name": "Finance platform",
             "portfolio": "Corporate",
+            "program": "Finance transformation",
             "methodology": "waterfall",
             "start_date": D("2026-01-01"),
             "planned_finish_date": D("2026-06-30"),
@@ -99,6 +102,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
             "project_code": "DIG-1",
             "project_name": "Digital app",
             "portfolio": "Digital",
+            "program": "Finance transformation",
             "methodology": "agile",
             "start_date": D("2026-02-01"),
             "planned_finish_date": D("2026-05-31"),
@@ -303,6 +307,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         # FIN-1 (15 Mar): FR1 open p 0.3 x 20 000 = 6 000 (bands 3 x 1 = 3: low); FR2 closed
         {
             "risk_id": "FR1",
+            "category": "resource",
             "project_code": "FIN-1",
             "title": "Key user availability",
             "probability": 0.3,
@@ -313,6 +318,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         },
         {
             "risk_id": "FR2",
+            "category": "cost",
             "project_code": "FIN-1",
             "title": "Licence price rise",
             "probability": 0.1,
@@ -326,6 +332,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         # 30 000 (2 x 2 = 4: low) -> exposure 90 000 + 6 000 = 96 000 (carried into February)
         {
             "risk_id": "R1",
+            "category": "vendor",
             "project_code": "RSK-1",
             "title": "Vendor capacity",
             "probability": 0.6,
@@ -336,6 +343,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         },
         {
             "risk_id": "R2",
+            "category": "technical",
             "project_code": "RSK-1",
             "title": "Data migration defects",
             "probability": 0.2,
@@ -349,6 +357,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         # medium), raised in February -> open 3, high 2, exposure 90 000 + 225 000 + 48 000
         {
             "risk_id": "R1",
+            "category": "vendor",
             "project_code": "RSK-1",
             "title": "Vendor capacity",
             "probability": 0.6,
@@ -359,6 +368,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         },
         {
             "risk_id": "R2",
+            "category": "technical",
             "project_code": "RSK-1",
             "title": "Data migration defects",
             "probability": 1.0,
@@ -369,6 +379,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         },
         {
             "risk_id": "R3",
+            "category": "compliance",
             "project_code": "RSK-1",
             "title": "Regulator rejects design",
             "probability": 0.75,
@@ -379,6 +390,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         },
         {
             "risk_id": "R4",
+            "category": " vendor ",
             "project_code": "RSK-1",
             "title": "Cut-over window",
             "probability": 0.4,
@@ -577,13 +589,15 @@ def test_every_test_and_unit_test_of_the_selection_passed(warehouse: Warehouse) 
         "health_is_the_worst_measured_dimension",
         "health_reason_never_shows_a_value_equal_to_its_threshold",
         "portfolio_indices_come_from_sums",
+        "programme_totals_per_portfolio_and_across",
         "invoices_are_aged_at_the_as_of_date",
     } <= unit_tests
-    # the reconciliations that can fail: lines add up to AC and to EAC every month
+    # the reconciliations that can fail: cost lines add up to AC and to EAC every month, risk
+    # categories to the project's open risks and exposure
     reconciliations = {
         r["unique_id"].split(".")[2] for r in results if ".reconciles_to_" in r["unique_id"]
     }
-    assert len(reconciliations) == 2
+    assert len(reconciliations) == 4
 
 
 METRIC_FORMATS = {"text", "date", "integer", "number", "currency", "percent", "ratio", "boolean"}
@@ -909,6 +923,77 @@ def test_portfolio_indices_are_ratios_of_sums(warehouse: Warehouse) -> None:
     assert (january["project_count"], january["measured_project_count"]) == (2, 1)
     assert january["actual_cost"] == cents(10000 + 65000)
     assert january["cost_performance_index"] == ratio(0.9)
+
+
+def test_portfolio_spi_t_is_earned_schedule_over_actual_time(warehouse: Warehouse) -> None:
+    # March: FIN-1 ES 2.3 of AT 3, RSK-1 ES 2 of AT 3 -> Corporate SPI(t) = 4.3 / 6, not the
+    # average of 0.77 and 0.67 weighted any other way
+    corporate = portfolio(warehouse, "Corporate")
+    assert corporate["schedule_performance_index_time"] == ratio((2.3 + 2) / (3 + 3))
+    # DIG-1 (AT 2) joins in 'All portfolios'
+    dig = warehouse.one(
+        "select earned_schedule_months as es, actual_time_months as at"
+        " from main.fct_earned_value_monthly"
+        " where project_code = 'DIG-1' and reporting_month = '2026-03-01'"
+    )
+    assert dig["at"] == 2
+    everything = portfolio(warehouse, "All portfolios")
+    assert everything["schedule_performance_index_time"] == ratio((2.3 + 2 + dig["es"]) / 8)
+
+
+def program(warehouse: Warehouse, portfolio_name: str, name: str) -> dict[str, Any]:
+    return warehouse.one(
+        "select * from main.rpt_program_kpis_monthly"
+        " where portfolio = ? and program = ? and reporting_month = '2026-03-01'",
+        [portfolio_name, name],
+    )
+
+
+def test_programme_totals_within_a_portfolio_and_across_portfolios(warehouse: Warehouse) -> None:
+    # "Finance transformation": FIN-1 (Corporate) and DIG-1 (Digital); RSK-1 has no programme
+    within = program(warehouse, "Corporate", "Finance transformation")
+    assert (within["project_count"], within["is_all_portfolios"]) == (1, False)
+    assert within["earned_value"] == cents(63000)
+    assert within["cost_performance_index"] == ratio(63000 / 66000)
+    assert within["schedule_performance_index_time"] == ratio(2.3 / 3)
+    assert within["open_risk_exposure_amount"] == cents(6000)
+    assert (within["red_project_count"], within["amber_project_count"]) == (1, 0)
+    across = program(warehouse, "All portfolios", "Finance transformation")
+    assert across["project_count"] == 2
+    assert across["budget_at_completion"] == cents(100000 + 40000)
+    assert across["cost_performance_index"] == ratio((63000 + 20000) / (66000 + 15000))
+    assert (across["red_project_count"], across["amber_project_count"]) == (1, 1)
+    # no row for a project without a programme
+    assert warehouse.rows(
+        "select distinct program from main.rpt_program_kpis_monthly order by program"
+    ) == [{"program": "Finance transformation"}]
+
+
+def test_risk_exposure_by_category_adds_up_to_the_project(warehouse: Warehouse) -> None:
+    def categories(month: str) -> dict[str, tuple[int, int, Any]]:
+        return {
+            row["category"]: (
+                row["open_risk_count"],
+                row["open_high_risk_count"],
+                row["open_risk_exposure_amount"],
+            )
+            for row in warehouse.rows(
+                "select * from main.fct_risk_exposure_by_category_monthly"
+                " where project_code = 'RSK-1' and reporting_month = ?",
+                [D(month)],
+            )
+        }
+
+    assert categories("2026-01-01") == {
+        "vendor": (1, 1, cents(0.6 * 150000)),
+        "technical": (1, 0, cents(0.2 * 30000)),
+    }
+    # March: R4's " vendor " is trimmed into vendor; R2 occurred, so technical keeps a row at 0
+    assert categories("2026-03-01") == {
+        "vendor": (2, 1, cents(0.6 * 150000 + 0.4 * 120000)),
+        "compliance": (1, 1, cents(0.75 * 300000)),
+        "technical": (0, 0, cents(0)),
+    }
 
 
 def test_project_kpis_join_attributes_ev_and_health(warehouse: Warehouse) -> None:

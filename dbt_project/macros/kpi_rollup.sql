@@ -1,0 +1,162 @@
+{#-
+    The portfolio and programme KPI roll-ups (rpt_portfolio_kpis_monthly,
+    rpt_program_kpis_monthly) share these three pieces, so a total means the same at every level:
+
+    * kpi_rollup_project_months(): CTEs ending in `project_months`, one row per project and
+      reporting month with the inputs each index may count (a project only adds to an index
+      whose inputs it has); its portfolio is `project_portfolio`, so a level may name its own
+      `portfolio`.
+    * kpi_rollup_totals(levels): the sums and counts of a CTE `levels` holding project_months
+      rows plus the grouping columns, grouped by `levels` columns and reporting_month.
+    * kpi_rollup_indices(): the columns computed from those totals - indices as ratios of sums,
+      never averages of project ratios.
+-#}
+
+{% macro kpi_rollup_project_months() -%}
+
+earned_value as (
+
+    select * from {{ ref('fct_earned_value_monthly') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('dim_projects') }}
+
+),
+
+project_health as (
+
+    select * from {{ ref('rpt_project_health_monthly') }}
+
+),
+
+risk_exposure as (
+
+    select * from {{ ref('fct_risk_exposure_monthly') }}
+
+),
+
+project_months as (
+
+    select
+        projects.portfolio as project_portfolio,
+        projects.program,
+        earned_value.project_code,
+        earned_value.reporting_month,
+        earned_value.planned_value,
+        earned_value.earned_value,
+        earned_value.actual_cost,
+        earned_value.budget_at_completion,
+        coalesce(
+            earned_value.estimate_at_completion, earned_value.budget_at_completion
+        ) as estimate_at_completion,
+        case when earned_value.earned_value is not null then earned_value.earned_value end
+            as measured_earned_value,
+        case when earned_value.earned_value is not null then earned_value.actual_cost end
+            as measured_actual_cost,
+        case
+            when earned_value.earned_value is not null and earned_value.planned_value is not null
+                then earned_value.earned_value
+        end as scheduled_earned_value,
+        case
+            when earned_value.earned_value is not null and earned_value.planned_value is not null
+                then earned_value.planned_value
+        end as scheduled_planned_value,
+        case
+            when earned_value.earned_schedule_months is not null
+                and earned_value.actual_time_months > 0
+                then earned_value.earned_schedule_months
+        end as timed_earned_schedule_months,
+        case
+            when earned_value.earned_schedule_months is not null
+                and earned_value.actual_time_months > 0
+                then earned_value.actual_time_months
+        end as timed_actual_time_months,
+        project_health.overall_status,
+        risk_exposure.open_risk_count,
+        risk_exposure.open_high_risk_count,
+        risk_exposure.open_risk_exposure_amount
+
+    from earned_value
+    inner join projects
+        on earned_value.project_code = projects.project_code
+    left join project_health
+        on earned_value.project_code = project_health.project_code
+        and earned_value.reporting_month = project_health.reporting_month
+    left join risk_exposure
+        on earned_value.project_code = risk_exposure.project_code
+        and earned_value.reporting_month = risk_exposure.reporting_month
+
+)
+
+{%- endmacro %}
+
+
+{% macro kpi_rollup_totals(group_columns) -%}
+
+    select
+        {%- for column in group_columns %}
+        {{ column }},
+        {%- endfor %}
+        reporting_month,
+        count(*) as project_count,
+        count(case when earned_value is not null then 1 end) as measured_project_count,
+        sum(planned_value) as planned_value,
+        sum(earned_value) as earned_value,
+        sum(actual_cost) as actual_cost,
+        sum(budget_at_completion) as budget_at_completion,
+        sum(estimate_at_completion) as estimate_at_completion,
+        sum(measured_earned_value) as measured_earned_value,
+        sum(measured_actual_cost) as measured_actual_cost,
+        sum(scheduled_earned_value) as scheduled_earned_value,
+        sum(scheduled_planned_value) as scheduled_planned_value,
+        sum(timed_earned_schedule_months) as timed_earned_schedule_months,
+        sum(timed_actual_time_months) as timed_actual_time_months,
+        count(case when overall_status = 'red' then 1 end) as red_project_count,
+        count(case when overall_status = 'amber' then 1 end) as amber_project_count,
+        count(case when overall_status = 'green' then 1 end) as green_project_count,
+        count(
+            case when overall_status = 'grey' or overall_status is null then 1 end
+        ) as grey_project_count,
+        cast(coalesce(sum(open_risk_count), 0) as {{ dbt.type_bigint() }}) as open_risk_count,
+        cast(coalesce(sum(open_high_risk_count), 0) as {{ dbt.type_bigint() }})
+            as open_high_risk_count,
+        coalesce(sum(open_risk_exposure_amount), 0) as open_risk_exposure_amount
+
+    from levels
+    group by
+        {%- for column in group_columns %}
+        {{ column }},
+        {%- endfor %}
+        reporting_month
+
+{%- endmacro %}
+
+
+{% macro kpi_rollup_indices() -%}
+
+        project_count,
+        measured_project_count,
+        planned_value,
+        earned_value,
+        actual_cost,
+        budget_at_completion,
+        estimate_at_completion,
+        budget_at_completion - estimate_at_completion as variance_at_completion,
+        {{ safe_divide('measured_earned_value', 'measured_actual_cost') }}
+            as cost_performance_index,
+        {{ safe_divide('scheduled_earned_value', 'scheduled_planned_value') }}
+            as schedule_performance_index,
+        {{ safe_divide('timed_earned_schedule_months', 'timed_actual_time_months') }}
+            as schedule_performance_index_time,
+        red_project_count,
+        amber_project_count,
+        green_project_count,
+        grey_project_count,
+        open_risk_count,
+        open_high_risk_count,
+        open_risk_exposure_amount
+
+{%- endmacro %}

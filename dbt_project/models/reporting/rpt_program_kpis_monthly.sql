@@ -1,0 +1,64 @@
+-- One row per programme of a portfolio per reporting month, plus one per programme across all
+-- portfolios ('All portfolios', for a programme that spans portfolios): the same roll-up as
+-- rpt_portfolio_kpis_monthly (macros/kpi_rollup.sql) over the programme's projects. Projects
+-- without a programme belong to no row here; they still count in their portfolio's totals.
+
+{%- set all_portfolios = "'All portfolios'" %}
+
+with
+
+{{ kpi_rollup_project_months() }},
+
+in_programs as (
+
+    select * from project_months
+    where program is not null
+
+),
+
+levels as (
+
+    select
+        project_portfolio as portfolio,
+        false as is_all_portfolios,
+        in_programs.*
+
+    from in_programs
+
+    union all
+
+    select
+        {{ all_portfolios }} as portfolio,
+        true as is_all_portfolios,
+        in_programs.*
+
+    from in_programs
+
+),
+
+totals as (
+
+    {{ kpi_rollup_totals(['portfolio', 'program', 'is_all_portfolios']) }}
+
+),
+
+final as (
+
+    select
+
+        ----------  ids
+        portfolio,
+        program,
+        reporting_month,
+
+        ----------  booleans
+        is_all_portfolios,
+
+        ----------  numerics
+        {{ kpi_rollup_indices() }}
+
+    from totals
+
+)
+
+select * from final
