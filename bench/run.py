@@ -111,6 +111,9 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
 
     for page, seconds in bench_pages(paths.root, loads=5).items():
         stages[f"page {page} (median of 5 renders)"] = (seconds, 1)
+    # the first visitor after a refresh: every cache empty
+    for page, seconds in bench_pages(paths.root, loads=3, cold=True).items():
+        stages[f"page {page} cold (median of 3, caches cleared)"] = (seconds, 1)
     return stages
 
 

@@ -650,10 +650,13 @@ def stacked_bars(
                     "color": (colour_map or {}).get(group, PALETTE[index % len(PALETTE)]),
                     "line": {"width": 0},
                 },
-                customdata=part[detail].to_list() if detail else None,
+                # [segment group, detail]: a click on a segment says which rows it stands for
+                customdata=[[group, value] for value in part[detail].to_list()]
+                if detail
+                else [[group]] * part.height,
                 hovertemplate=(
                     f"%{{x{'|%b %Y' if x_is_date else ''}}} · {group}"
-                    f"{' · %{customdata}' if detail else ''}: "
+                    f"{' · %{customdata[1]}' if detail else ''}: "
                     f"%{{y:{_hover_format(meta)}}}<extra></extra>"
                 ),
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -210,7 +211,9 @@ def to_xlsx(frame: pl.DataFrame) -> bytes:
 
 
 def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX downloads, built only when clicked."""
+    """CSV and XLSX downloads, built only when clicked (the file name made safe: names may
+    carry exported text such as a risk category)."""
+    name = re.sub(r"[^\w.-]+", "_", name).strip("_") or "table"
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "CSV",

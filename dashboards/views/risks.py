@@ -8,6 +8,8 @@ raw.risks (the risks behind the numbers, with file and line).
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
@@ -111,7 +113,7 @@ def category_trend(ctx: state.Context) -> None:
         where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
         order_by=["reporting_month", "category"],
     )
-    st.plotly_chart(
+    event = st.plotly_chart(
         charts.stacked_bars(
             rows,
             x="reporting_month",
@@ -122,10 +124,48 @@ def category_trend(ctx: state.Context) -> None:
             detail="project_code" if len(ctx.scope) > 1 else None,
         ),
         key="category_trend",
+        on_select="rerun",
+        selection_mode="points",
     )
     st.caption(
         "Each bar: the open exposure of the month by risk category (the categories of a "
-        "project-month add up to its exposure). The open risks behind them are listed below."
+        "project-month add up to its exposure). Click a segment for the risks behind it."
+    )
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    if points:
+        with st.container(key="category_drill"):
+            category_risks(ctx, points[0])
+
+
+def category_risks(ctx: state.Context, point: dict) -> None:
+    """The open risks behind a clicked segment: its category, month (and project)."""
+    custom = point.get("customdata") or []
+    month = date.fromisoformat(str(point.get("x"))[:10])
+    if not custom:
+        return
+    category = custom[0]
+    codes = [custom[1]] if len(custom) > 1 else ctx.scope
+    risks = data.open_risks(ctx.snap, codes, month).filter(pl.col("category") == category)
+    st.markdown(
+        f"**{category}** — {', '.join(codes) if len(codes) == 1 else 'all projects'}, "
+        f"{month_label(month)}"
+    )
+    ui.table(
+        ctx,
+        risks.select(
+            "project_code",
+            "risk_id",
+            "title",
+            "severity",
+            "exposure_amount",
+            "age_days",
+            "owner",
+            "source_file",
+            "source_line",
+        ),
+        key="category_risks",
+        name=f"risks_{category}_{month:%Y-%m}",
+        empty_message="No open risks in this segment (its risks were closed by then).",
     )
 
 

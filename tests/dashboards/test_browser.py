@@ -28,6 +28,21 @@ from tests.dashboards.support import (
 
 pytestmark = pytest.mark.xdist_group("demo")
 
+# the centre of the largest bar segment of a chart, and its series (legend) name
+BIGGEST_BAR = """(scope) => {
+    const plot = document.querySelector(scope + ' .js-plotly-plot');
+    let best = null;
+    plot.querySelectorAll('g.trace.bars').forEach((trace, index) => {
+        trace.querySelectorAll('g.point path').forEach((bar) => {
+            const box = bar.getBoundingClientRect();
+            if (!best || box.width * box.height > best.area) {
+                best = {area: box.width * box.height, box, name: plot.data[index].name};
+            }
+        });
+    });
+    return [best.box.x + best.box.width / 2, best.box.y + best.box.height / 2, best.name];
+}"""
+
 NAVIGATION = [("" if name == DEFAULT else name, title) for name, title in TITLES.items()]
 
 
@@ -85,6 +100,20 @@ def test_every_page_in_a_real_browser(published: Published, browser, tmp_path: P
         page.wait_for_url(f"**/project?*project={code}*", timeout=30_000)
         settle(page)
         assert page.locator("h1").first.inner_text().startswith(code)
+        assert page_errors(page) == []
+
+        # clicking a segment of the exposure-by-category bars lists the risks behind it
+        page.goto(f"{served.url}/risks")
+        settle(page)
+        page.locator(".st-key-category_trend").scroll_into_view_if_needed()
+        x, y, category = page.evaluate(BIGGEST_BAR, ".st-key-category_trend")
+        page.mouse.click(x, y)
+        drill = page.locator(".st-key-category_drill")
+        drill.wait_for(timeout=30_000)
+        settle(page)
+        assert category in drill.inner_text()
+        # the biggest segment has exposure, so open risks: their table (with file and line)
+        assert drill.locator('[data-testid="stDataFrame"]').count() == 1
         assert page_errors(page) == []
         page.close()
 

@@ -318,7 +318,7 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
         },
         {
             "risk_id": "FR2",
-            "category": "cost",
+            "category": "  ",
             "project_code": "FIN-1",
             "title": "Licence price rise",
             "probability": 0.1,
@@ -970,7 +970,7 @@ def test_programme_totals_within_a_portfolio_and_across_portfolios(warehouse: Wa
 
 
 def test_risk_exposure_by_category_adds_up_to_the_project(warehouse: Warehouse) -> None:
-    def categories(month: str) -> dict[str, tuple[int, int, Any]]:
+    def categories(month: str, project: str = "RSK-1") -> dict[str, tuple[int, int, Any]]:
         return {
             row["category"]: (
                 row["open_risk_count"],
@@ -979,11 +979,16 @@ def test_risk_exposure_by_category_adds_up_to_the_project(warehouse: Warehouse) 
             )
             for row in warehouse.rows(
                 "select * from main.fct_risk_exposure_by_category_monthly"
-                " where project_code = 'RSK-1' and reporting_month = ?",
-                [D(month)],
+                " where project_code = ? and reporting_month = ?",
+                [project, D(month)],
             )
         }
 
+    # FIN-1, March: FR2's blank category is 'Uncategorised'; it is closed, so it shows at 0
+    assert categories("2026-03-01", "FIN-1") == {
+        "resource": (1, 0, cents(6000)),
+        "Uncategorised": (0, 0, cents(0)),
+    }
     assert categories("2026-01-01") == {
         "vendor": (1, 1, cents(0.6 * 150000)),
         "technical": (1, 0, cents(0.2 * 30000)),

@@ -138,7 +138,7 @@ register_rows as (
         registers_in_force.register_snapshot_date,
         risks_known.risk_id,
         risks_known.title,
-        risks_known.category,
+        coalesce(nullif(trim(risks_known.category), ''), 'Uncategorised') as category,
         risks_known.owner,
         risks_known.risk_status,
         risks_known.probability_ratio,
