@@ -1,8 +1,9 @@
 """Portfolio overview: which projects need attention, why, and what finishing will cost.
 
 Reads rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly (tiles), rpt_project_kpis_monthly
-(matrix, bubbles, table, what changed), rpt_project_health_metrics_monthly (thresholds),
-fct_risk_exposure_monthly (project tile), rpt_data_quality_by_project (caveats).
+(matrix, bubbles, table), rpt_project_changes_monthly (what changed),
+rpt_project_health_metrics_monthly (thresholds), fct_risk_exposure_monthly (project tile),
+rpt_data_quality_by_project (caveats).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dashboards.components.formatting import RAG_LABELS, RAG_ORDER, month_label
 
 PROJECT_MODEL = "rpt_project_kpis_monthly"
 HEALTH_MODEL = "rpt_project_health_monthly"
+CHANGES_MODEL = "rpt_project_changes_monthly"
 DIMENSIONS = [
     "overall_status",
     "schedule_status",
@@ -226,22 +228,18 @@ def what_changed(ctx: state.Context, frame: pl.DataFrame) -> None:
     if ctx.previous_month is None:
         ui.empty("This is the first reporting month: nothing to compare with yet.")
         return
-    before = data.read(
+    changes = data.read(
         ctx.snap,
-        PROJECT_MODEL,
-        select=["project_code", "overall_status", "estimate_at_completion"],
-        where={"project_code": ctx.scope, "reporting_month": ctx.previous_month},
-    ).rename({"overall_status": "was_status", "estimate_at_completion": "was_eac"})
-    both = frame.join(before, on="project_code", how="left")
+        CHANGES_MODEL,
+        where={"project_code": ctx.scope, "reporting_month": ctx.month},
+    ).join(frame.select("project_code", "project_name", "health_reason"), on="project_code")
     left, right = st.columns(2)
     with left:
         st.markdown("**Changed colour**")
-        changed = both.filter(
-            pl.col("overall_status").fill_null("grey") != pl.col("was_status").fill_null("new")
-        ).select(
+        changed = changes.filter(pl.col("has_changed_colour")).select(
             "project_code",
             "project_name",
-            pl.col("was_status").fill_null("not reporting").alias("was"),
+            pl.col("previous_overall_status").fill_null("not reporting").alias("was"),
             pl.col("overall_status").alias("now"),
             "health_reason",
         )
@@ -255,32 +253,27 @@ def what_changed(ctx: state.Context, frame: pl.DataFrame) -> None:
         )
     with right:
         st.markdown("**Biggest EAC moves**")
-        # the change of a published value, month on month (the only arithmetic on this page)
         moves = (
-            both.filter(
-                pl.col("was_eac").is_not_null() & pl.col("estimate_at_completion").is_not_null()
-            )
-            .with_columns(
-                (pl.col("estimate_at_completion") - pl.col("was_eac")).alias("eac_change")
-            )
-            .sort(pl.col("eac_change").abs(), descending=True)
+            changes.filter(pl.col("estimate_at_completion_change_amount").is_not_null())
+            .sort(pl.col("estimate_at_completion_change_amount").abs(), descending=True)
             .head(8)
             .select(
-                "project_code", "project_name", "was_eac", "estimate_at_completion", "eac_change"
+                "project_code",
+                "project_name",
+                "previous_estimate_at_completion",
+                "estimate_at_completion",
+                "estimate_at_completion_change_amount",
+                "estimate_at_completion_change_pct",
             )
         )
-        eac_meta = ui.meta_for(ctx.snap, "estimate_at_completion", PROJECT_MODEL)
-        config = ui.column_config(ctx.snap, moves, PROJECT_MODEL)
-        fmt = config["estimate_at_completion"]
-        config["was_eac"] = {
-            **fmt,
-            "label": f"{eac_meta.get('label', 'EAC')} {month_label(ctx.previous_month)}",
-        }
-        config["eac_change"] = {**fmt, "label": "Change"}
-        if moves.is_empty():
-            ui.empty("No EAC to compare.")
-        else:
-            st.dataframe(moves, hide_index=True, column_config=config, key="eac_moves")
+        ui.table(
+            ctx,
+            moves,
+            key="eac_moves",
+            model=CHANGES_MODEL,
+            name="eac_moves",
+            empty_message="No EAC to compare.",
+        )
 
 
 def project_table(ctx: state.Context, frame: pl.DataFrame) -> None:

@@ -180,6 +180,29 @@ def test_a_programme_shows_its_own_published_totals(app_env: Published):
     assert bars[0]["y"] == pytest.approx([p["budget_at_completion"] for p in programmes])
 
 
+def test_what_changed_shows_the_published_changes(app_env: Published):
+    month = latest_month(app_env)
+    app = run_page(PAGES["portfolio"])
+    expected = app_env.rows(
+        "select project_code, previous_overall_status, overall_status,"
+        " estimate_at_completion_change_amount as change"
+        " from rpt_project_changes_monthly where reporting_month = ?",
+        [month],
+    )
+    changed = table_with(app, "was", "now")
+    assert sorted(changed["project_code"]) == sorted(
+        r["project_code"] for r in expected if r["previous_overall_status"] != r["overall_status"]
+    )
+    moves = table_with(app, "estimate_at_completion_change_amount")
+    biggest = sorted(
+        (r for r in expected if r["change"] is not None), key=lambda r: -abs(r["change"])
+    )[:8]
+    assert list(moves["project_code"]) == [r["project_code"] for r in biggest]
+    assert list(moves["estimate_at_completion_change_amount"]) == pytest.approx(
+        [r["change"] for r in biggest], rel=1e-12
+    )
+
+
 def test_portfolio_filter_and_month_come_from_the_link(app_env: Published):
     months = [
         r["reporting_month"]

@@ -246,6 +246,22 @@ def test_fsr_workbook_reads_back_equal_to_the_marts_and_has_native_charts(built:
     assert len(charts) >= 5
 
 
+def test_msr_eac_moves_are_the_published_month_on_month_changes(built: Built):
+    sheet = pl.read_excel(built.full.folder / f"msr-{MONTH}.xlsx", sheet_name="EAC moves")
+    changes = _query(
+        built,
+        "select project_code, estimate_at_completion_change_amount as change"
+        " from rpt_project_changes_monthly where reporting_month = ?"
+        " and round(estimate_at_completion_change_amount) <> 0"
+        " order by abs(estimate_at_completion_change_amount) desc, project_code",
+        [f"{MONTH}-01"],
+    )
+    assert changes.height > 0, "the demo has EAC moves in its last month"
+    moved = sheet.filter(pl.col("Change").is_not_null())
+    assert moved["Project"].to_list() == changes["project_code"].to_list()
+    assert moved["Change"].to_list() == pytest.approx(changes["change"].to_list(), rel=1e-12)
+
+
 def test_a_rebuild_from_the_same_snapshot_is_identical_but_for_the_stamp(built: Built):
     again = generate_report(built.paths, MONTH, formats=("html", "xlsx"))
     assert again.version == 2 and again.folder == built.paths.reports / MONTH / "v2"

@@ -214,12 +214,17 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(ISSUES, "stg_raw__status_notes", NOTE_COLUMNS, published=False),
     Requirement(
         CHANGES,
-        "fct_earned_value_monthly",
+        "rpt_project_changes_monthly",
         (
             "project_code",
             "reporting_month",
+            "previous_reporting_month",
+            "previous_estimate_at_completion",
             "estimate_at_completion",
+            "estimate_at_completion_change_amount",
+            "previous_budget_at_completion",
             "budget_at_completion",
+            "previous_cost_performance_index",
             "cost_performance_index",
         ),
     ),
@@ -547,22 +552,20 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
     )
     eac = source.frame(
         """
-        select c.project_code, p.estimate_at_completion as previous_eac,
-               c.estimate_at_completion as current_eac,
-               c.estimate_at_completion - p.estimate_at_completion as eac_change,
-               p.budget_at_completion as previous_bac, c.budget_at_completion as current_bac,
-               p.cost_performance_index as previous_cpi, c.cost_performance_index as current_cpi
-        from fct_earned_value_monthly c
-        left join fct_earned_value_monthly p
-          on p.project_code = c.project_code and p.reporting_month = ?
-        where c.reporting_month = ?
-          and (p.project_code is null
-               or round(c.estimate_at_completion - p.estimate_at_completion) <> 0
-               or (c.estimate_at_completion is null) <> (p.estimate_at_completion is null))
-        order by abs(c.estimate_at_completion - p.estimate_at_completion) desc nulls last,
-                 c.project_code
+        select project_code, previous_estimate_at_completion as previous_eac,
+               estimate_at_completion as current_eac,
+               estimate_at_completion_change_amount as eac_change,
+               previous_budget_at_completion as previous_bac, budget_at_completion as current_bac,
+               previous_cost_performance_index as previous_cpi,
+               cost_performance_index as current_cpi
+        from rpt_project_changes_monthly
+        where reporting_month = ?
+          and (previous_reporting_month is null
+               or round(estimate_at_completion_change_amount) <> 0
+               or (estimate_at_completion is null) <> (previous_estimate_at_completion is null))
+        order by abs(estimate_at_completion_change_amount) desc nulls last, project_code
         """,
-        [p, m],
+        [m],
         section=CHANGES,
     )
     money = Column("x", "x", "currency", currency)
@@ -581,7 +584,8 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             replace(index, name="previous_cpi", label=f"CPI {prev:%b %Y}"),
             replace(index, name="current_cpi", label=f"CPI {month:%b %Y}"),
         ],
-        "fct_earned_value_monthly (EAC = BAC / CPI; change = this month's EAC minus last month's)",
+        "rpt_project_changes_monthly (EAC = BAC / CPI; change = this month's EAC minus last"
+        " month's)",
         sheet="EAC moves",
     )
     flow_cols = ", ".join(RISK_FLOW_COLUMNS)
