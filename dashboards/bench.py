@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit import logger as streamlit_logger
 from streamlit.testing.v1 import AppTest
 
 from dashboards.navigation import DEFAULT, PAGES
@@ -38,6 +39,8 @@ def bench_pages(
     data_dir: Path, loads: int = 5, *, cold: bool = False, timeout: float = 300.0
 ) -> dict[str, float]:
     """{page: median seconds to render} for the published snapshot under ``data_dir``."""
+    # bare-mode AppTest runs warn about a missing script context on every load: noise here
+    streamlit_logger.set_log_level("error")
     previous = os.environ.get(DATA_DIR_ENV)
     os.environ[DATA_DIR_ENV] = str(Path(data_dir).resolve())
     try:

@@ -617,6 +617,20 @@ def grouped_bars(
     return _layout(fig, height=height, barmode="group")
 
 
+def _array(values: pl.Series) -> Any:
+    """A column as the numpy array Plotly validates in one step (a Python list is checked item
+    by item: ten times slower on a large portfolio). Nulls become NaN / NaT / None."""
+    return values.to_numpy()
+
+
+def _custom(group: str, detail: pl.Series | None, height: int) -> Any:
+    """customdata rows [group] or [group, detail] for each bar of a segment, as one array."""
+    columns = {"group": pl.repeat(group, height, eager=True, dtype=pl.String)}
+    if detail is not None:
+        columns["detail"] = detail.cast(pl.String)
+    return pl.DataFrame(columns).to_numpy()
+
+
 def stacked_bars(
     frame: pl.DataFrame,
     *,
@@ -635,25 +649,29 @@ def stacked_bars(
     project, when each project's row of a category is a segment)."""
     if frame.is_empty():
         return empty_figure("No rows for this selection.")
-    groups = colour_order or sorted({str(v) for v in frame[colour].to_list()})
+    parts = {
+        key[0]: part
+        for key, part in frame.with_columns(_group=pl.col(colour).cast(pl.String))
+        .partition_by("_group", as_dict=True)
+        .items()
+    }
+    groups = colour_order or sorted(parts, key=str)
     fig = go.Figure()
     for index, group in enumerate(groups):
-        part = frame.filter(pl.col(colour).cast(pl.String) == group)
-        if part.is_empty():
+        part = parts.get(group)
+        if part is None:
             continue
         fig.add_trace(
             go.Bar(
-                x=part[x].to_list(),
-                y=part[y].to_list(),
+                x=_array(part[x]),
+                y=_array(part[y]),
                 name=group,
                 marker={
                     "color": (colour_map or {}).get(group, PALETTE[index % len(PALETTE)]),
                     "line": {"width": 0},
                 },
                 # [segment group, detail]: a click on a segment says which rows it stands for
-                customdata=[[group, value] for value in part[detail].to_list()]
-                if detail
-                else [[group]] * part.height,
+                customdata=_custom(group, part[detail] if detail else None, part.height),
                 hovertemplate=(
                     f"%{{x{'|%b %Y' if x_is_date else ''}}} · {group}"
                     f"{' · %{customdata[1]}' if detail else ''}: "
@@ -684,20 +702,23 @@ def lines(
         return empty_figure("No rows for this selection.")
     scale = percent_scale(meta) if meta.get("format") == "percent" else 1.0
     fig = go.Figure()
-    keys = sorted({v for v in frame[series].to_list()}, key=str) if series else [None]
+    parts = (
+        {key[0]: part for key, part in frame.partition_by(series, as_dict=True).items()}
+        if series
+        else {None: frame}
+    )
+    keys = sorted(parts, key=str)
     groups = sorted({str(v) for v in frame[colour_by].to_list()}) if colour_by else []
     shown_groups: set[str] = set()
     for index, key in enumerate(keys):
-        part = frame if key is None else frame.filter(pl.col(series) == key)
-        part = part.sort(x)
+        part = parts[key].sort(x)
         group = str(part[colour_by][0]) if colour_by else None
         colour = PALETTE[(groups.index(group) if group is not None else index) % len(PALETTE)]
         name = str(key) if key is not None else (meta.get("label") or y)
-        values = [None if v is None else v * scale for v in part[y].to_list()]
         fig.add_trace(
             go.Scatter(
-                x=part[x].to_list(),
-                y=values,
+                x=_array(part[x]),
+                y=_array(part[y] * scale),
                 name=name,
                 mode="lines+markers" if markers else "lines",
                 stackgroup="one" if stacked else None,

@@ -20,6 +20,7 @@ from dashboards.components.formatting import month_label
 EXPOSURE = "fct_risk_exposure_monthly"
 HEATMAP = "rpt_risk_heatmap"
 CATEGORY_EXPOSURE = "fct_risk_exposure_by_category_monthly"
+MAX_COLOURS = 12
 
 
 def tiles(ctx: state.Context) -> None:
@@ -90,17 +91,35 @@ def exposure_trend(ctx: state.Context) -> None:
         where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
         order_by=["reporting_month"],
     )
-    st.plotly_chart(
-        charts.lines(
+    meta = ui.meta_for(ctx.snap, "open_risk_exposure_amount", EXPOSURE)
+    if len(ctx.scope) <= MAX_COLOURS:
+        figure = charts.lines(
             rows,
             x="reporting_month",
             y="open_risk_exposure_amount",
             series="project_code",
-            meta=ui.meta_for(ctx.snap, "open_risk_exposure_amount", EXPOSURE),
+            meta=meta,
             stacked=True,
             markers=False,
-        ),
-        key="exposure_trend",
+        )
+    else:
+        # a line per project stops reading beyond a dozen: a segment per project, by portfolio
+        figure = charts.stacked_bars(
+            _with_portfolio(ctx, rows),
+            x="reporting_month",
+            y="open_risk_exposure_amount",
+            colour="portfolio",
+            detail="project_code",
+            meta=meta,
+            x_is_date=True,
+        )
+        st.caption("Each segment is a project (hover for its code), coloured by portfolio.")
+    st.plotly_chart(figure, key="exposure_trend")
+
+
+def _with_portfolio(ctx: state.Context, rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.join(
+        ctx.projects.select("project_code", "portfolio"), on="project_code", how="left"
     )
 
 
@@ -204,12 +223,17 @@ def ageing(ctx: state.Context, risks: pl.DataFrame) -> None:
             where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
             order_by=["reporting_month"],
         )
+        # a colour per project reads up to a dozen projects; beyond, a colour per portfolio
+        by_project = len(ctx.scope) <= MAX_COLOURS
+        if not by_project:
+            rows = _with_portfolio(ctx, rows)
         st.plotly_chart(
             charts.stacked_bars(
                 rows,
                 x="reporting_month",
                 y="aged_open_risk_count",
-                colour="project_code",
+                colour="project_code" if by_project else "portfolio",
+                detail=None if by_project else "project_code",
                 meta=ui.meta_for(ctx.snap, "aged_open_risk_count", EXPOSURE),
                 x_is_date=True,
                 height=320,

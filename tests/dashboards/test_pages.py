@@ -3,6 +3,7 @@ are the numbers of the published marts (queried here straight from the snapshot)
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -127,11 +129,26 @@ def test_portfolio_tiles_are_the_published_portfolio_kpis(app_env: Published):
     assert not any(m.value == "n/a" for m in app.metric)
 
 
+def _decoded(value: Any) -> Any:
+    """Plotly sends numeric arrays as typed base64 ({"dtype", "bdata"}): back to a list."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        if "shape" in value:
+            array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
+        return array.tolist()
+    return value
+
+
 def chart(app: AppTest, key: str) -> dict[str, Any]:
-    """The Plotly figure a page drew under this widget key."""
+    """The Plotly figure a page drew under this widget key (arrays as lists)."""
     for element in app.get("plotly_chart"):
         if element.proto.id.endswith(f"-{key}"):
-            return json.loads(element.proto.spec)
+            spec = json.loads(element.proto.spec)
+            for trace in spec["data"]:
+                for name in ("x", "y", "customdata"):
+                    if name in trace:
+                        trace[name] = _decoded(trace[name])
+            return spec
     raise AssertionError(f"no chart {key!r}")
 
 
