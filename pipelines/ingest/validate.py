@@ -23,6 +23,10 @@ EXPECTED_TEXT = {
     "bool": "true/false (or yes/no)",
 }
 
+BATCH_FILE = "_batch_file"
+"""When several files are checked in one pass, the index of the file a row came from; every
+check keeps it (a key repeats within a file, not across files)."""
+
 QUARANTINE_SCHEMA = {
     "source_line": pl.Int64,
     "column_name": pl.String,
@@ -111,6 +115,7 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
     evaluated in one pass: each row gets the list of its problems, and only rows with problems
     are unpacked.
     """
+    carry = [BATCH_FILE] if BATCH_FILE in frame.columns else []
     missing = [name for name in entity.column_names if name not in frame.columns]
     if missing:
         frame = frame.with_columns(pl.lit(None, pl.String).alias(name) for name in missing)
@@ -129,12 +134,12 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
     has_problem = pl.col("_problems").list.len() > 0
     quarantine = (
         checked.filter(has_problem)
-        .select(pl.col("source_line").cast(pl.Int64), "_problems")
+        .select(pl.col("source_line").cast(pl.Int64), "_problems", *carry)
         .explode("_problems")
         .unnest("_problems")
-        .select(list(QUARANTINE_SCHEMA))
+        .select(*QUARANTINE_SCHEMA, *carry)
         .cast(QUARANTINE_SCHEMA)
-        .sort("source_line", maintain_order=True)
+        .sort(*carry, "source_line", maintain_order=True)
     )
     good = checked.filter(~has_problem).select(
         *[
@@ -142,5 +147,6 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
             for column in entity.columns
         ],
         pl.col("source_line").cast(pl.Int64),
+        *carry,
     )
     return good, quarantine

@@ -322,3 +322,51 @@ def test_an_export_without_sprint_dates_does_not_erase_the_calendar(landing, con
         ("PAY Sprint 1", "Payments", "2026-10-01", "2026-10-14", "2026-10-15", "undated.csv"),
         ("PAY Sprint 2", "Payments", "2026-10-15", "2026-10-28", None, "undated.csv"),
     ]
+
+
+def test_files_checked_together_keep_their_own_lines_keys_and_outcomes(landing, con):
+    """Snapshot files of one entity are checked in one pass, yet each keeps its own outcome:
+    its quarantined lines, its within-file duplicates (a key repeated in another file is not
+    one: a newer export replaces it) and its own load_log row, in file order; a file that is not usable loads nothing."""
+    header = "risk_id,project_code,title,probability,impact_cost,status\n"
+    write(
+        landing / "risks" / "a_2026-09-30.csv",
+        header + "R1,PAY,Vendor late,0.4,100000,open\nR1,PAY,Vendor late,0.5,100000,open\n",
+        mtime=1_700_000_100,
+    )
+    write(landing / "risks" / "b_2026-09-15.csv", "risk_id,project_code,probability\nR9,PAY,1\n")
+    write(
+        landing / "risks" / "c_2026-09-30.csv",
+        header + "R1,PAY,Vendor late,0.6,100000,open\nR2,NOPE,Unknown,0.1,10,open\n"
+        "R3,PAY,Bad,abc,10,open\n",
+        mtime=1_700_000_200,
+    )
+    outcomes = [o for o in load_landing(con, landing) if o.entity == "risks"]
+    # c is the newer export of the same snapshot: its R1 replaces a's (not a duplicate)
+    assert [
+        (o.source_file, o.rows_loaded, o.rows_quarantined, o.rows_replaced) for o in outcomes
+    ] == [
+        ("risks/a_2026-09-30.csv", 1, 1, 0),
+        ("risks/c_2026-09-30.csv", 1, 2, 1),
+    ]
+    assert rows(con, "select source_file, snapshot_date::varchar, probability from raw.risks") == [
+        ("risks/c_2026-09-30.csv", "2026-09-30", 0.6)
+    ]
+    assert rows(
+        con,
+        "select source_file, source_line, column_name from raw.quarantine"
+        " order by source_file, source_line",
+    ) == [
+        ("risks/a_2026-09-30.csv", 3, "project_code,risk_id,snapshot_date"),
+        ("risks/c_2026-09-30.csv", 3, "project_code"),
+        ("risks/c_2026-09-30.csv", 4, "probability"),
+    ]
+    assert rows(
+        con,
+        "select source_file, status from raw.load_log where source_file like 'risks/%'"
+        " order by loaded_at, source_file",
+    ) == [
+        ("risks/b_2026-09-15.csv", "rejected"),
+        ("risks/a_2026-09-30.csv", "loaded"),
+        ("risks/c_2026-09-30.csv", "loaded"),
+    ]
