@@ -8,6 +8,7 @@ caches before every load instead (the first visitor after a refresh).
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import time
@@ -40,7 +41,10 @@ def bench_pages(
 ) -> dict[str, float]:
     """{page: median seconds to render} for the published snapshot under ``data_dir``."""
     # bare-mode AppTest runs warn about a missing script context on every load: noise here
+    # (each run re-reads the config, so the level goes through the environment too)
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     streamlit_logger.set_log_level("error")
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
     previous = os.environ.get(DATA_DIR_ENV)
     os.environ[DATA_DIR_ENV] = str(Path(data_dir).resolve())
     try:
