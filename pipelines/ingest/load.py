@@ -348,10 +348,13 @@ def prepare_frames(
         bad_by_file = quarantine.partition_by(BATCH_FILE, as_dict=True, include_key=False)
     else:
         good_by_file, bad_by_file = {(0,): good}, {(0,): quarantine}
+    # a file with no good (or no quarantined) rows gets an empty frame of the same columns
+    no_good = good.clear().drop(BATCH_FILE, strict=False)
+    no_bad = _no_problems(good).drop(BATCH_FILE, strict=False)
     prepared = []
     for index, (adapter, original) in enumerate(files):
-        file_good = good_by_file.get((index,), good.clear().drop(BATCH_FILE, strict=False))
-        file_bad = bad_by_file.get((index,), _no_problems(good).drop(BATCH_FILE, strict=False))
+        file_good = good_by_file.get((index,), no_good)
+        file_bad = bad_by_file.get((index,), no_bad)
         snapshot = None
         if entity.snapshot and file_good.height:
             snapshot = file_good.get_column("snapshot_date").max()

@@ -327,7 +327,8 @@ def test_an_export_without_sprint_dates_does_not_erase_the_calendar(landing, con
 def test_files_checked_together_keep_their_own_lines_keys_and_outcomes(landing, con):
     """Snapshot files of one entity are checked in one pass, yet each keeps its own outcome:
     its quarantined lines, its within-file duplicates (a key repeated in another file is not
-    one: a newer export replaces it) and its own load_log row, in file order; a file that is not usable loads nothing."""
+    one: a newer export replaces it) and its own load_log row, in file order; a file that is
+    not usable loads nothing."""
     header = "risk_id,project_code,title,probability,impact_cost,status\n"
     write(
         landing / "risks" / "a_2026-09-30.csv",
