@@ -122,10 +122,8 @@ def burnup(ctx: state.Context) -> str | None:
         if forecast is None:
             ui.empty("No forecast for this project.")
         elif forecast.get("forecast_status") != "forecast":
-            ui.empty(
-                "No forecast: "
-                f"{forecast.get('forecast_reason') or forecast.get('forecast_status')}."
-            )
+            reason = forecast.get("forecast_reason") or forecast.get("forecast_status")
+            ui.empty(f"No forecast: {str(reason).rstrip('.')}.")
         else:
             for column in (
                 "p50_finish_date",
@@ -141,6 +139,17 @@ def burnup(ctx: state.Context) -> str | None:
                 f"{forecast.get('history_sprint_count')} "
                 f"sprints of history; seed {forecast.get('random_seed')} (recorded, repeatable)."
             )
+            measured, start = (
+                forecast.get("scope_snapshot_date"),
+                forecast.get("forecast_start_date"),
+            )
+            if measured and start and measured < start:
+                st.caption(
+                    f"Remaining points as measured on the latest snapshot, {measured:%d %b %Y}; "
+                    f"the forecast counts from {start:%d %b %Y}."
+                )
+            if forecast.get("forecast_reason"):
+                st.caption(forecast["forecast_reason"])
     st.markdown("**Forecasts of every project in the selection**")
     ui.table(
         ctx,

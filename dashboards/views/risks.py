@@ -89,8 +89,9 @@ def exposure_trend(ctx: state.Context) -> None:
         EXPOSURE,
         select=["project_code", "reporting_month", "open_risk_exposure_amount"],
         where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
-        order_by=["reporting_month"],
+        order_by=["reporting_month", "project_code"],
     )
+    rows = _segments(rows, "open_risk_exposure_amount")
     meta = ui.meta_for(ctx.snap, "open_risk_exposure_amount", EXPOSURE)
     if len(ctx.scope) <= MAX_COLOURS:
         figure = charts.lines(
@@ -115,6 +116,14 @@ def exposure_trend(ctx: state.Context) -> None:
         )
         st.caption("Each segment is a project (hover for its code), coloured by portfolio.")
     st.plotly_chart(figure, key="exposure_trend")
+
+
+def _segments(rows: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The project-months that have a value to stack. A project-month without a risk register
+    in force has no exposure (null, not zero): it is no segment. Plotly must not get it either:
+    a null bar in a stacked trace restarts that month's stack at zero, so the segments after it
+    overlap the ones before and the bar shows only part of the month."""
+    return rows.filter(pl.col(column).is_not_null())
 
 
 def _with_portfolio(ctx: state.Context, rows: pl.DataFrame) -> pl.DataFrame:
@@ -221,8 +230,9 @@ def ageing(ctx: state.Context, risks: pl.DataFrame) -> None:
             EXPOSURE,
             select=["project_code", "reporting_month", "aged_open_risk_count"],
             where={"project_code": ctx.scope, "reporting_month": data.Between(None, ctx.month)},
-            order_by=["reporting_month"],
+            order_by=["reporting_month", "project_code"],
         )
+        rows = _segments(rows, "aged_open_risk_count")
         # a colour per project reads up to a dozen projects; beyond, a colour per portfolio
         by_project = len(ctx.scope) <= MAX_COLOURS
         if not by_project:

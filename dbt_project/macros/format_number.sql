@@ -21,3 +21,24 @@
     end
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    An amount as short text for a sentence ("€697k over budget", "$1.2M", "CHF 450"): the
+    currency's symbol where it has a common one, else its code; thousands as k (one decimal below
+    10k), millions as M with one decimal. Sign is dropped: the sentence says over or under. Display only.
+-#}
+{% macro format_money(expression, currency) -%}
+    {{ dbt.concat([
+        "case upper(" ~ currency ~ ") when 'EUR' then '€' when 'USD' then '$' when 'GBP' then '£'"
+        ~ " when 'JPY' then '¥' else " ~ dbt.concat([currency, "' '"]) ~ " end",
+        "case"
+        ~ " when abs(" ~ expression ~ ") >= 999500 then "
+        ~ dbt.concat([format_number('abs(' ~ expression ~ ') / 1000000', 1), "'M'"])
+        ~ " when abs(" ~ expression ~ ") >= 9999.5 then "
+        ~ dbt.concat([format_number('abs(' ~ expression ~ ') / 1000', 0), "'k'"])
+        ~ " when abs(" ~ expression ~ ") >= 999.5 then "
+        ~ dbt.concat([format_number('abs(' ~ expression ~ ') / 1000', 1), "'k'"])
+        ~ " else " ~ format_number('abs(' ~ expression ~ ')', 0) ~ " end",
+    ]) }}
+{%- endmacro %}

@@ -32,10 +32,27 @@ def code_version(repo: Path) -> str:
     return result.stdout.strip() or "unknown"
 
 
+def reporting_currency(con: duckdb.DuckDBPyConnection) -> str:
+    """The currency the warehouse was built in (int_reporting_period, from the settings)."""
+    try:
+        row = con.execute("select reporting_currency from main.int_reporting_period").fetchone()
+    except duckdb.Error:
+        row = None
+    return str(row[0]) if row and row[0] else "EUR"
+
+
+def _resolved_metric(metric: dict[str, Any] | None, currency: str) -> dict[str, Any] | None:
+    """meta.metric with the placeholder unit `reporting_currency` replaced by the code in force."""
+    if metric and metric.get("unit") == "reporting_currency":
+        return {**metric, "unit": currency}
+    return metric
+
+
 def build_catalog(
     manifest_path: Path, con: duckdb.DuckDBPyConnection, *, repo: Path, run_id: str
 ) -> dict[str, Any]:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    currency = reporting_currency(con)
     tables = {
         (schema, name): rows
         for schema, name, rows in con.execute(
@@ -58,7 +75,7 @@ def build_catalog(
                 "name": column["name"],
                 "description": column.get("description", ""),
                 "data_type": column.get("data_type"),
-                "metric": (column.get("meta") or {}).get("metric"),
+                "metric": _resolved_metric((column.get("meta") or {}).get("metric"), currency),
             }
             for column in node.get("columns", {}).values()
         ]
@@ -80,6 +97,7 @@ def build_catalog(
         "run_id": run_id,
         "code_version": code_version(repo),
         "dbt_version": manifest.get("metadata", {}).get("dbt_version"),
-        "vars": dbt_vars,
+        "vars": {**dbt_vars, "reporting_currency": currency},
+        "reporting_currency": currency,
         "models": sorted(models, key=lambda model: model["name"]),
     }

@@ -1,5 +1,6 @@
 """dbt models as Dagster assets downstream of the ingestion assets; dbt tests are asset checks."""
 
+import json
 import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -14,6 +15,7 @@ from dagster_dbt import (
 )
 
 from pipelines.resources import WarehouseResource, progress
+from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
 
 
@@ -45,8 +47,14 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         os.environ[WAREHOUSE_ENV] = str(warehouse.paths.warehouse)
+        settings = load_settings(warehouse.paths)
+        with warehouse.connect() as con:
+            currency = resolve_reporting_currency(settings, con)
+        progress(f"  • reporting currency: {currency.describe()}")
+        if currency.warning:
+            context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
         progress("  … dbt build: models, tests and unit tests")
-        invocation = dbt.cli(["build"], context=context)
+        invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars(currency))], context=context)
         yield from invocation.stream()
         results = invocation.get_artifact("run_results.json").get("results", [])
         statuses = Counter(result.get("status") for result in results)

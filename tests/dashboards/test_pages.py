@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -370,6 +371,99 @@ def test_risk_tiles_are_the_published_exposure(app_env: Published):
         [month],
     )["amount"]
     assert shown == pytest.approx(total, rel=1e-9)
+
+
+def stack_heights(spec: dict[str, Any]) -> dict[str, float]:
+    """Each month's stack as Plotly draws it (its highest top), by ``YYYY-MM``.
+
+    Bars stack in trace order, then point order, each on the running total of its month; as in
+    Plotly's stacking, a null bar turns that total into NaN and the next bar starts again at 0
+    (so the stack shows only part of the month). The traces of a stacked-area group add up, a
+    missing or null point counting as 0.
+    """
+    totals: dict[str, float] = {}
+    heights: dict[str, float] = {}
+    for trace in spec["data"]:
+        assert trace["type"] in ("bar", "scatter"), trace["type"]
+        assert trace["type"] == "bar" or trace.get("stackgroup"), "a trend by project stacks"
+        for x, y in zip(trace["x"], trace["y"], strict=True):
+            month = str(x)[:7]
+            value = math.nan if y is None else float(y)
+            base = totals.get(month, 0.0)
+            if trace["type"] == "bar":
+                totals[month] = (0.0 if math.isnan(base) else base) + value
+            elif not math.isnan(value):
+                totals[month] = base + value
+            if not math.isnan(totals.get(month, math.nan)):
+                heights[month] = max(heights.get(month, 0.0), totals[month])
+    return heights
+
+
+def monthly_totals(published: Published, column: str, codes: list[str], month) -> dict[str, float]:
+    """The mart's total of a column per month for these projects (months with a value)."""
+    rows = published.rows(
+        f"select strftime(reporting_month, '%Y-%m') as month, sum({column}) as total"
+        " from fct_risk_exposure_monthly"
+        " where list_contains(?, project_code) and reporting_month <= ?"
+        f" group by 1 having sum({column}) is not null order by 1",
+        [codes, month],
+    )
+    return {r["month"]: float(r["total"]) for r in rows}
+
+
+@pytest.mark.parametrize("scope", ["all portfolios", "one portfolio"])
+def test_risk_trends_by_project_stack_to_the_published_monthly_totals(
+    app_env: Published, scope: str
+):
+    """Each month's stack of the by-project trends is the month's total in the mart for the
+    projects in scope, and the same as the by-category stack. Beyond a dozen projects the
+    trend is bars coloured by portfolio (several projects per trace), else an area per project;
+    some project-months have no risk register (null exposure), which must not break the stack."""
+    month = latest_month(app_env)
+    if scope == "all portfolios":
+        link: dict[str, str] = {}
+        codes = [r["project_code"] for r in app_env.rows("select project_code from dim_projects")]
+        assert len(codes) > 12, "the demo has more projects than the trend gives colours"
+    else:
+        portfolio = app_env.rows(
+            "select portfolio from dim_projects group by 1 having count(*) <= 12"
+            " order by count(*) desc, 1 limit 1"
+        )[0]["portfolio"]
+        link = {"portfolio": portfolio}
+        codes = [
+            r["project_code"]
+            for r in app_env.rows(
+                "select project_code from dim_projects where portfolio = ?", [portfolio]
+            )
+        ]
+    gaps = app_env.one(
+        "select count(*) as n from fct_risk_exposure_monthly where list_contains(?, project_code)"
+        " and reporting_month <= ? and open_risk_exposure_amount is null",
+        [codes, month],
+    )["n"]
+    assert gaps > 0, "the scope has project-months without a risk register"
+    app = run_page(PAGES["risks"], link)
+
+    by_project = chart(app, "exposure_trend")
+    kinds = {trace["type"] for trace in by_project["data"]}
+    assert kinds == ({"bar"} if len(codes) > 12 else {"scatter"}), kinds
+    expected = monthly_totals(app_env, "open_risk_exposure_amount", codes, month)
+    assert len(expected) > 12
+    shown = stack_heights(by_project)
+    assert shown == pytest.approx(expected, rel=1e-9), {
+        m: (shown.get(m), expected.get(m))
+        for m in sorted({*shown, *expected})
+        if shown.get(m) != pytest.approx(expected.get(m), rel=1e-9)
+    }
+    assert stack_heights(chart(app, "category_trend")) == pytest.approx(shown, rel=1e-9)
+
+    aged = stack_heights(chart(app, "aged_trend"))
+    expected_aged = monthly_totals(app_env, "aged_open_risk_count", codes, month)
+    assert aged == pytest.approx(expected_aged), {
+        m: (aged.get(m), expected_aged.get(m))
+        for m in sorted({*aged, *expected_aged})
+        if aged.get(m) != pytest.approx(expected_aged.get(m))
+    }
 
 
 def test_quarantine_browser_lists_every_refused_row_with_file_and_line(app_env: Published):

@@ -834,25 +834,43 @@ def test_throughput_and_cycle_time(built: Built) -> None:
 # or 2 then 13 (1/4 x 1/4): P(<= 2) = 1/4 + 3/8 + 1/16 = 0.6875 -> P50 = 2.
 # Three: after (8, 2) or (2, 8) anything finishes; after (2, 2) an 8 or 13 does:
 # P(<= 3) = 0.6875 + 1/8 + 1/8 + 1/16 x 3/4 = 0.984 -> P85 = P95 = 3 (robust for 2 000 trials).
-# Sprint length (12 + 12 + 11 + 12)/4 = 11.75 days: P50 04-30 + ceil(23.5) = 05-24,
-# P85/P95 04-30 + ceil(35.25) = 36 days = 06-05. Last closed sprint #4 -> finish sprints 6, 7.
+# A trial finishes part-way through its last sprint: the share of that sprint's points it still
+# needed. Its outcomes and their probabilities:
+#   13 first: 11/13 = 0.846 (1/4)         8, 13: 1 + 3/13 = 1.231 (1/8)     8, 8: 1.375 (1/4)
+#   2, 13: 1 + 9/13 = 1.692 (1/16)        (8, 2) or (2, 8) then 13: 2.077 (1/16), 8: 2.125 (1/8)
+#   then 2: 2.5 (1/16)                    2, 2, 13: 2 + 7/13 = 2.538 (1/64) ...
+# cumulative: 0.25, 0.375, 0.625 -> P50 = 1.375 sprints; 0.6875, 0.75, 0.875 -> P85 = 2.125;
+# P95 lies between 2.5 (cumulative 0.9375) and 2.538 (0.953): the replay below decides it.
+# Sprint length (12 + 12 + 11 + 12)/4 = 11.75 days from the as-of date 04-30:
+# P50 + ceil(16.2) = 17 days = 05-17, P85 + ceil(25.0) = 25 = 05-25; either P95 candidate
+# + ceil(29.4 or 29.8) = 30 = 05-30. Whole sprints (P50 2, P85 = P95 3) would say 05-24 and
+# 06-05 twice. Last closed sprint #4 -> finish sprints 6, 7, 7.
 def draw_rank(seed: int, trial: int, step: int, history: int) -> int:
     """The documented draw of rpt_delivery_forecast, recomputed independently in Python."""
     digest = hashlib.md5(f"{seed}|{trial}|{step}".encode()).hexdigest()
     return int(digest[:6], 16) * history // 2**24 + 1
 
 
-def replay(seed: int, trials: int, history: list[float], remaining: float, limit: int) -> list[int]:
+def replay(
+    seed: int, trials: int, history: list[float], remaining: float, limit: int
+) -> list[float]:
+    """Sprints each trial needs, the last one counted by the share of its points still needed."""
     finishes = []
     for trial in range(1, trials + 1):
-        total, finish = 0.0, limit + 1
+        total, finish = 0.0, float(limit + 1)
         for step in range(1, limit + 1):
-            total += history[draw_rank(seed, trial, step, len(history)) - 1]
-            if total >= remaining:
-                finish = step
+            drawn = history[draw_rank(seed, trial, step, len(history)) - 1]
+            if total + drawn >= remaining:
+                finish = step - 1 + (remaining - total) / drawn
                 break
+            total += drawn
         finishes.append(finish)
     return finishes
+
+
+def percentile(values: list[float], share: float) -> float:
+    """A discrete percentile: the smallest outcome at least `share` of the trials reach."""
+    return sorted(values)[math.ceil(share * len(values)) - 1]
 
 
 def test_monte_carlo_forecast(built: Built) -> None:
@@ -877,24 +895,101 @@ def test_monte_carlo_forecast(built: Built) -> None:
             p50_finish_sprint_sequence=6,
             p85_finish_sprint_sequence=7,
             p95_finish_sprint_sequence=7,
-            p50_finish_date=D("2026-05-24"),
-            p85_finish_date=D("2026-06-05"),
-            p95_finish_date=D("2026-06-05"),
+            p50_finish_date=D("2026-05-17"),
+            p85_finish_date=D("2026-05-25"),
+            p95_finish_date=D("2026-05-30"),
             finish_within_horizon_probability_ratio=1.0,
             planned_finish_date=D("2026-06-30"),
             random_seed=20260101,
             trial_count=2000,
             horizon_sprints=52,
+            scope_snapshot_date=D("2026-04-30"),
+            as_of_date=D("2026-04-30"),
         ),
     )
-    # Finishing by 06-30 (61 days) needs at most 5 sprints (5 x 11.75 = 58.75 -> 59 days); only
-    # 2, 2, 2, 2, 2 draws (1 in 1 024) need 6. The exact share is the replayed trials' share.
+    # Finishing by 06-30 (61 days) needs at most 5.19 sprints (x 11.75 = 61); only 2, 2, 2, 2,
+    # 2, then 2 or 8 (1 in 2 048) need more. The exact share is the replayed trials' share.
     history = [8.0, 2.0, 13.0, 8.0]  # by recency: S4, S3, S2, S1
     finishes = replay(20260101, 2000, history, 11.0, limit=math.ceil(11 / 2) + 1)
     on_time = sum(1 for k in finishes if math.ceil(k * 11.75) <= 61) / 2000
     assert 0.99 < on_time <= 1.0
     assert row["finish_by_planned_date_probability_ratio"] == pytest.approx(on_time)
-    assert sorted(finishes)[999] == 2 and sorted(finishes)[1699] == 3  # P50, P85 of the replay
+    assert percentile(finishes, 0.5) == 1.375 and percentile(finishes, 0.85) == 2.125
+    assert percentile(finishes, 0.95) == pytest.approx(2 + 7 / 13)  # 2, 2, 13: 7 of 13 left
+
+
+@pytest.fixture(scope="module")
+def reported_later(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The same portfolio reported as of 2026-10-31 with no newer export (a copy of the build).
+
+    Every exported date stays on or before 04-30, like a project whose task exports stopped
+    months before the month being reported (the timesheets carried on).
+    """
+    work_dir = tmp_path_factory.mktemp("dbt_delivery_october")
+    warehouse = work_dir / "warehouse.duckdb"
+    warehouse.write_bytes(built.warehouse.read_bytes())
+    code, output, results = run_dbt(
+        work_dir,
+        warehouse,
+        "run",
+        "--select",
+        "+rpt_delivery_forecast",
+        "--vars",
+        "{as_of_date: '2026-10-31'}",
+    )
+    if code != 0:
+        pytest.fail(f"dbt run as of 2026-10-31 failed:\n{output[-6000:]}")
+    return Built(warehouse, work_dir, results)
+
+
+# As of 10-31 Sprints 5 (5 points) and 6 (nothing exported: 0) have ended too: the history is the
+# last 6 closed sprints, by recency 0, 5, 8, 2, 13, 8, each 12 days but Sprint 3 (11): mean 71/6.
+# The 11 points left on the 04-30 snapshot are counted from 10-31, not from 04-30: every date
+# lies after the as-of date, and a history this uneven spreads P50 < P85 < P95.
+def test_forecast_counts_from_the_as_of_date_when_the_latest_snapshot_is_older(
+    reported_later: Built,
+) -> None:
+    rows = by(reported_later.rows("select * from rpt_delivery_forecast"), "project_code")
+    # no forecast date of any project before the as-of month; no throughput: no date at all
+    for project in rows.values():
+        for level in ("p50", "p85", "p95"):
+            when = project[f"{level}_finish_date"]
+            assert when is None or when >= D("2026-10-01"), (project["project_code"], level)
+    row = rows["AG-1"]
+    assert_row(
+        row,
+        dict(
+            forecast_status="forecast",
+            forecast_reason=None,
+            remaining_story_points=11.0,
+            history_sprint_count=6,
+            last_closed_sprint_name="Falcons Sprint 6",
+            sprint_length_days=71 / 6,
+            forecast_start_date=D("2026-10-31"),
+            scope_snapshot_date=D("2026-04-30"),
+            as_of_date=D("2026-10-31"),
+        ),
+    )
+    # the replayed trials: P50 1.846 sprints (1 + 11/13: nothing, then 13), P85 3.2, P95 4.125
+    # -> in the 2nd, 4th and 5th sprint; x 71/6 days = 21.8, 37.9, 48.8 -> 11-22, 12-08, 12-19
+    finishes = replay(20260101, 2000, [0.0, 5.0, 8.0, 2.0, 13.0, 8.0], 11.0, limit=52)
+    levels = {
+        "p50": (0.5, 2, "2026-11-22"),
+        "p85": (0.85, 4, "2026-12-08"),
+        "p95": (0.95, 5, "2026-12-19"),
+    }
+    for level, (share, sprints, day) in levels.items():
+        exact = percentile(finishes, share)
+        assert math.ceil(exact) == sprints
+        assert D("2026-10-31").toordinal() + math.ceil(exact * 71 / 6) == D(day).toordinal()
+        assert row[f"{level}_sprints_to_finish"] == sprints, level
+        assert row[f"{level}_finish_date"] == D(day), level
+    assert D("2026-10-31") < row["p50_finish_date"] < row["p85_finish_date"]
+    assert row["p85_finish_date"] < row["p95_finish_date"]
+    assert rows["AG-2"]["forecast_status"] == "zero_velocity"
+    assert rows["AG-2"]["p50_finish_date"] is None and rows["AG-2"]["forecast_reason"]
+    assert rows["AG-3"]["forecast_status"] == "no_velocity_history"
+    assert rows["AG-3"]["p50_finish_date"] is None and rows["AG-3"]["forecast_reason"]
 
 
 def test_projects_without_a_forecast_say_why(built: Built) -> None:

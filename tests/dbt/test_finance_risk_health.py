@@ -578,7 +578,6 @@ def test_every_test_and_unit_test_of_the_selection_passed(warehouse: Warehouse) 
         "project_financials_budget_actual_commitments_and_forecast",
         "project_financials_forecast_when_no_budget_remains",
         "actual_costs_are_categorised_by_budget_and_purchase_order",
-        "open_commitments_are_ordered_minus_invoiced",
         "risk_register_in_force_is_banded_and_scored",
         "risk_exposure_stocks_and_flows",
         "risk_heatmap_counts_open_risks_per_cell",
@@ -624,7 +623,8 @@ def test_every_user_facing_column_carries_a_metric(warehouse: Warehouse) -> None
             assert metric["format"] in METRIC_FORMATS, (model, name)
             assert metric["good_when"] in {"higher", "lower", "neutral"}, (model, name)
             if metric["format"] == "currency":
-                assert metric["unit"] == "EUR", (model, name)
+                # resolved to the currency in force when the catalog is published
+                assert metric["unit"] == "reporting_currency", (model, name)
             if metric["format"] == "integer":  # never DuckDB's 128-bit sums
                 assert built_types[name] in {"INTEGER", "BIGINT"}, (model, name)
 
@@ -799,8 +799,8 @@ def test_data_quality_findings_and_score(warehouse: Warehouse) -> None:
     assert (rsk["quarantined_row_count"], rsk["unknown_project_timesheet_row_count"]) == (2, 1)
     assert rsk["uncosted_timesheet_entry_count"] == 1  # E3 has no rate
     # baseline 20 x 1 + manager 10 x 0 + exports 20 x 1/4 + quarantine, unknown codes and
-    # costing 0; stories n/a -> 100 x 25 / 85
-    assert rsk["data_quality_score"] == ratio(100 * 25 / 85)
+    # costing 0 + every amount converted 15 x 1; stories n/a -> 100 x 40 / 100
+    assert rsk["data_quality_score"] == ratio(100 * 40 / 100)
     assert rsk["data_quality_issues"] == (
         "no project manager; stale exports: status_notes (never), tasks (31 days),"
         " timesheets (20 days); rows quarantined: 2; timesheet rows on unknown project codes: 1;"
@@ -811,7 +811,8 @@ def test_data_quality_findings_and_score(warehouse: Warehouse) -> None:
     )
     assert (dig["story_count"], dig["unestimated_story_pct"]) == (4, ratio(25))
     # 20 + 10 + 15 x 0.75 + 20 x 2/4 (risks and status notes never exported) + 15 + 10 + 10
-    assert dig["data_quality_score"] == ratio(86.25)
+    # + 15 (every amount converted), out of 115
+    assert dig["data_quality_score"] == ratio(100 * 101.25 / 115)
     fin = warehouse.one(
         "select * from main.rpt_data_quality_by_project where project_code = 'FIN-1'"
     )
@@ -830,10 +831,12 @@ def health(warehouse: Warehouse, project: str, month: str = "2026-03-01") -> dic
 
 
 def test_fin1_health_is_red_on_earned_schedule(warehouse: Warehouse) -> None:
-    # SPI = 63 000 / 70 000 = 0.90: on the red line, not below it -> amber.
-    # ES = 2 + (63 000 - 60 000) / (70 000 - 60 000) = 2.3; SPI(t) = 2.3 / 3 = 0.77 -> red.
+    # SPI = 63 000 / 70 000 = 0.90 < 0.95 -> amber.
+    # ES = 2 + (63 000 - 60 000) / (70 000 - 60 000) = 2.3; SPI(t) = 2.3 / 3 = 0.77 -> red;
+    # IEAC(t) = PD 6 / 0.77 = 7.8 months from January: August against the June finish, 2
+    # months late -> amber.
     # CPI 0.9545 and VAC -4.8 % are inside the thresholds; approved changes 3 000 = 3 %.
-    # Exposure 6 000 / (100 000 - 66 000) = 17.6 % -> amber; no high risks.
+    # Exposure 6 000 / BAC 100 000 = 6 % -> amber; no high risks.
     # Labour 28 000 / 30 000 planned = 93 %; data quality 100.
     row = health(warehouse, "FIN-1")
     assert {
@@ -849,31 +852,34 @@ def test_fin1_health_is_red_on_earned_schedule(warehouse: Warehouse) -> None:
         "data_quality": "green",
     }
     assert row["health_reason"] == (
-        "SPI(t) 0.77 below 0.90; SPI 0.90 below 0.95;"
-        " risk exposure 17.6% of remaining budget above 10.0%"
+        "SPI(t) 0.77 below 0.85; SPI 0.90 below 0.95; forecast 2 months late;"
+        " risk exposure €6.0k (6.0% of BAC) above 5.0%"
     )
     assert row["schedule_performance_index_time"] == ratio(2.3 / 3)
     assert row["approved_change_cost_pct"] == ratio(3)
-    assert row["risk_exposure_pct_of_remaining_budget"] == ratio(100 * 6000 / 34000)
+    assert row["risk_exposure_pct_of_bac"] == ratio(100 * 6000 / 100000)
     assert row["labour_cost_to_plan_pct"] == ratio(100 * 28000 / 30000)
 
 
 def test_rsk1_health_reasons_in_words(warehouse: Warehouse) -> None:
     # SPI = SPI(t) = 110 000 / 165 000 = 2 / 3; CPI = 110 000 / 225 000 = 0.49;
     # EAC = 220 000 / CPI = 450 000 -> VAC % = -230 000 / 220 000 = -104.5 %.
-    # Spent beyond BAC: exposure against the remaining budget is not measurable; 2 high risks
-    # -> amber. Data quality 29 -> red (as-of month only).
+    # Exposure 363 000 against BAC 220 000 = 165 % -> red; 2 high risks -> amber.
+    # IEAC(t) = PD 4 / (2/3) = 6 months from January: June against the April finish, 2 months
+    # late -> amber. Data quality 40 -> red (as-of month only).
     row = health(warehouse, "RSK-1")
     assert (row["overall_status"], row["risk_status"], row["data_quality_status"]) == (
         "red",
-        "amber",
+        "red",
         "red",
     )
-    assert row["red_dimension_count"] == 3  # schedule, cost, data quality
-    assert row["risk_exposure_pct_of_remaining_budget"] is None
+    assert row["red_dimension_count"] == 4  # schedule, cost, risk, data quality
+    assert row["risk_exposure_pct_of_bac"] == ratio(165)
     assert row["health_reason"] == (
-        "SPI 0.67 below 0.90; SPI(t) 0.67 below 0.90; CPI 0.49 below 0.90;"
-        " VAC -104.5% of BAC below -10.0%; data quality score 29 below 60; 2 high risks open"
+        "SPI 0.67 below 0.85; SPI(t) 0.67 below 0.85; CPI 0.49 below 0.85;"
+        " forecast €230k over budget (VAC -104.5% of BAC);"
+        " risk exposure €363k (165.0% of BAC) above 10.0%; data quality score 40 below 60;"
+        " forecast 2 months late; high risks open: 2"
     )
     # before the as-of month data quality is not measured
     assert health(warehouse, "RSK-1", "2026-02-01")["data_quality_status"] == "grey"
@@ -918,11 +924,14 @@ def test_portfolio_indices_are_ratios_of_sums(warehouse: Warehouse) -> None:
     assert (everything["red_project_count"], everything["amber_project_count"]) == (2, 1)
     assert everything["open_risk_exposure_amount"] == cents(6000 + 363000)
     # January: RSK-1 has no progress evidence yet, so only FIN-1 measures CPI: 9 000 / 10 000
-    # (not 9 000 / 75 000)
+    # (not 9 000 / 75 000) - and at 10 % of BAC spent that figure is of low confidence: it is
+    # shown beside the headline, which has no credible project to rest on yet
     january = portfolio(warehouse, "All portfolios", "2026-01-01")
     assert (january["project_count"], january["measured_project_count"]) == (2, 1)
     assert january["actual_cost"] == cents(10000 + 65000)
-    assert january["cost_performance_index"] == ratio(0.9)
+    assert january["low_confidence_project_count"] == 1
+    assert january["cost_performance_index"] is None
+    assert january["cost_performance_index_with_low_confidence"] == ratio(0.9)
 
 
 def test_portfolio_spi_t_is_earned_schedule_over_actual_time(warehouse: Warehouse) -> None:

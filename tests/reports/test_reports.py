@@ -433,3 +433,106 @@ def test_a_pdf_lacking_its_last_line_is_rejected(built: Built, tmp_path: Path):
     empty.write_bytes(b"%PDF-1.4\n%%EOF\n")
     with pytest.raises(ReportError, match="has no pages"):
         pdf_module.verify_pdf(empty, empty.read_bytes(), [])
+
+
+def test_msr_and_fsr_agree_or_print_the_reconciliation_of_the_difference(built: Built):
+    """One number per concept: for AC, PV / budget to date, BAC and EAC the MSR's headline and
+    the FSR's total either agree, or both packs print the same reconciliation line whose items
+    (from dbt) add up to the difference."""
+    month = f"{MONTH}-01"
+    headline = _query(
+        built,
+        "select actual_cost, planned_value, budget_at_completion, estimate_at_completion"
+        " from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
+        [month],
+    ).to_dicts()[0]
+    finance = _query(
+        built,
+        "select sum(cumulative_actual_cost) as actual_cost,"
+        " sum(cumulative_budget_amount) as planned_value,"
+        " sum(budget_at_completion) as budget_at_completion,"
+        " sum(forecast_at_completion) as estimate_at_completion"
+        " from fct_project_financials_monthly where reporting_month = ?",
+        [month],
+    ).to_dicts()[0]
+    recon = _query(
+        built,
+        "select * from rpt_portfolio_cost_reconciliation_monthly"
+        " where is_all_portfolios and reporting_month = ? order by measure_order",
+        [month],
+    )
+    assert recon["measure"].to_list() == list(headline)
+    items = (
+        "earned_value_import_amount",
+        "baseline_in_force_amount",
+        "headline_adjustment_amount",
+        "unexplained_amount",
+    )
+    texts = {kind: _pdf_text(built.full.folder / f"{kind}-{MONTH}.pdf") for kind in ("msr", "fsr")}
+    pages = {
+        kind: (built.full.folder / f"{kind}-{MONTH}.html").read_text() for kind in ("msr", "fsr")
+    }
+    differing = []
+    for row in recon.to_dicts():
+        measure = row["measure"]
+        # the two sides are exactly what the MSR headline and the FSR total show
+        assert row["msr_amount"] == pytest.approx(headline[measure], abs=1e-6), measure
+        assert row["fsr_amount"] == pytest.approx(finance[measure], abs=1e-6), measure
+        difference = headline[measure] - finance[measure]
+        assert row["difference_amount"] == pytest.approx(difference, abs=1e-6), measure
+        assert sum(row[i] for i in items) == pytest.approx(difference, abs=0.01), measure
+        assert abs(row["unexplained_amount"]) < 0.01, measure
+        for kind, page in pages.items():  # each pack names its own figure precisely
+            assert f'<div class="label">{row[f"{kind}_measure_label"]}</div>' in page, kind
+        if abs(difference) < 0.005:
+            assert row["reconciliation_note"] is None, measure
+            continue
+        differing.append(measure)
+        shown = [_money(row[i]) for i in items if _money(row[i]) != "0"]
+        line = (
+            f"{row['msr_measure_label']} {_money(row['msr_amount'])} (MSR) vs "
+            f"{row['fsr_measure_label']} {_money(row['fsr_amount'])} (FSR): "
+            f"difference {_money(difference)}"
+        )
+        for kind, text in texts.items():
+            assert line in text, (kind, measure)
+            assert row["reconciliation_note"] in text, (kind, measure)
+            assert all(amount in text for amount in shown), (kind, measure)
+    # the demo's earned-value import (DCM) reports its own AC and plan: AC and PV differ
+    assert {"actual_cost", "planned_value"} <= set(differing)
+    # both workbooks carry the same reconciliation, equal to the model
+    sheets = {
+        kind: pl.read_excel(
+            built.full.folder / f"{kind}-{MONTH}.xlsx", sheet_name="MSR-FSR reconciliation"
+        )
+        for kind in ("msr", "fsr")
+    }
+    assert_frame_equal(sheets["msr"], sheets["fsr"])
+    total = sheets["msr"].filter(pl.col("Portfolio") == "All portfolios")
+    assert total["Difference (MSR - FSR)"].to_list() == pytest.approx(
+        recon["difference_amount"].to_list(), abs=1e-6
+    )
+    projects = _query(
+        built,
+        "select project_code, measure, difference_amount, earned_value_import_amount"
+        " from rpt_cost_reconciliation_monthly where reporting_month = ?"
+        " and reconciliation_reason is not null order by project_code, measure_order",
+        [month],
+    )
+    by_project = pl.read_excel(
+        built.full.folder / f"fsr-{MONTH}.xlsx", sheet_name="MSR-FSR by project"
+    )
+    assert by_project["Project"].to_list() == projects["project_code"].to_list()
+    assert by_project["Difference (MSR - FSR)"].to_list() == pytest.approx(
+        projects["difference_amount"].to_list(), abs=1e-6
+    )
+    # the project differences add up to the portfolio's items
+    for measure in differing:
+        rows = projects.filter(pl.col("measure") == measure)
+        portfolio_row = recon.filter(pl.col("measure") == measure).to_dicts()[0]
+        assert rows["earned_value_import_amount"].sum() == pytest.approx(
+            portfolio_row["earned_value_import_amount"], abs=0.01
+        )
+    # and the manifest lists each difference once
+    caveats = json.loads(built.full.manifest_path.read_text())["caveats"]
+    assert sum(c.startswith("MSR vs FSR: ") for c in caveats) == len(differing)

@@ -8,6 +8,15 @@
 -- decision - takes over from the first day of its approval month. Two versions approved in the
 -- same month: the later one wins the whole month. A version approved after the as-of date did
 -- not exist yet and is left out.
+--
+-- Two shapes of re-baseline, told apart by the version's own lines:
+-- * a complete plan: it has lines dated before the month it takes over (it restates the whole
+--   project); its lines are the baseline as they are;
+-- * a plan of the remaining work: every line is dated from its effective month on (what finance
+--   tools export after a re-plan). The months before it keep the plan that was in force then:
+--   those lines are carried into the version (is_carried_from_earlier_baseline, planned_in_version
+--   names the version they come from), so its total is the budget at completion of the whole
+--   project and its cumulative curve keeps the planned-value history, as EVM practice requires.
 
 {%- set since_the_start = "cast('1900-01-01' as date)" %}
 
@@ -168,7 +177,7 @@ lines_with_rate as (
 
 ),
 
-baseline_lines as (
+own_lines as (
 
     select
 
@@ -176,6 +185,7 @@ baseline_lines as (
         versions_in_force.project_code,
         versions_in_force.baseline_version,
         versions_in_force.baseline_sequence,
+        versions_in_force.baseline_version as planned_in_version,
 
         ----------  text
         lines_with_rate.cost_category,
@@ -191,6 +201,7 @@ baseline_lines as (
         ----------  booleans
         versions_in_force.is_current_baseline,
         (lines_with_rate.fx_rate_to_reporting_currency is null) as is_fx_rate_missing,
+        false as is_carried_from_earlier_baseline,
 
         ----------  dates
         lines_with_rate.budget_month,
@@ -207,6 +218,117 @@ baseline_lines as (
     inner join lines_with_rate
         on versions_in_force.project_code = lines_with_rate.project_code
         and versions_in_force.baseline_version = lines_with_rate.baseline_version
+
+),
+
+----------  re-baselines that plan the remaining work only: carry the earlier plan's months
+
+version_shapes as (
+
+    select
+        versions_in_force.project_code,
+        versions_in_force.baseline_version,
+        versions_in_force.baseline_sequence,
+        versions_in_force.valid_from_month,
+        (
+            versions_in_force.valid_from_month is null
+            or min(own_lines.budget_month) < versions_in_force.valid_from_month
+        ) as is_complete_plan
+
+    from versions_in_force
+    inner join own_lines
+        on versions_in_force.project_code = own_lines.project_code
+        and versions_in_force.baseline_version = own_lines.baseline_version
+    group by
+        versions_in_force.project_code,
+        versions_in_force.baseline_version,
+        versions_in_force.baseline_sequence,
+        versions_in_force.valid_from_month
+
+),
+
+planned_months as (
+
+    select distinct
+        project_code,
+        budget_month
+
+    from own_lines
+
+),
+
+-- for each month before a remaining-work version takes over: the latest earlier version whose
+-- own plan covers that month (a complete plan covers every month, a remaining-work plan the
+-- months from its effective month on)
+carried_sources as (
+
+    select
+        target_versions.project_code,
+        target_versions.baseline_version,
+        planned_months.budget_month,
+        max(source_versions.baseline_sequence) as source_sequence
+
+    from version_shapes as target_versions
+    inner join planned_months
+        on target_versions.project_code = planned_months.project_code
+        and planned_months.budget_month < target_versions.valid_from_month
+    inner join version_shapes as source_versions
+        on target_versions.project_code = source_versions.project_code
+        and source_versions.baseline_sequence < target_versions.baseline_sequence
+        and (
+            source_versions.is_complete_plan
+            or planned_months.budget_month >= source_versions.valid_from_month
+        )
+    where not target_versions.is_complete_plan
+    group by
+        target_versions.project_code,
+        target_versions.baseline_version,
+        planned_months.budget_month
+
+),
+
+carried_lines as (
+
+    select
+        target_lines.project_code,
+        target_lines.baseline_version,
+        target_lines.baseline_sequence,
+        own_lines.planned_in_version,
+        own_lines.cost_category,
+        own_lines.expense_type,
+        own_lines.original_currency,
+        own_lines.original_amount,
+        own_lines.fx_rate_to_reporting_currency,
+        own_lines.budget_amount,
+        target_lines.is_current_baseline,
+        own_lines.is_fx_rate_missing,
+        true as is_carried_from_earlier_baseline,
+        own_lines.budget_month,
+        target_lines.approved_on,
+        target_lines.valid_from_month,
+        target_lines.valid_to_month,
+        own_lines.source_file,
+        own_lines.source_sha256,
+        own_lines.source_line
+
+    from carried_sources
+    inner join versions_in_force as target_lines
+        on carried_sources.project_code = target_lines.project_code
+        and carried_sources.baseline_version = target_lines.baseline_version
+    inner join own_lines
+        on carried_sources.project_code = own_lines.project_code
+        and carried_sources.source_sequence = own_lines.baseline_sequence
+        and carried_sources.budget_month = own_lines.budget_month
+
+),
+
+baseline_lines as (
+
+    select * from own_lines
+
+    union all
+
+    select * from carried_lines
 
 )
 

@@ -3,17 +3,19 @@
 -- into indices and forecasts, with where each came from.
 --
 -- Source precedence for a project:
--- 1. an earned_value import (any row for the project): PV from the import's curve, EV / AC / BAC
---    from its latest status date on or before the month (carried forward through months without
---    one). AC falls back to timesheets + invoices when the import never carries actual cost, BAC
---    to the end of the import's PV curve when it never carries BAC.
+-- 1. an earned_value import (any row for the project): PV / EV / AC / BAC from its latest status
+--    date on or before the month (carried forward through months without one; future rows with
+--    PV only are the baseline curve and never a month's status). A month before the import's
+--    first status with actual cost takes AC from timesheets + invoices (actual_cost_source says
+--    which, month by month); BAC falls back to the end of the import's PV curve when the import
+--    never carries BAC. Months before its first status have PV and EV NULL (not yet reported).
 -- 2. otherwise PV and BAC from the budget baseline in force in the month; EV from the latest task
 --    snapshot on or before the month: baseline cost x % complete, or for agile work BAC x done
 --    points / planned points; AC = costed timesheet hours + invoices, cumulative.
 -- A month with no progress evidence yet has EV NULL (unknown), not 0; AC is 0 until money is
 -- spent.
 
-{%- set import_measures = ['earned_value', 'actual_cost', 'budget_at_completion'] %}
+{%- set import_measures = ['planned_value', 'earned_value', 'actual_cost', 'budget_at_completion'] %}
 
 with
 
@@ -196,13 +198,20 @@ cost_measures as (
 
 import_projects as (
 
-    select
-        earned_value_imports.project_code,
-        max(case when earned_value_imports.actual_cost is not null then 1 else 0 end)
-            as has_import_actual_cost
-
+    select distinct earned_value_imports.project_code
     from earned_value_imports
-    group by earned_value_imports.project_code
+
+),
+
+-- the baseline's planned duration: where its PV curve reaches its end (complete curves only)
+curve_finishes as (
+
+    select distinct
+        project_code,
+        baseline_version,
+        curve_finish_period
+
+    from planned_value_curves
 
 ),
 
@@ -215,21 +224,6 @@ import_curve_ends as (
     from planned_value_curves
     where curve_source = 'earned_value_import'
     group by project_code
-
-),
-
-import_planned_values as (
-
-    select
-        reporting_periods.project_code,
-        reporting_periods.period_number,
-        planned_value_curves.cumulative_planned_value as planned_value
-
-    from reporting_periods
-    inner join planned_value_curves
-        on reporting_periods.project_code = planned_value_curves.project_code
-        and reporting_periods.period_number = planned_value_curves.period_number
-        and planned_value_curves.curve_source = 'earned_value_import'
 
 ),
 
@@ -303,7 +297,9 @@ combined as (
         reporting_periods.planned_finish_month,
         reporting_periods.planned_duration_months,
         import_projects.project_code is not null as has_earned_value_import,
-        coalesce(import_projects.has_import_actual_cost = 1, false) as has_import_actual_cost,
+        import_actual_cost_by_period.actual_cost is not null as has_import_actual_cost,
+        budget_finishes.curve_finish_period as budget_curve_finish_period,
+        import_finishes.curve_finish_period as import_curve_finish_period,
         budget_measures.baseline_version as budget_baseline_version,
         budget_measures.planned_value as budget_planned_value,
         budget_measures.budget_at_completion as budget_budget_at_completion,
@@ -312,7 +308,7 @@ combined as (
         progress_measures.baseline_cost_earned_value,
         progress_measures.story_points_done_ratio,
         cost_measures.actual_cost as costed_actual_cost,
-        import_planned_values.planned_value as import_planned_value,
+        import_planned_value_by_period.planned_value as import_planned_value,
         import_earned_value_by_period.earned_value as import_earned_value,
         import_actual_cost_by_period.actual_cost as import_actual_cost,
         coalesce(
@@ -334,9 +330,12 @@ combined as (
         on reporting_periods.project_code = import_projects.project_code
     left join import_curve_ends
         on reporting_periods.project_code = import_curve_ends.project_code
-    left join import_planned_values
-        on reporting_periods.project_code = import_planned_values.project_code
-        and reporting_periods.period_number = import_planned_values.period_number
+    left join curve_finishes as budget_finishes
+        on budget_measures.project_code = budget_finishes.project_code
+        and budget_measures.baseline_version = budget_finishes.baseline_version
+    left join curve_finishes as import_finishes
+        on reporting_periods.project_code = import_finishes.project_code
+        and import_finishes.baseline_version = 'earned_value_import'
     {%- for measure in import_measures %}
     left join import_{{ measure }}_by_period
         on reporting_periods.project_code = import_{{ measure }}_by_period.project_code
@@ -354,7 +353,14 @@ inputs as (
         actual_time_months,
         start_month,
         planned_finish_month,
-        planned_duration_months,
+        coalesce(
+            case
+                when has_earned_value_import then import_curve_finish_period
+                else budget_curve_finish_period
+            end,
+            planned_duration_months
+        ) as planned_duration_months,
+        planned_duration_months as project_planned_duration_months,
 
         case
             when has_earned_value_import then 'earned_value_import'

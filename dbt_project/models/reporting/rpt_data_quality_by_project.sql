@@ -57,6 +57,12 @@ timesheet_entries as (
 
 ),
 
+fx_rate_gaps as (
+
+    select * from {{ ref('fct_fx_rate_gaps') }}
+
+),
+
 data_quality_weights as (
 
     select * from {{ ref('data_quality_weights') }}
@@ -165,6 +171,27 @@ uncosted as (
 
 ),
 
+----------  amounts left unconverted: no exchange rate for their currency and month
+
+unconverted as (
+
+    select
+        project_code,
+        cast(sum(row_count) as {{ dbt.type_bigint() }}) as fx_rate_gap_row_count,
+        {{ dbt.listagg(
+            dbt.concat([
+                "currency", "' '", "entity", "' '",
+                "substring(cast(amount_month as " ~ text ~ "), 1, 7)",
+            ]),
+            "', '",
+            "order by currency, amount_month, entity",
+        ) }} as fx_rate_gaps
+
+    from fx_rate_gaps
+    group by project_code
+
+),
+
 ----------  one row per project with every finding
 
 findings as (
@@ -190,7 +217,9 @@ findings as (
         coalesce(quarantined.quarantined_row_count, 0) as quarantined_row_count,
         coalesce(quarantined.unknown_project_timesheet_row_count, 0)
             as unknown_project_timesheet_row_count,
-        coalesce(uncosted.uncosted_timesheet_entry_count, 0) as uncosted_timesheet_entry_count
+        coalesce(uncosted.uncosted_timesheet_entry_count, 0) as uncosted_timesheet_entry_count,
+        coalesce(unconverted.fx_rate_gap_row_count, 0) as fx_rate_gap_row_count,
+        unconverted.fx_rate_gaps
 
     from projects
     cross join reporting_period
@@ -202,6 +231,8 @@ findings as (
         on projects.project_code = quarantined.project_code
     left join uncosted
         on projects.project_code = uncosted.project_code
+    left join unconverted
+        on projects.project_code = unconverted.project_code
 
 ),
 
@@ -294,6 +325,20 @@ checks as (
         ]) }} as issue_text
     from findings
 
+    union all
+
+    select
+        project_code,
+        8 as check_order,
+        'all_amounts_converted' as check_name,
+        case when fx_rate_gap_row_count = 0 then 1.0 else 0.0 end as check_score,
+        {{ dbt.concat([
+            "'amounts without an exchange rate (left out of totals): '",
+            "cast(fx_rate_gap_row_count as " ~ text ~ ")",
+            "' rows ('", "fx_rate_gaps", "')'",
+        ]) }} as issue_text
+    from findings
+
 ),
 
 weighted as (
@@ -352,11 +397,13 @@ final as (
         findings.quarantined_row_count,
         findings.unknown_project_timesheet_row_count,
         findings.uncosted_timesheet_entry_count,
+        findings.fx_rate_gap_row_count,
         scores.data_quality_score,
         coalesce(scores.failed_check_count, 0) as failed_check_count,
 
         ----------  text
         findings.stale_exports,
+        findings.fx_rate_gaps,
         scores.data_quality_issues
 
     from findings

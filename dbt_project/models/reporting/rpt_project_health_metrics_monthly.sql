@@ -10,11 +10,18 @@
 -- as the threshold itself).
 --
 -- Metrics (% are 0-100):
--- * schedule: SPI, SPI(t) (fct_earned_value_monthly)
--- * cost: CPI; VAC % = 100 x VAC / BAC
+-- * schedule: SPI, SPI(t) (fct_earned_value_monthly); forecast slip = whole months from the
+--   baseline's planned finish month (start + PD - 1) to the forecast finish month
+-- * cost: CPI; VAC % = 100 x VAC / BAC (the reason names the overrun amount)
 -- * scope: approved change requests' cost impact (decided by the status date) as % of BAC
--- * risk: open risk exposure as % of the remaining budget (BAC - AC; NULL once nothing remains);
---   open high-severity risks (fct_risk_exposure_monthly; NULL without a risk register)
+-- * risk: open risk exposure as % of BAC (against the budget left, a nearly finished project
+--   with a small residual exposure read as red); open high-severity risks
+--   (fct_risk_exposure_monthly; NULL without a risk register)
+--
+-- A month whose EVM figures are of low confidence (fct_earned_value_monthly.evm_confidence)
+-- has its earned-value metrics grey - not measurable - and says why, so an implausible CPI
+-- neither paints a project green nor red. Reasons in words may name an amount ({amount}, in the
+-- reporting currency).
 -- * resources: labour spend to date as % of the labour budget planned to date (costed timesheet
 --   hours vs the current baseline's labour lines, fct_project_financials_monthly) - a proxy until
 --   a utilisation model feeds it
@@ -23,13 +30,18 @@
 {%- set metrics = [
     ('schedule', 1, 'schedule_performance_index', 1),
     ('schedule', 1, 'schedule_performance_index_time', 2),
+    ('schedule', 1, 'forecast_slip_months', 3),
     ('cost', 2, 'cost_performance_index', 1),
     ('cost', 2, 'variance_at_completion_pct', 2),
     ('scope', 3, 'approved_change_cost_pct', 1),
-    ('risk', 4, 'risk_exposure_pct_of_remaining_budget', 1),
+    ('risk', 4, 'risk_exposure_pct_of_bac', 1),
     ('risk', 4, 'open_high_risk_count', 2),
     ('resources', 5, 'labour_cost_to_plan_pct', 1),
     ('data_quality', 6, 'data_quality_score', 1),
+] %}
+{%- set evm_metrics = [
+    'schedule_performance_index', 'schedule_performance_index_time', 'forecast_slip_months',
+    'cost_performance_index', 'variance_at_completion_pct',
 ] %}
 
 with
@@ -37,6 +49,12 @@ with
 earned_value as (
 
     select * from {{ ref('fct_earned_value_monthly') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('dim_projects') }}
 
 ),
 
@@ -119,8 +137,21 @@ metric_values as (
         earned_value.project_code,
         earned_value.reporting_month,
         earned_value.status_date,
+        earned_value.evm_confidence,
+        earned_value.evm_confidence_reason,
+        earned_value.variance_at_completion,
+        risk_exposure.open_risk_exposure_amount,
+        reporting_period.reporting_currency,
         earned_value.schedule_performance_index,
         earned_value.schedule_performance_index_time,
+        case
+            when earned_value.forecast_finish_date is not null
+                and earned_value.planned_duration_months is not null
+                then {{ months_between(
+                    add_months('projects.start_month', 'earned_value.planned_duration_months - 1'),
+                    month_start('earned_value.forecast_finish_date'),
+                ) }}
+        end as forecast_slip_months,
         earned_value.cost_performance_index,
         {{ safe_divide(
             '100 * earned_value.variance_at_completion', 'earned_value.budget_at_completion'
@@ -130,12 +161,12 @@ metric_values as (
             'earned_value.budget_at_completion'
         ) }} as approved_change_cost_pct,
         case
-            when earned_value.budget_at_completion - earned_value.actual_cost > 0
+            when earned_value.budget_at_completion > 0
                 then {{ safe_divide(
                     '100 * risk_exposure.open_risk_exposure_amount',
-                    'earned_value.budget_at_completion - earned_value.actual_cost'
+                    'earned_value.budget_at_completion'
                 ) }}
-        end as risk_exposure_pct_of_remaining_budget,
+        end as risk_exposure_pct_of_bac,
         cast(risk_exposure.open_high_risk_count as {{ type_double() }}) as open_high_risk_count,
         {{ safe_divide(
             '100 * labour.cumulative_actual_labour_cost', 'labour.cumulative_labour_budget'
@@ -147,6 +178,8 @@ metric_values as (
 
     from earned_value
     cross join reporting_period
+    left join projects
+        on earned_value.project_code = projects.project_code
     left join approved_changes
         on earned_value.project_code = approved_changes.project_code
         and earned_value.reporting_month = approved_changes.reporting_month
@@ -174,7 +207,18 @@ metrics as (
         {{ dimension_order }} as dimension_order,
         '{{ metric }}' as metric,
         {{ metric_order }} as metric_order,
-        cast({{ metric }} as {{ type_double() }}) as metric_value
+        cast({{ metric }} as {{ type_double() }}) as metric_value,
+        {% if metric == 'variance_at_completion_pct' -%}
+        variance_at_completion
+        {%- elif metric == 'risk_exposure_pct_of_bac' -%}
+        open_risk_exposure_amount
+        {%- else -%}
+        cast(null as {{ type_double() }})
+        {%- endif %} as metric_amount,
+        reporting_currency,
+        {{ 'true' if metric in evm_metrics else 'false' }} as is_earned_value_metric,
+        evm_confidence,
+        evm_confidence_reason
     from metric_values
     {% if not loop.last %}
     union all
@@ -195,6 +239,7 @@ evaluated as (
         health_thresholds.display_decimals,
         health_thresholds.reason_template,
         case
+            when metrics.is_earned_value_metric and metrics.evm_confidence = 'low' then 'grey'
             when metrics.metric_value is null or health_thresholds.metric is null then 'grey'
             when metrics.metric_value < health_thresholds.red_below then 'red'
             when metrics.metric_value > health_thresholds.red_above then 'red'
@@ -278,16 +323,28 @@ final as (
                 {{ dbt.replace(
                     dbt.replace(
                         dbt.replace(
-                            'reason_template',
-                            "'{value}'",
-                            format_number('metric_value', 'shown_decimals'),
+                            dbt.replace(
+                                'reason_template',
+                                "'{value}'",
+                                format_number('metric_value', 'shown_decimals'),
+                            ),
+                            "'{threshold}'",
+                            format_number('crossed_threshold', 'shown_decimals'),
                         ),
-                        "'{threshold}'",
-                        format_number('crossed_threshold', 'shown_decimals'),
+                        "'{direction}'",
+                        'crossed_direction',
                     ),
-                    "'{direction}'",
-                    'crossed_direction',
+                    "'{amount}'",
+                    "coalesce(" ~ format_money('metric_amount', 'reporting_currency') ~ ", '')",
                 ) }}
+            -- said once per month, on the first earned-value metric
+            when is_earned_value_metric and evm_confidence = 'low'
+                and metric = 'cost_performance_index'
+                then {{ dbt.concat([
+                    "'earned-value figures of low confidence, not rated ('",
+                    "evm_confidence_reason",
+                    "')'",
+                ]) }}
         end as health_reason,
 
         ----------  numerics

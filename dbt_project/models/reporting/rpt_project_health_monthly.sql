@@ -7,9 +7,10 @@
 
 {%- set dimensions = ['schedule', 'cost', 'scope', 'risk', 'resources', 'data_quality'] %}
 {%- set metric_columns = [
-    'schedule_performance_index', 'schedule_performance_index_time', 'cost_performance_index',
+    'schedule_performance_index', 'schedule_performance_index_time', 'forecast_slip_months',
+    'cost_performance_index',
     'variance_at_completion_pct', 'approved_change_cost_pct',
-    'risk_exposure_pct_of_remaining_budget', 'open_high_risk_count', 'labour_cost_to_plan_pct',
+    'risk_exposure_pct_of_bac', 'open_high_risk_count', 'labour_cost_to_plan_pct',
     'data_quality_score',
 ] %}
 

@@ -1,7 +1,10 @@
 """Financial status report (FSR): budget vs actual vs forecast, CAPEX/OPEX, commitments, EAC.
 
-Amounts come from ``fct_project_financials_monthly`` (whose lines add up to the project's AC and
-EAC in ``fct_earned_value_monthly``), ``rpt_invoice_ageing`` and ``fct_earned_value_monthly``.
+Amounts come from ``fct_project_financials_monthly`` (whose lines add up to the project's EAC in
+``fct_earned_value_monthly``, and to its AC where AC is the booked cost), ``rpt_invoice_ageing``
+and ``fct_earned_value_monthly``. Where the FSR's figure of a concept differs from the MSR's
+(booked cost vs an earned-value import's AC, the current baseline vs the one in force in the
+month), the reconciliation section prints dbt's items of the difference.
 Roll-ups by portfolio, project, category or expense type are plain SQL sums of those additive
 lines; no ratio or KPI is derived here. A section whose model is missing fails the report.
 """
@@ -13,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import charts
+from . import charts, reconciliation
 from .document import Chart, Column, Table, columns_for
 from .errors import ReportError
+from .reconciliation import Reconciliation
 from .source import ReportSource, Requirement
 
 AMOUNTS = (
@@ -100,6 +104,13 @@ CAPEX = "CAPEX / OPEX"
 COMMIT = "Commitments, purchase orders and invoices"
 LABOUR = "Labour cost variance"
 EAC = "EAC ranges"
+RECONCILIATION = "Reconciliation with the MSR"
+# The FSR's actual cost is what finance booked (costed timesheet hours + invoices); the MSR's AC
+# may come from an earned-value import. Named so the two are never read as one number.
+AMOUNT_LABELS = {
+    "cumulative_actual_cost": "Booked cost to date",
+    "cumulative_budget_variance_amount": "Budget variance to date (budget - booked)",
+}
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(BVA, "fct_project_financials_monthly", LINE_COLUMNS),
@@ -128,6 +139,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             "variance_at_completion",
         ),
     ),
+    *reconciliation.requirements(RECONCILIATION),
 )
 USED_MODELS = {req.model for req in REQUIREMENTS}
 
@@ -149,6 +161,7 @@ class FsrReport:
     charts: dict[str, Chart]
     labour_variance_model: str | None
     labour_variance_note: str
+    reconciliation: Reconciliation
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -167,7 +180,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     m = month
     currency = source.reporting_currency()
     meta = "fct_project_financials_monthly"
-    amount_columns = columns_for(source, meta, AMOUNTS)
+    amount_columns = columns_for(source, meta, AMOUNTS, **AMOUNT_LABELS)
     tables: dict[str, Table] = {}
 
     # --- budget vs actual vs forecast ---------------------------------------------------
@@ -339,6 +352,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
                 "budget_at_completion",
                 "forecast_at_completion",
             ),
+            **AMOUNT_LABELS,
         ),
         f"{meta} (sum by project and expense type)",
         sheet="CAPEX OPEX by project",
@@ -537,6 +551,12 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     totals.update({f"portfolio_{k}": v for k, v in eac_total.to_dicts()[0].items()})
     totals["unpaid_amount"] = float(ageing_totals["unpaid_amount"].sum())
 
+    # --- reconciliation with the MSR ----------------------------------------------------
+    recon = reconciliation.build(source, m, RECONCILIATION)
+    tables["reconciliation"] = recon.summary
+    tables["reconciliation_portfolios"] = recon.portfolios
+    tables["reconciliation_projects"] = recon.projects
+
     chart_map = {
         "portfolio": charts.grouped_bars(
             "fsr-portfolio",
@@ -545,7 +565,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             "portfolio",
             [
                 ("Budget to date", "cumulative_budget_amount", "budget"),
-                ("Actual to date", "cumulative_actual_cost", "actual"),
+                ("Booked cost to date", "cumulative_actual_cost", "actual"),
                 ("Budget at completion", "budget_at_completion", "bac"),
                 ("Forecast at completion", "forecast_at_completion", "forecast"),
             ],
@@ -565,7 +585,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         ),
         "capex": charts.grouped_bars(
             "fsr-capex",
-            "Actual to date by project, CAPEX and OPEX",
+            "Booked cost to date by project, CAPEX and OPEX",
             capex_projects.pivot(
                 "expense_type", index="project_code", values="cumulative_actual_cost"
             )
@@ -615,6 +635,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         charts=chart_map,
         labour_variance_model=variance_model,
         labour_variance_note=variance_note,
+        reconciliation=recon,
         notes=notes,
     )
 

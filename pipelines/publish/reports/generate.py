@@ -300,6 +300,10 @@ def _caveats(documents: dict[str, Any]) -> list[str]:
     report = documents.get("fsr")
     if report is not None and report.labour_variance_model is None:
         caveats.append("FSR labour cost variance: " + report.labour_variance_note)
+    # Both packs print the same reconciliation (one set of dbt rows): listed once.
+    first = next(iter(documents.values()), None)
+    if first is not None:
+        caveats += [f"MSR vs FSR: {line}" for line in first.reconciliation.lines]
     for kind, report in documents.items():
         if not report.is_as_of_month:
             caveats.append(

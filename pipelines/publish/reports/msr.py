@@ -14,9 +14,10 @@ from typing import Any
 
 import polars as pl
 
-from . import charts
+from . import charts, reconciliation
 from .document import Chart, Column, Table, columns_for, format_value
 from .errors import ReportError
+from .reconciliation import Reconciliation
 from .source import ReportSource, Requirement, previous_month
 
 EVM_COLUMNS = (
@@ -180,6 +181,7 @@ QUARANTINE_COLUMNS = (
 )
 
 SUMMARY = "Portfolio summary"
+RECONCILIATION = "Reconciliation with the FSR"
 CHANGES = "What changed since last month"
 ISSUES = "Top issues and decisions needed"
 PROJECT = "Project pages"
@@ -197,6 +199,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         ("project_code", "reporting_month", "health_reason") + tuple(c for _, c, _ in DIMENSIONS),
     ),
     Requirement(SUMMARY, "dim_projects", PROJECT_COLUMNS),
+    *reconciliation.requirements(RECONCILIATION),
     Requirement(
         SUMMARY,
         "rpt_risk_heatmap",
@@ -313,6 +316,7 @@ class MsrReport:
     tables: dict[str, Table]
     charts: list[Chart]
     projects: list[ProjectPage]
+    reconciliation: Reconciliation
     appendix: list[Table] = field(default_factory=list)
     glossary: list[Column] = field(default_factory=list)
 
@@ -368,6 +372,10 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         "rpt_portfolio_kpis_monthly",
         sheet="Portfolio KPIs",
     )
+    recon = reconciliation.build(source, m, RECONCILIATION)
+    tables["reconciliation"] = recon.summary
+    tables["reconciliation_portfolios"] = recon.portfolios
+    tables["reconciliation_projects"] = recon.projects
     history = source.frame(
         "select reporting_month, planned_value, earned_value, actual_cost, budget_at_completion, "
         "estimate_at_completion from rpt_portfolio_kpis_monthly "
@@ -886,7 +894,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
 
     is_as_of_month = month == date(as_of.year, as_of.month, 1)
     pages = _project_pages(
-        source, projects, tables, notes, flows, curve, is_as_of_month, as_of, month
+        source, projects, tables, notes, flows, curve, is_as_of_month, as_of, month, recon
     )
     chart_list = [
         charts.rag_by_portfolio(frame.filter(~frame["is_all_portfolios"])),
@@ -907,6 +915,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         tables=tables,
         charts=chart_list,
         projects=pages,
+        reconciliation=recon,
     )
     report.appendix = appendix_tables(source, month, USED_MODELS)
     report.glossary = _glossary(source)
@@ -932,6 +941,7 @@ def _project_pages(
     is_as_of_month: bool,
     as_of: date,
     month: date,
+    recon: Reconciliation,
 ) -> list[ProjectPage]:
     by_code = {
         "evm": {r["project_code"]: r for r in tables["evm"].rows()},
@@ -972,6 +982,7 @@ def _project_pages(
                     f"{quality['uncosted_timesheet_entry_count']} timesheet entries have no "
                     "cost rate or exchange rate: their hours cost nothing in AC."
                 )
+        caveats += recon.project_lines(code, "msr")
         for entity in stale.get(code, []):
             caveats.append(f"Stale export: {entity} (see Data caveats).")
         for row in quarantined.get(code, []):

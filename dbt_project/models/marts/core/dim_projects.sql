@@ -1,6 +1,8 @@
 -- One row per project in the projects master: its descriptive attributes, its monthly period
 -- frame (start month, planned-finish month, planned duration) and the baseline in force at the
--- as-of date.
+-- as-of date. A closed or cancelled project is closed from the month of its last actual cost
+-- (its planned-finish month when it never booked any): from then on it leaves the current health
+-- counts and is reported in a closed section.
 
 with
 
@@ -19,6 +21,24 @@ budget_lines as (
 earned_value_imports as (
 
     select * from {{ ref('stg_raw__earned_value') }}
+
+),
+
+actual_costs as (
+
+    select * from {{ ref('int_actual_costs_monthly') }}
+
+),
+
+last_cost_months as (
+
+    select
+        project_code,
+        max(cost_month) as last_cost_month
+
+    from actual_costs
+    where actual_cost <> 0
+    group by project_code
 
 ),
 
@@ -87,13 +107,22 @@ final as (
         ----------  booleans
         current_baselines.project_code is not null as has_baseline,
         import_projects.project_code is not null as has_earned_value_import,
+        coalesce(projects.project_status in ('closed', 'cancelled'), false) as is_closed,
 
         ----------  dates
         projects.start_date,
         projects.planned_finish_date,
         {{ month_start('projects.start_date') }} as start_month,
         {{ month_start('projects.planned_finish_date') }} as planned_finish_month,
-        current_baselines.approved_on as current_baseline_approved_on
+        current_baselines.approved_on as current_baseline_approved_on,
+        case
+            when projects.project_status in ('closed', 'cancelled')
+                then coalesce(
+                    last_cost_months.last_cost_month,
+                    {{ month_start('projects.planned_finish_date') }},
+                    {{ month_start('projects.start_date') }}
+                )
+        end as closed_from_month
 
     from projects
     left join current_baselines
@@ -102,6 +131,8 @@ final as (
         on projects.project_code = baseline_counts.project_code
     left join import_projects
         on projects.project_code = import_projects.project_code
+    left join last_cost_months
+        on projects.project_code = last_cost_months.project_code
 
 )
 

@@ -3,16 +3,21 @@
 --
 -- Method (the settings come from the delivery_settings seed):
 -- * remaining points = scope - done on the project's latest snapshot by the as-of date
---   (fct_project_burnup); the forecast starts on that snapshot date;
+--   (fct_project_burnup); the forecast starts on the as-of date (int_reporting_period), also
+--   when that snapshot is older: the work still open on it is still to do on the as-of date;
 -- * history = completed points of the project's last `forecast_history_sprints` closed sprints;
 -- * each of `forecast_trial_count` trials draws one history sprint per future sprint, uniformly
---   with replacement, until the drawn points cover the remaining points; a trial unfinished after
---   `forecast_horizon_sprints` sprints is beyond the horizon;
--- * P50/P85/P95 = the fewest sprints by which that share of trials has finished; a date is
---   the forecast start + that many sprints of the history's mean length (whole days, rounded up).
+--   with replacement, until the drawn points cover the remaining points; the last sprint counts
+--   by the share of its points the trial still needed (6 of 10 points: 0.6 sprint), so a trial
+--   finishes part-way through a sprint; a trial unfinished after `forecast_horizon_sprints`
+--   sprints is beyond the horizon;
+-- * P50/P85/P95 = the trial outcome (sprints, fractional) that share of trials has finished by;
+--   sprints to finish = the sprint it falls in (rounded up); a date is the forecast start + that
+--   fractional number of sprints of the history's mean length (whole days, rounded up).
 -- The draws are pseudo-random but fixed: the md5 hash of 'seed|trial|step' picks the sprint, so
 -- the same inputs and seed always give the same forecast, on any engine (md5 is dbt.hash).
--- A project without usable history gets NULL forecasts and says why (forecast_status/_reason).
+-- A project without usable throughput (no closed sprint, no completed points, or closed or
+-- cancelled with points still open) gets NULL forecasts and says why (forecast_status/_reason).
 
 with
 
@@ -37,6 +42,12 @@ projects as (
 delivery_settings as (
 
     select * from {{ ref('delivery_settings') }}
+
+),
+
+reporting_period as (
+
+    select * from {{ ref('int_reporting_period') }}
 
 ),
 
@@ -135,7 +146,16 @@ project_inputs as (
     select
         forecast_projects.project_code,
         projects.planned_finish_date,
+        projects.project_status,
         latest_scope.scope_snapshot_date,
+        reporting_period.as_of_date,
+        -- the later of the two: a snapshot is never after the as-of date (fct_project_burnup),
+        -- so this is the as-of date for every project with story points
+        case
+            when latest_scope.scope_snapshot_date < reporting_period.as_of_date
+                then reporting_period.as_of_date
+            else latest_scope.scope_snapshot_date
+        end as forecast_start_date,
         latest_scope.scope_story_points,
         latest_scope.done_story_points,
         latest_scope.remaining_story_points,
@@ -154,6 +174,8 @@ project_inputs as (
         case
             when latest_scope.project_code is null then 'no_story_points'
             when latest_scope.remaining_story_points <= 0 then 'scope_complete'
+            -- closed or cancelled with points still open: no sprint will burn them down
+            when coalesce(projects.is_closed, false) then 'project_closed'
             when history_summary.project_code is null then 'no_velocity_history'
             when history_summary.max_velocity_story_points <= 0 then 'zero_velocity'
             else 'simulated'
@@ -161,6 +183,7 @@ project_inputs as (
 
     from forecast_projects
     cross join settings
+    cross join reporting_period
     left join projects
         on forecast_projects.project_code = projects.project_code
     left join latest_scope
@@ -263,6 +286,7 @@ trial_steps as (
         draws_ranked.remaining_story_points,
         draws_ranked.trial_number,
         draws_ranked.step_number,
+        history.completed_story_points as drawn_story_points,
         sum(history.completed_story_points) over (
             partition by draws_ranked.project_code, draws_ranked.trial_number
             order by draws_ranked.step_number
@@ -276,28 +300,62 @@ trial_steps as (
 
 ),
 
+trial_finish_steps as (
+
+    select
+        project_code,
+        trial_number,
+        -- the sprint whose drawn points first cover the remaining points (NULL: none within
+        -- the horizon)
+        min(
+            case
+                when cumulative_story_points >= remaining_story_points then step_number
+            end
+        ) as finish_step_number
+
+    from trial_steps
+    group by
+        project_code,
+        trial_number
+
+),
+
 trial_results as (
 
     select
-        trial_steps.project_code,
-        trial_steps.trial_number,
-        -- unfinished within the horizon: horizon + 1, so it sorts after every finished trial
-        coalesce(
-            min(
-                case
-                    when trial_steps.cumulative_story_points >= trial_steps.remaining_story_points
-                        then trial_steps.step_number
-                end
-            ),
-            max(simulated_projects.horizon_sprints) + 1
-        ) as sprints_to_finish
+        trial_finish_steps.project_code,
+        trial_finish_steps.trial_number,
+        -- the finishing sprint counts by the share of its drawn points the trial still needed:
+        -- 10 points after one sprint, 12 remaining, 10 drawn -> 1 + (12 - 10) / 10 = 1.2
+        -- sprints (the share is kept within 0-1 against floating-point sums). Unfinished
+        -- within the horizon: horizon + 1, so it sorts after every finished trial
+        case
+            when trial_finish_steps.finish_step_number is null
+                then simulated_projects.horizon_sprints + 1
+            when trial_steps.drawn_story_points > 0
+                then trial_steps.step_number - 1 + least(
+                    1.0,
+                    greatest(
+                        0.0,
+                        (
+                            trial_steps.remaining_story_points
+                            - trial_steps.cumulative_story_points
+                            + trial_steps.drawn_story_points
+                        ) / trial_steps.drawn_story_points
+                    )
+                )
+            -- drew nothing yet covered the points: only a floating-point tie with the sprint
+            -- before; the whole sprint counts
+            else trial_steps.step_number
+        end as sprints_to_finish
 
-    from trial_steps
+    from trial_finish_steps
     inner join simulated_projects
-        on trial_steps.project_code = simulated_projects.project_code
-    group by
-        trial_steps.project_code,
-        trial_steps.trial_number
+        on trial_finish_steps.project_code = simulated_projects.project_code
+    left join trial_steps
+        on trial_finish_steps.project_code = trial_steps.project_code
+        and trial_finish_steps.trial_number = trial_steps.trial_number
+        and trial_finish_steps.finish_step_number = trial_steps.step_number
 
 ),
 
@@ -312,7 +370,7 @@ trial_finish_dates as (
                     'day',
                     'cast(ceiling(trial_results.sprints_to_finish'
                     ~ ' * simulated_projects.sprint_length_days) as integer)',
-                    'simulated_projects.scope_snapshot_date'
+                    'simulated_projects.forecast_start_date'
                 ) }} as date)
         end as finish_date,
         simulated_projects.planned_finish_date
@@ -352,21 +410,19 @@ forecasts as (
         project_inputs.*,
         percentiles.finish_within_horizon_probability_ratio,
         percentiles.finish_by_planned_date_probability_ratio,
+        {% for level in ['p50', 'p85', 'p95'] -%}
+        -- fractional sprints (dates) and the sprint they fall in
         case
             when project_inputs.input_status = 'scope_complete' then 0
-            when percentiles.p50_sprints <= project_inputs.horizon_sprints
-                then percentiles.p50_sprints
-        end as p50_sprints_to_finish,
+            when percentiles.{{ level }}_sprints <= project_inputs.horizon_sprints
+                then percentiles.{{ level }}_sprints
+        end as {{ level }}_sprints_exact,
         case
             when project_inputs.input_status = 'scope_complete' then 0
-            when percentiles.p85_sprints <= project_inputs.horizon_sprints
-                then percentiles.p85_sprints
-        end as p85_sprints_to_finish,
-        case
-            when project_inputs.input_status = 'scope_complete' then 0
-            when percentiles.p95_sprints <= project_inputs.horizon_sprints
-                then percentiles.p95_sprints
-        end as p95_sprints_to_finish
+            when percentiles.{{ level }}_sprints <= project_inputs.horizon_sprints
+                then cast(ceiling(percentiles.{{ level }}_sprints) as integer)
+        end as {{ level }}_sprints_to_finish{{ "," if not loop.last }}
+        {% endfor %}
 
     from project_inputs
     left join percentiles
@@ -389,6 +445,12 @@ forecasts_explained as (
                 then 'No snapshot with story points: nothing to forecast.'
             when input_status = 'scope_complete'
                 then 'All scope is done on the latest snapshot.'
+            when input_status = 'project_closed'
+                then {{ dbt.concat([
+                    "'The project is marked '",
+                    "coalesce(project_status, 'closed')",
+                    "': no finish date is forecast for the points still open.'",
+                ]) }}
             when input_status = 'no_velocity_history'
                 then 'No closed sprint with measured completed points yet.'
             when input_status = 'zero_velocity'
@@ -422,8 +484,8 @@ final as (
         {% for level in ['p50', 'p85', 'p95'] -%}
         cast({{ dbt.dateadd(
             'day',
-            'cast(ceiling(' ~ level ~ '_sprints_to_finish * sprint_length_days) as integer)',
-            'scope_snapshot_date'
+            'cast(ceiling(' ~ level ~ '_sprints_exact * sprint_length_days) as integer)',
+            'forecast_start_date'
         ) }} as date) as {{ level }}_finish_date,
         {% endfor -%}
         finish_within_horizon_probability_ratio,
@@ -439,7 +501,9 @@ final as (
         last_closed_sprint_sequence,
         sprint_length_days,
         planned_finish_date,
-        scope_snapshot_date as forecast_start_date,
+        scope_snapshot_date,
+        as_of_date,
+        forecast_start_date,
 
         ----------  reproducibility
         random_seed,

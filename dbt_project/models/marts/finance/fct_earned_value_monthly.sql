@@ -17,6 +17,18 @@ planned_value_curves as (
 
 ),
 
+fx_rate_gaps as (
+
+    select * from {{ ref('fct_fx_rate_gaps') }}
+
+),
+
+credibility_settings as (
+
+    select * from {{ ref('evm_credibility_settings') }}
+
+),
+
 ----------  the PV curve each month is measured against, with period 0 (nothing planned yet)
 
 curve_points as (
@@ -132,7 +144,11 @@ schedule_brackets as (
 
 ),
 
-earned_schedule as (
+-- ES never exceeds the planned duration PD (the plan cannot be more than finished). When EV is
+-- at or above the last point of a PV curve that stops short of BAC (an import that exports PV
+-- only to its status date), where EV sits on the plan beyond that point is unknown: ES is then
+-- the last known period, a lower bound (is_earned_schedule_lower_bound), and SPI(t) with it.
+earned_schedule_raw as (
 
     select
         status.*,
@@ -149,12 +165,33 @@ earned_schedule as (
                     'schedule_brackets.next_planned_value - schedule_brackets.completed_planned_value'
                 ) }}
                 * (schedule_brackets.next_period - schedule_brackets.completed_periods)
-        end as earned_schedule_months
+        end as uncapped_earned_schedule_months,
+        coalesce(
+            status.earned_value is not null
+            and not status.is_completed
+            and schedule_brackets.completed_periods is not null
+            and schedule_brackets.next_period is null,
+            false
+        ) as is_earned_schedule_lower_bound
 
     from status
     left join schedule_brackets
         on status.project_code = schedule_brackets.project_code
         and status.reporting_month = schedule_brackets.reporting_month
+
+),
+
+earned_schedule as (
+
+    select
+        earned_schedule_raw.*,
+        case
+            when uncapped_earned_schedule_months > planned_duration_months
+                then cast(planned_duration_months as {{ type_double() }})
+            else uncapped_earned_schedule_months
+        end as earned_schedule_months
+
+    from earned_schedule_raw
 
 ),
 
@@ -258,6 +295,134 @@ forecast_dates as (
 
 ),
 
+----------  credibility: can an executive act on this month's indices? (settings: the
+----------  evm_credibility_settings seed). Low when the work measured is too small a share of
+----------  BAC, EV runs past BAC, an index is implausible or amounts lack an exchange rate;
+----------  each reason in words. not_measured: no EV or no BAC yet. The forecast (EAC, TCPI)
+----------  has its own confidence: low also when TCPI is out of range - AC already above BAC,
+----------  or the rest would need an efficiency never seen - while the indices stay credible
+----------  (an overrunning project's CPI is exactly what the portfolio headline must show).
+
+guard_settings as (
+
+    select
+        max(case when setting_name = 'min_share_of_bac_pct' then setting_value end)
+            as min_share_of_bac_pct,
+        max(case when setting_name = 'min_index' then setting_value end) as min_index,
+        max(case when setting_name = 'max_index' then setting_value end) as max_index,
+        max(case when setting_name = 'min_tcpi' then setting_value end) as min_tcpi,
+        max(case when setting_name = 'max_tcpi' then setting_value end) as max_tcpi
+
+    from credibility_settings
+
+),
+
+unconverted_months as (
+
+    select
+        forecast_dates.project_code,
+        forecast_dates.reporting_month,
+        sum(fx_rate_gaps.row_count) as fx_rate_gap_row_count
+
+    from forecast_dates
+    inner join fx_rate_gaps
+        on forecast_dates.project_code = fx_rate_gaps.project_code
+        and fx_rate_gaps.amount_month <= forecast_dates.reporting_month
+    group by
+        forecast_dates.project_code,
+        forecast_dates.reporting_month
+
+),
+
+credibility_checks as (
+
+    select
+        forecast_dates.*,
+        coalesce(unconverted_months.fx_rate_gap_row_count, 0) > 0 as is_fx_rate_missing,
+        case
+            when not forecast_dates.is_completed
+                and (
+                    forecast_dates.percent_spent < guard_settings.min_share_of_bac_pct
+                    or forecast_dates.percent_complete < guard_settings.min_share_of_bac_pct
+                )
+                then {{ dbt.concat([
+                    "'early: '",
+                    "cast(cast(round(forecast_dates.percent_spent, 0) as integer) as " ~ dbt.type_string() ~ ")",
+                    "'% of BAC spent, '",
+                    "cast(cast(round(forecast_dates.percent_complete, 0) as integer) as " ~ dbt.type_string() ~ ")",
+                    "'% earned'",
+                ]) }}
+        end as early_work_reason,
+        case
+            when forecast_dates.is_earned_value_over_budget
+                then {{ dbt.concat([
+                    "'EV above BAC ('",
+                    "cast(cast(round(forecast_dates.percent_complete, 0) as integer) as " ~ dbt.type_string() ~ ")",
+                    "'% complete)'",
+                ]) }}
+        end as over_budget_reason,
+        {% for label, index in [('CPI', 'cost'), ('SPI', 'schedule')] -%}
+        case
+            when forecast_dates.{{ index }}_performance_index < guard_settings.min_index
+                or forecast_dates.{{ index }}_performance_index > guard_settings.max_index
+                then {{ dbt.concat([
+                    "'" ~ label ~ " '",
+                    "cast(round(forecast_dates." ~ index ~ "_performance_index, 2) as "
+                    ~ dbt.type_string() ~ ")",
+                    "' outside '",
+                    "cast(guard_settings.min_index as " ~ dbt.type_string() ~ ")",
+                    "'-'",
+                    "cast(guard_settings.max_index as " ~ dbt.type_string() ~ ")",
+                ]) }}
+        end as {{ index }}_index_reason,
+        {% endfor -%}
+        case
+            when forecast_dates.percent_complete < 99.5
+                and forecast_dates.to_complete_performance_index < guard_settings.min_tcpi
+                then {{ dbt.concat([
+                    "'AC above BAC with work left: TCPI '",
+                    "cast(round(forecast_dates.to_complete_performance_index, 2) as " ~ dbt.type_string() ~ ")",
+                    "', a new estimate is needed'",
+                ]) }}
+            when forecast_dates.percent_complete < 99.5
+                and forecast_dates.to_complete_performance_index > guard_settings.max_tcpi
+                then {{ dbt.concat([
+                    "'TCPI '",
+                    "cast(round(forecast_dates.to_complete_performance_index, 2) as " ~ dbt.type_string() ~ ")",
+                    "' above '",
+                    "cast(guard_settings.max_tcpi as " ~ dbt.type_string() ~ ")",
+                    "': the rest cannot be done within BAC'",
+                ]) }}
+        end as to_complete_index_reason,
+        case
+            when unconverted_months.fx_rate_gap_row_count > 0
+                then 'amounts without an exchange rate left out'
+        end as fx_rate_reason
+
+    from forecast_dates
+    cross join guard_settings
+    left join unconverted_months
+        on forecast_dates.project_code = unconverted_months.project_code
+        and forecast_dates.reporting_month = unconverted_months.reporting_month
+
+),
+
+credibility as (
+
+    select
+        credibility_checks.*,
+        {{ dbt.concat([
+            "coalesce(early_work_reason || '; ', '')",
+            "coalesce(over_budget_reason || '; ', '')",
+            "coalesce(cost_index_reason || '; ', '')",
+            "coalesce(schedule_index_reason || '; ', '')",
+            "coalesce(fx_rate_reason || '; ', '')",
+        ]) }} as joined_reasons
+
+    from credibility_checks
+
+),
+
 final as (
 
     select
@@ -293,9 +458,35 @@ final as (
         baseline_version,
         progress_snapshot_date,
         is_completed,
-        is_earned_value_over_budget
+        is_earned_value_over_budget,
+        is_earned_schedule_lower_bound,
+        is_fx_rate_missing,
+        case
+            when earned_value is null or budget_at_completion is null
+                or budget_at_completion <= 0 then 'not_measured'
+            when joined_reasons <> '' then 'low'
+            else 'high'
+        end as evm_confidence,
+        case
+            when earned_value is null then 'no progress reported yet'
+            when budget_at_completion is null or budget_at_completion <= 0 then 'no budget at completion'
+            when joined_reasons <> ''
+                then substring(joined_reasons, 1, length(joined_reasons) - 2)
+        end as evm_confidence_reason,
+        case
+            when earned_value is null or budget_at_completion is null
+                or budget_at_completion <= 0 then 'not_measured'
+            when joined_reasons <> '' or to_complete_index_reason is not null then 'low'
+            else 'high'
+        end as forecast_confidence,
+        case
+            when earned_value is null or budget_at_completion is null
+                or budget_at_completion <= 0 then null
+            when to_complete_index_reason is not null then to_complete_index_reason
+            when joined_reasons <> '' then 'rests on low-confidence indices'
+        end as forecast_confidence_reason
 
-    from forecast_dates
+    from credibility
 
 )
 

@@ -1,0 +1,130 @@
+"""What a PMO configures, in one file: ``<data-dir>/settings.toml``.
+
+```toml
+[reporting]
+currency = "USD"   # ISO 4217 code every amount is reported in
+```
+
+The file is optional. Without a reporting currency the product takes the one currency every
+project uses (``projects.currency``); when projects use several, or none names one, it reports in
+EUR and says so. dbt receives the resolved values as vars from here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.config import DataPaths
+from pipelines.ingest.errors import PmoError
+
+SETTINGS_FILE = "settings.toml"
+DEFAULT_REPORTING_CURRENCY = "EUR"
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_KNOWN = {"reporting": {"currency"}}
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path
+    reporting_currency: str | None = None
+    """As set in the file (upper case), or None when the file does not set it."""
+
+
+@dataclass(frozen=True)
+class ReportingCurrency:
+    code: str
+    source: str
+    """'setting', 'projects' (the one currency every project uses) or 'default'."""
+    warning: str | None = None
+
+    def describe(self) -> str:
+        origin = {
+            "setting": "set in settings.toml",
+            "projects": "the currency every project uses",
+            "default": "default",
+        }[self.source]
+        text = f"{self.code} ({origin})"
+        return f"{text}; {self.warning}" if self.warning else text
+
+
+def settings_path(paths: DataPaths) -> Path:
+    return paths.root / SETTINGS_FILE
+
+
+def load_settings(paths: DataPaths) -> Settings:
+    """Read and check settings.toml; a missing file means every default."""
+    path = settings_path(paths)
+    if not path.is_file():
+        return Settings(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise PmoError(
+            f'{path}: cannot be read as TOML ({error}); expected e.g. [reporting] currency = "USD".'
+        ) from None
+    for section, values in document.items():
+        if section not in _KNOWN or not isinstance(values, dict):
+            raise PmoError(
+                f"{path}: unknown setting [{section}]; expected one of "
+                + ", ".join(f"[{name}]" for name in _KNOWN)
+                + "."
+            )
+        unknown = set(values) - _KNOWN[section]
+        if unknown:
+            raise PmoError(
+                f"{path}: unknown setting {section}.{sorted(unknown)[0]}; expected "
+                + ", ".join(f"{section}.{key}" for key in sorted(_KNOWN[section]))
+                + "."
+            )
+    currency = document.get("reporting", {}).get("currency")
+    if currency is not None:
+        code = str(currency).strip().upper()
+        if not _CURRENCY.match(code):
+            raise PmoError(
+                f"{path}: reporting.currency is {currency!r}; expected a three-letter ISO 4217 "
+                'code such as "EUR" or "USD".'
+            )
+        return Settings(path, reporting_currency=code)
+    return Settings(path)
+
+
+def resolve_reporting_currency(
+    settings: Settings, con: duckdb.DuckDBPyConnection | None
+) -> ReportingCurrency:
+    """The setting, else the one currency all projects use, else EUR (with a warning)."""
+    if settings.reporting_currency:
+        return ReportingCurrency(settings.reporting_currency, "setting")
+    currencies: list[str] = []
+    blank = 0
+    if con is not None:
+        rows = con.execute(
+            "select upper(trim(currency)) as code, count(*) from raw.projects group by 1 order by 1"
+        ).fetchall()
+        currencies = [code for code, _ in rows if code]
+        blank = sum(number for code, number in rows if not code)
+    if len(currencies) == 1:
+        if blank:
+            return ReportingCurrency(
+                currencies[0],
+                "projects",
+                f"{blank} project(s) name no currency and are taken to be in {currencies[0]}",
+            )
+        return ReportingCurrency(currencies[0], "projects")
+    if len(currencies) > 1:
+        return ReportingCurrency(
+            DEFAULT_REPORTING_CURRENCY,
+            "default",
+            f"projects use {', '.join(currencies)}: amounts in other currencies need fx_rates; "
+            f'set [reporting] currency = "..." in settings.toml to choose',
+        )
+    return ReportingCurrency(DEFAULT_REPORTING_CURRENCY, "default")
+
+
+def dbt_vars(currency: ReportingCurrency) -> dict[str, str]:
+    """The vars every dbt invocation of a refresh receives."""
+    return {"reporting_currency": currency.code}
