@@ -8,6 +8,7 @@ regression in scaling (not just in speed) stands out. Not a test: nothing here a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -22,7 +23,9 @@ from pipelines.ingest.contracts import LOAD_ORDER
 from pipelines.ingest.load import load_entity, record_unrecognised, scan_landing
 from pipelines.ingest.warehouse import connect
 from pipelines.publish.catalog import build_catalog
+from pipelines.publish.invariants import snapshot_violations
 from pipelines.publish.snapshot import new_snapshot_id, publish
+from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.status import format_table
 from pipelines.transform.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, WAREHOUSE_ENV
 
@@ -69,6 +72,7 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
         time.perf_counter() - start,
         len(rescanned),
     )
+    currency = resolve_reporting_currency(load_settings(paths), con)
     con.close()
 
     start = time.perf_counter()
@@ -78,6 +82,8 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
             str(DBT_EXECUTABLE),
             "build",
             "--quiet",
+            "--vars",
+            json.dumps(dbt_vars(currency)),
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
@@ -102,6 +108,12 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     catalog = build_catalog(target / "manifest.json", con, repo=Path.cwd(), run_id="bench")
     con.close()
     snapshot = publish(paths, catalog, snapshot_id=new_snapshot_id("bench"))
+    broken = snapshot_violations(snapshot.database)
+    print(
+        "trust invariants: "
+        + ("all hold" if not broken else "; ".join(f"{k}: {len(v)}" for k, v in broken.items())),
+        flush=True,
+    )
     size = snapshot.database.stat().st_size
     stages[f"publish ({size / 1024**2:,.0f} MiB snapshot)"] = (
         time.perf_counter() - start,

@@ -156,6 +156,7 @@ def demo(
 ) -> None:
     """Write the demo portfolio into <data-dir>/landing/demo and load it."""
     from pipelines.demo.generator import generate_demo
+    from pipelines.settings import DEMO_SETTINGS, settings_path
 
     try:
         as_of_date = date.fromisoformat(as_of)
@@ -168,6 +169,11 @@ def demo(
         target, seed=seed, as_of=as_of_date, projects=projects, people=people, months=months
     )
     click.echo(f"  {len(summary.files)} files written", err=True)
+    settings_file = settings_path(paths)
+    if not settings_file.exists():
+        # the demo's projects budget in EUR, GBP and USD: a group reports in one currency
+        settings_file.write_text(DEMO_SETTINGS, encoding="utf-8")
+        click.echo(f"  {settings_file} written (reporting currency EUR)", err=True)
     if no_refresh:
         return
     ok = run_refresh(paths)

@@ -26,6 +26,13 @@ SETTINGS_FILE = "settings.toml"
 DEFAULT_REPORTING_CURRENCY = "EUR"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _KNOWN = {"reporting": {"currency"}}
+DEMO_SETTINGS = """\
+# pmo-pulse settings (see the README, "Settings")
+[reporting]
+# ISO 4217 code every amount is reported in; amounts in other currencies convert through
+# fx_rates. Without this line: the one currency every project uses, else EUR.
+currency = "EUR"
+"""
 
 
 @dataclass(frozen=True)

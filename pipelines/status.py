@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from pipelines.config import DataPaths
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import PmoError
 from pipelines.query import open_read_only
+from pipelines.settings import load_settings, resolve_reporting_currency
 from pipelines.text import failure_summary
 
 
@@ -52,12 +55,60 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
+def fx_rate_gaps(con: Any) -> list[tuple[str, str, str, int]]:
+    """Currency, months and sources whose amounts had no exchange rate at the last build."""
+    try:
+        return con.execute(
+            """
+            select currency,
+                   strftime(min(amount_month), '%Y-%m') || case when min(amount_month)
+                       <> max(amount_month) then ' to ' || strftime(max(amount_month), '%Y-%m')
+                       else '' end as months,
+                   string_agg(distinct entity, ', ' order by entity) as sources,
+                   cast(sum(row_count) as bigint) as row_count
+            from main.fct_fx_rate_gaps
+            group by currency order by currency
+            """
+        ).fetchall()
+    except duckdb.Error:  # not built yet
+        return []
+
+
+def fx_rate_gap_lines(con: Any) -> list[str]:
+    """The words for `pmo status` and the refresh summary; empty when every amount converted."""
+    gaps = fx_rate_gaps(con)
+    if not gaps:
+        return []
+    reporting = con.execute("select reporting_currency from main.int_reporting_period").fetchone()
+    lines = [
+        f"Amounts without an exchange rate to {reporting[0] if reporting else '?'}: left out of"
+        " every total and flagged; add them to an fx_rates file:"
+    ]
+    lines += [
+        f"  - {currency} {months} ({sources}): {rows:,} rows"
+        for currency, months, sources, rows in gaps
+    ]
+    return lines
+
+
 def warehouse_status(paths: DataPaths) -> str:
+    try:
+        settings = load_settings(paths)
+    except PmoError as error:
+        return str(error)
     try:
         con = open_read_only(paths)
     except PmoError as error:
         return str(error)
     try:
+        currency = resolve_reporting_currency(settings, con)
+        try:
+            built_currency = con.execute(
+                "select reporting_currency from main.int_reporting_period"
+            ).fetchone()
+        except duckdb.Error:  # not built yet
+            built_currency = None
+        gap_lines = fx_rate_gap_lines(con)
         entity_rows = []
         for name, entity in ENTITIES.items():
             snapshot = "max(snapshot_date)" if entity.snapshot else "null"
@@ -85,12 +136,19 @@ def warehouse_status(paths: DataPaths) -> str:
     finally:
         con.close()
     lines = [f"Data directory: {paths.root}", ""]
+    lines.append(f"Settings ({settings.path.name}{'' if settings.path.is_file() else ': none'}):")
+    lines.append(f"  reporting currency: {currency.describe()}")
+    if built_currency and built_currency[0] != currency.code:
+        lines.append(f"  the current warehouse was built in {built_currency[0]}: refresh to apply")
+    lines.append("")
     lines.append(
         format_table(["entity", "files", "rows", "quarantined", "latest snapshot"], entity_rows)
     )
     if top_reasons:
         lines += ["", "Quarantined rows by reason (see raw.quarantine for file and line):"]
         lines.append(format_table(["entity", "reason", "rows"], top_reasons))
+    if gap_lines:
+        lines += ["", *gap_lines]
     if rejected:
         lines += ["", f"Rejected files ({len(rejected)}): nothing was loaded from these."]
         lines += [f"  - {file} [{entity}]: {error}" for file, entity, error in rejected]

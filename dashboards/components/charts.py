@@ -264,8 +264,10 @@ def s_curve(
     metas: dict[str, dict[str, Any]],
     projection: dict[str, Any] | None = None,
     planned_finish: date | None = None,
+    rebaselines: Sequence[tuple[date, str]] = (),
 ) -> go.Figure:
-    """PV, EV, AC by status date; BAC; the EAC projection from today's AC to the forecast finish."""
+    """PV, EV, AC by status date; BAC; the EAC projection from today's AC to the forecast finish;
+    a marked line at each re-baseline (its effective month and a short label)."""
     if frame.is_empty():
         return empty_figure("No earned-value figures yet for this project.")
     x = frame["status_date"].to_list()
@@ -326,6 +328,11 @@ def s_curve(
             text="planned finish",
             showarrow=False,
             yanchor="bottom",
+        )
+    for effective, text in rebaselines:
+        fig.add_vline(x=effective, line_dash="dash", line_color=SERIES["bac"])
+        fig.add_annotation(
+            x=effective, y=0.92, yref="paper", text=text, showarrow=False, xanchor="left"
         )
     unit = (metas.get("actual_cost") or {}).get("unit")
     fig.update_yaxes(title=f"Amount ({unit})" if unit else "Amount")
@@ -646,7 +653,9 @@ def stacked_bars(
 ) -> go.Figure:
     """Published rows as stacked segments: the bar's height is Plotly stacking those rows.
     ``detail`` names the column that tells a segment's rows apart in the hover (e.g. the
-    project, when each project's row of a category is a segment)."""
+    project, when each project's row of a category is a segment). A row without a value is no
+    segment: Plotly restarts a stack at zero after a null bar, so the bar would show only part."""
+    frame = frame.filter(pl.col(y).is_not_null())
     if frame.is_empty():
         return empty_figure("No rows for this selection.")
     parts = {

@@ -289,11 +289,42 @@ def flagged_projects(ctx: Context, codes: Sequence[str]) -> pl.DataFrame:
     return frame.filter(pl.col("failed_check_count") > 0)
 
 
+def low_confidence_projects(ctx: Context, codes: Sequence[str]) -> pl.DataFrame:
+    """Projects in scope whose earned-value figures of the month are of low confidence."""
+    model = "fct_earned_value_monthly"
+    if not data.has_model(ctx.snap, model, ["evm_confidence", "evm_confidence_reason"]):
+        return pl.DataFrame()
+    return data.read(
+        ctx.snap,
+        model,
+        select=["project_code", "evm_confidence_reason"],
+        where={
+            "project_code": list(codes),
+            "reporting_month": ctx.month,
+            "evm_confidence": "low",
+        },
+        order_by=["project_code"],
+    )
+
+
 def caveats(ctx: Context, codes: Sequence[str] | None = None) -> None:
     """A visible caveat when any number on the page is built on flagged data."""
     codes = list(ctx.scope if codes is None else codes)
     if not codes:
         return
+    doubtful = low_confidence_projects(ctx, codes)
+    if not doubtful.is_empty():
+        lines = [
+            f"**{row['project_code']}** ({row['evm_confidence_reason']})"
+            for row in doubtful.iter_rows(named=True)
+        ]
+        st.info(
+            f"Low-confidence earned value in {month_label(ctx.month)}: "
+            + "; ".join(lines)
+            + ". Their CPI, SPI and forecasts are shown but not rated, and left out of the "
+            "portfolio indices.",
+            icon=":material/help:",
+        )
     flagged = flagged_projects(ctx, codes)
     if flagged.is_empty():
         return

@@ -87,6 +87,29 @@ def per_project(ctx: state.Context) -> None:
         )
 
 
+def exchange_rate_gaps(ctx: state.Context) -> None:
+    model = "fct_fx_rate_gaps"
+    if not data.has_model(ctx.snap, model):
+        return
+    gaps = data.read(
+        ctx.snap,
+        model,
+        where={"project_code": ctx.scope},
+        order_by=["currency", "amount_month", "entity", "project_code"],
+    )
+    if gaps.is_empty():
+        return
+    st.subheader("Amounts without an exchange rate")
+    st.error(
+        f"{gaps['row_count'].sum():,} row(s) in {gaps['currency'].n_unique()} currency(ies) "
+        "have no rate to the reporting currency for their month: their amounts are left out of "
+        "every total (never guessed) and the projects' figures are flagged. Add the missing "
+        "months to an fx_rates file and refresh.",
+        icon=":material/currency_exchange:",
+    )
+    ui.table(ctx, gaps, key="fx_rate_gaps", model=model, name="fx_rate_gaps")
+
+
 def load_log(ctx: state.Context) -> None:
     st.subheader("Load log")
     log = data.read(ctx.snap, "raw.load_log", order_by=["loaded_at"], descending=True)
@@ -169,6 +192,8 @@ def quarantine(ctx: state.Context) -> None:
 
 ctx = state.context()
 ui.page_header(ctx, "Data quality")
+with ui.needs():
+    exchange_rate_gaps(ctx)
 with ui.needs():
     per_project(ctx)
 with ui.needs():

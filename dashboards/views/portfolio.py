@@ -36,6 +36,24 @@ MONEY_TILES = [
     "schedule_performance_index",
     "schedule_performance_index_time",
 ]
+# a net VAC hides an overrun behind another project's underrun: both sides are shown, and the
+# headline indices count only credible projects, the effect of the others beside them
+BALANCE_TILES = [
+    "overrun_at_completion",
+    "underrun_at_completion",
+    "low_confidence_variance_at_completion",
+    "cost_performance_index_with_low_confidence",
+    "low_confidence_project_count",
+    "overrun_project_count",
+]
+COUNT_TILES = [
+    "open_risk_exposure_amount",
+    "red_project_count",
+    "amber_project_count",
+    "green_project_count",
+    "grey_project_count",
+    "closed_project_count",
+]
 
 
 def _rows_by_month(frame: pl.DataFrame) -> dict:
@@ -58,18 +76,16 @@ def portfolio_tiles(ctx: state.Context) -> None:
         return
     before = month_label(ctx.previous_month) if ctx.previous_month else None
     _changes_caption(before)
-    for column, container in zip(MONEY_TILES, st.columns(len(MONEY_TILES)), strict=True):
-        ui.kpi(container, ctx.snap, model, column, row, previous, previous_label=before)
-    counts = [
-        "open_risk_exposure_amount",
-        "red_project_count",
-        "amber_project_count",
-        "green_project_count",
-        "grey_project_count",
-        "measured_project_count",
-    ]
-    for column, container in zip(counts, st.columns(len(counts)), strict=True):
-        ui.kpi(container, ctx.snap, model, column, row, previous, previous_label=before)
+    for tiles in (MONEY_TILES, BALANCE_TILES, COUNT_TILES):
+        for column, container in zip(tiles, st.columns(len(tiles)), strict=True):
+            ui.kpi(container, ctx.snap, model, column, row, previous, previous_label=before)
+    if row.get("low_confidence_project_count"):
+        st.caption(
+            f":material/info: CPI, SPI and SPI(t) leave out "
+            f"{row['low_confidence_project_count']} project(s) whose earned-value figures are "
+            "of low confidence (listed above the tiles); *CPI incl. low confidence* shows them "
+            "in. Health counts are of open projects; closed ones are listed at the foot."
+        )
 
 
 def _changes_caption(before: str | None) -> None:
@@ -276,6 +292,39 @@ def what_changed(ctx: state.Context, frame: pl.DataFrame) -> None:
         )
 
 
+def open_and_closed(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Open projects (the health view) and those closed by the month (their own section)."""
+    if "is_closed" not in frame.columns:
+        return frame, frame.clear()
+    closed = pl.col("is_closed").fill_null(False)
+    return frame.filter(~closed), frame.filter(closed)
+
+
+def closed_projects(ctx: state.Context, frame: pl.DataFrame) -> None:
+    if frame.is_empty():
+        return
+    st.subheader(f"Closed projects ({frame.height})")
+    st.caption("Closed or cancelled by this month: final figures, outside the health counts.")
+    shown = frame.select(
+        [
+            c
+            for c in (
+                "project_code",
+                "project_name",
+                "portfolio",
+                "project_status",
+                "budget_at_completion",
+                "actual_cost",
+                "variance_at_completion",
+                "percent_complete",
+                "planned_finish_date",
+            )
+            if c in frame.columns
+        ]
+    )
+    ui.table(ctx, shown, key="closed_projects", model=PROJECT_MODEL, name="closed_projects")
+
+
 def project_table(ctx: state.Context, frame: pl.DataFrame) -> None:
     st.subheader("Projects")
     st.caption("Select a row to open the project.")
@@ -295,6 +344,8 @@ def project_table(ctx: state.Context, frame: pl.DataFrame) -> None:
                 "cost_performance_index",
                 "schedule_performance_index",
                 "schedule_performance_index_time",
+                "evm_confidence",
+                "evm_confidence_reason",
                 "percent_complete",
                 "planned_finish_date",
                 "forecast_finish_date",
@@ -321,10 +372,12 @@ with ui.needs():
         portfolio_tiles(ctx)
 ui.drilldown(ctx, ctx.scope, key="portfolio")
 with ui.needs():
-    rows = project_rows(ctx)
-    if rows.is_empty():
+    rows, closed = open_and_closed(project_rows(ctx))
+    if rows.is_empty() and closed.is_empty():
         ui.empty(f"No project reports in {month_label(ctx.month)} for this selection.")
     else:
-        matrix_and_bubbles(ctx, rows)
-        what_changed(ctx, rows)
-        project_table(ctx, rows)
+        if not rows.is_empty():
+            matrix_and_bubbles(ctx, rows)
+            what_changed(ctx, rows)
+            project_table(ctx, rows)
+        closed_projects(ctx, closed)

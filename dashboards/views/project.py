@@ -25,6 +25,7 @@ from dashboards.components.formatting import (
 
 PROJECT_MODEL = "rpt_project_kpis_monthly"
 EV_MODEL = "fct_earned_value_monthly"
+REBASELINE_MODEL = "fct_project_rebaselines"
 CURVE_EV, CURVE_AC = 1, 2  # trace order of charts.s_curve: PV, EV, AC, BAC, EAC projection
 TILES = [
     "budget_at_completion",
@@ -149,6 +150,14 @@ def evm(ctx: state.Context, code: str, row: dict) -> None:
     )
     metas = {c: ui.meta_for(ctx.snap, c, EV_MODEL) for c in history.columns}
     latest = history.row(-1, named=True) if history.height else None
+    rebaselines = pl.DataFrame()
+    if data.has_model(ctx.snap, REBASELINE_MODEL):
+        rebaselines = data.read(
+            ctx.snap,
+            REBASELINE_MODEL,
+            where={"project_code": code, "effective_month": data.Between(None, ctx.month)},
+            order_by=["effective_month"],
+        )
     left, right = st.columns([1.3, 1])
     with left:
         st.subheader("Earned value S-curve")
@@ -158,12 +167,30 @@ def evm(ctx: state.Context, code: str, row: dict) -> None:
                 metas=metas,
                 projection=latest,
                 planned_finish=row.get("planned_finish_date"),
+                rebaselines=[
+                    (r["effective_month"], f"re-baselined to {r['baseline_version']}")
+                    for r in rebaselines.iter_rows(named=True)
+                ],
             ),
             key="s_curve",
             on_select=_drill_from_curve,
             selection_mode="points",
         )
         st.caption("Click an AC or EV point for the rows behind it.")
+        for r in rebaselines.iter_rows(named=True):
+            before = format_value(r["previous_budget_at_completion"], metas["budget_at_completion"])
+            after = format_value(r["budget_at_completion"], metas["budget_at_completion"])
+            st.caption(
+                f":material/edit_calendar: Re-baselined {r['previous_baseline_version']} → "
+                f"{r['baseline_version']} from {month_label(r['effective_month'])} "
+                f"(approved {r['approved_on']:%d %b %Y}): {r['rebaseline_reason']}. "
+                f"BAC {before} → {after}; PV before it is kept."
+            )
+        if latest and latest.get("is_earned_schedule_lower_bound"):
+            st.caption(
+                ":material/info: The planned-value curve ends before the work earned: earned "
+                "schedule and SPI(t) are lower bounds, the forecast finish a latest date."
+            )
     with right:
         st.subheader("CPI, SPI and SPI(t)")
         bands = {}

@@ -16,6 +16,7 @@ from dagster_dbt import (
 
 from pipelines.resources import WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
+from pipelines.status import fx_rate_gap_lines
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
 
 
@@ -62,5 +63,14 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             "  ✓ dbt build: "
             + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
         )
+        for result in results:
+            if result.get("status") == "warn":
+                name = result.get("unique_id", "").split(".")[2]
+                rows = result.get("failures") or 0
+                progress(f"  ⚠ check {name} warned on {rows} row(s): flagged, not blocking")
+        with warehouse.connect() as con:
+            for line in fx_rate_gap_lines(con):
+                progress(f"  ⚠ {line.strip()}")
+                context.log.warning(line.strip())
 
     return pmo_dbt_models

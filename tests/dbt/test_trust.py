@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -28,6 +27,7 @@ import pytest
 
 from pipelines.config import DataPaths
 from pipelines.ingest.warehouse import ensure_schema
+from pipelines.publish.invariants import snapshot_violations
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from tests.dbt.conftest import DBT_EXECUTABLE, BuiltWarehouse, dbt_build, load_portfolio
 
@@ -546,31 +546,4 @@ def test_portfolio_totals_are_the_sums_of_their_projects(warehouse: Warehouse) -
 
 
 def test_invariants_every_month_of_every_project(warehouse: Warehouse) -> None:
-    assert_trust_invariants(warehouse.path)
-
-
-def assert_trust_invariants(warehouse_path: Path) -> None:
-    """What an executive must never see, checked on every project-month of a built warehouse."""
-    reader = BuiltWarehouse(warehouse_path, None)  # type: ignore[arg-type]
-    broken = reader.rows(
-        """
-        select project_code, reporting_month, percent_complete, earned_value,
-               budget_at_completion, earned_schedule_months, planned_duration_months,
-               forecast_finish_date, evm_confidence
-        from fct_earned_value_monthly
-        where (percent_complete > 100 and evm_confidence <> 'low')
-           or (earned_value > budget_at_completion and evm_confidence <> 'low')
-           or earned_schedule_months > planned_duration_months
-           or (not is_completed and forecast_finish_date < reporting_month)
-           or ((planned_value is null or earned_value is null)
-               and evm_confidence not in ('not_measured', 'low'))
-           or (is_fx_rate_missing and evm_confidence <> 'low')
-        order by project_code, reporting_month
-        """
-    )
-    assert broken == [], broken[:5]
-    unexplained_red = reader.rows(
-        "select project_code, reporting_month from rpt_project_health_monthly"
-        " where overall_status = 'red' and (health_reason is null or health_reason = '')"
-    )
-    assert unexplained_red == []
+    assert snapshot_violations(warehouse.path) == {}

@@ -52,6 +52,11 @@ final as (
         project_health.resources_status,
         project_health.data_quality_status,
         project_health.health_reason,
+        earned_value.baseline_version,
+        earned_value.evm_confidence,
+        earned_value.evm_confidence_reason,
+        earned_value.forecast_confidence,
+        earned_value.forecast_confidence_reason,
 
         ----------  numerics
         earned_value.planned_value,
@@ -64,7 +69,15 @@ final as (
         earned_value.cost_performance_index,
         earned_value.schedule_performance_index_time,
         earned_value.percent_complete,
-        earned_value.percent_spent
+        earned_value.percent_spent,
+
+        ----------  booleans
+        coalesce(
+            projects.closed_from_month is not null
+            and projects.closed_from_month <= earned_value.reporting_month,
+            false
+        ) as is_closed,
+        earned_value.is_earned_schedule_lower_bound
 
     from earned_value
     inner join projects

@@ -19,6 +19,7 @@ from typing import Any
 from . import charts, reconciliation
 from .document import Chart, Column, Table, columns_for
 from .errors import ReportError
+from .fx import fx_gap_table
 from .reconciliation import Reconciliation
 from .source import ReportSource, Requirement
 
@@ -181,7 +182,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     currency = source.reporting_currency()
     meta = "fct_project_financials_monthly"
     amount_columns = columns_for(source, meta, AMOUNTS, **AMOUNT_LABELS)
-    tables: dict[str, Table] = {}
+    tables: dict[str, Table] = {"fx_gaps": fx_gap_table(source, BVA)}
 
     # --- budget vs actual vs forecast ---------------------------------------------------
     portfolio = source.frame(

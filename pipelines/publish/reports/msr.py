@@ -17,6 +17,7 @@ import polars as pl
 from . import charts, reconciliation
 from .document import Chart, Column, Table, columns_for, format_value
 from .errors import ReportError
+from .fx import fx_gap_table
 from .reconciliation import Reconciliation
 from .source import ReportSource, Requirement, previous_month
 
@@ -41,6 +42,12 @@ EVM_COLUMNS = (
     "earned_value_source",
     "actual_cost_source",
     "baseline_version",
+    "evm_confidence",
+    "evm_confidence_reason",
+    "forecast_confidence",
+    "forecast_confidence_reason",
+    "is_earned_schedule_lower_bound",
+    "is_fx_rate_missing",
 )
 ES_COLUMNS = (
     "planned_duration_months",
@@ -61,12 +68,18 @@ PORTFOLIO_COLUMNS = (
     "budget_at_completion",
     "estimate_at_completion",
     "variance_at_completion",
+    "overrun_at_completion",
+    "underrun_at_completion",
+    "low_confidence_variance_at_completion",
     "cost_performance_index",
+    "cost_performance_index_with_low_confidence",
+    "low_confidence_project_count",
     "schedule_performance_index",
     "red_project_count",
     "amber_project_count",
     "green_project_count",
     "grey_project_count",
+    "closed_project_count",
     "open_risk_count",
     "open_high_risk_count",
     "open_risk_exposure_amount",
@@ -892,6 +905,8 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         sheet="Stale exports",
     )
 
+    tables["fx_gaps"] = fx_gap_table(source, CAVEATS)
+
     is_as_of_month = month == date(as_of.year, as_of.month, 1)
     pages = _project_pages(
         source, projects, tables, notes, flows, curve, is_as_of_month, as_of, month, recon
@@ -957,6 +972,15 @@ def _project_pages(
     for row in tables["stale"].rows():
         stale.setdefault(row["project_code"], []).append(row["entity"])
     currency = source.reporting_currency()
+    rebaselines: dict[str, list[dict[str, Any]]] = {}
+    for row in source.frame(
+        "select * from fct_project_rebaselines where effective_month <= ? "
+        "order by project_code, effective_month",
+        [month],
+        section=CAVEATS,
+    ).to_dicts():
+        rebaselines.setdefault(row["project_code"], []).append(row)
+    money = Column("amount", "Amount", "currency", currency)
     pages = []
     for info in projects.to_dicts():
         code = info["project_code"]
@@ -971,6 +995,29 @@ def _project_pages(
             caveats.append(
                 "No progress evidence this month: earned value and the indices "
                 "built on it are unknown."
+            )
+        for change in rebaselines.get(code, []):
+            caveats.append(
+                f"Re-baselined {change['previous_baseline_version']} → "
+                f"{change['baseline_version']} from {change['effective_month']:%B %Y} "
+                f"(approved {change['approved_on']:%d %b %Y}, a re-plan of the "
+                f"{change['rebaseline_shape']}): "
+                f"{change['rebaseline_reason']}. BAC "
+                f"{format_value(change['previous_budget_at_completion'], money)} → "
+                f"{format_value(change['budget_at_completion'], money)} {currency}; planned "
+                "value before it is kept."
+            )
+        if evm and evm.get("evm_confidence") == "low":
+            caveats.append(
+                f"Earned-value figures of low confidence ({evm['evm_confidence_reason']}): "
+                "shown but not rated, and left out of the portfolio indices."
+            )
+        elif evm and evm.get("forecast_confidence") == "low":
+            caveats.append(f"Forecast caveat: {evm['forecast_confidence_reason']}.")
+        if evm and evm.get("is_earned_schedule_lower_bound"):
+            caveats.append(
+                "The planned-value curve ends before the work earned: earned schedule and "
+                "SPI(t) are lower bounds, the forecast finish a latest date."
             )
         if flow is not None and not flow.get("has_risk_register"):
             caveats.append("No risk register exported yet: risk figures are unknown, not zero.")

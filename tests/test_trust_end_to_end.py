@@ -1,0 +1,131 @@
+"""A dollar portfolio as a new user drops it: canonical CSVs, no fx_rates, no settings file.
+
+Two projects: HQ-1, an ordinary budget-and-tasks project, and MP-1, whose earned-value export
+starts mid-project and carries the future baseline curve as PV-only rows - the shape that used
+to fail the whole refresh. `pmo refresh` must publish, every figure must be in US dollars on
+the pages, and HQ-1's numbers must be exactly those of a refresh without MP-1.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import resolve_data_dir
+from pipelines.publish.invariants import snapshot_violations
+from pipelines.publish.snapshot import current_snapshot
+from tests.test_cli import pmo
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dagster")]
+
+FILES = {
+    "projects.csv": "project_code,project_name,portfolio,methodology,start_date,"
+    "planned_finish_date,status,currency\n"
+    "HQ-1,Head office move,Americas,waterfall,2026-01-01,2026-06-30,active,USD\n"
+    "MP-1,Plant expansion,Americas,waterfall,2026-01-01,2026-12-31,active,USD\n",
+    "people.csv": "employee_id,full_name,email\nE1,Ana Souza,ana@example.com\n"
+    "E2,Bo Lind,bo@example.com\n",
+    "rates.csv": "employee_id,role,effective_from,hourly_cost_rate,currency\n"
+    "E1,,2025-01-01,50,USD\nE2,,2025-01-01,40,USD\n",
+    "hq_budget.csv": "project_code,budget_month,cost_category,expense_type,amount,currency,"
+    "baseline_version,approved_on\n"
+    + "".join(f"HQ-1,2026-{m:02d}-01,labour,capex,1000,USD,B1,2025-12-15\n" for m in range(1, 7)),
+    "hq_tasks.csv": "project_code,task_key,task_name,status,status_category,baseline_cost,"
+    "percent_complete,snapshot_date\n"
+    "HQ-1,T1,Fit-out,In Progress,in_progress,6000,50,2026-04-30\n",
+    "hq_time.csv": "employee_id,project_code,task_key,work_date,hours\n"
+    + "".join(f"E1,HQ-1,T1,2026-0{m}-1{d},10\n" for m in range(1, 5) for d in range(2, 4)),
+}
+MP_FILES = {
+    "mp_time.csv": "employee_id,project_code,task_key,work_date,hours\n"
+    "E2,MP-1,,2026-01-14,10\nE2,MP-1,,2026-03-16,20\nE2,MP-1,,2026-04-15,20\n",
+    # first status in March; April; then the plan to December, PV only
+    "mp_ev.csv": "project_code,status_date,planned_value,earned_value,actual_cost,"
+    "budget_at_completion\n"
+    "MP-1,2026-03-31,3000,2500,2600,12000\n"
+    "MP-1,2026-04-30,4000,3600,3500,\n"
+    + "".join(f"MP-1,2026-{m:02d}-28,{1000 * m},,,\n" for m in range(5, 13)),
+}
+
+
+def _landing(root: Path, files: dict[str, str]) -> Path:
+    landing = root / "landing"
+    landing.mkdir(parents=True)
+    for name, text in files.items():
+        (landing / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _ev_rows(data_dir: Path, project: str) -> list[dict]:
+    result = pmo(
+        "sql",
+        "--data-dir",
+        str(data_dir),
+        "--format",
+        "json",
+        "select * exclude (forecast_finish_date) from fct_earned_value_monthly"
+        f" where project_code = '{project}' order by reporting_month",
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def dollar_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = _landing(tmp_path_factory.mktemp("usd") / "data", {**FILES, **MP_FILES})
+    result = pmo("refresh", "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "reporting currency: USD (the currency every project uses)" in result.stderr
+    assert "Traceback" not in result.stderr
+    return data_dir
+
+
+def test_the_refresh_publishes_every_figure_in_dollars(dollar_portfolio: Path) -> None:
+    status = pmo("status", "--data-dir", str(dollar_portfolio))
+    assert "reporting currency: USD (the currency every project uses)" in status.stdout
+    assert "without an exchange rate" not in status.stdout
+    assert "Last refresh run: SUCCESS" in status.stdout
+    hq = _ev_rows(dollar_portfolio, "HQ-1")[-1]
+    # April: PV 4 x 1000, EV 6000 x 50 %, AC 2 days x 10 h x 50 a month x 4 months = 4000
+    assert (hq["planned_value"], hq["earned_value"], hq["actual_cost"]) == (4000, 3000, 4000)
+    mp = {row["reporting_month"]: row for row in _ev_rows(dollar_portfolio, "MP-1")}
+    assert (mp["2026-01-01"]["earned_value"], mp["2026-01-01"]["actual_cost"]) == (None, 400)
+    assert mp["2026-01-01"]["actual_cost_source"] == "timesheets_and_invoices"
+    april = mp["2026-04-01"]
+    assert (april["planned_value"], april["earned_value"], april["actual_cost"]) == (
+        4000,
+        3600,
+        3500,
+    )
+    assert (april["budget_at_completion"], april["planned_duration_months"]) == (12000, 12)
+    snapshot = current_snapshot(resolve_data_dir(dollar_portfolio))
+    assert snapshot is not None
+    assert snapshot.catalog()["reporting_currency"] == "USD"
+    assert snapshot_violations(snapshot.database) == {}
+
+
+def test_one_projects_odd_import_leaves_the_others_numbers_alone(
+    dollar_portfolio: Path, tmp_path: Path
+) -> None:
+    alone = _landing(tmp_path / "data", FILES)
+    result = pmo("refresh", "--data-dir", str(alone))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert _ev_rows(alone, "HQ-1") == _ev_rows(dollar_portfolio, "HQ-1")
+
+
+def test_the_pages_show_dollars(dollar_portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboards.navigation import PAGES
+    from tests.dashboards.test_pages import run_page, tiles
+
+    monkeypatch.setenv("PMO_DATA_DIR", str(dollar_portfolio))
+    portfolio = tiles(run_page(PAGES["portfolio"]))
+    for column in ("budget_at_completion", "estimate_at_completion", "overrun_at_completion"):
+        assert portfolio[column]["shown"].startswith("$"), portfolio[column]
+    assert portfolio["cost_performance_index"]["exact"] not in ("None", "—")
+    project = tiles(run_page(PAGES["project"], {"project": "MP-1"}))
+    assert project["budget_at_completion"]["shown"] == "$12.0k", project["budget_at_completion"]
+    assert project["earned_value" if "earned_value" in project else "percent_complete"][
+        "exact"
+    ] not in ("None", "—")
