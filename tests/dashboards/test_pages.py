@@ -201,10 +201,12 @@ def test_a_programme_shows_its_own_published_totals(app_env: Published):
 def test_what_changed_shows_the_published_changes(app_env: Published):
     month = latest_month(app_env)
     app = run_page(PAGES["portfolio"])
+    # the open projects: the closed ones have their own section at the foot of the page
     expected = app_env.rows(
-        "select project_code, previous_overall_status, overall_status,"
-        " estimate_at_completion_change_amount as change"
-        " from rpt_project_changes_monthly where reporting_month = ?",
+        "select c.project_code, c.previous_overall_status, c.overall_status,"
+        " c.estimate_at_completion_change_amount as change"
+        " from rpt_project_changes_monthly c join rpt_project_kpis_monthly k"
+        " using (project_code, reporting_month) where reporting_month = ? and not k.is_closed",
         [month],
     )
     changed = table_with(app, "was", "now")
@@ -258,15 +260,22 @@ def test_portfolio_filter_and_month_come_from_the_link(app_env: Published):
 def test_rag_matrix_and_bubbles_show_every_project_of_the_month(app_env: Published):
     month = latest_month(app_env)
     expected = app_env.rows(
-        "select project_code, overall_status from rpt_project_kpis_monthly"
+        "select project_code, overall_status, is_closed from rpt_project_kpis_monthly"
         " where reporting_month = ?",
         [month],
     )
     app = run_page(PAGES["portfolio"])
     table = app.dataframe(key="projects").value
-    assert sorted(table["project_code"]) == sorted(r["project_code"] for r in expected)
+    open_projects = [r for r in expected if not r["is_closed"]]
+    assert sorted(table["project_code"]) == sorted(r["project_code"] for r in open_projects)
     statuses = dict(zip(table["project_code"], table["overall_status"], strict=True))
-    assert statuses == {r["project_code"]: r["overall_status"] for r in expected}
+    assert statuses == {r["project_code"]: r["overall_status"] for r in open_projects}
+    # the closed ones are listed apart, each once: none is lost
+    closed = table_with(app, "project_status", "actual_cost")
+    assert sorted(closed["project_code"]) == sorted(
+        r["project_code"] for r in expected if r["is_closed"]
+    )
+    assert len(open_projects) + len(closed) == len(expected)
 
 
 def test_project_page_shows_the_projects_published_figures(app_env: Published):

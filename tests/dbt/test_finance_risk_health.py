@@ -881,8 +881,18 @@ def test_rsk1_health_reasons_in_words(warehouse: Warehouse) -> None:
         " risk exposure €363k (165.0% of BAC) above 10.0%; data quality score 40 below 60;"
         " forecast 2 months late; high risks open: 2"
     )
-    # before the as-of month data quality is not measured
-    assert health(warehouse, "RSK-1", "2026-02-01")["data_quality_status"] == "grey"
+    # before the as-of month the data-quality score is not measured; the dimension still reads
+    # the month's earned-value confidence (high in February: green)
+    february = warehouse.rows(
+        "select metric, metric_status from main.rpt_project_health_metrics_monthly"
+        " where project_code = 'RSK-1' and reporting_month = '2026-02-01'"
+        " and dimension = 'data_quality' order by metric"
+    )
+    assert february == [
+        {"metric": "data_quality_score", "metric_status": "grey"},
+        {"metric": "evm_low_confidence", "metric_status": "green"},
+    ]
+    assert health(warehouse, "RSK-1", "2026-02-01")["data_quality_status"] == "green"
 
 
 def test_dig1_health_amber_on_labour_below_plan(warehouse: Warehouse) -> None:

@@ -19,9 +19,10 @@
 --   (fct_risk_exposure_monthly; NULL without a risk register)
 --
 -- A month whose EVM figures are of low confidence (fct_earned_value_monthly.evm_confidence)
--- has its earned-value metrics grey - not measurable - and says why, so an implausible CPI
--- neither paints a project green nor red. Reasons in words may name an amount ({amount}, in the
--- reporting currency).
+-- has its earned-value metrics grey - not measurable - so an implausible CPI paints a project
+-- neither green nor red; the doubt itself is a data-quality finding (evm_low_confidence: 1 when
+-- low, 0 when high) whose reason says why ({detail}). Reasons in words may also name an amount
+-- ({amount}, in the reporting currency).
 -- * resources: labour spend to date as % of the labour budget planned to date (costed timesheet
 --   hours vs the current baseline's labour lines, fct_project_financials_monthly) - a proxy until
 --   a utilisation model feeds it
@@ -38,6 +39,7 @@
     ('risk', 4, 'open_high_risk_count', 2),
     ('resources', 5, 'labour_cost_to_plan_pct', 1),
     ('data_quality', 6, 'data_quality_score', 1),
+    ('data_quality', 6, 'evm_low_confidence', 2),
 ] %}
 {%- set evm_metrics = [
     'schedule_performance_index', 'schedule_performance_index_time', 'forecast_slip_months',
@@ -174,7 +176,9 @@ metric_values as (
         case
             when earned_value.reporting_month = reporting_period.as_of_month
                 then data_quality.data_quality_score
-        end as data_quality_score
+        end as data_quality_score,
+        case earned_value.evm_confidence when 'low' then 1 when 'high' then 0 end
+            as evm_low_confidence
 
     from earned_value
     cross join reporting_period
@@ -215,6 +219,11 @@ metrics as (
         {%- else -%}
         cast(null as {{ type_double() }})
         {%- endif %} as metric_amount,
+        {% if metric == 'evm_low_confidence' -%}
+        evm_confidence_reason
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as metric_detail,
         reporting_currency,
         {{ 'true' if metric in evm_metrics else 'false' }} as is_earned_value_metric,
         evm_confidence,
@@ -320,31 +329,18 @@ final as (
         crossed_direction,
         case
             when metric_status in ('red', 'amber') then
-                {{ dbt.replace(
-                    dbt.replace(
-                        dbt.replace(
-                            dbt.replace(
-                                'reason_template',
-                                "'{value}'",
-                                format_number('metric_value', 'shown_decimals'),
-                            ),
-                            "'{threshold}'",
-                            format_number('crossed_threshold', 'shown_decimals'),
-                        ),
-                        "'{direction}'",
-                        'crossed_direction',
-                    ),
-                    "'{amount}'",
-                    "coalesce(" ~ format_money('metric_amount', 'reporting_currency') ~ ", '')",
-                ) }}
-            -- said once per month, on the first earned-value metric
-            when is_earned_value_metric and evm_confidence = 'low'
-                and metric = 'cost_performance_index'
-                then {{ dbt.concat([
-                    "'earned-value figures of low confidence, not rated ('",
-                    "evm_confidence_reason",
-                    "')'",
-                ]) }}
+                {%- set built = namespace(reason='reason_template') %}
+                {%- for placeholder, text in [
+                    ('{value}', format_number('metric_value', 'shown_decimals')),
+                    ('{threshold}', format_number('crossed_threshold', 'shown_decimals')),
+                    ('{direction}', 'crossed_direction'),
+                    ('{amount}', "coalesce("
+                        ~ format_money('metric_amount', 'reporting_currency') ~ ", '')"),
+                    ('{detail}', "coalesce(metric_detail, '')"),
+                ] %}
+                {%- set built.reason = dbt.replace(built.reason, "'" ~ placeholder ~ "'", text) %}
+                {%- endfor %}
+                {{ built.reason }}
         end as health_reason,
 
         ----------  numerics
