@@ -83,7 +83,7 @@ def portfolio_tiles(ctx: state.Context) -> None:
         st.caption(
             f":material/info: CPI, SPI and SPI(t) leave out "
             f"{row['low_confidence_project_count']} project(s) whose earned-value figures are "
-            "of low confidence (listed above the tiles); *CPI incl. low confidence* shows them "
+            "of low confidence (listed above the tiles); *CPI (all)* shows them "
             "in. Health counts are of open projects; closed ones are listed at the foot."
         )
 

@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -531,6 +532,34 @@ class BuiltWarehouse:
             return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
         finally:
             con.close()
+
+    def one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
+        rows = self.rows(sql, params)
+        assert len(rows) == 1, f"expected one row, got {len(rows)}: {sql} {params}"
+        return rows[0]
+
+
+def built_portfolio(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    load: Callable[[duckdb.DuckDBPyConnection], None],
+    build: Callable[[Path, Path], DbtBuild],
+) -> tuple[Path, DbtBuild]:
+    """A fresh warehouse in a temp dir: raw schema, ``load`` its rows, ``build`` it with dbt."""
+    if not DBT_EXECUTABLE.exists():
+        pytest.skip(f"dbt is not installed beside {DBT_EXECUTABLE.parent}")
+    work_dir = tmp_path_factory.mktemp(name)
+    path = work_dir / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        ensure_schema(con)
+        load(con)
+    finally:
+        con.close()
+    result = build(work_dir, path)
+    if result.returncode != 0:
+        pytest.fail(f"dbt build failed:\n{result.output[-6000:]}")
+    return path, result
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-from pipelines.ingest.warehouse import ensure_schema
 from tests.dbt.conftest import (
-    DBT_EXECUTABLE,
     PORTFOLIO,
     BuiltWarehouse,
     DbtBuild,
+    built_portfolio,
     dbt_build,
     load_portfolio,
 )
@@ -89,11 +87,6 @@ def _portfolio() -> dict[str, list[dict[str, Any]]]:
 
 
 class Warehouse(BuiltWarehouse):
-    def one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
-        rows = self.rows(sql, params)
-        assert len(rows) == 1, f"expected one row, got {len(rows)}: {sql} {params}"
-        return rows[0]
-
     def project(self, code: str, month: str, measure: str) -> dict[str, Any]:
         return self.one(
             f"select * from main.{PROJECT_MODEL} where project_code = ? and reporting_month = ?"
@@ -128,19 +121,12 @@ def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    if not DBT_EXECUTABLE.exists():
-        pytest.skip(f"dbt is not installed beside {DBT_EXECUTABLE.parent}")
-    work_dir = tmp_path_factory.mktemp("dbt_cost_reconciliation")
-    path = work_dir / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        ensure_schema(con)
-        load_portfolio(con, _portfolio())
-    finally:
-        con.close()
-    build = dbt_build_selected(work_dir, path)
-    if build.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{build.output[-6000:]}")
+    path, build = built_portfolio(
+        tmp_path_factory,
+        "dbt_cost_reconciliation",
+        lambda con: load_portfolio(con, _portfolio()),
+        dbt_build_selected,
+    )
     return Warehouse(path, build)
 
 

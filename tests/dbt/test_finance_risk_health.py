@@ -30,8 +30,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest.contracts import ENTITIES
-from pipelines.ingest.warehouse import ensure_schema
-from tests.dbt.conftest import DBT_EXECUTABLE, BuiltWarehouse, DbtBuild, dbt_build, insert_raw_rows
+from tests.dbt.conftest import BuiltWarehouse, DbtBuild, built_portfolio, dbt_build, insert_raw_rows
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("dbt")
@@ -510,11 +509,6 @@ def load_portfolio(con: duckdb.DuckDBPyConnection) -> None:
 class Warehouse(BuiltWarehouse):
     """The built warehouse of this module."""
 
-    def one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
-        rows = self.rows(sql, params)
-        assert len(rows) == 1, f"expected one row, got {len(rows)}: {sql} {params}"
-        return rows[0]
-
 
 def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
     """`dbt build` of this module's models and everything up- and downstream of them."""
@@ -538,19 +532,9 @@ def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    if not DBT_EXECUTABLE.exists():
-        pytest.skip(f"dbt is not installed beside {DBT_EXECUTABLE.parent}")
-    work_dir = tmp_path_factory.mktemp("dbt_finance_risk_health")
-    path = work_dir / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        ensure_schema(con)
-        load_portfolio(con)
-    finally:
-        con.close()
-    build = dbt_build_selected(work_dir, path)
-    if build.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{build.output[-6000:]}")
+    path, build = built_portfolio(
+        tmp_path_factory, "dbt_finance_risk_health", load_portfolio, dbt_build_selected
+    )
     return Warehouse(path, build)
 
 

@@ -25,12 +25,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-from pipelines.ingest.warehouse import ensure_schema
 from pipelines.publish.reports.fsr import RATE, VOLUME
-from tests.dbt.conftest import DBT_EXECUTABLE, BuiltWarehouse, DbtBuild, dbt_build, load_portfolio
+from tests.dbt.conftest import BuiltWarehouse, DbtBuild, built_portfolio, dbt_build, load_portfolio
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("dbt")
@@ -281,19 +279,12 @@ def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    if not DBT_EXECUTABLE.exists():
-        pytest.skip(f"dbt is not installed beside {DBT_EXECUTABLE.parent}")
-    work_dir = tmp_path_factory.mktemp("dbt_labour_variance")
-    path = work_dir / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        ensure_schema(con)
-        load_portfolio(con, PORTFOLIO, log_loads=False, loaded_at=LOADED_AT)
-    finally:
-        con.close()
-    build = dbt_build_selected(work_dir, path)
-    if build.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{build.output[-6000:]}")
+    path, build = built_portfolio(
+        tmp_path_factory,
+        "dbt_labour_variance",
+        lambda con: load_portfolio(con, PORTFOLIO, log_loads=False, loaded_at=LOADED_AT),
+        dbt_build_selected,
+    )
     return Warehouse(path, build)
 
 

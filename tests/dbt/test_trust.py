@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
 from pipelines.config import DataPaths
-from pipelines.ingest.warehouse import ensure_schema
 from pipelines.publish.invariants import snapshot_violations
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
-from tests.dbt.conftest import DBT_EXECUTABLE, BuiltWarehouse, dbt_build, load_portfolio
+from tests.dbt.conftest import BuiltWarehouse, DbtBuild, built_portfolio, dbt_build, load_portfolio
 
 pytestmark = pytest.mark.xdist_group("dbt")
 
@@ -265,11 +265,6 @@ PORTFOLIO: dict[str, list[dict[str, Any]]] = {
 
 
 class Warehouse(BuiltWarehouse):
-    def one(self, sql: str, params: list[Any] | None = None) -> dict[str, Any]:
-        rows = self.rows(sql, params)
-        assert len(rows) == 1, f"expected one row, got {len(rows)}: {sql} {params}"
-        return rows[0]
-
     def month(self, project: str, month: str) -> dict[str, Any]:
         return self.one(
             "select * from fct_earned_value_monthly where project_code = ? and reporting_month = ?",
@@ -279,33 +274,31 @@ class Warehouse(BuiltWarehouse):
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
-    if not DBT_EXECUTABLE.exists():
-        pytest.skip(f"dbt is not installed beside {DBT_EXECUTABLE.parent}")
-    work_dir = tmp_path_factory.mktemp("dbt_trust")
-    path = work_dir / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        ensure_schema(con)
+    resolved = {}
+    no_settings = DataPaths(tmp_path_factory.mktemp("dbt_trust_settings"))
+
+    def load(con: duckdb.DuckDBPyConnection) -> None:
         load_portfolio(con, PORTFOLIO)
         # the refresh's own resolution: no settings file, every project in USD
-        currency = resolve_reporting_currency(load_settings(DataPaths(work_dir)), con)
-    finally:
-        con.close()
-    assert (currency.code, currency.source, currency.warning) == ("USD", "projects", None)
-    build = dbt_build(
-        work_dir,
-        path,
-        "build",
-        "--vars",
-        json.dumps(dbt_vars(currency)),
-        "--exclude",
-        "test_type:unit",
-        "--threads",
-        "2",
-    )
-    if build.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{build.output[-6000:]}")
-    return Warehouse(path, build)
+        resolved["currency"] = resolve_reporting_currency(load_settings(no_settings), con)
+
+    def build(work_dir: Path, path: Path) -> DbtBuild:
+        currency = resolved["currency"]
+        assert (currency.code, currency.source, currency.warning) == ("USD", "projects", None)
+        return dbt_build(
+            work_dir,
+            path,
+            "build",
+            "--vars",
+            json.dumps(dbt_vars(currency)),
+            "--exclude",
+            "test_type:unit",
+            "--threads",
+            "2",
+        )
+
+    path, result = built_portfolio(tmp_path_factory, "dbt_trust", load, build)
+    return Warehouse(path, result)
 
 
 def cents(value: float) -> Any:
