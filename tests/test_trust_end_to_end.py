@@ -1,9 +1,12 @@
 """A dollar portfolio as a new user drops it: canonical CSVs, no fx_rates, no settings file.
 
-Two projects: HQ-1, an ordinary budget-and-tasks project, and MP-1, whose earned-value export
+Three projects: HQ-1, an ordinary budget-and-tasks project; MP-1, whose earned-value export
 starts mid-project and carries the future baseline curve as PV-only rows - the shape that used
-to fail the whole refresh. `pmo refresh` must publish, every figure must be in US dollars on
-the pages, and HQ-1's numbers must be exactly those of a refresh without MP-1.
+to fail the whole refresh; and BK-1, whose data is wrong in every way a warn-severity data test
+reports (earned value above its budget, a budget line dated twice in a month, two status notes
+for one month, a sprint that ends before it starts). `pmo refresh` must publish, every figure must
+be in US dollars on the pages, BK-1 must carry each fault as a data-quality flag in words, and
+HQ-1's numbers must be exactly those of a refresh without MP-1 and BK-1.
 """
 
 from __future__ import annotations
@@ -49,6 +52,36 @@ MP_FILES = {
     + "".join(f"MP-1,2026-{m:02d}-28,{1000 * m},,,\n" for m in range(5, 13)),
 }
 
+# BK-1: wrong data that must flag the project, not fail the portfolio
+BK_FILES = {
+    "bk_projects.csv": "project_code,project_name,portfolio,methodology,start_date,"
+    "planned_finish_date,status,currency\n"
+    "BK-1,Branch refit,Americas,agile,2026-01-01,2026-06-30,active,USD\n",
+    # February budgeted twice for labour capex: 1 Feb and 15 Feb (added up)
+    "bk_budget.csv": "project_code,budget_month,cost_category,expense_type,amount,currency,"
+    "baseline_version,approved_on\n"
+    + "".join(f"BK-1,2026-{m:02d}-01,labour,capex,1000,USD,B1,2025-12-15\n" for m in range(1, 7))
+    + "BK-1,2026-02-15,labour,capex,500,USD,B1,2025-12-15\n",
+    # April: earned value 7000 above the budget at completion of 6500
+    "bk_ev.csv": "project_code,status_date,planned_value,earned_value,actual_cost,"
+    "budget_at_completion\n"
+    "BK-1,2026-03-31,3500,3000,3200,6500\n"
+    "BK-1,2026-04-30,4500,7000,4400,6500\n",
+    "bk_notes.csv": "project_code,report_month,author,overall_status,summary\n"
+    "BK-1,2026-04-01,Pat Doe,amber,Fit-out slipping.\n"
+    "BK-1,2026-04-20,Pat Doe,red,Fit-out two weeks late.\n",
+    "bk_sprints.csv": "sprint_name,team,project_code,start_date,end_date\n"
+    "BK Sprint 1,Refit,BK-1,2026-03-02,2026-03-13\n"
+    "BK Sprint 2,Refit,BK-1,2026-03-30,2026-03-16\n",
+}
+BK_FLAGS = (
+    "earned value above the budget at completion in 1 month(s), latest 2026-04",
+    "budget lines dated twice in one month (added up): 1, latest 2026-02",
+    "several status notes for one month (the latest loaded is reported): 1 month(s),"
+    " latest 2026-04",
+    "sprints that finish before they start: BK Sprint 2",
+)
+
 
 def _landing(root: Path, files: dict[str, str]) -> Path:
     landing = root / "landing"
@@ -74,11 +107,12 @@ def _ev_rows(data_dir: Path, project: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def dollar_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = _landing(tmp_path_factory.mktemp("usd") / "data", {**FILES, **MP_FILES})
+    data_dir = _landing(tmp_path_factory.mktemp("usd") / "data", {**FILES, **MP_FILES, **BK_FILES})
     result = pmo("refresh", "--data-dir", str(data_dir))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "reporting currency: USD (the currency every project uses)" in result.stderr
     assert "Traceback" not in result.stderr
+    (data_dir / "refresh.log").write_text(result.stderr, encoding="utf-8")
     return data_dir
 
 
@@ -113,6 +147,60 @@ def test_one_projects_odd_import_leaves_the_others_numbers_alone(
     result = pmo("refresh", "--data-dir", str(alone))
     assert result.returncode == 0, result.stderr[-3000:]
     assert _ev_rows(alone, "HQ-1") == _ev_rows(dollar_portfolio, "HQ-1")
+
+
+def test_a_project_with_wrong_data_is_flagged_not_fatal(dollar_portfolio: Path) -> None:
+    summary = (dollar_portfolio / "refresh.log").read_text(encoding="utf-8")
+    for check in (
+        "fct_earned_value_monthly_earned_value_within_budget",
+        "fct_sprint_velocity_sprint_finishes_after_it_starts",
+    ):
+        assert f"⚠ check {check} warned on 1 row(s): flagged, not blocking" in summary
+    flag_line = next(line for line in summary.splitlines() if "⚠ BK-1 data-quality flags:" in line)
+    for flag in BK_FLAGS:
+        assert flag in flag_line
+    assert "HQ-1 data-quality flags" not in summary
+    result = pmo(
+        "sql",
+        "--data-dir",
+        str(dollar_portfolio),
+        "--format",
+        "json",
+        "select project_code, data_quality_issues, failed_check_count"
+        " from rpt_data_quality_by_project order by project_code",
+    )
+    assert result.returncode == 0, result.stderr
+    quality = {row["project_code"]: row for row in json.loads(result.stdout)}
+    for flag in BK_FLAGS:
+        assert flag in quality["BK-1"]["data_quality_issues"]
+    for code in ("HQ-1", "MP-1"):
+        assert "budget at completion" not in (quality[code]["data_quality_issues"] or "")
+    bk = {row["reporting_month"]: row for row in _ev_rows(dollar_portfolio, "BK-1")}
+    # published as reported, and marked: EV 7000 > BAC 6500 is never read as 108 % done
+    april = bk["2026-04-01"]
+    assert (april["earned_value"], april["budget_at_completion"]) == (7000, 6500)
+    assert april["is_earned_value_over_budget"] and april["evm_confidence"] == "low"
+
+
+def test_the_data_quality_page_names_the_broken_project(
+    dollar_portfolio: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboards.navigation import PAGES
+    from tests.dashboards.test_pages import run_page
+
+    monkeypatch.setenv("PMO_DATA_DIR", str(dollar_portfolio))
+    app = run_page(PAGES["data_quality"])
+    table = next(
+        frame.value
+        for frame in app.dataframe
+        if "data_quality_issues" in frame.value.columns and "project_code" in frame.value.columns
+    )
+    issues = dict(zip(table["project_code"], table["data_quality_issues"], strict=True))
+    for flag in BK_FLAGS:
+        assert flag in issues["BK-1"]
+    assert any("have earned-value figures" in info.value for info in app.info), [
+        info.value for info in app.info
+    ]
 
 
 def test_the_pages_show_dollars(dollar_portfolio: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,8 @@
 """Data quality: what was loaded (load log), what was refused (quarantine browser, with file,
 line and reason), and completeness and freshness per project.
 
-Reads raw.load_log, raw.quarantine, rpt_data_quality_by_project and fct_export_freshness.
+Reads raw.load_log, raw.quarantine, rpt_data_quality_by_project, fct_export_freshness,
+fct_fx_rate_gaps and fct_earned_value_monthly (confidence of the month's figures).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import streamlit as st
 
 from dashboards import data, state
 from dashboards.components import charts, ui
+from dashboards.components.formatting import month_label
 
 QUALITY = "rpt_data_quality_by_project"
 FRESHNESS = "fct_export_freshness"
@@ -44,6 +46,10 @@ def per_project(ctx: state.Context) -> None:
                 "quarantined_row_count",
                 "unknown_project_timesheet_row_count",
                 "uncosted_timesheet_entry_count",
+                "earned_value_over_budget_month_count",
+                "duplicated_budget_line_count",
+                "duplicated_status_note_month_count",
+                "inverted_sprint_count",
                 "days_since_latest_timesheet",
                 "days_since_latest_task_snapshot",
                 "days_since_latest_risk_snapshot",
@@ -108,6 +114,26 @@ def exchange_rate_gaps(ctx: state.Context) -> None:
         icon=":material/currency_exchange:",
     )
     ui.table(ctx, gaps, key="fx_rate_gaps", model=model, name="fx_rate_gaps")
+
+
+def low_confidence(ctx: state.Context) -> None:
+    doubtful = ui.low_confidence_projects(ctx, ctx.scope)
+    if doubtful.is_empty():
+        return
+    st.subheader("Earned value of low confidence")
+    st.info(
+        f"{doubtful.height} project(s) in {month_label(ctx.month)} have earned-value figures "
+        "too early, too far off or inconsistent to rate: their CPI, SPI and forecasts are shown "
+        "on the other pages but not rated, and are left out of the portfolio indices.",
+        icon=":material/help:",
+    )
+    ui.table(
+        ctx,
+        doubtful,
+        key="low_confidence",
+        model="fct_earned_value_monthly",
+        name="low_confidence_earned_value",
+    )
 
 
 def load_log(ctx: state.Context) -> None:
@@ -194,6 +220,8 @@ ctx = state.context()
 ui.page_header(ctx, "Data quality")
 with ui.needs():
     exchange_rate_gaps(ctx)
+with ui.needs():
+    low_confidence(ctx)
 with ui.needs():
     per_project(ctx)
 with ui.needs():

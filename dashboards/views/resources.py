@@ -214,6 +214,41 @@ def _person_week(ctx: state.Context, row: dict | None) -> None:
     )
 
 
+def timesheet_caveat(ctx: state.Context) -> None:
+    """Utilisation is only as complete as the timesheets: say what is missing from it."""
+    refused = data.read(
+        ctx.snap, "raw.quarantine", select=["source_line"], where={"entity": "timesheets"}
+    ).height
+    stale = pl.DataFrame()
+    if data.has_model(ctx.snap, "fct_export_freshness"):
+        stale = data.read(
+            ctx.snap,
+            "fct_export_freshness",
+            select=["project_code", "days_since_latest_export"],
+            where={"entity": "timesheets", "is_stale": True},
+            order_by=["project_code"],
+        )
+    parts = []
+    if refused:
+        parts.append(
+            f"{refused:,} timesheet row(s) were refused by the loader: their hours are not in "
+            "these figures"
+        )
+    if not stale.is_empty():
+        codes = stale["project_code"].to_list()
+        shown = ", ".join(codes[:8]) + (f" and {len(codes) - 8} more" if len(codes) > 8 else "")
+        parts.append(f"timesheets are out of date for {len(codes)} project(s) ({shown})")
+    if not parts:
+        return
+    st.warning(
+        "Timesheet caveat: " + "; ".join(parts) + ". Utilisation and compliance may read low.",
+        icon=":material/report:",
+    )
+    st.page_link(
+        "views/data_quality.py", label="See the data-quality page", icon=":material/fact_check:"
+    )
+
+
 ctx = state.context()
 ui.page_header(ctx, "Resources")
 st.caption(
@@ -221,6 +256,8 @@ st.caption(
     "portfolio and project filters do not apply here; the as-of month ends the window."
 )
 start, end = window(ctx)
+with ui.needs():
+    timesheet_caveat(ctx)
 with ui.needs():
     utilisation(ctx, start, end)
 with ui.needs():

@@ -783,8 +783,9 @@ def test_data_quality_findings_and_score(warehouse: Warehouse) -> None:
     assert (rsk["quarantined_row_count"], rsk["unknown_project_timesheet_row_count"]) == (2, 1)
     assert rsk["uncosted_timesheet_entry_count"] == 1  # E3 has no rate
     # baseline 20 x 1 + manager 10 x 0 + exports 20 x 1/4 + quarantine, unknown codes and
-    # costing 0 + every amount converted 15 x 1; stories n/a -> 100 x 40 / 100
-    assert rsk["data_quality_score"] == ratio(100 * 40 / 100)
+    # costing 0 + every amount converted 15 x 1 + earned value within BAC 10 x 1 + one budget
+    # line a month 5 x 1; stories, status notes and sprints n/a -> 100 x 55 / 115
+    assert rsk["data_quality_score"] == ratio(100 * 55 / 115)
     assert rsk["data_quality_issues"] == (
         "no project manager; stale exports: status_notes (never), tasks (31 days),"
         " timesheets (20 days); rows quarantined: 2; timesheet rows on unknown project codes: 1;"
@@ -795,8 +796,9 @@ def test_data_quality_findings_and_score(warehouse: Warehouse) -> None:
     )
     assert (dig["story_count"], dig["unestimated_story_pct"]) == (4, ratio(25))
     # 20 + 10 + 15 x 0.75 + 20 x 2/4 (risks and status notes never exported) + 15 + 10 + 10
-    # + 15 (every amount converted), out of 115
-    assert dig["data_quality_score"] == ratio(100 * 101.25 / 115)
+    # + 15 (every amount converted) + 10 (earned value within BAC) + 5 (one budget line a
+    # month), out of 130
+    assert dig["data_quality_score"] == ratio(100 * 116.25 / 130)
     fin = warehouse.one(
         "select * from main.rpt_data_quality_by_project where project_code = 'FIN-1'"
     )
@@ -862,7 +864,7 @@ def test_rsk1_health_reasons_in_words(warehouse: Warehouse) -> None:
     assert row["health_reason"] == (
         "SPI 0.67 below 0.85; SPI(t) 0.67 below 0.85; CPI 0.49 below 0.85;"
         " forecast €230k over budget (VAC -104.5% of BAC);"
-        " risk exposure €363k (165.0% of BAC) above 10.0%; data quality score 40 below 60;"
+        " risk exposure €363k (165.0% of BAC) above 10.0%; data quality score 48 below 60;"
         " forecast 2 months late; high risks open: 2"
     )
     # before the as-of month the data-quality score is not measured; the dimension still reads

@@ -207,6 +207,30 @@ def test_fsr_pdf_shows_totals_and_says_the_labour_split_is_missing(built: Built)
     assert f"End of report · FSR {MONTH}" in text
 
 
+def test_fsr_names_low_confidence_eac_and_flagged_projects(built: Built):
+    text = _pdf_text(built.full.folder / f"fsr-{MONTH}.pdf")
+    low = _query(
+        built,
+        "select project_code, evm_confidence_reason from fct_earned_value_monthly "
+        "where reporting_month = ? and evm_confidence = 'low' order by project_code",
+        [f"{MONTH}-01"],
+    ).rows()
+    assert low, "the demo has projects of low-confidence earned value"
+    codes = ", ".join(code for code, _ in low)
+    assert f"EAC of low confidence for {len(low)} project(s) ({codes})" in text
+    caveats = text[text.rindex("Data caveats") :]
+    for code, reason in low:
+        assert code in caveats
+        assert " ".join(reason.split())[:30] in caveats, reason
+    flagged = _query(
+        built,
+        "select project_code from rpt_data_quality_by_project where failed_check_count > 0",
+    )["project_code"].to_list()
+    assert flagged and all(code in caveats for code in flagged)
+    sheet = pl.read_excel(built.full.folder / f"fsr-{MONTH}.xlsx", sheet_name="Data caveats")
+    assert sorted(sheet[sheet.columns[0]].to_list()) == sorted(flagged)
+
+
 def test_fsr_workbook_reads_back_equal_to_the_marts_and_has_native_charts(built: Built):
     path = built.full.folder / f"fsr-{MONTH}.xlsx"
     sheets = pl.read_excel(path, sheet_id=0)

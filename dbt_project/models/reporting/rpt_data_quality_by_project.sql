@@ -8,6 +8,11 @@
 -- checked exports that are fresh). Checks that do not apply: has_baseline for a proposed
 -- project, estimated_stories with no stories, fresh_exports when the project is not expected to
 -- report (see fct_export_freshness).
+--
+-- The facts a data test warns about without stopping the refresh (one project's data, not the
+-- product, is wrong) are checks here too, so the warning lands on the project it concerns:
+-- earned value above the budget at completion, budget lines dated twice in one month, several
+-- status notes for one month, sprints that finish before they start.
 
 {%- set freshness_columns = [
     ('timesheets', 'days_since_latest_timesheet'),
@@ -60,6 +65,30 @@ timesheet_entries as (
 fx_rate_gaps as (
 
     select * from {{ ref('fct_fx_rate_gaps') }}
+
+),
+
+earned_value as (
+
+    select * from {{ ref('fct_earned_value_monthly') }}
+
+),
+
+budgets as (
+
+    select * from {{ ref('stg_raw__budgets') }}
+
+),
+
+status_notes as (
+
+    select * from {{ ref('stg_raw__status_notes') }}
+
+),
+
+sprint_velocity as (
+
+    select * from {{ ref('fct_sprint_velocity') }}
 
 ),
 
@@ -192,6 +221,97 @@ unconverted as (
 
 ),
 
+----------  facts a data test warns about: counted on the project they concern
+
+earned_value_over_budget as (
+
+    select
+        earned_value.project_code,
+        count(*) as earned_value_month_count,
+        count(case when earned_value.is_earned_value_over_budget then 1 end)
+            as earned_value_over_budget_month_count,
+        max(
+            case
+                when earned_value.is_earned_value_over_budget then earned_value.reporting_month
+            end
+        ) as latest_earned_value_over_budget_month
+
+    from earned_value
+    cross join reporting_period
+    where earned_value.reporting_month <= reporting_period.as_of_date
+    group by earned_value.project_code
+
+),
+
+budget_line_groups as (
+
+    select
+        project_code,
+        budget_month,
+        count(*) as line_count
+
+    from budgets
+    group by project_code, budget_month, cost_category, expense_type, baseline_version
+
+),
+
+duplicated_budget_lines as (
+
+    select
+        project_code,
+        count(*) as budget_line_group_count,
+        count(case when line_count > 1 then 1 end) as duplicated_budget_line_count,
+        max(case when line_count > 1 then budget_month end) as latest_duplicated_budget_month
+
+    from budget_line_groups
+    group by project_code
+
+),
+
+status_note_months as (
+
+    select
+        project_code,
+        reporting_month,
+        count(*) as note_count
+
+    from status_notes
+    group by project_code, reporting_month
+
+),
+
+duplicated_status_notes as (
+
+    select
+        project_code,
+        count(*) as status_note_month_count,
+        count(case when note_count > 1 then 1 end) as duplicated_status_note_month_count,
+        max(case when note_count > 1 then reporting_month end)
+            as latest_duplicated_status_note_month
+
+    from status_note_months
+    group by project_code
+
+),
+
+inverted_sprints as (
+
+    select
+        project_code,
+        count(*) as sprint_count,
+        count(case when sprint_finish_date < sprint_start_date then 1 end)
+            as inverted_sprint_count,
+        {{ dbt.listagg(
+            'case when sprint_finish_date < sprint_start_date then sprint_name end',
+            "', '",
+            'order by sprint_start_date, sprint_name',
+        ) }} as inverted_sprints
+
+    from sprint_velocity
+    group by project_code
+
+),
+
 ----------  one row per project with every finding
 
 findings as (
@@ -219,7 +339,23 @@ findings as (
             as unknown_project_timesheet_row_count,
         coalesce(uncosted.uncosted_timesheet_entry_count, 0) as uncosted_timesheet_entry_count,
         coalesce(unconverted.fx_rate_gap_row_count, 0) as fx_rate_gap_row_count,
-        unconverted.fx_rate_gaps
+        unconverted.fx_rate_gaps,
+        coalesce(earned_value_over_budget.earned_value_month_count, 0)
+            as earned_value_month_count,
+        coalesce(earned_value_over_budget.earned_value_over_budget_month_count, 0)
+            as earned_value_over_budget_month_count,
+        earned_value_over_budget.latest_earned_value_over_budget_month,
+        coalesce(duplicated_budget_lines.budget_line_group_count, 0) as budget_line_group_count,
+        coalesce(duplicated_budget_lines.duplicated_budget_line_count, 0)
+            as duplicated_budget_line_count,
+        duplicated_budget_lines.latest_duplicated_budget_month,
+        coalesce(duplicated_status_notes.status_note_month_count, 0) as status_note_month_count,
+        coalesce(duplicated_status_notes.duplicated_status_note_month_count, 0)
+            as duplicated_status_note_month_count,
+        duplicated_status_notes.latest_duplicated_status_note_month,
+        coalesce(inverted_sprints.sprint_count, 0) as sprint_count,
+        coalesce(inverted_sprints.inverted_sprint_count, 0) as inverted_sprint_count,
+        inverted_sprints.inverted_sprints
 
     from projects
     cross join reporting_period
@@ -233,6 +369,14 @@ findings as (
         on projects.project_code = uncosted.project_code
     left join unconverted
         on projects.project_code = unconverted.project_code
+    left join earned_value_over_budget
+        on projects.project_code = earned_value_over_budget.project_code
+    left join duplicated_budget_lines
+        on projects.project_code = duplicated_budget_lines.project_code
+    left join duplicated_status_notes
+        on projects.project_code = duplicated_status_notes.project_code
+    left join inverted_sprints
+        on projects.project_code = inverted_sprints.project_code
 
 ),
 
@@ -339,6 +483,80 @@ checks as (
         ]) }} as issue_text
     from findings
 
+    union all
+
+    select
+        project_code,
+        9 as check_order,
+        'earned_value_within_budget' as check_name,
+        case
+            when earned_value_month_count = 0 then null
+            when earned_value_over_budget_month_count = 0 then 1.0
+            else 0.0
+        end as check_score,
+        {{ dbt.concat([
+            "'earned value above the budget at completion in '",
+            "cast(earned_value_over_budget_month_count as " ~ text ~ ")",
+            "' month(s), latest '",
+            "substring(cast(latest_earned_value_over_budget_month as " ~ text ~ "), 1, 7)",
+            "' (progress or baseline out of date)'",
+        ]) }} as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        10 as check_order,
+        'one_budget_line_per_month' as check_name,
+        case
+            when budget_line_group_count = 0 then null
+            when duplicated_budget_line_count = 0 then 1.0
+            else 0.0
+        end as check_score,
+        {{ dbt.concat([
+            "'budget lines dated twice in one month (added up): '",
+            "cast(duplicated_budget_line_count as " ~ text ~ ")",
+            "', latest '",
+            "substring(cast(latest_duplicated_budget_month as " ~ text ~ "), 1, 7)",
+        ]) }} as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        11 as check_order,
+        'one_status_note_per_month' as check_name,
+        case
+            when status_note_month_count = 0 then null
+            when duplicated_status_note_month_count = 0 then 1.0
+            else 0.0
+        end as check_score,
+        {{ dbt.concat([
+            "'several status notes for one month (the latest loaded is reported): '",
+            "cast(duplicated_status_note_month_count as " ~ text ~ ")",
+            "' month(s), latest '",
+            "substring(cast(latest_duplicated_status_note_month as " ~ text ~ "), 1, 7)",
+        ]) }} as issue_text
+    from findings
+
+    union all
+
+    select
+        project_code,
+        12 as check_order,
+        'sprints_finish_after_start' as check_name,
+        case
+            when sprint_count = 0 then null
+            when inverted_sprint_count = 0 then 1.0
+            else 0.0
+        end as check_score,
+        {{ dbt.concat([
+            "'sprints that finish before they start: '", "inverted_sprints"
+        ]) }} as issue_text
+    from findings
+
 ),
 
 weighted as (
@@ -398,12 +616,17 @@ final as (
         findings.unknown_project_timesheet_row_count,
         findings.uncosted_timesheet_entry_count,
         findings.fx_rate_gap_row_count,
+        findings.earned_value_over_budget_month_count,
+        findings.duplicated_budget_line_count,
+        findings.duplicated_status_note_month_count,
+        findings.inverted_sprint_count,
         scores.data_quality_score,
         coalesce(scores.failed_check_count, 0) as failed_check_count,
 
         ----------  text
         findings.stale_exports,
         findings.fx_rate_gaps,
+        findings.inverted_sprints,
         scores.data_quality_issues
 
     from findings

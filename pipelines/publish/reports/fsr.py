@@ -76,6 +76,14 @@ EAC_COLUMNS = (
     "estimate_at_completion_cpi_spi",
     "estimate_to_complete",
     "variance_at_completion",
+    "evm_confidence",
+    "evm_confidence_reason",
+)
+QUALITY_COLUMNS = (
+    "project_code",
+    "data_quality_score",
+    "failed_check_count",
+    "data_quality_issues",
 )
 AGEING_COLUMNS = (
     "project_code",
@@ -106,6 +114,7 @@ COMMIT = "Commitments, purchase orders and invoices"
 LABOUR = "Labour cost variance"
 EAC = "EAC ranges"
 RECONCILIATION = "Reconciliation with the MSR"
+CAVEATS = "Data caveats"
 # The FSR's actual cost is what finance booked (costed timesheet hours + invoices); the MSR's AC
 # may come from an earned-value import. Named so the two are never read as one number.
 AMOUNT_LABELS = {
@@ -141,6 +150,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         ),
     ),
     *reconciliation.requirements(RECONCILIATION),
+    Requirement(CAVEATS, "rpt_data_quality_by_project", QUALITY_COLUMNS),
 )
 USED_MODELS = {req.model for req in REQUIREMENTS}
 
@@ -534,10 +544,11 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         "eac",
         "EAC variants by project",
         eac,
-        columns_for(source, "fct_earned_value_monthly", EAC_COLUMNS),
-        "fct_earned_value_monthly",
+        columns_for(source, "fct_earned_value_monthly", EAC_COLUMNS[:-1]),
+        "fct_earned_value_monthly (confidence: see Data caveats)",
         sheet="EAC ranges",
     )
+    low_confidence = eac.filter(eac["evm_confidence"] == "low")
     eac_total = source.frame(
         "select budget_at_completion, estimate_at_completion, variance_at_completion "
         "from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
@@ -557,6 +568,32 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     tables["reconciliation"] = recon.summary
     tables["reconciliation_portfolios"] = recon.portfolios
     tables["reconciliation_projects"] = recon.projects
+
+    # --- data caveats: low-confidence EAC and the projects whose data checks failed ------
+    quality = source.frame(
+        f"select {', '.join(QUALITY_COLUMNS)} from rpt_data_quality_by_project "
+        "where failed_check_count > 0 order by project_code",
+        section=CAVEATS,
+    )
+    tables["quality"] = Table(
+        "quality",
+        "Projects whose data checks did not all pass",
+        quality,
+        columns_for(source, "rpt_data_quality_by_project", QUALITY_COLUMNS),
+        "rpt_data_quality_by_project",
+        sheet="Data caveats",
+    )
+    tables["low_confidence"] = Table(
+        "low_confidence",
+        "EAC of low confidence",
+        low_confidence,
+        columns_for(
+            source,
+            "fct_earned_value_monthly",
+            ("project_code", "estimate_at_completion", "evm_confidence_reason"),
+        ),
+        "fct_earned_value_monthly (evm_confidence = low)",
+    )
 
     chart_map = {
         "portfolio": charts.grouped_bars(
@@ -618,6 +655,13 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     status_dates = lines["status_date"].drop_nulls()
     is_as_of_month = month == date(as_of.year, as_of.month, 1)
     notes = []
+    if low_confidence.height:
+        codes = ", ".join(low_confidence["project_code"].to_list())
+        notes.append(
+            f"EAC of low confidence for {low_confidence.height} project(s) ({codes}): their "
+            "earned value is too early, too far off or inconsistent to extrapolate; see "
+            "Data caveats."
+        )
     if not is_as_of_month:
         notes.append(
             f"Invoice ageing and the invoicing of purchase orders are measured at the snapshot's "
