@@ -41,6 +41,11 @@ class DataPaths:
     def dagster_home(self) -> Path:
         return self.root / "dagster"
 
+    @property
+    def dbt_runs(self) -> Path:
+        """One folder per refresh's dbt build: artefacts and log (the last few are kept)."""
+        return self.root / "dbt" / "runs"
+
     def ensure(self) -> DataPaths:
         for folder in (
             self.landing,

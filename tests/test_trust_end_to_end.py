@@ -12,6 +12,7 @@ HQ-1's numbers must be exactly those of a refresh without MP-1 and BK-1.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -105,14 +106,33 @@ def _ev_rows(data_dir: Path, project: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _written_since(root: Path, started: float) -> list[str]:
+    """Files under the source tree (not its hidden or bytecode folders) modified since then."""
+    found = []
+    for path in root.rglob("*"):
+        parts = path.relative_to(root).parts
+        if any(p.startswith(".") or p == "__pycache__" for p in parts) or not path.is_file():
+            continue
+        if path.stat().st_mtime >= started:
+            found.append(str(path.relative_to(root)))
+    return found
+
+
 @pytest.fixture(scope="module")
 def dollar_portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    started = time.time()
     data_dir = _landing(tmp_path_factory.mktemp("usd") / "data", {**FILES, **MP_FILES, **BK_FILES})
     result = pmo("refresh", "--data-dir", str(data_dir))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "reporting currency: USD (the currency every project uses)" in result.stderr
     assert "Traceback" not in result.stderr
     (data_dir / "refresh.log").write_text(result.stderr, encoding="utf-8")
+    (data_dir / "written_in_source_tree.json").write_text(
+        json.dumps(_written_since(ROOT, started)), encoding="utf-8"
+    )
     return data_dir
 
 
@@ -138,6 +158,31 @@ def test_the_refresh_publishes_every_figure_in_dollars(dollar_portfolio: Path) -
     assert snapshot is not None
     assert snapshot.catalog()["reporting_currency"] == "USD"
     assert snapshot_violations(snapshot.database) == {}
+
+
+def test_a_refresh_writes_only_under_its_data_directory(dollar_portfolio: Path) -> None:
+    written = json.loads((dollar_portfolio / "written_in_source_tree.json").read_text())
+    assert written == []
+    runs = [folder for folder in (dollar_portfolio / "dbt" / "runs").iterdir()]
+    assert len(runs) == 1
+    results = json.loads((runs[0] / "run_results.json").read_text())
+    assert not any(r["unique_id"].startswith("unit_test.") for r in results["results"])
+    assert (runs[0] / "dbt.log").is_file()
+
+
+def test_only_the_newest_dbt_runs_are_kept(tmp_path: Path) -> None:
+    from pipelines.config import DataPaths
+    from pipelines.transform.assets import DBT_RUNS_KEPT, dbt_run_dir
+
+    paths = DataPaths(tmp_path)
+    made = []
+    for number in range(DBT_RUNS_KEPT + 3):
+        folder = dbt_run_dir(paths, f"run{number:05d}")
+        (folder / "run_results.json").write_text("{}")
+        made.append(folder)
+        time.sleep(0.01)
+    kept = sorted(paths.dbt_runs.iterdir())
+    assert kept == sorted(made[-DBT_RUNS_KEPT:])
 
 
 def test_one_projects_odd_import_leaves_the_others_numbers_alone(

@@ -2,8 +2,11 @@
 
 import json
 import os
+import shutil
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -14,6 +17,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from pipelines.config import DataPaths
 from pipelines.resources import WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.status import fx_rate_gap_lines
@@ -30,6 +34,29 @@ WARNED_PROJECTS_SQL = """
        or inverted_sprint_count > 0
     order by project_code
 """
+
+
+DBT_RUNS_KEPT = 5
+
+
+def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
+    """A fresh folder under the data directory for this build's dbt artefacts and log.
+
+    The source tree is never written to (the product runs from a read-only install), and only
+    the newest DBT_RUNS_KEPT run folders are kept, so a daily schedule does not fill the disk.
+    """
+    runs = paths.dbt_runs
+    runs.mkdir(parents=True, exist_ok=True)
+    older = sorted(
+        (folder for folder in runs.iterdir() if folder.is_dir()),
+        key=lambda folder: folder.stat().st_mtime,
+    )
+    for folder in older[: max(0, len(older) - (DBT_RUNS_KEPT - 1))]:
+        shutil.rmtree(folder, ignore_errors=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    folder = runs / f"{stamp}-{run_id[:8]}"
+    folder.mkdir()
+    return folder
 
 
 class PmoDbtTranslator(DagsterDbtTranslator):
@@ -75,10 +102,13 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 "build",
                 "--exclude-resource-type",
                 "unit_test",
+                "--threads",
+                str(max(1, os.cpu_count() or 1)),
                 "--vars",
                 json.dumps(dbt_vars(currency)),
             ],
             context=context,
+            target_path=dbt_run_dir(warehouse.paths, context.run_id),
         )
         yield from invocation.stream()
         results = invocation.get_artifact("run_results.json").get("results", [])

@@ -605,6 +605,12 @@ def test_every_drill_down_and_control_works(app_env: Published):
     assert len(unpaid) == expected
 
     app = run_page(PAGES["resources"])
+    refused = app_env.one("select count(*) as n from raw.quarantine where entity = 'timesheets'")
+    caveat = " ".join(w.value for w in app.warning)
+    if refused["n"]:  # hours the loader refused are missing from utilisation: said on the page
+        assert f"{refused['n']:,} timesheet row(s) were refused by the loader" in caveat
+    else:
+        assert "timesheet row(s) were refused" not in caveat
     for view in ("Role", "Person", "Team"):
         app.segmented_control(key="res_view").set_value(view).run()
         assert not app.exception, view
