@@ -93,13 +93,15 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
 
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
-    # dbt's own log goes to a file (and the Dagster UI), the terminal gets the progress lines.
+    # dbt's own log goes to a file (and the Dagster UI), the terminal gets the progress lines;
+    # a failure is summarised below in one line per failed check and step (Dagster's own error
+    # records, with their stack traces, stay in the run's event log for `dagster dev`).
     log_path = paths.dagster_home / "last_refresh.log"
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
     if not result.success:
         for evaluation in result.get_asset_check_evaluations():

@@ -163,6 +163,9 @@ def test_a_failed_refresh_is_reported_with_its_reason(data_dir: Path):
         "expect_column_values_to_be_in_set on methodology: 1 unexpected" in result.stderr
     )
     assert "Traceback" not in result.stderr
+    # one line per failed check and step, not the orchestrator's error records
+    assert "dagster - ERROR" not in result.stderr
+    assert "Dependencies for step" not in result.stderr
     status = pmo("status", "--data-dir", str(data_dir))
     assert "Last refresh run: FAILURE" in status.stdout
     assert "failed step" in status.stdout
