@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import polars as pl
 
 from pipelines.ingest.contracts import Column, Entity
@@ -22,6 +24,10 @@ EXPECTED_TEXT = {
     "int": "a whole number",
     "bool": "true/false (or yes/no)",
 }
+
+# A project date outside these years is a typo or a placeholder ('9999-12-31', '0001-01-01'): one
+# such row would stretch every monthly mart and the calendar to that year, so it is refused.
+DATE_RANGE = (date(1970, 1, 1), date(2099, 12, 31))
 
 BATCH_FILE = "_batch_file"
 """When several files are checked in one pass, the index of the file a row came from; every
@@ -78,6 +84,19 @@ def checks(column: Column) -> list[tuple[pl.Expr, pl.Expr]]:
     if column.dtype != "str":
         out.append(
             (text.is_not_null() & typed.is_null(), found + pl.lit(EXPECTED_TEXT[column.dtype]))
+        )
+    if column.dtype in ("date", "datetime"):
+        low, high = DATE_RANGE
+        if column.dtype == "datetime":
+            low, high = (
+                datetime.combine(low, datetime.min.time()),
+                datetime(high.year, 12, 31, 23, 59, 59),
+            )
+        out.append(
+            (
+                (typed < low) | (typed > high),
+                found + pl.lit(f"a date between {DATE_RANGE[0]} and {DATE_RANGE[1]}"),
+            )
         )
     if column.allowed is not None:
         allowed = ", ".join(column.allowed)

@@ -59,6 +59,7 @@ def test_good_and_bad_rows_split_with_file_line_column_and_reason(landing, con):
         "ana@example.com,customer 360,CRM-4,2026-10-05,-2,no,\n"  # negative hours
         "E2,NOPE,X-1,2026-10-06,3,,\n"  # unknown project
         "Bo Li,PAY,PAY-2,2026-10-32,4,,\n"  # bad date
+        "E1,PAY,PAY-3,9999-12-31,1,,\n"  # a placeholder date that would stretch the calendar
         'E2,PAY,PAY-2,2026-10-07,4,,"multi\nline"\n'
         "E2,CRM,CRM-1,2026-10-08,2,,\n",
     )
@@ -68,7 +69,7 @@ def test_good_and_bad_rows_split_with_file_line_column_and_reason(landing, con):
         "select employee_id, project_code, hours, source_line from raw.timesheets"
         " order by source_line",
     )
-    assert loaded == [("E1", "PAY", 7.5, 2), ("E2", "PAY", 4.0, 6), ("E2", "CRM", 2.0, 8)]
+    assert loaded == [("E1", "PAY", 7.5, 2), ("E2", "PAY", 4.0, 7), ("E2", "CRM", 2.0, 9)]
     quarantined = rows(
         con,
         "select source_file, source_line, column_name, found_value, reason from raw.quarantine"
@@ -90,6 +91,13 @@ def test_good_and_bad_rows_split_with_file_line_column_and_reason(landing, con):
             "2026-10-32",
             "work_date: found '2026-10-32', expected a date (YYYY-MM-DD)",
         ),
+        (
+            "time/october.csv",
+            6,
+            "work_date",
+            "9999-12-31",
+            "work_date: found '9999-12-31', expected a date between 1970-01-01 and 2099-12-31",
+        ),
     ]
     # The quarantined record keeps what the user sent, so nothing is lost.
     record = rows(con, "select record_json from raw.quarantine where source_line = 3")[0][0]
@@ -99,7 +107,7 @@ def test_good_and_bad_rows_split_with_file_line_column_and_reason(landing, con):
         "select rows_read, rows_loaded, rows_quarantined, status from raw.load_log"
         " where entity = 'timesheets'",
     )
-    assert log == [(6, 3, 3, "loaded")]
+    assert log == [(7, 3, 4, "loaded")]
 
 
 def test_references_resolve_by_code_name_and_email(landing, con):
