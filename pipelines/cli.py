@@ -122,17 +122,41 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
 @main.command()
 @data_dir_option
 @click.option("--full", is_flag=True, help="Rebuild the warehouse from every landing file.")
+@click.option("--wait", is_flag=True, help="If a refresh is already running, start when it ends.")
 @friendly
-def refresh(data_dir: Path | None, full: bool) -> None:
-    """Load new exports and rebuild the warehouse (the same Dagster job the schedule runs)."""
+def refresh(data_dir: Path | None, full: bool, wait: bool) -> None:
+    """Load new exports and rebuild the warehouse (the same Dagster job the schedule runs).
+
+    When nothing changed since the snapshot in use was built (landing files, settings, product
+    code), there is nothing to rebuild and the refresh says so; --full rebuilds anyway.
+    """
+    from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
+    from pipelines.lock import command_line, refresh_lock
+
     paths = _paths(data_dir)
-    if full and paths.warehouse.exists():
-        paths.warehouse.unlink()
-    click.echo(f"Refreshing {paths.root}", err=True)
-    ok = run_refresh(paths)
+    with refresh_lock(paths, wait=wait, on_wait=_waiting, command=command_line()):
+        if full and paths.warehouse.exists():
+            paths.warehouse.unlink()
+        click.echo(f"Refreshing {paths.root}", err=True)
+        if not full:
+            verdict = unchanged_since_publish(paths, refresh_inputs(paths))
+            if isinstance(verdict, Unchanged):
+                click.echo(
+                    f"  ✓ nothing changed since snapshot {verdict.snapshot_id} was built "
+                    f"(landing: {verdict.landing_files} files, settings, product code): "
+                    "it stays in use. `pmo refresh --full` rebuilds anyway.\n",
+                    err=True,
+                )
+                _print_status(paths)
+                return
+        ok = run_refresh(paths)
     _print_status(paths)
     if not ok:
         _fail("the refresh failed; the previous data stays in place. See the failed step above.")
+
+
+def _waiting(message: str) -> None:
+    click.echo(f"  … {message}", err=True)
 
 
 # --- demo ------------------------------------------------------------------------------------
@@ -157,14 +181,29 @@ def demo(
     no_refresh: bool,
 ) -> None:
     """Write the demo portfolio into <data-dir>/landing/demo and load it."""
-    from pipelines.demo.generator import generate_demo
-    from pipelines.settings import DEMO_SETTINGS, settings_path
-
     try:
         as_of_date = date.fromisoformat(as_of)
     except ValueError:
         _fail(f"--as-of: found '{as_of}', expected a date YYYY-MM-DD.")
+    from pipelines.lock import command_line, refresh_lock
+
     paths = _paths(data_dir).ensure()
+    with refresh_lock(paths, command=command_line()):
+        _write_and_load_demo(paths, seed, as_of_date, projects, people, months, no_refresh)
+
+
+def _write_and_load_demo(
+    paths: DataPaths,
+    seed: int,
+    as_of_date: date,
+    projects: int,
+    people: int,
+    months: int,
+    no_refresh: bool,
+) -> None:
+    from pipelines.demo.generator import generate_demo
+    from pipelines.settings import DEMO_SETTINGS, settings_path
+
     target = paths.landing / "demo"
     click.echo(f"Writing the demo portfolio to {target} …", err=True)
     summary = generate_demo(

@@ -11,6 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR_ENV = "PMO_DATA_DIR"
+REFRESH_TAG = "pmo/refresh"
+INSTANCE_CONFIG = f"""\
+telemetry:
+  enabled: false
+# One refresh at a time: runs the schedule, the sensor or the UI start wait in the run queue
+# while one runs (a refresh started on the command line waits on the data directory's lock).
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: "{REFRESH_TAG}"
+        limit: 1
+"""
+EARLIER_INSTANCE_CONFIGS = ("telemetry:\n  enabled: false\n",)
 
 
 @dataclass(frozen=True)
@@ -56,8 +69,11 @@ class DataPaths:
         ):
             folder.mkdir(parents=True, exist_ok=True)
         instance_config = self.dagster_home / "dagster.yaml"
-        if not instance_config.exists():
-            instance_config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        if (
+            not instance_config.exists()
+            or instance_config.read_text(encoding="utf-8") in EARLIER_INSTANCE_CONFIGS
+        ):
+            instance_config.write_text(INSTANCE_CONFIG, encoding="utf-8")
         return self
 
 

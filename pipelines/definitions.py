@@ -12,7 +12,7 @@ from pipelines.ingest.checks import raw_expectations
 from pipelines.jobs import refresh_job
 from pipelines.publish.assets import build_publish_asset
 from pipelines.publish.report_assets import month_end_pack, report_job
-from pipelines.resources import WarehouseResource
+from pipelines.resources import RefreshLockResource, WarehouseResource
 from pipelines.schedules import build_month_end_schedule, daily_refresh_schedule
 from pipelines.sensors import landing_sensor
 from pipelines.transform.assets import build_dbt_assets, dbt_resource
@@ -20,6 +20,7 @@ from pipelines.transform.assets import build_dbt_assets, dbt_resource
 
 def build_defs(warehouse: WarehouseResource | None = None) -> dg.Definitions:
     """The whole code location; tests pass a warehouse pointed at their temp data directory."""
+    warehouse = warehouse or WarehouseResource()
     dbt_models = build_dbt_assets()
     publish_asset = build_publish_asset(list(dbt_models.keys))
     return dg.Definitions(
@@ -28,7 +29,12 @@ def build_defs(warehouse: WarehouseResource | None = None) -> dg.Definitions:
         jobs=[refresh_job, report_job],
         schedules=[daily_refresh_schedule, build_month_end_schedule(report_job)],
         sensors=[landing_sensor],
-        resources={"warehouse": warehouse or WarehouseResource(), "dbt": dbt_resource()},
+        resources={
+            "warehouse": warehouse,
+            # every refresh run holds the data directory's lock from its first step to its last
+            "refresh_lock": RefreshLockResource(warehouse=warehouse),
+            "dbt": dbt_resource(),
+        },
     )
 
 

@@ -29,7 +29,14 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
             ) from None
         raise
     con.execute("use wh")
-    con.execute("set search_path = 'wh.main,wh.raw'")
+    schemas = [
+        f"wh.{name}"
+        for (name,) in con.execute(
+            "select schema_name from duckdb_schemas() where database_name = 'wh'"
+            " and schema_name in ('main', 'raw') order by schema_name"
+        ).fetchall()
+    ]
+    con.execute(f"set search_path = '{','.join(schemas)}'")
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con
@@ -46,7 +53,13 @@ def open_read_only(paths: DataPaths) -> duckdb.DuckDBPyConnection:
     """The live warehouse, read-only (for the load log and quarantine, which change per load)."""
     if not paths.warehouse.exists():
         raise _no_data(paths)
-    return _attach(paths.warehouse)
+    con = _attach(paths.warehouse)
+    if not con.execute(
+        "select count(*) from duckdb_schemas() where database_name = 'wh' and schema_name = 'raw'"
+    ).fetchone()[0]:
+        con.close()  # a refresh stopped before it loaded anything
+        raise _no_data(paths)
+    return con
 
 
 def open_published(paths: DataPaths) -> tuple[duckdb.DuckDBPyConnection, str | None]:

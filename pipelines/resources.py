@@ -6,12 +6,14 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import dagster as dg
 import duckdb
 
 from pipelines.config import DataPaths, resolve_data_dir
 from pipelines.ingest import warehouse
+from pipelines.lock import refresh_lock
 
 PROGRESS_ENV = "PMO_PROGRESS"
 
@@ -33,6 +35,31 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+class RefreshLockResource(dg.ConfigurableResource):
+    """Holds the data directory's refresh lock for the whole run (resources of an in-process run
+    live from its first step to its last). A run that finds another refresh going waits for it;
+    refresh runs a crash left "started" are marked failed first."""
+
+    warehouse: WarehouseResource
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Any]:
+        from pipelines.jobs import mark_abandoned_runs
+
+        run_id = context.run_id or ""
+        with refresh_lock(
+            self.warehouse.paths,
+            wait=True,
+            on_wait=lambda message: (context.log.info(message), progress(f"  … {message}")),
+            command=f"Dagster run {run_id[:8]}",
+        ):
+            if context.instance is not None:
+                for line in mark_abandoned_runs(context.instance, run_id):
+                    context.log.warning(line)
+                    progress(f"  ⚠ {line}")
+            yield self
 
 
 def progress(message: str) -> None:

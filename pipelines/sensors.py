@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import dagster as dg
 
 from pipelines.config import resolve_data_dir
-from pipelines.ingest.load import display_name, landing_files
+from pipelines.inputs import landing_fingerprint
 from pipelines.jobs import refresh_job
-
-
-def landing_fingerprint(landing) -> str:
-    """One hash over every landing file's path, size and modification time (no file is read)."""
-    digest = hashlib.sha256()
-    for path in landing_files(landing):
-        stat = path.stat()
-        digest.update(
-            f"{display_name(path, landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
-        )
-    return digest.hexdigest()
 
 
 @dg.sensor(
@@ -30,7 +17,7 @@ def landing_fingerprint(landing) -> str:
 )
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     landing = resolve_data_dir().landing
-    fingerprint = landing_fingerprint(landing)
+    fingerprint, _ = landing_fingerprint(landing)
     if fingerprint == context.cursor:
         return dg.SensorResult(skip_reason=dg.SkipReason("no new or changed files in landing/"))
     return dg.SensorResult(

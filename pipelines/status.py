@@ -12,6 +12,7 @@ import duckdb
 from pipelines.config import DataPaths
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import PmoError
+from pipelines.lock import describe_holder, refresh_running
 from pipelines.query import open_read_only
 from pipelines.settings import load_settings, resolve_reporting_currency
 from pipelines.text import failure_summary
@@ -99,7 +100,7 @@ def warehouse_status(paths: DataPaths) -> str:
     try:
         con = open_read_only(paths)
     except PmoError as error:
-        return str(error)
+        return f"{error}\n{_last_run(paths)}"
     try:
         currency = resolve_reporting_currency(settings, con)
         try:
@@ -154,6 +155,8 @@ def warehouse_status(paths: DataPaths) -> str:
         lines += [f"  - {file} [{entity}]: {error}" for file, entity, error in rejected]
     lines += ["", f"Last file loaded at: {last_load or 'never'} (UTC)"]
     lines.append(_last_run(paths))
+    if refresh_running(paths):
+        lines.append(f"Now: {describe_holder(paths)}.")
     return "\n".join(lines)
 
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import dagster as dg
 import pytest
+
+from pipelines.config import DataPaths
+from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
+from pipelines.lock import refresh_running
 
 PMO = [sys.executable, "-m", "pipelines.cli"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,3 +177,127 @@ def test_a_failed_refresh_is_reported_with_its_reason(data_dir: Path):
     assert "Last refresh run: FAILURE" in status.stdout
     assert "failed step" in status.stdout
     assert not (data_dir / "published" / "CURRENT").exists()
+
+
+# --- one refresh at a time, and nothing rebuilt when nothing changed ---------------------------
+# An operator's day: a scheduled refresh overlaps a manual one, someone runs `--full` in the
+# middle, a refresh is killed, and the same refresh is started again with nothing new in landing.
+
+
+def start_refresh(data_dir: Path, *args: str, log: Path) -> subprocess.Popen:
+    environment = {k: v for k, v in os.environ.items() if k not in ("PMO_DATA_DIR", "DAGSTER_HOME")}
+    return subprocess.Popen(
+        [*PMO, "refresh", "--data-dir", str(data_dir), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+        env=environment,
+        cwd=ROOT,
+    )
+
+
+def wait_for(condition, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+def schedule_verdict(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    from pipelines.definitions import defs
+
+    monkeypatch.setenv("PMO_DATA_DIR", str(data_dir))
+    schedule = defs.resolve_schedule_def("daily_refresh")
+    with dg.instance_for_test() as instance:
+        return schedule.evaluate_tick(dg.build_schedule_context(instance=instance))
+
+
+@pytest.mark.xdist_group("dagster")
+def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothing(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    paths = DataPaths(data_dir)
+    first = start_refresh(data_dir, log=tmp_path / "first.log")
+    wait_for(lambda: refresh_running(paths) or first.poll() is not None, "the first refresh")
+    assert first.poll() is None, (tmp_path / "first.log").read_text()
+
+    refused = pmo("refresh", "--data-dir", str(data_dir))
+    assert refused.returncode == 1
+    assert f"a refresh of {data_dir} started at " in refused.stderr
+    assert f"by pid {first.pid} " in refused.stderr
+    assert "is running; this one did not start" in refused.stderr
+    assert "Traceback" not in refused.stderr and "Refreshing" not in refused.stderr
+    # --full takes the same lock before it deletes anything
+    wait_for(paths.warehouse.exists, "the warehouse of the first refresh")
+    full = pmo("refresh", "--full", "--data-dir", str(data_dir))
+    assert full.returncode == 1 and "this one did not start" in full.stderr
+    assert paths.warehouse.exists()
+    # the schedule does not pile a run onto a running refresh
+    assert "is running" in schedule_verdict(data_dir, monkeypatch).skip_message
+
+    waiter = start_refresh(data_dir, "--wait", log=tmp_path / "waiter.log")
+    assert first.wait(timeout=300) == 0, (tmp_path / "first.log").read_text()[-3000:]
+    assert waiter.wait(timeout=300) == 0, (tmp_path / "waiter.log").read_text()[-3000:]
+    waited = (tmp_path / "waiter.log").read_text()
+    assert "is running; waiting for it to end" in waited
+    snapshot = (data_dir / "published" / "CURRENT").read_text().strip()
+    # the waiter found nothing new: no second load or dbt build, the same snapshot in use
+    assert f"✓ nothing changed since snapshot {snapshot} was built (landing: 4 files" in waited
+    assert "dbt build" not in waited
+    assert len(list((data_dir / "published").glob("2*"))) == 1
+
+    status = pmo("status", "--data-dir", str(data_dir))
+    assert "Last refresh run: SUCCESS" in status.stdout  # the refused ones left no failed run
+    assert f"nothing changed since snapshot {snapshot}" in (
+        schedule_verdict(data_dir, monkeypatch).skip_message
+    )
+
+    # Any input that changes makes the next refresh (and the daily schedule) rebuild.
+    assert isinstance(unchanged_since_publish(paths, refresh_inputs(paths)), Unchanged)
+    settings = data_dir / "settings.toml"
+    settings.write_text('[reporting]\ncurrency = "USD"\n')
+    assert unchanged_since_publish(paths, refresh_inputs(paths)) == "settings changed"
+    assert schedule_verdict(data_dir, monkeypatch).run_requests
+    settings.unlink()
+    assert isinstance(unchanged_since_publish(paths, refresh_inputs(paths)), Unchanged)
+    os.utime(data_dir / "landing" / "time.csv", (1_800_000_000, 1_800_000_000))
+    assert unchanged_since_publish(paths, refresh_inputs(paths)) == "landing files changed"
+    # A file loaded and then removed from landing leaves its rows in the raw layer: the
+    # landing looks as it did at the publish, but the next refresh must rebuild.
+    from pipelines.ingest.load import load_landing
+    from pipelines.ingest.warehouse import connect
+
+    extra = data_dir / "landing" / "more.csv"
+    extra.write_text(
+        "employee_id,project_code,task_key,work_date,hours\nE1,PAY,PAY-2,2026-10-07,3\n"
+    )
+    con = connect(paths.warehouse)
+    load_landing(con, paths.landing)
+    con.close()
+    extra.unlink()
+    os.utime(data_dir / "landing" / "time.csv", (1_700_000_000, 1_700_000_000))
+    verdict = unchanged_since_publish(paths, refresh_inputs(paths))
+    assert verdict in ("landing files changed", "the raw layer changed since the last publish")
+
+
+@pytest.mark.xdist_group("dagster")
+def test_a_killed_refresh_releases_the_lock_and_is_marked_failed_by_the_next(
+    data_dir: Path, tmp_path: Path
+):
+    paths = DataPaths(data_dir)
+    killed = start_refresh(data_dir, log=tmp_path / "killed.log")
+    # killed once its run has started loading (the run is "started" in Dagster's records)
+    wait_for(lambda: paths.warehouse.exists() or killed.poll() is not None, "the refresh")
+    assert killed.poll() is None, (tmp_path / "killed.log").read_text()
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=30)
+    assert not refresh_running(paths)  # the operating system released the lock
+
+    status = pmo("status", "--data-dir", str(data_dir))
+    assert "Last refresh run: STARTED" in status.stdout
+    rerun = pmo("refresh", "--data-dir", str(data_dir))
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert "had stopped without finishing: marked failed" in rerun.stderr
+    assert "✓ published snapshot" in rerun.stderr
+    status = pmo("status", "--data-dir", str(data_dir))
+    assert "Last refresh run: SUCCESS" in status.stdout

@@ -18,7 +18,8 @@ from pipelines.ingest.load import (
     record_unrecognised,
     scan_landing,
 )
-from pipelines.resources import WarehouseResource, progress
+from pipelines.inputs import note_run_inputs, refresh_inputs
+from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.text import rows_text
 
 LANDING_KEY = dg.AssetKey(["raw", "landing_files"])
@@ -95,9 +96,20 @@ def _count(con, query: str, params: list | None = None) -> int:
     return con.execute(query, params or []).fetchall()[0][0]
 
 
-@dg.multi_asset(specs=SPECS, can_subset=True, name="ingest_landing")
-def ingest_landing(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+@dg.multi_asset(
+    specs=SPECS,
+    can_subset=True,
+    name="ingest_landing",
+)
+def ingest_landing(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    refresh_lock: RefreshLockResource,  # held for the whole run: one refresh at a time
+):
     selected = context.selected_asset_keys
+    if {entity_key(name) for name in ENTITIES} <= selected:
+        # what this refresh starts from, taken before the scan (see pipelines/inputs.py)
+        note_run_inputs(warehouse.paths, context.run_id, refresh_inputs(warehouse.paths))
     with warehouse.connect() as con:
         files = scan_landing(con, warehouse.paths.landing)
         rejected = record_unrecognised(con, files)

@@ -2,9 +2,10 @@
 
 import dagster as dg
 
+from pipelines.inputs import record_publish
 from pipelines.publish.catalog import build_catalog
 from pipelines.publish.snapshot import new_snapshot_id, publish
-from pipelines.resources import WarehouseResource, progress
+from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.transform.project import DBT_PROJECT_DIR, dbt_project
 
 SNAPSHOT_KEY = dg.AssetKey(["published", "snapshot"])
@@ -21,7 +22,9 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         kinds={"duckdb"},
     )
     def published_snapshot(
-        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext,
+        warehouse: WarehouseResource,
+        refresh_lock: RefreshLockResource,
     ) -> dg.MaterializeResult:
         paths = warehouse.paths
         with warehouse.connect() as con:
@@ -32,6 +35,8 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 run_id=context.run.run_id,
             )
         snapshot = publish(paths, catalog, snapshot_id=new_snapshot_id(context.run.run_id))
+        with warehouse.connect() as con:
+            record_publish(paths, context.run.run_id, snapshot.snapshot_id, con)
         progress(f"  ✓ published snapshot {snapshot.snapshot_id} ({len(catalog['models'])} models)")
         return dg.MaterializeResult(
             metadata={

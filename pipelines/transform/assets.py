@@ -18,7 +18,7 @@ from dagster_dbt import (
 )
 
 from pipelines.config import DataPaths
-from pipelines.resources import WarehouseResource, progress
+from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.status import fx_rate_gap_lines
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
@@ -84,7 +84,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         ),
     )
     def pmo_dbt_models(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        refresh_lock: RefreshLockResource,
     ) -> Iterator[Any]:
         os.environ[WAREHOUSE_ENV] = str(warehouse.paths.warehouse)
         settings = load_settings(warehouse.paths)

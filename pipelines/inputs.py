@@ -1,0 +1,165 @@
+"""What a refresh is built from, as a few hashes, and what the last publish was built from.
+
+A refresh turns three inputs into a snapshot: the landing files, the settings and the product's
+own code (the loader and the dbt models). When none of them changed since the snapshot in use
+was published, and the raw layer is still the one that snapshot was built on, a refresh would
+rebuild the same numbers: `pmo refresh` says so and stops in about a second instead of running
+the load and the whole dbt build again.
+
+The inputs are taken when a refresh starts, before the landing scan, so a file that lands while
+a refresh runs makes the next refresh differ (it is loaded then) rather than be skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.config import DataPaths
+
+PRODUCT_DIR = Path(__file__).resolve().parent
+DBT_PROJECT_DIR = PRODUCT_DIR.parent / "dbt_project"
+DBT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+STATE_FILE = "last_publish.json"
+
+
+@dataclass(frozen=True)
+class RefreshInputs:
+    landing: str
+    """sha256 over every landing file's path, size and modification time (nothing is read)."""
+    landing_files: int
+    settings: str
+    """sha256 of settings.toml, or 'none'."""
+    code: str
+    """sha256 over the product's Python modules and the dbt project's sources."""
+
+    def changes_from(self, other: RefreshInputs) -> list[str]:
+        """The inputs that differ, in words, for the refresh summary."""
+        names = {"landing": "landing files", "settings": "settings", "code": "product code"}
+        return [
+            words for name, words in names.items() if getattr(self, name) != getattr(other, name)
+        ]
+
+
+def landing_fingerprint(landing: Path) -> tuple[str, int]:
+    """One hash over every landing file's path, size and modification time, and their count."""
+    from pipelines.ingest.load import display_name, landing_files
+
+    digest = hashlib.sha256()
+    files = landing_files(landing)
+    for path in files:
+        stat = path.stat()
+        digest.update(
+            f"{display_name(path, landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest(), len(files)
+
+
+def _code_files() -> list[Path]:
+    files = list(PRODUCT_DIR.rglob("*.py"))
+    for name in DBT_SOURCES:
+        source = DBT_PROJECT_DIR / name
+        files += [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()]
+    return sorted(files)
+
+
+def code_fingerprint() -> str:
+    """The product's code by content (not by modification time, which a checkout resets)."""
+    digest = hashlib.sha256()
+    for path in _code_files():
+        digest.update(path.relative_to(PRODUCT_DIR.parent).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def refresh_inputs(paths: DataPaths) -> RefreshInputs:
+    from pipelines.settings import settings_path
+
+    landing, count = landing_fingerprint(paths.landing)
+    settings_file = settings_path(paths)
+    try:
+        settings = hashlib.sha256(settings_file.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        settings = "none"
+    return RefreshInputs(landing, count, settings, code_fingerprint())
+
+
+# --- what the last publish was built from ----------------------------------------------------
+
+
+def _raw_state(con: Any) -> list[Any]:
+    """What the raw layer holds, in a few numbers: a refresh that loaded (and then failed)
+    changes them, so a later refresh on the same inputs rebuilds rather than skips."""
+    row = con.execute(
+        """
+        select (select count(*) from raw.load_log),
+               (select cast(max(loaded_at) as varchar) from raw.load_log),
+               (select count(*) from raw.quarantine)
+        """
+    ).fetchone()
+    return list(row)
+
+
+def inputs_file(paths: DataPaths, run_id: str) -> Path:
+    return paths.warehouse_dir / f".inputs-{run_id}.json"
+
+
+def note_run_inputs(paths: DataPaths, run_id: str, inputs: RefreshInputs) -> None:
+    """Keep the inputs taken at the start of a refresh run for its publish step (the notes of
+    earlier runs that never published go: one refresh runs at a time)."""
+    for older in paths.warehouse_dir.glob(".inputs-*.json"):
+        older.unlink(missing_ok=True)
+    inputs_file(paths, run_id).write_text(json.dumps(asdict(inputs)), encoding="utf-8")
+
+
+def record_publish(paths: DataPaths, run_id: str, snapshot_id: str, con: Any) -> None:
+    """After a publish: the snapshot, the inputs its run started from and the raw state."""
+    source = inputs_file(paths, run_id)
+    state = paths.warehouse_dir / STATE_FILE
+    try:
+        inputs = json.loads(source.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        state.unlink(missing_ok=True)  # inputs unknown: the next refresh rebuilds
+        return
+    body = {"snapshot_id": snapshot_id, "run_id": run_id, "inputs": inputs, "raw": _raw_state(con)}
+    staging = state.with_suffix(".tmp")
+    staging.write_text(json.dumps(body, indent=1), encoding="utf-8")
+    staging.replace(state)
+    source.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    snapshot_id: str
+    landing_files: int
+
+
+def unchanged_since_publish(paths: DataPaths, inputs: RefreshInputs) -> Unchanged | str:
+    """The snapshot in use when nothing it was built from changed; else why a rebuild is due."""
+    from pipelines.publish.snapshot import current_snapshot
+    from pipelines.query import open_read_only
+
+    try:
+        state = json.loads((paths.warehouse_dir / STATE_FILE).read_text(encoding="utf-8"))
+        recorded = RefreshInputs(**state["inputs"])
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return "no snapshot built yet" if not paths.warehouse.exists() else "last build unknown"
+    snapshot = current_snapshot(paths)
+    if snapshot is None or snapshot.snapshot_id != state.get("snapshot_id"):
+        return "the snapshot in use is not the last one built"
+    changes = inputs.changes_from(recorded)
+    if changes:
+        return " and ".join(changes) + " changed"
+    if not paths.warehouse.exists():
+        return "no warehouse"
+    con = open_read_only(paths)
+    try:
+        raw = _raw_state(con)
+    finally:
+        con.close()
+    if raw != state.get("raw"):
+        return "the raw layer changed since the last publish"
+    return Unchanged(snapshot.snapshot_id, inputs.landing_files)
