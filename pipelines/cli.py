@@ -412,12 +412,19 @@ def dashboard(data_dir: Path | None, port: int) -> None:
     show_default=True,
 )
 @click.option("--limit", default=1000, show_default=True, help="Rows shown in table format.")
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds before the query is stopped.",
+)
 @friendly
-def sql(data_dir: Path | None, query: str, fmt: str, limit: int) -> None:
+def sql(data_dir: Path | None, query: str, fmt: str, limit: int, timeout: float) -> None:
     """Run read-only SQL against the newest published data."""
     from pipelines.query import run_query
 
-    frame = run_query(_paths(data_dir), query)
+    frame = run_query(_paths(data_dir), query, timeout=timeout)
     if fmt == "csv":
         click.echo(frame.write_csv(), nl=False)
     elif fmt == "json":

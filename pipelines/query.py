@@ -7,6 +7,8 @@ or write anything else on the machine.
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,8 @@ import polars as pl
 from pipelines.config import DataPaths
 from pipelines.ingest.errors import PmoError
 from pipelines.publish.snapshot import current_snapshot
+
+READER_MEMORY_LIMIT = "2GB"
 
 
 def _attach(path: Path) -> duckdb.DuckDBPyConnection:
@@ -37,6 +41,10 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
         ).fetchall()
     ]
     con.execute(f"set search_path = '{','.join(schemas)}'")
+    # a reader never takes the machine: bounded memory (spilling is off with file access) and
+    # the cores a query may use
+    con.execute(f"set memory_limit = '{READER_MEMORY_LIMIT}'")
+    con.execute(f"set threads = {max(1, os.cpu_count() or 1)}")
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con
@@ -70,14 +78,25 @@ def open_published(paths: DataPaths) -> tuple[duckdb.DuckDBPyConnection, str | N
     return open_read_only(paths), None
 
 
-def run_query(paths: DataPaths, query: str) -> pl.DataFrame:
+def run_query(paths: DataPaths, query: str, *, timeout: float | None = None) -> pl.DataFrame:
+    """One read-only query; with ``timeout`` (seconds) a query still running is interrupted."""
     con, _ = open_published(paths)
+    timer = threading.Timer(timeout, con.interrupt) if timeout else None
     try:
+        if timer:
+            timer.start()
         return con.sql(query).pl()
+    except duckdb.InterruptException:
+        raise PmoError(
+            f"the query ran longer than {timeout:g} s and was stopped; narrow it down (a filter, "
+            "a limit) or allow more time with --timeout SECONDS."
+        ) from None
     except duckdb.Error as error:
         first = str(error).strip().splitlines()[0]
         raise PmoError(f"the query failed: {first}") from None
     finally:
+        if timer:
+            timer.cancel()
         con.close()
 
 

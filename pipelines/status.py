@@ -18,7 +18,9 @@ from pipelines.settings import load_settings, resolve_reporting_currency
 from pipelines.text import failure_summary
 
 
-def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def format_table(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 60
+) -> str:
     """Plain fixed-width text table (numbers right-aligned)."""
 
     def text(value: Any) -> str:
@@ -32,7 +34,7 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
     cells = [[text(value) for value in row] for row in rows]
     widths = [
-        min(60, max([len(str(column))] + [len(row[i]) for row in cells]))
+        min(max_width, max([len(str(column))] + [len(row[i]) for row in cells]))
         for i, column in enumerate(columns)
     ]
     numeric = [
@@ -129,9 +131,10 @@ def warehouse_status(paths: DataPaths) -> str:
         last_load = con.execute("select max(loaded_at) from raw.load_log").fetchall()[0][0]
         top_reasons = con.execute(
             """
-            select entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g') as reason_kind,
-                   count(*) as n
-            from raw.quarantine group by all order by n desc, entity limit 8
+            select entity, min(reason) as example, count(*) as n
+            from raw.quarantine
+            group by entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g')
+            order by n desc, entity, example limit 8
             """
         ).fetchall()
     finally:
@@ -146,8 +149,9 @@ def warehouse_status(paths: DataPaths) -> str:
         format_table(["entity", "files", "rows", "quarantined", "latest snapshot"], entity_rows)
     )
     if top_reasons:
-        lines += ["", "Quarantined rows by reason (see raw.quarantine for file and line):"]
-        lines.append(format_table(["entity", "reason", "rows"], top_reasons))
+        lines += ["", "Quarantined rows by kind of reason (see raw.quarantine for file and line):"]
+        columns = ["entity", "reason (one example of each kind)", "rows"]
+        lines.append(format_table(columns, top_reasons, max_width=110))
     if gap_lines:
         lines += ["", *gap_lines]
     if rejected:

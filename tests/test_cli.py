@@ -69,6 +69,9 @@ def test_refresh_progress_status_and_sql(demo_run):
     timesheets = next(line for line in status.stdout.splitlines() if line.startswith("timesheets"))
     assert timesheets.split()[1:4] == ["72", "82,330", "5"]  # files, rows, quarantined
     assert "Last refresh run: SUCCESS" in status.stdout
+    # each kind of quarantine reason with the value found, in full
+    assert "work_date: found '02/32/2026', expected a date (YYYY-MM-DD)" in status.stdout
+    assert "unknown project 'INTRA', expected a project listed in projects" in status.stdout
     out = pmo(
         "sql",
         "--data-dir",
@@ -96,6 +99,28 @@ def test_refresh_progress_status_and_sql(demo_run):
     assert "read-only" in denied.stderr and "Traceback" not in denied.stderr
     leak = pmo("sql", "--data-dir", str(data_dir), "select * from read_csv('/etc/passwd')")
     assert leak.returncode == 1 and "root:" not in leak.stdout
+    # A runaway query is stopped at the time limit, and says so.
+    started = time.monotonic()
+    runaway = pmo(
+        "sql",
+        "--data-dir",
+        str(data_dir),
+        "--timeout",
+        "1",
+        "select count(*) from range(1e13::bigint)",
+    )
+    assert time.monotonic() - started < 20
+    assert runaway.returncode == 1
+    assert "the query ran longer than 1 s and was stopped" in runaway.stderr
+    limits = pmo(
+        "sql",
+        "--data-dir",
+        str(data_dir),
+        "--format",
+        "csv",
+        "select current_setting('memory_limit') as memory_limit",
+    )
+    assert limits.stdout.splitlines()[1] == "1.8 GiB"  # 2 GB, as DuckDB prints it
 
 
 def test_validate_exit_codes_and_reasons(data_dir: Path, tmp_path: Path):
