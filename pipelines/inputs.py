@@ -46,7 +46,7 @@ class RefreshInputs:
 
 def landing_fingerprint(landing: Path) -> tuple[str, int]:
     """One hash over every landing file's path, size and modification time, and their count."""
-    from pipelines.ingest.load import display_name, landing_files
+    from pipelines.ingest.load import display_name, landing_files, special_entries
 
     digest = hashlib.sha256()
     files = landing_files(landing)
@@ -55,6 +55,8 @@ def landing_fingerprint(landing: Path) -> tuple[str, int]:
         digest.update(
             f"{display_name(path, landing)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
         )
+    for path, reason in special_entries(landing):  # a link or pipe is listed as rejected
+        digest.update(f"{display_name(path, landing)}\0{reason}\n".encode())
     return digest.hexdigest(), len(files)
 
 

@@ -261,6 +261,20 @@ def closest_entity_hint(header: list[str]) -> tuple[str, str]:
     if best_name is not None and best_overlap >= 2:
         entity = ENTITIES[best_name]
         missing = [name for name in entity.required_columns if name not in present]
+        if not missing:
+            unknown = [
+                name
+                for name in header
+                if normalise_header(name).replace(" ", "_") not in entity.column_names
+            ]
+            return (
+                f"has every required {best_name} column, but {len(unknown):,} of its "
+                f"{len(header):,} columns are not {best_name} columns (first: "
+                f"{', '.join(unknown[:5])}{', …' if len(unknown) > 5 else ''}), so it is not "
+                f"read as a {best_name} file.",
+                f"the canonical {best_name} columns and at most as many others: drop the extra "
+                f"columns (run `pmo template {best_name}` for a template).",
+            )
         return (
             f"looks like a {best_name} file but is missing required column(s): "
             f"{', '.join(missing)} (header found: {shown}).",

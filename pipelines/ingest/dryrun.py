@@ -17,7 +17,7 @@ import polars as pl
 from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
-from pipelines.ingest.load import prepare, sha256_of, write
+from pipelines.ingest.load import prepare, sha256_of, special_file_reason, write
 from pipelines.ingest.warehouse import ensure_schema
 from pipelines.text import rows_text
 
@@ -103,6 +103,10 @@ def dry_run(paths: list[Path], warehouse_path: Path) -> list[FileCheck]:
     for path in paths:
         check = FileCheck(path)
         checks[path] = check
+        special = special_file_reason(path)
+        if special:
+            check.error, check.unreadable = f"{path}: {special}.", True
+            continue
         if not path.is_file():
             check.error, check.unreadable = f"{path}: no such file.", True
             continue

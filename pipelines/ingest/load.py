@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -88,6 +89,41 @@ def landing_files(landing: Path) -> list[Path]:
         and landing.resolve() in path.resolve().parents
     ]
     return sorted(files, key=lambda path: (path.stat().st_mtime, str(path)))
+
+
+def special_file_reason(path: Path) -> str | None:
+    """Why an entry is not read as an export (a link, a pipe, a device), or None for a file."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return (
+            f"a symbolic link (to {path.readlink()}): links are not followed, so nothing "
+            "outside the folder is read; copy the export itself here"
+        )
+    kinds = {
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+    }
+    for test, kind in kinds.items():
+        if test(mode):
+            return f"{kind}, not a regular file: not read"
+    return None
+
+
+def special_entries(landing: Path) -> list[tuple[Path, str]]:
+    """Links, pipes and devices under landing (never followed or opened), with the reason."""
+    if not landing.is_dir():
+        return []
+    found = []
+    for path in sorted(landing.rglob("*")):
+        reason = special_file_reason(path)
+        if reason and not IGNORED_NAMES.match(path.name):
+            found.append((path, reason))
+    return found
 
 
 def display_name(path: Path, landing: Path) -> str:
@@ -581,7 +617,8 @@ def already_seen(con: duckdb.DuckDBPyConnection, sha256: str, entity: str | None
 
 
 def modified_at(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(tzinfo=None)
+    """When the entry itself was last modified (a link's own time: it is never followed)."""
+    return datetime.fromtimestamp(path.lstat().st_mtime, tz=UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -638,6 +675,11 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
             ],
         )
         found.append(LandingFile(path, name, sha, adapter, error))
+    for path, reason in special_entries(landing):
+        # no content is read: the entry is known by its name and what it is
+        name = display_name(path, landing)
+        marker = hashlib.sha256(f"{name}\0{reason}".encode()).hexdigest()
+        found.append(LandingFile(path, name, marker, None, f"{name}: {reason}."))
     if present:
         con.execute(
             "delete from raw.landing_files where source_file not in (select unnest(?))", [present]

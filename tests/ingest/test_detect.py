@@ -69,3 +69,17 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path):
         archive.writestr("readme.txt", "hello")
     with pytest.raises(FileRejected, match="ZIP archive, not an export"):
         probe_file(path)
+
+
+def test_a_very_wide_file_is_told_which_columns_are_too_many(tmp_path: Path):
+    columns = ["employee_id", "project_code", "task_key", "work_date", "hours"]
+    columns += [f"x{i}" for i in range(10_000)]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(columns) + "\nE1,PAY,PAY-1,2026-10-05,7.5\n")
+    with pytest.raises(FileRejected) as rejected:
+        detect(probe_file(path))
+    assert "has every required timesheets column, but 10,000 of its 10,005 columns" in str(
+        rejected.value
+    )
+    assert "(first: x0, x1, x2, x3, x4, …)" in str(rejected.value)
+    assert "missing" not in str(rejected.value)

@@ -249,12 +249,36 @@ def test_lineage_on_every_row_and_landing_untouched(landing, con):
     assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in landing.rglob("*.csv")}
 
 
-def test_symlinks_out_of_the_landing_folder_are_not_followed(landing, con, tmp_path):
+def test_symlinks_and_pipes_are_listed_as_rejected_and_never_read(landing, con, tmp_path):
     outside = write(tmp_path / "secret" / "projects.csv", PROJECTS.replace("PAY", "LEAK"))
     (landing / "link.csv").symlink_to(outside)
     load_landing(con, landing)
     assert rows(con, "select count(*) from raw.projects where project_code = 'LEAK'") == [(0,)]
-    assert rows(con, "select count(*) from raw.load_log where source_file like '%link%'") == [(0,)]
+    # listed as rejected with the reason (never followed), and so is a named pipe
+    os.mkfifo(landing / "pipe.csv")
+    load_landing(con, landing)
+    assert rows(con, "select count(*) from raw.projects where project_code = 'LEAK'") == [(0,)]
+    rejected = rows(
+        con,
+        "select source_file, error from raw.load_log where status = 'rejected' order by 1",
+    )
+    assert rejected == [
+        (
+            "link.csv",
+            f"link.csv: a symbolic link (to {outside}): links are not followed, so nothing "
+            "outside the folder is read; copy the export itself here.",
+        ),
+        ("pipe.csv", "pipe.csv: a named pipe (FIFO), not a regular file: not read."),
+    ]
+    load_landing(con, landing)  # logged once, not per refresh
+    assert rows(con, "select count(*) from raw.load_log where status = 'rejected'") == [(2,)]
+    # `pmo validate` refuses them too, without opening them
+    from pipelines.ingest.dryrun import dry_run
+
+    checks = dry_run([landing / "link.csv", landing / "pipe.csv"], tmp_path / "none.duckdb")
+    assert [check.unreadable for check in checks] == [True, True]
+    assert "a symbolic link (to " in checks[0].error and "PAY" not in checks[0].error
+    assert "a named pipe (FIFO)" in checks[1].error
 
 
 def test_duplicate_keys_within_a_file_keep_the_first(landing, con):
