@@ -53,6 +53,10 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
                 traceback.print_exc()
             text = str(error).strip().splitlines()
             detail = text[0] if text else type(error).__name__
+            from pipelines.space import disk_hint, disk_trouble
+
+            if disk_trouble(error):
+                _fail(f"{detail}: {disk_hint(resolve_data_dir())}")
             _fail(f"{detail} (run with --debug for details)")
 
     return wrapper
@@ -104,6 +108,7 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
             run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
     if not result.success:
+        _hint_disk_trouble(paths, result)
         for evaluation in result.get_asset_check_evaluations():
             if not evaluation.passed:
                 what = evaluation.description or "failed"
@@ -119,6 +124,16 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
     return result.success
 
 
+def _hint_disk_trouble(paths: DataPaths, result: Any) -> None:
+    from pipelines.space import disk_hint, disk_trouble
+
+    for event in result.all_events:
+        data = event.step_failure_data if event.is_step_failure else None
+        if data and data.error and disk_trouble(data.error.message):
+            click.echo(f"  ✗ {disk_hint(paths)}", err=True)
+            return
+
+
 @main.command()
 @data_dir_option
 @click.option("--full", is_flag=True, help="Rebuild the warehouse from every landing file.")
@@ -132,9 +147,11 @@ def refresh(data_dir: Path | None, full: bool, wait: bool) -> None:
     """
     from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
     from pipelines.lock import command_line, refresh_lock
+    from pipelines.space import check_free_space
 
     paths = _paths(data_dir)
     with refresh_lock(paths, wait=wait, on_wait=_waiting, command=command_line()):
+        check_free_space(paths)
         if full and paths.warehouse.exists():
             paths.warehouse.unlink()
         click.echo(f"Refreshing {paths.root}", err=True)

@@ -14,6 +14,7 @@ import duckdb
 from pipelines.config import DataPaths, resolve_data_dir
 from pipelines.ingest import warehouse
 from pipelines.lock import refresh_lock
+from pipelines.space import check_free_space
 
 PROGRESS_ENV = "PMO_PROGRESS"
 
@@ -55,6 +56,7 @@ class RefreshLockResource(dg.ConfigurableResource):
             on_wait=lambda message: (context.log.info(message), progress(f"  … {message}")),
             command=f"Dagster run {run_id[:8]}",
         ):
+            check_free_space(self.warehouse.paths)
             if context.instance is not None:
                 for line in mark_abandoned_runs(context.instance, run_id):
                     context.log.warning(line)

@@ -170,6 +170,36 @@ def _last_run(paths: DataPaths) -> str:
     if not Path(home).is_dir() or not any(Path(home).iterdir()):
         return "Last refresh run: none recorded"
     os.environ.setdefault("DAGSTER_HOME", home)
+    try:
+        return _last_run_from_dagster()
+    except Exception:  # a read-only data directory: Dagster cannot open its storage to write
+        return _last_run_read_only(Path(home))
+
+
+def _last_run_read_only(home: Path) -> str:
+    """The last refresh run read straight from the run history, opened read-only."""
+    import sqlite3
+
+    database = home / "history" / "runs.db"
+    try:
+        con = sqlite3.connect(f"file:{database}?mode=ro&immutable=1", uri=True)
+        try:
+            row = con.execute(
+                "select run_id, status, coalesce(end_time, start_time) from runs"
+                " where pipeline_name = 'refresh' order by id desc limit 1"
+            ).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error as error:
+        return f"Last refresh run: unknown (the run history in {home} cannot be read: {error})"
+    if row is None:
+        return "Last refresh run: none recorded"
+    run_id, status, when = row
+    stamp = "" if when is None else f" at {_utc(when)}"
+    return f"Last refresh run: {status}{stamp} (run {run_id[:8]}; run history read-only)"
+
+
+def _last_run_from_dagster() -> str:
     import dagster as dg
 
     from pipelines.jobs import REFRESH_JOB_NAME

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -326,3 +327,67 @@ def test_a_killed_refresh_releases_the_lock_and_is_marked_failed_by_the_next(
     assert "✓ published snapshot" in rerun.stderr
     status = pmo("status", "--data-dir", str(data_dir))
     assert "Last refresh run: SUCCESS" in status.stdout
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True, check=False).returncode == 0
+
+
+@pytest.mark.xdist_group("dagster")
+def test_a_full_disk_is_named_before_anything_changes_and_a_read_only_one_still_reads(
+    tmp_path: Path,
+):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not _mount("-t", "tmpfs", "-o", "size=300m", "tmpfs", str(disk)):
+        pytest.skip("this machine does not let a test mount a small filesystem")
+    try:
+        landing = disk / "data" / "landing"
+        landing.mkdir(parents=True)
+        (landing / "projects.csv").write_text(PROJECTS)
+        (landing / "people.csv").write_text(PEOPLE)
+        (landing / "time.csv").write_text(TIMESHEETS)
+        data_dir = disk / "data"
+        first = pmo("refresh", "--data-dir", str(data_dir))
+        assert first.returncode == 0, first.stderr[-3000:]
+        snapshot = (data_dir / "published" / "CURRENT").read_text()
+
+        # The disk fills up (20 MB left) and a new export lands.
+        filler = disk / "filler.bin"
+        with filler.open("wb") as handle:
+            os.posix_fallocate(handle.fileno(), 0, shutil.disk_usage(disk).free - 20 * 1024**2)
+        os.utime(landing / "time.csv", (1_800_000_000, 1_800_000_000))
+        full = pmo("refresh", "--data-dir", str(data_dir))
+        assert full.returncode == 1
+        assert re.search(
+            rf"error: \d+ MB are free on the disk holding {data_dir}, and a", full.stderr
+        )
+        assert "refresh needs about 1" in full.stderr  # 2 × the warehouse + 100 MB
+        assert "nothing was changed and the snapshot in use stays" in full.stderr
+        assert "Traceback" not in full.stderr and "disk I/O" not in full.stderr
+        assert (data_dir / "published" / "CURRENT").read_text() == snapshot
+        filler.unlink()
+
+        # Read-only (a mount, a backup, a colleague's copy): reading works, refreshing says why not.
+        assert _mount("-o", "remount,ro", str(disk))
+        status = pmo("status", "--data-dir", str(data_dir))
+        assert status.returncode == 0, status.stderr
+        assert "Last refresh run: SUCCESS" in status.stdout
+        assert "run history read-only" in status.stdout
+        rows = pmo(
+            "sql",
+            "--data-dir",
+            str(data_dir),
+            "--format",
+            "csv",
+            "select count(*) as n from raw.timesheets",
+        )
+        assert rows.returncode == 0 and rows.stdout.splitlines() == ["n", "1"], rows.stderr
+        refused = pmo("refresh", "--data-dir", str(data_dir))
+        assert refused.returncode == 1
+        assert (
+            f"cannot write to the data directory {data_dir} (Read-only file system)"
+            in refused.stderr
+        )
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True, check=False)
