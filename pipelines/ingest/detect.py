@@ -16,6 +16,11 @@ from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
 
 SEPARATORS = (",", ";", "\t", "|")
+MAX_XLSX_UNPACKED_BYTES = 256 * 1024**2
+"""A workbook's parts once inflated: beyond this it is refused before any sheet is parsed (a few
+MB of ZIP can inflate to gigabytes of sheet XML, and parsing holds every cell in memory)."""
+MAX_LINE_BYTES = 1024**2
+"""One physical line of a CSV: a longer one is not a record but a broken or hostile file."""
 XML_PROLOG = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.DOTALL)
 XML_ROOT = re.compile(r"<(?:([\w.-]+):)?([\w.-]+)([^>]*)>", re.DOTALL)
 
@@ -202,6 +207,7 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
         except zipfile.BadZipFile:
             names = []
         if "xl/workbook.xml" in names:
+            _check_unpacked_size(raw, display_name)
             return _xlsx_probe(path, display_name, raw)
         raise FileRejected(
             display_name, "this is a ZIP archive, not an export.", "CSV, XLSX or MS Project XML."
@@ -231,7 +237,70 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
             xml_root=root,
             xml_namespace=namespace,
         )
+    _check_line_lengths(raw, display_name)
     return _csv_probe(path, display_name, decode(raw, display_name))
+
+
+def _check_unpacked_size(raw: bytes, display_name: str) -> None:
+    """Refuse a workbook that inflates beyond MAX_XLSX_UNPACKED_BYTES, counting while inflating
+    (the sizes a ZIP declares can lie), before anything parses it."""
+    limit = MAX_XLSX_UNPACKED_BYTES
+
+    def refuse(part: str, amount: str) -> FileRejected:
+        return FileRejected(
+            display_name,
+            f"the workbook unpacks to {amount} (mostly {part}), over the {limit // 1024**2} MiB "
+            "limit for a workbook: it was not opened.",
+            "an export of at most that size: split it by month or project, or save it as CSV.",
+        )
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        parts = book.infolist()
+        declared = sum(part.file_size for part in parts)
+        biggest = max(parts, key=lambda part: part.file_size).filename
+        if declared > limit:
+            raise refuse(biggest, f"{declared / 1024**2:,.0f} MiB")
+        total = 0
+        for part in parts:
+            try:
+                with book.open(part) as stream:
+                    while chunk := stream.read(1 << 20):
+                        total += len(chunk)
+                        if total > limit:
+                            raise refuse(part.filename, f"more than {limit // 1024**2} MiB")
+            except (zipfile.BadZipFile, OSError, EOFError) as error:
+                raise FileRejected(
+                    display_name,
+                    f"the workbook is damaged ({part.filename}: {error}).",
+                    "an .xlsx workbook saved again from Excel.",
+                ) from None
+
+
+def _check_line_lengths(raw: bytes, display_name: str) -> None:
+    """Refuse a text file with a line over MAX_LINE_BYTES before it is decoded or split."""
+    import numpy as np
+
+    if len(raw) <= MAX_LINE_BYTES:
+        return
+    data = np.frombuffer(raw, dtype=np.uint8)
+    previous_end, lines_before = -1, 0  # the last newline seen, and the lines it closed
+    step = 64 * 1024**2  # slices bound the extra memory, whatever the file's size
+    for start in range(0, len(raw), step):
+        ends = np.flatnonzero(data[start : start + step] == 0x0A) + start
+        last = start + step >= len(raw)
+        bounds = np.concatenate(([previous_end], ends, [len(raw)] if last else []))
+        lengths = np.diff(bounds) - 1
+        over = np.flatnonzero(lengths > MAX_LINE_BYTES)
+        if over.size:
+            raise FileRejected(
+                display_name,
+                f"line {lines_before + int(over[0]) + 1:,} is "
+                f"{lengths[over[0]] / 1024**2:,.1f} MiB long, over the "
+                f"{MAX_LINE_BYTES // 1024**2} MiB limit for one line: the file was not read.",
+                "one record per line (a CSV export, at most 1 MiB a line).",
+            )
+        if ends.size:
+            previous_end, lines_before = int(ends[-1]), lines_before + ends.size
 
 
 def detect(probe: Probe) -> Adapter:

@@ -6,11 +6,14 @@ downstream can be traced to a file, its sha256 and a line.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 
 from pipelines.ingest.contracts import DUCKDB_TYPES, ENTITIES, LINEAGE_COLUMNS, Entity
+
+MEMORY_LIMIT_ENV = "PMO_DUCKDB_MEMORY_LIMIT"
 
 LOAD_LOG_DDL = """
 create table if not exists raw.load_log (
@@ -88,6 +91,8 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         return con
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
+    # the loader's DuckDB never takes the whole machine (the same limit as the dbt build)
+    con.execute(f"set memory_limit = '{os.environ.get(MEMORY_LIMIT_ENV, '4GB')}'")
     ensure_schema(con)
     return con
 

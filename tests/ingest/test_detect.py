@@ -83,3 +83,30 @@ def test_a_very_wide_file_is_told_which_columns_are_too_many(tmp_path: Path):
     )
     assert "(first: x0, x1, x2, x3, x4, …)" in str(rejected.value)
     assert "missing" not in str(rejected.value)
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_parsed(tmp_path: Path):
+    from bench.hostile import zip_bomb
+
+    path = tmp_path / "timesheets.xlsx"
+    zip_bomb(path, rows=1_500_000)  # about 280 MiB of sheet XML in a few MB
+    assert path.stat().st_size < 5 * 1024**2
+    with pytest.raises(FileRejected) as rejected:
+        probe_file(path)
+    assert "the workbook unpacks to 2" in str(rejected.value)
+    assert "(mostly xl/worksheets/sheet1.xml), over the 256 MiB limit" in str(rejected.value)
+    # the same workbook, small, is an ordinary export
+    zip_bomb(path, rows=10_000)
+    assert detect(probe_file(path)).name == "canonical_timesheets"
+
+
+def test_a_line_longer_than_a_record_can_be_is_refused_with_its_number(tmp_path: Path):
+    path = tmp_path / "time.csv"
+    body = "employee_id,project_code,task_key,work_date,hours\n" + "E1,PAY,PAY-1,2026-10-05,7\n" * 3
+    path.write_text(body + "E1,PAY," + "x" * (3 * 1024**2) + "\nE1,PAY,PAY-1,2026-10-06,7\n")
+    with pytest.raises(FileRejected) as rejected:
+        probe_file(path)
+    assert "line 5 is 3.0 MiB long, over the 1 MiB limit for one line" in str(rejected.value)
+    # a long file of short lines is fine
+    path.write_text(body + "E1,PAY,PAY-1,2026-10-05,7\n" * 100_000)
+    assert detect(probe_file(path)).name == "canonical_timesheets"
