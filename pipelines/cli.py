@@ -70,6 +70,11 @@ data_dir_option = click.option(
 )
 
 
+verbose_option = click.option(
+    "--verbose", "-v", is_flag=True, help="A line for every file loaded, instead of progress bars."
+)
+
+
 def _paths(data_dir: Path | None) -> DataPaths:
     paths = resolve_data_dir(data_dir)
     os.environ[DATA_DIR_ENV] = str(paths.root)
@@ -85,11 +90,22 @@ def main(debug: bool) -> None:
 # --- refresh ---------------------------------------------------------------------------------
 
 
-def run_refresh(paths: DataPaths, *, quiet: bool = False) -> bool:
+def run_refresh(paths: DataPaths, *, quiet: bool = False, verbose: bool = False) -> bool:
     """Run the Dagster refresh job in-process against a persistent instance under the data dir."""
+    from pipelines import progress
+
+    shown = progress.for_terminal(verbose=verbose, quiet=quiet)
+    previous = progress.use(shown)
+    try:
+        return _run_refresh_job(paths)
+    finally:
+        shown.close()
+        progress.use(previous)
+
+
+def _run_refresh_job(paths: DataPaths) -> bool:
     paths.ensure()
     os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home))
-    os.environ["PMO_PROGRESS"] = "0" if quiet else "1"
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -138,8 +154,9 @@ def _hint_disk_trouble(paths: DataPaths, result: Any) -> None:
 @data_dir_option
 @click.option("--full", is_flag=True, help="Rebuild the warehouse from every landing file.")
 @click.option("--wait", is_flag=True, help="If a refresh is already running, start when it ends.")
+@verbose_option
 @friendly
-def refresh(data_dir: Path | None, full: bool, wait: bool) -> None:
+def refresh(data_dir: Path | None, full: bool, wait: bool, verbose: bool) -> None:
     """Load new exports and rebuild the warehouse (the same Dagster job the schedule runs).
 
     When nothing changed since the snapshot in use was built (landing files, settings, product
@@ -166,7 +183,7 @@ def refresh(data_dir: Path | None, full: bool, wait: bool) -> None:
                 )
                 _print_status(paths)
                 return
-        ok = run_refresh(paths)
+        ok = run_refresh(paths, verbose=verbose)
     _print_status(paths)
     if not ok:
         _fail("the refresh failed; the previous data stays in place. See the failed step above.")
@@ -187,6 +204,7 @@ def _waiting(message: str) -> None:
 @click.option("--people", default=120, show_default=True)
 @click.option("--months", default=18, show_default=True)
 @click.option("--no-refresh", is_flag=True, help="Only write the demo files.")
+@verbose_option
 @friendly
 def demo(
     data_dir: Path | None,
@@ -196,6 +214,7 @@ def demo(
     people: int,
     months: int,
     no_refresh: bool,
+    verbose: bool,
 ) -> None:
     """Write the demo portfolio into <data-dir>/landing/demo and load it."""
     try:
@@ -206,7 +225,7 @@ def demo(
 
     paths = _paths(data_dir).ensure()
     with refresh_lock(paths, command=command_line()):
-        _write_and_load_demo(paths, seed, as_of_date, projects, people, months, no_refresh)
+        _write_and_load_demo(paths, seed, as_of_date, projects, people, months, no_refresh, verbose)
 
 
 def _write_and_load_demo(
@@ -217,6 +236,7 @@ def _write_and_load_demo(
     people: int,
     months: int,
     no_refresh: bool,
+    verbose: bool,
 ) -> None:
     from pipelines.demo.generator import generate_demo
     from pipelines.settings import DEMO_SETTINGS, settings_path
@@ -234,7 +254,7 @@ def _write_and_load_demo(
         click.echo(f"  {settings_file} written (reporting currency EUR)", err=True)
     if no_refresh:
         return
-    ok = run_refresh(paths)
+    ok = run_refresh(paths, verbose=verbose)
     _print_status(paths)
     if not ok:
         _fail("the refresh of the demo data failed (see the step above).")
@@ -261,9 +281,11 @@ def validate(data_dir: Path | None, files: tuple[Path, ...], show: int) -> None:
     read at all. Nothing is written.
     """
     from pipelines.ingest.dryrun import dry_run
+    from pipelines.settings import load_settings
 
     paths = _paths(data_dir)
-    results = dry_run([Path(f) for f in files], paths.warehouse)
+    window = load_settings(paths).date_window_years
+    results = dry_run([Path(f) for f in files], paths.warehouse, window)
     worst = EXIT_OK
     for result in results:
         click.echo(result.headline())

@@ -63,7 +63,8 @@ def open_read_only(paths: DataPaths) -> duckdb.DuckDBPyConnection:
         raise _no_data(paths)
     con = _attach(paths.warehouse)
     if not con.execute(
-        "select count(*) from duckdb_schemas() where database_name = 'wh' and schema_name = 'raw'"
+        "select count(*) from duckdb_tables() where database_name = 'wh'"
+        " and schema_name = 'raw' and table_name = 'load_log'"
     ).fetchone()[0]:
         con.close()  # a refresh stopped before it loaded anything
         raise _no_data(paths)

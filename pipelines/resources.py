@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,9 +12,8 @@ import duckdb
 from pipelines.config import DataPaths, resolve_data_dir
 from pipelines.ingest import warehouse
 from pipelines.lock import refresh_lock
+from pipelines.progress import reporter
 from pipelines.space import check_free_space
-
-PROGRESS_ENV = "PMO_PROGRESS"
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -65,6 +62,6 @@ class RefreshLockResource(dg.ConfigurableResource):
 
 
 def progress(message: str) -> None:
-    """One line per finished step on stderr when the CLI asked for it (Dagster logs have it too)."""
-    if os.environ.get(PROGRESS_ENV) == "1":
-        print(message, file=sys.stderr, flush=True)
+    """One line for whoever watches the run (the command line's reporter; Dagster logs have it
+    too)."""
+    reporter().line(message)

@@ -3,6 +3,9 @@
 ```toml
 [reporting]
 currency = "USD"   # ISO 4217 code every amount is reported in
+
+[load]
+date_window_years = 5   # rows dated further from their project's dates are quarantined
 ```
 
 The file is optional. Without a reporting currency the product takes the one currency every
@@ -25,7 +28,8 @@ from pipelines.ingest.errors import PmoError
 SETTINGS_FILE = "settings.toml"
 DEFAULT_REPORTING_CURRENCY = "EUR"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_KNOWN = {"reporting": {"currency"}}
+_KNOWN = {"reporting": {"currency"}, "load": {"date_window_years"}}
+DEFAULT_DATE_WINDOW_YEARS = 5
 DEMO_SETTINGS = """\
 # pmo-pulse settings (see the README, "Settings")
 [reporting]
@@ -40,6 +44,9 @@ class Settings:
     path: Path
     reporting_currency: str | None = None
     """As set in the file (upper case), or None when the file does not set it."""
+    date_window_years: int = DEFAULT_DATE_WINDOW_YEARS
+    """A row dated more than this many years before its project starts or after it is planned
+    to finish is taken for a typo (2062 for 2026) and quarantined."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,14 @@ def load_settings(paths: DataPaths) -> Settings:
                 + ", ".join(f"{section}.{key}" for key in sorted(_KNOWN[section]))
                 + "."
             )
+    window = document.get("load", {}).get("date_window_years", DEFAULT_DATE_WINDOW_YEARS)
+    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 50:
+        raise PmoError(
+            f"{path}: load.date_window_years is {window!r}; expected a whole number of years "
+            "from 1 to 50."
+        )
     currency = document.get("reporting", {}).get("currency")
+    code = None
     if currency is not None:
         code = str(currency).strip().upper()
         if not _CURRENCY.match(code):
@@ -96,8 +110,7 @@ def load_settings(paths: DataPaths) -> Settings:
                 f"{path}: reporting.currency is {currency!r}; expected a three-letter ISO 4217 "
                 'code such as "EUR" or "USD".'
             )
-        return Settings(path, reporting_currency=code)
-    return Settings(path)
+    return Settings(path, reporting_currency=code, date_window_years=window)
 
 
 def resolve_reporting_currency(

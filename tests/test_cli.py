@@ -63,6 +63,12 @@ def test_refresh_progress_status_and_sql(demo_run):
     )
     assert "✓ dbt build:" in progress and "✓ published snapshot" in progress
     assert "Traceback" not in progress
+    # one summary per entity; a file is named only when some of its rows were quarantined
+    assert re.search(
+        r"✓ tasks +307 files, 53,317 rows loaded \([\d.]+ s, [\d,]+ rows/s\)", progress
+    )
+    assert re.search(r"⚠ timesheets +72 files, 82,330 rows loaded, 5 quarantined", progress)
+    assert "tempo_worklogs_2026-03.csv" not in progress
     data_dir = demo_run.data_dir
     # The same data directory through the environment variable instead of the option.
     status = pmo("status", env={"PMO_DATA_DIR": str(data_dir)})

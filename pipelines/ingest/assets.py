@@ -7,6 +7,8 @@ invocations interleaved with loads). Each entity is still its own asset with its
 lineage and Great Expectations check; a subset selection loads only the selected entities.
 """
 
+import time
+
 import dagster as dg
 
 from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
@@ -19,8 +21,9 @@ from pipelines.ingest.load import (
     scan_landing,
 )
 from pipelines.inputs import note_run_inputs, refresh_inputs
+from pipelines.progress import file_line, reporter
 from pipelines.resources import RefreshLockResource, WarehouseResource, progress
-from pipelines.text import rows_text
+from pipelines.settings import load_settings
 
 LANDING_KEY = dg.AssetKey(["raw", "landing_files"])
 LOAD_LOG_KEY = dg.AssetKey(["raw", "load_log"])
@@ -77,15 +80,9 @@ SPECS = [
 def _report(context: dg.AssetExecutionContext, outcome: FileOutcome) -> None:
     if outcome.status == "rejected":
         context.log.warning(f"rejected {outcome.source_file}: {outcome.error}")
-        progress(f"  ✗ {outcome.entity:<16} {outcome.error}")
-        return
-    text = (
-        f"{outcome.entity:<16} {outcome.source_file}: {rows_text(outcome.rows_loaded)} loaded"
-        + (f", {outcome.rows_quarantined:,} quarantined" if outcome.rows_quarantined else "")
-        + (f", {outcome.rows_replaced:,} replaced" if outcome.rows_replaced else "")
-    )
-    context.log.info(text)
-    progress(f"  ✓ {text}")
+    else:
+        context.log.info(file_line(outcome).strip())
+    reporter().file_done(outcome)
 
 
 def _files_for(entity: Entity, files: list[LandingFile]) -> list[LandingFile]:
@@ -110,6 +107,7 @@ def ingest_landing(
     if {entity_key(name) for name in ENTITIES} <= selected:
         # what this refresh starts from, taken before the scan (see pipelines/inputs.py)
         note_run_inputs(warehouse.paths, context.run_id, refresh_inputs(warehouse.paths))
+    window_years = load_settings(warehouse.paths).date_window_years
     with warehouse.connect() as con:
         files = scan_landing(con, warehouse.paths.landing)
         rejected = record_unrecognised(con, files)
@@ -132,13 +130,17 @@ def ingest_landing(
             if entity_key(name) not in selected:
                 continue
             entity = ENTITIES[name]
+            started = time.perf_counter()
             outcomes = load_entity(
                 con,
                 _files_for(entity, files),
                 name,
                 progress=lambda outcome: _report(context, outcome),
                 cache=cache,
+                window_years=window_years,
+                started=lambda count, name=name: reporter().entity_started(name, count),
             )
+            reporter().entity_done(name, outcomes, time.perf_counter() - started)
             yield dg.MaterializeResult(
                 asset_key=entity_key(name),
                 metadata={

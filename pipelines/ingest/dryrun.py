@@ -19,6 +19,7 @@ from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.load import prepare, sha256_of, special_file_reason, write
 from pipelines.ingest.warehouse import ensure_schema
+from pipelines.settings import DEFAULT_DATE_WINDOW_YEARS
 from pipelines.text import rows_text
 
 REFERENCE_TABLES = ("projects", "people", "timesheets")
@@ -96,7 +97,9 @@ def _scratch(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def dry_run(paths: list[Path], warehouse_path: Path) -> list[FileCheck]:
+def dry_run(
+    paths: list[Path], warehouse_path: Path, window_years: int = DEFAULT_DATE_WINDOW_YEARS
+) -> list[FileCheck]:
     con = _scratch(warehouse_path)
     checks: dict[Path, FileCheck] = {}
     plans = []
@@ -124,7 +127,9 @@ def dry_run(paths: list[Path], warehouse_path: Path) -> list[FileCheck]:
         if check.error:
             continue
         try:
-            prepared = prepare(con, probe, adapter, ENTITIES[entity_name])
+            prepared = prepare(
+                con, probe, adapter, ENTITIES[entity_name], window_years=window_years
+            )
         except FileRejected as error:
             check.error, check.unreadable = str(error), True
             continue

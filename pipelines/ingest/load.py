@@ -27,6 +27,7 @@ from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.validate import BATCH_FILE, QUARANTINE_SCHEMA, validate
+from pipelines.settings import DEFAULT_DATE_WINDOW_YEARS
 
 FILE_DATE = re.compile(r"(?<!\d)(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 IGNORED_NAMES = re.compile(r"^(\.|~\$|README)", re.IGNORECASE)
@@ -259,6 +260,75 @@ def _no_problems(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(schema={**QUARANTINE_SCHEMA, **carry})
 
 
+def _project_windows(con: duckdb.DuckDBPyConnection, years: int) -> pl.DataFrame:
+    """project_code -> the dates a row of that project may carry: from `years` before its start
+    to `years` after its planned finish (or start, when no finish is planned)."""
+    return (
+        con.sql(
+            f"""
+        select project_code as _window_project, start_date as _project_start,
+               planned_finish_date as _project_finish,
+               coalesce(start_date, planned_finish_date) - interval {int(years)} year as _low,
+               coalesce(planned_finish_date, start_date) + interval {int(years)} year as _high
+        from raw.projects
+        where coalesce(start_date, planned_finish_date) is not null
+        """
+        )
+        .pl()
+        .with_columns(pl.col("_low", "_high").cast(pl.Date))
+    )
+
+
+def outside_project_window(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    good: pl.DataFrame,
+    lookups: dict[str, pl.DataFrame] | None,
+    years: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A date far from its project's own dates is a typo (2062 for 2026) or a placeholder: one
+    such row would stretch the project's calendar, its S-curve and every monthly mart."""
+    dates = [column.name for column in entity.columns if column.dtype == "date"]
+    if entity.references.get("project_code") != "projects" or not dates or good.is_empty():
+        return good, _no_problems(good)
+    lookups = {} if lookups is None else lookups
+    key = f"_windows_{years}"
+    if key not in lookups:
+        lookups[key] = _project_windows(con, years)
+    flagged = good.join(
+        lookups[key], left_on="project_code", right_on="_window_project", how="left"
+    )
+    bad_parts = []
+    outside_any = pl.lit(False)
+    for name in dates:
+        outside = pl.col(name).is_not_null() & (
+            (pl.col(name) < pl.col("_low")) | (pl.col(name) > pl.col("_high"))
+        )
+        outside_any = outside_any | outside
+        bad_parts.append(
+            flagged.filter(outside).select(
+                "source_line",
+                *_carried(good),
+                pl.lit(name).alias("column_name"),
+                pl.col(name).cast(pl.String).alias("found_value"),
+                (
+                    pl.lit(f"{name}: found '")
+                    + pl.col(name).cast(pl.String)
+                    + pl.lit(f"', expected a date within {years} years of project ")
+                    + pl.col("project_code")
+                    + pl.lit("'s dates (")
+                    + pl.coalesce(pl.col("_project_start").cast(pl.String), pl.lit("?"))
+                    + pl.lit(" to ")
+                    + pl.coalesce(pl.col("_project_finish").cast(pl.String), pl.lit("?"))
+                    + pl.lit("): a typo? ([load] date_window_years in settings.toml)")
+                ).alias("reason"),
+            )
+        )
+    window_columns = ["_project_start", "_project_finish", "_low", "_high"]
+    kept = flagged.filter(~outside_any).drop(window_columns)
+    return kept, pl.concat(bad_parts)
+
+
 def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Within one file a natural key appears once; later repeats are quarantined."""
     if entity.name == "timesheets":  # several entries per person, task and day are normal
@@ -335,10 +405,11 @@ def prepare(
     sha256: str | None = None,
     cache: FrameCache | None = None,
     lookups: dict[str, pl.DataFrame] | None = None,
+    window_years: int = DEFAULT_DATE_WINDOW_YEARS,
 ) -> Prepared:
     """Read and check one file for one entity without writing anything."""
     frame = read_entity(probe, adapter, entity, sha256=sha256, cache=cache)
-    return prepare_frames(con, entity, [(adapter, frame)], lookups)[0]
+    return prepare_frames(con, entity, [(adapter, frame)], lookups, window_years)[0]
 
 
 def prepare_frames(
@@ -346,6 +417,7 @@ def prepare_frames(
     entity: Entity,
     files: list[tuple[Adapter, pl.DataFrame]],
     lookups: dict[str, pl.DataFrame] | None = None,
+    window_years: int = DEFAULT_DATE_WINDOW_YEARS,
 ) -> list[Prepared]:
     """Check the adapter frames of several files of one entity in one pass, without writing.
 
@@ -370,6 +442,7 @@ def prepare_frames(
     good, quarantine = validate(frame, entity)
     steps: list[Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]] = [
         lambda rows: resolve_references(con, entity, rows, lookups),
+        lambda rows: outside_project_window(con, entity, rows, lookups, window_years),
         lambda rows: duplicate_keys(entity, rows),
     ]
     if entity.name == "timesheets":
@@ -716,6 +789,8 @@ def load_entity(
     entity_name: str,
     progress: Callable[[FileOutcome], None] | None = None,
     cache: FrameCache | None = None,
+    window_years: int = DEFAULT_DATE_WINDOW_YEARS,
+    started: Callable[[int], None] | None = None,
 ) -> list[FileOutcome]:
     """Load every new landing file that carries this entity, oldest first.
 
@@ -733,11 +808,14 @@ def load_entity(
             continue  # the same content under two names loads once
         seen.add(item.sha256)
         pending.append(item)
+    if started and pending:
+        started(len(pending))  # how many files this entity will load, for a progress bar
     size = 1 if entity_name == "timesheets" else BATCH_FILES
     outcomes = []
     lookups: dict[str, pl.DataFrame] = {}
     for start in range(0, len(pending), size):
-        for outcome in _load_batch(con, pending[start : start + size], entity, cache, lookups):
+        batch = pending[start : start + size]
+        for outcome in _load_batch(con, batch, entity, cache, lookups, window_years):
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -750,6 +828,7 @@ def _load_batch(
     entity: Entity,
     cache: FrameCache | None,
     lookups: dict[str, pl.DataFrame],
+    window_years: int,
 ) -> list[FileOutcome]:
     """Read the files, check them in one pass, then log or write each in file order."""
     read: dict[int, pl.DataFrame] = {}
@@ -763,7 +842,9 @@ def _load_batch(
             rejected[index] = error
     order = sorted(read)
     checked = (
-        prepare_frames(con, entity, [(items[i].adapter, read[i]) for i in order], lookups)
+        prepare_frames(
+            con, entity, [(items[i].adapter, read[i]) for i in order], lookups, window_years
+        )
         if order
         else []
     )
@@ -800,11 +881,12 @@ def load_landing(
     con: duckdb.DuckDBPyConnection,
     landing: Path,
     progress: Callable[[FileOutcome], None] | None = None,
+    window_years: int = DEFAULT_DATE_WINDOW_YEARS,
 ) -> list[FileOutcome]:
     """Everything in the landing folder, entity by entity in dependency order (no Dagster)."""
     files = scan_landing(con, landing)
     outcomes = record_unrecognised(con, files)
     cache: FrameCache = {}
     for entity_name in LOAD_ORDER:
-        outcomes += load_entity(con, files, entity_name, progress, cache)
+        outcomes += load_entity(con, files, entity_name, progress, cache, window_years)
     return outcomes

@@ -73,13 +73,22 @@ def raw_table_ddl(entity: Entity) -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and every raw table; a no-op once they exist."""
-    con.execute("create schema if not exists raw")
-    con.execute(LOAD_LOG_DDL)
-    con.execute(QUARANTINE_DDL)
-    con.execute(LANDING_FILES_DDL)
-    for entity in ENTITIES.values():
-        con.execute(raw_table_ddl(entity))
+    """Create the raw schema and every raw table; a no-op once they exist.
+
+    In one transaction: a process killed half-way leaves all of them or none, so a reader never
+    finds the schema without its tables."""
+    con.execute("begin transaction")
+    try:
+        con.execute("create schema if not exists raw")
+        con.execute(LOAD_LOG_DDL)
+        con.execute(QUARANTINE_DDL)
+        con.execute(LANDING_FILES_DDL)
+        for entity in ENTITIES.values():
+            con.execute(raw_table_ddl(entity))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -18,6 +18,7 @@ from dagster_dbt import (
 )
 
 from pipelines.config import DataPaths
+from pipelines.progress import reporter
 from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.status import fx_rate_gap_lines
@@ -113,7 +114,12 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             context=context,
             target_path=dbt_run_dir(warehouse.paths, context.run_id),
         )
-        yield from invocation.stream()
+        nodes = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+        reporter().dbt_started(nodes)
+        for event in invocation.stream():
+            yield event
+            reporter().dbt_node_done()
+        reporter().dbt_done()
         results = invocation.get_artifact("run_results.json").get("results", [])
         statuses = Counter(result.get("status") for result in results)
         progress(

@@ -249,6 +249,56 @@ def test_lineage_on_every_row_and_landing_untouched(landing, con):
     assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in landing.rglob("*.csv")}
 
 
+def test_dates_far_from_their_projects_dates_are_taken_for_typos(landing, con, tmp_path):
+    write(
+        landing / "time.csv",
+        "employee_id,project_code,task_key,work_date,hours\n"
+        "E1,PAY,PAY-1,2026-10-05,7.5\n"
+        "E1,PAY,PAY-1,2062-10-05,4\n"  # 2026 typed as 2062: 36 years after PAY's finish
+        "E2,CRM,CRM-1,2019-03-01,2\n"  # six years before CRM starts
+        "E2,CRM,CRM-1,2031-12-30,2\n",  # five years after CRM's planned finish: kept
+    )
+    write(
+        landing / "milestones.csv",
+        "project_code,milestone_id,milestone_name,baseline_date,forecast_date,snapshot_date\n"
+        "PAY,M1,Go-live,2026-06-30,2206-07-15,2026-10-31\n",
+    )
+    load_landing(con, landing)
+    assert rows(con, "select work_date::varchar from raw.timesheets order by 1") == [
+        ("2026-10-05",),
+        ("2031-12-30",),
+    ]
+    assert rows(
+        con, "select source_line, column_name, found_value, reason from raw.quarantine order by 1"
+    ) == [
+        (
+            2,
+            "forecast_date",
+            "2206-07-15",
+            "forecast_date: found '2206-07-15', expected a date between 1970-01-01 and 2099-12-31",
+        ),
+        (
+            3,
+            "work_date",
+            "2062-10-05",
+            "work_date: found '2062-10-05', expected a date within 5 years of project PAY's dates"
+            " (2025-01-06 to 2026-06-30): a typo? ([load] date_window_years in settings.toml)",
+        ),
+        (
+            4,
+            "work_date",
+            "2019-03-01",
+            "work_date: found '2019-03-01', expected a date within 5 years of project CRM's dates"
+            " (2025-03-01 to 2026-12-31): a typo? ([load] date_window_years in settings.toml)",
+        ),
+    ]
+    # a tighter window is a setting
+    other = connect(tmp_path / "tight.duckdb")
+    load_landing(other, landing, window_years=1)
+    assert rows(other, "select work_date::varchar from raw.timesheets") == [("2026-10-05",)]
+    other.close()
+
+
 def test_symlinks_and_pipes_are_listed_as_rejected_and_never_read(landing, con, tmp_path):
     outside = write(tmp_path / "secret" / "projects.csv", PROJECTS.replace("PAY", "LEAK"))
     (landing / "link.csv").symlink_to(outside)
@@ -403,3 +453,20 @@ def test_files_checked_together_keep_their_own_lines_keys_and_outcomes(landing, 
         ("risks/a_2026-09-30.csv", "loaded"),
         ("risks/c_2026-09-30.csv", "loaded"),
     ]
+
+
+def test_the_date_window_is_a_checked_setting(tmp_path):
+    from pipelines.config import DataPaths
+    from pipelines.ingest.errors import PmoError
+    from pipelines.settings import load_settings
+
+    paths = DataPaths(tmp_path)
+    assert load_settings(paths).date_window_years == 5
+    (tmp_path / "settings.toml").write_text("[load]\ndate_window_years = 2\n")
+    assert load_settings(paths).date_window_years == 2
+    (tmp_path / "settings.toml").write_text('[load]\ndate_window_years = "ten"\n')
+    with pytest.raises(PmoError) as error:
+        load_settings(paths)
+    assert "load.date_window_years is 'ten'; expected a whole number of years from 1 to 50" in str(
+        error.value
+    )
