@@ -9,6 +9,7 @@ import contextlib
 import csv
 import io
 import json
+import logging
 import os
 import sys
 import traceback
@@ -113,6 +114,9 @@ def _run_refresh_job(paths: DataPaths) -> bool:
 
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    # When nothing new was loaded the dbt step builds nothing (and says so); the executor's note
+    # that the dbt checks then gave no result is for the Dagster UI, not the terminal.
+    logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     # dbt's own log goes to a file (and the Dagster UI), the terminal gets the progress lines;
     # a failure is summarised below in one line per failed check and step (Dagster's own error
     # records, with their stack traces, stay in the run's event log for `dagster dev`).

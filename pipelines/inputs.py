@@ -133,6 +133,32 @@ def record_publish(paths: DataPaths, run_id: str, snapshot_id: str, con: Any) ->
     source.unlink(missing_ok=True)
 
 
+def nothing_new_loaded(paths: DataPaths, run_id: str, con: Any) -> str | None:
+    """After this run's load: the snapshot in use when the run loaded nothing new (files only
+    touched, or the same content again) and its settings and code are those the snapshot was
+    built with. The build would give the same numbers, so it is skipped; the record then takes
+    this run's inputs, and the next refresh stops at once."""
+    from pipelines.publish.snapshot import current_snapshot
+
+    state_file = paths.warehouse_dir / STATE_FILE
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        recorded = RefreshInputs(**state["inputs"])
+        now = RefreshInputs(**json.loads(inputs_file(paths, run_id).read_text(encoding="utf-8")))
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
+    snapshot = current_snapshot(paths)
+    if snapshot is None or snapshot.snapshot_id != state.get("snapshot_id"):
+        return None
+    if set(now.changes_from(recorded)) - {"landing files"} or _raw_state(con) != state.get("raw"):
+        return None
+    staging = state_file.with_suffix(".tmp")
+    staging.write_text(json.dumps({**state, "inputs": asdict(now)}, indent=1), encoding="utf-8")
+    staging.replace(state_file)
+    inputs_file(paths, run_id).unlink(missing_ok=True)
+    return snapshot.snapshot_id
+
+
 @dataclass(frozen=True)
 class Unchanged:
     snapshot_id: str

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.instance.ref import InstanceRef
 
 from pipelines.config import DataPaths
 from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
@@ -283,6 +284,26 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
     assert f"nothing changed since snapshot {snapshot}" in (
         schedule_verdict(data_dir, monkeypatch).skip_message
     )
+
+    # A file touched (or copied again) but the same content: it is not loaded twice, so the dbt
+    # build and the publish are skipped, and the refresh after that stops at once.
+    os.utime(data_dir / "landing" / "time.csv", (1_750_000_000, 1_750_000_000))
+    touched = pmo("refresh", "--data-dir", str(data_dir))
+    assert touched.returncode == 0, touched.stderr[-3000:]
+    assert (
+        f"✓ nothing new was loaded: the warehouse is the one snapshot {snapshot} was built from"
+        in touched.stderr
+    )
+    assert "dbt build:" not in touched.stderr and "emitted no result" not in touched.stderr
+    assert (data_dir / "published" / "CURRENT").read_text().strip() == snapshot
+    assert len(list((data_dir / "published").glob("2*"))) == 1
+    # nor were the unchanged raw tables validated again by Great Expectations
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data_dir / "dagster"))) as runs:
+        check = dg.AssetCheckKey(dg.AssetKey(["raw", "timesheets"]), "great_expectations_suite")
+        record = runs.get_latest_asset_check_evaluation_record(check)
+        evaluation = record.event.dagster_event.event_specific_data
+    assert evaluation.passed
+    assert evaluation.description.startswith("raw.timesheets is unchanged since its suite passed")
 
     # Any input that changes makes the next refresh (and the daily schedule) rebuild.
     assert isinstance(unchanged_since_publish(paths, refresh_inputs(paths)), Unchanged)

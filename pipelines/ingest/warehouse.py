@@ -64,6 +64,17 @@ create table if not exists raw.landing_files (
 """
 
 
+EXPECTATION_STATE_DDL = """
+create table if not exists raw.expectation_state (
+    entity varchar primary key,
+    table_state varchar not null,
+    suite_state varchar not null,
+    checked_at timestamp not null
+)
+"""
+"""Per raw table, the rows and the suite its Great Expectations check last passed on."""
+
+
 def raw_table_ddl(entity: Entity) -> str:
     """``create table if not exists raw.<entity>`` with typed canonical and lineage columns."""
     columns = [f"{column.name} {DUCKDB_TYPES[column.dtype]}" for column in entity.columns]
@@ -83,6 +94,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(LOAD_LOG_DDL)
         con.execute(QUARANTINE_DDL)
         con.execute(LANDING_FILES_DDL)
+        con.execute(EXPECTATION_STATE_DDL)
         for entity in ENTITIES.values():
             con.execute(raw_table_ddl(entity))
         con.execute("commit")

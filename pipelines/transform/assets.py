@@ -18,6 +18,7 @@ from dagster_dbt import (
 )
 
 from pipelines.config import DataPaths
+from pipelines.inputs import nothing_new_loaded
 from pipelines.progress import reporter
 from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
@@ -93,7 +94,15 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         os.environ[WAREHOUSE_ENV] = str(warehouse.paths.warehouse)
         settings = load_settings(warehouse.paths)
         with warehouse.connect() as con:
+            unchanged = nothing_new_loaded(warehouse.paths, context.run_id, con)
             currency = resolve_reporting_currency(settings, con)
+        if unchanged:
+            # the models (skippable) are not materialised, so publish does not run either
+            progress(
+                f"  ✓ nothing new was loaded: the warehouse is the one snapshot {unchanged} was "
+                "built from, so the dbt build and the publish are skipped"
+            )
+            return
         progress(f"  • reporting currency: {currency.describe()}")
         if currency.warning:
             context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
