@@ -543,10 +543,14 @@ def write(
             "loaded_at",
         ]
     )
-    con.register("_incoming_rows", good.to_arrow())
-    con.execute("create or replace temp table _incoming as select * from _incoming_rows")
-    con.unregister("_incoming_rows")
-    con.register("_quarantine", quarantine.to_arrow())
+    if entity.keep_known:  # their values are filled in from the rows they replace: a table
+        con.register("_incoming_rows", good.to_arrow())
+        con.execute("create or replace temp table _incoming as select * from _incoming_rows")
+        con.unregister("_incoming_rows")
+    else:  # read straight from the frame, no copy
+        con.register("_incoming", good.to_arrow())
+    if by_line.height:
+        con.register("_quarantine", quarantine.to_arrow())
     con.execute("begin transaction")
     try:
         # Rows of this key from a file modified later than this one are newer: they stay, and
@@ -573,25 +577,23 @@ def write(
             where {key_match}
             """
         ).fetchall()[0][0]
-        con.execute(
+        loaded = con.execute(
             f"""
             insert into raw.{entity.name} ({columns})
             select {columns} from _incoming
             where source_line not in (select source_line from _newer_keys)
             """
-        )
-        loaded = con.execute(
-            f"select count(*) from raw.{entity.name} where load_id = ?", [load_id]
         ).fetchall()[0][0]
-        con.execute(
-            """
-            insert into raw.quarantine (load_id, entity, source_file, source_sha256, source_line,
-                column_name, found_value, reason, record_json, quarantined_at)
-            select load_id, entity, source_file, source_sha256, source_line,
-                column_name, found_value, reason, record_json, quarantined_at
-            from _quarantine
-            """
-        )
+        if by_line.height:
+            con.execute(
+                """
+                insert into raw.quarantine (load_id, entity, source_file, source_sha256,
+                    source_line, column_name, found_value, reason, record_json, quarantined_at)
+                select load_id, entity, source_file, source_sha256, source_line,
+                    column_name, found_value, reason, record_json, quarantined_at
+                from _quarantine
+                """
+            )
         con.execute(
             """
             insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, ?, ?)
@@ -616,8 +618,12 @@ def write(
         con.execute("rollback")
         raise
     finally:
-        con.execute("drop table if exists _incoming")
-        con.unregister("_quarantine")
+        if entity.keep_known:
+            con.execute("drop table if exists _incoming")
+        else:
+            con.unregister("_incoming")
+        if by_line.height:
+            con.unregister("_quarantine")
     return FileOutcome(
         source_file=source_file,
         entity=entity.name,
@@ -719,6 +725,7 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
     found = []
     now = datetime.now(UTC).replace(tzinfo=None)
     present = []
+    scanned: list[dict] = []
     for path in landing_files(landing):
         name = display_name(path, landing)
         present.append(name)
@@ -734,20 +741,35 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
             adapter, error = detect(probe_file(path, name)), None
         except FileRejected as rejection:
             adapter, error = None, str(rejection)
-        con.execute(
-            "insert or replace into raw.landing_files values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                name,
-                stat.st_size,
-                stat.st_mtime_ns,
-                sha,
-                adapter.name if adapter else None,
-                list(adapter.entities) if adapter else None,
-                error,
-                now,
-            ],
+        scanned.append(
+            {
+                "source_file": name,
+                "size_bytes": stat.st_size,
+                "modified_ns": stat.st_mtime_ns,
+                "source_sha256": sha,
+                "source_format": adapter.name if adapter else None,
+                "entities": list(adapter.entities) if adapter else None,
+                "error": error,
+                "scanned_at": now,
+            }
         )
         found.append(LandingFile(path, name, sha, adapter, error))
+    if scanned:  # one statement for every file hashed and recognised this time
+        schema = {
+            "source_file": pl.String,
+            "size_bytes": pl.Int64,
+            "modified_ns": pl.Int64,
+            "source_sha256": pl.String,
+            "source_format": pl.String,
+            "entities": pl.List(pl.String),
+            "error": pl.String,
+            "scanned_at": pl.Datetime("us"),
+        }
+        con.register("_scanned", pl.DataFrame(scanned, schema=schema).to_arrow())
+        try:
+            con.execute("insert or replace into raw.landing_files select * from _scanned")
+        finally:
+            con.unregister("_scanned")
     for path, reason in special_entries(landing):
         # no content is read: the entry is known by its name and what it is
         name = display_name(path, landing)
@@ -800,11 +822,16 @@ def load_entity(
     """
     entity = ENTITIES[entity_name]
     pending: list[LandingFile] = []
-    seen: set[str] = set()
+    seen = {  # contents already loaded (or rejected) for this entity: one query, not one a file
+        sha
+        for (sha,) in con.execute(
+            "select distinct source_sha256 from raw.load_log where entity = ?", [entity_name]
+        ).fetchall()
+    }
     for item in files:
         if item.adapter is None or entity_name not in item.adapter.entities:
             continue
-        if item.sha256 in seen or already_seen(con, item.sha256, entity_name):
+        if item.sha256 in seen:
             continue  # the same content under two names loads once
         seen.add(item.sha256)
         pending.append(item)
