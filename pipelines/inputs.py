@@ -95,6 +95,9 @@ def refresh_inputs(paths: DataPaths) -> RefreshInputs:
 def _raw_state(con: Any) -> list[Any]:
     """What the raw layer holds, in a few numbers: a refresh that loaded (and then failed)
     changes them, so a later refresh on the same inputs rebuilds rather than skips."""
+    from pipelines.ingest.contracts import ENTITIES
+    from pipelines.ingest.warehouse import table_state
+
     row = con.execute(
         """
         select (select count(*) from raw.load_log),
@@ -102,7 +105,8 @@ def _raw_state(con: Any) -> list[Any]:
                (select count(*) from raw.quarantine)
         """
     ).fetchone()
-    return list(row)
+    # and every raw table's rows (a count and a hash), so a row written outside the loader counts
+    return [*row, *(table_state(con, name) for name in ENTITIES)]
 
 
 def inputs_file(paths: DataPaths, run_id: str) -> Path:

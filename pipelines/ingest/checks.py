@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.warehouse import table_state
 from pipelines.resources import WarehouseResource
 
 CHECK_NAME = "great_expectations_suite"
@@ -29,14 +30,6 @@ SPECS = [
     )
     for name in ENTITIES
 ]
-
-
-def table_state(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The rows of raw.<name> in one string: their count and the sum of their hashes."""
-    rows, digest = con.execute(
-        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from raw.{name} as t"
-    ).fetchone()
-    return f"{rows}:{digest}"
 
 
 def suite_state(name: str) -> str:

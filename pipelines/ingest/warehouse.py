@@ -120,3 +120,11 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def table_state(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The rows of raw.<name> in one string: their count and the sum of their hashes."""
+    rows, digest = con.execute(
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from raw.{name} as t"
+    ).fetchone()
+    return f"{rows}:{digest}"
