@@ -229,27 +229,19 @@ def demo(
 
     paths = _paths(data_dir).ensure()
     with refresh_lock(paths, command=command_line()):
-        _write_and_load_demo(paths, seed, as_of_date, projects, people, months, no_refresh, verbose)
+        portfolio = {"seed": seed, "as_of": as_of_date, "projects": projects, "people": people}
+        _write_and_load_demo(paths, {**portfolio, "months": months}, no_refresh, verbose)
 
 
 def _write_and_load_demo(
-    paths: DataPaths,
-    seed: int,
-    as_of_date: date,
-    projects: int,
-    people: int,
-    months: int,
-    no_refresh: bool,
-    verbose: bool,
+    paths: DataPaths, portfolio: dict[str, Any], no_refresh: bool, verbose: bool
 ) -> None:
     from pipelines.demo.generator import generate_demo
     from pipelines.settings import DEMO_SETTINGS, settings_path
 
     target = paths.landing / "demo"
     click.echo(f"Writing the demo portfolio to {target} …", err=True)
-    summary = generate_demo(
-        target, seed=seed, as_of=as_of_date, projects=projects, people=people, months=months
-    )
+    summary = generate_demo(target, **portfolio)
     click.echo(f"  {len(summary.files)} files written", err=True)
     settings_file = settings_path(paths)
     if not settings_file.exists():
