@@ -12,6 +12,7 @@ import duckdb
 from pipelines.config import DataPaths
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import PmoError
+from pipelines.ingest.warehouse import REASON_VALUES
 from pipelines.lock import describe_holder, refresh_running
 from pipelines.query import open_read_only
 from pipelines.settings import load_settings, resolve_reporting_currency
@@ -119,7 +120,8 @@ def warehouse_status(paths: DataPaths) -> str:
                 f"select count(*), count(distinct source_file), {snapshot} from raw.{name}"
             ).fetchall()[0]
             quarantined = con.execute(
-                "select count(*) from raw.quarantine where entity = ?", [name]
+                "select coalesce(sum(rows_represented), 0) from raw.quarantine where entity = ?",
+                [name],
             ).fetchall()[0][0]
             entity_rows.append((name, files, rows, quarantined, latest))
         rejected = con.execute(
@@ -131,11 +133,12 @@ def warehouse_status(paths: DataPaths) -> str:
         last_load = con.execute("select max(loaded_at) from raw.load_log").fetchall()[0][0]
         top_reasons = con.execute(
             """
-            select entity, min(reason) as example, count(*) as n
+            select entity, min(reason) as example, sum(rows_represented) as n
             from raw.quarantine
-            group by entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g')
+            group by entity, regexp_replace(reason, ?, '…', 'g')
             order by n desc, entity, example limit 8
-            """
+            """,
+            [REASON_VALUES],
         ).fetchall()
     finally:
         con.close()

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboards import data, state
 from dashboards.components import charts, ui
 from dashboards.components.formatting import month_label
+from pipelines.ingest.warehouse import QUARANTINE_ROWS_STORED
 
 QUALITY = "rpt_data_quality_by_project"
 FRESHNESS = "fct_export_freshness"
@@ -202,6 +203,8 @@ def quarantine(ctx: state.Context) -> None:
     shown = shown.select(
         "source_file",
         "source_line",
+        "last_source_line",
+        "rows_represented",
         "entity",
         "column_name",
         "found_value",
@@ -209,9 +212,17 @@ def quarantine(ctx: state.Context) -> None:
         "record_json",
         "quarantined_at",
     )
+    standing = shown.filter(pl.col("rows_represented") > 1)
     st.caption(
-        f"{shown.height:,} of {rows.height:,} refused rows. "
-        "Fix them in the source file and refresh."
+        f"{shown['rows_represented'].sum():,} of {rows['rows_represented'].sum():,} refused rows. "
+        + (
+            f"Past the first {QUARANTINE_ROWS_STORED:,} refused rows of a file, one row per kind "
+            f"of problem stands for the rest ({standing.height:,} such rows here: "
+            "rows_represented counts them, up to last_source_line). "
+            if standing.height
+            else ""
+        )
+        + "Fix them in the source file and refresh."
     )
     ui.table(ctx, shown, key="quarantine", name="quarantine", height=320)
 

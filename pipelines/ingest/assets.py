@@ -150,7 +150,10 @@ def ingest_landing(
                     "rows_quarantined_this_run": sum(o.rows_quarantined for o in outcomes),
                     "dagster/row_count": _count(con, f"select count(*) from raw.{name}"),
                     "quarantined_rows_total": _count(
-                        con, "select count(*) from raw.quarantine where entity = ?", [name]
+                        con,
+                        "select coalesce(sum(rows_represented), 0) from raw.quarantine "
+                        "where entity = ?",
+                        [name],
                     ),
                 },
             )

@@ -1,7 +1,9 @@
 """Loading landing files into the raw layer, following DESIGN.md §3 to the letter.
 
 - A file is read whole or not at all: a file-level problem loads nothing and is logged.
-- Row-level problems send the row to raw.quarantine (file, line, column, reason, original record).
+- Row-level problems send the row to raw.quarantine (file, line, column, reason, original record);
+  past QUARANTINE_ROWS_STORED rows of one file, one row per kind of problem stands for the rest
+  (with their count and last line), so a wholly broken export cannot flood the warehouse.
 - The same file twice changes nothing (sha256 + entity in raw.load_log).
 - A newer export replaces older rows by natural key; snapshot entities keep history by
   snapshot_date.
@@ -27,6 +29,7 @@ from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.validate import BATCH_FILE, QUARANTINE_SCHEMA, validate
+from pipelines.ingest.warehouse import QUARANTINE_ROWS_STORED, REASON_VALUES
 from pipelines.settings import DEFAULT_DATE_WINDOW_YEARS
 
 FILE_DATE = re.compile(r"(?<!\d)(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -491,6 +494,40 @@ def _record_json(frame: pl.DataFrame, lines: pl.Series) -> pl.DataFrame:
     )
 
 
+def _bounded(by_line: pl.DataFrame, original: pl.DataFrame) -> pl.DataFrame:
+    """The quarantined lines of one file as stored: the first QUARANTINE_ROWS_STORED one by one,
+    then one row per kind of reason (and project) standing for the rest.
+
+    A standing row is the first line of its kind past the limit, with its own record;
+    ``rows_represented`` counts the lines it stands for and ``last_source_line`` is the last."""
+    by_line = by_line.with_columns(
+        pl.lit(1, pl.Int64).alias("rows_represented"),
+        pl.lit(None, pl.Int64).alias("last_source_line"),
+    )
+    if by_line.height <= QUARANTINE_ROWS_STORED:
+        return by_line
+    rest = by_line.slice(QUARANTINE_ROWS_STORED).with_columns(
+        pl.col("reason").str.replace_all(REASON_VALUES, "…").alias("_kind")
+    )
+    groups = ["_kind"]
+    if "project_code" in original.columns:  # each project is shown its own count
+        rest = rest.join(
+            original.select("source_line", pl.col("project_code").alias("_project")),
+            on="source_line",
+            how="left",
+        )
+        groups.append("_project")
+    standing = rest.group_by(groups, maintain_order=True).agg(
+        pl.col("source_line").first(),
+        pl.col("column_name").first(),
+        pl.col("found_value").first(),
+        pl.col("reason").first(),
+        pl.len().cast(pl.Int64).alias("rows_represented"),
+        pl.col("source_line").last().alias("last_source_line"),
+    )
+    return pl.concat([by_line.head(QUARANTINE_ROWS_STORED), standing.select(by_line.columns)])
+
+
 def write(
     con: duckdb.DuckDBPyConnection,
     prepared: Prepared,
@@ -516,6 +553,8 @@ def write(
         pl.col("found_value").first(),
         pl.col("reason").unique(maintain_order=True).str.join("; "),
     )
+    rows_quarantined = by_line.height
+    by_line = _bounded(by_line, prepared.original)
     if by_line.height:
         by_line = by_line.join(
             _record_json(prepared.original, by_line.get_column("source_line")),
@@ -588,9 +627,11 @@ def write(
             con.execute(
                 """
                 insert into raw.quarantine (load_id, entity, source_file, source_sha256,
-                    source_line, column_name, found_value, reason, record_json, quarantined_at)
+                    source_line, column_name, found_value, reason, record_json, quarantined_at,
+                    rows_represented, last_source_line)
                 select load_id, entity, source_file, source_sha256, source_line,
-                    column_name, found_value, reason, record_json, quarantined_at
+                    column_name, found_value, reason, record_json, quarantined_at,
+                    rows_represented, last_source_line
                 from _quarantine
                 """
             )
@@ -607,7 +648,7 @@ def write(
                 prepared.snapshot_date,
                 prepared.rows_read,
                 loaded,
-                by_line.height,
+                rows_quarantined,
                 replaced,
                 file_modified_at,
                 now,
@@ -631,7 +672,7 @@ def write(
         source_format=prepared.adapter.name,
         rows_read=prepared.rows_read,
         rows_loaded=loaded,
-        rows_quarantined=by_line.height,
+        rows_quarantined=rows_quarantined,
         rows_replaced=replaced,
         quarantine=prepared.quarantine,
     )

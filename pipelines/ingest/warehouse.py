@@ -45,9 +45,24 @@ create table if not exists raw.quarantine (
     found_value varchar,
     reason varchar not null,
     record_json varchar,
-    quarantined_at timestamp not null
+    quarantined_at timestamp not null,
+    rows_represented bigint not null default 1,
+    last_source_line bigint
 )
 """
+"""One row per refused line; past a file's first 1,000, one row per kind of problem stands for
+the rest: ``rows_represented`` lines, from ``source_line`` to ``last_source_line``."""
+
+QUARANTINE_ROWS_STORED = 1_000
+"""Quarantined rows of one file stored one by one; the rest are counted, one row per kind."""
+REASON_VALUES = r"'[^']*'|[0-9]+"
+"""The values in a quarantine reason (quoted text, numbers): a reason without them is its kind."""
+
+QUARANTINE_UPGRADE = (
+    "alter table raw.quarantine add column if not exists rows_represented bigint default 1",
+    "alter table raw.quarantine add column if not exists last_source_line bigint",
+)
+"""A warehouse written before standing rows existed gets their columns (every row counts 1)."""
 
 
 LANDING_FILES_DDL = """
@@ -93,6 +108,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("create schema if not exists raw")
         con.execute(LOAD_LOG_DDL)
         con.execute(QUARANTINE_DDL)
+        for statement in QUARANTINE_UPGRADE:
+            con.execute(statement)
         con.execute(LANDING_FILES_DDL)
         con.execute(EXPECTATION_STATE_DDL)
         for entity in ENTITIES.values():

@@ -10,9 +10,11 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.config import DataPaths
 from pipelines.ingest import detect as detect_module
 from pipelines.ingest.load import load_landing
 from pipelines.ingest.warehouse import connect
+from pipelines.status import warehouse_status
 
 PROJECTS = """project_code,project_name,portfolio,methodology,start_date,planned_finish_date,status
 PAY,Payments renewal,Digital,hybrid,2025-01-06,2026-06-30,active
@@ -469,4 +471,50 @@ def test_the_date_window_is_a_checked_setting(tmp_path):
         load_settings(paths)
     assert "load.date_window_years is 'ten'; expected a whole number of years from 1 to 50" in str(
         error.value
+    )
+
+
+def test_a_file_of_thousands_of_refused_rows_keeps_a_sample_and_every_count(landing, con, tmp_path):
+    good = "".join(f"E1,PAY,PAY-1,2026-0{1 + i}-05,7.5\n" for i in range(3))
+    pay = "E1,PAY,PAY-1,2026-02-10,x\n" * 1_800  # lines 5..1804
+    unknown = "E2,NOPE,NOPE-1,2026-02-10,2\n" * 700  # lines 1805..2504
+    crm = "E2,CRM,CRM-1,2026-02-10,x\n" * 200  # lines 2505..2704
+    write(
+        landing / "time.csv",
+        "employee_id,project_code,task_key,work_date,hours\n" + good + pay + unknown + crm,
+    )
+    load_landing(con, landing)
+    assert rows(
+        con,
+        "select rows_read, rows_loaded, rows_quarantined from raw.load_log "
+        "where entity = 'timesheets'",
+    ) == [(2_703, 3, 2_700)]
+    # the first 1,000 one by one (with their records), then one row per kind and project
+    assert rows(
+        con,
+        "select count(*), min(source_line), max(source_line), count(record_json) "
+        "from raw.quarantine where rows_represented = 1",
+    ) == [(1_000, 5, 1_004, 1_000)]
+    standing = rows(
+        con,
+        "select source_line, last_source_line, rows_represented, column_name, "
+        "record_json::json->>'project_code', reason from raw.quarantine "
+        "where rows_represented > 1 order by source_line",
+    )
+    assert [row[:5] for row in standing] == [
+        (1_005, 1_804, 800, "hours", "PAY"),
+        (1_805, 2_504, 700, "project_code", "NOPE"),
+        (2_505, 2_704, 200, "hours", "CRM"),
+    ]
+    assert "unknown project 'NOPE'" in standing[1][5]
+    assert rows(con, "select sum(rows_represented) from raw.quarantine") == [(2_700,)]
+    con.close()
+    # pmo status counts every refused row, not the rows stored
+
+    lines = [line.split() for line in warehouse_status(DataPaths(tmp_path)).splitlines()]
+    assert ["timesheets", "1", "3", "2,700"] in lines
+    assert ["timesheets", "hours:", "found", "'x',", "expected", "a", "number", "2,000"] in lines
+    assert any(
+        line[:3] == ["timesheets", "project_code:", "unknown"] and line[-1] == "700"
+        for line in lines
     )

@@ -1,4 +1,5 @@
--- One row per quarantined input row (raw.quarantine), attributed to a project where that can be
+-- One row per quarantined input row (raw.quarantine; past a file's first 1,000, one row per kind
+-- stands for rows_represented rows), attributed to a project where that can be
 -- done, so the data-quality report can show each project its refused rows:
 -- 1. the refused record's own project_code (record_json), matched to the projects master by
 --    code, else by name (case-insensitive; a name shared by two projects matches neither) - this
@@ -103,6 +104,7 @@ attributed as (
         quarantine_references.load_id,
         quarantine_references.source_sha256,
         quarantine_references.source_line,
+        quarantine_references.last_source_line,
         coalesce(
             project_codes.project_code,
             project_names.project_code,
@@ -121,6 +123,9 @@ attributed as (
             when project_names.project_code is not null then 'record_name'
             when single_project_files.project_code is not null then 'file'
         end as attribution_method,
+
+        ----------  numerics
+        quarantine_references.rows_represented,
 
         ----------  booleans
         (lower(quarantine_references.reason) like '%unknown project%') as is_unknown_project,

@@ -174,10 +174,10 @@ quarantined as (
 
     select
         project_code,
-        count(*) as quarantined_row_count,
-        count(
-            case when entity = 'timesheets' and is_unknown_project then 1 end
-        ) as unknown_project_timesheet_row_count
+        cast(sum(rows_represented) as {{ dbt.type_bigint() }}) as quarantined_row_count,
+        cast(coalesce(sum(
+            case when entity = 'timesheets' and is_unknown_project then rows_represented end
+        ), 0) as {{ dbt.type_bigint() }}) as unknown_project_timesheet_row_count
 
     from quarantine
     where project_code is not null

@@ -187,6 +187,8 @@ QUARANTINE_COLUMNS = (
     "entity",
     "source_file",
     "source_line",
+    "last_source_line",
+    "rows_represented",
     "column_name",
     "found_value",
     "reason",
@@ -862,8 +864,9 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         sheet="Data quality",
     )
     quarantine = source.frame(
-        "select project_code, entity, source_file, source_line, column_name, found_value, "
-        "reason, is_unknown_project from int_quality_quarantine_attributed "
+        "select project_code, entity, source_file, source_line, last_source_line, "
+        "rows_represented, column_name, found_value, reason, is_unknown_project "
+        "from int_quality_quarantine_attributed "
         "order by project_code nulls first, source_file, source_line, column_name",
         section=CAVEATS,
     )
@@ -876,6 +879,8 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             Column("entity", "Entity"),
             Column("source_file", "File"),
             Column("source_line", "Line", "integer"),
+            Column("last_source_line", "To line", "integer"),
+            Column("rows_represented", "Rows", "integer"),
             Column("reason", "Reason"),
         ],
         "int_quality_quarantine_attributed (raw.quarantine)",
@@ -1033,10 +1038,17 @@ def _project_pages(
         for entity in stale.get(code, []):
             caveats.append(f"Stale export: {entity} (see Data caveats).")
         for row in quarantined.get(code, []):
-            caveats.append(
-                f"Quarantined {row['entity']} row: {row['source_file']} line "
-                f"{row['source_line']} — {row['reason']}."
-            )
+            if row["rows_represented"] > 1:
+                caveats.append(
+                    f"{row['rows_represented']:,} quarantined {row['entity']} rows: "
+                    f"{row['source_file']} lines {row['source_line']}–{row['last_source_line']}, "
+                    f"e.g. {row['reason']}."
+                )
+            else:
+                caveats.append(
+                    f"Quarantined {row['entity']} row: {row['source_file']} line "
+                    f"{row['source_line']} — {row['reason']}."
+                )
         if not is_as_of_month:
             caveats.append(
                 f"Milestones, the delivery forecast and data quality are measured at the "

@@ -24,6 +24,8 @@ renamed as (
 
         ----------  numerics
         source_line,
+        last_source_line,
+        coalesce(rows_represented, 1) as rows_represented,
 
         ----------  timestamps
         quarantined_at
