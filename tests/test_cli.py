@@ -19,6 +19,7 @@ from dagster._core.instance.ref import InstanceRef
 from pipelines.config import DataPaths
 from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
 from pipelines.lock import refresh_running
+from tests.filesystems import make_read_only, tmpfs
 
 PMO = [sys.executable, "-m", "pipelines.cli"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -356,19 +357,11 @@ def test_a_killed_refresh_releases_the_lock_and_is_marked_failed_by_the_next(
     assert "Last refresh run: SUCCESS" in status.stdout
 
 
-def _mount(*args: str) -> bool:
-    return subprocess.run(["mount", *args], capture_output=True, check=False).returncode == 0
-
-
 @pytest.mark.xdist_group("dagster")
 def test_a_full_disk_is_named_before_anything_changes_and_a_read_only_one_still_reads(
     tmp_path: Path,
 ):
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if not _mount("-t", "tmpfs", "-o", "size=300m", "tmpfs", str(disk)):
-        pytest.skip("this machine does not let a test mount a small filesystem")
-    try:
+    with tmpfs(tmp_path / "disk", "300m") as disk:
         landing = disk / "data" / "landing"
         landing.mkdir(parents=True)
         (landing / "projects.csv").write_text(PROJECTS)
@@ -396,7 +389,7 @@ def test_a_full_disk_is_named_before_anything_changes_and_a_read_only_one_still_
         filler.unlink()
 
         # Read-only (a mount, a backup, a colleague's copy): reading works, refreshing says why not.
-        assert _mount("-o", "remount,ro", str(disk))
+        make_read_only(disk)
         status = pmo("status", "--data-dir", str(data_dir))
         assert status.returncode == 0, status.stderr
         assert "Last refresh run: SUCCESS" in status.stdout
@@ -416,5 +409,3 @@ def test_a_full_disk_is_named_before_anything_changes_and_a_read_only_one_still_
             f"cannot write to the data directory {data_dir} (Read-only file system)"
             in refused.stderr
         )
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True, check=False)

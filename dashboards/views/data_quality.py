@@ -217,13 +217,16 @@ def quarantine(ctx: state.Context) -> None:
         f"{shown['rows_represented'].sum():,} of {rows['rows_represented'].sum():,} refused rows. "
         + (
             f"Past the first {QUARANTINE_ROWS_STORED:,} refused rows of a file, one row per kind "
-            f"of problem stands for the rest ({standing.height:,} such rows here: "
-            "rows_represented counts them, up to last_source_line). "
+            f"of problem stands for the rest ({standing.height:,} such "
+            f"row{'' if standing.height == 1 else 's'} here: Rows represented counts them, from "
+            "Line to Last source line). "
             if standing.height
             else ""
         )
         + "Fix them in the source file and refresh."
     )
+    if standing.is_empty():  # every refused row is stored one by one: the counts say nothing
+        shown = shown.drop("last_source_line", "rows_represented")
     ui.table(ctx, shown, key="quarantine", name="quarantine", height=320)
 
 

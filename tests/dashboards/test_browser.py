@@ -1,7 +1,8 @@
 """The served app in a real headless Chromium: every page renders without an error element in
 the light and the dark theme (text and chart labels readable in both), filters travel in the
 URL, a chart click opens a project, and a snapshot published while the app serves is picked up
-(new id and new numbers) with every page still working."""
+(new id and new numbers) with every page still working, and a read-only data directory is served
+as well as a writable one."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from tests.dashboards.support import (
     settle,
     theme_colours,
 )
+from tests.filesystems import make_read_only, tmpfs
 
 pytestmark = pytest.mark.xdist_group("demo")
 
@@ -169,3 +171,25 @@ def test_a_snapshot_published_while_serving_is_picked_up(
         assert fresh.snapshot_id in sidebar_text(page)
         assert published.snapshot_id not in sidebar_text(page)
         page.close()
+
+
+def test_a_read_only_data_directory_is_served_like_any_other(
+    published: Published, browser, tmp_path: Path
+):
+    """A colleague's copy, a backup or a mount nobody may write to: every page still renders."""
+    with tmpfs(tmp_path / "disk", "400m") as disk:
+        paths = copy_published(published.data_dir, disk / "data")
+        make_read_only(disk)
+        with serve_app(paths.root, tmp_path / "streamlit.log") as served:
+            page = browser.new_page(viewport={"width": 1440, "height": 2400})
+            page.goto(served.url)
+            settle(page)
+            assert published.snapshot_id in sidebar_text(page)
+            visit_every_page(page, tmp_path, suffix="_read_only")
+            # the quality page reads the live warehouse's load log too
+            page.goto(f"{served.url}/data_quality")
+            settle(page)
+            main = page.locator('[data-testid="stMain"]').inner_text()
+            assert "refused rows" in main and "Load log" in main
+            page.close()
+        assert "Read-only file system" not in served.log.read_text()
