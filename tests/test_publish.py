@@ -73,5 +73,15 @@ def test_refresh_publishes_and_a_failing_test_keeps_the_previous_snapshot(tmp_pa
     con.close()
     failed = job.execute_in_process(instance=instance, raise_on_error=False)
     assert not failed.success
+    # the second build started from the first one's parse state: dbt did not parse the project
+    # again (nothing in it changed)
+    builds = list(paths.dbt_runs.iterdir())
+    assert len(builds) == 2
+    (second_build,) = [b for b in builds if b.name.endswith(failed.run_id[:8])]
+    log = (second_build / "dbt.log").read_text() + "".join(
+        p.read_text() for p in second_build.glob("dbt.log.*")
+    )
+    assert "Nothing changed, skipping partial parsing." in log
+    assert "Unable to do partial parsing" not in log
     assert current_snapshot(paths).snapshot_id == first.snapshot_id
     assert [s.snapshot_id for s in list_snapshots(paths)] == [first.snapshot_id]

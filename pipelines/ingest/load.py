@@ -358,21 +358,29 @@ def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl
 def over_24_hours(
     con: duckdb.DuckDBPyConnection, good: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Timesheets: a person's hours on one day, across every loaded file, may not exceed 24."""
+    """Timesheets: a person's hours on one day, across every loaded file, may not exceed 24.
+
+    Loaded entries this file replaces (same natural key: a re-export, a fix) are not counted
+    twice."""
     day_key = ["employee_id", "work_date"]
+    key = list(ENTITIES["timesheets"].natural_key)
     new_days = good.group_by(day_key).agg(pl.col("hours").sum().alias("new_hours"))
+    replaced = " and ".join(f"k.{column} is not distinct from t.{column}" for column in key)
     con.register("_new_days", new_days.to_arrow())
+    con.register("_new_keys", good.select(key).to_arrow())
     try:
         existing = con.sql(
-            """
+            f"""
             select t.employee_id, t.work_date, sum(t.hours) as existing_hours
             from raw.timesheets as t
             inner join _new_days as n using (employee_id, work_date)
+            where not exists (select 1 from _new_keys as k where {replaced})
             group by all
             """
         ).pl()
     finally:
         con.unregister("_new_days")
+        con.unregister("_new_keys")
     totals = (
         new_days.join(existing, on=day_key, how="left")
         .with_columns(
@@ -535,10 +543,14 @@ def write(
     source_file: str,
     sha256: str,
     file_modified_at: datetime,
+    load_number: int = 1,
 ) -> FileOutcome:
-    """Write one prepared file in a single transaction: replaced rows out, new rows in, log row."""
+    """Write one prepared file in a single transaction: replaced rows out, new rows in, log row.
+
+    ``load_number`` counts the loads of this content for the entity: past the first (an edit
+    taken back, see :func:`load_entity`) it makes the load id its own."""
     entity = prepared.entity
-    load_id = f"{sha256[:16]}:{entity.name}"
+    load_id = f"{sha256[:16]}:{entity.name}" + (f":{load_number}" if load_number > 1 else "")
     now = datetime.now(UTC).replace(tzinfo=None)
     key = list(entity.natural_key)
     good = prepared.good.with_columns(
@@ -862,20 +874,7 @@ def load_entity(
     entity of one refresh so that a file carrying several entities is read once.
     """
     entity = ENTITIES[entity_name]
-    pending: list[LandingFile] = []
-    seen = {  # contents already loaded (or rejected) for this entity: one query, not one a file
-        sha
-        for (sha,) in con.execute(
-            "select distinct source_sha256 from raw.load_log where entity = ?", [entity_name]
-        ).fetchall()
-    }
-    for item in files:
-        if item.adapter is None or entity_name not in item.adapter.entities:
-            continue
-        if item.sha256 in seen:
-            continue  # the same content under two names loads once
-        seen.add(item.sha256)
-        pending.append(item)
+    pending = _new_loads(con, files, entity)
     if started and pending:
         started(len(pending))  # how many files this entity will load, for a progress bar
     size = 1 if entity_name == "timesheets" else BATCH_FILES
@@ -890,15 +889,65 @@ def load_entity(
     return outcomes
 
 
+def _new_loads(
+    con: duckdb.DuckDBPyConnection, files: Iterable[LandingFile], entity: Entity
+) -> list[tuple[LandingFile, int]]:
+    """The landing files to load for one entity, oldest first, each with its load number.
+
+    Content loaded (or rejected) before is not loaded again: the same content under two names,
+    or a file touched, loads once. Except when the content's rows were since replaced by a
+    newer file's and this copy is newer still: an edit taken back (or an old export dropped
+    again) wins, as the newest file always does. One query each for the load log and the rows
+    still present, not one a file."""
+    loads = {
+        sha: (status, count, modified, rows_loaded)
+        for sha, status, count, modified, rows_loaded in con.execute(
+            """
+            select source_sha256, min(status), count(*), max(file_modified_at),
+                arg_max(rows_loaded, file_modified_at)
+            from raw.load_log where entity = ? group by source_sha256
+            """,
+            [entity.name],
+        ).fetchall()
+    }
+    present = dict(
+        con.execute(
+            f"select source_sha256, count(*) from raw.{entity.name} group by source_sha256"
+        ).fetchall()
+    )
+    pending: list[tuple[LandingFile, int]] = []
+    queued: dict[str, int] = {}  # sha -> position in ``pending`` of its latest copy
+    for item in files:
+        if item.adapter is None or entity.name not in item.adapter.entities:
+            continue
+        sha = item.sha256
+        if sha in queued:  # a second copy in this pass: newer only if other content came between
+            if queued[sha] < len(pending) - 1:
+                pending.append((item, pending[queued[sha]][1] + 1))
+                queued[sha] = len(pending) - 1
+            continue
+        if sha not in loads:
+            pending.append((item, 1))
+            queued[sha] = len(pending) - 1
+            continue
+        status, count, modified, rows_loaded = loads[sha]
+        superseded = present.get(sha, 0) < (rows_loaded or 0)
+        if status == "loaded" and superseded and modified_at(item.path) > modified:
+            pending.append((item, count + 1))
+            queued[sha] = len(pending) - 1
+    return pending
+
+
 def _load_batch(
     con: duckdb.DuckDBPyConnection,
-    items: list[LandingFile],
+    batch: list[tuple[LandingFile, int]],
     entity: Entity,
     cache: FrameCache | None,
     lookups: dict[str, pl.DataFrame],
     window_years: int,
 ) -> list[FileOutcome]:
     """Read the files, check them in one pass, then log or write each in file order."""
+    items = [item for item, _ in batch]
     read: dict[int, pl.DataFrame] = {}
     rejected: dict[int, FileRejected] = {}
     for index, item in enumerate(items):
@@ -940,6 +989,7 @@ def _load_batch(
                     source_file=item.source_file,
                     sha256=item.sha256,
                     file_modified_at=mtime,
+                    load_number=batch[index][1],
                 )
             )
     return outcomes

@@ -39,6 +39,7 @@ WARNED_PROJECTS_SQL = """
 
 
 DBT_RUNS_KEPT = 5
+PARSE_STATE = "partial_parse.msgpack"
 
 
 def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
@@ -46,6 +47,10 @@ def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
 
     The source tree is never written to (the product runs from a read-only install), and only
     the newest DBT_RUNS_KEPT run folders are kept, so a daily schedule does not fill the disk.
+
+    The newest earlier build's parse state (``partial_parse.msgpack``) starts the folder: dbt
+    then re-parses only the files changed since, not the whole project on every refresh (it
+    re-parses everything by itself when the warehouse path, vars or dbt version differ).
     """
     runs = paths.dbt_runs
     runs.mkdir(parents=True, exist_ok=True)
@@ -55,9 +60,19 @@ def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
     )
     for folder in older[: max(0, len(older) - (DBT_RUNS_KEPT - 1))]:
         shutil.rmtree(folder, ignore_errors=True)
+    parsed = next(
+        (
+            folder / PARSE_STATE
+            for folder in reversed(older)
+            if folder.exists() and (folder / PARSE_STATE).is_file()
+        ),
+        None,
+    )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     folder = runs / f"{stamp}-{run_id[:8]}"
     folder.mkdir()
+    if parsed is not None:
+        shutil.copyfile(parsed, folder / PARSE_STATE)
     return folder
 
 

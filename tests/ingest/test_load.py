@@ -518,3 +518,41 @@ def test_a_file_of_thousands_of_refused_rows_keeps_a_sample_and_every_count(land
         line[:3] == ["timesheets", "project_code:", "unknown"] and line[-1] == "700"
         for line in lines
     )
+
+
+def test_an_edit_taken_back_restores_the_earlier_values(landing, con):
+    """Newest file wins, also when its content is one that was loaded before: an export fixed,
+    then the fix undone, shows the undone values again (and only once in the load log)."""
+    people = landing / "master" / "people.csv"
+    load_landing(con, landing)
+    write(people, PEOPLE.replace("Bo Li", "Bo Lee"), mtime=1_700_000_100)  # the edit
+    load_landing(con, landing)
+    assert rows(con, "select full_name from raw.people where employee_id = 'E2'") == [("Bo Lee",)]
+    write(people, PEOPLE, mtime=1_700_000_200)  # taken back: the first content again
+    load_landing(con, landing)
+    assert rows(con, "select full_name from raw.people where employee_id = 'E2'") == [("Bo Li",)]
+    assert rows(con, "select count(*) from raw.people") == [(2,)]
+    # nothing changes on the next refresh, and the same content under a second name loads once
+    write(landing / "copy" / "people.csv", PEOPLE, mtime=1_700_000_300)
+    before = rows(con, "select count(*) from raw.load_log")
+    load_landing(con, landing)
+    assert rows(con, "select count(*) from raw.load_log") == before
+    assert rows(con, "select count(distinct load_id) = count(*) from raw.load_log") == [(True,)]
+
+
+def test_a_re_export_of_a_long_day_is_not_counted_twice(landing, con):
+    """13 h on one day, exported again (a comment fixed): it replaces the entry, it does not
+    add up to 26 h."""
+    header = "employee_id,project_code,task_key,work_date,hours,comment\n"
+    write(landing / "t1.csv", header + "E1,PAY,PAY-1,2026-03-02,13,go-live\n", mtime=1_700_000_100)
+    load_landing(con, landing)
+    write(landing / "t2.csv", header + "E1,PAY,PAY-1,2026-03-02,13,Go-live\n", mtime=1_700_000_200)
+    load_landing(con, landing)
+    assert rows(con, "select hours, comment from raw.timesheets") == [(13.0, "Go-live")]
+    assert rows(con, "select count(*) from raw.quarantine") == [(0,)]
+    # a second entry of that day on another task does add up
+    write(landing / "t3.csv", header + "E1,PAY,PAY-2,2026-03-02,12,cutover\n", mtime=1_700_000_300)
+    load_landing(con, landing)
+    assert rows(con, "select reason from raw.quarantine") == [
+        ("hours: E1 logged 25.0 h on 2026-03-02, expected at most 24 h in a day",)
+    ]
