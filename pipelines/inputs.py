@@ -163,6 +163,49 @@ def nothing_new_loaded(paths: DataPaths, run_id: str, con: Any) -> str | None:
     return snapshot.snapshot_id
 
 
+def raw_tables_changed(paths: DataPaths, run_id: str, con: Any) -> frozenset[str] | None:
+    """After this run's load: the raw tables (dbt sources) that differ from those the snapshot
+    in use was built from, when its code and settings are this run's too; else None (build
+    everything: no snapshot, another code version or settings, or an unknown state).
+
+    Every model that reads none of them gives the numbers it gave then, so the build can take
+    only the models downstream of these."""
+    from pipelines.ingest.contracts import ENTITIES
+    from pipelines.publish.snapshot import current_snapshot
+
+    try:
+        state = json.loads((paths.warehouse_dir / STATE_FILE).read_text(encoding="utf-8"))
+        recorded = RefreshInputs(**state["inputs"])
+        now = RefreshInputs(**json.loads(inputs_file(paths, run_id).read_text(encoding="utf-8")))
+        before = state["raw"]
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
+    snapshot = current_snapshot(paths)
+    if snapshot is None or snapshot.snapshot_id != state.get("snapshot_id"):
+        return None
+    if state.get("built_since") or set(now.changes_from(recorded)) - {"landing files"}:
+        return None  # a build since the snapshot (that did not publish) left other tables
+    after = _raw_state(con)
+    names = ["load_log", "load_log", "quarantine", *ENTITIES]
+    if len(before) != len(after):
+        return None
+    pairs = zip(names, before, after, strict=True)
+    return frozenset(name for name, old, new in pairs if old != new)
+
+
+def note_build_started(paths: DataPaths, run_id: str) -> None:
+    """A dbt build is about to change the warehouse's models: until a publish records its state,
+    they are no longer those of the snapshot in use, and the next build takes every model."""
+    state_file = paths.warehouse_dir / STATE_FILE
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return
+    staging = state_file.with_suffix(".tmp")
+    staging.write_text(json.dumps({**state, "built_since": run_id}, indent=1), encoding="utf-8")
+    staging.replace(state_file)
+
+
 @dataclass(frozen=True)
 class Unchanged:
     snapshot_id: str

@@ -409,3 +409,69 @@ def test_a_full_disk_is_named_before_anything_changes_and_a_read_only_one_still_
             f"cannot write to the data directory {data_dir} (Read-only file system)"
             in refused.stderr
         )
+
+
+def _published_tables(data_dir: Path) -> dict[str, list[tuple]]:
+    """Every model of the snapshot in use, its rows sorted (lineage timestamps left out)."""
+    import duckdb
+
+    snapshot = (data_dir / "published" / "CURRENT").read_text().strip()
+    con = duckdb.connect(
+        str(data_dir / "published" / snapshot / "warehouse.duckdb"), read_only=True
+    )
+    try:
+        tables = {}
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+        ).fetchall():
+            columns = [
+                column
+                for (column,) in con.execute(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = 'main' and table_name = ? order by ordinal_position",
+                    [name],
+                ).fetchall()
+                if column not in ("loaded_at", "quarantined_at", "load_id")
+            ]
+            listed = ", ".join(f'"{column}"' for column in columns)
+            tables[name] = sorted(
+                con.execute(f'select {listed} from main."{name}"').fetchall(), key=repr
+            )
+        return tables
+    finally:
+        con.close()
+
+
+@pytest.mark.xdist_group("dagster")
+def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds_numbers(
+    data_dir: Path, tmp_path: Path
+):
+    first = pmo("refresh", "--data-dir", str(data_dir))
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "dbt build: models and data tests" in first.stderr
+    # the PM's status note for October arrives
+    (data_dir / "landing" / "notes.csv").write_text(
+        "project_code,report_month,author,overall_status,summary\n"
+        "PAY,2026-10-01,Ana Souza,amber,Cut-over moved by a week.\n"
+    )
+    second = pmo("refresh", "--data-dir", str(data_dir))
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert re.search(
+        r"dbt build: the \d+ model\(s\) downstream of load_log, status_notes \(changed since the "
+        r"snapshot in use\), \d+ unchanged",
+        second.stderr,
+    ), second.stderr
+    assert "✓ published snapshot" in second.stderr
+    partial = _published_tables(data_dir)
+    freshness = {row[:2] for row in partial["fct_export_freshness"]}
+    assert ("PAY", "status_notes") in freshness, freshness  # the note reached the marts
+
+    # the same landing, built from nothing: every published row is the same
+    again = tmp_path / "again"
+    shutil.copytree(data_dir / "landing", again / "landing")
+    full = pmo("refresh", "--full", "--data-dir", str(again))
+    assert full.returncode == 0, full.stderr[-3000:]
+    rebuilt = _published_tables(again)
+    assert sorted(partial) == sorted(rebuilt)
+    differing = [name for name in rebuilt if partial[name] != rebuilt[name]]
+    assert differing == []

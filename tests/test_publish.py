@@ -41,7 +41,9 @@ def test_refresh_publishes_and_a_failing_test_keeps_the_previous_snapshot(tmp_pa
         (landing / f"{name}.csv").write_text(text)
     job = build_defs(WarehouseResource(data_dir=str(tmp_path))).resolve_job_def("refresh")
     instance = dg.DagsterInstance.ephemeral()
-    assert job.execute_in_process(instance=instance).success
+    first_run = job.execute_in_process(instance=instance)
+    assert first_run.success
+    first_run_id = first_run.run_id
 
     paths = resolve_data_dir(tmp_path)
     first = current_snapshot(paths)
@@ -85,3 +87,19 @@ def test_refresh_publishes_and_a_failing_test_keeps_the_previous_snapshot(tmp_pa
     assert "Unable to do partial parsing" not in log
     assert current_snapshot(paths).snapshot_id == first.snapshot_id
     assert [s.snapshot_id for s in list_snapshots(paths)] == [first.snapshot_id]
+    # that build rebuilt the budgets' dependents from bad rows: the warehouse's models are not
+    # the snapshot's any more, so the next build takes every model, not only the changed ones
+    con = duckdb.connect(str(paths.warehouse))
+    con.execute("update raw.budgets set project_code = 'PAY' where project_code = 'GHOST'")
+    con.close()
+    fixed = job.execute_in_process(instance=instance)
+    assert fixed.success
+    results = {
+        build.name: len(json.loads((build / "run_results.json").read_text())["results"])
+        for build in paths.dbt_runs.iterdir()
+    }
+    first_build = next(name for name in results if name.endswith(first_run_id[:8]))
+    third_build = next(name for name in results if name.endswith(fixed.run_id[:8]))
+    assert results[third_build] == results[first_build]
+    assert results[second_build.name] < results[first_build]  # budgets' dependents only
+    assert current_snapshot(paths).snapshot_id != first.snapshot_id

@@ -5,6 +5,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from dagster_dbt import (
 )
 
 from pipelines.config import DataPaths
-from pipelines.inputs import nothing_new_loaded
+from pipelines.inputs import note_build_started, nothing_new_loaded, raw_tables_changed
 from pipelines.progress import reporter
 from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
@@ -76,6 +77,104 @@ def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
     return folder
 
 
+@dataclass(frozen=True)
+class BuildPlan:
+    """What one refresh's dbt build takes: every node, or only those downstream of the raw
+    tables that changed since the snapshot in use was built (the others would give the same
+    rows again). Models left out are reported to Dagster as unchanged, so the publish runs."""
+
+    context: dg.AssetExecutionContext
+    node_count: int
+    changed: frozenset[str] = frozenset()
+    left_out: tuple[tuple[str, dg.AssetKey], ...] = ()
+    """(dbt name, asset key) of each model and seed not rebuilt."""
+    tests_left_out: tuple[str, ...] = ()
+    """dbt names of the tests that read no rebuilt model."""
+
+    @classmethod
+    def of(
+        cls, manifest_path: Path, changed: frozenset[str] | None, context: dg.AssetExecutionContext
+    ) -> "BuildPlan":
+        everything = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+        if not changed:
+            return cls(context, everything)
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        prefix = f"source.{manifest['metadata'].get('project_name', 'pmo_pulse')}.raw."
+        reached = {prefix + name for name in changed}
+        frontier = list(reached)
+        while frontier:
+            for child in manifest["child_map"].get(frontier.pop(), []):
+                if child not in reached:
+                    reached.add(child)
+                    frontier.append(child)
+        nodes = manifest["nodes"]
+        translator = PmoDbtTranslator()
+        kept = {
+            unique_id
+            for unique_id, node in nodes.items()
+            if node["resource_type"] in ("model", "seed") and unique_id not in reached
+        }
+        left_out = tuple(
+            (nodes[unique_id]["name"], translator.get_asset_key(nodes[unique_id]))
+            for unique_id in _upstream_first(kept, manifest["parent_map"])
+        )
+        # a test runs when it reads any rebuilt model (a relationship to an unchanged one too)
+        tests_left_out = tuple(
+            node["name"]
+            for unique_id, node in nodes.items()
+            if node["resource_type"] == "test" and unique_id not in reached
+        )
+        built = sum(
+            1
+            for unique_id in reached
+            if unique_id in nodes and nodes[unique_id]["resource_type"] in ("model", "seed", "test")
+        )
+        return cls(context, built, frozenset(changed), left_out, tests_left_out)
+
+    def describe(self) -> str:
+        if not self.left_out:
+            return "models and data tests"
+        rebuilt = len(self.context.selected_asset_keys) - len(self.left_out)
+        return (
+            f"the {rebuilt} model(s) downstream of {', '.join(sorted(self.changed))} (changed "
+            f"since the snapshot in use), {len(self.left_out)} unchanged"
+        )
+
+    def exclude_args(self) -> list[str]:
+        if not self.left_out:
+            return []
+        # listed one by one: dbt's default (eager) would also drop every test that reads a model
+        # left out, such as a rebuilt model's relationship to an unchanged one
+        names = [name for name, _ in self.left_out] + list(self.tests_left_out)
+        return ["--indirect-selection", "empty", "--exclude", " ".join(names)]
+
+    def unbuilt_outputs(self) -> Iterator[dg.Output]:
+        """One output per model left out, upstream first, before any rebuilt one (nothing left
+        out reads a rebuilt model: those are everything downstream of a change)."""
+        for _, key in self.left_out:
+            if key in self.context.selected_asset_keys:
+                yield dg.Output(
+                    None,
+                    output_name=self.context.assets_def.get_output_name_for_asset_key(key),
+                    metadata={"rebuilt": False, "changed_inputs": ", ".join(sorted(self.changed))},
+                )
+
+
+def _upstream_first(kept: set[str], parent_map: Mapping[str, list[str]]) -> list[str]:
+    """``kept`` in an order where every node comes after its parents (as Dagster wants)."""
+    ordered: list[str] = []
+    placed: set[str] = set()
+    waiting = sorted(kept)
+    while waiting:
+        ready = [n for n in waiting if all(p in placed or p not in kept for p in parent_map[n])]
+        if not ready:
+            raise ValueError("the dbt graph has a cycle")
+        ordered += ready
+        placed.update(ready)
+        waiting = [n for n in waiting if n not in placed]
+    return ordered
+
+
 class PmoDbtTranslator(DagsterDbtTranslator):
     """Asset groups follow the dbt groups (one per folder); keys mirror the warehouse."""
 
@@ -110,6 +209,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         settings = load_settings(warehouse.paths)
         with warehouse.connect() as con:
             unchanged = nothing_new_loaded(warehouse.paths, context.run_id, con)
+            changed = raw_tables_changed(warehouse.paths, context.run_id, con)
             currency = resolve_reporting_currency(settings, con)
         if unchanged:
             # the models (skippable) are not materialised, so publish does not run either
@@ -121,7 +221,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         progress(f"  • reporting currency: {currency.describe()}")
         if currency.warning:
             context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
-        progress("  … dbt build: models and data tests")
+        plan = BuildPlan.of(ensure_manifest(), changed, context)
+        note_build_started(warehouse.paths, context.run_id)
+        progress(f"  … dbt build: {plan.describe()}")
         # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
         # user's data; they need the tested model's current columns in the warehouse, so after an
         # upgrade that adds a column they would fail every refresh of an existing warehouse.
@@ -134,12 +236,13 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 str(max(1, os.cpu_count() or 1)),
                 "--vars",
                 json.dumps(dbt_vars(currency)),
+                *plan.exclude_args(),
             ],
             context=context,
             target_path=dbt_run_dir(warehouse.paths, context.run_id),
         )
-        nodes = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-        reporter().dbt_started(nodes)
+        yield from plan.unbuilt_outputs()
+        reporter().dbt_started(plan.node_count)
         for event in invocation.stream():
             yield event
             reporter().dbt_node_done()
