@@ -110,9 +110,11 @@ def _run_refresh_job(paths: DataPaths) -> bool:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.eventlog import batch_event_writes
     from pipelines.jobs import REFRESH_JOB_NAME
 
     instance = dg.DagsterInstance.get()
+    batch_event_writes(instance)
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
     # When nothing new was loaded the dbt step builds nothing (and says so); the executor's note
     # that the dbt checks then gave no result is for the Dagster UI, not the terminal.

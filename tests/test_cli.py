@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
@@ -462,6 +463,23 @@ def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds
         second.stderr,
     ), second.stderr
     assert "✓ published snapshot" in second.stderr
+    # the run's history is whole: the planned events (written as one batch) name every asset
+    # and check of the job, and every dbt model has a materialisation, rebuilt or not
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("refresh")
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data_dir / "dagster"))) as runs:
+        (record,) = runs.get_run_records(dg.RunsFilter(job_name="refresh"), limit=1)
+        kinds = Counter(
+            event.dagster_event.event_type_value
+            for event in runs.all_logs(record.dagster_run.run_id)
+            if event.dagster_event
+        )
+        model = runs.get_latest_materialization_event(dg.AssetKey(["dim_projects"]))
+    assert kinds["ASSET_MATERIALIZATION_PLANNED"] == len(job.asset_layer.executable_asset_keys)
+    assert kinds["ASSET_CHECK_EVALUATION_PLANNED"] == len(job.asset_layer.asset_graph.asset_check_keys)
+    assert model.run_id == record.dagster_run.run_id  # not rebuilt, reported as unchanged
+    assert model.asset_materialization.metadata["rebuilt"].value is False
     partial = _published_tables(data_dir)
     freshness = {row[:2] for row in partial["fct_export_freshness"]}
     assert ("PAY", "status_notes") in freshness, freshness  # the note reached the marts
