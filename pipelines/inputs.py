@@ -131,6 +131,12 @@ def record_publish(paths: DataPaths, run_id: str, snapshot_id: str, con: Any) ->
         state.unlink(missing_ok=True)  # inputs unknown: the next refresh rebuilds
         return
     body = {"snapshot_id": snapshot_id, "run_id": run_id, "inputs": inputs, "raw": _raw_state(con)}
+    try:
+        building = json.loads(state.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        building = {}
+    if building.get("built_since") == run_id:  # the vars this snapshot's models were built with
+        body["vars"] = building.get("building_vars")
     staging = state.with_suffix(".tmp")
     staging.write_text(json.dumps(body, indent=1), encoding="utf-8")
     staging.replace(state)
@@ -163,10 +169,12 @@ def nothing_new_loaded(paths: DataPaths, run_id: str, con: Any) -> str | None:
     return snapshot.snapshot_id
 
 
-def raw_tables_changed(paths: DataPaths, run_id: str, con: Any) -> frozenset[str] | None:
+def raw_tables_changed(
+    paths: DataPaths, run_id: str, con: Any, dbt_vars: dict[str, Any]
+) -> frozenset[str] | None:
     """After this run's load: the raw tables (dbt sources) that differ from those the snapshot
-    in use was built from, when its code and settings are this run's too; else None (build
-    everything: no snapshot, another code version or settings, or an unknown state).
+    in use was built from, when its code, settings and dbt vars are this run's too; else None
+    (build everything: no snapshot, other code, settings or vars, or an unknown state).
 
     Every model that reads none of them gives the numbers it gave then, so the build can take
     only the models downstream of these."""
@@ -185,6 +193,8 @@ def raw_tables_changed(paths: DataPaths, run_id: str, con: Any) -> frozenset[str
         return None
     if state.get("built_since") or set(now.changes_from(recorded)) - {"landing files"}:
         return None  # a build since the snapshot (that did not publish) left other tables
+    if state.get("vars") != json.loads(json.dumps(dbt_vars)):
+        return None  # e.g. the reporting currency taken from the projects changed
     after = _raw_state(con)
     names = ["load_log", "load_log", "quarantine", *ENTITIES]
     if len(before) != len(after):
@@ -193,16 +203,18 @@ def raw_tables_changed(paths: DataPaths, run_id: str, con: Any) -> frozenset[str
     return frozenset(name for name, old, new in pairs if old != new)
 
 
-def note_build_started(paths: DataPaths, run_id: str) -> None:
+def note_build_started(paths: DataPaths, run_id: str, dbt_vars: dict[str, Any]) -> None:
     """A dbt build is about to change the warehouse's models: until a publish records its state,
-    they are no longer those of the snapshot in use, and the next build takes every model."""
+    they are no longer those of the snapshot in use, and the next build takes every model. The
+    build's dbt vars (the reporting currency...) go with the state its publish records."""
     state_file = paths.warehouse_dir / STATE_FILE
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
-        return
+        state = {}
+    body = {**state, "built_since": run_id, "building_vars": dbt_vars}
     staging = state_file.with_suffix(".tmp")
-    staging.write_text(json.dumps({**state, "built_since": run_id}, indent=1), encoding="utf-8")
+    staging.write_text(json.dumps(body, indent=1), encoding="utf-8")
     staging.replace(state_file)
 
 

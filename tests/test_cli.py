@@ -476,8 +476,9 @@ def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds
             if event.dagster_event
         )
         model = runs.get_latest_materialization_event(dg.AssetKey(["dim_projects"]))
-    assert kinds["ASSET_MATERIALIZATION_PLANNED"] == len(job.asset_layer.executable_asset_keys)
-    assert kinds["ASSET_CHECK_EVALUATION_PLANNED"] == len(job.asset_layer.asset_graph.asset_check_keys)
+    layer = job.asset_layer
+    assert kinds["ASSET_MATERIALIZATION_PLANNED"] == len(layer.executable_asset_keys)
+    assert kinds["ASSET_CHECK_EVALUATION_PLANNED"] == len(layer.asset_graph.asset_check_keys)
     assert model.run_id == record.dagster_run.run_id  # not rebuilt, reported as unchanged
     assert model.asset_materialization.metadata["rebuilt"].value is False
     partial = _published_tables(data_dir)
@@ -493,3 +494,15 @@ def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds
     assert sorted(partial) == sorted(rebuilt)
     differing = [name for name in rebuilt if partial[name] != rebuilt[name]]
     assert differing == []
+
+    # every project now reports in USD: the reporting currency (a dbt var) follows, and every
+    # amount depends on it, so the build takes every model, not only the projects' dependents
+    (data_dir / "landing" / "projects.csv").write_text(
+        PROJECTS.replace("planned_finish_date", "planned_finish_date,currency").replace(
+            "2026-06-30", "2026-06-30,USD"
+        )
+    )
+    third = pmo("refresh", "--data-dir", str(data_dir))
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert "reporting currency: USD (the currency every project uses)" in third.stderr
+    assert "dbt build: models and data tests" in third.stderr

@@ -209,8 +209,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         settings = load_settings(warehouse.paths)
         with warehouse.connect() as con:
             unchanged = nothing_new_loaded(warehouse.paths, context.run_id, con)
-            changed = raw_tables_changed(warehouse.paths, context.run_id, con)
             currency = resolve_reporting_currency(settings, con)
+            build_vars = dbt_vars(currency)
+            changed = raw_tables_changed(warehouse.paths, context.run_id, con, build_vars)
         if unchanged:
             # the models (skippable) are not materialised, so publish does not run either
             progress(
@@ -222,7 +223,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         if currency.warning:
             context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
         plan = BuildPlan.of(ensure_manifest(), changed, context)
-        note_build_started(warehouse.paths, context.run_id)
+        note_build_started(warehouse.paths, context.run_id, build_vars)
         progress(f"  … dbt build: {plan.describe()}")
         # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
         # user's data; they need the tested model's current columns in the warehouse, so after an
@@ -235,7 +236,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 "--threads",
                 str(max(1, os.cpu_count() or 1)),
                 "--vars",
-                json.dumps(dbt_vars(currency)),
+                json.dumps(build_vars),
                 *plan.exclude_args(),
             ],
             context=context,
