@@ -96,8 +96,8 @@ class BuildPlan:
         cls, manifest_path: Path, changed: frozenset[str] | None, context: dg.AssetExecutionContext
     ) -> "BuildPlan":
         everything = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-        if not changed:
-            return cls(context, everything)
+        if not changed or set(context.selected_asset_keys) != set(context.assets_def.keys):
+            return cls(context, everything)  # a subset picked in Dagster is built as picked
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         prefix = f"source.{manifest['metadata'].get('project_name', 'pmo_pulse')}.raw."
         reached = {prefix + name for name in changed}
