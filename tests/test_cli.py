@@ -495,14 +495,18 @@ def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds
     differing = [name for name in rebuilt if partial[name] != rebuilt[name]]
     assert differing == []
 
-    # every project now reports in USD: the reporting currency (a dbt var) follows, and every
-    # amount depends on it, so the build takes every model, not only the projects' dependents
-    (data_dir / "landing" / "projects.csv").write_text(
-        PROJECTS.replace("planned_finish_date", "planned_finish_date,currency").replace(
-            "2026-06-30", "2026-06-30,USD"
-        )
-    )
-    third = pmo("refresh", "--data-dir", str(data_dir))
-    assert third.returncode == 0, third.stderr[-3000:]
-    assert "reporting currency: USD (the currency every project uses)" in third.stderr
-    assert "dbt build: models and data tests" in third.stderr
+    # A reporting currency that follows the projects (a dbt var every amount reads) changes
+    # with a projects export: then the plan is a full build, not the projects' dependents.
+    from pipelines.ingest.warehouse import connect
+    from pipelines.inputs import note_run_inputs, raw_tables_changed
+
+    note_run_inputs(paths := DataPaths(data_dir), "probe", refresh_inputs(paths))
+    con = connect(paths.warehouse)
+    try:
+        con.execute("update raw.projects set currency = 'USD'")
+        assert raw_tables_changed(paths, "probe", con, {"reporting_currency": "EUR"}) == {
+            "projects"
+        }
+        assert raw_tables_changed(paths, "probe", con, {"reporting_currency": "USD"}) is None
+    finally:
+        con.close()

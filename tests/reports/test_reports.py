@@ -560,3 +560,29 @@ def test_msr_and_fsr_agree_or_print_the_reconciliation_of_the_difference(built: 
     # and the manifest lists each difference once
     caveats = json.loads(built.full.manifest_path.read_text())["caveats"]
     assert sum(c.startswith("MSR vs FSR: ") for c in caveats) == len(differing)
+
+
+def test_a_row_standing_for_many_refused_rows_is_reported_with_its_count(
+    built: Built, tmp_path: Path
+):
+    """Past a file's first 1,000 refused rows one row stands for the rest: the MSR's caveat
+    names the count and the lines, not a single line."""
+    paths, snapshot_id = _copy_snapshot(built.paths.root, tmp_path / "data")
+    database = paths.published / snapshot_id / "warehouse.duckdb"
+    database.chmod(0o644)
+    con = duckdb.connect(str(database))
+    code, source_file, line = con.execute(
+        "select project_code, source_file, source_line from int_quality_quarantine_attributed"
+        " where project_code is not null and entity = 'timesheets'"
+        " order by project_code, source_line limit 1"
+    ).fetchone()
+    con.execute(
+        "update raw.quarantine set rows_represented = 640,"
+        " last_source_line = ? where source_file = ? and source_line = ?",
+        [line + 2_000, source_file, line],
+    )
+    con.close()
+    result = generate_report(paths, MONTH, formats=("html",))
+    msr = (result.folder / f"msr-{MONTH}.html").read_text()
+    expected = f"640 quarantined timesheets rows: {source_file} lines {line}–{line + 2_000}"
+    assert expected in msr, code
