@@ -176,9 +176,28 @@ def test_a_snapshot_published_while_serving_is_picked_up(
 def test_a_read_only_data_directory_is_served_like_any_other(
     published: Published, browser, tmp_path: Path
 ):
-    """A colleague's copy, a backup or a mount nobody may write to: every page still renders."""
+    """A colleague's copy, a backup or a mount nobody may write to: the pages still render.
+
+    The copy also holds a row standing for a flood of refused rows (past a file's first 1,000,
+    one row per kind stands for the rest): the pages count every refused row."""
     with tmpfs(tmp_path / "disk", "400m") as disk:
         paths = copy_published(published.data_dir, disk / "data")
+        database = paths.published / published.snapshot_id / "warehouse.duckdb"
+        database.chmod(0o644)
+        con = duckdb.connect(str(database))
+        refused, timesheet_refused = con.execute(
+            "select sum(rows_represented),"
+            " sum(rows_represented) filter (where entity = 'timesheets') from raw.quarantine"
+        ).fetchone()
+        line = con.execute(
+            "select min(source_line) from raw.quarantine where entity = 'timesheets'"
+        ).fetchone()[0]
+        con.execute(
+            "update raw.quarantine set rows_represented = 640, last_source_line = ?"
+            " where entity = 'timesheets' and source_line = ?",
+            [line + 2_000, line],
+        )
+        con.close()
         make_read_only(disk)
         with serve_app(paths.root, tmp_path / "streamlit.log") as served:
             page = browser.new_page(viewport={"width": 1440, "height": 2400})
@@ -191,6 +210,13 @@ def test_a_read_only_data_directory_is_served_like_any_other(
             settle(page)
             assert page_errors(page) == []
             main = page.locator('[data-testid="stMain"]').inner_text()
-            assert "refused rows" in main and "Load log" in main
+            total = refused + 639
+            assert f"{total:,} of {total:,} refused rows" in main and "Load log" in main
+            assert "one row per kind of problem stands for the rest (1 such row here" in main
+            page.goto(f"{served.url}/resources")
+            settle(page)
+            assert page_errors(page) == []
+            main = page.locator('[data-testid="stMain"]').inner_text()
+            assert f"{timesheet_refused + 639:,} timesheet row(s) were refused" in main
             page.close()
         assert "Read-only file system" not in served.log.read_text()

@@ -494,41 +494,6 @@ def test_quarantine_browser_lists_every_refused_row_with_file_and_line(app_env: 
         assert all(r["project_code"] in caveat for r in flagged[:8])
 
 
-def test_rows_standing_for_a_flood_of_refused_rows_are_counted_as_all_of_them(
-    published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    """A file with thousands of refused rows keeps 1,000 plus one row per kind for the rest: the
-    pages count every refused row, and show the line range a standing row covers."""
-    paths = copy_published(published.data_dir, tmp_path / "data")
-    database = paths.published / published.snapshot_id / "warehouse.duckdb"
-    database.chmod(0o644)
-    con = duckdb.connect(str(database))
-    before = con.execute(
-        "select sum(rows_represented) filter (where entity = 'timesheets'), "
-        "sum(rows_represented) from raw.quarantine"
-    ).fetchone()
-    line = con.execute(
-        "select min(source_line) from raw.quarantine where entity = 'timesheets'"
-    ).fetchone()[0]
-    con.execute(
-        "update raw.quarantine set rows_represented = 640, last_source_line = ? "
-        "where entity = 'timesheets' and source_line = ?",
-        [line + 2_000, line],
-    )
-    con.close()
-    monkeypatch.setenv("PMO_DATA_DIR", str(paths.root))
-    app = run_page(PAGES["data_quality"])
-    caption = " ".join(c.value for c in app.caption)
-    total = before[1] + 639
-    assert f"{total:,} of {total:,} refused rows" in caption
-    assert "one row per kind of problem stands for the rest (1 such row here" in caption
-    table = table_with(app, "rows_represented", "last_source_line", "reason")
-    assert sorted(table["rows_represented"].tolist())[-1] == 640
-    resources = run_page(PAGES["resources"])
-    caveat = " ".join(w.value for w in resources.warning)
-    assert f"{before[0] + 639:,} timesheet row(s) were refused by the loader" in caveat
-
-
 def test_metric_explorer_lists_every_catalog_metric(app_env: Published):
     published = sum(
         1 for model in app_env.catalog["models"] for column in model["columns"] if column["metric"]
