@@ -143,16 +143,15 @@ def record_publish(paths: DataPaths, run_id: str, snapshot_id: str, con: Any) ->
     source.unlink(missing_ok=True)
 
 
-def nothing_new_loaded(paths: DataPaths, run_id: str, con: Any) -> str | None:
-    """After this run's load: the snapshot in use when the run loaded nothing new (files only
-    touched, or the same content again) and its settings and code are those the snapshot was
-    built with. The build would give the same numbers, so it is skipped; the record then takes
-    this run's inputs, and the next refresh stops at once."""
+def _same_build_inputs(
+    paths: DataPaths, run_id: str
+) -> tuple[dict[str, Any], RefreshInputs] | None:
+    """The state recorded by the last publish and this run's inputs, when that publish's
+    snapshot is the one in use and this run has its code and settings (landing may differ)."""
     from pipelines.publish.snapshot import current_snapshot
 
-    state_file = paths.warehouse_dir / STATE_FILE
     try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
+        state = json.loads((paths.warehouse_dir / STATE_FILE).read_text(encoding="utf-8"))
         recorded = RefreshInputs(**state["inputs"])
         now = RefreshInputs(**json.loads(inputs_file(paths, run_id).read_text(encoding="utf-8")))
     except (FileNotFoundError, ValueError, KeyError, TypeError):
@@ -160,13 +159,28 @@ def nothing_new_loaded(paths: DataPaths, run_id: str, con: Any) -> str | None:
     snapshot = current_snapshot(paths)
     if snapshot is None or snapshot.snapshot_id != state.get("snapshot_id"):
         return None
-    if set(now.changes_from(recorded)) - {"landing files"} or _raw_state(con) != state.get("raw"):
+    if set(now.changes_from(recorded)) - {"landing files"}:
         return None
+    return state, now
+
+
+def nothing_new_loaded(paths: DataPaths, run_id: str, con: Any) -> str | None:
+    """After this run's load: the snapshot in use when the run loaded nothing new (files only
+    touched, or the same content again) and its settings and code are those the snapshot was
+    built with. The build would give the same numbers, so it is skipped; the record then takes
+    this run's inputs, and the next refresh stops at once."""
+    same = _same_build_inputs(paths, run_id)
+    if same is None:
+        return None
+    state, now = same
+    if _raw_state(con) != state.get("raw"):
+        return None
+    state_file = paths.warehouse_dir / STATE_FILE
     staging = state_file.with_suffix(".tmp")
     staging.write_text(json.dumps({**state, "inputs": asdict(now)}, indent=1), encoding="utf-8")
     staging.replace(state_file)
     inputs_file(paths, run_id).unlink(missing_ok=True)
-    return snapshot.snapshot_id
+    return state["snapshot_id"]
 
 
 def raw_tables_changed(
@@ -179,24 +193,17 @@ def raw_tables_changed(
     Every model that reads none of them gives the numbers it gave then, so the build can take
     only the models downstream of these."""
     from pipelines.ingest.contracts import ENTITIES
-    from pipelines.publish.snapshot import current_snapshot
 
-    try:
-        state = json.loads((paths.warehouse_dir / STATE_FILE).read_text(encoding="utf-8"))
-        recorded = RefreshInputs(**state["inputs"])
-        now = RefreshInputs(**json.loads(inputs_file(paths, run_id).read_text(encoding="utf-8")))
-        before = state["raw"]
-    except (FileNotFoundError, ValueError, KeyError, TypeError):
+    same = _same_build_inputs(paths, run_id)
+    if same is None:
         return None
-    snapshot = current_snapshot(paths)
-    if snapshot is None or snapshot.snapshot_id != state.get("snapshot_id"):
-        return None
-    if state.get("built_since") or set(now.changes_from(recorded)) - {"landing files"}:
+    state = same[0]
+    if state.get("built_since"):
         return None  # a build since the snapshot (that did not publish) left other tables
     if state.get("vars") != json.loads(json.dumps(dbt_vars)):
         return None  # e.g. the reporting currency taken from the projects changed
-    after = _raw_state(con)
-    names = ["load_log", "load_log", "quarantine", *ENTITIES]
+    before, after = state.get("raw") or [], _raw_state(con)
+    names = ["load_log", "load_log", "quarantine", *ENTITIES]  # the layout of _raw_state
     if len(before) != len(after):
         return None
     pairs = zip(names, before, after, strict=True)

@@ -900,21 +900,17 @@ def _new_loads(
     again) wins, as the newest file always does. One query each for the load log and the rows
     still present, not one a file."""
     loads = {
-        sha: (status, count, modified, rows_loaded)
-        for sha, status, count, modified, rows_loaded in con.execute(
+        sha: (was_loaded, count, modified, rows_loaded)
+        for sha, was_loaded, count, modified, rows_loaded in con.execute(
             """
-            select source_sha256, min(status), count(*), max(file_modified_at),
+            select source_sha256, bool_or(status = 'loaded'), count(*), max(file_modified_at),
                 arg_max(rows_loaded, file_modified_at)
             from raw.load_log where entity = ? group by source_sha256
             """,
             [entity.name],
         ).fetchall()
     }
-    present = dict(
-        con.execute(
-            f"select source_sha256, count(*) from raw.{entity.name} group by source_sha256"
-        ).fetchall()
-    )
+    present: dict[str, int] | None = None  # rows still in the table per content, when needed
     pending: list[tuple[LandingFile, int]] = []
     queued: dict[str, int] = {}  # sha -> position in ``pending`` of its latest copy
     for item in files:
@@ -930,9 +926,16 @@ def _new_loads(
             pending.append((item, 1))
             queued[sha] = len(pending) - 1
             continue
-        status, count, modified, rows_loaded = loads[sha]
-        superseded = present.get(sha, 0) < (rows_loaded or 0)
-        if status == "loaded" and superseded and modified_at(item.path) > modified:
+        was_loaded, count, modified, rows_loaded = loads[sha]
+        if not was_loaded or modified_at(item.path) <= modified:
+            continue
+        if present is None:
+            present = dict(
+                con.execute(
+                    f"select source_sha256, count(*) from raw.{entity.name} group by all"
+                ).fetchall()
+            )
+        if present.get(sha, 0) < (rows_loaded or 0):  # some of its rows were replaced since
             pending.append((item, count + 1))
             queued[sha] = len(pending) - 1
     return pending

@@ -211,7 +211,11 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             unchanged = nothing_new_loaded(warehouse.paths, context.run_id, con)
             currency = resolve_reporting_currency(settings, con)
             build_vars = dbt_vars(currency)
-            changed = raw_tables_changed(warehouse.paths, context.run_id, con, build_vars)
+            changed = (
+                None
+                if unchanged
+                else raw_tables_changed(warehouse.paths, context.run_id, con, build_vars)
+            )
         if unchanged:
             # the models (skippable) are not materialised, so publish does not run either
             progress(

@@ -870,6 +870,8 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         "order by project_code nulls first, source_file, source_line, column_name",
         section=CAVEATS,
     )
+    # the line range and count only when a row stands for many (else they say nothing)
+    standing = not quarantine.is_empty() and (quarantine["rows_represented"].max() or 1) > 1
     tables["quarantine"] = Table(
         "quarantine",
         "Quarantined rows",
@@ -879,8 +881,14 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             Column("entity", "Entity"),
             Column("source_file", "File"),
             Column("source_line", "Line", "integer"),
-            Column("last_source_line", "To line", "integer"),
-            Column("rows_represented", "Rows", "integer"),
+            *(
+                [
+                    Column("last_source_line", "To line", "integer"),
+                    Column("rows_represented", "Rows", "integer"),
+                ]
+                if standing
+                else []
+            ),
             Column("reason", "Reason"),
         ],
         "int_quality_quarantine_attributed (raw.quarantine)",
