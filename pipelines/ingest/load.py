@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import stat
@@ -34,9 +35,26 @@ from pipelines.settings import DEFAULT_DATE_WINDOW_YEARS
 
 FILE_DATE = re.compile(r"(?<!\d)(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 IGNORED_NAMES = re.compile(r"^(\.|~\$|README)", re.IGNORECASE)
-# Files of one entity checked in one validation pass (then written one by one): a snapshot
-# export is often a few dozen rows, and a pass costs about the same for 30 rows as for 30,000.
+# Files of one entity checked in one validation pass and written in one transaction: a
+# snapshot export is often a few dozen rows, and a pass costs about the same for 30 rows as for
+# 30,000.
 BATCH_FILES = 256
+LOAD_LOG_SCHEMA = {
+    "load_id": pl.String,
+    "source_file": pl.String,
+    "source_sha256": pl.String,
+    "source_format": pl.String,
+    "entity": pl.String,
+    "snapshot_date": pl.Date,
+    "rows_read": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_quarantined": pl.Int64,
+    "rows_replaced": pl.Int64,
+    "status": pl.String,
+    "error": pl.String,
+    "file_modified_at": pl.Datetime("us"),
+    "loaded_at": pl.Datetime("us"),
+}
 
 
 @dataclass
@@ -355,43 +373,120 @@ def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl
     return flagged.filter(~repeat).drop("_first"), bad
 
 
+def _key_text(key: list[str]) -> pl.Expr:
+    """A natural key as one non-null text value (an empty part is not the text 'null')."""
+    return pl.concat_str(
+        [pl.col(k).cast(pl.String).fill_null("\x00") for k in key], separator="\x1f"
+    )
+
+
 def over_24_hours(
-    con: duckdb.DuckDBPyConnection, good: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    good: pl.DataFrame,
+    modified: list[datetime] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Timesheets: a person's hours on one day, across every loaded file, may not exceed 24.
 
-    Loaded entries this file replaces (same natural key: a re-export, a fix) are not counted
-    twice."""
-    day_key = ["employee_id", "work_date"]
+    Loaded entries a file replaces (same natural key: a re-export, a fix) are not counted
+    twice. Files checked together (``BATCH_FILE``, oldest first, modified at ``modified``) are
+    checked as if each were loaded after the ones before it: a file counts the entries the
+    earlier files of the batch will have written, and not the ones it refuses. That is computed
+    for every file at once, then again from the first file with a day over 24 hours (its
+    refused rows change what the later files see), so a batch costs one pass plus one for
+    each file with such a day."""
+    day = ["employee_id", "work_date"]
     key = list(ENTITIES["timesheets"].natural_key)
-    new_days = good.group_by(day_key).agg(pl.col("hours").sum().alias("new_hours"))
-    replaced = " and ".join(f"k.{column} is not distinct from t.{column}" for column in key)
-    con.register("_new_days", new_days.to_arrow())
-    con.register("_new_keys", good.select(key).to_arrow())
+    carried = BATCH_FILE in good.columns
+    rows = (
+        good if carried else good.with_columns(pl.lit(0, pl.Int32).alias(BATCH_FILE))
+    ).with_columns(_key_text(key).alias("_key"))
+    if rows.is_empty():
+        return good, _no_problems(good)
+    # what each file writes per key: the hours of its entries of that key
+    groups = rows.group_by("_key", BATCH_FILE).agg(
+        pl.col(day).first(), pl.col("hours").sum().alias("_hours")
+    )
+    con.register("_days", rows.select(day).unique().to_arrow())
     try:
-        existing = con.sql(
+        loaded = con.sql(
             f"""
-            select t.employee_id, t.work_date, sum(t.hours) as existing_hours
+            select {", ".join(f"t.{k}" for k in key)}, sum(t.hours) as _hours,
+                max(l.modified) as _newest
             from raw.timesheets as t
-            inner join _new_days as n using (employee_id, work_date)
-            where not exists (select 1 from _new_keys as k where {replaced})
+            inner join _days as d using (employee_id, work_date)
+            left join (
+                select source_sha256, max(file_modified_at) as modified
+                from raw.load_log where entity = 'timesheets' group by all
+            ) as l using (source_sha256)
             group by all
             """
         ).pl()
     finally:
-        con.unregister("_new_days")
-        con.unregister("_new_keys")
-    totals = (
-        new_days.join(existing, on=day_key, how="left")
-        .with_columns(
-            (pl.col("new_hours") + pl.col("existing_hours").fill_null(0)).alias("day_hours")
+        con.unregister("_days")
+    loaded = loaded.with_columns(_key_text(key).alias("_key"))
+    groups = groups.join(loaded.select("_key", "_newest"), on="_key", how="left")
+    if modified is None:
+        groups = groups.with_columns(pl.lit(False).alias("_superseded"))
+    else:  # rows of a key loaded from a newer file keep a file's rows of that key out
+        files = pl.DataFrame(
+            {BATCH_FILE: range(len(modified)), "_modified": modified},
+            schema={BATCH_FILE: pl.Int32, "_modified": pl.Datetime("us")},
         )
-        .filter(pl.col("day_hours") > 24)
+        groups = groups.join(files, on=BATCH_FILE, how="left").with_columns(
+            (pl.col("_newest") > pl.col("_modified")).fill_null(False).alias("_superseded")
+        )
+    new_days = rows.group_by(BATCH_FILE, *day).agg(pl.col("hours").sum().alias("new_hours"))
+    before = loaded.select("_key", *day, "_hours", pl.lit(-1, pl.Int32).alias("_writer"))
+    refused = pl.DataFrame(
+        schema={
+            BATCH_FILE: pl.Int32,
+            "employee_id": pl.String,
+            "work_date": pl.Date,
+            "day_hours": pl.Float64,
+        }
     )
-    flagged = good.join(totals.select(*day_key, "day_hours"), on=day_key, how="left")
-    over = pl.col("day_hours").is_not_null()
-    bad = flagged.filter(over).select(
+    decided = -1
+    while True:
+        writers = pl.concat(
+            [
+                before,
+                groups.filter(~pl.col("_superseded"))
+                .join(refused, on=[BATCH_FILE, *day], how="anti")
+                .select("_key", *day, "_hours", pl.col(BATCH_FILE).alias("_writer")),
+            ]
+        )
+        open_days = new_days.filter(pl.col(BATCH_FILE) > decided)
+        current = (
+            open_days.select(BATCH_FILE, *day)
+            .join(writers, on=day)
+            .filter(pl.col("_writer") < pl.col(BATCH_FILE))
+            # the entries of its own keys a file replaces
+            .join(groups.select("_key", BATCH_FILE), on=["_key", BATCH_FILE], how="anti")
+            .group_by(BATCH_FILE, *day, "_key")
+            .agg(pl.col("_hours").sort_by("_writer").last())
+            .group_by(BATCH_FILE, *day)
+            .agg(pl.col("_hours").sum().alias("existing_hours"))
+        )
+        over = (
+            open_days.join(current, on=[BATCH_FILE, *day], how="left")
+            .with_columns(
+                (pl.col("new_hours") + pl.col("existing_hours").fill_null(0)).alias("day_hours")
+            )
+            .filter(pl.col("day_hours") > 24)
+        )
+        if over.is_empty():
+            break
+        decided = over.get_column(BATCH_FILE).min()
+        refused = pl.concat(
+            [refused, over.filter(pl.col(BATCH_FILE) == decided).select(refused.columns)]
+        )
+    flagged = rows.drop("_key").join(refused, on=[BATCH_FILE, *day], how="left")
+    if not carried:
+        flagged = flagged.drop(BATCH_FILE)
+    is_over = pl.col("day_hours").is_not_null()
+    bad = flagged.filter(is_over).select(
         "source_line",
+        *_carried(good),
         pl.lit("hours").alias("column_name"),
         pl.col("hours").cast(pl.String).alias("found_value"),
         (
@@ -404,7 +499,7 @@ def over_24_hours(
             + pl.lit(", expected at most 24 h in a day")
         ).alias("reason"),
     )
-    return flagged.filter(~over).drop("day_hours"), bad
+    return flagged.filter(~is_over).drop("day_hours"), bad
 
 
 def prepare(
@@ -429,15 +524,15 @@ def prepare_frames(
     files: list[tuple[Adapter, pl.DataFrame]],
     lookups: dict[str, pl.DataFrame] | None = None,
     window_years: int = DEFAULT_DATE_WINDOW_YEARS,
+    modified: list[datetime] | None = None,
 ) -> list[Prepared]:
     """Check the adapter frames of several files of one entity in one pass, without writing.
 
     Every check is per row or per file (a key repeats within a file), so checking files
     together gives each file exactly what checking it alone would. The 24-hour rule looks at
-    the rows already loaded, so timesheet files are checked one at a time.
+    the rows already loaded: it checks each file as if the files before it (modified at
+    ``modified``, oldest first) were loaded already, see :func:`over_24_hours`.
     """
-    if entity.name == "timesheets" and len(files) > 1:
-        raise ValueError("timesheet files are checked one at a time (the 24-hour rule)")
     batched = len(files) > 1
     frame = (
         pl.concat(
@@ -457,7 +552,7 @@ def prepare_frames(
         lambda rows: duplicate_keys(entity, rows),
     ]
     if entity.name == "timesheets":
-        steps.append(lambda rows: over_24_hours(con, rows))
+        steps.append(lambda rows: over_24_hours(con, rows, modified))
     parts = [quarantine]
     for step in steps:
         good, bad = step(good)
@@ -536,6 +631,24 @@ def _bounded(by_line: pl.DataFrame, original: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([by_line.head(QUARANTINE_ROWS_STORED), standing.select(by_line.columns)])
 
 
+@dataclass
+class ToWrite:
+    """A prepared file and where it came from: what :func:`write_files` needs of it."""
+
+    prepared: Prepared
+    source_file: str
+    sha256: str
+    file_modified_at: datetime
+    load_number: int = 1
+    """Counts the loads of this content for the entity: past the first (an edit taken back, see
+    :func:`load_entity`) it makes the load id its own."""
+
+    @property
+    def load_id(self) -> str:
+        suffix = f":{self.load_number}" if self.load_number > 1 else ""
+        return f"{self.sha256[:16]}:{self.prepared.entity.name}{suffix}"
+
+
 def write(
     con: duckdb.DuckDBPyConnection,
     prepared: Prepared,
@@ -545,97 +658,191 @@ def write(
     file_modified_at: datetime,
     load_number: int = 1,
 ) -> FileOutcome:
-    """Write one prepared file in a single transaction: replaced rows out, new rows in, log row.
+    """Write one prepared file in a single transaction (see :func:`write_files`)."""
+    item = ToWrite(prepared, source_file, sha256, file_modified_at, load_number)
+    return write_files(con, [item])[0]
 
-    ``load_number`` counts the loads of this content for the entity: past the first (an edit
-    taken back, see :func:`load_entity`) it makes the load id its own."""
-    entity = prepared.entity
-    load_id = f"{sha256[:16]}:{entity.name}" + (f":{load_number}" if load_number > 1 else "")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    key = list(entity.natural_key)
-    good = prepared.good.with_columns(
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(sha256).alias("source_sha256"),
-        pl.lit(prepared.adapter.name).alias("source_format"),
-        pl.lit(load_id).alias("load_id"),
-        pl.lit(now).alias("loaded_at"),
-    )
-    by_line = prepared.quarantine.group_by("source_line", maintain_order=True).agg(
-        pl.col("column_name").first(),
-        pl.col("found_value").first(),
-        pl.col("reason").unique(maintain_order=True).str.join("; "),
-    )
-    rows_quarantined = by_line.height
-    by_line = _bounded(by_line, prepared.original)
-    if by_line.height:
+
+def _key_match(left: str, right: str, key: list[str]) -> str:
+    return " and ".join(f"{left}.{k} is not distinct from {right}.{k}" for k in key)
+
+
+def _stored_quarantine(files: list[ToWrite], now: datetime) -> tuple[pl.DataFrame, list[int]]:
+    """The raw.quarantine rows of every file (one per line, bounded) and each file's count of
+    quarantined lines. Only files with quarantined rows are looked at one by one."""
+    parts, counts = [], []
+    for item in files:
+        prepared = item.prepared
+        if prepared.quarantine.is_empty():
+            counts.append(0)
+            continue
+        by_line = prepared.quarantine.group_by("source_line", maintain_order=True).agg(
+            pl.col("column_name").first(),
+            pl.col("found_value").first(),
+            pl.col("reason").unique(maintain_order=True).str.join("; "),
+        )
+        counts.append(by_line.height)
+        by_line = _bounded(by_line, prepared.original)
         by_line = by_line.join(
             _record_json(prepared.original, by_line.get_column("source_line")),
             on="source_line",
             how="left",
         )
-    else:
-        by_line = by_line.with_columns(pl.lit(None, pl.String).alias("record_json"))
-    quarantine = by_line.with_columns(
-        pl.lit(load_id).alias("load_id"),
-        pl.lit(entity.name).alias("entity"),
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(sha256).alias("source_sha256"),
-        pl.lit(now).alias("quarantined_at"),
-    )
-    key_match = " and ".join(f"t.{k} is not distinct from n.{k}" for k in key)
-    columns = ", ".join(
+        parts.append(
+            by_line.with_columns(
+                pl.lit(item.load_id).alias("load_id"),
+                pl.lit(prepared.entity.name).alias("entity"),
+                pl.lit(item.source_file).alias("source_file"),
+                pl.lit(item.sha256).alias("source_sha256"),
+                pl.lit(now).alias("quarantined_at"),
+            )
+        )
+    return (pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()), counts
+
+
+def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[FileOutcome]:
+    """Write prepared files of one entity, oldest first, in a single transaction.
+
+    The result is row for row what writing them one by one would give, file after file:
+    - a file's rows replace the rows of the same natural key already loaded (by an older file,
+      or by an earlier file of this batch), and the replaced rows are counted for that file;
+    - rows of a key already loaded from a file modified later than this one are newer: they
+      stay, and this file's rows for that key are superseded (not loaded);
+    - ``keep_known`` columns a file leaves empty keep the value the row it replaces had (or
+      fill the newer row's empty values).
+    A failure leaves every file of the batch unloaded, so each file is still all or nothing.
+    """
+    entity = files[0].prepared.entity
+    name = entity.name
+    now = datetime.now(UTC).replace(tzinfo=None)
+    key = list(entity.natural_key)
+    keys = ", ".join(key)
+    incoming = pl.concat(
         [
-            *entity.column_names,
-            "source_line",
-            "source_file",
-            "source_sha256",
-            "source_format",
-            "load_id",
-            "loaded_at",
-        ]
+            item.prepared.good.with_columns(
+                pl.lit(item.source_file).alias("source_file"),
+                pl.lit(item.sha256).alias("source_sha256"),
+                pl.lit(item.prepared.adapter.name).alias("source_format"),
+                pl.lit(item.load_id).alias("load_id"),
+                pl.lit(now).alias("loaded_at"),
+                pl.lit(index, pl.Int32).alias("_file"),
+                pl.lit(item.file_modified_at).alias("_modified"),
+            )
+            for index, item in enumerate(files)
+        ],
+        how="diagonal_relaxed",
     )
-    if entity.keep_known:  # their values are filled in from the rows they replace: a table
-        con.register("_incoming_rows", good.to_arrow())
-        con.execute("create or replace temp table _incoming as select * from _incoming_rows")
-        con.unregister("_incoming_rows")
-    else:  # read straight from the frame, no copy
-        con.register("_incoming", good.to_arrow())
-    if by_line.height:
+    quarantine, quarantined = _stored_quarantine(files, now)
+    columns = [
+        *entity.column_names,
+        "source_line",
+        "source_file",
+        "source_sha256",
+        "source_format",
+        "load_id",
+        "loaded_at",
+    ]
+    filled = {
+        c: f"coalesce(n.{c}, last_value(n.{c} ignore nulls) over chain, t.{c})"
+        for c in entity.keep_known
+    }
+    select_written = ", ".join(f"{filled.get(c, f'n.{c}')} as {c}" for c in columns)
+    # keep_known values come from the row replaced: the chain's earlier files, then the loaded row
+    known_join = (
+        f"left join raw.{name} as t on {_key_match('n', 't', key)}"
+        f" window chain as (partition by {', '.join(f'n.{k}' for k in key)} order by n._file"
+        " rows between unbounded preceding and 1 preceding)"
+        if filled
+        else ""
+    )
+    con.register("_incoming_rows", incoming.to_arrow())
+    if quarantine.height:
         con.register("_quarantine", quarantine.to_arrow())
     con.execute("begin transaction")
     try:
-        # Rows of this key from a file modified later than this one are newer: they stay, and
-        # this file's rows for that key are superseded.
+        con.execute("create or replace temp table _incoming as select * from _incoming_rows")
+        # per key and file: its rows, the rows of that key already loaded, and whether one of
+        # those comes from a file modified later (then this file's rows of the key are superseded)
         con.execute(
             f"""
-            create or replace temp table _newer_keys as
-            select distinct n.source_line
-            from _incoming as n
-            inner join raw.{entity.name} as t on {key_match}
-            inner join raw.load_log as l
-                on l.source_sha256 = t.source_sha256 and l.entity = '{entity.name}'
-            where l.file_modified_at > ?
-            """,
-            [file_modified_at],
+            create or replace temp table _groups as
+            with existing as (
+                select {", ".join(f"t.{k}" for k in key)}, count(*) as _rows,
+                    max(l._modified) as _newest
+                from raw.{name} as t
+                inner join (select distinct {keys} from _incoming) as k
+                    on {_key_match("t", "k", key)}
+                left join (
+                    select source_sha256, max(file_modified_at) as _modified
+                    from raw.load_log where entity = '{name}' group by all
+                ) as l using (source_sha256)
+                group by all
+            ), per_file as (
+                select {keys}, _file, any_value(_modified) as _modified, count(*) as _n
+                from _incoming group by all
+            )
+            select g.*, coalesce(e._newest > g._modified, false) as _superseded,
+                coalesce(e._rows, 0) as _existing
+            from per_file as g left join existing as e on {_key_match("g", "e", key)}
+            """
+        )
+        # the files that write each key, in order: each replaces what the one before it wrote
+        con.execute(
+            f"""
+            create or replace temp table _chain as
+            select {keys}, _file, _n,
+                coalesce(lag(_n) over w, _existing) as _replaced,
+                lead(_file) over w is null as _last
+            from _groups where not _superseded
+            window w as (partition by {keys} order by _file)
+            """
         )
         if entity.keep_known:
-            _keep_known_values(con, entity, key_match)
-        replaced = con.execute(
+            # a superseded file fills the newer row's empty values, the first such file first
+            firsts = ", ".join(
+                f"first(n.{c} order by n._file) filter (where n.{c} is not null) as {c}"
+                for c in entity.keep_known
+            )
+            fill = ", ".join(f"{c} = coalesce(t.{c}, b.{c})" for c in entity.keep_known)
+            con.execute(
+                f"""
+                update raw.{name} as t set {fill}
+                from (
+                    select {", ".join(f"n.{k}" for k in key)}, {firsts}
+                    from _incoming as n
+                    inner join _groups as g on {_key_match("n", "g", key)} and n._file = g._file
+                    where g._superseded group by all
+                ) as b
+                where {_key_match("t", "b", key)}
+                """
+            )
+        con.execute(
             f"""
-            delete from raw.{entity.name} as t
-            using (select * from _incoming where source_line not in
-                   (select source_line from _newer_keys)) as n
-            where {key_match}
+            create or replace temp table _written as
+            select {select_written}, c._last
+            from _incoming as n
+            inner join _chain as c on {_key_match("n", "c", key)} and n._file = c._file
+            {known_join}
             """
-        ).fetchall()[0][0]
-        loaded = con.execute(
+        )
+        con.execute(
             f"""
-            insert into raw.{entity.name} ({columns})
-            select {columns} from _incoming
-            where source_line not in (select source_line from _newer_keys)
+            delete from raw.{name} as t
+            using (select distinct {keys} from _chain) as k
+            where {_key_match("t", "k", key)}
             """
-        ).fetchall()[0][0]
-        if by_line.height:
+        )
+        con.execute(
+            f"insert into raw.{name} ({', '.join(columns)})"
+            f" select {', '.join(columns)} from _written where _last"
+        )
+        counts = {
+            index: (loaded, replaced)
+            for index, loaded, replaced in con.execute(
+                "select _file, sum(_n), sum(_replaced) from _chain group by all"
+            ).fetchall()
+        }
+        if quarantine.height:
             con.execute(
                 """
                 insert into raw.quarantine (load_id, entity, source_file, source_sha256,
@@ -647,67 +854,55 @@ def write(
                 from _quarantine
                 """
             )
-        con.execute(
-            """
-            insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, ?, ?)
-            """,
+        log = pl.DataFrame(
             [
-                load_id,
-                source_file,
-                sha256,
-                prepared.adapter.name,
-                entity.name,
-                prepared.snapshot_date,
-                prepared.rows_read,
-                loaded,
-                rows_quarantined,
-                replaced,
-                file_modified_at,
-                now,
+                {
+                    "load_id": item.load_id,
+                    "source_file": item.source_file,
+                    "source_sha256": item.sha256,
+                    "source_format": item.prepared.adapter.name,
+                    "entity": name,
+                    "snapshot_date": item.prepared.snapshot_date,
+                    "rows_read": item.prepared.rows_read,
+                    "rows_loaded": counts.get(index, (0, 0))[0],
+                    "rows_quarantined": quarantined[index],
+                    "rows_replaced": counts.get(index, (0, 0))[1],
+                    "status": "loaded",
+                    "error": None,
+                    "file_modified_at": item.file_modified_at,
+                    "loaded_at": now,
+                }
+                for index, item in enumerate(files)
             ],
+            schema=LOAD_LOG_SCHEMA,
         )
+        con.register("_log", log.to_arrow())
+        con.execute("insert into raw.load_log select * from _log")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     finally:
-        if entity.keep_known:
-            con.execute("drop table if exists _incoming")
-        else:
-            con.unregister("_incoming")
-        if by_line.height:
-            con.unregister("_quarantine")
-    return FileOutcome(
-        source_file=source_file,
-        entity=entity.name,
-        status="loaded",
-        source_format=prepared.adapter.name,
-        rows_read=prepared.rows_read,
-        rows_loaded=loaded,
-        rows_quarantined=rows_quarantined,
-        rows_replaced=replaced,
-        quarantine=prepared.quarantine,
-    )
-
-
-def _keep_known_values(con: duckdb.DuckDBPyConnection, entity: Entity, key_match: str) -> None:
-    """Empty ``keep_known`` columns take the value the replaced (or the newer) row already has."""
-    fill_incoming = ", ".join(f"{c} = coalesce(n.{c}, t.{c})" for c in entity.keep_known)
-    con.execute(
-        f"""
-        update _incoming as n set {fill_incoming}
-        from raw.{entity.name} as t
-        where {key_match} and n.source_line not in (select source_line from _newer_keys)
-        """
-    )
-    fill_newer = ", ".join(f"{c} = coalesce(t.{c}, n.{c})" for c in entity.keep_known)
-    con.execute(
-        f"""
-        update raw.{entity.name} as t set {fill_newer}
-        from _incoming as n
-        where {key_match} and n.source_line in (select source_line from _newer_keys)
-        """
-    )
+        con.unregister("_incoming_rows")
+        for view in ("_quarantine", "_log"):
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(view)
+        for table in ("_incoming", "_groups", "_chain", "_written"):
+            con.execute(f"drop table if exists {table}")
+    return [
+        FileOutcome(
+            source_file=item.source_file,
+            entity=name,
+            status="loaded",
+            source_format=item.prepared.adapter.name,
+            rows_read=item.prepared.rows_read,
+            rows_loaded=int(counts.get(index, (0, 0))[0]),
+            rows_quarantined=quarantined[index],
+            rows_replaced=int(counts.get(index, (0, 0))[1]),
+            quarantine=item.prepared.quarantine,
+        )
+        for index, item in enumerate(files)
+    ]
 
 
 def log_rejection(
@@ -869,19 +1064,18 @@ def load_entity(
 ) -> list[FileOutcome]:
     """Load every new landing file that carries this entity, oldest first.
 
-    Files are checked in batches of up to ``BATCH_FILES`` (timesheets one at a time) and written
-    one by one, each in its own transaction. Pass the same ``cache`` to the calls for every
+    Files are checked and written in batches of up to ``BATCH_FILES``, each batch in one
+    transaction (see :func:`write_files`). Pass the same ``cache`` to the calls for every
     entity of one refresh so that a file carrying several entities is read once.
     """
     entity = ENTITIES[entity_name]
     pending = _new_loads(con, files, entity)
     if started and pending:
         started(len(pending))  # how many files this entity will load, for a progress bar
-    size = 1 if entity_name == "timesheets" else BATCH_FILES
     outcomes = []
     lookups: dict[str, pl.DataFrame] = {}
-    for start in range(0, len(pending), size):
-        batch = pending[start : start + size]
+    for start in range(0, len(pending), BATCH_FILES):
+        batch = pending[start : start + BATCH_FILES]
         for outcome in _load_batch(con, batch, entity, cache, lookups, window_years):
             outcomes.append(outcome)
             if progress:
@@ -949,53 +1143,62 @@ def _load_batch(
     lookups: dict[str, pl.DataFrame],
     window_years: int,
 ) -> list[FileOutcome]:
-    """Read the files, check them in one pass, then log or write each in file order."""
+    """Read the files, check them in one pass, log the rejected ones and write the others in
+    one transaction; the outcomes come in file order."""
     items = [item for item, _ in batch]
     read: dict[int, pl.DataFrame] = {}
     rejected: dict[int, FileRejected] = {}
     for index, item in enumerate(items):
         assert item.adapter is not None
         try:
-            probe = probe_file(item.path, item.source_file)
-            read[index] = read_entity(probe, item.adapter, entity, sha256=item.sha256, cache=cache)
+            read[index] = read_landing_entity(item, entity, cache)
         except FileRejected as error:
             rejected[index] = error
     order = sorted(read)
-    checked = (
-        prepare_frames(
-            con, entity, [(items[i].adapter, read[i]) for i in order], lookups, window_years
+    mtimes = {index: modified_at(item.path) for index, item in enumerate(items)}
+    outcomes: dict[int, FileOutcome] = {}
+    for index, error in rejected.items():
+        item = items[index]
+        outcomes[index] = log_rejection(
+            con,
+            source_file=item.source_file,
+            sha256=item.sha256,
+            entity=entity.name,
+            source_format=item.adapter.name if item.adapter else None,
+            error=str(error),
+            file_modified_at=mtimes[index],
         )
-        if order
-        else []
-    )
-    prepared = dict(zip(order, checked, strict=True))
-    outcomes = []
-    for index, item in enumerate(items):
-        mtime = modified_at(item.path)
-        if index in rejected:
-            outcomes.append(
-                log_rejection(
-                    con,
-                    source_file=item.source_file,
-                    sha256=item.sha256,
-                    entity=entity.name,
-                    source_format=item.adapter.name if item.adapter else None,
-                    error=str(rejected[index]),
-                    file_modified_at=mtime,
-                )
-            )
-        else:
-            outcomes.append(
-                write(
-                    con,
-                    prepared[index],
-                    source_file=item.source_file,
-                    sha256=item.sha256,
-                    file_modified_at=mtime,
-                    load_number=batch[index][1],
-                )
-            )
-    return outcomes
+    if order:
+        checked = prepare_frames(
+            con,
+            entity,
+            [(items[i].adapter, read[i]) for i in order],
+            lookups,
+            window_years,
+            [mtimes[i] for i in order],
+        )
+        written = write_files(
+            con,
+            [
+                ToWrite(prepared, items[i].source_file, items[i].sha256, mtimes[i], batch[i][1])
+                for i, prepared in zip(order, checked, strict=True)
+            ],
+        )
+        outcomes.update(zip(order, written, strict=True))
+    return [outcomes[index] for index in range(len(items))]
+
+
+def read_landing_entity(
+    item: LandingFile, entity: Entity, cache: FrameCache | None
+) -> pl.DataFrame:
+    """One landing file's frame for one entity: from the cache when another entity's turn read
+    the file already, else probed and read."""
+    assert item.adapter is not None
+    if cache is not None and (item.sha256, entity.name) in cache:
+        probe = Probe(path=item.path, display_name=item.source_file, kind="cached")
+        return read_entity(probe, item.adapter, entity, sha256=item.sha256, cache=cache)
+    probe = probe_file(item.path, item.source_file)
+    return read_entity(probe, item.adapter, entity, sha256=item.sha256, cache=cache)
 
 
 def load_landing(
