@@ -60,13 +60,16 @@ def decode(raw: bytes, display_name: str) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+
+
 def looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     if b"\x00" in head:
         return True
-    control = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and control / len(head) > 0.05
 
 

@@ -10,6 +10,7 @@ as found, so the contract check can quarantine the row and show the user the ori
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -22,6 +23,9 @@ from pipelines.ingest.errors import FileRejected
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """Exports beyond this are rejected up front rather than exhausting memory."""
+
+
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -45,12 +49,17 @@ class Probe:
     header_row: int = 1
     """1-based physical line (CSV) or sheet row (XLSX) of the header."""
 
+    _header_index: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+
     def header_index(self) -> dict[str, list[int]]:
-        """Header multimap: normalised header -> every column position that carries it."""
-        index: dict[str, list[int]] = {}
-        for position, name in enumerate(self.header):
-            index.setdefault(normalise_header(name), []).append(position)
-        return index
+        """Header multimap: normalised header -> every column position that carries it (worked
+        out once a probe: adapters look up dozens of aliases)."""
+        if self._header_index is None:
+            index: dict[str, list[int]] = {}
+            for position, name in enumerate(self.header):
+                index.setdefault(normalise_header(name), []).append(position)
+            self._header_index = index
+        return self._header_index
 
     def reject(self, problem: str, expected: str = "") -> FileRejected:
         return FileRejected(self.display_name, problem, expected)
@@ -74,9 +83,11 @@ class Adapter:
     """Lower is tried first: specific formats before generic ones."""
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_header(name: str) -> str:
-    """Case-, space- and BOM-insensitive header key."""
-    return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip().casefold()
+    """Case-, space- and BOM-insensitive header key (the same few hundred names and aliases
+    come back for every file, hence the cache)."""
+    return _SPACES.sub(" ", name.replace("\ufeff", "")).strip().casefold()
 
 
 def read_csv_positional(probe: Probe) -> pl.DataFrame:
@@ -113,24 +124,15 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
         )
     if frame.height == 0:
         return frame.with_columns(pl.lit(None, pl.Int64).alias("source_line"))
-    cells = [pl.col(f"c{i}") for i in range(width)]
+    # one text per record, every cell end to end: counting its newlines and testing it for
+    # blank is one pass, where column by column it is one pass a column
+    record = pl.concat_str([f"c{i}" for i in range(width)], ignore_nulls=True).fill_null("")
     physical_lines = probe.data.count(b"\n") + (0 if probe.data.endswith(b"\n") else 1)
     if physical_lines - probe.header_row == frame.height:
         # No record spans lines: the line number follows from the row number alone.
         line = probe.header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
     else:
-        multiline = [
-            name
-            for name, has in frame.select(
-                pl.col(f"c{i}").str.contains("\n", literal=True).any() for i in range(width)
-            )
-            .row(0, named=True)
-            .items()
-            if has
-        ]
-        newlines = pl.sum_horizontal(
-            [pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in multiline]
-        ).cast(pl.Int64)
+        newlines = record.str.count_matches("\n", literal=True).cast(pl.Int64)
         line = (
             probe.header_row
             + 1
@@ -138,9 +140,8 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
             + newlines.cum_sum()
             - newlines
         )
-    frame = frame.with_columns(line.alias("source_line"))
-    blank = pl.all_horizontal([cell.is_null() | (cell.str.strip_chars() == "") for cell in cells])
-    return frame.filter(~blank)
+    blank = record.str.strip_chars() == ""
+    return frame.with_columns(line.alias("source_line")).filter(~blank)
 
 
 def pick(

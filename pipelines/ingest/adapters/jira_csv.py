@@ -287,6 +287,31 @@ def _attempts(text: pl.Expr, formats: Sequence[str]) -> pl.Expr:
     )
 
 
+SAMPLES = 8
+"""Values of a date column looked at to find the formats worth trying on the whole column."""
+
+
+def _formats_needed(samples: pl.Series, formats: Sequence[str]) -> list[str]:
+    """The formats up to the last one any sample needs (its first fitting format): tried in
+    order on the whole column they give each value what trying every format would, for every
+    value the samples stand for. An export writes one format a column, so that is mostly one
+    or two formats out of thirty."""
+    samples = samples.drop_nulls()
+    if samples.is_empty():
+        return []
+    fits = samples.to_frame("v").select(
+        pl.col("v")
+        .str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+        .is_not_null()
+        .alias(str(index))
+        for index, fmt in enumerate(formats)
+    )
+    first_fits = [next((i for i, ok in enumerate(row) if ok), None) for row in fits.iter_rows()]
+    if any(index is None for index in first_fits):
+        return list(formats)
+    return list(formats[: max(first_fits) + 1])
+
+
 def with_locale_dates(
     frame: pl.DataFrame, targets: dict[str, tuple[pl.Expr, str]], *, month_first: bool
 ) -> pl.DataFrame:
@@ -302,7 +327,7 @@ def with_locale_dates(
         return frame
     raw = {name: f"__{name}_raw" for name in targets}
     prep = {name: f"__{name}_prep" for name in targets}
-    parsed = {name: f"__{name}_parsed" for name in targets}
+    parsed_names = {name: f"__{name}_parsed" for name in targets}
     frame = frame.with_columns(
         blank_to_null(expr).alias(raw[name]) for name, (expr, _) in targets.items()
     )
@@ -311,24 +336,51 @@ def with_locale_dates(
     )
     day_first_formats = _day_month_formats(False)
     numeric_formats = [*_day_month_formats(month_first), *_ISO_FORMATS]
-    frame = frame.with_columns(
-        pl.when(
-            pl.col(raw[name]).str.contains(r"^\d{1,2}[/.\-\s]\p{L}|^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
-        )
-        .then(_attempts(pl.col(prep[name]), day_first_formats))
-        .otherwise(_attempts(pl.col(prep[name]), numeric_formats))
-        .alias(parsed[name])
+    day_first_shape = r"^\d{1,2}[/.\-\s]\p{L}|^\d{1,2}\.\d{1,2}\.\d{2,4}\b"
+    is_day_first = {name: pl.col(raw[name]).str.contains(day_first_shape) for name in targets}
+    # a few values of each column and shape tell which formats the column needs
+    samples = frame.select(
+        pl.col(prep[name]).filter(shape).head(SAMPLES).implode().alias(f"{name}|{kind}")
         for name in targets
-    )
+        for kind, shape in (("day", is_day_first[name]), ("numeric", ~is_day_first[name]))
+    ).row(0, named=True)
+    branches = {"day": day_first_formats, "numeric": numeric_formats}
+
+    def parse(name: str, every: bool) -> pl.Expr:
+        chosen = {
+            kind: formats
+            if every
+            else _formats_needed(pl.Series(samples[f"{name}|{kind}"], dtype=pl.String), formats)
+            for kind, formats in branches.items()
+        }
+        text = pl.col(prep[name])
+        nothing = pl.lit(None, pl.Datetime("us"))
+        return (
+            pl.when(is_day_first[name])
+            .then(_attempts(text, chosen["day"]) if chosen["day"] else nothing)
+            .otherwise(_attempts(text, chosen["numeric"]) if chosen["numeric"] else nothing)
+            .alias(parsed_names[name])
+        )
+
+    frame = frame.with_columns(parse(name, every=False) for name in targets)
+    # a value the samples did not stand for (another format further down the list) gets
+    # every format, as it would have without the samples
+    unparsed = frame.select(
+        (pl.col(prep[name]).is_not_null() & pl.col(parsed_names[name]).is_null()).any().alias(name)
+        for name in targets
+    ).row(0, named=True)
+    again = [name for name, found in unparsed.items() if found]
+    if again:
+        frame = frame.with_columns(parse(name, every=True) for name in again)
     patterns = {"timestamp": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d"}
     frame = frame.with_columns(
-        pl.when(pl.col(parsed[name]).is_not_null())
-        .then(pl.col(parsed[name]).dt.strftime(patterns[kind]))
+        pl.when(pl.col(parsed_names[name]).is_not_null())
+        .then(pl.col(parsed_names[name]).dt.strftime(patterns[kind]))
         .otherwise(pl.col(raw[name]))
         .alias(name)
         for name, (_, kind) in targets.items()
     )
-    return frame.drop(*raw.values(), *prep.values(), *parsed.values())
+    return frame.drop(*raw.values(), *prep.values(), *parsed_names.values())
 
 
 # --- status categories ---------------------------------------------------------------------------
