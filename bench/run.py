@@ -17,6 +17,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from pipelines.config import resolve_data_dir
 from pipelines.demo.generator import generate_demo
 from pipelines.ingest.contracts import LOAD_ORDER
@@ -32,7 +34,37 @@ from pipelines.transform.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, WAREHOU
 SCALES = {
     "demo": {"projects": 24, "people": 120, "months": 18},
     "large": {"projects": 200, "people": 3000, "months": 24},
+    "10m": {"projects": 800, "people": 12000, "months": 24},
 }
+
+
+def raw_readers(con, scanned) -> dict[str, tuple[float, int]]:
+    """What the libraries underneath do on the same timesheet files, as the yardstick: DuckDB
+    `read_csv` over the file list into a table, and polars reading every file (text columns,
+    no checks: the floor under any loader)."""
+    paths = [
+        str(item.path)
+        for item in scanned
+        if item.adapter and "timesheets" in item.adapter.entities and item.path.suffix == ".csv"
+    ]
+    if not paths:
+        return {}
+    start = time.perf_counter()
+    con.execute(
+        "create or replace temp table _bench_read as select * from read_csv(?,"
+        " union_by_name = true, all_varchar = true, filename = true)",
+        [paths],
+    )
+    rows = con.execute("select count(*) from _bench_read").fetchone()[0]
+    con.execute("drop table _bench_read")
+    duckdb_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    polars_rows = sum(pl.read_csv(path, infer_schema=False).height for path in paths)
+    polars_seconds = time.perf_counter() - start
+    return {
+        f"raw DuckDB read_csv, timesheet files ({len(paths)})": (duckdb_seconds, int(rows)),
+        f"raw polars read_csv, timesheet files ({len(paths)})": (polars_seconds, polars_rows),
+    }
 
 
 def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[float, int]]:
@@ -62,6 +94,7 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     for entity, (seconds, rows) in per_entity.items():
         if rows:
             stages[f"load {entity}"] = (seconds, int(rows))
+    stages.update(raw_readers(con, scanned))
     total_rows = sum(int(rows) for _, rows in per_entity.values())
     total_seconds = sum(seconds for seconds, _ in per_entity.values())
     stages["load (all entities)"] = (total_seconds, total_rows)
@@ -149,16 +182,36 @@ def main() -> None:
             for stage, (seconds, count) in results[name].items()
         ]
         print(format_table(["stage", "seconds", "rows/files", "per second"], rows), flush=True)
-    if "demo" in results and "large" in results:
-        demo, large = results["demo"], results["large"]
-        key = "load timesheets"
-        if key in demo and key in large:
-            rows_ratio = large[key][1] / demo[key][1]
-            time_ratio = large[key][0] / demo[key][0]
+    for name, stages in results.items():
+        print(f"\n{name}: {ratios(stages)}")
+    scaled = [name for name in SCALES if name in results and "load timesheets" in results[name]]
+    if len(scaled) > 1:
+        print("\nscaling, against the smallest scale run (≤ 1 means linear or better):")
+        base = results[scaled[0]]["load timesheets"]
+        for name in scaled[1:]:
+            seconds, rows = results[name]["load timesheets"]
+            rows_ratio, time_ratio = rows / base[1], seconds / base[0]
             print(
-                f"\ntimesheets: {rows_ratio:.1f}× the rows took {time_ratio:.1f}× the time "
-                f"(scaling factor {time_ratio / rows_ratio:.2f}; ≤ 1 means linear or better)"
+                f"  {name}: timesheets {rows_ratio:.1f}× the rows took {time_ratio:.1f}× the time"
+                f" (factor {time_ratio / rows_ratio:.2f})"
             )
+
+
+def ratios(stages: dict[str, tuple[float, int]]) -> str:
+    """The load of timesheets against the raw readers on the same files, in the same run."""
+    load = stages.get("load timesheets")
+    raw = {
+        reader: value
+        for reader in ("DuckDB", "polars")
+        for stage, value in stages.items()
+        if stage.startswith(f"raw {reader} ")
+    }
+    if not load or not raw:
+        return "no timesheet files"
+    parts = [f"timesheets loaded at {load[1] / load[0]:,.0f} rows/s"]
+    for reader, (seconds, _) in raw.items():
+        parts.append(f"{load[0] / seconds:.1f}× the time of {reader} read_csv")
+    return "; ".join(parts)
 
 
 if __name__ == "__main__":

@@ -755,12 +755,11 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
         if filled
         else ""
     )
-    con.register("_incoming_rows", incoming.to_arrow())
+    con.register("_incoming", incoming.to_arrow())  # read where it is, not copied
     if quarantine.height:
         con.register("_quarantine", quarantine.to_arrow())
     con.execute("begin transaction")
     try:
-        con.execute("create or replace temp table _incoming as select * from _incoming_rows")
         # per key and file: its rows, the rows of that key already loaded, and whether one of
         # those comes from a file modified later (then this file's rows of the key are superseded)
         con.execute(
@@ -816,15 +815,21 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
                 where {_key_match("t", "b", key)}
                 """
             )
-        con.execute(
-            f"""
-            create or replace temp table _written as
-            select {select_written}, c._last
+        # the rows that stay: each key's last writer (keep_known values filled along the chain
+        # first, from the rows about to be replaced)
+        chain_rows = f"""
             from _incoming as n
             inner join _chain as c on {_key_match("n", "c", key)} and n._file = c._file
             {known_join}
             """
-        )
+        if filled:
+            con.execute(
+                "create or replace temp table _written as"
+                f" select {select_written}, c._last {chain_rows}"
+            )
+            written = f"select {', '.join(columns)} from _written where _last"
+        else:
+            written = f"select {select_written} {chain_rows} where c._last"
         con.execute(
             f"""
             delete from raw.{name} as t
@@ -832,10 +837,7 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
             where {_key_match("t", "k", key)}
             """
         )
-        con.execute(
-            f"insert into raw.{name} ({', '.join(columns)})"
-            f" select {', '.join(columns)} from _written where _last"
-        )
+        con.execute(f"insert into raw.{name} ({', '.join(columns)}) {written}")
         counts = {
             index: (loaded, replaced)
             for index, loaded, replaced in con.execute(
@@ -883,11 +885,11 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
         con.execute("rollback")
         raise
     finally:
-        con.unregister("_incoming_rows")
+        con.unregister("_incoming")
         for view in ("_quarantine", "_log"):
             with contextlib.suppress(duckdb.Error):
                 con.unregister(view)
-        for table in ("_incoming", "_groups", "_chain", "_written"):
+        for table in ("_groups", "_chain", "_written"):
             con.execute(f"drop table if exists {table}")
     return [
         FileOutcome(
