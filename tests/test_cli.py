@@ -443,13 +443,32 @@ def _published_tables(data_dir: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+def _written_in_the_install_since(moment: float) -> list[str]:
+    """Files of the source tree modified since ``moment`` (caches of Python and tools aside)."""
+    skipped = {".venv", ".git", ".tools", "__pycache__", ".pytest_cache", ".ruff_cache"}
+    return sorted(
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*")
+        if not skipped.intersection(path.relative_to(ROOT).parts)
+        and path.is_file()
+        and path.stat().st_mtime > moment
+    )
+
+
 @pytest.mark.xdist_group("dagster")
 def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds_numbers(
     data_dir: Path, tmp_path: Path
 ):
-    first = pmo("refresh", "--data-dir", str(data_dir))
+    # run from an empty folder with an empty home: a refresh writes under its data directory
+    # only, not where it was started, not in the home folder, not in the install
+    started, home, cwd = time.time(), tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    first = pmo("refresh", "--data-dir", str(data_dir), env={"HOME": str(home)}, cwd=cwd)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "dbt build: models and data tests" in first.stderr
+    assert list(home.rglob("*")) == [] and list(cwd.rglob("*")) == []
+    assert _written_in_the_install_since(started) == []
     # the PM's status note for October arrives
     (data_dir / "landing" / "notes.csv").write_text(
         "project_code,report_month,author,overall_status,summary\n"
