@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import stat
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -39,6 +42,12 @@ IGNORED_NAMES = re.compile(r"^(\.|~\$|README)", re.IGNORECASE)
 # snapshot export is often a few dozen rows, and a pass costs about the same for 30 rows as for
 # 30,000.
 BATCH_FILES = 256
+READERS = max(1, min(4, os.cpu_count() or 1))
+"""Files of a batch read at the same time..."""
+READ_TOGETHER_BYTES = 32 * 1024 * 1024
+"""...when each is at most this large."""
+T = TypeVar("T")
+R = TypeVar("R")
 LOAD_LOG_SCHEMA = {
     "load_id": pl.String,
     "source_file": pl.String,
@@ -972,38 +981,46 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
             " from raw.landing_files"
         ).fetchall()
     }
-    found = []
     now = datetime.now(UTC).replace(tzinfo=None)
-    present = []
-    scanned: list[dict] = []
-    for path in landing_files(landing):
-        name = display_name(path, landing)
-        present.append(name)
-        stat = path.stat()
+    entries = [(path, display_name(path, landing), path.stat()) for path in landing_files(landing)]
+    present = [name for _, name, _ in entries]
+
+    def unchanged(name: str, status: os.stat_result) -> tuple | None:
         cached = known.get(name)
-        if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
+        if cached and cached[0] == status.st_size and cached[1] == status.st_mtime_ns:
+            return cached
+        return None
+
+    def recognise(entry: tuple[Path, str, os.stat_result]) -> LandingFile:
+        path, name, status = entry
+        cached = unchanged(name, status)
+        if cached:
             sha, format_name, error = cached[2], cached[3], cached[4]
             adapter = adapter_by_name(format_name) if format_name else None
-            found.append(LandingFile(path, name, sha, adapter, error))
-            continue
+            return LandingFile(path, name, sha, adapter, error)
         sha = sha256_of(path)
         try:
             adapter, error = detect(probe_file(path, name)), None
         except FileRejected as rejection:
             adapter, error = None, str(rejection)
-        scanned.append(
-            {
-                "source_file": name,
-                "size_bytes": stat.st_size,
-                "modified_ns": stat.st_mtime_ns,
-                "source_sha256": sha,
-                "source_format": adapter.name if adapter else None,
-                "entities": list(adapter.entities) if adapter else None,
-                "error": error,
-                "scanned_at": now,
-            }
-        )
-        found.append(LandingFile(path, name, sha, adapter, error))
+        return LandingFile(path, name, sha, adapter, error)
+
+    # hashing and probing run mostly outside the interpreter lock
+    found = _each_file(recognise, entries, [status.st_size for _, _, status in entries])
+    scanned = [
+        {
+            "source_file": item.source_file,
+            "size_bytes": status.st_size,
+            "modified_ns": status.st_mtime_ns,
+            "source_sha256": item.sha256,
+            "source_format": item.adapter.name if item.adapter else None,
+            "entities": list(item.adapter.entities) if item.adapter else None,
+            "error": item.error,
+            "scanned_at": now,
+        }
+        for item, (_, name, status) in zip(found, entries, strict=True)
+        if not unchanged(name, status)
+    ]
     if scanned:  # one statement for every file hashed and recognised this time
         schema = {
             "source_file": pl.String,
@@ -1150,12 +1167,15 @@ def _load_batch(
     items = [item for item, _ in batch]
     read: dict[int, pl.DataFrame] = {}
     rejected: dict[int, FileRejected] = {}
-    for index, item in enumerate(items):
-        assert item.adapter is not None
+
+    def one(index: int) -> None:
         try:
-            read[index] = read_landing_entity(item, entity, cache)
+            read[index] = read_landing_entity(items[index], entity, cache)
         except FileRejected as error:
             rejected[index] = error
+
+    # polars parses outside the interpreter lock
+    _each_file(one, list(range(len(items))), [_size(item.path) for item in items])
     order = sorted(read)
     mtimes = {index: modified_at(item.path) for index, item in enumerate(items)}
     outcomes: dict[int, FileOutcome] = {}
@@ -1188,6 +1208,26 @@ def _load_batch(
         )
         outcomes.update(zip(order, written, strict=True))
     return [outcomes[index] for index in range(len(items))]
+
+
+def _each_file(work: Callable[[T], R], files: list[T], sizes: list[int]) -> list[R]:
+    """``work`` on every file, results in file order: files up to READ_TOGETHER_BYTES side by
+    side, larger ones one at a time, so memory stays that of one large file."""
+    results: dict[int, R] = {}
+    small = [index for index, size in enumerate(sizes) if size <= READ_TOGETHER_BYTES]
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        results.update(zip(small, pool.map(work, [files[i] for i in small]), strict=True))
+    for index in range(len(files)):
+        if index not in results:
+            results[index] = work(files[index])
+    return [results[index] for index in range(len(files))]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return 0
 
 
 def read_landing_entity(
