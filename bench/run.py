@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import time
@@ -36,6 +37,13 @@ SCALES = {
     "large": {"projects": 200, "people": 3000, "months": 24},
     "10m": {"projects": 800, "people": 12000, "months": 24},
 }
+
+
+def peak_rss_mib() -> float:
+    """The largest resident set of this process and of any child it waited for (dbt), in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # kilobytes on Linux
 
 
 def raw_readers(con, scanned) -> dict[str, tuple[float, int]]:
@@ -182,6 +190,7 @@ def main() -> None:
             for stage, (seconds, count) in results[name].items()
         ]
         print(format_table(["stage", "seconds", "rows/files", "per second"], rows), flush=True)
+        print(f"peak memory so far: {peak_rss_mib():,.0f} MiB (this process or a dbt child)")
     for name, stages in results.items():
         print(f"\n{name}: {ratios(stages)}")
     scaled = [name for name in SCALES if name in results and "load timesheets" in results[name]]
