@@ -586,3 +586,41 @@ def test_a_row_standing_for_many_refused_rows_is_reported_with_its_count(
     msr = (result.folder / f"msr-{MONTH}.html").read_text()
     expected = f"640 quarantined timesheets rows: {source_file} lines {line}–{line + 2_000}"
     assert expected in msr, code
+
+
+def test_workbooks_show_money_in_the_reporting_currency_and_rag_in_its_colour(built: Built):
+    """An analyst filtering the pack in Excel sees euro amounts (an unfavourable variance in
+    red) and health colours as filled cells, while each cell keeps its number or its word."""
+    import openpyxl
+
+    fsr = openpyxl.load_workbook(built.full.folder / f"fsr-{MONTH}.xlsx")["By project"]
+    formats = {
+        header.value: fsr.cell(row=2, column=index + 1).number_format
+        for index, header in enumerate(fsr[1])
+    }
+    assert formats["Budget at completion"] == '"€"#,##0;-"€"#,##0'
+    assert formats["Forecast variance"] == '"€"#,##0;[Red]-"€"#,##0'  # better when higher
+    assert isinstance(fsr.cell(row=2, column=4).value, float)
+    assert all(table.autoFilter is not None for table in fsr.tables.values())
+
+    health = openpyxl.load_workbook(built.full.folder / f"msr-{MONTH}.xlsx")["Project health"]
+    headers = [cell.value for cell in health[1]]
+    fills = {
+        str(rule.formula[0]).strip('"'): rule.dxf.fill.bgColor.rgb
+        for ranges in health.conditional_formatting
+        for rule in ranges.rules
+        if str(ranges.sqref).startswith(
+            openpyxl.utils.get_column_letter(headers.index("Overall") + 1)
+        )
+    }
+    assert {value: rgb[-6:] for value, rgb in fills.items()} == {
+        "red": "C0392B",
+        "amber": "E69F00",
+        "green": "2E8B57",
+        "grey": "9AA0A6",
+    }
+    values = {
+        health.cell(row=row, column=headers.index("Overall") + 1).value
+        for row in range(2, health.max_row + 1)
+    }
+    assert values <= {"red", "amber", "green", "grey", None} and "red" in values

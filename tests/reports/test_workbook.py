@@ -7,7 +7,9 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import polars as pl
+import pytest
 
 from pipelines.publish.reports.document import Column, Table
 from pipelines.publish.reports.xlsx import ChartSpec, write_workbook
@@ -80,3 +82,24 @@ def test_the_same_tables_give_the_same_bytes(tmp_path: Path):
     with zipfile.ZipFile(first) as archive:
         core = archive.read("docProps/core.xml").decode()
     assert "2026-10-31T18:00:00Z" in core
+
+
+@pytest.mark.parametrize(
+    ("unit", "good_when", "expected"),
+    [
+        ("EUR", "neutral", '"€"#,##0;-"€"#,##0'),
+        ("USD", "higher", '"$"#,##0;[Red]-"$"#,##0'),  # a negative variance is an overrun
+        ("CHF", "lower", '#,##0" CHF";-#,##0" CHF"'),  # a currency without a sign: its code
+        (None, "higher", "#,##0;[Red]-#,##0"),
+    ],
+)
+def test_money_is_shown_in_its_currency_and_a_shortfall_in_red(
+    tmp_path: Path, unit, good_when, expected
+):
+    column = Column("variance", "Variance", "currency", unit, good_when=good_when)
+    table = Table("v", "Variance", pl.DataFrame({"variance": [-1500.25, 20.0]}), [column], "test")
+    path = tmp_path / "money.xlsx"
+    write_workbook(path, title="Test", about=[], tables=[table], snapshot_id=SNAPSHOT)
+    sheet = openpyxl.load_workbook(path)["Variance"]
+    assert [sheet.cell(row=row, column=1).number_format for row in (2, 3)] == [expected] * 2
+    assert sheet.cell(row=2, column=1).value == -1500.25  # the number, not a text

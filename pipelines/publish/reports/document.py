@@ -39,6 +39,7 @@ class Column:
     format: str = "text"
     unit: str | None = None
     description: str = ""
+    good_when: str = "neutral"
 
     @property
     def numeric(self) -> bool:
@@ -51,7 +52,7 @@ class Column:
         # *_ratio columns are shares of one (0-1). Both carry format 'percent' in the catalog.
         if fmt == "percent" and meta.name.endswith("_ratio"):
             fmt = "percent_of_one"
-        column = cls(meta.name, meta.label, fmt, meta.unit, meta.description)
+        column = cls(meta.name, meta.label, fmt, meta.unit, meta.description, meta.good_when)
         return replace(column, **overrides) if overrides else column
 
 

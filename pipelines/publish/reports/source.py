@@ -50,6 +50,8 @@ class ColumnMeta:
     format: str = "text"
     unit: str | None = None
     description: str = ""
+    good_when: str = "neutral"
+    """'higher', 'lower' or 'neutral': which way the number is favourable."""
 
 
 def parse_month(month: str) -> date:
@@ -184,6 +186,7 @@ class ReportSource:
                     format=str(metric.get("format") or "text"),
                     unit=metric.get("unit"),
                     description=str(metric.get("description") or entry.get("description") or ""),
+                    good_when=str(metric.get("good_when") or "neutral"),
                 )
         return ColumnMeta(name=column, label=_humanise(column))
 

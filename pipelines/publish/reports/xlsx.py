@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
+from .charts import COLOURS
 from .document import Column, Table
 from .source import snapshot_created
 
@@ -35,6 +36,14 @@ NUMBER_FORMATS = {
     "month": "mmm yyyy",
 }
 TEXT_FORMAT = {"quote_prefix": True}
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+# the pack's RAG colours (charts.COLOURS), white text but on amber
+RAG_FILLS = {
+    "red": {"bg_color": COLOURS["red"], "font_color": "#ffffff"},
+    "amber": {"bg_color": COLOURS["amber"], "font_color": "#1d1d1d"},
+    "green": {"bg_color": COLOURS["green"], "font_color": "#ffffff"},
+    "grey": {"bg_color": COLOURS["grey"], "font_color": "#1d1d1d"},
+}
 FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -199,6 +208,7 @@ def write_workbook(
             freeze_panes=(1, 0),
             float_precision=6,
         )
+        _rag_fills(workbook, sheet, table, frame.height)
         placed[table.key] = (sheet, table, frame)
         names.append(sheet)
     for offset, (sheet, source) in enumerate(sheet_rows, start=1):
@@ -225,14 +235,55 @@ def _frame(table: Table) -> pl.DataFrame:
     return frame.rename(dict(zip(names, sheet_headers(table.columns), strict=True)))
 
 
+def money_format(column: Column) -> str:
+    """Whole units with the currency's sign (or its code after the amount); a negative value of
+    a figure that is better higher (a cost or schedule variance, a budget left) in red."""
+    symbol = CURRENCY_SYMBOLS.get(column.unit or "")
+    if symbol:
+        amount = f'"{symbol}"#,##0'
+    elif column.unit:
+        amount = f'#,##0" {column.unit}"'
+    else:
+        amount = "#,##0"
+    negative = ("[Red]" if column.good_when == "higher" else "") + "-" + amount
+    return f"{amount};{negative}"
+
+
+def is_money(column: Column) -> bool:
+    return column.format == "currency" or (
+        column.format == "number" and (column.unit or "") in CURRENCY_SYMBOLS
+    )
+
+
 def _formats(columns: Sequence[Column], headers: Sequence[str]) -> dict[str, Any]:
     formats: dict[str, Any] = {}
     for column, header in zip(columns, headers, strict=True):
-        if column.format in NUMBER_FORMATS:
+        if is_money(column):
+            formats[header] = money_format(column)
+        elif column.format in NUMBER_FORMATS:
             formats[header] = NUMBER_FORMATS[column.format]
         elif column.format != "boolean" and not column.numeric:
             formats[header] = dict(TEXT_FORMAT)
     return formats
+
+
+def _rag_fills(workbook: xlsxwriter.Workbook, sheet: str, table: Table, height: int) -> None:
+    """RAG cells filled with their colour (the value stays the text, for filters and formulas)."""
+    if not height:
+        return
+    worksheet = workbook.get_worksheet_by_name(sheet)
+    fills = {value: workbook.add_format(fill) for value, fill in RAG_FILLS.items()}
+    for index, column in enumerate(table.columns):
+        if column.format != "rag":
+            continue
+        for value, fill in fills.items():
+            worksheet.conditional_format(
+                1,
+                index,
+                height,
+                index,
+                {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": fill},
+            )
 
 
 def _add_chart(
