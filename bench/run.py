@@ -39,11 +39,12 @@ SCALES = {
 }
 
 
-def peak_rss_mib() -> float:
-    """The largest resident set of this process and of any child it waited for (dbt), in MiB."""
+def peak_rss_mib() -> tuple[float, float]:
+    """The largest resident set so far of this process (generate, load, publish, pages) and of
+    the largest child it waited for (the dbt build), in MiB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024  # kilobytes on Linux
+    return own / 1024, children / 1024  # kilobytes on Linux
 
 
 def raw_readers(con, scanned) -> dict[str, tuple[float, int]]:
@@ -190,7 +191,8 @@ def main() -> None:
             for stage, (seconds, count) in results[name].items()
         ]
         print(format_table(["stage", "seconds", "rows/files", "per second"], rows), flush=True)
-        print(f"peak memory so far: {peak_rss_mib():,.0f} MiB (this process or a dbt child)")
+        own, dbt = peak_rss_mib()
+        print(f"peak memory so far: {own:,.0f} MiB in this process, {dbt:,.0f} MiB in dbt")
     for name, stages in results.items():
         print(f"\n{name}: {ratios(stages)}")
     scaled = [name for name in SCALES if name in results and "load timesheets" in results[name]]

@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -42,6 +42,9 @@ IGNORED_NAMES = re.compile(r"^(\.|~\$|README)", re.IGNORECASE)
 # snapshot export is often a few dozen rows, and a pass costs about the same for 30 rows as for
 # 30,000.
 BATCH_FILES = 256
+BATCH_BYTES = 32 * 1024 * 1024
+"""...and files of at most this many bytes together (one larger file is a batch of its own), so
+a batch's frames stay a few hundred MB however many rows the entity has."""
 READERS = max(1, min(4, os.cpu_count() or 1))
 """Files of a batch read at the same time..."""
 READ_TOGETHER_BYTES = 32 * 1024 * 1024
@@ -1083,9 +1086,10 @@ def load_entity(
 ) -> list[FileOutcome]:
     """Load every new landing file that carries this entity, oldest first.
 
-    Files are checked and written in batches of up to ``BATCH_FILES``, each batch in one
-    transaction (see :func:`write_files`). Pass the same ``cache`` to the calls for every
-    entity of one refresh so that a file carrying several entities is read once.
+    Files are checked and written in batches (up to ``BATCH_FILES`` files and ``BATCH_BYTES``
+    bytes), each batch in one transaction (see :func:`write_files`). Pass the same ``cache``
+    to the calls for every entity of one refresh so that a file carrying several entities is
+    read once.
     """
     entity = ENTITIES[entity_name]
     pending = _new_loads(con, files, entity)
@@ -1093,13 +1097,27 @@ def load_entity(
         started(len(pending))  # how many files this entity will load, for a progress bar
     outcomes = []
     lookups: dict[str, pl.DataFrame] = {}
-    for start in range(0, len(pending), BATCH_FILES):
-        batch = pending[start : start + BATCH_FILES]
+    for batch in _batches(pending):
         for outcome in _load_batch(con, batch, entity, cache, lookups, window_years):
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
     return outcomes
+
+
+def _batches(pending: list[tuple[LandingFile, int]]) -> Iterator[list[tuple[LandingFile, int]]]:
+    """Consecutive runs of files, in order, within BATCH_FILES files and BATCH_BYTES bytes."""
+    batch: list[tuple[LandingFile, int]] = []
+    size = 0
+    for item in pending:
+        item_size = _size(item[0].path)
+        if batch and (len(batch) >= BATCH_FILES or size + item_size > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += item_size
+    if batch:
+        yield batch
 
 
 def _new_loads(

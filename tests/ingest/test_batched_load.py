@@ -83,7 +83,7 @@ def tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 
 def load_both_ways(
-    tmp_path: Path, monkeypatch, steps
+    tmp_path: Path, monkeypatch, steps, bound: str = "BATCH_FILES"
 ) -> tuple[dict, dict, duckdb.DuckDBPyConnection]:
     """Load the landing after each step in batches and file by file; the batched warehouse is
     returned open for the caller's own checks."""
@@ -94,7 +94,7 @@ def load_both_ways(
         step(landing)
         load_landing(batched, landing)
         with monkeypatch.context() as patched:
-            patched.setattr(load_module, "BATCH_FILES", 1)
+            patched.setattr(load_module, bound, 1)  # every batch a single file
             load_landing(single, landing)
     try:
         return tables(batched), tables(single), batched
@@ -102,9 +102,12 @@ def load_both_ways(
         single.close()
 
 
-def test_a_batch_gives_what_loading_file_by_file_gives_on_a_tangled_history(tmp_path, monkeypatch):
+@pytest.mark.parametrize("bound", ["BATCH_FILES", "BATCH_BYTES"])
+def test_a_batch_gives_what_loading_file_by_file_gives_on_a_tangled_history(
+    tmp_path, monkeypatch, bound
+):
     in_batches, one_by_one, con = load_both_ways(
-        tmp_path, monkeypatch, [first_refresh, second_refresh]
+        tmp_path, monkeypatch, [first_refresh, second_refresh], bound
     )
     assert in_batches == one_by_one
     # what the user reads, in a table and the load log
