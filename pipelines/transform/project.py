@@ -38,22 +38,30 @@ def ensure_manifest() -> Path:
     env = dict(os.environ)
     # Parsing renders the profile but never opens the warehouse: any path will do.
     env.setdefault(WAREHOUSE_ENV, str(Path(tempfile.gettempdir()) / "pmo-parse.duckdb"))
-    result = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "parse",
-            "--quiet",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode != 0 or not manifest.exists():
-        detail = (result.stdout + result.stderr).strip().splitlines()[-5:]
-        raise PmoError("the dbt project does not parse:\n" + "\n".join(detail))
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    # parsed into a folder of its own, then moved into place in one step: processes that parse
+    # at the same time never read a half-written manifest
+    with tempfile.TemporaryDirectory(prefix=".parse-", dir=manifest.parent) as scratch:
+        result = subprocess.run(
+            [
+                str(DBT_EXECUTABLE),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                scratch,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        parsed = Path(scratch) / manifest.name
+        if result.returncode != 0 or not parsed.exists():
+            detail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+            raise PmoError("the dbt project does not parse:\n" + "\n".join(detail))
+        parsed.replace(manifest)
     return manifest
