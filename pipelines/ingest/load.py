@@ -385,6 +385,15 @@ def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl
     return flagged.filter(~repeat).drop("_first"), bad
 
 
+def _newest_load_of_content(entity: str) -> str:
+    """SQL: each content's (sha256) latest file modification time among its loads of an entity:
+    rows from a file modified later than an incoming one are newer than it."""
+    return (
+        "select source_sha256, max(file_modified_at) as modified"
+        f" from raw.load_log where entity = '{entity}' group by all"
+    )
+
+
 def _key_text(key: list[str]) -> pl.Expr:
     """A natural key as one non-null text value (an empty part is not the text 'null')."""
     return pl.concat_str(
@@ -426,10 +435,7 @@ def over_24_hours(
                 max(l.modified) as _newest
             from raw.timesheets as t
             inner join _days as d using (employee_id, work_date)
-            left join (
-                select source_sha256, max(file_modified_at) as modified
-                from raw.load_log where entity = 'timesheets' group by all
-            ) as l using (source_sha256)
+            left join ({_newest_load_of_content("timesheets")}) as l using (source_sha256)
             group by all
             """
         ).pl()
@@ -779,14 +785,11 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
             create or replace temp table _groups as
             with existing as (
                 select {", ".join(f"t.{k}" for k in key)}, count(*) as _rows,
-                    max(l._modified) as _newest
+                    max(l.modified) as _newest
                 from raw.{name} as t
                 inner join (select distinct {keys} from _incoming) as k
                     on {_key_match("t", "k", key)}
-                left join (
-                    select source_sha256, max(file_modified_at) as _modified
-                    from raw.load_log where entity = '{name}' group by all
-                ) as l using (source_sha256)
+                left join ({_newest_load_of_content(name)}) as l using (source_sha256)
                 group by all
             ), per_file as (
                 select {keys}, _file, any_value(_modified) as _modified, count(*) as _n
@@ -850,12 +853,13 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
             """
         )
         con.execute(f"insert into raw.{name} ({', '.join(columns)}) {written}")
-        counts = {
-            index: (loaded, replaced)
+        by_file = {
+            index: (int(loaded), int(replaced))
             for index, loaded, replaced in con.execute(
                 "select _file, sum(_n), sum(_replaced) from _chain group by all"
             ).fetchall()
         }
+        counts = [by_file.get(index, (0, 0)) for index in range(len(files))]
         if quarantine.height:
             con.execute(
                 """
@@ -878,9 +882,9 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
                     "entity": name,
                     "snapshot_date": item.prepared.snapshot_date,
                     "rows_read": item.prepared.rows_read,
-                    "rows_loaded": counts.get(index, (0, 0))[0],
+                    "rows_loaded": counts[index][0],
                     "rows_quarantined": quarantined[index],
-                    "rows_replaced": counts.get(index, (0, 0))[1],
+                    "rows_replaced": counts[index][1],
                     "status": "loaded",
                     "error": None,
                     "file_modified_at": item.file_modified_at,
@@ -910,9 +914,9 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
             status="loaded",
             source_format=item.prepared.adapter.name,
             rows_read=item.prepared.rows_read,
-            rows_loaded=int(counts.get(index, (0, 0))[0]),
+            rows_loaded=counts[index][0],
             rows_quarantined=quarantined[index],
-            rows_replaced=int(counts.get(index, (0, 0))[1]),
+            rows_replaced=counts[index][1],
             quarantine=item.prepared.quarantine,
         )
         for index, item in enumerate(files)
@@ -969,6 +973,8 @@ class LandingFile:
     sha256: str
     adapter: Adapter | None
     error: str | None
+    size_bytes: int = 0
+    """As scanned: what batching and side-by-side reading go by, without a second stat."""
 
 
 def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingFile]:
@@ -1000,13 +1006,13 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
         if cached:
             sha, format_name, error = cached[2], cached[3], cached[4]
             adapter = adapter_by_name(format_name) if format_name else None
-            return LandingFile(path, name, sha, adapter, error)
+            return LandingFile(path, name, sha, adapter, error, status.st_size)
         sha = sha256_of(path)
         try:
             adapter, error = detect(probe_file(path, name)), None
         except FileRejected as rejection:
             adapter, error = None, str(rejection)
-        return LandingFile(path, name, sha, adapter, error)
+        return LandingFile(path, name, sha, adapter, error, status.st_size)
 
     # hashing and probing run mostly outside the interpreter lock
     found = _each_file(recognise, entries, [status.st_size for _, _, status in entries])
@@ -1110,7 +1116,7 @@ def _batches(pending: list[tuple[LandingFile, int]]) -> Iterator[list[tuple[Land
     batch: list[tuple[LandingFile, int]] = []
     size = 0
     for item in pending:
-        item_size = _size(item[0].path)
+        item_size = item[0].size_bytes
         if batch and (len(batch) >= BATCH_FILES or size + item_size > BATCH_BYTES):
             yield batch
             batch, size = [], 0
@@ -1193,7 +1199,7 @@ def _load_batch(
             rejected[index] = error
 
     # polars parses outside the interpreter lock
-    _each_file(one, list(range(len(items))), [_size(item.path) for item in items])
+    _each_file(one, list(range(len(items))), [item.size_bytes for item in items])
     order = sorted(read)
     mtimes = {index: modified_at(item.path) for index, item in enumerate(items)}
     outcomes: dict[int, FileOutcome] = {}
@@ -1239,13 +1245,6 @@ def _each_file(work: Callable[[T], R], files: list[T], sizes: list[int]) -> list
         if index not in results:
             results[index] = work(files[index])
     return [results[index] for index in range(len(files))]
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.lstat().st_size
-    except OSError:
-        return 0
 
 
 def read_landing_entity(

@@ -30,6 +30,7 @@ NUMERIC_FORMATS = {
     "integer",
 }
 RAG_VALUES = ("red", "amber", "green", "grey")
+MONEY_UNITS = ("EUR", "USD", "GBP")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class Column:
     @property
     def numeric(self) -> bool:
         return self.format in NUMERIC_FORMATS
+
+    @property
+    def is_money(self) -> bool:
+        """An amount: a currency column, or a plain number in a currency unit."""
+        return self.format == "currency" or (self.format == "number" and self.unit in MONEY_UNITS)
 
     @classmethod
     def from_meta(cls, meta: ColumnMeta, **overrides: Any) -> Column:
@@ -165,7 +171,7 @@ def format_value(value: Any, column: Column) -> str:
     if isinstance(value, date):
         return value.strftime("%b %Y") if fmt == "month" else value.isoformat()
     if isinstance(value, int | float):
-        if fmt == "currency" or (fmt == "number" and column.unit in ("EUR", "USD", "GBP")):
+        if column.is_money:
             return _number(value, 0)
         if fmt in ("index", "ratio"):
             return _number(value, 2)

@@ -249,16 +249,10 @@ def money_format(column: Column) -> str:
     return f"{amount};{negative}"
 
 
-def is_money(column: Column) -> bool:
-    return column.format == "currency" or (
-        column.format == "number" and (column.unit or "") in CURRENCY_SYMBOLS
-    )
-
-
 def _formats(columns: Sequence[Column], headers: Sequence[str]) -> dict[str, Any]:
     formats: dict[str, Any] = {}
     for column, header in zip(columns, headers, strict=True):
-        if is_money(column):
+        if column.is_money:
             formats[header] = money_format(column)
         elif column.format in NUMBER_FORMATS:
             formats[header] = NUMBER_FORMATS[column.format]
