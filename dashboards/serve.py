@@ -16,6 +16,12 @@ from pipelines.config import DATA_DIR_ENV
 
 APP = Path(__file__).resolve().parent / "streamlit_app.py"
 
+# How the app's scripts run, served or under test. Magic (a bare expression written to the page)
+# is off: the pages write everything through explicit calls, and it spares each page an AST
+# round trip, whose depth check Python 3.11 gets wrong when a garbage collection inside it runs
+# a finaliser that parses code too.
+RUNNER_OPTIONS: dict[str, bool] = {"runner.magicEnabled": False}
+
 
 def command(port: int) -> list[str]:
     """The streamlit command line (also used by the browser tests)."""
@@ -40,6 +46,7 @@ def command(port: int) -> list[str]:
         # Streamlit's built-in table export would not
         "--client.disableDataExport",
         "true",
+        *(part for name, on in RUNNER_OPTIONS.items() for part in (f"--{name}", str(on).lower())),
     ]
 
 

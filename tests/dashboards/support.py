@@ -16,13 +16,22 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
 
-from dashboards.serve import command, environment
+from dashboards.serve import RUNNER_OPTIONS, command, environment
 from pipelines.config import DataPaths, resolve_data_dir
 from pipelines.publish.snapshot import CATALOG, DATABASE, POINTER, current_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboards" / "streamlit_app.py"
+
+
+def app_test(timeout: float = 90) -> AppTest:
+    """The app under AppTest, its scripts run as ``pmo dashboard`` runs them."""
+    for name, value in RUNNER_OPTIONS.items():
+        streamlit_config.set_option(name, value)
+    return AppTest.from_file(str(APP), default_timeout=timeout)
 
 
 @dataclass(frozen=True)

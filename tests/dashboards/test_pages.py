@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.components.formatting import format_value
 from dashboards.navigation import PAGES
-from tests.dashboards.support import APP, Published, copy_published
+from tests.dashboards.support import Published, app_test, copy_published
 
 pytestmark = pytest.mark.xdist_group("demo")
 
@@ -26,7 +26,7 @@ SOURCE = re.compile(r"Source: `(?P<model>\w+)\.(?P<column>\w+)` = (?P<exact>[^.]
 
 
 def run_page(page: str, params: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=90)
+    app = app_test()
     for key, value in (params or {}).items():
         app.query_params[key] = value
     if page != PAGES["portfolio"]:
@@ -529,7 +529,7 @@ def test_a_missing_model_gives_a_clear_message_not_a_traceback(
 
 def test_no_data_yet_explains_how_to_load_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PMO_DATA_DIR", str(tmp_path / "empty"))
-    app = AppTest.from_file(str(APP), default_timeout=60).run()
+    app = app_test(60).run()
     assert not app.exception
     assert "pmo refresh" in app.info[0].value and "landing" in app.info[0].value
 

@@ -11,12 +11,11 @@ from streamlit.testing.v1 import AppTest
 from dashboards.navigation import PAGES
 from pipelines.config import resolve_data_dir
 from pipelines.publish.reports import generate_report
-
-APP = Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py"
+from tests.dashboards.support import app_test
 
 
 def open_reports_page() -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=90)
+    app = app_test()
     app.switch_page(PAGES["reports"])
     app.run()
     assert not app.exception, [e.value for e in app.exception]
