@@ -93,8 +93,15 @@ class BuildPlan:
 
     @classmethod
     def of(
-        cls, manifest_path: Path, changed: frozenset[str] | None, context: dg.AssetExecutionContext
+        cls,
+        manifest_path: Path,
+        changed: frozenset[str] | None,
+        context: dg.AssetExecutionContext,
+        relations: frozenset[str] = frozenset(),
     ) -> "BuildPlan":
+        """``relations``: the tables and views the warehouse holds now. A model can only be left
+        out when it is there (``pmo refresh --full`` or a deleted warehouse file start from
+        none, whatever the raw tables say)."""
         everything = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
         if not changed or set(context.selected_asset_keys) != set(context.assets_def.keys):
             return cls(context, everything)  # a subset picked in Dagster is built as picked
@@ -114,6 +121,11 @@ class BuildPlan:
             for unique_id, node in nodes.items()
             if node["resource_type"] in ("model", "seed") and unique_id not in reached
         }
+        if any(
+            (nodes[unique_id].get("alias") or nodes[unique_id]["name"]) not in relations
+            for unique_id in kept
+        ):
+            return cls(context, everything)
         left_out = tuple(
             (nodes[unique_id]["name"], translator.get_asset_key(nodes[unique_id]))
             for unique_id in _upstream_first(kept, manifest["parent_map"])
@@ -216,6 +228,13 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 if unchanged
                 else raw_tables_changed(warehouse.paths, context.run_id, con, build_vars)
             )
+            relations = frozenset(
+                name
+                for (name,) in con.execute(
+                    "select table_name from information_schema.tables"
+                    " where table_catalog = current_database() and table_schema = 'main'"
+                ).fetchall()
+            )
         if unchanged:
             # the models (skippable) are not materialised, so publish does not run either
             progress(
@@ -226,7 +245,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         progress(f"  • reporting currency: {currency.describe()}")
         if currency.warning:
             context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
-        plan = BuildPlan.of(ensure_manifest(), changed, context)
+        plan = BuildPlan.of(ensure_manifest(), changed, context, relations)
         note_build_started(warehouse.paths, context.run_id, build_vars)
         progress(f"  … dbt build: {plan.describe()}")
         # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
