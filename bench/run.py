@@ -13,6 +13,7 @@ import os
 import resource
 import shutil
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from datetime import date
@@ -171,6 +172,45 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     return stages
 
 
+def refresh_timings(root: Path) -> dict[str, tuple[float, int]]:
+    """What a user waits for at the command line, through the Dagster job: `pmo demo` from an
+    empty folder to a published snapshot, then `pmo refresh` with nothing changed, with a file
+    only touched, with one status-notes export changed and with one timesheet export changed.
+    stage -> (seconds, landing files changed)."""
+    data = root / "cli"
+    if data.exists():
+        shutil.rmtree(data)
+    stages: dict[str, tuple[float, int]] = {}
+
+    def timed(label: str, command: str, changed: int) -> None:
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", command, "--data-dir", str(data)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        if result.returncode != 0:
+            print(f"{label} failed:\n{result.stderr[-3000:]}", flush=True)
+            label += " FAILED"
+        stages[label] = (seconds, changed)
+
+    timed("pmo demo (write the files, load, build, publish)", "demo", 0)
+    timed("pmo refresh, nothing changed", "refresh", 0)
+    landing = data / "landing" / "demo"
+    notes = sorted((landing / "status").glob("*.csv"))[-1]
+    os.utime(notes)
+    timed("pmo refresh, a file touched (same content)", "refresh", 1)
+    notes.write_text(notes.read_text(encoding="utf-8").replace("amber", "red", 1), "utf-8")
+    timed("pmo refresh, one status-notes export changed", "refresh", 1)
+    timesheets = sorted((landing / "timesheets" / "tempo").glob("*.csv"))[-1]
+    lines = timesheets.read_text(encoding="utf-8").splitlines(keepends=True)
+    timesheets.write_text("".join(lines[:-1]), encoding="utf-8")  # one worklog taken back
+    timed("pmo refresh, one timesheet export changed", "refresh", 1)
+    return stages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default="bench/out")
@@ -193,6 +233,13 @@ def main() -> None:
         print(format_table(["stage", "seconds", "rows/files", "per second"], rows), flush=True)
         own, dbt = peak_rss_mib()
         print(f"peak memory so far: {own:,.0f} MiB in this process, {dbt:,.0f} MiB in dbt")
+    if "demo" in results:
+        print("== the command line at demo scale", flush=True)
+        timings = refresh_timings(root)
+        rows = [
+            (stage, round(seconds, 2), count or None) for stage, (seconds, count) in timings.items()
+        ]
+        print(format_table(["stage", "seconds", "files changed"], rows), flush=True)
     for name, stages in results.items():
         print(f"\n{name}: {ratios(stages)}")
     scaled = [name for name in SCALES if name in results and "load timesheets" in results[name]]

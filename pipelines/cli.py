@@ -113,9 +113,12 @@ def _run_refresh_job(paths: DataPaths) -> bool:
     from pipelines.eventlog import batch_event_writes
     from pipelines.jobs import REFRESH_JOB_NAME
 
-    instance = dg.DagsterInstance.get()
-    batch_event_writes(instance)
-    job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    with dg.DagsterInstance.get() as instance:
+        batch_event_writes(instance)
+        return _execute_refresh(paths, instance, defs.resolve_job_def(REFRESH_JOB_NAME))
+
+
+def _execute_refresh(paths: DataPaths, instance: Any, job: Any) -> bool:
     # When nothing new was loaded the dbt step builds nothing (and says so); the executor's note
     # that the dbt checks then gave no result is for the Dagster UI, not the terminal.
     logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)

@@ -187,11 +187,13 @@ def read_entity(
     *,
     sha256: str | None = None,
     cache: FrameCache | None = None,
+    frames: dict[str, pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
-    """The adapter's frame for one entity, with the snapshot date filled in where missing."""
+    """The adapter's frame for one entity, with the snapshot date filled in where missing.
+    ``frames``: the adapter's read of the file when it was read with others (else it reads)."""
     frame = cache.pop((sha256, entity.name), None) if cache is not None and sha256 else None
     if frame is None:
-        frames = adapter.read(probe)
+        frames = adapter.read(probe) if frames is None else frames
         frame = frames.get(entity.name)
         if cache is not None and sha256:
             for other, other_frame in frames.items():
@@ -1198,8 +1200,10 @@ def _load_batch(
         except FileRejected as error:
             rejected[index] = error
 
+    together = _read_together(items, entity, cache, read, rejected)
     # polars parses outside the interpreter lock
-    _each_file(one, list(range(len(items))), [item.size_bytes for item in items])
+    alone = [index for index in range(len(items)) if index not in together]
+    _each_file(one, alone, [items[index].size_bytes for index in alone])
     order = sorted(read)
     mtimes = {index: modified_at(item.path) for index, item in enumerate(items)}
     outcomes: dict[int, FileOutcome] = {}
@@ -1232,6 +1236,47 @@ def _load_batch(
         )
         outcomes.update(zip(order, written, strict=True))
     return [outcomes[index] for index in range(len(items))]
+
+
+def _read_together(
+    items: list[LandingFile],
+    entity: Entity,
+    cache: FrameCache | None,
+    read: dict[int, pl.DataFrame],
+    rejected: dict[int, FileRejected],
+) -> set[int]:
+    """Read the batch's files whose format reads many at once (``Adapter.read_many``) with one
+    call per format, filling ``read`` and ``rejected``; the indexes it took. A file an earlier
+    entity's turn read already (its frame is in ``cache``) or over READ_TOGETHER_BYTES is left
+    to the one-by-one path."""
+    groups: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        adapter = item.adapter
+        if (
+            adapter is not None
+            and adapter.read_many is not None
+            and item.size_bytes <= READ_TOGETHER_BYTES
+            and (cache is None or (item.sha256, entity.name) not in cache)
+        ):
+            groups.setdefault(adapter.name, []).append(index)
+    for indexes in groups.values():
+        adapter = items[indexes[0]].adapter
+        assert adapter is not None and adapter.read_many is not None
+        probes: dict[int, Probe] = {}
+        for index in indexes:
+            try:
+                probes[index] = probe_file(items[index].path, items[index].source_file)
+            except FileRejected as error:
+                rejected[index] = error
+        results = adapter.read_many(list(probes.values()))
+        for (index, probe), result in zip(probes.items(), results, strict=True):
+            if isinstance(result, FileRejected):
+                rejected[index] = result
+                continue
+            read[index] = read_entity(
+                probe, adapter, entity, sha256=items[index].sha256, cache=cache, frames=result
+            )
+    return {index for indexes in groups.values() for index in indexes}
 
 
 def _each_file(work: Callable[[T], R], files: list[T], sizes: list[int]) -> list[R]:

@@ -5,6 +5,7 @@ Every test goes through the real detection (probe_file -> detect -> read), as th
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -415,3 +416,61 @@ def test_real_relations_and_dates_files(shared_samples: Path) -> None:
     assert dates.height == 10
     assert dates["status_category"].unique().to_list() == ["todo"]
     assert dates["planned_finish"].unique().to_list() == ["2018-10-18"]
+
+
+# --- many files at once (how the loader reads a batch) ---------------------------------------
+
+
+def test_files_read_together_give_what_each_gives_alone(tmp_path: Path) -> None:
+    """The loader reads a batch's plans in one pass: each file must come back as it reads on
+    its own - its own project, status date, assignees and parents, even where two plans share
+    task UIDs and outline numbers - and a refused file must not take the others with it."""
+    plan = (FIXTURES / "payments_plan_status.xml").read_text(encoding="utf-8")
+    # the same plan re-used for another project: the same outline numbers with other task
+    # UIDs (each + 100), another status date and nobody assigned
+    other = tmp_path / "other_project.xml"
+    shifted = re.sub(r"<UID>([1-9]\d*)</UID>", lambda uid: f"<UID>{int(uid[1]) + 100}</UID>", plan)
+    other.write_text(
+        shifted.replace("<Title>PRJ-001</Title>", "<Title>PRJ-002</Title>")
+        .replace(
+            "<StatusDate>2026-10-31T17:00:00</StatusDate>", "<StatusDate>2026-09-30</StatusDate>"
+        )
+        .replace("<Assignments>", "<!-- none --><Unused>")
+        .replace("</Assignments>", "</Unused>"),
+        encoding="utf-8",
+    )
+    paths = [
+        FIXTURES / "payments_plan_status.xml",
+        FIXTURES / "truncated.xml",
+        other,
+        FIXTURES / "outline_levels_only.xml",
+        FIXTURES / "xxe_passwd.xml",
+    ]
+    probes = [probe_file(path) for path in paths]
+    together = mspdi.read_many(probes)
+    assert len(together) == len(paths)
+    for path, probe, result in zip(paths, probes, together, strict=True):
+        try:
+            alone = mspdi.read(probe)
+        except FileRejected as error:
+            assert isinstance(result, FileRejected), path.name
+            assert str(result) == str(error)
+            continue
+        assert not isinstance(result, FileRejected), path.name
+        assert_canonical(result)
+        for entity in ("tasks", "milestones"):
+            assert result[entity].equals(alone[entity]), (path.name, entity)
+    first, second = together[0], together[2]
+    assert isinstance(first, dict) and isinstance(second, dict)
+    assert set(first["tasks"]["project_code"]) == {"PRJ-001"}
+    assert set(second["tasks"]["project_code"]) == {"PRJ-002"}
+    assert set(second["tasks"]["snapshot_date"]) == {"2026-09-30"}
+    assert first["tasks"]["assignee"].drop_nulls().len() > 0
+    assert second["tasks"]["assignee"].drop_nulls().len() == 0
+    # parents resolve within each file: the same outline numbers, each file's own task UIDs
+    assert first["tasks"].height == second["tasks"].height
+    parents = first["tasks"]["parent_key"].to_list()
+    assert any(parent is not None for parent in parents)
+    assert second["tasks"]["parent_key"].to_list() == [
+        None if parent is None else str(int(parent) + 100) for parent in parents
+    ]

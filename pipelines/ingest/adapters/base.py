@@ -81,6 +81,12 @@ class Adapter:
     """Whole-file read into canonical frames. Raise FileRejected for file-level problems."""
     priority: int = 50
     """Lower is tried first: specific formats before generic ones."""
+    read_many: Callable[[Sequence[Probe]], list[dict[str, pl.DataFrame] | FileRejected]] | None = (
+        None
+    )
+    """Several files' :attr:`read` at once (a refused file gives its FileRejected in its place),
+    for formats whose per-file cost is the normalising pass rather than the reading: the loader
+    hands it the files of a batch together."""
 
 
 @functools.lru_cache(maxsize=8192)

@@ -20,12 +20,14 @@ touches the network.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import polars as pl
 from lxml import etree
 
 from pipelines.ingest.adapters.base import Adapter, Probe, blank_to_null, parse_bool, parse_date
 from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.errors import FileRejected
 
 NAMESPACE = "http://schemas.microsoft.com/project"
 _NS = f"{{{NAMESPACE}}}"
@@ -267,32 +269,29 @@ def _flag(expr: pl.Expr) -> pl.Expr:
     return parse_bool(expr).fill_null(pl.lit("false"))
 
 
-def _tasks_frame(
-    columns: dict[str, list], assignees: dict[str, str], project_code: str, snapshot: str | None
-) -> pl.DataFrame:
-    raw = pl.DataFrame(
-        {name: values for name, values in columns.items() if name != "source_line"},
-        schema={name: pl.String for name in columns if name != "source_line"},
-    ).with_columns(pl.Series("source_line", columns["source_line"], dtype=pl.Int64))
-
+def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
+    """The tasks of one or more files, normalised in one pass: ``raw`` holds their collected
+    values with ``_file``, ``_project`` and ``_status_date`` per row; ``assignees`` maps
+    (``_file``, ``UID``) to the task's assignee."""
     # Parent by outline number (1.2.3 -> the task numbered 1.2); by outline level otherwise.
     outline = blank_to_null(pl.col("OutlineNumber"))
     lookup = (
-        raw.select(outline.alias("parent_outline"), pl.col("UID").alias("outline_parent"))
+        raw.select(
+            pl.col("_file"), outline.alias("parent_outline"), pl.col("UID").alias("outline_parent")
+        )
         .filter(pl.col("parent_outline").is_not_null())
-        .unique("parent_outline", keep="first", maintain_order=True)
+        .unique(["_file", "parent_outline"], keep="first", maintain_order=True)
     )
-    raw = raw.with_columns(
-        pl.when(outline.str.contains(r"\."))
-        .then(outline.str.replace(r"\.[^.]*$", ""))
-        .otherwise(None)
-        .alias("parent_outline"),
-        pl.col("UID")
-        .replace_strict(assignees, default=None, return_dtype=pl.String)
-        .alias("assignee")
-        if assignees
-        else pl.lit(None, pl.String).alias("assignee"),
-    ).join(lookup, on="parent_outline", how="left", maintain_order="left")
+    raw = (
+        raw.with_columns(
+            pl.when(outline.str.contains(r"\."))
+            .then(outline.str.replace(r"\.[^.]*$", ""))
+            .otherwise(None)
+            .alias("parent_outline"),
+        )
+        .join(lookup, on=["_file", "parent_outline"], how="left", maintain_order="left")
+        .join(assignees, on=["_file", "UID"], how="left", maintain_order="left")
+    )
 
     percent = blank_to_null(pl.col("PercentComplete"))
     percent_value = percent.cast(pl.Float64, strict=False)
@@ -322,7 +321,7 @@ def _tasks_frame(
         .otherwise(percent)
     )
     values = {
-        "project_code": pl.lit(project_code, pl.String),
+        "project_code": pl.col("_project"),
         "task_key": blank_to_null(pl.col("UID")),
         "task_name": blank_to_null(pl.col("Name")),
         "task_type": pl.when(is_summary == "true")
@@ -347,7 +346,7 @@ def _tasks_frame(
         "assignee": pl.col("assignee"),
         "is_summary": is_summary,
         "is_milestone": is_milestone,
-        "snapshot_date": pl.lit(snapshot, pl.String),
+        "snapshot_date": _date(pl.col("_status_date")),
     }
     return raw.select(
         *[
@@ -358,6 +357,7 @@ def _tasks_frame(
         # Carried for the milestone rows; dropped from the tasks frame by the caller.
         _date(pl.col("BaselineFinish")).alias("_baseline_finish"),
         _date(pl.col("Finish")).alias("_finish"),
+        pl.col("_file"),
     )
 
 
@@ -376,6 +376,7 @@ def _milestones_frame(tasks: pl.DataFrame) -> pl.DataFrame:
             for name in ENTITIES["milestones"].column_names
         ],
         pl.col("source_line"),
+        pl.col("_file"),
     )
 
 
@@ -389,15 +390,60 @@ def sniff(probe: Probe) -> bool:
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
     """Tasks (UID 0 left out, summaries flagged) and milestones, as of the project status date."""
-    root = _parse(probe)
-    project_code = _project_code(probe, root)
-    status_date = _child_text(root, "StatusDate")
-    snapshot = pl.select(_date(pl.lit(status_date, pl.String))).item() if status_date else None
-    tasks = _tasks_frame(_collect_tasks(root), _assignees(root), project_code, snapshot)
-    return {
-        "tasks": tasks.drop("_baseline_finish", "_finish"),
-        "milestones": _milestones_frame(tasks),
-    }
+    (frames,) = read_many([probe])
+    if isinstance(frames, FileRejected):
+        raise frames
+    return frames
+
+
+def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRejected]:
+    """Each file's :func:`read` (or why it is refused), in order. The trees are walked one by
+    one; their values are then normalised in one pass over all the files and split back, since
+    a pass costs about the same for ten rows as for ten thousand."""
+    results: list[dict[str, pl.DataFrame] | FileRejected | None] = [None] * len(probes)
+    values: dict[str, list] = {}
+    people: dict[str, list] = {"_file": [], "UID": [], "assignee": []}
+    for index, probe in enumerate(probes):
+        try:
+            root = _parse(probe)
+            project_code = _project_code(probe, root)
+        except FileRejected as error:
+            results[index] = error
+            continue
+        columns = _collect_tasks(root)
+        rows = len(columns["source_line"])
+        columns["_file"] = [index] * rows
+        columns["_project"] = [project_code] * rows
+        columns["_status_date"] = [_child_text(root, "StatusDate")] * rows
+        for name, column in columns.items():
+            values.setdefault(name, []).extend(column)
+        for uid, who in _assignees(root).items():
+            people["_file"].append(index)
+            people["UID"].append(uid)
+            people["assignee"].append(who)
+    if values:
+        raw = pl.DataFrame(
+            values,
+            schema={
+                name: pl.Int64 if name in ("source_line", "_file") else pl.String for name in values
+            },
+        )
+        assignees = pl.DataFrame(
+            people, schema={"_file": pl.Int64, "UID": pl.String, "assignee": pl.String}
+        )
+        tasks = _tasks_frame(raw, assignees)
+        milestones = _milestones_frame(tasks)
+        tasks = tasks.drop("_baseline_finish", "_finish")
+        task_parts = tasks.partition_by("_file", as_dict=True, include_key=False)
+        milestone_parts = milestones.partition_by("_file", as_dict=True, include_key=False)
+        no_tasks, no_milestones = tasks.drop("_file").clear(), milestones.drop("_file").clear()
+        for index, result in enumerate(results):
+            if result is None:
+                results[index] = {
+                    "tasks": task_parts.get((index,), no_tasks),
+                    "milestones": milestone_parts.get((index,), no_milestones),
+                }
+    return results  # type: ignore[return-value]  # every slot is filled above
 
 
 ADAPTERS: tuple[Adapter, ...] = (
@@ -407,6 +453,7 @@ ADAPTERS: tuple[Adapter, ...] = (
         entities=("tasks", "milestones"),
         sniff=sniff,
         read=read,
+        read_many=read_many,
         priority=10,
     ),
 )
