@@ -7,12 +7,37 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+def read_together(adapter: Any, paths: list[Path]) -> list[Any]:
+    """The adapter's ``read_many`` over these files (as the loader reads a batch), checked to
+    give each file exactly what reading it alone gives: the same frames, or the same refusal."""
+    from pipelines.ingest.detect import probe_file
+    from pipelines.ingest.errors import FileRejected
+
+    probes = [probe_file(path) for path in paths]
+    together = adapter.read_many(probes)
+    assert len(together) == len(paths)
+    for path, probe, result in zip(paths, probes, together, strict=True):
+        try:
+            alone = adapter.read(probe)
+        except FileRejected as error:
+            assert isinstance(result, FileRejected), path.name
+            assert str(result) == str(error)
+            continue
+        assert not isinstance(result, FileRejected), path.name
+        assert result.keys() == alone.keys()
+        for entity, frame in alone.items():
+            assert result[entity].equals(frame), (path.name, entity)
+            assert result[entity].schema == frame.schema, (path.name, entity)
+    return together
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pipelines.ingest.adapters import ado_csv
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, read_together
 
 ADO = FIXTURES / "ado_csv"
 
@@ -217,3 +217,41 @@ def test_large_tree_is_read_without_row_loops(tmp_path: Path) -> None:
     assert parents["30970"] == "30969"
     assert parents["30979"] == "30970"
     assert parents["30999"] == "30990"
+
+
+def test_exports_read_together_give_what_each_gives_alone(tmp_path: Path) -> None:
+    """The loader reads a batch's exports of one layout in one pass: parents from the
+    indentation, sprints and the day/month order stay each file's own."""
+    lines = (ADO / "ado_tree_query.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    # the same query for a later slice of work: no epic row above its first features
+    # (their parent is not in this export), other IDs
+    later = tmp_path / "later_slice.csv"
+    later.write_text(
+        lines[0] + "".join(line.replace('"2', '"12').replace('"3', '"13') for line in lines[2:]),
+        encoding="utf-8",
+    )
+    # the same layout with month-first dates: a layout of its own for the dates
+    us = tmp_path / "us_dates.csv"
+    us.write_text(
+        lines[0] + lines[1].replace("03/11/2025", "11/23/2025").replace('"200"', '"900"'),
+        encoding="utf-8",
+    )
+    paths = [
+        ADO / "ado_tree_query.csv",
+        later,
+        ADO / "ado_flat_query.csv",
+        us,
+        ADO / "ado_tree_query.csv",
+    ]
+    together = read_together(ado_csv, paths)
+    assert column(together[1], "parent_key") == {
+        "1201": None,  # its epic is not in this export, not the previous file's last epic
+        "1202": "1201",
+        "1203": "1201",
+        "1204": None,
+        "1205": "1204",
+        "1300": None,
+        "1301": "1300",
+    }
+    assert task(together[3], "900")["created_at"] == "2025-11-23 10:00:00"
+    assert together[0]["tasks"].equals(together[4]["tasks"])

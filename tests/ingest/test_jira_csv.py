@@ -11,7 +11,7 @@ from pipelines.ingest.adapters import ado_csv, jira_csv
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, read_together
 
 JIRA = FIXTURES / "jira_csv"
 ADO = FIXTURES / "ado_csv"
@@ -346,3 +346,20 @@ def test_locale_dates(text: str, month_first: bool, expected: str) -> None:
         month_first=month_first,
     )
     assert frame["out"].to_list() == [expected]
+
+
+def test_exports_read_together_give_what_each_gives_alone(tmp_path: Path) -> None:
+    """The loader reads a batch's exports of one layout in one pass: parents by issue id,
+    sprints and the day/month order stay each file's own."""
+    spanish = JIRA / "jira_cloud_es.csv"
+    # another project's export with the same issue ids (each Jira site numbers its own)
+    other = tmp_path / "other_site.csv"
+    other.write_text(spanish.read_text(encoding="utf-8").replace("OPS-", "OPX-"), "utf-8")
+    paths = [spanish, other, JIRA / "jira_cloud_en_repeated_sprints.csv", spanish]
+    paths.append(JIRA / "jira_server_greenhopper.csv")
+    together = read_together(jira_csv, paths)
+    assert task(together[1], "OPX-11")["parent_key"] == "OPX-10"  # its own site's issue 20010
+    assert task(together[0], "OPS-11")["parent_key"] == "OPS-10"
+    # the same export twice in a batch: each copy keeps all of its sprints
+    assert together[0]["sprints"].height > 0
+    assert together[3]["sprints"].equals(together[0]["sprints"])

@@ -18,6 +18,7 @@ What formats.md §1.4 says matters here:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -26,8 +27,10 @@ from pipelines.ingest.adapters.base import (
     Probe,
     blank_to_null,
     normalise_header,
+    one_of_many,
     parse_number,
     pick,
+    read_by_layout,
     read_csv_positional,
 )
 from pipelines.ingest.adapters.jira_csv import (
@@ -35,6 +38,7 @@ from pipelines.ingest.adapters.jira_csv import (
     with_locale_dates,
 )
 from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.errors import FileRejected
 
 TASK_COLUMNS = ENTITIES["tasks"].column_names
 SPRINT_COLUMNS = ENTITIES["sprints"].column_names
@@ -126,10 +130,14 @@ def _with_tree_parent(frame: pl.DataFrame, levels: list[tuple[int, int]]) -> pl.
         _title=pl.coalesce([cell for _, cell in cells]),
         _level=level,
     )
-    # The last row seen at each level, carried down; a row's parent is the most recent row at
-    # any shallower level.
+    # The last row seen at each level, carried down within the file; a row's parent is the most
+    # recent row at any shallower level.
     frame = frame.with_columns(
-        pl.when(pl.col("_level") == lvl).then(pl.col("_row")).forward_fill().alias(f"_last{lvl}")
+        pl.when(pl.col("_level") == lvl)
+        .then(pl.col("_row"))
+        .forward_fill()
+        .over("_file")
+        .alias(f"_last{lvl}")
         for lvl, _ in cells
     )
     parent_row = pl.max_horizontal(
@@ -142,6 +150,26 @@ def _with_tree_parent(frame: pl.DataFrame, levels: list[tuple[int, int]]) -> pl.
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
     """The whole export -> tasks (one row per work item) and sprints (names only)."""
+    return one_of_many(read_many, probe)
+
+
+def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRejected]:
+    """Each export's :func:`read` (or why it is refused), exports of one layout in one pass."""
+    return read_by_layout(probes, _prepare, _normalise)
+
+
+def _date_columns(probe: Probe) -> dict[str, pl.Expr]:
+    return {
+        "created": pick(probe, ["Created Date"]),
+        "closed": pick(probe, ["Closed Date"]),
+        "activated": pick(probe, ["Activated Date"]),
+        "start": pick(probe, ["Start Date"]),
+        "finish": pick(probe, ["Target Date", "Finish Date", "Due Date"]),
+    }
+
+
+def _prepare(probe: Probe) -> tuple[pl.DataFrame, bool]:
+    """The export's rows as positional text, and whether its numeric dates are month-first."""
     levels = _title_columns(probe)
     if not has_any(probe, "ID") or not (has_any(probe, "Title") or levels):
         raise probe.reject(
@@ -154,7 +182,14 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
             "items cannot be assigned to a project.",
             "add 'Area Path' (or 'Team Project') to the query's columns and export again.",
         )
-    frame = _read_positional(probe).with_columns(_id=pick(probe, ["ID"]))
+    frame = _read_positional(probe)
+    return frame, numeric_month_first(frame, _date_columns(probe).values())
+
+
+def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str, pl.DataFrame]:
+    """Tasks and sprints of the exports stacked in ``frame`` (one layout, see read_by_layout)."""
+    levels = _title_columns(probe)
+    frame = frame.with_columns(_id=pick(probe, ["ID"]))
     if levels:
         frame = _with_tree_parent(frame, levels)
     else:
@@ -170,12 +205,9 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
     sprint = pl.when(iteration.list.len() > 1).then(iteration.list.last())
     frame = frame.with_columns(_project=project_code, _sprint=sprint)
 
-    created = pick(probe, ["Created Date"])
-    closed = pick(probe, ["Closed Date"])
-    activated = pick(probe, ["Activated Date"])
-    start = pick(probe, ["Start Date"])
-    finish = pick(probe, ["Target Date", "Finish Date", "Due Date"])
-    month_first = numeric_month_first(frame, [created, closed, activated, start, finish])
+    dates = _date_columns(probe)
+    created, closed, activated = dates["created"], dates["closed"], dates["activated"]
+    start, finish = dates["start"], dates["finish"]
     frame = with_locale_dates(
         frame,
         {
@@ -214,10 +246,11 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
             for name in TASK_COLUMNS
         ],
         pl.col("source_line"),
+        pl.col("_file"),
     )
     sprints = (
         frame.filter(pl.col("_sprint").is_not_null() & pl.col("_project").is_not_null())
-        .group_by("_project", "_sprint", maintain_order=True)
+        .group_by("_file", "_project", "_sprint", maintain_order=True)
         .agg(pl.col("source_line").min())
         .select(
             *[
@@ -230,6 +263,7 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
                 for name in SPRINT_COLUMNS
             ],
             pl.col("source_line"),
+            pl.col("_file"),
         )
     )
     return {"tasks": tasks, "sprints": sprints}
@@ -247,5 +281,6 @@ ADAPTERS: tuple[Adapter, ...] = (
         entities=("tasks", "sprints"),
         sniff=sniff,
         read=read,
+        read_many=read_many,
     ),
 )

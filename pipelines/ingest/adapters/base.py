@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +148,60 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
         )
     blank = record.str.strip_chars() == ""
     return frame.with_columns(line.alias("source_line")).filter(~blank)
+
+
+def one_of_many(
+    read_many: Callable[[Sequence[Probe]], list[dict[str, pl.DataFrame] | FileRejected]],
+    probe: Probe,
+) -> dict[str, pl.DataFrame]:
+    """``read_many`` on one file: its frames, or its FileRejected raised."""
+    (frames,) = read_many([probe])
+    if isinstance(frames, FileRejected):
+        raise frames
+    return frames
+
+
+def read_by_layout(
+    probes: Sequence[Probe],
+    prepare: Callable[[Probe], tuple[pl.DataFrame, Hashable]],
+    normalise: Callable[[Probe, pl.DataFrame, Hashable], dict[str, pl.DataFrame]],
+) -> list[dict[str, pl.DataFrame] | FileRejected]:
+    """Read several exports of one CSV format, each file's frames (or why it is refused) in
+    order, normalising the files that share a layout in one pass.
+
+    ``prepare`` checks one file and reads its rows as positional text columns, with a setting
+    decided from the file itself (its day/month order, say). Files with the same header and the
+    same setting have the same columns at the same places, so their rows are stacked with a
+    ``_file`` column and ``normalise`` runs once over them: every step that looks across rows
+    must keep to one file (``over("_file")``, ``_file`` in join and group keys). Its frames come
+    back split by ``_file``; a file with no rows gets empty frames."""
+    results: list[dict[str, pl.DataFrame] | FileRejected | None] = [None] * len(probes)
+    groups: dict[Hashable, list[tuple[int, pl.DataFrame]]] = {}
+    for index, probe in enumerate(probes):
+        try:
+            frame, setting = prepare(probe)
+        except FileRejected as error:
+            results[index] = error
+            continue
+        groups.setdefault((probe.kind, tuple(probe.header), setting), []).append((index, frame))
+    for (_, _, setting), members in groups.items():
+        first = probes[members[0][0]]
+        files = pl.DataFrame(
+            {"_file": [index for index, _ in members], "rows": [f.height for _, f in members]},
+            schema={"_file": pl.Int64, "rows": pl.Int64},
+        ).select(pl.col("_file").repeat_by("rows").explode().drop_nulls())
+        stacked = pl.concat([frame for _, frame in members], how="vertical").hstack(files)
+        frames = normalise(first, stacked, setting)
+        parts = {
+            entity: frame.partition_by("_file", as_dict=True, include_key=False)
+            for entity, frame in frames.items()
+        }
+        for index, _ in members:
+            results[index] = {
+                entity: parts[entity].get((index,), frame.drop("_file").clear())
+                for entity, frame in frames.items()
+            }
+    return results  # type: ignore[return-value]  # every slot is filled above
 
 
 def pick(

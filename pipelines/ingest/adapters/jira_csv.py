@@ -32,10 +32,13 @@ from pipelines.ingest.adapters.base import (
     Probe,
     blank_to_null,
     normalise_header,
+    one_of_many,
     parse_number,
+    read_by_layout,
     read_csv_positional,
 )
 from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.errors import FileRejected
 
 # --- header aliases ------------------------------------------------------------------------------
 # System fields: canonical role -> the header in each UI language. Matching is case-insensitive
@@ -611,12 +614,16 @@ def _parent_key(probe: Probe, frame: pl.DataFrame) -> pl.DataFrame:
         _parent_ref=_first_filled(probe, "parent_id"),
     )
     ids = (
-        frame.select(pl.col("_issue_id"), pl.col("_key").alias("_id_key"))
+        frame.select(pl.col("_file"), pl.col("_issue_id"), pl.col("_key").alias("_id_key"))
         .drop_nulls()
-        .unique("_issue_id", keep="first", maintain_order=True)
+        .unique(["_file", "_issue_id"], keep="first", maintain_order=True)
     )
     frame = frame.join(
-        ids, left_on="_parent_ref", right_on="_issue_id", how="left", maintain_order="left"
+        ids,
+        left_on=["_file", "_parent_ref"],
+        right_on=["_file", "_issue_id"],
+        how="left",
+        maintain_order="left",
     )
     by_ref = (
         pl.when(pl.col("_parent_ref").str.contains(_KEY_SHAPE))
@@ -628,14 +635,32 @@ def _parent_key(probe: Probe, frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+DATE_ROLES = ("created", "resolved", "due_date", "start_date")
+
+
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
     """The whole export -> tasks (one row per issue) and sprints (one row per sprint name)."""
+    return one_of_many(read_many, probe)
+
+
+def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRejected]:
+    """Each export's :func:`read` (or why it is refused), exports of one layout in one pass."""
+    return read_by_layout(probes, _prepare, _normalise)
+
+
+def _prepare(probe: Probe) -> tuple[pl.DataFrame, bool]:
+    """The export's rows as positional text, and whether its numeric dates are month-first."""
     if not _positions(probe, "issue_key"):
         raise probe.reject(
             f"no issue key column was found (header starts: {', '.join(probe.header[:6])}).",
             "a Jira issue CSV export with an 'Issue key' column (or its translation).",
         )
     frame = _read_positional(probe)
+    return frame, numeric_month_first(frame, [_first(probe, role) for role in DATE_ROLES])
+
+
+def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str, pl.DataFrame]:
+    """Tasks and sprints of the exports stacked in ``frame`` (one layout, see read_by_layout)."""
     key = _first(probe, "issue_key")
     project_code = pl.coalesce(
         _first(probe, "project_key"),
@@ -644,9 +669,6 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
     )
     frame = frame.with_columns(_key=key, _project=project_code)
     frame = _parent_key(probe, frame)
-
-    date_roles = ("created", "resolved", "due_date", "start_date")
-    month_first = numeric_month_first(frame, [_first(probe, role) for role in date_roles])
     frame = with_locale_dates(
         frame,
         {
@@ -694,6 +716,7 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
             for name in TASK_COLUMNS
         ],
         pl.col("source_line"),
+        pl.col("_file"),
     )
     return {"tasks": tasks, "sprints": _sprints(probe, frame, sprint_cells)}
 
@@ -705,7 +728,11 @@ def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> 
     export has one (the first filled value among the sprint's issues).
     """
     empty = pl.DataFrame(
-        schema={**{name: pl.String for name in SPRINT_COLUMNS}, "source_line": pl.Int64}
+        schema={
+            **{name: pl.String for name in SPRINT_COLUMNS},
+            "source_line": pl.Int64,
+            "_file": pl.Int64,
+        }
     )
     if not sprint_cells or frame.height == 0:
         return empty
@@ -713,6 +740,7 @@ def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> 
     long = pl.concat(
         [
             frame.select(
+                pl.col("_file"),
                 pl.col("_project").alias("project_code"),
                 team.alias("team"),
                 cell.alias("cell"),
@@ -730,8 +758,8 @@ def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> 
             complete_date=_sprint_date(cell, "completeDate"),
         )
         .filter(pl.col("sprint_name").is_not_null())
-        .sort("source_line", maintain_order=True)
-        .group_by("project_code", "sprint_name", maintain_order=True)
+        .sort("_file", "source_line", maintain_order=True)
+        .group_by("_file", "project_code", "sprint_name", maintain_order=True)
         .agg(
             pl.col("team").drop_nulls().first(),
             pl.col("start_date").drop_nulls().first(),
@@ -740,7 +768,9 @@ def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> 
             pl.col("source_line").min(),
         )
     )
-    return sprints.select(*[pl.col(name).cast(pl.String) for name in SPRINT_COLUMNS], "source_line")
+    return sprints.select(
+        *[pl.col(name).cast(pl.String) for name in SPRINT_COLUMNS], "source_line", "_file"
+    )
 
 
 ADAPTERS: tuple[Adapter, ...] = (
@@ -750,5 +780,6 @@ ADAPTERS: tuple[Adapter, ...] = (
         entities=("tasks", "sprints"),
         sniff=sniff,
         read=read,
+        read_many=read_many,
     ),
 )

@@ -25,7 +25,14 @@ from collections.abc import Sequence
 import polars as pl
 from lxml import etree
 
-from pipelines.ingest.adapters.base import Adapter, Probe, blank_to_null, parse_bool, parse_date
+from pipelines.ingest.adapters.base import (
+    Adapter,
+    Probe,
+    blank_to_null,
+    one_of_many,
+    parse_bool,
+    parse_date,
+)
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
 
@@ -390,10 +397,7 @@ def sniff(probe: Probe) -> bool:
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
     """Tasks (UID 0 left out, summaries flagged) and milestones, as of the project status date."""
-    (frames,) = read_many([probe])
-    if isinstance(frames, FileRejected):
-        raise frames
-    return frames
+    return one_of_many(read_many, probe)
 
 
 def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRejected]:
