@@ -268,10 +268,6 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 "unit_test",
                 "--threads",
                 str(max(1, os.cpu_count() or 1)),
-                # the run folder's dbt.log keeps each node's start, end and error, not every
-                # statement dbt sends (that debug trail costs about a second a build)
-                "--log-level-file",
-                "info",
                 "--vars",
                 json.dumps(build_vars),
                 *plan.exclude_args(),
