@@ -12,7 +12,6 @@ import time
 import dagster as dg
 
 from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
-from pipelines.ingest.expectations import import_great_expectations_aside
 from pipelines.ingest.load import (
     FileOutcome,
     FrameCache,
@@ -90,14 +89,6 @@ def _files_for(entity: Entity, files: list[LandingFile]) -> list[LandingFile]:
     return [item for item in files if item.adapter and entity.name in item.adapter.entities]
 
 
-def _new_content(con, files: list[LandingFile]) -> bool:
-    """Whether a recognised file holds content no load took before."""
-    loaded = {
-        sha for (sha,) in con.execute("select distinct source_sha256 from raw.load_log").fetchall()
-    }
-    return any(item.adapter is not None and item.sha256 not in loaded for item in files)
-
-
 def _count(con, query: str, params: list | None = None) -> int:
     return con.execute(query, params or []).fetchall()[0][0]
 
@@ -120,8 +111,6 @@ def ingest_landing(
     with warehouse.connect() as con:
         files = scan_landing(con, warehouse.paths.landing)
         rejected = record_unrecognised(con, files)
-        if _new_content(con, files):
-            import_great_expectations_aside()  # the checks of the tables it changes need it
         for outcome in rejected:
             context.log.warning(outcome.error)
             progress(f"  ✗ {outcome.error}")

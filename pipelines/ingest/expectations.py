@@ -12,13 +12,9 @@ its SQL datasource over duckdb_engine fails every expectation.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import importlib
 import math
 import re
-import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -152,26 +148,6 @@ def _to_expectation(gxe: Any, check: Check) -> Any:
             ignore_row_if="either_value_is_missing",
         )
     raise ValueError(f"unknown check kind {check.kind!r}")
-
-
-def import_great_expectations_aside() -> None:
-    """Start importing Great Expectations on a side thread (once per process), so the seconds
-    it costs overlap the load, whose readers and writes mostly run outside the interpreter
-    lock; :func:`run_suites` then finds it imported or waits for the import to finish."""
-    global _IMPORTING
-    if _IMPORTING is not None or "great_expectations" in sys.modules:
-        return
-
-    def load() -> None:
-        # a failure shows where run_suites imports it again, in the check's own result
-        with contextlib.suppress(Exception):
-            importlib.import_module("great_expectations")
-
-    _IMPORTING = threading.Thread(target=load, name="import-great-expectations", daemon=True)
-    _IMPORTING.start()
-
-
-_IMPORTING: threading.Thread | None = None
 
 
 def run_suites(con: duckdb.DuckDBPyConnection, entities: Sequence[str]) -> dict[str, SuiteResult]:
