@@ -43,11 +43,17 @@ def xml_root_of(head: str) -> tuple[str, str]:
 
 def decode(raw: bytes, display_name: str) -> str:
     """Bytes -> text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    return _decode(raw, display_name)[0]
+
+
+def _decode(raw: bytes, display_name: str) -> tuple[str, bool]:
+    """:func:`decode`, and whether ``raw`` is the text's own UTF-8 (no BOM, nothing replaced)."""
+    plain = True
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
+        raw, plain = raw[len(codecs.BOM_UTF8) :], False
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16")
+            return raw.decode("utf-16"), False
         except UnicodeDecodeError:
             raise FileRejected(
                 display_name,
@@ -55,9 +61,9 @@ def decode(raw: bytes, display_name: str) -> str:
                 "a UTF-8, UTF-16 or Windows-1252 text export.",
             ) from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), plain
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return raw.decode("cp1252", errors="replace"), False
 
 
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
@@ -73,16 +79,30 @@ def looks_binary(raw: bytes) -> bool:
     return bool(head) and control / len(head) > 0.05
 
 
-def _csv_probe(path: Path, display_name: str, text: str) -> Probe:
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
+def _first_filled_line(text: str) -> tuple[int, str] | None:
+    """The index and text of the first non-blank line, splitting only as much of the text as
+    it takes (a timesheet export runs to tens of thousands of lines; its header is the first)."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        whole = size >= len(text)
+        complete = lines if whole else lines[:-1]  # the last piece may be cut short
+        found = next(((i, line) for i, line in enumerate(complete) if line.strip()), None)
+        if found is not None or whole:
+            return found
+        size *= 4
+
+
+def _csv_probe(path: Path, display_name: str, text: str, raw: bytes | None = None) -> Probe:
+    """``raw``: the file's bytes when they are ``text`` in UTF-8 already (no second encoding)."""
+    found = _first_filled_line(text)
+    if found is None:
         raise FileRejected(display_name, "the file is empty.", "a header row and data rows.")
-    header_line = lines[first]
+    first, header_line = found
     separator = max(SEPARATORS, key=lambda sep: _count_outside_quotes(header_line, sep))
     if _count_outside_quotes(header_line, separator) == 0:
         separator = ","
-    data = text.encode("utf-8")
+    data = raw if raw is not None else text.encode("utf-8")
     header_frame = pl.read_csv(
         io.BytesIO(header_line.encode("utf-8")),
         has_header=False,
@@ -241,7 +261,8 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
             xml_namespace=namespace,
         )
     _check_line_lengths(raw, display_name)
-    return _csv_probe(path, display_name, decode(raw, display_name))
+    text, own_utf8 = _decode(raw, display_name)
+    return _csv_probe(path, display_name, text, raw if own_utf8 else None)
 
 
 def _check_unpacked_size(raw: bytes, display_name: str) -> None:

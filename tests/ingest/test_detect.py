@@ -110,3 +110,22 @@ def test_a_line_longer_than_a_record_can_be_is_refused_with_its_number(tmp_path:
     # a long file of short lines is fine
     path.write_text(body + "E1,PAY,PAY-1,2026-10-05,7\n" * 100_000)
     assert detect(probe_file(path)).name == "canonical_timesheets"
+
+
+def test_the_header_is_found_past_long_blank_runs_and_in_long_lines(tmp_path: Path) -> None:
+    """The probe splits only the head of a file to find its header, growing the head as needed:
+    a header after 100 KB of blank lines, or wider than the head, is found whole."""
+    columns = [f"custom field {index:05d}" for index in range(6000)]  # a ~120 KB header line
+    for name, text in {
+        "blank_lead.csv": "\n" * 100_000 + "a,b\n1,2\n",
+        "wide.csv": ",".join(columns) + "\n" + ",".join("x" for _ in columns) + "\n",
+        "crlf.csv": "\r\n" * 40_000 + "a;b\r\n1;2\r\n",
+    }.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8", newline="")
+        probe = probe_file(path)
+        lines = text.splitlines()
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        assert probe.header_row == first + 1, name
+        assert probe.header == [cell.strip() for cell in lines[first].split(probe.separator)]
+        assert probe.data == text.encode("utf-8")
