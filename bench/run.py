@@ -125,6 +125,11 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
             str(DBT_EXECUTABLE),
             "build",
             "--quiet",
+            # as the refresh runs it: a thread a core, the SQL's unit tests left to `make test`
+            "--threads",
+            str(max(1, os.cpu_count() or 1)),
+            "--exclude-resource-type",
+            "unit_test",
             "--vars",
             json.dumps(dbt_vars(currency)),
             "--project-dir",
@@ -144,7 +149,10 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
         stages["dbt build FAILED"] = (time.perf_counter() - start, 0)
         return stages
     timesheet_rows = int(per_entity["timesheets"][1])
-    stages["dbt build (models + tests)"] = (time.perf_counter() - start, timesheet_rows)
+    stages["dbt build (models + tests, parsed from scratch)"] = (
+        time.perf_counter() - start,
+        timesheet_rows,
+    )
 
     start = time.perf_counter()
     con = connect(paths.warehouse)
