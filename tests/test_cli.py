@@ -489,11 +489,14 @@ def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds
     job = defs.resolve_job_def("refresh")
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data_dir / "dagster"))) as runs:
         (record,) = runs.get_run_records(dg.RunsFilter(job_name="refresh"), limit=1)
+        logs = runs.all_logs(record.dagster_run.run_id)
         kinds = Counter(
-            event.dagster_event.event_type_value
-            for event in runs.all_logs(record.dagster_run.run_id)
-            if event.dagster_event
+            event.dagster_event.event_type_value for event in logs if event.dagster_event
         )
+        # the run's log names each file loaded, one message per entity (not an event a file)
+        messages = [event.user_message for event in logs if not event.dagster_event]
+        (notes,) = [m for m in messages if m.startswith("status_notes: 1 file(s) loaded")]
+        assert "notes.csv: 1 row loaded" in notes, notes
         model = runs.get_latest_materialization_event(dg.AssetKey(["dim_projects"]))
     layer = job.asset_layer
     assert kinds["ASSET_MATERIALIZATION_PLANNED"] == len(layer.executable_asset_keys)
