@@ -232,12 +232,16 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 if unchanged
                 else raw_tables_changed(warehouse.paths, context.run_id, con, build_vars)
             )
-            relations = frozenset(
-                name
-                for (name,) in con.execute(
-                    "select table_name from information_schema.tables"
-                    " where table_catalog = current_database() and table_schema = 'main'"
-                ).fetchall()
+            relations = (
+                frozenset(
+                    name
+                    for (name,) in con.execute(
+                        "select table_name from information_schema.tables"
+                        " where table_catalog = current_database() and table_schema = 'main'"
+                    ).fetchall()
+                )
+                if changed
+                else frozenset()  # nothing to leave out: every model is built
             )
         if unchanged:
             # the models (skippable) are not materialised, so publish does not run either

@@ -191,17 +191,26 @@ def read_by_layout(
             schema={"_file": pl.Int64, "rows": pl.Int64},
         ).select(pl.col("_file").repeat_by("rows").explode().drop_nulls())
         stacked = pl.concat([frame for _, frame in members], how="vertical").hstack(files)
-        frames = normalise(first, stacked, setting)
-        parts = {
-            entity: frame.partition_by("_file", as_dict=True, include_key=False)
-            for entity, frame in frames.items()
-        }
-        for index, _ in members:
-            results[index] = {
-                entity: parts[entity].get((index,), frame.drop("_file").clear())
-                for entity, frame in frames.items()
-            }
+        split = split_by_file(normalise(first, stacked, setting), [i for i, _ in members])
+        for index, frames in split.items():
+            results[index] = frames
     return results  # type: ignore[return-value]  # every slot is filled above
+
+
+def split_by_file(
+    frames: dict[str, pl.DataFrame], indexes: Sequence[int]
+) -> dict[int, dict[str, pl.DataFrame]]:
+    """Frames of several files, told apart by their ``_file`` column, back as each file's own
+    frames (without ``_file``); a file with no rows gets empty frames."""
+    parts = {
+        entity: frame.partition_by("_file", as_dict=True, include_key=False)
+        for entity, frame in frames.items()
+    }
+    empty = {entity: frame.drop("_file").clear() for entity, frame in frames.items()}
+    return {
+        index: {entity: parts[entity].get((index,), empty[entity]) for entity in frames}
+        for index in indexes
+    }
 
 
 def pick(

@@ -32,6 +32,7 @@ from pipelines.ingest.adapters.base import (
     one_of_many,
     parse_bool,
     parse_date,
+    split_by_file,
 )
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
@@ -436,17 +437,13 @@ def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRej
             people, schema={"_file": pl.Int64, "UID": pl.String, "assignee": pl.String}
         )
         tasks = _tasks_frame(raw, assignees)
-        milestones = _milestones_frame(tasks)
-        tasks = tasks.drop("_baseline_finish", "_finish")
-        task_parts = tasks.partition_by("_file", as_dict=True, include_key=False)
-        milestone_parts = milestones.partition_by("_file", as_dict=True, include_key=False)
-        no_tasks, no_milestones = tasks.drop("_file").clear(), milestones.drop("_file").clear()
-        for index, result in enumerate(results):
-            if result is None:
-                results[index] = {
-                    "tasks": task_parts.get((index,), no_tasks),
-                    "milestones": milestone_parts.get((index,), no_milestones),
-                }
+        frames = {
+            "tasks": tasks.drop("_baseline_finish", "_finish"),
+            "milestones": _milestones_frame(tasks),
+        }
+        read = [index for index, result in enumerate(results) if result is None]
+        for index, split in split_by_file(frames, read).items():
+            results[index] = split
     return results  # type: ignore[return-value]  # every slot is filled above
 
 
