@@ -94,11 +94,14 @@ def main(debug: bool) -> None:
 def run_refresh(paths: DataPaths, *, quiet: bool = False, verbose: bool = False) -> bool:
     """Run the Dagster refresh job in-process against a persistent instance under the data dir."""
     from pipelines import progress
+    from pipelines.ingest.expectations import suite_worker
 
     shown = progress.for_terminal(verbose=verbose, quiet=quiet)
     previous = progress.use(shown)
     try:
-        return _run_refresh_job(paths)
+        # Great Expectations is imported in a child process while Dagster starts and files load.
+        with suite_worker():
+            return _run_refresh_job(paths)
     finally:
         shown.close()
         progress.use(previous)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,6 +25,7 @@ from pipelines.ingest.contracts import Entity, get_entity
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import polars as pl
     from great_expectations import ExpectationSuite
 
 LINEAGE_NOT_NULL: tuple[str, ...] = ("source_file", "source_sha256", "source_line")
@@ -153,35 +155,45 @@ def _to_expectation(gxe: Any, check: Check) -> Any:
 def run_suites(con: duckdb.DuckDBPyConnection, entities: Sequence[str]) -> dict[str, SuiteResult]:
     """Validate ``raw.<entity>`` for each entity with its contract-derived suite.
 
-    One ephemeral GE context per call (creating it and importing GE is the slow part), all suites
-    built before any validation, tables read through polars into pandas. An empty table passes:
-    nothing loaded is not a quality failure. A missing table fails with a ``table_exists`` item.
+    An empty table passes: nothing loaded is not a quality failure. A missing table fails with a
+    ``table_exists`` item. Tables are read one at a time and validated in the suite worker when
+    one was started for this process (``suite_worker``), else here, with one GE context per call.
     """
     names = list(dict.fromkeys(entities))
     if not names:
         return {}
     contracts = {name: get_entity(name) for name in names}  # unknown names fail before GE loads
+    validate = _worker.validate if _worker is not None else _Validator().validate
+    return {name: validate(name, _read_table(con, entity)) for name, entity in contracts.items()}
 
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    # One asset and batch definition for every table: each asset added re-serialises the whole
-    # (growing) context config, which cost ~0.5 s over 15 entities.
-    batches = (
-        context.data_sources.add_pandas("raw")
-        .add_dataframe_asset("raw_table")
-        .add_batch_definition_whole_dataframe("whole_table")
-    )
-    suites = {name: build_suite(entity) for name, entity in contracts.items()}
+class _Validator:
+    """Great Expectations' side: one ephemeral context, its suites built on first use."""
 
-    results: dict[str, SuiteResult] = {}
-    for name, entity in contracts.items():
-        suite = suites[name]
-        frame = _read_table(con, entity)
-        if frame is None:
-            results[name] = SuiteResult(
+    def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+        # One asset and batch definition for every table: each asset added re-serialises the
+        # whole (growing) context config, which cost ~0.5 s over 15 entities.
+        self._batches = (
+            context.data_sources.add_pandas("raw")
+            .add_dataframe_asset("raw_table")
+            .add_batch_definition_whole_dataframe("whole_table")
+        )
+        self._suites: dict[str, ExpectationSuite] = {}
+
+    def validate(self, name: str, table: pl.DataFrame | None) -> SuiteResult:
+        suite = self._suites.get(name)
+        if suite is None:
+            suite = self._suites[name] = build_suite(get_entity(name))
+        if table is None:
+            return SuiteResult(
                 entity=name,
                 success=False,
                 evaluated=len(suite.expectations),
@@ -189,8 +201,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, entities: Sequence[str]) -> dict[
                     _failure("table_exists", f"raw.{name}", None, error="the table does not exist")
                 ],
             )
-            continue
-        batch = batches.get_batch(batch_parameters={"dataframe": frame})
+        frame = table.to_pandas()
+        batch = self._batches.get_batch(batch_parameters={"dataframe": frame})
         # GE's cost is per expectation and grows with the result format (SUMMARY computes
         # samples and row indexes for every expectation, ~2x BOOLEAN_ONLY). Clean data is the
         # common case, so decide pass/fail cheaply and ask for details only where it failed.
@@ -198,25 +210,108 @@ def run_suites(con: duckdb.DuckDBPyConnection, entities: Sequence[str]) -> dict[
         failing = [r.expectation_config for r in verdict.results if not r.success]
         failed: list[dict[str, Any]] = []
         if failing:
-            detail_suite = gx.ExpectationSuite(
+            detail_suite = self._gx.ExpectationSuite(
                 name=f"{suite.name}_failures",
                 expectations=[config.to_domain_obj() for config in failing],
             )
             detail = batch.validate(detail_suite, result_format=DETAIL_FORMAT)
             failed = [_describe_failure(r, frame) for r in detail.results if not r.success]
             failed.sort(key=lambda item: (item["expectation_type"], item["column"] or ""))
-        results[name] = SuiteResult(
+        return SuiteResult(
             entity=name,
             success=bool(verdict.success),
             evaluated=len(verdict.results),
             failed=failed,
             row_count=len(frame),
         )
-    return results
 
 
-def _read_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> pd.DataFrame | None:
-    """The table's canonical and required lineage columns as pandas, or None if there is no
+# --- the suite worker ----------------------------------------------------------------------
+# Importing Great Expectations costs ~3 s of one core, paid by every refresh that loads a file.
+# A refresh started from the command line knows it will validate before it imports Dagster and
+# loads anything, so it starts a child process that imports GE meanwhile, on the other core; the
+# suites then run there on the tables the refresh reads and sends, one at a time.
+
+
+class SuiteWorkerError(RuntimeError):
+    """A suite raised in the worker: the message carries the worker's traceback."""
+
+
+class _SuiteWorker:
+    def __init__(self) -> None:
+        import multiprocessing
+
+        # spawn, not fork: the parent may already run threads (Dagster's, DuckDB's).
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child,), name="pmo-suite-worker", daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._fallback: _Validator | None = None
+
+    def validate(self, name: str, table: pl.DataFrame | None) -> SuiteResult:
+        if self._fallback is None:
+            try:
+                self._conn.send((name, table))
+                outcome, value = self._conn.recv()
+            except (EOFError, OSError):
+                # The worker died (killed, out of memory): validate here rather than fail.
+                self._fallback = _Validator()
+            else:
+                if outcome == "error":
+                    raise SuiteWorkerError(value)
+                return value
+        return self._fallback.validate(name, table)
+
+    def close(self) -> None:
+        with suppress(OSError):
+            self._conn.send(None)
+        self._conn.close()
+        # A worker still importing GE (nothing was loaded after all) is not waited for.
+        self._process.join(timeout=0.2)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=2)
+
+
+def _serve(conn: Any) -> None:
+    """The worker's loop: import GE at once, then validate each (name, table) received."""
+    import traceback
+
+    try:
+        validator = _Validator()
+        while (job := conn.recv()) is not None:
+            try:
+                conn.send(("ok", validator.validate(*job)))
+            except Exception:  # noqa: BLE001 - handed to the parent, which raises it
+                conn.send(("error", traceback.format_exc()))
+    except (EOFError, OSError, KeyboardInterrupt):
+        return  # the parent went away or was interrupted: nothing to hand back
+
+
+_worker: _SuiteWorker | None = None
+
+
+@contextmanager
+def suite_worker() -> Iterator[None]:
+    """While open, ``run_suites`` in this process validates in a child process that starts
+    importing Great Expectations now. Nested use keeps the outer worker."""
+    global _worker
+    if _worker is not None:
+        yield
+        return
+    _worker = _SuiteWorker()
+    try:
+        yield
+    finally:
+        worker, _worker = _worker, None
+        worker.close()
+
+
+def _read_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> pl.DataFrame | None:
+    """The table's canonical and required lineage columns, or None if there is no
     table. Only columns that exist are selected, so a missing one shows up as a failed
     ``expect_table_columns_to_match_set`` rather than a binder error."""
     present = {
@@ -232,7 +327,7 @@ def _read_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> pd.DataFrame 
         return None
     wanted = [c for c in (*entity.column_names, *LINEAGE_NOT_NULL) if c in present]
     select = ", ".join(f'"{c}"' for c in wanted)
-    return con.sql(f'select {select} from raw."{entity.name}"').pl().to_pandas()
+    return con.sql(f'select {select} from raw."{entity.name}"').pl()
 
 
 def _describe_failure(result: Any, frame: pd.DataFrame) -> dict[str, Any]:

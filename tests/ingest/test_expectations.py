@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.ingest import contracts
+from pipelines.ingest import contracts, expectations
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.expectations import (
     Check,
@@ -24,6 +24,7 @@ from pipelines.ingest.expectations import (
     natural_key,
     run_suites,
     suite_checks,
+    suite_worker,
 )
 from pipelines.ingest.warehouse import ensure_schema
 
@@ -171,8 +172,18 @@ def test_empty_tables_are_a_success(con: duckdb.DuckDBPyConnection) -> None:
     assert results["projects"].evaluated == len(suite_checks(ENTITIES["projects"]))
 
 
+@pytest.fixture(params=["in_process", "in_worker"])
+def validated_where(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Suites run here, or in the worker process a command-line refresh starts: same results."""
+    if request.param == "in_worker":
+        with suite_worker():
+            yield request.param
+    else:
+        yield request.param
+
+
 def test_broken_rows_name_the_expectation_column_and_count(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection, validated_where: str
 ) -> None:
     insert_good_rows(con, "projects")
     insert_row(con, "projects", line=10, project_code="PRJ-009", methodology="scrum")
@@ -283,7 +294,9 @@ def test_contract_change_reaches_run_suites(
     assert run_suites(con, ["projects"])["projects"].success
 
 
-def test_missing_column_and_missing_table_fail_clearly(con: duckdb.DuckDBPyConnection) -> None:
+def test_missing_column_and_missing_table_fail_clearly(
+    con: duckdb.DuckDBPyConnection, validated_where: str
+) -> None:
     insert_good_rows(con, "fx_rates")
     con.execute("alter table raw.fx_rates drop column rate_to_reporting_currency")
     con.execute("drop table raw.sprints")
@@ -303,6 +316,24 @@ def test_missing_column_and_missing_table_fail_clearly(con: duckdb.DuckDBPyConne
     assert not sprints.success
     assert sprints.failed[0]["expectation_type"] == "table_exists"
     assert sprints.failed[0]["column"] == "raw.sprints"
+
+
+def test_a_worker_that_died_leaves_the_suites_to_this_process(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    insert_good_rows(con, "risks")
+    insert_row(con, "risks", line=20, risk_id="R-099", probability=1.5)
+    with suite_worker():
+        worker = expectations._worker
+        assert worker is not None
+        assert run_suites(con, ["risks"])["risks"].failed[0]["source_lines"] == [20]
+        worker._process.kill()
+        worker._process.join(timeout=10)
+        risks = run_suites(con, ["risks"])["risks"]
+        assert not risks.success
+        assert risks.failed[0]["unexpected_values"] == ["1.5"]
+        assert risks.failed[0]["source_lines"] == [20]
+    assert expectations._worker is None
 
 
 def test_unknown_entity_and_no_entities() -> None:

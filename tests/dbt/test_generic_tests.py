@@ -1,0 +1,59 @@
+"""The project's own generic tests fail on the data they guard, and say where."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from tests.dbt.conftest import DbtPortfolio, dbt_build
+
+
+def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(
+    dbt_portfolio: DbtPortfolio, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(dbt_portfolio.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        rows = con.execute(
+            "update main.fct_earned_value_monthly set actual_cost_source = null, "
+            "evm_confidence = null where project_code = 'WF-1' and reporting_month >= '2026-03-01'"
+        ).fetchone()[0]
+        con.execute(
+            "update main.fct_earned_value_monthly set evm_confidence = null "
+            "where project_code = 'AG-1'"
+        )
+        expected_confidence = con.execute(
+            "select count(*) from main.fct_earned_value_monthly where evm_confidence is null"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert rows > 0 and expected_confidence > rows
+
+    build = dbt_build(
+        tmp_path,
+        warehouse,
+        "test",
+        "--select",
+        "test_name:not_null_columns,fct_earned_value_monthly",
+        "--store-failures",
+    )
+
+    assert build.returncode == 1, build.output[-3000:]
+    [result] = build.run_results["results"]
+    assert result["status"] == "fail"
+    assert result["failures"] == 2  # two columns hold nulls; the other six none
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        audit = con.execute(
+            "select table_name from duckdb_tables() where schema_name like '%dbt_test__audit'"
+        ).fetchall()
+        [(table,)] = audit
+        found = con.execute(
+            f'select column_name, null_rows from main_dbt_test__audit."{table}" order by 1'
+        ).fetchall()
+    finally:
+        con.close()
+    assert found == [("actual_cost_source", rows), ("evm_confidence", expected_confidence)]
