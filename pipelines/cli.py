@@ -95,12 +95,17 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False, verbose: bool = False)
     """Run the Dagster refresh job in-process against a persistent instance under the data dir."""
     from pipelines import progress
     from pipelines.ingest.expectations import suite_worker
+    from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
+    from pipelines.transform.parse_ahead import parsed_ahead
 
     shown = progress.for_terminal(verbose=verbose, quiet=quiet)
     previous = progress.use(shown)
     try:
-        # Great Expectations is imported in a child process while Dagster starts and files load.
-        with suite_worker():
+        # While Dagster starts and files load, child processes import Great Expectations and,
+        # before a data directory's first build, parse the dbt project (with the vars the
+        # settings give; the projects loaded may still change the currency: dbt then re-parses).
+        expected_vars = dbt_vars(resolve_reporting_currency(load_settings(paths), None))
+        with suite_worker(), parsed_ahead(paths, expected_vars):
             return _run_refresh_job(paths)
     finally:
         shown.close()

@@ -27,6 +27,7 @@ from pipelines.progress import reporter
 from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.status import fx_rate_gap_lines
+from pipelines.transform.parse_ahead import PARSE_STATE, wait_for_parse
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
 
 # Projects carrying a fact a warn-severity dbt test reports (rpt_data_quality_by_project counts
@@ -43,7 +44,6 @@ WARNED_PROJECTS_SQL = """
 
 
 DBT_RUNS_KEPT = 5
-PARSE_STATE = "partial_parse.msgpack"
 
 
 def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
@@ -54,8 +54,10 @@ def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
 
     The newest earlier build's parse state (``partial_parse.msgpack``) starts the folder: dbt
     then re-parses only the files changed since, not the whole project on every refresh (it
-    re-parses everything by itself when the warehouse path, vars or dbt version differ).
+    re-parses everything by itself when the warehouse path, vars or dbt version differ). A parse
+    started ahead of this build (``parse_ahead``) is waited for and is then the newest.
     """
+    wait_for_parse()
     runs = paths.dbt_runs
     runs.mkdir(parents=True, exist_ok=True)
     older = sorted(

@@ -8,32 +8,28 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 from pipelines.ingest.errors import PmoError
+from pipelines.transform.parse_ahead import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    WAREHOUSE_ENV,
+    newest_project_mtime,
+)
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
-WAREHOUSE_ENV = "PMO_WAREHOUSE_PATH"
+__all__ = ["DBT_EXECUTABLE", "DBT_PROJECT_DIR", "WAREHOUSE_ENV", "dbt_project", "ensure_manifest"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def _newest_source_mtime() -> float:
-    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        sources += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
-    return max(path.stat().st_mtime for path in sources if path.exists())
 
 
 def ensure_manifest() -> Path:
     """Parse the dbt project when its manifest is missing or older than any project file."""
     manifest = dbt_project.manifest_path
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
+    if manifest.exists() and manifest.stat().st_mtime >= newest_project_mtime():
         return manifest
     env = dict(os.environ)
     # Parsing renders the profile but never opens the warehouse: any path will do.
