@@ -470,9 +470,8 @@ def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds
     assert list(home.rglob("*")) == [] and list(cwd.rglob("*")) == []
     assert _written_in_the_install_since(started) == []
     # the dbt project was parsed while the files loaded: the first build did not parse it again
-    builds = sorted((data_dir / "dbt" / "runs").iterdir())
-    assert [build.name.endswith("-parse") for build in builds] == [True, False]
-    first_log = "".join(log.read_text() for log in builds[1].glob("dbt.log*"))
+    (first_build,) = (data_dir / "dbt" / "runs").iterdir()  # the parse's folder is gone
+    first_log = "".join(log.read_text() for log in first_build.glob("dbt.log*"))
     assert "Nothing changed, skipping partial parsing." in first_log
     assert "Unable to do partial parsing" not in first_log
     # the PM's status note for October arrives

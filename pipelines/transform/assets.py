@@ -27,7 +27,7 @@ from pipelines.progress import reporter
 from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.status import fx_rate_gap_lines
-from pipelines.transform.parse_ahead import PARSE_STATE, wait_for_parse
+from pipelines.transform.parse_ahead import PARSE_FOLDER_SUFFIX, PARSE_STATE, wait_for_parse
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
 
 # Projects carrying a fact a warn-severity dbt test reports (rpt_data_quality_by_project counts
@@ -55,7 +55,8 @@ def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
     The newest earlier build's parse state (``partial_parse.msgpack``) starts the folder: dbt
     then re-parses only the files changed since, not the whole project on every refresh (it
     re-parses everything by itself when the warehouse path, vars or dbt version differ). A parse
-    started ahead of this build (``parse_ahead``) is waited for and is then the newest.
+    started ahead of this build (``parse_ahead``) is waited for, is then the newest, and its
+    folder goes once its state is copied.
     """
     wait_for_parse()
     runs = paths.dbt_runs
@@ -79,6 +80,9 @@ def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
     folder.mkdir()
     if parsed is not None:
         shutil.copyfile(parsed, folder / PARSE_STATE)
+    # a parse made ahead has served (or failed): only builds are kept
+    for ahead in runs.glob(f"*{PARSE_FOLDER_SUFFIX}"):
+        shutil.rmtree(ahead, ignore_errors=True)
     return folder
 
 
