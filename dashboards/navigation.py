@@ -19,6 +19,7 @@ class PageSpec:
 
 SECTIONS: dict[str, list[PageSpec]] = {
     "Portfolio": [
+        PageSpec("views/steering.py", "Steering view", "steering", ":material/flag:"),
         PageSpec("views/portfolio.py", "Portfolio overview", "portfolio", ":material/dashboard:"),
         PageSpec("views/project.py", "Project detail", "project", ":material/folder_open:"),
         PageSpec("views/financials.py", "Financials", "financials", ":material/payments:"),
@@ -35,6 +36,6 @@ SECTIONS: dict[str, list[PageSpec]] = {
         PageSpec("views/reports.py", "Reports", "reports", ":material/description:"),
     ],
 }
-DEFAULT = "portfolio"  # served at the app's root URL
+DEFAULT = "steering"  # served at the app's root URL
 PAGES: dict[str, str] = {spec.name: spec.file for specs in SECTIONS.values() for spec in specs}
 TITLES: dict[str, str] = {spec.name: spec.title for specs in SECTIONS.values() for spec in specs}

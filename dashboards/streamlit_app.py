@@ -67,8 +67,24 @@ def no_data() -> None:
     )
 
 
+# Tiles never cut their text: a label wraps between words instead of ending in "…", and the
+# label and value scale with their tile (six tiles in a row at 1280 px are ~120 px wide).
+# Style tags alone take no space on the page.
+TILE_STYLE = """<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: normal !important; word-break: normal !important;
+}
+[data-testid="stMetricLabel"] p { font-size: min(0.875rem, 10cqi) !important; }
+[data-testid="stMetricValue"] { font-size: min(2.25rem, 16cqi) !important; }
+[data-testid="stMetricValue"] * { overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+
+
 def main() -> None:
     st.set_page_config(page_title="PMO Pulse", page_icon=":material/monitoring:", layout="wide")
+    st.html(TILE_STYLE)
     page = navigation()
     snap = data.current()
     if snap is None:

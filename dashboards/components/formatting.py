@@ -73,7 +73,7 @@ def format_value(value: Any, meta: dict[str, Any] | None, *, compact: bool = Fal
     if kind == "boolean":
         return "Yes" if value else "No"
     if kind == "date":
-        return value.strftime("%d %b %Y") if isinstance(value, date | datetime) else str(value)
+        return value.strftime("%-d %b %Y") if isinstance(value, date | datetime) else str(value)
     if kind == "month":
         return value.strftime("%b %Y") if isinstance(value, date | datetime) else str(value)
     if kind == "number" and unit == "score":
@@ -91,6 +91,8 @@ def format_delta(value: Any, meta: dict[str, Any] | None) -> str | None:
     if is_missing(value):
         return None
     text = format_value(abs(value), meta, compact=True)
+    if not any(digit in "123456789" for digit in text):
+        return None  # a change too small to show ("-0.00") reads as no change
     if (meta or {}).get("format") == "percent":
         text = text.replace("%", " pts")
     return ("+" if value >= 0 else "-") + text

@@ -127,8 +127,9 @@ def kpi(
         before = previous[column]
         if not is_missing(value) and not is_missing(before):
             change = value - before  # the change of a published value, for the arrow only
-            delta = format_delta(change, meta) if change else "no change"
-            arrow = "auto" if change else "off"
+            delta = format_delta(change, meta) if change else None
+            arrow = "auto" if delta else "off"
+            delta = delta or "no change"
     description = meta.get("description", "")
     exact = "—" if is_missing(value) else f"{value}"
     since = f" Change vs {previous_label}." if delta and previous_label else ""

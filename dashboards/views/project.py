@@ -335,7 +335,8 @@ def data_caveats(ctx: state.Context, code: str) -> None:
             ui.empty("No data-quality checks for this project yet.")
             return
         row = quality.row(0, named=True)
-        cols = st.columns(4)
+        # two by two: four tiles side by side in this half-width column cut their labels
+        cols = [*st.columns(2), *st.columns(2)]
         for column, container in zip(
             (
                 "data_quality_score",

@@ -9,7 +9,7 @@ green after the re-baseline for WMS; a stalled team turning red as its velocity 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -406,4 +406,13 @@ def _note(
         "accomplishments": accomplishments,
         "next_steps": next_steps,
         "decisions_needed": decisions,
+        # who decides and by when: the sponsor, by mid next month (the next steering meeting);
+        # a routine ask from an amber project names nobody (the reports then say so)
+        "decision_owner": project.sponsor if decisions and status == "red" else "",
+        "decision_due_date": _next_steering(close).isoformat() if decisions else "",
     }
+
+
+def _next_steering(close: date) -> date:
+    """The 15th of the month after the note's month."""
+    return (close.replace(day=1) + timedelta(days=32)).replace(day=15)

@@ -428,6 +428,8 @@ ENTITIES: dict[str, Entity] = {
                 C("accomplishments"),
                 C("next_steps"),
                 C("decisions_needed"),
+                C("decision_owner"),
+                C("decision_due_date", "date"),
             ),
             ("project_code", "report_month"),
             references={"project_code": "projects"},
@@ -440,6 +442,8 @@ ENTITIES: dict[str, Entity] = {
                 "accomplishments": "Settlement API in production.",
                 "next_steps": "Close scheme certification.",
                 "decisions_needed": "Approve weekend cut-over window.",
+                "decision_owner": "Maria Keller",
+                "decision_due_date": "2026-11-14",
             },
         ),
         Entity(

@@ -98,6 +98,23 @@ def raw_table_ddl(entity: Entity) -> str:
     return f"create table if not exists raw.{entity.name} (\n    {body}\n)"
 
 
+def _added_column_ddl(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """``alter table`` for each contract column a raw table made by an earlier version lacks
+    (a new optional column: its rows loaded before hold NULL there, as a file without it would)."""
+    present = set(
+        con.execute(
+            "select table_name, column_name from duckdb_columns()"
+            " where database_name = current_database() and schema_name = 'raw'"
+        ).fetchall()
+    )
+    return [
+        f"alter table raw.{entity.name} add column {column.name} {DUCKDB_TYPES[column.dtype]}"
+        for entity in ENTITIES.values()
+        for column in entity.columns
+        if (entity.name, column.name) not in present
+    ]
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and every raw table; a no-op once they exist.
 
@@ -114,6 +131,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(EXPECTATION_STATE_DDL)
         for entity in ENTITIES.values():
             con.execute(raw_table_ddl(entity))
+        for statement in _added_column_ddl(con):
+            con.execute(statement)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

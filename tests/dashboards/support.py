@@ -158,6 +158,30 @@ def settle(page: Any, timeout: float = 45.0, quiet: float = 1.0) -> None:
     raise AssertionError(f"{page.url} did not finish rendering within {timeout} s")
 
 
+# Text that does not fit its box: a tile's label or value, a line of text, a heading or a button
+# whose content is wider than the element (cut off as "Budget at co…", or spilling over).
+CLIPPED = """() => {
+    const selectors = [
+        '[data-testid="stMetricLabel"] *', '[data-testid="stMetricValue"] *',
+        '[data-testid="stMarkdownContainer"] p', '[data-testid="stMarkdownContainer"] span',
+        '[data-testid="stCaptionContainer"]', 'h1', 'h2', 'h3', 'button p',
+    ];
+    const clipped = [];
+    document.querySelectorAll(selectors.join(', ')).forEach((element) => {
+        // cut off ("…", hidden) or spilling out of its box: either way wider than the box
+        if (element.scrollWidth > element.clientWidth + 1) {
+            clipped.push(element.textContent.slice(0, 80));
+        }
+    });
+    return clipped;
+}"""
+
+
+def clipped_text(page: Any) -> list[str]:
+    """The texts on the page that do not fit their box."""
+    return page.evaluate(CLIPPED)
+
+
 def page_errors(page: Any) -> list[str]:
     """Streamlit error elements and tracebacks visible on the page."""
     found = [

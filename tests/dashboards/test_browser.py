@@ -19,6 +19,7 @@ from pipelines.publish.snapshot import new_snapshot_id, publish
 from tests.dashboards.support import (
     Published,
     catalog_of,
+    clipped_text,
     contrast,
     copy_published,
     page_errors,
@@ -59,7 +60,7 @@ def visit_every_page(page, shots: Path, suffix: str = "") -> None:
         )
         settle(page)
         assert page_errors(page) == [], f"{title}: {page_errors(page)}"
-        page.screenshot(path=str(shots / f"{url_path or 'portfolio'}{suffix}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{url_path or DEFAULT}{suffix}.png"), full_page=True)
 
 
 def readable(page) -> dict[str, str]:
@@ -220,3 +221,32 @@ def test_a_read_only_data_directory_is_served_like_any_other(
             assert f"{timesheet_refused + 639:,} timesheet row(s) were refused" in main
             page.close()
         assert "Read-only file system" not in served.log.read_text()
+
+
+def test_no_page_cuts_its_text_at_1280_or_1920_and_the_steering_view_comes_first(
+    published: Published, browser, tmp_path: Path
+):
+    month = published.one("select max(reporting_month) as m from rpt_steering_attention_monthly")[
+        "m"
+    ]
+    listed = published.rows(
+        "select project_name from rpt_steering_attention_monthly"
+        " where reporting_month = ? and needs_attention order by attention_rank",
+        [month],
+    )
+    with serve_app(published.data_dir, tmp_path / "streamlit.log") as served:
+        for width in (1280, 1920):
+            page = browser.new_page(viewport={"width": width, "height": 2400})
+            page.goto(served.url)  # the steering view is the first page
+            settle(page)
+            assert page.locator("h1").first.inner_text() == "Steering view"
+            cards = page.locator('[class*="st-key-attention_"]')
+            assert cards.count() == len(listed)
+            assert listed[0]["project_name"] in cards.first.inner_text()
+            page.screenshot(path=str(tmp_path / f"steering_{width}.png"))
+            for url_path, title in NAVIGATION:
+                page.goto(f"{served.url}/{url_path}")
+                settle(page)
+                assert page_errors(page) == [], f"{title}: {page_errors(page)}"
+                assert clipped_text(page) == [], f"{title} at {width} px"
+            page.close()

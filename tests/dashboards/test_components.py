@@ -49,6 +49,13 @@ def test_a_change_in_percent_reads_in_points():
     assert format_delta(-905_600, EUR) == "-€905.6k"
 
 
+def test_a_change_that_rounds_to_nothing_is_no_change_not_a_red_minus_zero():
+    index = {"format": "index"}
+    assert format_value(0.004, index, compact=True) == "0.00"
+    assert format_delta(-0.004, index) is None
+    assert format_delta(-0.006, index) == "-0.01"
+
+
 def test_downloads_cannot_run_formulas_in_a_spreadsheet():
     frame = pl.DataFrame(
         {

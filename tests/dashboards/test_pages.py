@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.components.formatting import format_value
-from dashboards.navigation import PAGES
+from dashboards.navigation import DEFAULT, PAGES
 from tests.dashboards.support import Published, app_test, copy_published
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -29,7 +29,7 @@ def run_page(page: str, params: dict[str, str] | None = None) -> AppTest:
     app = app_test()
     for key, value in (params or {}).items():
         app.query_params[key] = value
-    if page != PAGES["portfolio"]:
+    if page != PAGES[DEFAULT]:
         app.switch_page(page)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
@@ -128,6 +128,77 @@ def test_portfolio_tiles_are_the_published_portfolio_kpis(app_env: Published):
     )
     assert row["schedule_performance_index_time"] is not None
     assert not any(m.value == "n/a" for m in app.metric)
+
+
+def test_the_steering_view_lists_the_projects_needing_attention_most_severe_first(
+    app_env: Published,
+):
+    month = latest_month(app_env)
+    rank = {"red": 3, "amber": 2, "green": 1}
+    open_projects = app_env.rows(
+        "select * from rpt_steering_attention_monthly where reporting_month = ?", [month]
+    )
+    listed = sorted(
+        (row for row in open_projects if row["needs_attention"]),
+        key=lambda row: row["attention_rank"],
+    )
+    # invariants of the list: every open red or amber project is on it, ranks run 1..N, and
+    # no project comes after one whose colour (measured, or the manager's if worse) is milder
+    assert {
+        r["project_code"] for r in open_projects if r["overall_status"] in ("red", "amber")
+    } <= {r["project_code"] for r in listed}
+    assert [row["attention_rank"] for row in listed] == list(range(1, len(listed) + 1))
+    severity = [
+        max(rank.get(row["overall_status"], 0), rank.get(row["manager_status"], 0))
+        for row in listed
+    ]
+    assert severity == sorted(severity, reverse=True)
+    assert any(row["is_colour_disputed"] for row in listed)  # the demo has such a project
+    assert any(row["decision_owner_source"] == "sponsor (no owner named)" for row in listed)
+
+    app = run_page(PAGES["steering"])
+
+    text = [element.value for element in app.markdown]
+    headers = [line for line in text if re.match(r"\*\*\d+\. ", line)]
+    assert headers == [
+        f"**{row['attention_rank']}. {row['project_name']}** ({row['project_code']}) · "
+        + {
+            "red": ":red-badge[Red]",
+            "amber": ":orange-badge[Amber]",
+            "green": ":green-badge[Green]",
+            "grey": ":gray-badge[Not measured]",
+        }[row["overall_status"]]
+        for row in listed
+    ]
+    reds = sum(row["overall_status"] == "red" for row in listed)
+    assert text[0].startswith(
+        f"**{len(listed)} of {len(open_projects)} open projects need attention**; "
+        f"{reds} measured red"
+    )
+    for row in listed:
+        assert f"**Why:** {row['attention_reason']}" in text
+        if row["colour_disagreement"]:
+            assert any(row["colour_disagreement"].capitalize() in line for line in text)
+        if row["decision_needed"]:
+            (decision,) = [line for line in text if row["decision_needed"] in line]
+            assert f"Owner: {row['decision_owner']}" in decision
+    # overruns and underruns apart, and the net: the portfolio roll-up's figures
+    totals = app_env.one(
+        "select * from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
+        [month],
+    )
+    assert_tiles_match(
+        app,
+        app_env,
+        totals,
+        "rpt_portfolio_kpis_monthly",
+        ["overrun_at_completion", "underrun_at_completion", "variance_at_completion"],
+    )
+    # milestones overdue or due soon: the published list, in its order, with no blank cells
+    due = app_env.rows("select * from rpt_milestones_due order by display_order")
+    shown = table_with(app, "milestone_name", "When")
+    assert shown["milestone_name"].tolist() == [row["milestone_name"] for row in due]
+    assert not shown.isna().any().any()
 
 
 def _decoded(value: Any) -> Any:

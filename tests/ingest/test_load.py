@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -556,3 +557,47 @@ def test_a_re_export_of_a_long_day_is_not_counted_twice(landing, con):
     assert rows(con, "select reason from raw.quarantine") == [
         ("hours: E1 logged 25.0 h on 2026-03-02, expected at most 24 h in a day",)
     ]
+
+
+def test_a_warehouse_from_before_a_new_optional_column_gets_it_and_keeps_its_rows(
+    landing, tmp_path
+):
+    # a warehouse whose status notes table predates decision_owner and decision_due_date
+    path = tmp_path / "old" / "pmo.duckdb"
+    path.parent.mkdir()
+    old = duckdb.connect(str(path))
+    old.execute("create schema raw")
+    old.execute(
+        "create table raw.status_notes (project_code varchar, report_month date,"
+        " author varchar, overall_status varchar, summary varchar, accomplishments varchar,"
+        " next_steps varchar, decisions_needed varchar, source_file varchar,"
+        " source_sha256 varchar, source_line bigint, source_format varchar, load_id varchar,"
+        " loaded_at timestamp)"
+    )
+    old.execute(
+        "insert into raw.status_notes (project_code, report_month, summary, decisions_needed)"
+        " values ('PAY', date '2026-09-01', 'On track.', 'Approve the cut-over.')"
+    )
+    old.close()
+
+    con = connect(path)
+    try:
+        assert rows(
+            con,
+            "select project_code, decisions_needed, decision_owner, decision_due_date"
+            " from raw.status_notes",
+        ) == [("PAY", "Approve the cut-over.", None, None)]
+        write(
+            landing / "notes.csv",
+            "project_code,report_month,overall_status,summary,decisions_needed,"
+            "decision_owner,decision_due_date\n"
+            "CRM,2026-10-01,red,Late.,Choose a vendor.,Dana Whitfield,2026-11-14\n",
+        )
+        load_landing(con, landing)
+        assert rows(
+            con,
+            "select project_code, decision_owner, decision_due_date from raw.status_notes"
+            " order by project_code",
+        ) == [("CRM", "Dana Whitfield", date(2026, 11, 14)), ("PAY", None, None)]
+    finally:
+        con.close()

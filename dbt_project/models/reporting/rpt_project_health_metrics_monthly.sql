@@ -1,7 +1,8 @@
 -- One row per project, reporting month and health metric: the metric's value, the thresholds of
 -- the health_thresholds seed, its RAG status and, when amber or red, the reason in words (the
--- seed's reason_template with {value}, {direction} and {threshold} filled in). The drill-down
--- behind rpt_project_health_monthly.
+-- seed's reason_template with {value}, {direction} and {threshold} filled in) and the same for a
+-- steering committee (plain_template: {percent} is the value x 100, {overspend} the cost above
+-- plan that a CPI means, 100 / CPI - 100). The drill-down behind rpt_project_health_monthly.
 --
 -- Status: grey when the value is unknown (or the metric has no row in the seed); red when it is
 -- below red_below or above red_above; amber when below amber_below or above amber_above; else
@@ -247,6 +248,7 @@ evaluated as (
         health_thresholds.red_above,
         health_thresholds.display_decimals,
         health_thresholds.reason_template,
+        health_thresholds.plain_template,
         case
             when metrics.is_earned_value_metric and metrics.evm_confidence = 'low' then 'grey'
             when metrics.metric_value is null or health_thresholds.metric is null then 'grey'
@@ -327,21 +329,28 @@ final as (
         dimension,
         metric_status,
         crossed_direction,
+        {%- set placeholders = [
+            ('{value}', format_number('metric_value', 'shown_decimals')),
+            ('{threshold}', format_number('crossed_threshold', 'shown_decimals')),
+            ('{direction}', 'crossed_direction'),
+            ('{amount}', "coalesce(" ~ format_money('metric_amount', 'reporting_currency') ~ ", '')"),
+            ('{detail}', "coalesce(metric_detail, '')"),
+            ('{percent}', format_number('metric_value * 100', 0)),
+            ('{overspend}', "coalesce(" ~ format_number(
+                safe_divide('100', 'metric_value') ~ ' - 100', 0) ~ ", '')"),
+        ] %}
+        {%- for template, reason in [
+            ('reason_template', 'health_reason'), ('plain_template', 'plain_reason')
+        ] %}
         case
             when metric_status in ('red', 'amber') then
-                {%- set built = namespace(reason='reason_template') %}
-                {%- for placeholder, text in [
-                    ('{value}', format_number('metric_value', 'shown_decimals')),
-                    ('{threshold}', format_number('crossed_threshold', 'shown_decimals')),
-                    ('{direction}', 'crossed_direction'),
-                    ('{amount}', "coalesce("
-                        ~ format_money('metric_amount', 'reporting_currency') ~ ", '')"),
-                    ('{detail}', "coalesce(metric_detail, '')"),
-                ] %}
+                {%- set built = namespace(reason=template) %}
+                {%- for placeholder, text in placeholders %}
                 {%- set built.reason = dbt.replace(built.reason, "'" ~ placeholder ~ "'", text) %}
                 {%- endfor %}
                 {{ built.reason }}
-        end as health_reason,
+        end as {{ reason }},
+        {%- endfor %}
 
         ----------  numerics
         metric_value,

@@ -22,9 +22,11 @@ renamed as (
         accomplishments,
         next_steps,
         decisions_needed,
+        decision_owner,
 
         ----------  dates
         {{ month_start('report_month') }} as reporting_month,
+        decision_due_date,
 
         ----------  lineage
         source_file,
