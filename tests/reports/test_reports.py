@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -178,6 +179,51 @@ def test_msr_pdf_has_pages_and_shows_the_marts_key_figures(built: Built):
     for decision in notes["decisions_needed"]:
         assert " ".join(decision.split())[:50] in text
     assert f"End of report · MSR {MONTH}" in text
+
+
+def test_msr_page_one_is_the_steering_summary(built: Built):
+    path = built.full.folder / f"msr-{MONTH}.pdf"
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    page = " ".join(first_page.split())
+    listed = _query(
+        built,
+        "select * from rpt_steering_attention_monthly"
+        " where reporting_month = ? and needs_attention order by attention_rank",
+        [f"{MONTH}-01"],
+    ).to_dicts()
+    open_count = _query(
+        built,
+        "select count(*) as n from rpt_steering_attention_monthly where reporting_month = ?",
+        [f"{MONTH}-01"],
+    )["n"][0]
+    assert "Steering summary" in page
+    assert f"{len(listed)} of {open_count} open projects need attention" in page
+    # every listed project is on page 1, in the model's order, with the start of its reason
+    positions = [page.find(row["project_name"].split()[0]) for row in listed]
+    assert -1 not in positions and positions == sorted(positions), positions
+    for row in listed:
+        assert " ".join(row["attention_reason"].split())[:30] in page, row["project_code"]
+    portfolio = _query(
+        built,
+        "select * from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
+        [f"{MONTH}-01"],
+    ).to_dicts()[0]
+    for column in ("overrun_at_completion", "underrun_at_completion", "variance_at_completion"):
+        assert _money(portfolio[column]) in page, column
+    due = _query(built, "select milestone_name from rpt_milestones_due order by display_order")
+    assert "Milestones overdue or due in the next" in page
+    for name in due["milestone_name"]:
+        assert name in page
+    # internal model names stay out of the summary
+    assert "rpt_" not in page and "stg_" not in page
+    # the workbook has the same list on its own sheet
+    workbook = openpyxl.load_workbook(built.full.folder / f"msr-{MONTH}.xlsx", read_only=True)
+    assert "Steering" in workbook.sheetnames
 
 
 def test_fsr_pdf_shows_totals_and_says_the_labour_split_is_missing(built: Built):

@@ -195,6 +195,7 @@ QUARANTINE_COLUMNS = (
     "is_unknown_project",
 )
 
+STEERING = "Steering summary"
 SUMMARY = "Portfolio summary"
 RECONCILIATION = "Reconciliation with the FSR"
 CHANGES = "What changed since last month"
@@ -202,7 +203,40 @@ ISSUES = "Top issues and decisions needed"
 PROJECT = "Project pages"
 CAVEATS = "Data caveats"
 
+STEERING_COLUMNS = (
+    "project_code",
+    "reporting_month",
+    "needs_attention",
+    "attention_rank",
+    "project_name",
+    "overall_status",
+    "manager_status",
+    "status_2_months_before",
+    "status_1_month_before",
+    "attention_reason",
+    "colour_disagreement",
+    "is_colour_disputed",
+    "decision_needed",
+    "decision_owner",
+    "decision_owner_source",
+    "decision_due_date",
+)
+MILESTONES_DUE_COLUMNS = (
+    "project_code",
+    "project_name",
+    "milestone_name",
+    "due_date",
+    "baseline_date",
+    "is_overdue",
+    "days_overdue",
+    "days_until_due",
+    "horizon_days",
+    "display_order",
+)
+
 REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(STEERING, "rpt_steering_attention_monthly", STEERING_COLUMNS),
+    Requirement(STEERING, "rpt_milestones_due", MILESTONES_DUE_COLUMNS),
     Requirement(
         SUMMARY,
         "rpt_portfolio_kpis_monthly",
@@ -334,6 +368,7 @@ class MsrReport:
     reconciliation: Reconciliation
     appendix: list[Table] = field(default_factory=list)
     glossary: list[Column] = field(default_factory=list)
+    steering_headline: str = ""
 
     @property
     def xlsx_tables(self) -> list[Table]:
@@ -387,6 +422,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         "rpt_portfolio_kpis_monthly",
         sheet="Portfolio KPIs",
     )
+    steering_headline = _steering(source, m, as_of, tables)
     recon = reconciliation.build(source, m, RECONCILIATION)
     tables["reconciliation"] = recon.summary
     tables["reconciliation_portfolios"] = recon.portfolios
@@ -945,9 +981,115 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         projects=pages,
         reconciliation=recon,
     )
+    report.steering_headline = steering_headline
     report.appendix = appendix_tables(source, month, USED_MODELS)
     report.glossary = _glossary(source)
     return report
+
+
+def _steering(source: ReportSource, month: date, as_of: date, tables: dict[str, Table]) -> str:
+    """Page 1: the open projects that need the steering committee, most severe first (the
+    order, reasons and owners are the model's), and the milestones overdue or due soon. Returns
+    the headline sentence."""
+    projects = source.frame(
+        f"select {', '.join(STEERING_COLUMNS)} from rpt_steering_attention_monthly "
+        "where reporting_month = ? order by attention_rank nulls last, project_code",
+        [month],
+        section=STEERING,
+    )
+    listed = projects.filter(pl.col("needs_attention"))
+    no_figures = pl.col("^status_.*$").replace("none", None)
+    due = pl.col("decision_due_date").dt.strftime("%-d %b %Y")
+    owner = pl.col("decision_owner") + pl.when(
+        pl.col("decision_owner_source") == "sponsor (no owner named)"
+    ).then(pl.lit(" (sponsor; none named)")).otherwise(pl.lit(""))
+    listed = listed.with_columns(
+        no_figures,
+        pl.when(pl.col("decision_needed").is_not_null())
+        .then(
+            pl.col("decision_needed")
+            + pl.lit(" Owner: ")
+            + owner
+            + pl.lit("; due ")
+            + due.fill_null("not given")
+            + pl.lit(".")
+        )
+        .alias("decision"),
+        pl.when(pl.col("colour_disagreement").is_not_null())
+        .then(
+            pl.col("attention_reason")
+            + pl.lit(". ")
+            + pl.col("colour_disagreement").str.slice(0, 1).str.to_uppercase()
+            + pl.col("colour_disagreement").str.slice(1)
+            + pl.lit(".")
+        )
+        .otherwise(pl.col("attention_reason"))
+        .alias("why"),
+    )
+    months = [previous_month(previous_month(month)), previous_month(month), month]
+    tables["attention"] = Table(
+        "attention",
+        "Projects that need attention",
+        listed,
+        [
+            Column("attention_rank", "#", "integer"),
+            Column("project_name", "Project"),
+            Column("status_2_months_before", f"{months[0]:%b}", "rag"),
+            Column("status_1_month_before", f"{months[1]:%b}", "rag"),
+            Column("overall_status", f"{months[2]:%b}", "rag"),
+            Column("manager_status", "PM says", "rag"),
+            Column("why", "Why"),
+            Column("decision", "Decision needed"),
+        ],
+        "measured health and the project managers' status notes",
+        sheet="Steering",
+    )
+    milestones = source.frame(
+        f"select {', '.join(MILESTONES_DUE_COLUMNS)} from rpt_milestones_due "
+        "order by display_order",
+        section=STEERING,
+    )
+    days = (
+        pl.when(pl.col("is_overdue"))
+        .then(pl.col("days_overdue"))
+        .otherwise(pl.col("days_until_due"))
+    )
+    milestones = milestones.with_columns(
+        pl.when(pl.col("is_overdue"))
+        .then(pl.lit("overdue by ") + days.cast(pl.String) + pl.lit(" days"))
+        .otherwise(pl.lit("in ") + days.cast(pl.String) + pl.lit(" days"))
+        .alias("timing")
+    )
+    horizon = milestones["horizon_days"][0] if milestones.height else None
+    tables["milestones_due"] = Table(
+        "milestones_due",
+        f"Milestones overdue or due in the next {horizon} days (as of {as_of:%-d %b %Y})"
+        if horizon
+        else f"Milestones overdue or due soon (as of {as_of:%-d %b %Y})",
+        milestones,
+        [
+            Column("project_name", "Project"),
+            Column("milestone_name", "Milestone"),
+            Column("due_date", "Due", "date"),
+            Column("timing", "When"),
+            Column("baseline_date", "Baseline", "date"),
+        ],
+        "the projects' latest milestone plans",
+        sheet="Milestones due",
+    )
+    red = listed.filter(pl.col("overall_status") == "red").height
+    amber = listed.filter(pl.col("overall_status") == "amber").height
+    parts = [
+        f"{listed.height} of {projects.height} open projects need attention",
+        f"{red} measured red, {amber} amber",
+    ]
+    disputed = listed.filter(pl.col("is_colour_disputed")).height
+    if disputed:
+        parts.append(f"{disputed} where the project manager's colour differs from the figures")
+    decisions = listed.filter(pl.col("decision_needed").is_not_null()).height
+    if decisions:
+        parts.append(f"{decisions} decision(s) asked for")
+    return "; ".join(parts) + "."
 
 
 def _formatted(metrics: Any, labels: dict[str, Any]) -> pl.Series:
