@@ -475,6 +475,11 @@ def test_new_reporting_models_reach_the_reports_with_no_python_change(built: Bui
     result = generate_report(paths, MONTH, formats=("html", "xlsx"))
     msr = (result.folder / f"msr-{MONTH}.html").read_text()
     assert "rpt_vendor_scorecard" in msr and "Supplier score" in msr and ">4.3<" in msr
+    # titled and sheeted in words; the model is named as the source
+    assert "<h3>Vendor scorecard</h3>" in msr or ">Vendor scorecard<" in msr
+    workbook = openpyxl.load_workbook(result.folder / f"msr-{MONTH}.xlsx", read_only=True)
+    assert "Vendor scorecard" in workbook.sheetnames
+    assert not [name for name in workbook.sheetnames if name.startswith(("rpt_", "fct_"))]
     fsr = (result.folder / f"fsr-{MONTH}.html").read_text()
     assert "Not available" not in fsr
     assert "Hours effect" in fsr and "12,345" in fsr and "-678" in fsr

@@ -8,6 +8,7 @@ so a missing model fails the report with its name instead of leaving a blank sec
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -1250,18 +1251,27 @@ def appendix_tables(source: ReportSource, month: date, used: set[str]) -> list[T
         )
         if frame.is_empty():
             continue
+        title = readable_model_name(name)
         tables.append(
             Table(
                 f"appendix-{name}",
-                name,
+                title,
                 frame,
                 columns_for(source, name, shown),
                 name,
                 note=model.get("description"),
-                sheet=name[:31],
+                sheet=title,
             )
         )
     return tables
+
+
+def readable_model_name(model: str) -> str:
+    """A model's name as a reader would title it: 'rpt_labour_cost_variance_monthly' ->
+    'Labour cost variance' (the layer prefix and the monthly grain, which every sheet of a
+    month's pack shares, dropped); the model itself is named as the table's source."""
+    words = re.sub(r"_monthly$", "", re.sub(r"^(rpt|fct|dim|int|stg)_", "", model))
+    return words.replace("_", " ").strip().capitalize() or model
 
 
 def _glossary(source: ReportSource) -> list[Column]:

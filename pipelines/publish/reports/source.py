@@ -108,7 +108,10 @@ class ReportSource:
                 f"the catalog of snapshot {snapshot.snapshot_id} cannot be read: {error}"
             ) from None
         self._models = {model["name"]: model for model in self.catalog.get("models", [])}
-        self.con = duckdb.connect(":memory:")
+        # One thread: a sum of doubles then adds its rows in one order every time, so a pack
+        # rebuilt from the same snapshot has the same last digits (parallel partial sums of the
+        # FSR's totals differed in the 16th digit from one build to the next).
+        self.con = duckdb.connect(":memory:", config={"threads": 1})
         try:
             path = str(snapshot.database).replace("'", "''")
             self.con.execute(f"attach '{path}' as wh (read_only)")
