@@ -67,6 +67,8 @@ def per_project(ctx: state.Context) -> None:
         max_value=100,
         format="%.0f",
         help=meta.get("description"),
+        # the bar shows how much, in a neutral colour: the theme's red read as "bad" at 100
+        color="blue",
     )
     st.dataframe(shown, hide_index=True, column_config=config, key="dq_projects")
     ui.downloads(shown, "data_quality_by_project", "dq_projects")

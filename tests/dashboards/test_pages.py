@@ -565,6 +565,20 @@ def test_quarantine_browser_lists_every_refused_row_with_file_and_line(app_env: 
         assert all(r["project_code"] in caveat for r in flagged[:8])
 
 
+def test_the_quality_score_bar_is_drawn_in_a_neutral_colour_from_0_to_100(app_env: Published):
+    app = run_page(PAGES["data_quality"])
+    configs = [json.loads(frame.proto.columns or "{}") for frame in app.dataframe]
+    (score,) = [c["data_quality_score"] for c in configs if "data_quality_score" in c]
+    bar = score["type_config"]
+    # not the theme's primary red, which read as an alarm on a perfect score of 100
+    assert (bar["type"], bar["min_value"], bar["max_value"], bar["color"]) == (
+        "progress",
+        0,
+        100,
+        "blue",
+    )
+
+
 def test_metric_explorer_lists_every_catalog_metric(app_env: Published):
     published = sum(
         1 for model in app_env.catalog["models"] for column in model["columns"] if column["metric"]
