@@ -336,6 +336,23 @@ def test_a_worker_that_died_leaves_the_suites_to_this_process(
     assert expectations._worker is None
 
 
+def test_a_table_too_large_for_the_worker_is_validated_here(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    insert_good_rows(con, "risks")
+    insert_row(con, "risks", line=20, risk_id="R-099", probability=1.5)
+    monkeypatch.setattr(expectations, "WORKER_MAX_ROWS", 2)  # the risks table has 3 rows
+    with suite_worker():
+        worker = expectations._worker
+        assert worker is not None
+        worker._process.kill()  # had the table gone to the worker, it would find it dead
+        worker._process.join(timeout=10)
+        risks = run_suites(con, ["risks"])["risks"]
+        assert worker._fallback is None  # never sent: validated in this process
+    assert risks.failed[0]["unexpected_values"] == ["1.5"]
+    assert risks.failed[0]["source_lines"] == [20]
+
+
 def test_unknown_entity_and_no_entities() -> None:
     connection = duckdb.connect()
     with pytest.raises(KeyError, match="unknown entity 'projekts'"):
