@@ -42,9 +42,12 @@ IGNORED_NAMES = re.compile(r"^(\.|~\$|README)", re.IGNORECASE)
 # snapshot export is often a few dozen rows, and a pass costs about the same for 30 rows as for
 # 30,000.
 BATCH_FILES = 256
-BATCH_BYTES = 32 * 1024 * 1024
+BATCH_BYTES = 64 * 1024 * 1024
 """...and files of at most this many bytes together (one larger file is a batch of its own), so
-a batch's frames stay a few hundred MB however many rows the entity has."""
+a batch's frames stay a few hundred MB however many rows the entity has. Each batch matches its
+keys against every row loaded before it, so fewer, larger batches write faster: 2.5 M timesheet
+rows in 6 MB files write in about 4 s at 64 MB a batch and 7 s at 32 MB, for ~80 MB more peak
+memory."""
 READERS = max(1, min(4, os.cpu_count() or 1))
 """Files of a batch read at the same time..."""
 READ_TOGETHER_BYTES = 32 * 1024 * 1024
