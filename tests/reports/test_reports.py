@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -253,6 +254,55 @@ def test_fsr_pdf_shows_totals_and_says_the_labour_split_is_missing(built: Built)
     assert f"End of report · FSR {MONTH}" in text
 
 
+def test_fsr_opens_with_commentary_for_every_project_over_its_variance_threshold(built: Built):
+    path = built.full.folder / f"fsr-{MONTH}.pdf"
+    opening = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "3", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    text = " ".join(opening.split())
+    rows = _query(
+        built,
+        "select v.*, d.project_name from rpt_financial_variance_monthly v"
+        " join dim_projects d using (project_code) where v.reporting_month = ?"
+        " order by abs(v.variance_at_completion) desc",
+        [f"{MONTH}-01"],
+    )
+    over = rows.filter(pl.col("is_over_variance_threshold")).to_dicts()
+    with_forecast = rows.filter(pl.col("variance_direction").is_not_null()).height
+    assert over and any(r["variance_direction"] == "unfavourable" for r in over)
+    assert f"{len(over)} of {with_forecast} projects forecast a cost more than 5% away" in text
+    section = text[text.index("projects forecast a cost more than") :]
+    # every project over the threshold, the largest variance first, with its commentary
+    positions = [section.find(f" {r['project_code']} ") for r in over]
+    assert -1 not in positions and positions == sorted(positions), positions
+    for row in over:
+        words = " ".join(row["variance_commentary"].split())
+        assert words[:60] in section, row["project_code"]
+        assert _money(row["variance_at_completion"]) in section, row["project_code"]
+    # each variance is marked favourable or unfavourable by its sign (colour and F / U)
+    html = (built.full.folder / f"fsr-{MONTH}.html").read_text(encoding="utf-8")
+    table = html[html.index('data-table="variance"') :]
+    table = table[: table.index("</table>")]
+    marks = [m for m in table.split('<td class="num ')[1:] if m.startswith(("fav", "unfav"))]
+    assert [m.split('"')[0] for m in marks] == [
+        "fav" if r["variance_at_completion"] > 0 else "unfav" for r in over
+    ]
+    # the forecast is named by its method, and the workbook carries the same commentary
+    assert "Forecast at completion (BAC / CPI)</div>" in html
+    sheet = pl.read_excel(built.full.folder / f"fsr-{MONTH}.xlsx", sheet_name="Variance commentary")
+    assert sheet["Commentary"].to_list() == [r["variance_commentary"] for r in over]
+
+
+def test_packs_name_no_internal_model(built: Built):
+    for kind in ("msr", "fsr"):
+        text = _pdf_text(built.full.folder / f"{kind}-{MONTH}.pdf")
+        named = re.findall(r"\b(?:rpt|fct|dim|int|stg)_[a-z_]+", text)
+        assert not named, (kind, sorted(set(named)))
+
+
 def test_fsr_names_low_confidence_eac_and_flagged_projects(built: Built):
     text = _pdf_text(built.full.folder / f"fsr-{MONTH}.pdf")
     low = _query(
@@ -295,7 +345,8 @@ def test_fsr_workbook_reads_back_equal_to_the_marts_and_has_native_charts(built:
         check_dtypes=False,
     )
     eac_labels = _labels(built, "fct_earned_value_monthly")
-    eac_sheet = sheets["EAC ranges"]
+    eac_labels["estimate_at_completion"] = "Forecast EAC"  # the forecast, named as such
+    eac_sheet = sheets["Forecast methods"]
     names = [next(k for k, v in eac_labels.items() if v == label) for label in eac_sheet.columns]
     eac = _query(
         built,

@@ -9,6 +9,7 @@ dashboards and the reports.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -31,6 +32,8 @@ NUMERIC_FORMATS = {
 }
 RAG_VALUES = ("red", "amber", "green", "grey")
 MONEY_UNITS = ("EUR", "USD", "GBP")
+VARIANCE_WORDS = ("variance", "_effect", "_change_amount")
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,16 @@ class Column:
     def is_money(self) -> bool:
         """An amount: a currency column, or a plain number in a currency unit."""
         return self.format == "currency" or (self.format == "number" and self.unit in MONEY_UNITS)
+
+    @property
+    def is_variance(self) -> bool:
+        """An amount whose sign is good or bad news (a variance, an effect, a change): its
+        cells are marked favourable or unfavourable."""
+        return (
+            self.is_money
+            and self.good_when in ("higher", "lower")
+            and any(word in self.name for word in VARIANCE_WORDS)
+        )
 
     @classmethod
     def from_meta(cls, meta: ColumnMeta, **overrides: Any) -> Column:
@@ -192,3 +205,44 @@ def _number(value: float, decimals: int) -> str:
     if text.startswith("-") and set(text[1:]) <= set("0.,"):
         text = text[1:]  # no "-0"
     return text
+
+
+def variance_mark(value: Any, column: Column) -> str | None:
+    """'fav' or 'unfav' for a variance cell by its sign and the column's good direction;
+    None for anything else, and for a variance that rounds to nothing."""
+    if not column.is_variance or not isinstance(value, int | float | Decimal):
+        return None
+    value = float(value)
+    if math.isnan(value) or abs(value) < 0.5:
+        return None
+    good = value > 0 if column.good_when == "higher" else value < 0
+    return "fav" if good else "unfav"
+
+
+def money_text(value: Any, currency: str) -> str:
+    """An amount with its currency, for cards and sentences: '€1,234', '−$56', 'CHF 7,890'
+    (whole units, a real minus sign); '–' when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    number = _number(abs(float(value)), 0)
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    text = f"{symbol}{number}" if symbol else f"{currency.upper()} {number}"
+    return f"−{text}" if float(value) <= -0.5 else text
+
+
+def readable_model_name(model: str) -> str:
+    """A model's name as a reader would title it: 'rpt_labour_cost_variance_monthly' ->
+    'Labour cost variance' (the layer prefix and the monthly grain, which every sheet of a
+    month's pack shares, dropped); the model itself is named as the table's source."""
+    words = re.sub(r"^(rpt|fct|dim|int|stg)_(raw__)?", "", model)
+    words = re.sub(r"(_converted|_monthly)+$", "", words)
+    return re.sub(r"_+", " ", words).strip().capitalize() or model
+
+
+MODEL_NAME = re.compile(r"\b(?:rpt|fct|dim|int|stg)_[a-z0-9_]+\b")
+
+
+def in_words(text: str) -> str:
+    """A source line for readers: each model it names as its readable name ('rpt_invoice_ageing
+    (sum by bucket)' -> 'invoice ageing (sum by bucket)'); the workbook keeps the model names."""
+    return MODEL_NAME.sub(lambda match: readable_model_name(match.group(0)).lower(), text)

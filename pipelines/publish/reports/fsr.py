@@ -72,6 +72,8 @@ EAC_COLUMNS = (
     "cost_performance_index",
     "schedule_performance_index",
     "estimate_at_completion",
+    "estimate_at_completion_method",
+    "estimate_at_completion_typical",
     "estimate_at_completion_atypical",
     "estimate_at_completion_cpi_spi",
     "estimate_to_complete",
@@ -108,11 +110,12 @@ PO_COLUMNS = (
     "is_over_invoiced",
 )
 
+VARIANCE = "Variance commentary"
 BVA = "Budget vs actual vs forecast"
 CAPEX = "CAPEX / OPEX"
 COMMIT = "Commitments, purchase orders and invoices"
 LABOUR = "Labour cost variance"
-EAC = "EAC ranges"
+EAC = "Forecast methods"
 RECONCILIATION = "Reconciliation with the MSR"
 CAVEATS = "Data caveats"
 # The FSR's actual cost is what finance booked (costed timesheet hours + invoices); the MSR's AC
@@ -122,7 +125,21 @@ AMOUNT_LABELS = {
     "cumulative_budget_variance_amount": "Budget variance to date (budget - booked)",
 }
 
+VARIANCE_COLUMNS = (
+    "project_code",
+    "budget_at_completion",
+    "forecast_at_completion",
+    "variance_at_completion",
+    "variance_at_completion_pct",
+    "variance_direction",
+    "is_over_variance_threshold",
+    "forecast_method",
+    "variance_commentary",
+)
+
 REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(VARIANCE, "rpt_financial_variance_monthly", ("reporting_month", *VARIANCE_COLUMNS)),
+    Requirement(VARIANCE, "finance_settings", ("setting_name", "setting_value"), published=False),
     Requirement(BVA, "fct_project_financials_monthly", LINE_COLUMNS),
     Requirement(BVA, "dim_projects", ("project_code", "project_name", "portfolio")),
     Requirement(
@@ -216,6 +233,57 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             f"in snapshot {source.snapshot_id}."
         )
     totals = portfolio.filter(portfolio["is_total"]).to_dicts()[0]
+
+    # --- variance commentary: the projects over the threshold, the largest variance first ---
+    variances = source.frame(
+        f"""
+        select v.{", v.".join(VARIANCE_COLUMNS)}, d.project_name
+        from rpt_financial_variance_monthly v
+        join dim_projects d on d.project_code = v.project_code
+        where v.reporting_month = ?
+        order by v.is_over_variance_threshold desc, abs(v.variance_at_completion) desc nulls last,
+            v.project_code
+        """,
+        [m],
+        section=VARIANCE,
+    )
+    settings = dict(
+        source.frame(
+            "select setting_name, setting_value from finance_settings", section=VARIANCE
+        ).iter_rows()
+    )
+    over = variances.filter(variances["is_over_variance_threshold"])
+    variance_meta = "rpt_financial_variance_monthly"
+    tables["variance"] = Table(
+        "variance",
+        "Projects over the variance threshold",
+        over,
+        [
+            *columns_for(source, "dim_projects", ("project_code", "project_name")),
+            *columns_for(
+                source,
+                variance_meta,
+                (
+                    "budget_at_completion",
+                    "forecast_at_completion",
+                    "variance_at_completion",
+                    "variance_at_completion_pct",
+                    "variance_commentary",
+                ),
+            ),
+        ],
+        "financial lines, earned value, labour variance, change requests, re-baselines and "
+        "purchase orders of the month",
+        sheet="Variance commentary",
+    )
+    methods = variances["forecast_method"].drop_nulls().unique().to_list()
+    totals["forecast_method"] = methods[0] if len(methods) == 1 else None
+    totals["variance_threshold_pct"] = float(settings.get("variance_threshold_pct", 0) or 0)
+    totals["variance_threshold_amount"] = float(settings.get("variance_threshold_amount", 0) or 0)
+    totals["projects_over_threshold"] = over.height
+    totals["projects_with_forecast"] = int(variances["variance_direction"].is_not_null().sum())
+    totals["overrun_projects"] = int((over["variance_direction"] == "unfavourable").sum())
+    totals["underrun_projects"] = int((over["variance_direction"] == "favourable").sum())
     tables["portfolio"] = Table(
         "portfolio",
         "By portfolio",
@@ -406,6 +474,9 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
                 "cumulative_actual_vendor_cost",
                 "cumulative_open_commitment_amount",
             ),
+            po_amount="Ordered in the month",
+            cumulative_po_amount="Ordered to date",
+            cumulative_actual_vendor_cost="Invoiced to date",
         ),
         f"{meta} (open commitment = PO amount − invoiced, invoicing as at the as-of date)",
         sheet="Commitments",
@@ -431,7 +502,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             Column("cost_category", "Category"),
             Column("expense_type", "CAPEX/OPEX"),
             Column("po_date", "Date", "date"),
-            Column("po_amount", "Ordered", "currency", currency),
+            Column("po_amount", "Ordered", "currency", currency),  # the whole order
             Column("invoiced_amount", "Invoiced", "currency", currency),
             Column("open_commitment_amount", "Open commitment", "currency", currency),
             Column("is_over_invoiced", "Over-invoiced", "boolean"),
@@ -532,7 +603,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     )
     variance_model, variance_note = _labour_variance(source, month, tables)
 
-    # --- EAC ranges ---------------------------------------------------------------------
+    # --- forecast methods (appendix) ---------------------------------------------------
     eac_cols = ", ".join(EAC_COLUMNS)
     eac = source.frame(
         f"select {eac_cols} from fct_earned_value_monthly where reporting_month = ? "
@@ -542,11 +613,16 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     )
     tables["eac"] = Table(
         "eac",
-        "EAC variants by project",
+        "Forecast EAC and the other methods by project",
         eac,
-        columns_for(source, "fct_earned_value_monthly", EAC_COLUMNS[:-1]),
+        columns_for(
+            source,
+            "fct_earned_value_monthly",
+            tuple(c for c in EAC_COLUMNS[:-1] if c != "estimate_at_completion_method"),
+            estimate_at_completion="Forecast EAC",
+        ),
         "fct_earned_value_monthly (confidence: see Data caveats)",
-        sheet="EAC ranges",
+        sheet="Forecast methods",
     )
     low_confidence = eac.filter(eac["evm_confidence"] == "low")
     eac_total = source.frame(
@@ -592,7 +668,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             "fct_earned_value_monthly",
             ("project_code", "estimate_at_completion", "evm_confidence_reason"),
         ),
-        "fct_earned_value_monthly (evm_confidence = low)",
+        "fct_earned_value_monthly (projects whose earned value is of low confidence)",
     )
 
     chart_map = {

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from .document import Chart, Column, Table, format_value
+from .document import Chart, Column, Table, format_value, in_words, money_text, variance_mark
 
 # Identifier columns never wrap (a project code split over two lines reads as two codes).
 ID_COLUMNS = frozenset(
@@ -47,15 +47,16 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = format_value
+    env.filters["variance_mark"] = variance_mark
+    env.filters["in_words"] = in_words
     env.filters["month_label"] = lambda d: d.strftime("%B %Y")
     env.filters["rag_class"] = lambda v: (
         f"rag rag-{v}" if v in ("red", "amber", "green", "grey") else "rag rag-none"
     )
     env.globals["ID_COLUMNS"] = ID_COLUMNS
     env.globals["LONG_COLUMNS"] = LONG_COLUMNS
-    env.globals["money"] = lambda v, currency="EUR": format_value(
-        v, Column("v", "v", "currency", currency)
-    )
+    # the report's own currency is bound in render(); a page without one prints plain numbers
+    env.globals["money"] = lambda v: format_value(v, Column("v", "v", "currency"))
     env.globals["index"] = lambda v: format_value(v, Column("v", "v", "index"))
     env.globals["count"] = lambda v: format_value(v, Column("v", "v", "integer"))
     return env
@@ -95,10 +96,15 @@ def render(template: str, report: Any, *, charts: list[Chart], context: dict[str
             plotly_js=plotly_js(),
             charts_json=charts_json(charts),
             chart_count=len(charts),
+            **({"money": _money_in(report.currency)} if getattr(report, "currency", None) else {}),
             **context,
         )
     )
     return page
+
+
+def _money_in(currency: str) -> Any:
+    return lambda value: money_text(value, currency)
 
 
 def without_generated_at(html: str) -> str:

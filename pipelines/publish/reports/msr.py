@@ -8,7 +8,6 @@ so a missing model fails the report with its name instead of leaving a blank sec
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from . import charts, reconciliation
-from .document import Chart, Column, Table, columns_for, format_value
+from .document import Chart, Column, Table, columns_for, format_value, readable_model_name
 from .errors import ReportError
 from .fx import fx_gap_table
 from .reconciliation import Reconciliation
@@ -1264,14 +1263,6 @@ def appendix_tables(source: ReportSource, month: date, used: set[str]) -> list[T
             )
         )
     return tables
-
-
-def readable_model_name(model: str) -> str:
-    """A model's name as a reader would title it: 'rpt_labour_cost_variance_monthly' ->
-    'Labour cost variance' (the layer prefix and the monthly grain, which every sheet of a
-    month's pack shares, dropped); the model itself is named as the table's source."""
-    words = re.sub(r"_monthly$", "", re.sub(r"^(rpt|fct|dim|int|stg)_", "", model))
-    return words.replace("_", " ").strip().capitalize() or model
 
 
 def _glossary(source: ReportSource) -> list[Column]:

@@ -29,6 +29,20 @@ credibility_settings as (
 
 ),
 
+finance_settings as (
+
+    select * from {{ ref('finance_settings') }}
+
+),
+
+forecast_method as (
+
+    select max(setting_value) as forecast_eac_method
+    from finance_settings
+    where setting_name = 'forecast_eac_method'
+
+),
+
 ----------  the PV curve each month is measured against, with period 0 (nothing planned yet)
 
 curve_points as (
@@ -215,14 +229,14 @@ indices as (
 
 ----------  forecasts (a completed project's estimates collapse to what it actually cost)
 
-estimates as (
+estimate_variants as (
 
     select
         indices.*,
         case
             when is_completed then actual_cost
             else {{ safe_divide('budget_at_completion', 'cost_performance_index') }}
-        end as estimate_at_completion,
+        end as estimate_at_completion_typical,
         case
             when is_completed then actual_cost
             else actual_cost + (budget_at_completion - earned_value)
@@ -238,6 +252,28 @@ estimates as (
             as independent_eac_time_months
 
     from indices
+
+),
+
+----------  the forecast: the variant finance_settings names (typical when it names none)
+
+estimates as (
+
+    select
+        estimate_variants.*,
+        case coalesce(forecast_method.forecast_eac_method, 'typical')
+            when 'atypical' then estimate_at_completion_atypical
+            when 'cpi_spi' then estimate_at_completion_cpi_spi
+            else estimate_at_completion_typical
+        end as estimate_at_completion,
+        case coalesce(forecast_method.forecast_eac_method, 'typical')
+            when 'atypical' then 'AC + (BAC − EV)'
+            when 'cpi_spi' then 'AC + (BAC − EV) / (CPI × SPI)'
+            else 'BAC / CPI'
+        end as estimate_at_completion_method
+
+    from estimate_variants
+    cross join forecast_method
 
 ),
 
@@ -438,6 +474,8 @@ final as (
         schedule_performance_index,
         cost_performance_index,
         estimate_at_completion,
+        estimate_at_completion_method,
+        estimate_at_completion_typical,
         estimate_at_completion_atypical,
         estimate_at_completion_cpi_spi,
         estimate_to_complete,
