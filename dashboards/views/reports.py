@@ -1,7 +1,10 @@
-"""Reports: the month-end MSR/FSR packs that exist, with their snapshot and downloads.
+"""Reports: build a month-end MSR/FSR pack from the browser, and the packs that exist, with
+their snapshot and downloads.
 
-Reads the packs' manifest.json files through dashboards.data (no KPI here: the packs are built by
-`pmo report` or the month-end schedule from a pinned snapshot).
+A pack is built from the snapshot this page shows (pinned: a refresh publishing meanwhile does
+not change it), by the same code and rules as `pmo report --snapshot`: a new version folder
+with its manifest, never overwriting one. Reads the packs' manifest.json files through
+dashboards.data; no KPI here.
 """
 
 from __future__ import annotations
@@ -16,13 +19,86 @@ MIME = {
     ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+KINDS = {"MSR": "msr", "FSR": "fsr"}
+FORMATS = {"PDF": "pdf", "XLSX": "xlsx", "HTML": "html"}
+
+
+def build_form(snapshot: data.Snapshot) -> None:
+    """Month, reports and formats, and a button that builds the pack with live steps."""
+    months = sorted(data.reporting_months(snapshot), reverse=True)
+    if not months:
+        return
+    with st.form("build_pack", border=True):
+        st.markdown(f"**Build a pack** from snapshot `{snapshot.snapshot_id}`")
+        month_column, kinds_column, formats_column = st.columns([1, 2, 2])
+        month = month_column.selectbox(
+            "Month", months, format_func=lambda m: f"{m:%B %Y}", key="build_month"
+        )
+        kinds = kinds_column.multiselect(
+            "Reports",
+            list(KINDS),
+            default=list(KINDS),
+            key="build_kinds",
+            help="MSR: the monthly status report. FSR: the financial status report.",
+        )
+        formats = formats_column.multiselect(
+            "Formats",
+            list(FORMATS),
+            default=list(FORMATS),
+            key="build_formats",
+            help="PDF to circulate, XLSX (the same tables as a workbook), HTML to read on screen.",
+        )
+        submitted = st.form_submit_button("Build pack", icon=":material/build:", type="primary")
+    if not submitted:
+        return
+    if not kinds or not formats:
+        st.warning("Choose at least one report and one format.", icon=":material/warning:")
+        return
+    from pipelines.config import resolve_data_dir
+    from pipelines.publish.reports import ReportError, generate_report
+
+    label = f"{month:%B %Y}"
+    with st.status(f"Building the {label} pack …", expanded=True) as status:
+        try:
+            result = generate_report(
+                resolve_data_dir(),
+                f"{month:%Y-%m}",
+                snapshot_id=snapshot.snapshot_id,
+                formats=[FORMATS[f] for f in formats],
+                kinds=[KINDS[k] for k in kinds],
+                progress=status.write,
+            )
+        except ReportError as error:
+            status.update(label=f"The {label} pack was not built", state="error")
+            st.error(str(error), icon=":material/error:")
+            return
+        except Exception as error:  # a printer or disk failure: said in words, never a traceback
+            status.update(label=f"The {label} pack was not built", state="error")
+            st.error(
+                f"Building the {label} pack failed ({type(error).__name__}: {error}). Nothing "
+                "was filed: a pack is placed only when every file of it is written.",
+                icon=":material/error:",
+            )
+            return
+        status.update(
+            label=f"{label} v{result.version} built from snapshot {result.snapshot_id}",
+            state="complete",
+            expanded=False,
+        )
+    for caveat in result.caveats:
+        st.caption(f"Caveat: {caveat}")
+
 
 st.title("Reports")
+snapshot = data.current()
+if snapshot is not None:
+    build_form(snapshot)
 packs = data.report_packs()
 if not packs:
     st.info(
-        "No month-end packs yet. `pmo report --month YYYY-MM` builds one from the current "
-        "snapshot; the month-end schedule builds last month's pack on its business day.",
+        "No month-end packs yet. Build one above, or `pmo report --month YYYY-MM` builds one "
+        "from the current snapshot; the month-end schedule builds last month's pack on its "
+        "business day.",
         icon=":material/description:",
     )
 else:

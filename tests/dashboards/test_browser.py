@@ -6,6 +6,7 @@ as well as a writable one."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -252,3 +253,34 @@ def test_no_page_cuts_its_text_at_1280_or_1920_and_the_steering_view_comes_first
                 assert page_errors(page) == [], f"{url_path}: {page_errors(page)}"
                 assert clipped_text(page) == [], f"{url_path or DEFAULT} at {width} px"
             page.close()
+
+
+def test_a_pack_builds_from_the_reports_page(published: Published, browser, tmp_path: Path):
+    paths = copy_published(published.data_dir, tmp_path / "data")
+    month = published.one("select max(reporting_month) as m from rpt_portfolio_kpis_monthly")["m"]
+    with serve_app(paths.root, tmp_path / "streamlit.log") as served:
+        page = browser.new_page(viewport={"width": 1440, "height": 1400})
+        page.goto(f"{served.url}/reports")
+        settle(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert "No month-end packs yet" in main.inner_text()
+        assert published.snapshot_id in main.inner_text()  # the snapshot the pack is built from
+        page.get_by_role("button", name="Build pack").click()
+        # every step shows while it runs; the status closes on the version it filed
+        main.get_by_text(f"{month:%B %Y} v1 built from snapshot {published.snapshot_id}").wait_for(
+            timeout=240_000
+        )
+        settle(page)
+        assert page_errors(page) == []
+        stem = f"{month:%Y-%m}"
+        manifest = json.loads((paths.reports / stem / "v1" / "manifest.json").read_text())
+        assert manifest["snapshot_id"] == published.snapshot_id
+        kinds, suffixes = ("fsr", "msr"), ("html", "pdf", "xlsx")
+        assert sorted(entry["name"] for entry in manifest["files"]) == sorted(
+            f"{kind}-{stem}.{suffix}" for kind in kinds for suffix in suffixes
+        )
+        # the new pack is listed with a download button for each of its files
+        for kind in ("msr", "fsr"):
+            assert page.get_by_role("button", name=f"{kind}-{stem}.pdf").count() == 1
+        page.screenshot(path=str(tmp_path / "reports_built.png"), full_page=True)
+        page.close()

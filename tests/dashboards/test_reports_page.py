@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -39,3 +40,32 @@ def test_reports_page_lists_packs_with_downloads(
     assert list(listing.iloc[0][:3]) == ["2026-10", "v1", result.snapshot_id]
     labels = {button.label for button in app.get("download_button")}
     assert labels == {path.name for path in result.files}
+
+
+@pytest.mark.xdist_group("demo")
+def test_a_pack_builds_from_the_reports_page_against_its_snapshot(
+    published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    data_dir = tmp_path / "data"
+    shutil.copytree(published.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster"))
+    monkeypatch.setenv("PMO_DATA_DIR", str(data_dir))
+    app = open_reports_page()
+    month = app.selectbox(key="build_month").value
+    app.multiselect(key="build_kinds").set_value(["FSR"])
+    app.multiselect(key="build_formats").set_value(["XLSX"])
+    next(button for button in app.button if button.label == "Build pack").click()
+    app.run(timeout=180)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    # filed like `pmo report --snapshot`: a version folder with its manifest, the page's snapshot
+    folder = data_dir / "reports" / f"{month:%Y-%m}" / "v1"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["snapshot_id"] == published.snapshot_id
+    assert [entry["name"] for entry in manifest["files"]] == [f"fsr-{month:%Y-%m}.xlsx"]
+    listing = app.dataframe[0].value
+    assert list(listing.iloc[0][:3]) == [f"{month:%Y-%m}", "v1", published.snapshot_id]
+    # a second build never overwrites the first: it is filed as v2
+    next(button for button in app.button if button.label == "Build pack").click()
+    app.run(timeout=180)
+    assert (folder.parent / "v2" / "manifest.json").exists()
+    assert (folder / f"fsr-{month:%Y-%m}.xlsx").exists()

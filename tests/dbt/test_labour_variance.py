@@ -268,6 +268,8 @@ def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
         "build",
         "--select",
         f"+{MODEL}",
+        # the FSR's variance commentary, which reads this model's hours and rate effects
+        "+rpt_financial_variance_monthly",
         "dim_projects",
         # only tests whose every parent is built here
         "--indirect-selection",
@@ -309,6 +311,7 @@ def test_every_test_unit_test_and_reconciliation_passed(warehouse: Warehouse) ->
     assert {
         "labour_variance_splits_into_hours_and_rate_effects",
         "labour_variance_standard_rate_edge_cases",
+        "financial_variance_commentary_names_every_driver",
     } <= ran
     data_tests = {
         r["unique_id"].split(".")[2] for r in results if r["unique_id"].startswith("test.")
@@ -409,6 +412,18 @@ def test_lab1_variance_to_date(warehouse: Warehouse) -> None:
     # the effects to date are the sums of the monthly ones (the standard rate does not move)
     assert sum(row["hours_variance"] for row in months.values()) == cents(4000.0)
     assert sum(row["rate_variance"] for row in months.values()) == cents(-200.0)
+
+
+def test_lab1_the_fsr_commentary_names_the_hours_and_rate_effects(warehouse: Warehouse) -> None:
+    row = warehouse.one(
+        "select * from rpt_financial_variance_monthly"
+        " where project_code = 'LAB-1' and reporting_month = date '2026-03-01'"
+    )
+    # the effects to date of test_lab1_variance_to_date, in the commentary's words
+    assert row["cumulative_labour_hours_effect"] == cents(4000.0)
+    assert row["cumulative_labour_rate_effect"] == cents(-200.0)
+    assert "Fewer hours than planned saved €4.0k." in row["variance_commentary"]
+    assert "Labour rates above standard cost €200." in row["variance_commentary"]
 
 
 def test_lab1_labour_reconciles_with_the_fsr_finance_mart(warehouse: Warehouse) -> None:

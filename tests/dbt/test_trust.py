@@ -480,6 +480,27 @@ def test_the_overrun_is_named_in_money_and_months(warehouse: Warehouse) -> None:
     assert "CPI 0.67 below 0.85" in health["health_reason"]
 
 
+def test_the_overrun_is_explained_in_dollars_and_marked_unfavourable(warehouse: Warehouse) -> None:
+    may = warehouse.one(
+        "select * from rpt_financial_variance_monthly"
+        " where project_code = 'OV-1' and reporting_month = date '2026-05-01'"
+    )
+    assert may["forecast_at_completion"] == cents(15000)
+    assert may["variance_at_completion"] == cents(-5000)
+    assert may["variance_direction"] == "unfavourable" and may["is_over_variance_threshold"]
+    assert may["forecast_method"] == "BAC / CPI"
+    assert may["variance_commentary"].startswith(
+        "Forecast at completion $15k against a budget of $10k: $5.0k over budget (50.0%),"
+        " unfavourable."
+    )
+    # one currency on every line of the commentary: the portfolio's own
+    euros = warehouse.rows(
+        "select project_code from rpt_financial_variance_monthly"
+        " where variance_commentary like '%€%'"
+    )
+    assert euros == []
+
+
 # --------------------------------------------------------------------------- roll-ups
 
 

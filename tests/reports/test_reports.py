@@ -291,7 +291,7 @@ def test_fsr_opens_with_commentary_for_every_project_over_its_variance_threshold
         "fav" if r["variance_at_completion"] > 0 else "unfav" for r in over
     ]
     # the forecast is named by its method, and the workbook carries the same commentary
-    assert "Forecast at completion (BAC / CPI)</div>" in html
+    assert '<div class="card-note">by BAC / CPI</div>' in html
     sheet = pl.read_excel(built.full.folder / f"fsr-{MONTH}.xlsx", sheet_name="Variance commentary")
     assert sheet["Commentary"].to_list() == [r["variance_commentary"] for r in over]
 
@@ -314,7 +314,8 @@ def test_fsr_names_low_confidence_eac_and_flagged_projects(built: Built):
     assert low, "the demo has projects of low-confidence earned value"
     codes = ", ".join(code for code, _ in low)
     assert f"EAC of low confidence for {len(low)} project(s) ({codes})" in text
-    caveats = text[text.rindex("Data caveats") :]
+    appendix = text.rindex("Appendix: forecast methods")  # the forecast methods close the FSR
+    caveats = text[text.rindex("Data caveats", 0, appendix) : appendix]
     for code, reason in low:
         assert code in caveats
         assert " ".join(reason.split())[:30] in caveats, reason

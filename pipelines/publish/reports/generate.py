@@ -17,7 +17,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,14 +95,20 @@ def generate_report(
     snapshot_id: str | None = None,
     formats: Sequence[str] = FORMATS,
     kinds: Sequence[str] = KINDS,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportResult:
-    """Build the month's reports from one snapshot into a new ``reports/YYYY-MM/v<N>/``."""
+    """Build the month's reports from one snapshot into a new ``reports/YYYY-MM/v<N>/``.
+
+    ``progress`` is told each step as it starts ("Printing the MSR PDF"), for a progress display.
+    """
+    step = progress or (lambda _text: None)
     wanted_formats = _choices(formats, FORMATS, "format")
     wanted_kinds = _choices(kinds, KINDS, "report kind")
     month_date = parse_month(month)
     month_text = f"{month_date:%Y-%m}"
     snapshot = resolve_snapshot(paths, snapshot_id)
     timings: dict[str, float] = {}
+    step(f"Checking snapshot {snapshot.snapshot_id} has every model the pack reads")
     with ReportSource(snapshot) as source:
         problems = source.missing(r for kind in wanted_kinds for r in REQUIREMENTS[kind])
         if problems:
@@ -121,8 +127,10 @@ def generate_report(
         started = time.perf_counter()
         documents: dict[str, Any] = {}
         if "msr" in wanted_kinds:
+            step(f"Reading the MSR's figures for {month_text}")
             documents["msr"] = msr.build(source, month_date, as_of, first)
         if "fsr" in wanted_kinds:
+            step(f"Reading the FSR's figures for {month_text}")
             documents["fsr"] = fsr.build(source, month_date, as_of)
         timings["query"] = time.perf_counter() - started
         catalog = source.catalog
@@ -137,7 +145,7 @@ def generate_report(
         staging = paths.reports / f".incoming-{month_text}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         staging.mkdir()
         try:
-            files = _write_documents(staging, documents, wanted_formats, context, timings)
+            files = _write_documents(staging, documents, wanted_formats, context, timings, step)
             caveats = _caveats(documents)
             manifest = {
                 "report": "pmo-pulse month-end pack",
@@ -160,6 +168,7 @@ def generate_report(
                 json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8"
             )
             _fsync_tree(staging)
+            step("Filing the pack under the next free version")
             version, folder = _place(staging, paths.reports / month_text)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -183,10 +192,12 @@ def _write_documents(
     formats: list[str],
     context: dict[str, Any],
     timings: dict[str, float],
+    step: Callable[[str], None],
 ) -> list[dict[str, Any]]:
     files: list[dict[str, Any]] = []
     for kind, report in documents.items():
         stem = f"{kind}-{context['month']}"
+        step(f"Writing the {kind.upper()} page")
         started = time.perf_counter()
         text = html.render(
             f"{kind}.html.j2",
@@ -208,6 +219,7 @@ def _write_documents(
                 )
             )
         if "pdf" in formats:
+            step(f"Printing the {kind.upper()} PDF")
             started = time.perf_counter()
             pdf_path = staging / f"{stem}.pdf"
             check = pdf.print_pdf(
@@ -225,6 +237,7 @@ def _write_documents(
         if "html" not in formats:
             html_path.unlink()
         if "xlsx" in formats:
+            step(f"Writing the {kind.upper()} workbook")
             started = time.perf_counter()
             xlsx_path = staging / f"{stem}.xlsx"
             xlsx.write_workbook(
