@@ -146,8 +146,10 @@ def test_msr_pdf_has_pages_and_shows_the_marts_key_figures(built: Built):
     entry = next(f for f in manifest["files"] if f["name"] == path.name)
     projects = _query(
         built,
-        "select project_code, estimate_at_completion, earned_value "
-        "from fct_earned_value_monthly where reporting_month = ? order by project_code",
+        "select e.project_code, e.estimate_at_completion, e.actual_cost,"
+        " coalesce(d.is_closed and d.closed_from_month <= e.reporting_month, false) as closed"
+        " from fct_earned_value_monthly e join dim_projects d using (project_code)"
+        " where e.reporting_month = ? order by project_code",
         [f"{MONTH}-01"],
     )
     assert entry["pages"] > projects.height  # a summary plus a page (or more) per project
@@ -161,6 +163,10 @@ def test_msr_pdf_has_pages_and_shows_the_marts_key_figures(built: Built):
         assert _money(portfolio[column]) in text, column
     assert f"{portfolio['cost_performance_index']:.2f}" in text
     for row in projects.to_dicts():
+        if row["closed"]:  # a line of the closing section: its final cost
+            closing = text[text.index("Closed projects Projects closed by the end") :]
+            assert _money(row["actual_cost"]) in closing, row["project_code"]
+            continue
         assert f"{row['project_code']} — " in text
         assert _money(row["estimate_at_completion"]) in text, row["project_code"]
     health = _query(
@@ -225,6 +231,76 @@ def test_msr_page_one_is_the_steering_summary(built: Built):
     # the workbook has the same list on its own sheet
     workbook = openpyxl.load_workbook(built.full.folder / f"msr-{MONTH}.xlsx", read_only=True)
     assert "Steering" in workbook.sheetnames
+
+
+def _page_texts(path: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")
+
+
+def test_msr_projects_by_severity_two_pages_each_with_their_ridac(built: Built):
+    pages = _page_texts(built.full.folder / f"msr-{MONTH}.pdf")
+    month = f"{MONTH}-01"
+    projects = _query(
+        built,
+        "select d.project_code, d.project_name,"
+        " coalesce(d.is_closed and d.closed_from_month <= ?::date, false) as closed,"
+        " s.attention_rank, h.overall_status"
+        " from dim_projects d"
+        " join fct_earned_value_monthly e on e.project_code = d.project_code"
+        "  and e.reporting_month = ?::date"
+        " left join rpt_steering_attention_monthly s on s.project_code = d.project_code"
+        "  and s.reporting_month = ?::date"
+        " left join rpt_project_health_monthly h on h.project_code = d.project_code"
+        "  and h.reporting_month = ?::date",
+        [month] * 4,
+    ).to_dicts()
+    rag = {"red": 0, "amber": 1, "green": 2}
+    expected = [
+        p["project_code"]
+        for p in sorted(
+            (p for p in projects if not p["closed"]),
+            key=lambda p: (
+                p["attention_rank"] is None,
+                p["attention_rank"] or 0,
+                rag.get(p["overall_status"], 3),
+                p["project_code"],
+            ),
+        )
+    ]
+    closed = sorted(p["project_code"] for p in projects if p["closed"])
+    assert closed, "the demo has closed projects"
+    names = {p["project_code"]: p["project_name"] for p in projects}
+    heading = {
+        code: next(
+            (i for i, page in enumerate(pages) if f"\n{code} — {names[code]}" in "\n" + page),
+            None,
+        )
+        for code in names
+    }
+    # open projects have a section each, most severe first; closed ones only a line
+    assert [c for c in sorted(heading, key=lambda c: heading[c] or 0) if heading[c]] == expected
+    assert all(heading[code] is None for code in closed)
+    closing = next(i for i, page in enumerate(pages) if "Closed projects\n" in page and i > 5)
+    for code in closed:
+        assert f"{code} " in pages[closing], code
+    # at most two pages a project
+    starts = [heading[code] for code in expected] + [closing]
+    assert max(b - a for a, b in zip(starts, starts[1:], strict=False)) <= 2
+    # each page carries its project's RIDAC items
+    ridac = _query(
+        built,
+        "select project_code, item_type, title from rpt_project_ridac_monthly"
+        " where reporting_month = ?::date",
+        [month],
+    ).to_dicts()
+    assert {r["item_type"] for r in ridac} >= {"risk", "issue", "decision", "action", "change"}
+    for item in ridac:
+        start = heading[item["project_code"]]
+        section = " ".join(" ".join(pages[start : start + 2]).split())
+        assert " ".join(item["title"].split()[:4]) in section, item
 
 
 def test_fsr_pdf_shows_totals_and_says_the_labour_split_is_missing(built: Built):
@@ -677,7 +753,11 @@ def test_a_row_standing_for_many_refused_rows_is_reported_with_its_count(
     code, source_file, line = con.execute(
         "select project_code, source_file, source_line from int_quality_quarantine_attributed"
         " where project_code is not null and entity = 'timesheets'"
-        " order by project_code, source_line limit 1"
+        # an open project: a closed one has a line in the closing section, not a page
+        "  and project_code not in (select project_code from dim_projects"
+        "   where is_closed and closed_from_month <= ?::date)"
+        " order by project_code, source_line limit 1",
+        [f"{MONTH}-01"],
     ).fetchone()
     con.execute(
         "update raw.quarantine set rows_represented = 640,"

@@ -148,6 +148,8 @@ joined as (
         plain_reasons.reason_count,
         project_kpis.health_reason,
         latest_notes.summary as manager_summary,
+        latest_notes.next_steps as manager_next_steps,
+        latest_notes.author as manager_note_author,
         latest_notes.decisions_needed,
         latest_notes.decision_owner,
         latest_notes.decision_due_date,
@@ -253,6 +255,8 @@ final as (
                     || overall_status
         end as colour_disagreement,
         manager_summary,
+        nullif(trim(manager_next_steps), '') as manager_next_steps,
+        manager_note_author,
         nullif(trim(decisions_needed), '') as decision_needed,
         case
             when nullif(trim(decisions_needed), '') is null then null

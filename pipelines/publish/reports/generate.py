@@ -263,7 +263,10 @@ def _write_documents(
 
 def _scope(kind: str, report: Any) -> str:
     if kind == "msr":
-        return f"All portfolios · {len(report.projects)} projects reporting"
+        closed = len(report.closed) if report.closed is not None else 0
+        return f"All portfolios · {len(report.projects)} open projects" + (
+            f" · {closed} closed" if closed else ""
+        )
     return f"All portfolios · {report.totals.get('project_count', 0)} projects"
 
 

@@ -195,6 +195,19 @@ QUARANTINE_COLUMNS = (
     "is_unknown_project",
 )
 
+RIDAC_COLUMNS = (
+    "project_code",
+    "reporting_month",
+    "item_type",
+    "type_order",
+    "item_order",
+    "reference",
+    "title",
+    "owner",
+    "due_date",
+    "status",
+    "amount",
+)
 STEERING = "Steering summary"
 SUMMARY = "Portfolio summary"
 RECONCILIATION = "Reconciliation with the FSR"
@@ -236,6 +249,8 @@ MILESTONES_DUE_COLUMNS = (
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(STEERING, "rpt_steering_attention_monthly", STEERING_COLUMNS),
+    Requirement(PROJECT, "rpt_project_ridac_monthly", RIDAC_COLUMNS),
+    Requirement(PROJECT, "dim_projects", ("is_closed", "closed_from_month")),
     Requirement(STEERING, "rpt_milestones_due", MILESTONES_DUE_COLUMNS),
     Requirement(
         SUMMARY,
@@ -369,6 +384,7 @@ class MsrReport:
     appendix: list[Table] = field(default_factory=list)
     glossary: list[Column] = field(default_factory=list)
     steering_headline: str = ""
+    closed: Table | None = None
 
     @property
     def xlsx_tables(self) -> list[Table]:
@@ -957,9 +973,30 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
     tables["fx_gaps"] = fx_gap_table(source, CAVEATS)
 
     is_as_of_month = month == date(as_of.year, as_of.month, 1)
-    pages = _project_pages(
-        source, projects, tables, notes, flows, curve, is_as_of_month, as_of, month, recon
+    ridac = source.frame(
+        f"select {', '.join(RIDAC_COLUMNS)} from rpt_project_ridac_monthly"
+        " where reporting_month = ? order by project_code, type_order, item_order",
+        [m],
+        section=PROJECT,
+    ).with_columns(pl.col("item_type").str.to_titlecase().alias("item_type"))
+    tables["ridac"] = Table(
+        "ridac",
+        "Risks, issues, decisions, actions and changes",
+        ridac,
+        columns_for(
+            source,
+            "rpt_project_ridac_monthly",
+            ("project_code", "item_type", "reference", "title", "owner", "due_date", "status"),
+        )
+        + [Column("amount", "Amount", "currency", currency)],
+        "rpt_project_ridac_monthly",
+        sheet="RIDAC",
     )
+    open_projects, closed_projects = _by_severity(source, projects, month)
+    pages = _project_pages(
+        source, open_projects, tables, notes, flows, curve, is_as_of_month, as_of, month, recon
+    )
+    closed = _closed_projects(source, closed_projects, month, currency)
     chart_list = [
         charts.rag_by_portfolio(frame.filter(~frame["is_all_portfolios"])),
         charts.s_curve("portfolio", "All portfolios: cumulative PV, EV and AC", history, currency),
@@ -982,9 +1019,75 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         reconciliation=recon,
     )
     report.steering_headline = steering_headline
+    report.closed = closed
     report.appendix = appendix_tables(source, month, USED_MODELS)
     report.glossary = _glossary(source)
     return report
+
+
+def _by_severity(source: ReportSource, projects: Any, month: date) -> tuple[Any, Any]:
+    """The month's open projects most severe first (the steering committee's attention order,
+    then red, amber, green, not measured, then code) and the projects closed by the month."""
+    order = source.frame(
+        """
+        select d.project_code,
+               coalesce(d.is_closed and d.closed_from_month <= ?, false) as is_closed_now,
+               s.attention_rank, d.closed_from_month
+        from dim_projects d
+        left join rpt_steering_attention_monthly s
+          on s.project_code = d.project_code and s.reporting_month = ?
+        """,
+        [month, month],
+        section=PROJECT,
+    )
+    ranked = projects.join(order, on="project_code", how="left").with_columns(
+        pl.col("overall_status")
+        .replace_strict({"red": 0, "amber": 1, "green": 2}, default=3, return_dtype=pl.Int32)
+        .alias("_rag")
+    )
+    open_projects = ranked.filter(~pl.col("is_closed_now").fill_null(False)).sort(
+        "attention_rank", "_rag", "project_code", nulls_last=True
+    )
+    closed = ranked.filter(pl.col("is_closed_now").fill_null(False)).sort(
+        "closed_from_month", "project_code", descending=[True, False]
+    )
+    return open_projects.drop("_rag"), closed.drop("_rag")
+
+
+def _closed_projects(source: ReportSource, closed: Any, month: date, currency: str) -> Table:
+    """One line per project closed by the month: when, its final cost against its budget."""
+    figures = source.frame(
+        """
+        select project_code, budget_at_completion, actual_cost, variance_at_completion
+        from fct_earned_value_monthly where reporting_month = ?
+        """,
+        [month],
+        section=PROJECT,
+    )
+    frame = closed.select(
+        "project_code", "project_name", "portfolio", "closed_from_month", "overall_status"
+    ).join(figures, on="project_code", how="left")
+    return Table(
+        "closed",
+        "Closed projects",
+        frame,
+        [
+            *columns_for(source, "dim_projects", ("project_code", "project_name", "portfolio")),
+            Column("closed_from_month", "Closed from", "month"),
+            Column("budget_at_completion", "Budget at completion", "currency", currency),
+            Column("actual_cost", "Final cost (AC)", "currency", currency),
+            Column(
+                "variance_at_completion",
+                "Variance at completion",
+                "currency",
+                currency,
+                good_when="higher",
+            ),
+            Column("overall_status", "Last health", "rag"),
+        ],
+        "fct_earned_value_monthly, dim_projects",
+        sheet="Closed projects",
+    )
 
 
 def _steering(source: ReportSource, month: date, as_of: date, tables: dict[str, Table]) -> str:
