@@ -20,7 +20,7 @@ import polars as pl
 import xlsxwriter
 
 from .charts import COLOURS
-from .document import Column, Table
+from .document import CURRENCY_SYMBOLS, Column, Table
 from .source import snapshot_created
 
 NUMBER_FORMATS = {
@@ -36,7 +36,6 @@ NUMBER_FORMATS = {
     "month": "mmm yyyy",
 }
 TEXT_FORMAT = {"quote_prefix": True}
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 # the pack's RAG colours (charts.COLOURS), white text but on amber
 RAG_FILLS = {
     "red": {"bg_color": COLOURS["red"], "font_color": "#ffffff"},
