@@ -26,6 +26,9 @@ def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+TIME_UNITS = ("days", "hours", "weeks")
+
+
 def label(meta: dict[str, Any], fallback: str) -> str:
     return (meta or {}).get("label") or fallback.replace("_", " ").capitalize()
 
@@ -117,7 +120,9 @@ def column_format(meta: dict[str, Any] | None) -> str | None:
         # Streamlit's "percent" preset multiplies by 100: right for 0-1 ratios only.
         return "percent" if unit == "ratio" else "%.1f%%"
     if kind == "integer":
-        return "%,d"
+        # counts of time carry their unit in the cell ("12 days"), so a column is never read
+        # as hours or weeks
+        return f"%,d {unit}" if unit in TIME_UNITS else "%,d"
     if kind == "months":
         return "%.1f"
     if kind == "number":

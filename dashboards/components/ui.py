@@ -32,6 +32,9 @@ from dashboards.components.formatting import (
 )
 from dashboards.state import Context
 
+BLANK = ""
+"""What a table shows for a missing value: an empty cell, never the word None."""
+
 FORMULA_START = r"^[=+\-@\t\r]"
 
 
@@ -45,6 +48,15 @@ def needs() -> Iterator[None]:
         yield
     except data.MissingData as missing:
         st.info(str(missing), icon=":material/hourglass_empty:")
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]$~|<>#])")
+
+
+def plain(text: str) -> str:
+    """Text from the data shown as written inside markdown: '$15k' stays dollars (not a
+    formula), '*' and '_' stay characters."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def empty(message: str) -> None:
@@ -259,6 +271,7 @@ def table(
         height=height,
         on_select="rerun" if selectable else "ignore",
         selection_mode="single-row",
+        placeholder=BLANK,
     )
     downloads(frame, name or model or key, key)
     return event

@@ -70,7 +70,9 @@ def per_project(ctx: state.Context) -> None:
         # the bar shows how much, in a neutral colour: the theme's red read as "bad" at 100
         color="blue",
     )
-    st.dataframe(shown, hide_index=True, column_config=config, key="dq_projects")
+    st.dataframe(
+        shown, hide_index=True, column_config=config, key="dq_projects", placeholder=ui.BLANK
+    )
     ui.downloads(shown, "data_quality_by_project", "dq_projects")
     with ui.needs():
         fresh = data.read(

@@ -1,7 +1,9 @@
-"""Financials: budget vs actual vs forecast by portfolio, project and month; burn rate;
-CAPEX / OPEX; commitments and invoice ageing.
+"""Financials: budget vs actual vs forecast by portfolio, project and month; the variance
+commentary of the projects over the threshold (as the FSR opens with); burn rate; CAPEX / OPEX;
+commitments and invoice ageing.
 
 Reads rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly, rpt_project_kpis_monthly,
+rpt_financial_variance_monthly,
 fct_project_financials_monthly, rpt_invoice_ageing, and for drill-down
 int_invoices_converted / raw.invoices and int_timesheet_entries_costed. Where a bar shows a
 total, Plotly stacks the published rows.
@@ -17,6 +19,7 @@ from dashboards.components import charts, ui
 from dashboards.components.formatting import month_label
 
 FIN_MODEL = "fct_project_financials_monthly"
+VARIANCE_MODEL = "rpt_financial_variance_monthly"
 EVM_MEASURES = ["budget_at_completion", "actual_cost", "estimate_at_completion"]
 MONTHLY_MEASURES = {
     "Budget": "budget_amount",
@@ -184,6 +187,56 @@ def invoice_ageing(ctx: state.Context) -> None:
             ui.table(ctx, frame, key="fin_unpaid_rows", name="unpaid_invoices")
 
 
+def variance_commentary(ctx: state.Context) -> None:
+    """The projects whose forecast is over the commentary threshold, largest variance first,
+    each explained in words (the FSR's first page)."""
+    st.subheader("Variance commentary")
+    rows = data.read(
+        ctx.snap,
+        VARIANCE_MODEL,
+        select=[
+            "project_code",
+            "budget_at_completion",
+            "forecast_at_completion",
+            "variance_at_completion",
+            "variance_at_completion_pct",
+            "variance_direction",
+            "forecast_method",
+            "is_over_variance_threshold",
+            "variance_commentary",
+        ],
+        where={"project_code": ctx.scope, "reporting_month": ctx.month},
+    )
+    over = rows.filter(pl.col("is_over_variance_threshold")).sort(
+        pl.col("variance_at_completion").abs(), descending=True, nulls_last=True
+    )
+    methods = rows["forecast_method"].drop_nulls().unique().to_list()
+    st.caption(
+        f"{over.height} of {rows.height} projects forecast a cost beyond the variance threshold "
+        "(finance settings). Variance = budget − forecast: negative is an overrun."
+        + (f" Forecast at completion by {methods[0]}." if len(methods) == 1 else "")
+    )
+    ui.table(
+        ctx,
+        over.drop("is_over_variance_threshold", "forecast_method", "variance_commentary"),
+        key="fin_variance",
+        model=VARIANCE_MODEL,
+        name=f"variance_commentary_{ctx.month:%Y-%m}",
+        empty_message="No project's forecast is beyond the variance threshold this month.",
+    )
+    # the commentary in full, as sentences (a table cell would cut it)
+    names = dict(ctx.projects.select("project_code", "project_name").iter_rows())
+    colour = {"favourable": "green", "unfavourable": "red"}
+    st.markdown(
+        "\n".join(
+            f"- **{row['project_code']} · {names.get(row['project_code'], '')}** "
+            f":{colour.get(row['variance_direction'], 'gray')}[{row['variance_direction']}] — "
+            f"{ui.plain(row['variance_commentary'])}"
+            for row in over.iter_rows(named=True)
+        )
+    )
+
+
 def detail_table(ctx: state.Context) -> None:
     st.subheader(f"By project, category and CAPEX / OPEX — {month_label(ctx.month)}")
     rows = data.read(
@@ -207,6 +260,8 @@ with right:
     st.subheader("… by project")
     with ui.needs():
         by_project(ctx)
+with ui.needs():
+    variance_commentary(ctx)
 st.subheader("By month")
 with ui.needs():
     by_month(ctx)

@@ -231,5 +231,5 @@ with ui.needs():
             )
         )
     st.caption(f"{shown.height:,} of {metrics.height:,} published columns.")
-    st.dataframe(shown, hide_index=True, key="mx_catalog", height=360)
+    st.dataframe(shown, hide_index=True, key="mx_catalog", height=360, placeholder=ui.BLANK)
     ui.downloads(shown, "metric_catalog", "mx_catalog")

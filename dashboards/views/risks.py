@@ -53,7 +53,10 @@ def heat_map(ctx: state.Context, risks: pl.DataFrame | None) -> None:
             ctx.snap, HEATMAP, where={"project_code": ctx.scope[0], "reporting_month": ctx.month}
         )
         st.plotly_chart(charts.risk_heatmap(cells), key="heatmap")
-        st.caption("Number = open risks in the cell (rpt_risk_heatmap); colour = severity.")
+        st.caption(
+            "Number = open risks in the cell; the cell's colour is its severity band "
+            "(green low, amber medium, red high)."
+        )
         return
     # the severity of each cell comes from the seed, the same for every project: one grid of it
     severities = data.read(
@@ -71,8 +74,9 @@ def heat_map(ctx: state.Context, risks: pl.DataFrame | None) -> None:
         selection_mode="points",
     )
     st.caption(
-        "Each dot is an open risk of the selection in its cell (colour = severity). Select one "
-        "project for the cell counts; click a dot to open its project."
+        "Each dot is an open risk of the selection, placed in its probability × impact cell; "
+        "the cell's colour is its severity band (green low, amber medium, red high). Select "
+        "one project for the cell counts; click a dot to open its project."
     )
     points = getattr(getattr(event, "selection", None), "points", None) or []
     for point in points:

@@ -51,56 +51,86 @@ def timeline(ctx: state.Context) -> pl.DataFrame:
     return milestones
 
 
-def milestone_tables(ctx: state.Context, milestones: pl.DataFrame) -> None:
-    left, right = st.columns([1.4, 1])
-    with left:
-        st.subheader("Milestones")
-        shown = milestones.select(
-            [
-                c
-                for c in (
-                    "project_code",
-                    "milestone_name",
-                    "baseline_date",
-                    "forecast_date",
-                    "actual_date",
-                    "slippage_days",
-                    "forecast_change_count",
-                    "is_on_time",
-                    "is_overdue",
-                )
-                if c in milestones.columns
-            ]
+def attention_order(milestones: pl.DataFrame) -> pl.DataFrame:
+    """Overdue first, then the milestones still ahead by their due date (the forecast, else
+    the baseline), then the reached ones, latest first: what a reader acts on comes first."""
+    due = pl.coalesce("forecast_date", "baseline_date")
+    reached = pl.col("actual_date").is_not_null()
+    group = (
+        pl.when(pl.col("is_overdue").fill_null(False)).then(0).when(~reached).then(1).otherwise(2)
+    )
+    return (
+        milestones.with_columns(
+            group.alias("_group"),
+            pl.when(~reached).then(due).alias("_due"),
+            pl.when(reached).then(pl.col("actual_date")).alias("_reached"),
         )
-        ui.table(ctx, shown, key="milestones", model=SLIPPAGE, name="milestones", height=420)
-    with right:
-        st.subheader("On-time delivery by project")
-        with ui.needs():
-            rows = data.read(
-                ctx.snap, ON_TIME, where={"project_code": ctx.scope}, order_by=["project_code"]
+        .sort(
+            ["_group", "_due", "_reached", "project_code"],
+            descending=[False, False, True, False],
+            nulls_last=True,
+        )
+        .drop("_group", "_due", "_reached")
+    )
+
+
+def milestone_tables(ctx: state.Context, milestones: pl.DataFrame) -> None:
+    missing = ctx.projects.filter(
+        pl.col("project_code").is_in(ctx.scope)
+        & ~pl.col("project_code").is_in(milestones["project_code"].unique().implode())
+    )["project_code"].sort()
+    st.subheader("Milestones")
+    if missing.len():
+        st.caption(
+            f"{missing.len()} of {missing.len() + milestones['project_code'].n_unique()} "
+            f"projects have no milestone plan on file: {', '.join(missing.to_list())}. "
+            "Their schedules show only as bars above."
+        )
+    shown = attention_order(milestones).select(
+        [
+            c
+            for c in (
+                "project_code",
+                "milestone_name",
+                "baseline_date",
+                "forecast_date",
+                "actual_date",
+                "slippage_days",
+                "forecast_change_count",
+                "is_on_time",
+                "is_overdue",
             )
-            ui.table(
-                ctx,
-                rows.select(
-                    [
-                        c
-                        for c in (
-                            "project_code",
-                            "milestone_count",
-                            "completed_count",
-                            "on_time_ratio",
-                            "late_count",
-                            "overdue_count",
-                            "upcoming_count",
-                            "max_slippage_days",
-                        )
-                        if c in rows.columns
-                    ]
-                ),
-                key="on_time",
-                model=ON_TIME,
-                name="milestone_on_time",
-            )
+            if c in milestones.columns
+        ]
+    )
+    ui.table(ctx, shown, key="milestones", model=SLIPPAGE, name="milestones", height=420)
+    st.subheader("On-time delivery by project")
+    with ui.needs():
+        rows = data.read(
+            ctx.snap, ON_TIME, where={"project_code": ctx.scope}, order_by=["project_code"]
+        )
+        ui.table(
+            ctx,
+            rows.select(
+                [
+                    c
+                    for c in (
+                        "project_code",
+                        "milestone_count",
+                        "completed_count",
+                        "on_time_ratio",
+                        "late_count",
+                        "overdue_count",
+                        "upcoming_count",
+                        "max_slippage_days",
+                    )
+                    if c in rows.columns
+                ]
+            ),
+            key="on_time",
+            model=ON_TIME,
+            name="milestone_on_time",
+        )
 
 
 ctx = state.context()

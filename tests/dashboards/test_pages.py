@@ -415,6 +415,53 @@ def test_financials_table_is_the_financials_mart(app_env: Published):
     )
 
 
+def test_financials_explain_every_project_over_the_variance_threshold(app_env: Published):
+    month = latest_month(app_env)
+    over = app_env.rows(
+        "select project_code, variance_at_completion, variance_direction, variance_commentary"
+        " from rpt_financial_variance_monthly where reporting_month = ?"
+        " and is_over_variance_threshold order by abs(variance_at_completion) desc",
+        [month],
+    )
+    assert over
+    app = run_page(PAGES["financials"])
+    table = table_with(app, "variance_at_completion", "variance_direction")
+    assert list(table["project_code"]) == [r["project_code"] for r in over]
+    assert list(table["variance_at_completion"]) == pytest.approx(
+        [r["variance_at_completion"] for r in over]
+    )
+    words = " ".join(m.value for m in app.markdown)
+    for row in over:  # each in full, with its direction, the same words as the FSR
+        assert f"**{row['project_code']} · " in words
+        assert row["variance_commentary"].replace("$", "\\$") in words, row["project_code"]
+
+
+def test_roadmap_lists_what_needs_action_first_and_names_projects_without_milestones(
+    app_env: Published,
+):
+    milestones = app_env.rows(
+        "select project_code, milestone_name, actual_date, is_overdue,"
+        " coalesce(forecast_date, baseline_date) as due from fct_milestone_slippage"
+    )
+    planned = {m["project_code"] for m in milestones}
+    projects = [r["project_code"] for r in app_env.rows("select project_code from dim_projects")]
+    without = sorted(set(projects) - planned)
+    assert without, "the demo has projects with no milestone plan"
+    app = run_page(PAGES["roadmap"])
+    table = table_with(app, "milestone_name", "slippage_days")
+    shown = list(zip(table["actual_date"].isna(), table["is_overdue"].fillna(False), strict=True))
+    # overdue first, then the open ones, then the reached ones
+    groups = [0 if overdue else 1 if open_ else 2 for open_, overdue in shown]
+    assert groups == sorted(groups) and groups[-1] == 2
+    open_due = [
+        m["due"] for m in sorted(milestones, key=lambda m: m["due"]) if not m["actual_date"]
+    ]
+    assert len(open_due) == groups.count(0) + groups.count(1)
+    caption = " ".join(c.value for c in app.caption)
+    assert f"{len(without)} of {len(projects)} projects have no milestone plan on file" in caption
+    assert ", ".join(without) in caption
+
+
 def test_risk_tiles_are_the_published_exposure(app_env: Published):
     month = latest_month(app_env)
     row = app_env.one(
