@@ -59,6 +59,26 @@ def plain(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+RAG_BADGES = {"red": "🔴 Red", "amber": "🟠 Amber", "green": "🟢 Green", "grey": "⚪ Not measured"}
+"""A health colour as a reader sees it in a table: a coloured dot and the word."""
+
+
+def with_rag_badges(frame: pl.DataFrame) -> pl.DataFrame:
+    """Health columns (text columns named ``*_status`` holding only RAG colours) shown as
+    coloured badges; the downloads keep the plain values."""
+    badges = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+        and name.endswith("_status")
+        and set(frame.get_column(name).drop_nulls().unique()) <= set(RAG_BADGES)
+        and frame.get_column(name).drop_nulls().len() > 0
+    ]
+    return frame.with_columns(
+        pl.col(name).replace_strict(RAG_BADGES, default=pl.col(name)) for name in badges
+    )
+
+
 def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
 
@@ -264,7 +284,7 @@ def table(
         empty(empty_message)
         return None
     event = st.dataframe(
-        frame,
+        with_rag_badges(frame),
         hide_index=True,
         column_config=column_config(ctx.snap, frame, model),
         key=key,

@@ -28,6 +28,7 @@ DIMENSIONS = [
     "data_quality_status",
 ]
 MATRIX_ROWS = 30  # beyond this the matrix stops being "at a glance"
+MATRIX_LABEL_CHARS = 28
 MONEY_TILES = [
     "budget_at_completion",
     "estimate_at_completion",
@@ -182,8 +183,15 @@ def matrix_and_bubbles(ctx: state.Context, frame: pl.DataFrame) -> None:
                 f"The {MATRIX_ROWS} projects most in need of attention (of {frame.height}); "
                 "filter by portfolio or programme for the others — the table below lists all."
             )
+        # names beside codes, cut to keep the squares readable (the full name is in the hover)
+        shown = shown.with_columns(
+            pl.when(pl.col("label").str.len_chars() > MATRIX_LABEL_CHARS)
+            .then(pl.col("label").str.slice(0, MATRIX_LABEL_CHARS - 1) + "…")
+            .otherwise(pl.col("label"))
+            .alias("row_label")
+        )
         event = st.plotly_chart(
-            charts.rag_matrix(shown, dimensions),
+            charts.rag_matrix(shown, dimensions, row_label="row_label"),
             key="rag_matrix",
             on_select="rerun",
             selection_mode="points",
@@ -255,8 +263,13 @@ def what_changed(ctx: state.Context, frame: pl.DataFrame) -> None:
         changed = changes.filter(pl.col("has_changed_colour")).select(
             "project_code",
             "project_name",
-            pl.col("previous_overall_status").fill_null("not reporting").alias("was"),
-            pl.col("overall_status").alias("now"),
+            pl.col("previous_overall_status")
+            .replace_strict(ui.RAG_BADGES, default=pl.col("previous_overall_status"))
+            .fill_null("not reporting")
+            .alias("was"),
+            pl.col("overall_status")
+            .replace_strict(ui.RAG_BADGES, default=pl.col("overall_status"))
+            .alias("now"),
             "health_reason",
         )
         ui.table(

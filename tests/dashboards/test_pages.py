@@ -17,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.components.formatting import format_value
+from dashboards.components.ui import RAG_BADGES
 from dashboards.navigation import DEFAULT, PAGES
 from tests.dashboards.support import Published, app_test, copy_published
 
@@ -340,7 +341,8 @@ def test_rag_matrix_and_bubbles_show_every_project_of_the_month(app_env: Publish
     open_projects = [r for r in expected if not r["is_closed"]]
     assert sorted(table["project_code"]) == sorted(r["project_code"] for r in open_projects)
     statuses = dict(zip(table["project_code"], table["overall_status"], strict=True))
-    assert statuses == {r["project_code"]: r["overall_status"] for r in open_projects}
+    # each health shown as a coloured badge
+    assert statuses == {r["project_code"]: RAG_BADGES[r["overall_status"]] for r in open_projects}
     # the closed ones are listed apart, each once: none is lost
     closed = table_with(app, "project_status", "actual_cost")
     assert sorted(closed["project_code"]) == sorted(
