@@ -22,6 +22,7 @@ import xlsxwriter
 from dashboards import data
 from dashboards.components.formatting import (
     NUMERIC_FORMATS,
+    RAG_LABELS,
     column_format,
     delta_colour,
     format_delta,
@@ -61,6 +62,16 @@ def plain(text: str) -> str:
 
 RAG_BADGES = {"red": "🔴 Red", "amber": "🟠 Amber", "green": "🟢 Green", "grey": "⚪ Not measured"}
 """A health colour as a reader sees it in a table: a coloured dot and the word."""
+
+
+BADGE_COLOURS = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
+
+
+def badge(status: str | None) -> str:
+    """A RAG colour as a coloured badge (Streamlit markdown)."""
+    if not status or status == "none":
+        return ":gray-badge[no figures]"
+    return f":{BADGE_COLOURS.get(status, 'gray')}-badge[{RAG_LABELS.get(status, status)}]"
 
 
 def with_rag_badges(frame: pl.DataFrame) -> pl.DataFrame:

@@ -207,9 +207,7 @@ def evm(ctx: state.Context, code: str, row: dict) -> None:
             )
             bands = found.row(0, named=True) if found.height else {}
         st.plotly_chart(charts.index_trend(history, metas=metas, bands=bands), key="indices")
-        st.caption(
-            "Shaded: amber and red bands of the health thresholds (seeds/health_thresholds.csv)."
-        )
+        st.caption("Shaded: the amber and red bands of the health thresholds (the PMO's settings).")
     st.subheader("Earned-schedule forecast finish vs planned finish")
     left, right = st.columns([1, 3])
     with left:
@@ -308,11 +306,22 @@ def status_note(ctx: state.Context, code: str) -> None:
             )
             return
         row = note.row(0, named=True)
+        disputed = data.read(
+            ctx.snap,
+            "rpt_steering_attention_monthly",
+            select=["colour_disagreement"],
+            where={"project_code": code, "reporting_month": ctx.month, "is_colour_disputed": True},
+        )
+        if disputed.height:
+            st.warning(
+                f"Colours disagree: {disputed.item(0, 0)}. See the steering view.",
+                icon=":material/contrast:",
+            )
         with st.container(border=True):
             st.markdown(
                 f"**{month_label(row.get('report_month'))}** · "
                 f"{row.get('author') or 'unknown author'} · "
-                f"PM's status: **{row.get('overall_status') or '—'}**"
+                f"PM's status: {ui.badge(row.get('overall_status'))}"
             )
             for title, column in (
                 ("Summary", "summary"),

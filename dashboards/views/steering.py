@@ -16,19 +16,12 @@ import streamlit as st
 
 from dashboards import data, state
 from dashboards.components import ui
-from dashboards.components.formatting import RAG_LABELS, format_value, is_missing, month_label
+from dashboards.components.formatting import format_value, is_missing, month_label
 
 ATTENTION = "rpt_steering_attention_monthly"
 MILESTONES = "rpt_milestones_due"
 MONEY_TILES = ["overrun_at_completion", "underrun_at_completion", "variance_at_completion"]
-BADGE_COLOURS = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
-
-
-def badge(status: str | None) -> str:
-    """A RAG colour as a coloured badge (Streamlit markdown)."""
-    if not status or status == "none":
-        return ":gray-badge[no figures]"
-    return f":{BADGE_COLOURS.get(status, 'gray')}-badge[{RAG_LABELS.get(status, status)}]"
+badge = ui.badge
 
 
 def _month_before(month: date, back: int) -> date:

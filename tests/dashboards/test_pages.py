@@ -385,6 +385,28 @@ def test_project_page_shows_the_projects_published_figures(app_env: Published):
         assert f"{note[0]['source_file']}, line {note[0]['source_line']}" in captions
 
 
+def test_project_page_calls_out_a_pm_colour_the_figures_contradict(app_env: Published):
+    month = latest_month(app_env)
+    disputed = app_env.rows(
+        "select project_code, colour_disagreement from rpt_steering_attention_monthly"
+        " where reporting_month = ? and is_colour_disputed order by project_code",
+        [month],
+    )
+    agreed = app_env.one(
+        "select project_code from rpt_steering_attention_monthly"
+        " where reporting_month = ? and not is_colour_disputed order by project_code limit 1",
+        [month],
+    )
+    assert disputed, "the demo has a project whose manager's colour the figures contradict"
+    app = run_page(PAGES["project"], {"project": disputed[0]["project_code"]})
+    warnings = [w.value for w in app.warning]
+    assert f"Colours disagree: {disputed[0]['colour_disagreement']}. See the steering view." in (
+        warnings
+    )
+    calm = run_page(PAGES["project"], {"project": agreed["project_code"]})
+    assert not [w.value for w in calm.warning if w.value.startswith("Colours disagree")]
+
+
 def test_drill_down_from_ac_to_timesheet_lines_names_file_and_line(app_env: Published):
     month = latest_month(app_env)
     app = run_page(PAGES["project"], {"project": "ERP"})
