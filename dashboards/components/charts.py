@@ -193,14 +193,16 @@ def cpi_spi_bubbles(
         part = rows.filter(pl.col("overall_status").fill_null("grey") == status)
         if part.is_empty():
             continue
+        # area ∝ BAC, but no bubble so large that it hides its neighbours around CPI = SPI = 1
         sizes = [
-            12 + 48 * math.sqrt(max(v or 0, 0) / largest) for v in part["budget_at_completion"]
+            10 + 30 * math.sqrt(max(v or 0, 0) / largest) for v in part["budget_at_completion"]
         ]
         fig.add_trace(
             go.Scatter(
                 x=part["_x"].to_list(),
                 y=part["_y"].to_list(),
                 mode="markers+text",
+                cliponaxis=False,  # a marker drawn on the edge shows whole, never cut
                 name=RAG_LABELS[status],
                 text=part["project_code"].to_list(),
                 textposition="middle center",
@@ -250,8 +252,8 @@ def cpi_spi_bubbles(
         fig.add_vline(
             x=thresholds["red_below"], line_dash="dash", line_color=RAG_COLOURS["red"], opacity=0.6
         )
-    fig.update_xaxes(title=_axis_title(cpi_meta, "CPI"), range=[low - 0.05, high + 0.05])
-    fig.update_yaxes(title=_axis_title(spi_meta, "SPI"), range=[low - 0.05, high + 0.05])
+    fig.update_xaxes(title=_axis_title(cpi_meta, "CPI"), range=[low - 0.08, high + 0.08])
+    fig.update_yaxes(title=_axis_title(spi_meta, "SPI"), range=[low - 0.08, high + 0.08])
     return _layout(fig, height=460)
 
 
