@@ -654,6 +654,40 @@ def test_fin1_march_budget_vs_actual_by_category_and_capex_opex(warehouse: Wareh
     assert vendor["budget_at_completion"] == 0
 
 
+def test_fin1_march_roll_ups_are_the_sums_of_the_lines(warehouse: Warehouse) -> None:
+    """The FSR's tables read rpt_financials_rollup_monthly: each group is its lines' sum."""
+
+    def group(level: str, **keys: str) -> dict[str, Any]:
+        where = " and ".join(f"{k} = '{v}'" for k, v in keys.items())
+        return warehouse.one(
+            "select * from rpt_financials_rollup_monthly where reporting_month = '2026-03-01'"
+            f" and rollup_level = '{level}'" + (f" and {where}" if where else "")
+        )
+
+    # FIN-1's labour capex and opex lines of test_fin1_march_... (0.6 / 0.4 of the labour)
+    labour = group("project_cost_category", project_code="FIN-1", cost_category="labour")
+    assert labour["cumulative_actual_cost"] == cents(8000 + 10000 + 10000)
+    assert labour["logged_hours"] == ratio(100)
+    capex = group("project_expense_type", project_code="FIN-1", expense_type="capex")
+    assert capex["cumulative_actual_vendor_cost"] == cents(36000)  # the hardware invoices
+    everything = group("all")
+    lines = warehouse.one(
+        "select count(distinct project_code) as projects, sum(cumulative_actual_cost) as ac,"
+        " sum(forecast_at_completion) as fac from fct_project_financials_monthly"
+        " where reporting_month = '2026-03-01'"
+    )
+    assert everything["project_count"] == lines["projects"]
+    assert everything["cumulative_actual_cost"] == cents(lines["ac"])
+    assert everything["forecast_at_completion"] == cents(lines["fac"])
+    # the levels that split every line once each add up to the whole
+    for level in ("portfolio", "project", "cost_category", "expense_type"):
+        parts = warehouse.one(
+            "select sum(cumulative_actual_cost) as ac from rpt_financials_rollup_monthly"
+            f" where reporting_month = '2026-03-01' and rollup_level = '{level}'"
+        )
+        assert parts["ac"] == cents(lines["ac"]), level
+
+
 def test_open_commitments_by_po_month(warehouse: Warehouse) -> None:
     # PO-F1 (January): 40 000 - invoiced 36 000 = 4 000 open, shown in January, carried in the
     # running total; PO-R1 is over-invoiced (210 000 on 200 000): nothing open

@@ -110,6 +110,8 @@ PO_COLUMNS = (
     "is_over_invoiced",
 )
 
+ROLLUP = "rpt_financials_rollup_monthly"
+"""The line roll-ups every budget-vs-actual, CAPEX/OPEX, commitment and labour table reads."""
 VARIANCE = "Variance commentary"
 BVA = "Budget vs actual vs forecast"
 CAPEX = "CAPEX / OPEX"
@@ -138,6 +140,27 @@ VARIANCE_COLUMNS = (
 )
 
 REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement(
+        BVA,
+        ROLLUP,
+        (
+            "reporting_month",
+            "rollup_level",
+            "portfolio",
+            "project_code",
+            "cost_category",
+            "expense_type",
+            "project_count",
+            *AMOUNTS,
+            "burn_rate_amount",
+            "po_amount",
+            "cumulative_po_amount",
+            "cumulative_actual_vendor_cost",
+            "actual_labour_cost",
+            "logged_hours",
+            "cumulative_actual_labour_cost",
+        ),
+    ),
     Requirement(VARIANCE, "rpt_financial_variance_monthly", ("reporting_month", *VARIANCE_COLUMNS)),
     Requirement(VARIANCE, "finance_settings", ("setting_name", "setting_value"), published=False),
     Requirement(BVA, "fct_project_financials_monthly", LINE_COLUMNS),
@@ -200,8 +223,8 @@ class FsrReport:
         return list(self.charts.values())
 
 
-def _sums(columns: tuple[str, ...], prefix: str = "f.") -> str:
-    return ", ".join(f"sum({prefix}{c})::double as {c}" for c in columns)
+def _cols(columns: tuple[str, ...], prefix: str = "") -> str:
+    return ", ".join(f"{prefix}{c}" for c in columns)
 
 
 def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
@@ -214,14 +237,11 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     # --- budget vs actual vs forecast ---------------------------------------------------
     portfolio = source.frame(
         f"""
-        select case when grouping(d.portfolio) = 1 then 'All portfolios'
-                    else coalesce(d.portfolio, '(no portfolio)') end as portfolio,
-               grouping(d.portfolio) = 1 as is_total,
-               count(distinct f.project_code) as project_count, {_sums(AMOUNTS)}
-        from fct_project_financials_monthly f
-        join dim_projects d on d.project_code = f.project_code
-        where f.reporting_month = ?
-        group by rollup (d.portfolio)
+        select case when rollup_level = 'all' then 'All portfolios'
+                    else coalesce(portfolio, '(no portfolio)') end as portfolio,
+               rollup_level = 'all' as is_total, project_count, {_cols(AMOUNTS)}
+        from {ROLLUP}
+        where reporting_month = ? and rollup_level in ('portfolio', 'all')
         order by is_total, portfolio
         """,
         [m],
@@ -293,18 +313,17 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             Column("project_count", "Projects", "integer"),
             *amount_columns,
         ],
-        f"{meta} (sum of the portfolio's lines), dim_projects",
+        f"{ROLLUP} (the portfolio's lines summed), dim_projects",
         sheet="By portfolio",
     )
     projects = source.frame(
         f"""
-        select f.project_code, d.project_name, d.portfolio, {_sums(AMOUNTS)},
-               sum(f.burn_rate_amount)::double as burn_rate_amount
-        from fct_project_financials_monthly f
-        join dim_projects d on d.project_code = f.project_code
-        where f.reporting_month = ?
-        group by all
-        order by d.portfolio, f.project_code
+        select r.project_code, d.project_name, d.portfolio, {_cols(AMOUNTS, "r.")},
+               r.burn_rate_amount
+        from {ROLLUP} r
+        join dim_projects d on d.project_code = r.project_code
+        where r.reporting_month = ? and r.rollup_level = 'project'
+        order by d.portfolio, r.project_code
         """,
         [m],
         section=BVA,
@@ -318,17 +337,16 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             *amount_columns,
             Column.from_meta(source.column_meta(meta, "burn_rate_amount")),
         ],
-        f"{meta} (sum of the project's lines)",
+        f"{ROLLUP} (the project's lines summed)",
         sheet="By project",
     )
     categories = source.frame(
         f"""
-        select case when grouping(f.cost_category) = 1 then 'All categories'
-                    else f.cost_category end as cost_category,
-               grouping(f.cost_category) = 1 as is_total, {_sums(AMOUNTS)}
-        from fct_project_financials_monthly f
-        where f.reporting_month = ?
-        group by rollup (f.cost_category)
+        select case when rollup_level = 'all' then 'All categories'
+                    else cost_category end as cost_category,
+               rollup_level = 'all' as is_total, {_cols(AMOUNTS)}
+        from {ROLLUP}
+        where reporting_month = ? and rollup_level in ('cost_category', 'all')
         order by is_total, cost_category
         """,
         [m],
@@ -339,7 +357,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         "By cost category",
         categories,
         [Column.from_meta(source.column_meta(meta, "cost_category")), *amount_columns],
-        f"{meta} (sum of the category's lines)",
+        f"{ROLLUP} (the category's lines summed)",
         sheet="By category",
     )
     line_cols = ", ".join(f"f.{c}" for c in LINE_COLUMNS)
@@ -372,12 +390,10 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     # --- CAPEX / OPEX -------------------------------------------------------------------
     capex = source.frame(
         f"""
-        select case when grouping(f.expense_type) = 1 then 'Total'
-                    else f.expense_type end as expense_type,
-               grouping(f.expense_type) = 1 as is_total, {_sums(AMOUNTS)}
-        from fct_project_financials_monthly f
-        where f.reporting_month = ?
-        group by rollup (f.expense_type)
+        select case when rollup_level = 'all' then 'Total' else expense_type end as expense_type,
+               rollup_level = 'all' as is_total, {_cols(AMOUNTS)}
+        from {ROLLUP}
+        where reporting_month = ? and rollup_level in ('expense_type', 'all')
         order by is_total, expense_type
         """,
         [m],
@@ -388,14 +404,13 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         "CAPEX / OPEX, portfolio",
         capex,
         [Column.from_meta(source.column_meta(meta, "expense_type")), *amount_columns],
-        f"{meta} (sum by expense type)",
+        f"{ROLLUP} (the lines summed by expense type)",
         sheet="CAPEX OPEX",
     )
     capex_projects = source.frame(
         f"""
-        select f.project_code, f.expense_type,
-               {
-            _sums(
+        select project_code, expense_type, {
+            _cols(
                 (
                     "budget_amount",
                     "actual_cost",
@@ -406,10 +421,9 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
                 )
             )
         }
-        from fct_project_financials_monthly f
-        where f.reporting_month = ?
-        group by all
-        order by f.project_code, f.expense_type
+        from {ROLLUP}
+        where reporting_month = ? and rollup_level = 'project_expense_type'
+        order by project_code, expense_type
         """,
         [m],
         section=CAPEX,
@@ -433,16 +447,15 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             ),
             **AMOUNT_LABELS,
         ),
-        f"{meta} (sum by project and expense type)",
+        f"{ROLLUP} (the lines summed by project and expense type)",
         sheet="CAPEX OPEX by project",
     )
 
     # --- commitments, purchase orders and invoices ---------------------------------------
     commitments = source.frame(
         f"""
-        select f.project_code,
-               {
-            _sums(
+        select project_code, {
+            _cols(
                 (
                     "po_amount",
                     "cumulative_po_amount",
@@ -451,11 +464,10 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
                 )
             )
         }
-        from fct_project_financials_monthly f
-        where f.reporting_month = ?
-        group by all
-        having sum(f.cumulative_po_amount) <> 0 or sum(f.cumulative_actual_vendor_cost) <> 0
-        order by f.project_code
+        from {ROLLUP}
+        where reporting_month = ? and rollup_level = 'project'
+          and (cumulative_po_amount <> 0 or cumulative_actual_vendor_cost <> 0)
+        order by project_code
         """,
         [m],
         section=COMMIT,
@@ -557,9 +569,8 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     # --- labour -------------------------------------------------------------------------
     labour = source.frame(
         f"""
-        select f.project_code,
-               {
-            _sums(
+        select project_code, {
+            _cols(
                 (
                     "budget_amount",
                     "actual_labour_cost",
@@ -570,10 +581,10 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
                 )
             )
         }
-        from fct_project_financials_monthly f
-        where f.reporting_month = ? and f.cost_category = 'labour'
-        group by all
-        order by f.project_code
+        from {ROLLUP}
+        where reporting_month = ? and rollup_level = 'project_cost_category'
+          and cost_category = 'labour'
+        order by project_code
         """,
         [m],
         section=LABOUR,
@@ -598,7 +609,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             cumulative_budget_amount="Labour budget to date",
             budget_at_completion="Labour budget at completion",
         ),
-        f"{meta} (cost category labour)",
+        f"{ROLLUP} (the labour lines summed by project)",
         sheet="Labour",
     )
     variance_model, variance_note = _labour_variance(source, month, tables)

@@ -346,6 +346,10 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 COVERED_MODELS = {
     "rpt_project_kpis_monthly": "a join of dim_projects, fct_earned_value_monthly and "
     "rpt_project_health_monthly, all shown on the project pages",
+    # the financial status report's own models: the FSR of the same pack prints them
+    "rpt_financial_variance_monthly": "the FSR's variance commentary",
+    "rpt_financials_rollup_monthly": "the FSR's budget-vs-actual roll-ups",
+    "rpt_cost_reconciliation_monthly": "printed by both packs' reconciliation sections",
 }
 USED_MODELS = {req.model for req in REQUIREMENTS} | set(COVERED_MODELS)
 

@@ -1,0 +1,80 @@
+-- One row per reporting month and roll-up group of the project financial lines: all
+-- portfolios, each portfolio, each project, each cost category, each expense type (CAPEX /
+-- OPEX), each project and expense type, and each project and cost category - the FSR's
+-- budget-vs-actual, CAPEX/OPEX, commitment and labour tables. Plain sums of the additive line
+-- amounts of fct_project_financials_monthly (one grouping-sets pass), nothing else; a group's
+-- columns that are not its key are NULL. rollup_level names the group.
+
+{%- set amounts = [
+    'budget_amount', 'actual_labour_cost', 'actual_vendor_cost', 'actual_cost', 'logged_hours',
+    'po_amount', 'open_commitment_amount', 'burn_rate_amount', 'cumulative_budget_amount',
+    'cumulative_actual_labour_cost', 'cumulative_actual_vendor_cost', 'cumulative_actual_cost',
+    'cumulative_budget_variance_amount', 'cumulative_po_amount',
+    'cumulative_open_commitment_amount', 'budget_at_completion', 'remaining_budget_amount',
+    'forecast_remaining_amount', 'forecast_at_completion', 'forecast_variance_at_completion',
+] %}
+
+with
+
+financials as (
+
+    select * from {{ ref('fct_project_financials_monthly') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('dim_projects') }}
+
+),
+
+lines as (
+
+    select
+        financials.*,
+        projects.portfolio
+
+    from financials
+    inner join projects
+        on financials.project_code = projects.project_code
+
+),
+
+rolled_up as (
+
+    select
+        reporting_month,
+        case
+            when grouping(portfolio) = 0 then 'portfolio'
+            when grouping(project_code) = 0 and grouping(expense_type) = 0
+                then 'project_expense_type'
+            when grouping(project_code) = 0 and grouping(cost_category) = 0
+                then 'project_cost_category'
+            when grouping(project_code) = 0 then 'project'
+            when grouping(cost_category) = 0 then 'cost_category'
+            when grouping(expense_type) = 0 then 'expense_type'
+            else 'all'
+        end as rollup_level,
+        portfolio,
+        project_code,
+        cost_category,
+        expense_type,
+        count(distinct project_code) as project_count,
+        {% for amount in amounts -%}
+        sum({{ amount }}) as {{ amount }}{{ "," if not loop.last }}
+        {% endfor %}
+
+    from lines
+    group by grouping sets (
+        (reporting_month),
+        (reporting_month, portfolio),
+        (reporting_month, project_code),
+        (reporting_month, cost_category),
+        (reporting_month, expense_type),
+        (reporting_month, project_code, expense_type),
+        (reporting_month, project_code, cost_category)
+    )
+
+)
+
+select * from rolled_up
