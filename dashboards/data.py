@@ -495,12 +495,13 @@ def person_week_lines(snap: Snapshot, employee_id: str, week_start: date) -> pl.
 
 
 def status_note(snap: Snapshot, project_code: str, month: date) -> pl.DataFrame:
-    """The PM's latest status note for the month or before (as written, with file and line)."""
+    """The PM's note for the month or the latest before it (the manager's word for that month,
+    as the steering view and the MSR read it; with its file and line)."""
     return read(
         snap,
-        "raw.status_notes",
-        where={"project_code": project_code, "report_month": Between(None, month)},
-        order_by=["report_month"],
+        "rpt_status_notes_monthly",
+        where={"project_code": project_code, "reporting_month": Between(None, month)},
+        order_by=["reporting_month"],
         descending=True,
         limit=1,
     )

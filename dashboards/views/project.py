@@ -319,7 +319,7 @@ def status_note(ctx: state.Context, code: str) -> None:
             )
         with st.container(border=True):
             st.markdown(
-                f"**{month_label(row.get('report_month'))}** · "
+                f"**{month_label(row.get('reporting_month'))}** · "
                 f"{row.get('author') or 'unknown author'} · "
                 f"PM's status: {ui.badge(row.get('overall_status'))}"
             )
@@ -332,7 +332,7 @@ def status_note(ctx: state.Context, code: str) -> None:
                 if row.get(column):
                     st.markdown(f"**{title}.** {row[column]}")
             st.caption(f"{row.get('source_file')}, line {row.get('source_line')}")
-        if row.get("report_month") != ctx.month:
+        if row.get("reporting_month") != ctx.month:
             st.caption(f"No note for {month_label(ctx.month)}; the latest earlier note is shown.")
 
 

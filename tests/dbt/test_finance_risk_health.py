@@ -50,6 +50,7 @@ MODELS = (
     "rpt_portfolio_kpis_monthly",
     "rpt_program_kpis_monthly",
     "rpt_project_kpis_monthly",
+    "rpt_status_notes_monthly",
 )
 UNKNOWN_CODE_REASON = "project_code: unknown project 'RSK-9', expected a project listed in projects"
 
@@ -686,6 +687,17 @@ def test_fin1_march_roll_ups_are_the_sums_of_the_lines(warehouse: Warehouse) -> 
             f" where reporting_month = '2026-03-01' and rollup_level = '{level}'"
         )
         assert parts["ac"] == cents(lines["ac"]), level
+
+
+def test_the_managers_note_of_the_month_is_read_by_one_rule(warehouse: Warehouse) -> None:
+    ran = {r["unique_id"].split(".")[-1] for r in warehouse.build.run_results["results"]}
+    assert "status_notes_the_managers_word_is_the_note_loaded_last_then_the_later_line" in ran
+    note = warehouse.one(
+        "select * from rpt_status_notes_monthly"
+        " where project_code = 'FIN-1' and reporting_month = date '2026-03-01'"
+    )
+    assert (note["author"], note["overall_status"], note["note_count"]) == ("Ann Lee", "amber", 1)
+    assert note["summary"] == "Hardware delivered; build running two weeks behind."
 
 
 def test_open_commitments_by_po_month(warehouse: Warehouse) -> None:

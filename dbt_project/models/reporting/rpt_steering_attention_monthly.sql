@@ -38,9 +38,10 @@ project_changes as (
 
 ),
 
-status_notes as (
+latest_notes as (
 
-    select * from {{ ref('stg_raw__status_notes') }}
+    -- the manager's word for each month: one note per project and month
+    select * from {{ ref('rpt_status_notes_monthly') }}
 
 ),
 
@@ -53,24 +54,6 @@ milestones as (
 reporting_period as (
 
     select * from {{ ref('int_reporting_period') }}
-
-),
-
--- two notes for one project and month (a warn-level staging test reports them): the one loaded
--- last, then the later line, is the manager's word
-latest_notes as (
-
-    select *
-    from (
-        select
-            status_notes.*,
-            row_number() over (
-                partition by project_code, reporting_month
-                order by loaded_at desc, source_file desc, source_line desc
-            ) as note_order
-        from status_notes
-    ) as ordered_notes
-    where note_order = 1
 
 ),
 

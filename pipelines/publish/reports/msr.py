@@ -180,7 +180,6 @@ NOTE_COLUMNS = (
     "accomplishments",
     "next_steps",
     "decisions_needed",
-    "loaded_at",
 )
 QUARANTINE_COLUMNS = (
     "project_code",
@@ -278,7 +277,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             "open_risk_exposure_amount",
         ),
     ),
-    Requirement(ISSUES, "stg_raw__status_notes", NOTE_COLUMNS, published=False),
+    Requirement(ISSUES, "rpt_status_notes_monthly", NOTE_COLUMNS),
     Requirement(
         CHANGES,
         "rpt_project_changes_monthly",
@@ -528,12 +527,10 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         f"""
         select n.project_code, n.author, n.overall_status, n.summary, n.accomplishments,
                n.next_steps, n.decisions_needed, h.overall_status as computed_status
-        from stg_raw__status_notes n
+        from rpt_status_notes_monthly n
         left join rpt_project_health_monthly h
           on h.project_code = n.project_code and h.reporting_month = n.reporting_month
         where n.reporting_month = ?
-        qualify row_number() over (
-            partition by n.project_code order by n.loaded_at desc, n.author) = 1
         order by {RAG_ORDER.format("n.overall_status")}, n.project_code
         """,
         [m],
@@ -551,7 +548,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         "Top issues (projects their managers report red or amber)",
         issues,
         note_cols,
-        "stg_raw__status_notes, rpt_project_health_monthly",
+        "rpt_status_notes_monthly, rpt_project_health_monthly",
         sheet="Top issues",
     )
     decisions = notes.filter(
@@ -567,7 +564,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             Column("author", "Asked by"),
             Column("decisions_needed", "Decision needed"),
         ],
-        "stg_raw__status_notes",
+        "rpt_status_notes_monthly",
         sheet="Decisions needed",
     )
 
