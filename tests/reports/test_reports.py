@@ -751,7 +751,7 @@ def test_a_row_standing_for_many_refused_rows_is_reported_with_its_count(
     database.chmod(0o644)
     con = duckdb.connect(str(database))
     code, source_file, line = con.execute(
-        "select project_code, source_file, source_line from int_quality_quarantine_attributed"
+        "select project_code, source_file, source_line from rpt_quarantined_rows"
         " where project_code is not null and entity = 'timesheets'"
         # an open project: a closed one has a line in the closing section, not a page
         "  and project_code not in (select project_code from dim_projects"
@@ -759,11 +759,12 @@ def test_a_row_standing_for_many_refused_rows_is_reported_with_its_count(
         " order by project_code, source_line limit 1",
         [f"{MONTH}-01"],
     ).fetchone()
-    con.execute(
-        "update raw.quarantine set rows_represented = 640,"
-        " last_source_line = ? where source_file = ? and source_line = ?",
-        [line + 2_000, source_file, line],
-    )
+    for table in ("raw.quarantine", "rpt_quarantined_rows"):  # the row and its published copy
+        con.execute(
+            f"update {table} set rows_represented = 640,"
+            " last_source_line = ? where source_file = ? and source_line = ?",
+            [line + 2_000, source_file, line],
+        )
     con.close()
     result = generate_report(paths, MONTH, formats=("html",))
     msr = (result.folder / f"msr-{MONTH}.html").read_text()

@@ -171,7 +171,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         ("expense_type", "cumulative_actual_cost", "forecast_at_completion"),
     ),
     Requirement(COMMIT, "rpt_invoice_ageing", AGEING_COLUMNS),
-    Requirement(COMMIT, "int_finance_purchase_orders_converted", PO_COLUMNS, published=False),
+    Requirement(COMMIT, "rpt_purchase_orders", PO_COLUMNS),
     Requirement(
         LABOUR,
         "fct_project_financials_monthly",
@@ -496,7 +496,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     po_cols = ", ".join(PO_COLUMNS)
     pos = source.frame(
         f"""
-        select {po_cols} from int_finance_purchase_orders_converted
+        select {po_cols} from rpt_purchase_orders
         where po_date <= last_day(?::date)
         order by po_date, po_number
         """,
@@ -519,7 +519,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             Column("open_commitment_amount", "Open commitment", "currency", currency),
             Column("is_over_invoiced", "Over-invoiced", "boolean"),
         ],
-        "int_finance_purchase_orders_converted (invoicing as at the as-of date)",
+        "rpt_purchase_orders (invoicing as at the as-of date)",
         sheet="Purchase orders",
     )
     age_cols = ", ".join(AGEING_COLUMNS)

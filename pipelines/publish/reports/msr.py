@@ -299,7 +299,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "fct_risk_exposure_monthly",
         ("project_code", "reporting_month") + RISK_FLOW_COLUMNS,
     ),
-    Requirement(CHANGES, "int_risk_register_monthly", RISK_REGISTER_COLUMNS, published=False),
+    Requirement(CHANGES, "rpt_risk_register_monthly", RISK_REGISTER_COLUMNS),
     Requirement(
         PROJECT,
         "rpt_project_health_metrics_monthly",
@@ -338,7 +338,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
             "as_of_date",
         ),
     ),
-    Requirement(CAVEATS, "int_quality_quarantine_attributed", QUARANTINE_COLUMNS, published=False),
+    Requirement(CAVEATS, "rpt_quarantined_rows", QUARANTINE_COLUMNS),
 )
 # Reporting models whose content the report already shows in another form: not repeated in
 # the appendix.
@@ -349,6 +349,7 @@ COVERED_MODELS = {
     "rpt_financial_variance_monthly": "the FSR's variance commentary",
     "rpt_financials_rollup_monthly": "the FSR's budget-vs-actual roll-ups",
     "rpt_cost_reconciliation_monthly": "printed by both packs' reconciliation sections",
+    "rpt_purchase_orders": "the FSR's purchase-order table",
 }
 USED_MODELS = {req.model for req in REQUIREMENTS} | set(COVERED_MODELS)
 
@@ -705,8 +706,8 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
                     else 'new' end as change,
                p.risk_status as previous_status, c.risk_status, c.severity, c.exposure_amount,
                c.impact_cost, c.owner, c.raised_date
-        from int_risk_register_monthly c
-        left join int_risk_register_monthly p
+        from rpt_risk_register_monthly c
+        left join rpt_risk_register_monthly p
           on p.project_code = c.project_code and p.risk_id = c.risk_id
          and p.reporting_month = ?
         where c.reporting_month = ?
@@ -733,7 +734,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             Column("exposure_amount", "Exposure", "currency", currency),
             Column("owner", "Owner"),
         ],
-        "int_risk_register_monthly (the register in force each month)",
+        "rpt_risk_register_monthly (the register in force each month)",
         sheet="New & materialised risks",
     )
 
@@ -834,7 +835,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         """
         select project_code, risk_id, title, category, owner, risk_status, severity,
                probability_ratio, impact_cost, exposure_amount, age_days
-        from int_risk_register_monthly
+        from rpt_risk_register_monthly
         where reporting_month = ? and is_open
         qualify row_number() over (partition by project_code
                                    order by exposure_amount desc nulls last, risk_id) <= 5
@@ -859,14 +860,14 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             Column("exposure_amount", "Exposure", "currency", currency),
             Column("age_days", "Age (days)", "integer"),
         ],
-        "int_risk_register_monthly (5 largest exposures per project)",
+        "rpt_risk_register_monthly (5 largest exposures per project)",
         sheet="Top risks",
     )
     issues_register = source.frame(
         """
         select project_code, risk_id, title, owner, severity, impact_cost, exposure_amount,
                raised_date
-        from int_risk_register_monthly
+        from rpt_risk_register_monthly
         where reporting_month = ? and risk_status = 'occurred'
         order by project_code, risk_id
         """,
@@ -885,7 +886,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             Column("severity", "Severity"),
             Column("impact_cost", "Cost impact", "currency", currency),
         ],
-        "int_risk_register_monthly (status occurred)",
+        "rpt_risk_register_monthly (status occurred)",
         sheet="Materialised risks",
     )
 
@@ -919,7 +920,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
     quarantine = source.frame(
         "select project_code, entity, source_file, source_line, last_source_line, "
         "rows_represented, column_name, found_value, reason, is_unknown_project "
-        "from int_quality_quarantine_attributed "
+        "from rpt_quarantined_rows "
         "order by project_code nulls first, source_file, source_line, column_name",
         section=CAVEATS,
     )
@@ -944,7 +945,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
             ),
             Column("reason", "Reason"),
         ],
-        "int_quality_quarantine_attributed (raw.quarantine)",
+        "rpt_quarantined_rows (raw.quarantine)",
         sheet="Quarantined rows",
     )
     stale = source.frame(
