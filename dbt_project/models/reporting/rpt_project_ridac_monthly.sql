@@ -30,55 +30,35 @@ change_requests as (
 
 ),
 
-risks as (
+-- the register's open risks and occurred ones (issues), each type largest amount first
+register_items as (
 
     select
         steering.project_code,
         steering.reporting_month,
-        'risk' as item_type,
-        1 as type_order,
+        case when risk_register.is_open then 'risk' else 'issue' end as item_type,
+        case when risk_register.is_open then 1 else 2 end as type_order,
         row_number() over (
-            partition by steering.project_code, steering.reporting_month
-            order by risk_register.exposure_amount desc nulls last, risk_register.risk_id
+            partition by steering.project_code, steering.reporting_month, risk_register.is_open
+            order by
+                case when risk_register.is_open then risk_register.exposure_amount
+                    else risk_register.impact_cost end desc nulls last,
+                risk_register.risk_id
         ) as item_order,
         risk_register.risk_id as reference,
         risk_register.title,
         risk_register.owner,
         cast(null as date) as due_date,
-        risk_register.severity as status,
-        risk_register.exposure_amount as amount
+        case when risk_register.is_open then risk_register.severity else 'occurred' end
+            as status,
+        case when risk_register.is_open then risk_register.exposure_amount
+            else risk_register.impact_cost end as amount
 
     from steering
     inner join risk_register
         on steering.project_code = risk_register.project_code
         and steering.reporting_month = risk_register.reporting_month
-        and risk_register.is_open
-
-),
-
-issues as (
-
-    select
-        steering.project_code,
-        steering.reporting_month,
-        'issue' as item_type,
-        2 as type_order,
-        row_number() over (
-            partition by steering.project_code, steering.reporting_month
-            order by risk_register.impact_cost desc nulls last, risk_register.risk_id
-        ) as item_order,
-        risk_register.risk_id as reference,
-        risk_register.title,
-        risk_register.owner,
-        cast(null as date) as due_date,
-        'occurred' as status,
-        risk_register.impact_cost as amount
-
-    from steering
-    inner join risk_register
-        on steering.project_code = risk_register.project_code
-        and steering.reporting_month = risk_register.reporting_month
-        and risk_register.risk_status = 'occurred'
+        and (risk_register.is_open or risk_register.risk_status = 'occurred')
 
 ),
 
@@ -159,9 +139,7 @@ changes as (
 
 items as (
 
-    select * from risks where item_order <= 3
-    union all
-    select * from issues
+    select * from register_items where item_type = 'issue' or item_order <= 3
     union all
     select * from decisions
     union all

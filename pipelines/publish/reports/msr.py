@@ -1060,7 +1060,8 @@ def _closed_projects(source: ReportSource, closed: Any, month: date, currency: s
     """One line per project closed by the month: when, its final cost against its budget."""
     figures = source.frame(
         """
-        select project_code, budget_at_completion, actual_cost, variance_at_completion
+        select project_code, budget_at_completion, actual_cost, percent_complete,
+               variance_at_completion
         from fct_earned_value_monthly where reporting_month = ?
         """,
         [month],
@@ -1078,9 +1079,12 @@ def _closed_projects(source: ReportSource, closed: Any, month: date, currency: s
             Column("closed_from_month", "Closed from", "month"),
             Column("budget_at_completion", "Budget at completion", "currency", currency),
             Column("actual_cost", "Final cost (AC)", "currency", currency),
+            # a project closed before all its work was earned still has an EAC above its AC:
+            # the share done is shown so the variance (against EAC, not AC) reads right
+            Column("percent_complete", "% complete", "percent"),
             Column(
                 "variance_at_completion",
-                "Variance at completion",
+                "VAC (BAC − EAC)",
                 "currency",
                 currency,
                 good_when="higher",
