@@ -112,8 +112,9 @@ def column_format(meta: dict[str, Any] | None) -> str | None:
     meta = meta or {}
     kind, unit = meta.get("format"), meta.get("unit")
     if kind == "currency":
-        prefix, suffix = _currency_prefix(unit)
-        return f"{prefix}%,.0f{suffix}"
+        # the currency goes in the column title (column_title): a printf prefix would put the
+        # sign after the symbol ("€-113,793")
+        return "%,.0f"
     if kind in ("ratio", "index"):
         return "%.2f"
     if kind == "percent":
@@ -128,6 +129,16 @@ def column_format(meta: dict[str, Any] | None) -> str | None:
     if kind == "number":
         return "%,.1f"
     return None
+
+
+def column_title(title: str, meta: dict[str, Any] | None) -> str:
+    """A table column's title: a money column names its currency ("VAC (€)"), so its cells can
+    show the sign before the digits ("-113,793")."""
+    meta = meta or {}
+    if meta.get("format") != "currency" or not meta.get("unit"):
+        return title
+    prefix, suffix = _currency_prefix(meta["unit"])
+    return f"{title} ({(prefix or suffix).strip()})"
 
 
 def month_label(value: date | datetime | str | None) -> str:

@@ -24,6 +24,7 @@ from dashboards.components.formatting import (
     NUMERIC_FORMATS,
     RAG_LABELS,
     column_format,
+    column_title,
     delta_colour,
     format_delta,
     format_value,
@@ -214,7 +215,9 @@ def column_config(snap: data.Snapshot, frame: pl.DataFrame, model: str | None) -
         elif column == "source_file":
             config[column] = st.column_config.TextColumn("File", help="The landing file.")
         elif fmt is not None:
-            config[column] = st.column_config.NumberColumn(title, format=fmt, help=help_text)
+            config[column] = st.column_config.NumberColumn(
+                column_title(title, meta), format=fmt, help=help_text
+            )
         else:
             config[column] = st.column_config.Column(title, help=help_text)
     return config

@@ -245,9 +245,7 @@ def test_no_page_cuts_its_text_at_1280_or_1920_and_the_steering_view_comes_first
             assert cards.count() == len(listed)
             assert listed[0]["project_name"] in cards.first.inner_text()
             page.screenshot(path=str(tmp_path / f"steering_{width}.png"))
-            # every page at the narrowest width; at the widest, the pages made of tiles
-            paths = [p for p, _ in NAVIGATION] if width == 1280 else ["portfolio", "project"]
-            for url_path in paths:
+            for url_path, _ in NAVIGATION:
                 page.goto(f"{served.url}/{url_path}")
                 settle(page)
                 assert page_errors(page) == [], f"{url_path}: {page_errors(page)}"

@@ -17,7 +17,12 @@ import pytest
 
 from dashboards import data
 from dashboards.components import charts
-from dashboards.components.formatting import format_delta, format_value
+from dashboards.components.formatting import (
+    column_format,
+    column_title,
+    format_delta,
+    format_value,
+)
 from dashboards.components.ui import spreadsheet_safe, to_csv, to_xlsx
 
 EUR = {"format": "currency", "unit": "EUR"}
@@ -54,6 +59,15 @@ def test_a_change_that_rounds_to_nothing_is_no_change_not_a_red_minus_zero():
     assert format_value(0.004, index, compact=True) == "0.00"
     assert format_delta(-0.004, index) is None
     assert format_delta(-0.006, index) == "-0.01"
+
+
+def test_a_money_column_names_its_currency_in_the_title_so_the_sign_leads_the_digits():
+    # a symbol in the cell format would print "€-113,793"; the title carries it instead
+    assert column_title("VAC", EUR) == "VAC (€)"
+    assert column_title("VAC", {"format": "currency", "unit": "PLN"}) == "VAC (PLN)"
+    assert column_title("VAC", {"format": "currency", "unit": "CHF"}) == "VAC (CHF)"
+    assert column_format(EUR) == "%,.0f"
+    assert column_title("CPI", {"format": "index"}) == "CPI"
 
 
 def test_downloads_cannot_run_formulas_in_a_spreadsheet():
