@@ -33,6 +33,7 @@ from pipelines.publish.reports import (
     ReportResult,
     generate_report,
     list_reports,
+    msr,
     verify_report,
 )
 from pipelines.publish.reports import pdf as pdf_module
@@ -460,6 +461,29 @@ def test_msr_eac_moves_are_the_published_month_on_month_changes(built: Built):
     assert moved["Change"].to_list() == pytest.approx(changes["change"].to_list(), rel=1e-12)
 
 
+def test_every_msr_section_is_the_rows_of_one_published_model(built: Built):
+    """Each table of the MSR is declared over one model of the catalog, and every column it
+    shows has the catalog's label (no section builds its own figures)."""
+    models = {m["name"]: m for m in built.catalog["models"]}
+    for section in msr.SECTIONS:
+        assert section.model in models, f"{section.key}: {section.model} is not published"
+        labelled = {c["name"] for c in models[section.model]["columns"] if (c.get("metric") or {})}
+        assert set(section.columns) <= labelled, (section.key, set(section.columns) - labelled)
+    # the workbook's new-and-materialised risks are that model's rows for the month
+    sheet = pl.read_excel(
+        built.full.folder / f"msr-{MONTH}.xlsx", sheet_name="New & materialised risks"
+    )
+    changes = _query(
+        built,
+        "select project_code, risk_id, risk_change from rpt_risk_changes_monthly"
+        " where reporting_month = ? order by risk_change, project_code, risk_id",
+        [f"{MONTH}-01"],
+    )
+    assert changes.height > 0, "the demo has new risks in its last month"
+    assert sheet["Risk"].to_list() == changes["risk_id"].to_list()
+    assert sheet["Change"].to_list() == changes["risk_change"].to_list()
+
+
 def test_a_rebuild_from_the_same_snapshot_is_identical_but_for_the_stamp(built: Built):
     again = generate_report(built.paths, MONTH, formats=("html", "xlsx"))
     assert again.version == 2 and again.folder == built.paths.reports / MONTH / "v2"
@@ -538,9 +562,9 @@ def test_a_missing_model_fails_naming_it_and_writes_nothing(built: Built, tmp_pa
     _assert_nothing_written(paths, MONTH)
     # A model dropped from the catalog (not published) counts as missing too.
     catalog = json.loads((folder / "catalog.json").read_text())
-    catalog["models"] = [m for m in catalog["models"] if m["name"] != "dim_projects"]
+    catalog["models"] = [m for m in catalog["models"] if m["name"] != "rpt_project_kpis_monthly"]
     (folder / "catalog.json").write_text(json.dumps(catalog))
-    with pytest.raises(ReportError, match="model dim_projects is not in the catalog"):
+    with pytest.raises(ReportError, match="model rpt_project_kpis_monthly is not in the catalog"):
         generate_report(paths, MONTH, kinds=("msr",), formats=("html",))
     _assert_nothing_written(paths, MONTH)
 

@@ -33,7 +33,9 @@ final as (
         ----------  dates
         earned_value.status_date,
         earned_value.forecast_finish_date,
+        projects.start_date,
         projects.planned_finish_date,
+        projects.closed_from_month,
 
         ----------  text
         projects.project_name,
@@ -53,6 +55,7 @@ final as (
         project_health.data_quality_status,
         project_health.health_reason,
         earned_value.baseline_version,
+        projects.current_baseline_version,
         earned_value.evm_confidence,
         earned_value.evm_confidence_reason,
         earned_value.forecast_confidence,

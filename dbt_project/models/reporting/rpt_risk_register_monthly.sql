@@ -18,6 +18,15 @@ select
     impact_days,
     age_days,
     is_open,
+    -- 1 for the open risk of the project's largest exposure in the month (then by risk id);
+    -- NULL for a closed risk
+    case
+        when is_open
+            then row_number() over (
+                partition by project_code, reporting_month, is_open
+                order by exposure_amount desc nulls last, risk_id
+            )
+    end as open_exposure_rank,
     raised_date,
     closed_date,
     register_snapshot_date

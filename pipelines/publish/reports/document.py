@@ -236,7 +236,15 @@ def readable_model_name(model: str) -> str:
     month's pack shares, dropped); the model itself is named as the table's source."""
     words = re.sub(r"^(rpt|fct|dim|int|stg)_(raw__)?", "", model)
     words = re.sub(r"(_converted|_monthly)+$", "", words)
-    return re.sub(r"_+", " ", words).strip().capitalize() or model
+    words = re.sub(r"_+", " ", words).strip().capitalize() or model
+    return _acronyms(words)
+
+
+ACRONYMS = {"kpis": "KPIs", "fx": "FX", "ridac": "RIDAC"}
+
+
+def _acronyms(words: str) -> str:
+    return re.sub(r"\b(kpis|fx|ridac)\b", lambda m: ACRONYMS[m.group(1).lower()], words, flags=re.I)
 
 
 MODEL_NAME = re.compile(r"\b(?:rpt|fct|dim|int|stg)_[a-z0-9_]+\b")
@@ -245,4 +253,6 @@ MODEL_NAME = re.compile(r"\b(?:rpt|fct|dim|int|stg)_[a-z0-9_]+\b")
 def in_words(text: str) -> str:
     """A source line for readers: each model it names as its readable name ('rpt_invoice_ageing
     (sum by bucket)' -> 'invoice ageing (sum by bucket)'); the workbook keeps the model names."""
-    return MODEL_NAME.sub(lambda match: readable_model_name(match.group(0)).lower(), text)
+    return MODEL_NAME.sub(
+        lambda match: _acronyms(readable_model_name(match.group(0)).lower()), text
+    )

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import polars as pl
+
 from . import charts, reconciliation
 from .document import Chart, Column, Table, columns_for
 from .errors import ReportError
-from .fx import fx_gap_table
+from .fx import FX_GAPS
 from .reconciliation import Reconciliation
+from .sections import Section, read
 from .source import ReportSource, Requirement
 
 AMOUNTS = (
@@ -139,6 +142,17 @@ VARIANCE_COLUMNS = (
     "variance_commentary",
 )
 
+AGEING_TOTALS = Section(
+    "ageing_totals",
+    "Unpaid invoices by age, portfolio",
+    "rpt_portfolio_invoice_ageing",
+    ("age_bucket", "unpaid_invoice_count", "unpaid_amount"),
+    COMMIT,
+    order="bucket_order",
+    also=("is_all_ages",),
+    sheet="Invoice ageing totals",
+)
+
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
         BVA,
@@ -191,6 +205,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     ),
     *reconciliation.requirements(RECONCILIATION),
     Requirement(CAVEATS, "rpt_data_quality_by_project", QUALITY_COLUMNS),
+    FX_GAPS.within(BVA).requirement,
+    AGEING_TOTALS.requirement,
 )
 USED_MODELS = {req.model for req in REQUIREMENTS}
 
@@ -232,7 +248,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     currency = source.reporting_currency()
     meta = "fct_project_financials_monthly"
     amount_columns = columns_for(source, meta, AMOUNTS, **AMOUNT_LABELS)
-    tables: dict[str, Table] = {"fx_gaps": fx_gap_table(source, BVA)}
+    tables: dict[str, Table] = {"fx_gaps": read(source, FX_GAPS.within(BVA))}
 
     # --- budget vs actual vs forecast ---------------------------------------------------
     portfolio = source.frame(
@@ -547,24 +563,8 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         "rpt_invoice_ageing",
         sheet="Invoice ageing",
     )
-    ageing_totals = source.frame(
-        """
-        select age_bucket, bucket_order, sum(unpaid_invoice_count)::bigint as unpaid_invoice_count,
-               sum(unpaid_amount)::double as unpaid_amount
-        from rpt_invoice_ageing group by all order by bucket_order
-        """,
-        section=COMMIT,
-    )
-    tables["ageing_totals"] = Table(
-        "ageing_totals",
-        "Unpaid invoices by age, portfolio",
-        ageing_totals,
-        columns_for(
-            source, "rpt_invoice_ageing", ("age_bucket", "unpaid_invoice_count", "unpaid_amount")
-        ),
-        "rpt_invoice_ageing (sum by bucket)",
-        sheet="Invoice ageing totals",
-    )
+    ageing_totals = read(source, AGEING_TOTALS)
+    tables["ageing_totals"] = ageing_totals
 
     # --- labour -------------------------------------------------------------------------
     labour = source.frame(
@@ -648,7 +648,9 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             f"{month:%Y-%m}."
         )
     totals.update({f"portfolio_{k}": v for k, v in eac_total.to_dicts()[0].items()})
-    totals["unpaid_amount"] = float(ageing_totals["unpaid_amount"].sum())
+    totals["unpaid_amount"] = next(
+        row["unpaid_amount"] for row in ageing_totals.rows() if row["is_all_ages"]
+    )
 
     # --- reconciliation with the MSR ----------------------------------------------------
     recon = reconciliation.build(source, m, RECONCILIATION)
@@ -734,7 +736,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         chart_map["ageing"] = charts.grouped_bars(
             "fsr-ageing",
             "Unpaid invoices by age bucket",
-            ageing_totals,
+            ageing_totals.frame.filter(~pl.col("is_all_ages")),
             "age_bucket",
             [("Unpaid amount", "unpaid_amount", "commitments")],
             currency,

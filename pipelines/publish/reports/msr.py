@@ -1,14 +1,16 @@
 """Monthly status report (MSR): what a steering committee reads about every project.
 
-Every figure comes from a dbt model of the pinned snapshot; this module only selects, orders and
-compares rows (this month against last month) — it never defines a KPI. Which model feeds which
-section is declared in ``REQUIREMENTS``: generation checks all of them before writing anything,
-so a missing model fails the report with its name instead of leaving a blank section.
+Every figure comes from a dbt model of the pinned snapshot. Each table is a ``Section``
+declared below: the rows of one published model, their order and the columns shown; this
+module only lays them out (per project, by severity) and words the caveats — it never defines a
+KPI. Generation checks every section's model and columns (``REQUIREMENTS``) before writing
+anything, so a missing model fails the report with its name instead of leaving a blank
+section.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,8 +19,9 @@ import polars as pl
 from . import charts, reconciliation
 from .document import Chart, Column, Table, columns_for, format_value, readable_model_name
 from .errors import ReportError
-from .fx import fx_gap_table
+from .fx import FX_GAPS
 from .reconciliation import Reconciliation
+from .sections import Section, read, rows_by_project
 from .source import ReportSource, Requirement, previous_month
 
 EVM_COLUMNS = (
@@ -58,32 +61,6 @@ ES_COLUMNS = (
     "independent_eac_time_months",
     "forecast_finish_date",
 )
-PORTFOLIO_COLUMNS = (
-    "portfolio",
-    "project_count",
-    "measured_project_count",
-    "planned_value",
-    "earned_value",
-    "actual_cost",
-    "budget_at_completion",
-    "estimate_at_completion",
-    "variance_at_completion",
-    "overrun_at_completion",
-    "underrun_at_completion",
-    "low_confidence_variance_at_completion",
-    "cost_performance_index",
-    "cost_performance_index_with_low_confidence",
-    "low_confidence_project_count",
-    "schedule_performance_index",
-    "red_project_count",
-    "amber_project_count",
-    "green_project_count",
-    "grey_project_count",
-    "closed_project_count",
-    "open_risk_count",
-    "open_high_risk_count",
-    "open_risk_exposure_amount",
-)
 DIMENSIONS = (
     ("overall", "overall_status", "Overall"),
     ("schedule", "schedule_status", "Schedule"),
@@ -93,6 +70,7 @@ DIMENSIONS = (
     ("resources", "resources_status", "Resources"),
     ("data_quality", "data_quality_status", "Data quality"),
 )
+STATUS_COLUMNS = tuple(column for _, column, _ in DIMENSIONS)
 PROJECT_COLUMNS = (
     "project_code",
     "project_name",
@@ -105,23 +83,8 @@ PROJECT_COLUMNS = (
     "current_baseline_version",
     "start_date",
     "planned_finish_date",
-)
-RISK_REGISTER_COLUMNS = (
-    "project_code",
-    "reporting_month",
-    "risk_id",
-    "title",
-    "category",
-    "owner",
-    "risk_status",
-    "severity",
-    "probability_ratio",
-    "impact_cost",
-    "exposure_amount",
-    "impact_days",
-    "age_days",
-    "is_open",
-    "raised_date",
+    "is_closed",
+    "closed_from_month",
 )
 RISK_FLOW_COLUMNS = (
     "open_risk_count",
@@ -176,45 +139,12 @@ NOTE_COLUMNS = (
     "reporting_month",
     "author",
     "overall_status",
+    "measured_overall_status",
     "summary",
     "accomplishments",
     "next_steps",
     "decisions_needed",
 )
-QUARANTINE_COLUMNS = (
-    "project_code",
-    "entity",
-    "source_file",
-    "source_line",
-    "last_source_line",
-    "rows_represented",
-    "column_name",
-    "found_value",
-    "reason",
-    "is_unknown_project",
-)
-
-RIDAC_COLUMNS = (
-    "project_code",
-    "reporting_month",
-    "item_type",
-    "type_order",
-    "item_order",
-    "reference",
-    "title",
-    "owner",
-    "due_date",
-    "status",
-    "amount",
-)
-STEERING = "Steering summary"
-SUMMARY = "Portfolio summary"
-RECONCILIATION = "Reconciliation with the FSR"
-CHANGES = "What changed since last month"
-ISSUES = "Top issues and decisions needed"
-PROJECT = "Project pages"
-CAVEATS = "Data caveats"
-
 STEERING_COLUMNS = (
     "project_code",
     "reporting_month",
@@ -245,106 +175,544 @@ MILESTONES_DUE_COLUMNS = (
     "horizon_days",
     "display_order",
 )
+REBASELINE_COLUMNS = (
+    "project_code",
+    "effective_month",
+    "previous_baseline_version",
+    "baseline_version",
+    "approved_on",
+    "rebaseline_shape",
+    "rebaseline_reason",
+    "previous_budget_at_completion",
+    "budget_at_completion",
+)
+STEERING = "Steering summary"
+SUMMARY = "Portfolio summary"
+RECONCILIATION = "Reconciliation with the FSR"
+CHANGES = "What changed since last month"
+ISSUES = "Top issues and decisions needed"
+PROJECT = "Project pages"
+CAVEATS = "Data caveats"
 
+THIS_MONTH = "reporting_month = $month"
+RAG_ORDER = "case {0} when 'red' then 0 when 'amber' then 1 when 'green' then 2 else 3 end"
+RAG = dict.fromkeys(STATUS_COLUMNS, "rag")
+
+# --- the sections: each the rows of one model ------------------------------------------------
+ATTENTION = Section(
+    "attention_source",
+    "Projects that need attention",
+    "rpt_steering_attention_monthly",
+    STEERING_COLUMNS,
+    STEERING,
+    where=THIS_MONTH,
+    order="attention_rank nulls last, project_code",
+)
+MILESTONES_DUE = Section(
+    "milestones_due_source",
+    "Milestones overdue or due soon",
+    "rpt_milestones_due",
+    MILESTONES_DUE_COLUMNS,
+    STEERING,
+    order="display_order",
+)
+PORTFOLIO = Section(
+    "portfolio",
+    "Portfolio KPIs",
+    "rpt_portfolio_kpis_monthly",
+    (
+        "portfolio",
+        "project_count",
+        "measured_project_count",
+        "planned_value",
+        "earned_value",
+        "actual_cost",
+        "budget_at_completion",
+        "estimate_at_completion",
+        "variance_at_completion",
+        "overrun_at_completion",
+        "underrun_at_completion",
+        "low_confidence_variance_at_completion",
+        "cost_performance_index",
+        "cost_performance_index_with_low_confidence",
+        "low_confidence_project_count",
+        "schedule_performance_index",
+        "red_project_count",
+        "amber_project_count",
+        "green_project_count",
+        "grey_project_count",
+        "closed_project_count",
+        "open_risk_count",
+        "open_high_risk_count",
+        "open_risk_exposure_amount",
+    ),
+    SUMMARY,
+    where=THIS_MONTH,
+    order="is_all_portfolios, portfolio",
+    also=("is_all_portfolios",),
+    sheet="Portfolio KPIs",
+)
+PORTFOLIO_HISTORY = Section(
+    "portfolio_history",
+    "All portfolios: cumulative PV, EV and AC",
+    "rpt_portfolio_kpis_monthly",
+    (
+        "reporting_month",
+        "planned_value",
+        "earned_value",
+        "actual_cost",
+        "budget_at_completion",
+        "estimate_at_completion",
+    ),
+    SUMMARY,
+    where="is_all_portfolios and reporting_month <= $month",
+    order="reporting_month",
+)
+HEATMAP = Section(
+    "heatmap",
+    "Open risks by probability and impact (all projects)",
+    "rpt_portfolio_risk_heatmap_monthly",
+    (
+        "probability_band",
+        "probability_band_label",
+        "impact_band",
+        "impact_band_label",
+        "severity",
+        "open_risk_count",
+        "open_risk_exposure_amount",
+    ),
+    SUMMARY,
+    where=THIS_MONTH,
+    order="probability_band desc, impact_band",
+    sheet="Risk heat map",
+)
+PROJECT_HEALTH = Section(
+    "rag",
+    "Project health (RAG)",
+    "rpt_project_kpis_monthly",
+    ("project_code", "project_name", *STATUS_COLUMNS, "health_reason"),
+    SUMMARY,
+    where=THIS_MONTH,
+    order=f"portfolio, {RAG_ORDER.format('overall_status')}, project_code",
+    also=(
+        *PROJECT_COLUMNS,
+        "budget_at_completion",
+        "actual_cost",
+        "percent_complete",
+        "variance_at_completion",
+    ),
+    labels={column: label for _, column, label in DIMENSIONS},
+    formats=RAG,
+    sheet="Project health",
+)
+CLOSED = Section(
+    "closed",
+    "Closed projects",
+    "rpt_project_kpis_monthly",
+    (
+        "project_code",
+        "project_name",
+        "portfolio",
+        "closed_from_month",
+        "budget_at_completion",
+        "actual_cost",
+        # a project closed before all its work was earned still has an EAC above its AC: the
+        # share done is shown so the variance (against EAC, not AC) reads right
+        "percent_complete",
+        "variance_at_completion",
+        "overall_status",
+    ),
+    PROJECT,
+    where=f"{THIS_MONTH} and is_closed",
+    order="closed_from_month desc, project_code",
+    labels={
+        "budget_at_completion": "Budget at completion",
+        "actual_cost": "Final cost (AC)",
+        "percent_complete": "% complete",
+        "variance_at_completion": "VAC (BAC − EAC)",
+        "overall_status": "Last health",
+    },
+    formats={"overall_status": "rag"},
+    sheet="Closed projects",
+)
+NOTES = Section(
+    "notes",
+    "Status notes",
+    "rpt_status_notes_monthly",
+    NOTE_COLUMNS,
+    ISSUES,
+    where=THIS_MONTH,
+)
+TOP_ISSUES = Section(
+    "issues",
+    "Top issues (projects their managers report red or amber)",
+    "rpt_status_notes_monthly",
+    ("project_code", "overall_status", "measured_overall_status", "summary"),
+    ISSUES,
+    where=f"{THIS_MONTH} and overall_status in ('red', 'amber')",
+    order=f"{RAG_ORDER.format('overall_status')}, project_code",
+    labels={"summary": "PM summary"},
+    formats={"overall_status": "rag", "measured_overall_status": "rag"},
+    sheet="Top issues",
+)
+DECISIONS = Section(
+    "decisions",
+    "Decisions needed",
+    "rpt_status_notes_monthly",
+    ("project_code", "author", "decisions_needed"),
+    ISSUES,
+    where=f"{THIS_MONTH} and decisions_needed is not null",
+    order=f"{RAG_ORDER.format('overall_status')}, project_code",
+    also=("overall_status",),
+    labels={"author": "Asked by", "decisions_needed": "Decision needed"},
+    sheet="Decisions needed",
+)
+HEALTH_CHANGES = (
+    "project_code",
+    "dimension",
+    "previous_status",
+    "current_status",
+    "health_reason",
+)
+COLOUR_CHANGES = Section(
+    "colour_changes",
+    "Colour changes",
+    "rpt_project_health_changes_monthly",
+    HEALTH_CHANGES,
+    CHANGES,
+    where=f"{THIS_MONTH} and not is_first_measured",
+    order="project_code, dimension_order",
+    labels={"previous_status": "{previous:%b %Y}", "current_status": "{month:%b %Y}"},
+    formats={"previous_status": "rag", "current_status": "rag"},
+    sheet="Colour changes",
+)
+FIRST_MEASURED = Section(
+    "first_measured_source",
+    "Measured for the first time",
+    "rpt_project_health_changes_monthly",
+    HEALTH_CHANGES,
+    CHANGES,
+    where=f"{THIS_MONTH} and is_first_measured",
+    order="dimension_order, project_code",
+    also=("dimension_order",),
+)
+EAC_MOVES = Section(
+    "eac_moves",
+    "EAC moves",
+    "rpt_project_changes_monthly",
+    (
+        "project_code",
+        "previous_estimate_at_completion",
+        "estimate_at_completion",
+        "estimate_at_completion_change_amount",
+        "previous_budget_at_completion",
+        "budget_at_completion",
+        "previous_cost_performance_index",
+        "cost_performance_index",
+    ),
+    CHANGES,
+    where=f"""{THIS_MONTH}
+        and (previous_reporting_month is null
+             or round(estimate_at_completion_change_amount) <> 0
+             or (estimate_at_completion is null) <> (previous_estimate_at_completion is null))""",
+    order="abs(estimate_at_completion_change_amount) desc nulls last, project_code",
+    also=("previous_reporting_month",),
+    labels={
+        "previous_estimate_at_completion": "EAC {previous:%b %Y}",
+        "estimate_at_completion": "EAC {month:%b %Y}",
+        "estimate_at_completion_change_amount": "Change",
+        "previous_budget_at_completion": "BAC {previous:%b %Y}",
+        "budget_at_completion": "BAC {month:%b %Y}",
+        "previous_cost_performance_index": "CPI {previous:%b %Y}",
+        "cost_performance_index": "CPI {month:%b %Y}",
+    },
+    sheet="EAC moves",
+    note="change = this month's EAC minus last month's",
+)
+RISK_FLOWS = Section(
+    "risk_flows",
+    "Risk register flows",
+    "fct_risk_exposure_monthly",
+    ("project_code", *RISK_FLOW_COLUMNS),
+    CHANGES,
+    where=THIS_MONTH,
+)
+RISK_MOVES = Section(
+    "risk_moves",
+    "Risk register movements",
+    "fct_risk_exposure_monthly",
+    (
+        "project_code",
+        "new_risk_count",
+        "closed_risk_count",
+        "materialised_risk_count",
+        "open_risk_count",
+        "open_risk_exposure_amount",
+        "open_risk_exposure_change_amount",
+    ),
+    CHANGES,
+    where=f"""{THIS_MONTH}
+        and (coalesce(new_risk_count, 0) > 0 or coalesce(closed_risk_count, 0) > 0
+             or coalesce(materialised_risk_count, 0) > 0
+             or coalesce(open_risk_exposure_change_amount, 0) <> 0)""",
+    sheet="Risk movements",
+)
+RISK_CHANGES = Section(
+    "risk_changes",
+    "New and materialised risks",
+    "rpt_risk_changes_monthly",
+    (
+        "project_code",
+        "risk_id",
+        "title",
+        "risk_change",
+        "previous_risk_status",
+        "risk_status",
+        "severity",
+        "exposure_amount",
+        "owner",
+    ),
+    CHANGES,
+    where=THIS_MONTH,
+    order="risk_change, project_code, risk_id",
+    labels={
+        "previous_risk_status": "Status {previous:%b %Y}",
+        "risk_status": "Status {month:%b %Y}",
+    },
+    sheet="New & materialised risks",
+    note="the register in force each month",
+)
+HEALTH_METRICS = Section(
+    "health_metrics_source",
+    "RAG per dimension",
+    "rpt_project_health_metrics_monthly",
+    ("project_code", "dimension", "metric", "metric_value", "metric_status", "health_reason"),
+    PROJECT,
+    where=THIS_MONTH,
+    order="project_code, dimension_order, metric_order",
+)
+EARNED_VALUE = Section(
+    "evm",
+    "Earned value",
+    "fct_earned_value_monthly",
+    ("project_code", *EVM_COLUMNS),
+    PROJECT,
+    where=THIS_MONTH,
+    also=("status_date", *ES_COLUMNS),  # the project page shows both on one card
+    sheet="Earned value",
+)
+EARNED_SCHEDULE = Section(
+    "es",
+    "Earned-schedule forecast",
+    "fct_earned_value_monthly",
+    ("project_code", *ES_COLUMNS),
+    PROJECT,
+    where=THIS_MONTH,
+    sheet="Earned schedule",
+)
+PROJECT_CURVES = Section(
+    "curves",
+    "Cumulative PV, EV and AC",
+    "fct_earned_value_monthly",
+    (
+        "project_code",
+        "reporting_month",
+        "planned_value",
+        "earned_value",
+        "actual_cost",
+        "budget_at_completion",
+        "estimate_at_completion",
+    ),
+    PROJECT,
+    where="reporting_month <= $month",
+    order="project_code, reporting_month",
+)
+MILESTONES = Section(
+    "milestones",
+    "Milestones",
+    "fct_milestone_slippage",
+    ("project_code", *MILESTONE_COLUMNS),
+    PROJECT,
+    order="project_code, coalesce(actual_date, forecast_date, baseline_date), milestone_name",
+    also=("snapshot_date",),
+    sheet="Milestones",
+)
+DELIVERY_FORECAST = Section(
+    "delivery_forecast",
+    "Delivery forecast (Monte Carlo)",
+    "rpt_delivery_forecast",
+    ("project_code", *FORECAST_COLUMNS),
+    PROJECT,
+    sheet="Delivery forecast",
+)
+TOP_RISKS = Section(
+    "top_risks",
+    "Top open risks",
+    "rpt_risk_register_monthly",
+    (
+        "project_code",
+        "risk_id",
+        "title",
+        "owner",
+        "risk_status",
+        "severity",
+        "probability_ratio",
+        "impact_cost",
+        "exposure_amount",
+        "age_days",
+    ),
+    PROJECT,
+    where=f"{THIS_MONTH} and open_exposure_rank <= 5",
+    order="project_code, open_exposure_rank",
+    labels={"age_days": "Age (days)"},
+    sheet="Top risks",
+    note="5 largest exposures per project",
+)
+OCCURRED = Section(
+    "occurred",
+    "Materialised risks (now issues)",
+    "rpt_risk_register_monthly",
+    ("project_code", "risk_id", "title", "owner", "severity", "impact_cost"),
+    ISSUES,
+    where=f"{THIS_MONTH} and risk_status = 'occurred'",
+    order="project_code, risk_id",
+    also=("exposure_amount", "raised_date"),
+    sheet="Materialised risks",
+    note="status occurred",
+)
+RIDAC = Section(
+    "ridac",
+    "Risks, issues, decisions, actions and changes",
+    "rpt_project_ridac_monthly",
+    (
+        "project_code",
+        "item_type",
+        "reference",
+        "title",
+        "owner",
+        "due_date",
+        "status",
+        "amount",
+    ),
+    PROJECT,
+    where=THIS_MONTH,
+    order="project_code, type_order, item_order",
+    sheet="RIDAC",
+)
+REBASELINES = Section(
+    "rebaselines",
+    "Re-baselines",
+    "fct_project_rebaselines",
+    REBASELINE_COLUMNS,
+    CAVEATS,
+    where="effective_month <= $month",
+    order="project_code, effective_month",
+)
+QUALITY = Section(
+    "quality",
+    "Data quality by project",
+    "rpt_data_quality_by_project",
+    (
+        "project_code",
+        "data_quality_score",
+        "failed_check_count",
+        "data_quality_issues",
+        "stale_exports",
+        "quarantined_row_count",
+        "uncosted_timesheet_entry_count",
+    ),
+    CAVEATS,
+    also=QUALITY_COLUMNS,
+    sheet="Data quality",
+)
+QUARANTINE = Section(
+    "quarantine",
+    "Quarantined rows",
+    "rpt_quarantined_rows",
+    (
+        "project_code",
+        "entity",
+        "source_file",
+        "source_line",
+        "last_source_line",
+        "rows_represented",
+        "reason",
+    ),
+    CAVEATS,
+    order="project_code nulls first, source_file, source_line, column_name",
+    also=("column_name", "found_value", "is_unknown_project"),
+    labels={
+        "source_file": "File",
+        "source_line": "Line",
+        "last_source_line": "To line",
+        "rows_represented": "Rows",
+    },
+    sheet="Quarantined rows",
+    note="raw.quarantine",
+)
+STALE = Section(
+    "stale",
+    "Stale exports",
+    "fct_export_freshness",
+    (
+        "project_code",
+        "entity",
+        "latest_export_date",
+        "days_since_latest_export",
+        "max_age_days",
+    ),
+    CAVEATS,
+    where="is_stale",
+    order="project_code, entity",
+    sheet="Stale exports",
+)
+SECTIONS: tuple[Section, ...] = (
+    ATTENTION,
+    MILESTONES_DUE,
+    PORTFOLIO,
+    PORTFOLIO_HISTORY,
+    HEATMAP,
+    PROJECT_HEALTH,
+    CLOSED,
+    NOTES,
+    TOP_ISSUES,
+    DECISIONS,
+    COLOUR_CHANGES,
+    FIRST_MEASURED,
+    EAC_MOVES,
+    RISK_FLOWS,
+    RISK_MOVES,
+    RISK_CHANGES,
+    HEALTH_METRICS,
+    EARNED_VALUE,
+    EARNED_SCHEDULE,
+    PROJECT_CURVES,
+    MILESTONES,
+    DELIVERY_FORECAST,
+    TOP_RISKS,
+    OCCURRED,
+    RIDAC,
+    REBASELINES,
+    QUALITY,
+    QUARANTINE,
+    STALE,
+    FX_GAPS.within(CAVEATS),
+)
 REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement(STEERING, "rpt_steering_attention_monthly", STEERING_COLUMNS),
-    Requirement(PROJECT, "rpt_project_ridac_monthly", RIDAC_COLUMNS),
-    Requirement(PROJECT, "dim_projects", ("is_closed", "closed_from_month")),
-    Requirement(STEERING, "rpt_milestones_due", MILESTONES_DUE_COLUMNS),
-    Requirement(
-        SUMMARY,
-        "rpt_portfolio_kpis_monthly",
-        ("reporting_month", "is_all_portfolios") + PORTFOLIO_COLUMNS,
-    ),
-    Requirement(
-        SUMMARY,
-        "rpt_project_health_monthly",
-        ("project_code", "reporting_month", "health_reason") + tuple(c for _, c, _ in DIMENSIONS),
-    ),
-    Requirement(SUMMARY, "dim_projects", PROJECT_COLUMNS),
+    *(section.requirement for section in SECTIONS),
     *reconciliation.requirements(RECONCILIATION),
     Requirement(
-        SUMMARY,
-        "rpt_risk_heatmap",
-        (
-            "reporting_month",
-            "probability_band",
-            "impact_band",
-            "probability_band_label",
-            "impact_band_label",
-            "severity",
-            "open_risk_count",
-            "open_risk_exposure_amount",
-        ),
-    ),
-    Requirement(ISSUES, "rpt_status_notes_monthly", NOTE_COLUMNS),
-    Requirement(
-        CHANGES,
-        "rpt_project_changes_monthly",
-        (
-            "project_code",
-            "reporting_month",
-            "previous_reporting_month",
-            "previous_estimate_at_completion",
-            "estimate_at_completion",
-            "estimate_at_completion_change_amount",
-            "previous_budget_at_completion",
-            "budget_at_completion",
-            "previous_cost_performance_index",
-            "cost_performance_index",
-        ),
-    ),
-    Requirement(
-        CHANGES,
-        "fct_risk_exposure_monthly",
-        ("project_code", "reporting_month") + RISK_FLOW_COLUMNS,
-    ),
-    Requirement(CHANGES, "rpt_risk_register_monthly", RISK_REGISTER_COLUMNS),
-    Requirement(
         PROJECT,
-        "rpt_project_health_metrics_monthly",
-        (
-            "project_code",
-            "reporting_month",
-            "dimension",
-            "metric",
-            "metric_value",
-            "metric_status",
-            "health_reason",
-            "dimension_order",
-            "metric_order",
-        ),
+        "rpt_project_health_monthly",
+        ("project_code", "reporting_month", *STATUS_COLUMNS),
     ),
-    Requirement(
-        PROJECT,
-        "fct_earned_value_monthly",
-        ("project_code", "reporting_month", "status_date") + EVM_COLUMNS + ES_COLUMNS,
-    ),
-    Requirement(
-        PROJECT, "fct_milestone_slippage", ("project_code", "snapshot_date") + MILESTONE_COLUMNS
-    ),
-    Requirement(PROJECT, "rpt_delivery_forecast", ("project_code",) + FORECAST_COLUMNS),
-    Requirement(CAVEATS, "rpt_data_quality_by_project", ("project_code",) + QUALITY_COLUMNS),
-    Requirement(
-        CAVEATS,
-        "fct_export_freshness",
-        (
-            "project_code",
-            "entity",
-            "latest_export_date",
-            "days_since_latest_export",
-            "max_age_days",
-            "is_stale",
-            "as_of_date",
-        ),
-    ),
-    Requirement(CAVEATS, "rpt_quarantined_rows", QUARANTINE_COLUMNS),
 )
 # Reporting models whose content the report already shows in another form: not repeated in
 # the appendix.
 COVERED_MODELS = {
-    "rpt_project_kpis_monthly": "a join of dim_projects, fct_earned_value_monthly and "
-    "rpt_project_health_monthly, all shown on the project pages",
+    "rpt_project_health_monthly": "the colours of rpt_project_kpis_monthly, on every page",
+    "rpt_risk_heatmap": "summed over projects by rpt_portfolio_risk_heatmap_monthly",
+    "rpt_risk_register_monthly": "the top risks, materialised risks and the RIDAC log",
     # the financial status report's own models: the FSR of the same pack prints them
     "rpt_financial_variance_monthly": "the FSR's variance commentary",
     "rpt_financials_rollup_monthly": "the FSR's budget-vs-actual roll-ups",
@@ -352,8 +720,6 @@ COVERED_MODELS = {
     "rpt_purchase_orders": "the FSR's purchase-order table",
 }
 USED_MODELS = {req.model for req in REQUIREMENTS} | set(COVERED_MODELS)
-
-RAG_ORDER = "case {0} when 'red' then 0 when 'amber' then 1 when 'green' then 2 else 3 end"
 
 
 @dataclass
@@ -397,10 +763,12 @@ class MsrReport:
     def heat_grid(self) -> tuple[list[str], list[tuple[str, list[dict[str, Any]]]]]:
         """The portfolio heat map as rows of cells: highest probability first."""
         rows = self.tables["heatmap"].rows()
-        impacts = sorted({(r["impact_band"], r["impact"]) for r in rows})
+        impacts = sorted({(r["impact_band"], r["impact_band_label"]) for r in rows})
         grid: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for row in rows:
-            grid.setdefault((row["probability_band"], row["probability"]), []).append(row)
+            grid.setdefault((row["probability_band"], row["probability_band_label"]), []).append(
+                row
+            )
         ordered = sorted(grid.items(), key=lambda item: -item[0][0])
         return (
             [f"{band} {label}" for band, label in impacts],
@@ -416,594 +784,52 @@ class MsrReport:
 
 def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrReport:
     prev = previous_month(month)
-    m, p = month, prev
     currency = source.reporting_currency()
-    tables: dict[str, Table] = {}
+    months = {"month": month, "previous": prev}
+    tables: dict[str, Table] = {
+        section.key: read(source, section, **months)
+        for section in SECTIONS
+        if section not in (ATTENTION, MILESTONES_DUE)
+    }
 
-    # --- portfolio summary --------------------------------------------------------------
-    cols = ", ".join(PORTFOLIO_COLUMNS)
-    frame = source.frame(
-        f"select {cols}, is_all_portfolios from rpt_portfolio_kpis_monthly "
-        "where reporting_month = ? order by is_all_portfolios, portfolio",
-        [m],
-        section=SUMMARY,
-    )
-    if frame.filter(frame["is_all_portfolios"]).height != 1:
+    portfolio = tables["portfolio"].frame
+    totals = portfolio.filter(portfolio["is_all_portfolios"])
+    if totals.height != 1:
         raise ReportError(
             f"section '{SUMMARY}': rpt_portfolio_kpis_monthly has no 'All portfolios' row for "
             f"{month:%Y-%m} in snapshot {source.snapshot_id}."
         )
-    all_row = frame.filter(frame["is_all_portfolios"]).to_dicts()[0]
-    tables["portfolio"] = Table(
-        "portfolio",
-        "Portfolio KPIs",
-        frame,
-        columns_for(source, "rpt_portfolio_kpis_monthly", PORTFOLIO_COLUMNS),
-        "rpt_portfolio_kpis_monthly",
-        sheet="Portfolio KPIs",
-    )
-    steering_headline = _steering(source, m, as_of, tables)
-    recon = reconciliation.build(source, m, RECONCILIATION)
+    projects = tables["rag"].frame
+    if projects.is_empty():
+        raise ReportError(f"no project reports in {month:%Y-%m} (fct_earned_value_monthly).")
+    steering_headline, attention = _steering(source, month, as_of, tables)
+    recon = reconciliation.build(source, month, RECONCILIATION)
     tables["reconciliation"] = recon.summary
     tables["reconciliation_portfolios"] = recon.portfolios
     tables["reconciliation_projects"] = recon.projects
-    history = source.frame(
-        "select reporting_month, planned_value, earned_value, actual_cost, budget_at_completion, "
-        "estimate_at_completion from rpt_portfolio_kpis_monthly "
-        "where is_all_portfolios and reporting_month <= ? order by reporting_month",
-        [m],
-        section=SUMMARY,
-    )
-
-    heatmap = source.frame(
-        """
-        select probability_band, impact_band, any_value(probability_band_label) as probability,
-               any_value(impact_band_label) as impact, any_value(severity) as severity,
-               sum(open_risk_count)::bigint as open_risk_count,
-               sum(open_risk_exposure_amount)::double as open_risk_exposure_amount
-        from rpt_risk_heatmap where reporting_month = ?
-        group by probability_band, impact_band
-        order by probability_band desc, impact_band
-        """,
-        [m],
-        section=SUMMARY,
-    )
-    tables["heatmap"] = Table(
-        "heatmap",
-        "Open risks by probability and impact (all projects)",
-        heatmap,
-        [
-            Column("probability_band", "Probability band", "integer"),
-            Column("probability", "Probability"),
-            Column("impact_band", "Impact band", "integer"),
-            Column("impact", "Impact"),
-            Column("severity", "Severity"),
-            Column.from_meta(source.column_meta("rpt_risk_heatmap", "open_risk_count")),
-            Column.from_meta(source.column_meta("rpt_risk_heatmap", "open_risk_exposure_amount")),
-        ],
-        "rpt_risk_heatmap (sum over projects)",
-        sheet="Risk heat map",
-    )
-
-    project_cols = ", ".join(f"d.{c}" for c in PROJECT_COLUMNS)
-    status_cols = ", ".join(f"h.{c}" for _, c, _ in DIMENSIONS)
-    projects = source.frame(
-        f"""
-        select {project_cols}, {status_cols}, h.health_reason
-        from fct_earned_value_monthly e
-        join dim_projects d on d.project_code = e.project_code
-        left join rpt_project_health_monthly h
-          on h.project_code = e.project_code and h.reporting_month = e.reporting_month
-        where e.reporting_month = ?
-        order by d.portfolio, {RAG_ORDER.format("h.overall_status")}, d.project_code
-        """,
-        [m],
-        section=SUMMARY,
-    )
-    if projects.is_empty():
-        raise ReportError(f"no project reports in {month:%Y-%m} (fct_earned_value_monthly).")
-    rag_columns = columns_for(source, "dim_projects", ("project_code", "project_name"))
-    rag_columns += [
-        replace(
-            Column.from_meta(source.column_meta("rpt_project_health_monthly", c)),
-            label=label,
-            format="rag",
-        )
-        for _, c, label in DIMENSIONS
-    ]
-    rag_columns.append(
-        Column.from_meta(source.column_meta("rpt_project_health_monthly", "health_reason"))
-    )
-    tables["rag"] = Table(
-        "rag",
-        "Project health (RAG)",
-        projects,
-        rag_columns,
-        "rpt_project_health_monthly, dim_projects",
-        sheet="Project health",
-    )
-
-    # --- status notes: top issues and decisions -----------------------------------------
-    notes = source.frame(
-        f"""
-        select n.project_code, n.author, n.overall_status, n.summary, n.accomplishments,
-               n.next_steps, n.decisions_needed, h.overall_status as computed_status
-        from rpt_status_notes_monthly n
-        left join rpt_project_health_monthly h
-          on h.project_code = n.project_code and h.reporting_month = n.reporting_month
-        where n.reporting_month = ?
-        order by {RAG_ORDER.format("n.overall_status")}, n.project_code
-        """,
-        [m],
-        section=ISSUES,
-    )
-    note_cols = [
-        Column("project_code", "Project"),
-        Column("overall_status", "PM status", "rag"),
-        Column("computed_status", "Measured health", "rag"),
-        Column("summary", "PM summary"),
-    ]
-    issues = notes.filter(notes["overall_status"].is_in(["red", "amber"]))
-    tables["issues"] = Table(
-        "issues",
-        "Top issues (projects their managers report red or amber)",
-        issues,
-        note_cols,
-        "rpt_status_notes_monthly, rpt_project_health_monthly",
-        sheet="Top issues",
-    )
-    decisions = notes.filter(
-        notes["decisions_needed"].is_not_null()
-        & (notes["decisions_needed"].str.strip_chars() != "")
-    )
-    tables["decisions"] = Table(
-        "decisions",
-        "Decisions needed",
-        decisions,
-        [
-            Column("project_code", "Project"),
-            Column("author", "Asked by"),
-            Column("decisions_needed", "Decision needed"),
-        ],
-        "rpt_status_notes_monthly",
-        sheet="Decisions needed",
-    )
-
-    # --- what changed since last month --------------------------------------------------
-    union = " union all ".join(
-        f"select project_code, reporting_month, {i} as dimension_order, '{label}' as dimension, "
-        f"{column} as status from rpt_project_health_monthly"
-        for i, (_, column, label) in enumerate(DIMENSIONS)
-    )
-    changes = source.frame(
-        f"""
-        with s as ({union})
-        select c.project_code, c.dimension, c.dimension_order, p.status as previous_status,
-               c.status as current_status, h.health_reason
-        from s c
-        left join s p on p.project_code = c.project_code and p.dimension = c.dimension
-                     and p.reporting_month = ?
-        join rpt_project_health_monthly h
-          on h.project_code = c.project_code and h.reporting_month = c.reporting_month
-        where c.reporting_month = ? and p.status is distinct from c.status
-        order by c.project_code, c.dimension_order
-        """,
-        [p, m],
-        section=CHANGES,
-    )
-    measured = ["red", "amber", "green"]
-    colour = changes.filter(changes["previous_status"].is_in(measured))
-    tables["colour_changes"] = Table(
-        "colour_changes",
-        "Colour changes",
-        colour,
-        [
-            Column("project_code", "Project"),
-            Column("dimension", "Dimension"),
-            Column("previous_status", f"{prev:%b %Y}", "rag"),
-            Column("current_status", f"{month:%b %Y}", "rag"),
-            Column("health_reason", "Why (this month)"),
-        ],
-        "rpt_project_health_monthly",
-        sheet="Colour changes",
-    )
-    first_measured = (
-        changes.filter(~changes["previous_status"].is_in(measured).fill_null(False))
-        .with_columns(previous=pl.col("previous_status").fill_null("no report"))
-        .group_by("dimension", "dimension_order", "previous", "current_status")
-        .agg(projects=pl.col("project_code").sort().str.join(", "))
-        .sort("dimension_order", "previous", "current_status")
-    )
-    tables["first_measured"] = Table(
-        "first_measured",
-        "Measured for the first time",
-        first_measured,
-        [
-            Column("dimension", "Dimension"),
-            Column("previous", f"{prev:%b %Y}", "rag"),
-            Column("current_status", f"{month:%b %Y}", "rag"),
-            Column("projects", "Projects"),
-        ],
-        "rpt_project_health_monthly",
-        sheet="First measured",
-    )
-    eac = source.frame(
-        """
-        select project_code, previous_estimate_at_completion as previous_eac,
-               estimate_at_completion as current_eac,
-               estimate_at_completion_change_amount as eac_change,
-               previous_budget_at_completion as previous_bac, budget_at_completion as current_bac,
-               previous_cost_performance_index as previous_cpi,
-               cost_performance_index as current_cpi
-        from rpt_project_changes_monthly
-        where reporting_month = ?
-          and (previous_reporting_month is null
-               or round(estimate_at_completion_change_amount) <> 0
-               or (estimate_at_completion is null) <> (previous_estimate_at_completion is null))
-        order by abs(estimate_at_completion_change_amount) desc nulls last, project_code
-        """,
-        [m],
-        section=CHANGES,
-    )
-    money = Column("x", "x", "currency", currency)
-    index = Column("x", "x", "index")
-    tables["eac_moves"] = Table(
-        "eac_moves",
-        "EAC moves",
-        eac,
-        [
-            Column("project_code", "Project"),
-            replace(money, name="previous_eac", label=f"EAC {prev:%b %Y}"),
-            replace(money, name="current_eac", label=f"EAC {month:%b %Y}"),
-            replace(money, name="eac_change", label="Change"),
-            replace(money, name="previous_bac", label=f"BAC {prev:%b %Y}"),
-            replace(money, name="current_bac", label=f"BAC {month:%b %Y}"),
-            replace(index, name="previous_cpi", label=f"CPI {prev:%b %Y}"),
-            replace(index, name="current_cpi", label=f"CPI {month:%b %Y}"),
-        ],
-        "rpt_project_changes_monthly (EAC = BAC / CPI; change = this month's EAC minus last"
-        " month's)",
-        sheet="EAC moves",
-    )
-    flow_cols = ", ".join(RISK_FLOW_COLUMNS)
-    flows = source.frame(
-        f"select project_code, {flow_cols} from fct_risk_exposure_monthly "
-        "where reporting_month = ? order by project_code",
-        [m],
-        section=CHANGES,
-    )
-    moved = flows.filter(
-        (flows["new_risk_count"].fill_null(0) > 0)
-        | (flows["closed_risk_count"].fill_null(0) > 0)
-        | (flows["materialised_risk_count"].fill_null(0) > 0)
-        | (flows["open_risk_exposure_change_amount"].fill_null(0) != 0)
-    )
-    tables["risk_moves"] = Table(
-        "risk_moves",
-        "Risk register movements",
-        moved,
-        columns_for(
-            source,
-            "fct_risk_exposure_monthly",
-            (
-                "project_code",
-                "new_risk_count",
-                "closed_risk_count",
-                "materialised_risk_count",
-                "open_risk_count",
-                "open_risk_exposure_amount",
-                "open_risk_exposure_change_amount",
-            ),
-        ),
-        "fct_risk_exposure_monthly",
-        sheet="Risk movements",
-    )
-    risk_changes = source.frame(
-        """
-        select c.project_code, c.risk_id, c.title,
-               case when c.risk_status = 'occurred'
-                     and p.risk_status is distinct from 'occurred' then 'materialised'
-                    else 'new' end as change,
-               p.risk_status as previous_status, c.risk_status, c.severity, c.exposure_amount,
-               c.impact_cost, c.owner, c.raised_date
-        from rpt_risk_register_monthly c
-        left join rpt_risk_register_monthly p
-          on p.project_code = c.project_code and p.risk_id = c.risk_id
-         and p.reporting_month = ?
-        where c.reporting_month = ?
-          and ((c.risk_status = 'occurred' and p.risk_status is distinct from 'occurred')
-               or date_trunc('month', c.raised_date) = c.reporting_month
-               or (c.raised_date is null and p.risk_id is null))
-        order by change, c.project_code, c.risk_id
-        """,
-        [p, m],
-        section=CHANGES,
-    )
-    tables["risk_changes"] = Table(
-        "risk_changes",
-        "New and materialised risks",
-        risk_changes,
-        [
-            Column("project_code", "Project"),
-            Column("risk_id", "Risk"),
-            Column("title", "Title"),
-            Column("change", "Change"),
-            Column("previous_status", f"Status {prev:%b %Y}"),
-            Column("risk_status", f"Status {month:%b %Y}"),
-            Column("severity", "Severity"),
-            Column("exposure_amount", "Exposure", "currency", currency),
-            Column("owner", "Owner"),
-        ],
-        "rpt_risk_register_monthly (the register in force each month)",
-        sheet="New & materialised risks",
-    )
-
-    # --- per project --------------------------------------------------------------------
-    metrics = source.frame(
-        """
-        select project_code, dimension, metric, metric_value, metric_status, health_reason
-        from rpt_project_health_metrics_monthly where reporting_month = ?
-        order by project_code, dimension_order, metric_order
-        """,
-        [m],
-        section=PROJECT,
-    )
-    labels = {
-        metric: source.column_meta("rpt_project_health_monthly", metric)
-        for metric in metrics["metric"].unique().to_list()
-    }
-    metrics = metrics.with_columns(
-        metric_label=metrics["metric"].replace_strict(
-            {k: v.label for k, v in labels.items()}, default=metrics["metric"]
-        ),
-        value_text=_formatted(metrics, labels),
-        dimension_label=metrics["dimension"].str.replace("_", " ").str.to_titlecase(),
-    )
-    tables["health_metrics"] = Table(
-        "health_metrics",
-        "RAG per dimension",
-        metrics,
-        [
-            Column("dimension_label", "Dimension"),
-            Column("metric_label", "Measure"),
-            Column("value_text", "Value"),
-            Column("metric_status", "Status", "rag"),
-            Column("health_reason", "Reason"),
-        ],
-        "rpt_project_health_metrics_monthly (thresholds: health_thresholds seed)",
-    )
-
-    evm_cols = ", ".join(EVM_COLUMNS + ES_COLUMNS)
-    evm = source.frame(
-        f"select project_code, status_date, {evm_cols} from fct_earned_value_monthly "
-        "where reporting_month = ? order by project_code",
-        [m],
-        section=PROJECT,
-    )
-    tables["evm"] = Table(
-        "evm",
-        "Earned value",
-        evm,
-        columns_for(source, "fct_earned_value_monthly", ("project_code", *EVM_COLUMNS)),
-        "fct_earned_value_monthly",
-        sheet="Earned value",
-    )
-    tables["es"] = Table(
-        "es",
-        "Earned-schedule forecast",
-        evm,
-        columns_for(source, "fct_earned_value_monthly", ("project_code", *ES_COLUMNS)),
-        "fct_earned_value_monthly",
-        sheet="Earned schedule",
-    )
-    curve = source.frame(
-        "select project_code, reporting_month, planned_value, earned_value, actual_cost, "
-        "budget_at_completion, estimate_at_completion from fct_earned_value_monthly "
-        "where reporting_month <= ? order by project_code, reporting_month",
-        [m],
-        section=PROJECT,
-    )
-    milestone_cols = ", ".join(MILESTONE_COLUMNS)
-    milestones = source.frame(
-        f"select project_code, snapshot_date, {milestone_cols} from fct_milestone_slippage "
-        "order by project_code, coalesce(actual_date, forecast_date, baseline_date), "
-        "milestone_name",
-        section=PROJECT,
-    )
-    tables["milestones"] = Table(
-        "milestones",
-        "Milestones",
-        milestones,
-        columns_for(source, "fct_milestone_slippage", ("project_code", *MILESTONE_COLUMNS)),
-        "fct_milestone_slippage",
-        sheet="Milestones",
-    )
-    forecast_cols = ", ".join(FORECAST_COLUMNS)
-    forecasts = source.frame(
-        f"select project_code, {forecast_cols} from rpt_delivery_forecast order by project_code",
-        section=PROJECT,
-    )
-    tables["delivery_forecast"] = Table(
-        "delivery_forecast",
-        "Delivery forecast (Monte Carlo)",
-        forecasts,
-        columns_for(source, "rpt_delivery_forecast", ("project_code", *FORECAST_COLUMNS)),
-        "rpt_delivery_forecast",
-        sheet="Delivery forecast",
-    )
-    top_risks = source.frame(
-        """
-        select project_code, risk_id, title, category, owner, risk_status, severity,
-               probability_ratio, impact_cost, exposure_amount, age_days
-        from rpt_risk_register_monthly
-        where reporting_month = ? and is_open
-        qualify row_number() over (partition by project_code
-                                   order by exposure_amount desc nulls last, risk_id) <= 5
-        order by project_code, exposure_amount desc nulls last, risk_id
-        """,
-        [m],
-        section=PROJECT,
-    )
-    tables["top_risks"] = Table(
-        "top_risks",
-        "Top open risks",
-        top_risks,
-        [
-            Column("project_code", "Project"),
-            Column("risk_id", "Risk"),
-            Column("title", "Title"),
-            Column("owner", "Owner"),
-            Column("risk_status", "Status"),
-            Column("severity", "Severity"),
-            Column("probability_ratio", "Probability", "percent_of_one"),
-            Column("impact_cost", "Cost impact", "currency", currency),
-            Column("exposure_amount", "Exposure", "currency", currency),
-            Column("age_days", "Age (days)", "integer"),
-        ],
-        "rpt_risk_register_monthly (5 largest exposures per project)",
-        sheet="Top risks",
-    )
-    issues_register = source.frame(
-        """
-        select project_code, risk_id, title, owner, severity, impact_cost, exposure_amount,
-               raised_date
-        from rpt_risk_register_monthly
-        where reporting_month = ? and risk_status = 'occurred'
-        order by project_code, risk_id
-        """,
-        [m],
-        section=PROJECT,
-    )
-    tables["occurred"] = Table(
-        "occurred",
-        "Materialised risks (now issues)",
-        issues_register,
-        [
-            Column("project_code", "Project"),
-            Column("risk_id", "Risk"),
-            Column("title", "Title"),
-            Column("owner", "Owner"),
-            Column("severity", "Severity"),
-            Column("impact_cost", "Cost impact", "currency", currency),
-        ],
-        "rpt_risk_register_monthly (status occurred)",
-        sheet="Materialised risks",
-    )
-
-    # --- data caveats -------------------------------------------------------------------
-    quality_cols = ", ".join(QUALITY_COLUMNS)
-    quality = source.frame(
-        f"select project_code, {quality_cols} from rpt_data_quality_by_project "
-        "order by project_code",
-        section=CAVEATS,
-    )
-    tables["quality"] = Table(
-        "quality",
-        "Data quality by project",
-        quality,
-        columns_for(
-            source,
-            "rpt_data_quality_by_project",
-            (
-                "project_code",
-                "data_quality_score",
-                "failed_check_count",
-                "data_quality_issues",
-                "stale_exports",
-                "quarantined_row_count",
-                "uncosted_timesheet_entry_count",
-            ),
-        ),
-        "rpt_data_quality_by_project",
-        sheet="Data quality",
-    )
-    quarantine = source.frame(
-        "select project_code, entity, source_file, source_line, last_source_line, "
-        "rows_represented, column_name, found_value, reason, is_unknown_project "
-        "from rpt_quarantined_rows "
-        "order by project_code nulls first, source_file, source_line, column_name",
-        section=CAVEATS,
-    )
-    # the line range and count only when a row stands for many (else they say nothing)
-    standing = not quarantine.is_empty() and (quarantine["rows_represented"].max() or 1) > 1
-    tables["quarantine"] = Table(
-        "quarantine",
-        "Quarantined rows",
-        quarantine,
-        [
-            Column("project_code", "Project"),
-            Column("entity", "Entity"),
-            Column("source_file", "File"),
-            Column("source_line", "Line", "integer"),
-            *(
-                [
-                    Column("last_source_line", "To line", "integer"),
-                    Column("rows_represented", "Rows", "integer"),
-                ]
-                if standing
-                else []
-            ),
-            Column("reason", "Reason"),
-        ],
-        "rpt_quarantined_rows (raw.quarantine)",
-        sheet="Quarantined rows",
-    )
-    stale = source.frame(
-        "select project_code, entity, latest_export_date, days_since_latest_export, "
-        "max_age_days from fct_export_freshness where is_stale order by project_code, entity",
-        section=CAVEATS,
-    )
-    tables["stale"] = Table(
-        "stale",
-        "Stale exports",
-        stale,
-        columns_for(
-            source,
-            "fct_export_freshness",
-            (
-                "project_code",
-                "entity",
-                "latest_export_date",
-                "days_since_latest_export",
-                "max_age_days",
-            ),
-        ),
-        "fct_export_freshness",
-        sheet="Stale exports",
-    )
-
-    tables["fx_gaps"] = fx_gap_table(source, CAVEATS)
+    tables["first_measured"] = _first_measured(tables.pop("first_measured_source"), month, prev)
+    tables["health_metrics"] = _health_metrics(source, tables.pop("health_metrics_source"))
+    ridac = tables["ridac"]
+    ridac.frame = ridac.frame.with_columns(pl.col("item_type").str.to_titlecase())
+    quarantine = tables["quarantine"]
+    if quarantine.frame.is_empty() or (quarantine.frame["rows_represented"].max() or 1) <= 1:
+        # the line range and count only when a row stands for many (else they say nothing)
+        tables["quarantine"] = quarantine.without("last_source_line", "rows_represented")
 
     is_as_of_month = month == date(as_of.year, as_of.month, 1)
-    ridac = source.frame(
-        f"select {', '.join(RIDAC_COLUMNS)} from rpt_project_ridac_monthly"
-        " where reporting_month = ? order by project_code, type_order, item_order",
-        [m],
-        section=PROJECT,
-    ).with_columns(pl.col("item_type").str.to_titlecase().alias("item_type"))
-    tables["ridac"] = Table(
-        "ridac",
-        "Risks, issues, decisions, actions and changes",
-        ridac,
-        columns_for(
-            source,
-            "rpt_project_ridac_monthly",
-            ("project_code", "item_type", "reference", "title", "owner", "due_date", "status"),
-        )
-        + [Column("amount", "Amount", "currency", currency)],
-        "rpt_project_ridac_monthly",
-        sheet="RIDAC",
-    )
-    open_projects, closed_projects = _by_severity(source, projects, month)
-    pages = _project_pages(
-        source, open_projects, tables, notes, flows, curve, is_as_of_month, as_of, month, recon
-    )
-    closed = _closed_projects(source, closed_projects, month, currency)
+    open_projects = _by_severity(projects.filter(~pl.col("is_closed")), attention)
+    pages = _project_pages(source, open_projects, tables, is_as_of_month, as_of, month, recon)
+    closed = tables.pop("closed")
     chart_list = [
-        charts.rag_by_portfolio(frame.filter(~frame["is_all_portfolios"])),
-        charts.s_curve("portfolio", "All portfolios: cumulative PV, EV and AC", history, currency),
+        charts.rag_by_portfolio(portfolio.filter(~portfolio["is_all_portfolios"])),
+        charts.s_curve(
+            "portfolio",
+            PORTFOLIO_HISTORY.title,
+            tables.pop("portfolio_history").frame,
+            currency,
+        ),
     ]
-    status_dates = evm["status_date"].drop_nulls()
+    status_dates = tables["evm"].frame["status_date"].drop_nulls()
     report = MsrReport(
         kind="msr",
         title="Monthly status report",
@@ -1014,7 +840,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         currency=currency,
         is_as_of_month=is_as_of_month,
         first_month=month == first,
-        all_portfolios=all_row,
+        all_portfolios=totals.to_dicts()[0],
         tables=tables,
         charts=chart_list,
         projects=pages,
@@ -1027,85 +853,82 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
     return report
 
 
-def _by_severity(source: ReportSource, projects: Any, month: date) -> tuple[Any, Any]:
-    """The month's open projects most severe first (the steering committee's attention order,
-    then red, amber, green, not measured, then code) and the projects closed by the month."""
-    order = source.frame(
-        """
-        select d.project_code,
-               coalesce(d.is_closed and d.closed_from_month <= ?, false) as is_closed_now,
-               s.attention_rank, d.closed_from_month
-        from dim_projects d
-        left join rpt_steering_attention_monthly s
-          on s.project_code = d.project_code and s.reporting_month = ?
-        """,
-        [month, month],
-        section=PROJECT,
+def _first_measured(changes: Table, month: date, prev: date) -> Table:
+    """Dimensions measured for the first time, one line per dimension and colour move with the
+    projects listed (a new portfolio would otherwise fill pages with 'no report → green')."""
+    grouped = (
+        changes.frame.with_columns(previous=pl.col("previous_status").fill_null("no report"))
+        .group_by("dimension", "dimension_order", "previous", "current_status")
+        .agg(projects=pl.col("project_code").sort().str.join(", "))
+        .sort("dimension_order", "previous", "current_status")
     )
-    ranked = projects.join(order, on="project_code", how="left").with_columns(
-        pl.col("overall_status")
-        .replace_strict({"red": 0, "amber": 1, "green": 2}, default=3, return_dtype=pl.Int32)
-        .alias("_rag")
-    )
-    open_projects = ranked.filter(~pl.col("is_closed_now").fill_null(False)).sort(
-        "attention_rank", "_rag", "project_code", nulls_last=True
-    )
-    closed = ranked.filter(pl.col("is_closed_now").fill_null(False)).sort(
-        "closed_from_month", "project_code", descending=[True, False]
-    )
-    return open_projects.drop("_rag"), closed.drop("_rag")
-
-
-def _closed_projects(source: ReportSource, closed: Any, month: date, currency: str) -> Table:
-    """One line per project closed by the month: when, its final cost against its budget."""
-    figures = source.frame(
-        """
-        select project_code, budget_at_completion, actual_cost, percent_complete,
-               variance_at_completion
-        from fct_earned_value_monthly where reporting_month = ?
-        """,
-        [month],
-        section=PROJECT,
-    )
-    frame = closed.select(
-        "project_code", "project_name", "portfolio", "closed_from_month", "overall_status"
-    ).join(figures, on="project_code", how="left")
     return Table(
-        "closed",
-        "Closed projects",
+        "first_measured",
+        "Measured for the first time",
+        grouped,
+        [
+            Column("dimension", "Dimension"),
+            Column("previous", f"{prev:%b %Y}", "rag"),
+            Column("current_status", f"{month:%b %Y}", "rag"),
+            Column("projects", "Projects"),
+        ],
+        changes.source,
+        sheet="First measured",
+    )
+
+
+def _health_metrics(source: ReportSource, metrics: Table) -> Table:
+    """The measures behind each colour, each value in its own metric's format."""
+    frame = metrics.frame
+    labels = {
+        metric: source.column_meta("rpt_project_health_monthly", metric)
+        for metric in frame["metric"].unique().to_list()
+    }
+    frame = frame.with_columns(
+        metric_label=frame["metric"].replace_strict(
+            {k: v.label for k, v in labels.items()}, default=frame["metric"]
+        ),
+        value_text=_formatted(frame, labels),
+        dimension_label=frame["dimension"].str.replace("_", " ").str.to_titlecase(),
+    )
+    return Table(
+        "health_metrics",
+        metrics.title,
         frame,
         [
-            *columns_for(source, "dim_projects", ("project_code", "project_name", "portfolio")),
-            Column("closed_from_month", "Closed from", "month"),
-            Column("budget_at_completion", "Budget at completion", "currency", currency),
-            Column("actual_cost", "Final cost (AC)", "currency", currency),
-            # a project closed before all its work was earned still has an EAC above its AC:
-            # the share done is shown so the variance (against EAC, not AC) reads right
-            Column("percent_complete", "% complete", "percent"),
-            Column(
-                "variance_at_completion",
-                "VAC (BAC − EAC)",
-                "currency",
-                currency,
-                good_when="higher",
-            ),
-            Column("overall_status", "Last health", "rag"),
+            Column("dimension_label", "Dimension"),
+            Column("metric_label", "Measure"),
+            Column("value_text", "Value"),
+            Column("metric_status", "Status", "rag"),
+            Column("health_reason", "Reason"),
         ],
-        "fct_earned_value_monthly, dim_projects",
-        sheet="Closed projects",
+        f"{metrics.source} (thresholds: health_thresholds seed)",
     )
 
 
-def _steering(source: ReportSource, month: date, as_of: date, tables: dict[str, Table]) -> str:
+def _by_severity(open_projects: pl.DataFrame, attention: pl.DataFrame) -> pl.DataFrame:
+    """The month's open projects most severe first: the steering committee's attention order,
+    then red, amber, green, not measured, then code."""
+    rank = attention.select("project_code", "attention_rank")
+    return (
+        open_projects.join(rank, on="project_code", how="left")
+        .with_columns(
+            pl.col("overall_status")
+            .replace_strict({"red": 0, "amber": 1, "green": 2}, default=3, return_dtype=pl.Int32)
+            .alias("_rag")
+        )
+        .sort("attention_rank", "_rag", "project_code", nulls_last=True)
+        .drop("_rag", "attention_rank")
+    )
+
+
+def _steering(
+    source: ReportSource, month: date, as_of: date, tables: dict[str, Table]
+) -> tuple[str, pl.DataFrame]:
     """Page 1: the open projects that need the steering committee, most severe first (the
     order, reasons and owners are the model's), and the milestones overdue or due soon. Returns
-    the headline sentence."""
-    projects = source.frame(
-        f"select {', '.join(STEERING_COLUMNS)} from rpt_steering_attention_monthly "
-        "where reporting_month = ? order by attention_rank nulls last, project_code",
-        [month],
-        section=STEERING,
-    )
+    the headline sentence and every open project's attention row."""
+    projects = read(source, ATTENTION, month=month).frame
     listed = projects.filter(pl.col("needs_attention"))
     no_figures = pl.col("^status_.*$").replace("none", None)
     due = pl.col("decision_due_date").dt.strftime("%-d %b %Y")
@@ -1153,11 +976,7 @@ def _steering(source: ReportSource, month: date, as_of: date, tables: dict[str, 
         "measured health and the project managers' status notes",
         sheet="Steering",
     )
-    milestones = source.frame(
-        f"select {', '.join(MILESTONES_DUE_COLUMNS)} from rpt_milestones_due "
-        "order by display_order",
-        section=STEERING,
-    )
+    milestones = read(source, MILESTONES_DUE).frame
     days = (
         pl.when(pl.col("is_overdue"))
         .then(pl.col("days_overdue"))
@@ -1198,7 +1017,7 @@ def _steering(source: ReportSource, month: date, as_of: date, tables: dict[str, 
     decisions = listed.filter(pl.col("decision_needed").is_not_null()).height
     if decisions:
         parts.append(f"{decisions} decision(s) asked for")
-    return "; ".join(parts) + "."
+    return "; ".join(parts) + ".", projects
 
 
 def _formatted(metrics: Any, labels: dict[str, Any]) -> pl.Series:
@@ -1212,37 +1031,32 @@ def _formatted(metrics: Any, labels: dict[str, Any]) -> pl.Series:
 
 def _project_pages(
     source: ReportSource,
-    projects: Any,
+    projects: pl.DataFrame,
     tables: dict[str, Table],
-    notes: Any,
-    flows: Any,
-    curve: Any,
     is_as_of_month: bool,
     as_of: date,
     month: date,
     recon: Reconciliation,
 ) -> list[ProjectPage]:
+    notes = tables.pop("notes")
+    flows = tables.pop("risk_flows")
+    curve = tables.pop("curves").frame
     by_code = {
-        "evm": {r["project_code"]: r for r in tables["evm"].rows()},
-        "note": {r["project_code"]: r for r in notes.to_dicts()},
-        "forecast": {r["project_code"]: r for r in tables["delivery_forecast"].rows()},
-        "quality": {r["project_code"]: r for r in tables["quality"].rows()},
-        "flow": {r["project_code"]: r for r in flows.to_dicts()},
+        "evm": rows_by_project(tables["evm"]),
+        "note": rows_by_project(notes),
+        "forecast": rows_by_project(tables["delivery_forecast"]),
+        "quality": rows_by_project(tables["quality"]),
+        "flow": rows_by_project(flows),
     }
-    quarantined = {}
+    quarantined: dict[str, list[dict[str, Any]]] = {}
     for row in tables["quarantine"].rows():
         quarantined.setdefault(row["project_code"], []).append(row)
-    stale = {}
+    stale: dict[str, list[str]] = {}
     for row in tables["stale"].rows():
         stale.setdefault(row["project_code"], []).append(row["entity"])
     currency = source.reporting_currency()
     rebaselines: dict[str, list[dict[str, Any]]] = {}
-    for row in source.frame(
-        "select * from fct_project_rebaselines where effective_month <= ? "
-        "order by project_code, effective_month",
-        [month],
-        section=CAVEATS,
-    ).to_dicts():
+    for row in tables.pop("rebaselines").rows():
         rebaselines.setdefault(row["project_code"], []).append(row)
     money = Column("amount", "Amount", "currency", currency)
     pages = []

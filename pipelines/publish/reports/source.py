@@ -10,7 +10,7 @@ with a missing model fails before anything is written, naming the model and the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -197,9 +197,17 @@ class ReportSource:
         return str(self._models.get(model, {}).get("description") or "")
 
     # -- reading --------------------------------------------------------------------------
-    def frame(self, sql: str, params: Sequence[Any] | None = None, *, section: str) -> pl.DataFrame:
+    def frame(
+        self,
+        sql: str,
+        params: Sequence[Any] | Mapping[str, Any] | None = None,
+        *,
+        section: str,
+    ) -> pl.DataFrame:
+        """Rows of the snapshot; ``params`` by position (``?``) or by name (``$month``)."""
+        values = params if isinstance(params, Mapping) else list(params or [])
         try:
-            return self.con.sql(sql, params=list(params or [])).pl()
+            return self.con.sql(sql, params=values).pl()
         except duckdb.Error as error:
             first = str(error).strip().splitlines()[0]
             raise ReportError(
