@@ -34,6 +34,12 @@ labour_variance as (
 
 ),
 
+projects as (
+
+    select * from {{ ref('dim_projects') }}
+
+),
+
 rebaselines as (
 
     select * from {{ ref('fct_project_rebaselines') }}
@@ -308,8 +314,9 @@ sentences as (
 final as (
 
     select
-        project_code,
-        reporting_month,
+        sentences.project_code,
+        projects.project_name,
+        sentences.reporting_month,
         budget_at_completion,
         forecast_at_completion,
         forecast_method,
@@ -341,6 +348,8 @@ final as (
         ) as variance_commentary
 
     from sentences
+    left join projects
+        on sentences.project_code = projects.project_code
 
 )
 

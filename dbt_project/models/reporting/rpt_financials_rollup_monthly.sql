@@ -3,7 +3,8 @@
 -- OPEX), each project and expense type, and each project and cost category - the FSR's
 -- budget-vs-actual, CAPEX/OPEX, commitment and labour tables. Plain sums of the additive line
 -- amounts of fct_project_financials_monthly (one grouping-sets pass), nothing else; a group's
--- columns that are not its key are NULL. rollup_level names the group.
+-- columns that are not its key are NULL (a project's row also names its portfolio and its
+-- name). rollup_level names the group; is_total marks the 'all' row.
 
 {%- set amounts = [
     'budget_amount', 'actual_labour_cost', 'actual_vendor_cost', 'actual_cost', 'logged_hours',
@@ -45,12 +46,12 @@ rolled_up as (
     select
         reporting_month,
         case
-            when grouping(portfolio) = 0 then 'portfolio'
             when grouping(project_code) = 0 and grouping(expense_type) = 0
                 then 'project_expense_type'
             when grouping(project_code) = 0 and grouping(cost_category) = 0
                 then 'project_cost_category'
             when grouping(project_code) = 0 then 'project'
+            when grouping(portfolio) = 0 then 'portfolio'
             when grouping(cost_category) = 0 then 'cost_category'
             when grouping(expense_type) = 0 then 'expense_type'
             else 'all'
@@ -68,13 +69,27 @@ rolled_up as (
     group by grouping sets (
         (reporting_month),
         (reporting_month, portfolio),
-        (reporting_month, project_code),
+        -- a project's row names its portfolio (a project is in one)
+        (reporting_month, portfolio, project_code),
         (reporting_month, cost_category),
         (reporting_month, expense_type),
         (reporting_month, project_code, expense_type),
         (reporting_month, project_code, cost_category)
     )
 
+),
+
+final as (
+
+    select
+        rolled_up.*,
+        projects.project_name,
+        rolled_up.rollup_level = 'all' as is_total
+
+    from rolled_up
+    left join projects
+        on rolled_up.project_code = projects.project_code
+
 )
 
-select * from rolled_up
+select * from final

@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from . import charts, reconciliation
-from .document import Chart, Column, Table, columns_for
+from .document import Chart, Table, columns_for
 from .errors import ReportError
 from .fx import FX_GAPS
 from .reconciliation import Reconciliation
@@ -113,6 +113,7 @@ PO_COLUMNS = (
     "is_over_invoiced",
 )
 
+LINES_MODEL = "fct_project_financials_monthly"
 ROLLUP = "rpt_financials_rollup_monthly"
 """The line roll-ups every budget-vs-actual, CAPEX/OPEX, commitment and labour table reads."""
 VARIANCE = "Variance commentary"
@@ -142,6 +143,195 @@ VARIANCE_COLUMNS = (
     "variance_commentary",
 )
 
+THIS_MONTH = "reporting_month = $month"
+# the roll-up rows of one level (and the total) of the month
+ROLLUP_ROWS = THIS_MONTH + " and rollup_level in ('{0}', 'all')"
+
+VARIANCES = Section(
+    "variances",
+    "Forecast against budget by project",
+    "rpt_financial_variance_monthly",
+    VARIANCE_COLUMNS,
+    VARIANCE,
+    where=THIS_MONTH,
+    order="is_over_variance_threshold desc, abs(variance_at_completion) desc nulls last, "
+    "project_code",
+)
+OVER_THRESHOLD = Section(
+    "variance",
+    "Projects over the variance threshold",
+    "rpt_financial_variance_monthly",
+    (
+        "project_code",
+        "project_name",
+        "budget_at_completion",
+        "forecast_at_completion",
+        "variance_at_completion",
+        "variance_at_completion_pct",
+        "variance_commentary",
+    ),
+    VARIANCE,
+    where=f"{THIS_MONTH} and is_over_variance_threshold",
+    order="abs(variance_at_completion) desc nulls last, project_code",
+    also=("variance_direction",),
+    sheet="Variance commentary",
+    note="financial lines, earned value, labour variance, change requests, re-baselines and "
+    "purchase orders of the month",
+)
+BY_PORTFOLIO = Section(
+    "portfolio",
+    "By portfolio",
+    ROLLUP,
+    ("portfolio", "project_count", *AMOUNTS),
+    BVA,
+    where=ROLLUP_ROWS.format("portfolio"),
+    order="is_total, portfolio",
+    also=("is_total",),
+    labels={"project_count": "Projects", **AMOUNT_LABELS},
+    sheet="By portfolio",
+    note="the portfolio's lines summed",
+)
+BY_PROJECT = Section(
+    "projects",
+    "By project",
+    ROLLUP,
+    ("project_code", "project_name", "portfolio", *AMOUNTS, "burn_rate_amount"),
+    BVA,
+    where=f"{THIS_MONTH} and rollup_level = 'project'",
+    order="portfolio, project_code",
+    labels=AMOUNT_LABELS,
+    sheet="By project",
+    note="the project's lines summed",
+)
+BY_CATEGORY = Section(
+    "categories",
+    "By cost category",
+    ROLLUP,
+    ("cost_category", *AMOUNTS),
+    BVA,
+    where=ROLLUP_ROWS.format("cost_category"),
+    order="is_total, cost_category",
+    also=("is_total",),
+    labels=AMOUNT_LABELS,
+    sheet="By category",
+    note="the category's lines summed",
+)
+LINES = Section(
+    "lines",
+    "By project and cost category",
+    LINES_MODEL,
+    ("project_code", "cost_category", "expense_type", *AMOUNTS),
+    BVA,
+    where=THIS_MONTH,
+    order="project_code, cost_category, expense_type",
+    also=LINE_COLUMNS,
+    labels=AMOUNT_LABELS,
+)
+# The workbook's 'Financial lines' sheet carries every column of the mart's lines.
+LINES_FULL = Section(
+    "lines_full",
+    "Financial lines (all columns)",
+    LINES_MODEL,
+    LINE_COLUMNS,
+    BVA,
+    where=THIS_MONTH,
+    order="project_code, cost_category, expense_type",
+    sheet="Financial lines",
+)
+CAPEX_OPEX = Section(
+    "capex",
+    "CAPEX / OPEX, portfolio",
+    ROLLUP,
+    ("expense_type", *AMOUNTS),
+    CAPEX,
+    where=ROLLUP_ROWS.format("expense_type"),
+    order="is_total, expense_type",
+    also=("is_total",),
+    labels=AMOUNT_LABELS,
+    sheet="CAPEX OPEX",
+    note="the lines summed by expense type",
+)
+CAPEX_PROJECTS = Section(
+    "capex_projects",
+    "CAPEX / OPEX by project",
+    ROLLUP,
+    (
+        "project_code",
+        "expense_type",
+        "budget_amount",
+        "actual_cost",
+        "cumulative_budget_amount",
+        "cumulative_actual_cost",
+        "budget_at_completion",
+        "forecast_at_completion",
+    ),
+    CAPEX,
+    where=f"{THIS_MONTH} and rollup_level = 'project_expense_type'",
+    order="project_code, expense_type",
+    labels=AMOUNT_LABELS,
+    sheet="CAPEX OPEX by project",
+    note="the lines summed by project and expense type",
+)
+COMMITMENTS = Section(
+    "commitments",
+    "Commitments by project",
+    ROLLUP,
+    (
+        "project_code",
+        "po_amount",
+        "cumulative_po_amount",
+        "cumulative_actual_vendor_cost",
+        "cumulative_open_commitment_amount",
+    ),
+    COMMIT,
+    where=f"""{THIS_MONTH} and rollup_level = 'project'
+        and (cumulative_po_amount <> 0 or cumulative_actual_vendor_cost <> 0)""",
+    labels={
+        "po_amount": "Ordered in the month",
+        "cumulative_po_amount": "Ordered to date",
+        "cumulative_actual_vendor_cost": "Invoiced to date",
+    },
+    sheet="Commitments",
+    note="open commitment = PO amount − invoiced, invoicing as at the as-of date",
+)
+PURCHASE_ORDERS = Section(
+    "purchase_orders",
+    "Purchase orders",
+    "rpt_purchase_orders",
+    PO_COLUMNS,
+    COMMIT,
+    where="po_date <= last_day($month::date)",
+    order="po_date, po_number",
+    labels={
+        "po_number": "PO",
+        "cost_category": "Category",
+        "expense_type": "CAPEX/OPEX",
+        "po_date": "Date",
+        "po_amount": "Ordered",  # the whole order
+        "invoiced_amount": "Invoiced",
+        "is_over_invoiced": "Over-invoiced",
+    },
+    sheet="Purchase orders",
+    note="invoicing as at the as-of date",
+)
+AGEING = Section(
+    "ageing",
+    "Unpaid invoices by age",
+    "rpt_invoice_ageing",
+    (
+        "project_code",
+        "age_bucket",
+        "unpaid_invoice_count",
+        "unpaid_amount",
+        "oldest_invoice_date",
+        "oldest_invoice_age_days",
+    ),
+    COMMIT,
+    where="unpaid_invoice_count > 0",
+    order="project_code, bucket_order",
+    also=AGEING_COLUMNS,
+    sheet="Invoice ageing",
+)
 AGEING_TOTALS = Section(
     "ageing_totals",
     "Unpaid invoices by age, portfolio",
@@ -152,61 +342,93 @@ AGEING_TOTALS = Section(
     also=("is_all_ages",),
     sheet="Invoice ageing totals",
 )
-
+LABOUR_LINES = Section(
+    "labour",
+    "Labour: budget, cost and hours",
+    ROLLUP,
+    (
+        "project_code",
+        "budget_amount",
+        "actual_labour_cost",
+        "logged_hours",
+        "cumulative_budget_amount",
+        "cumulative_actual_labour_cost",
+        "budget_at_completion",
+    ),
+    LABOUR,
+    where=f"{THIS_MONTH} and rollup_level = 'project_cost_category' and cost_category = 'labour'",
+    labels={
+        "budget_amount": "Labour budget (month)",
+        "cumulative_budget_amount": "Labour budget to date",
+        "budget_at_completion": "Labour budget at completion",
+    },
+    sheet="Labour",
+    note="the labour lines summed by project",
+)
+FORECAST_METHODS = Section(
+    "eac",
+    "Forecast EAC and the other methods by project",
+    "fct_earned_value_monthly",
+    tuple(c for c in EAC_COLUMNS[:-1] if c != "estimate_at_completion_method"),
+    EAC,
+    where=THIS_MONTH,
+    also=EAC_COLUMNS,
+    labels={"estimate_at_completion": "Forecast EAC"},
+    sheet="Forecast methods",
+    note="confidence: see Data caveats",
+)
+LOW_CONFIDENCE = Section(
+    "low_confidence",
+    "EAC of low confidence",
+    "fct_earned_value_monthly",
+    ("project_code", "estimate_at_completion", "evm_confidence_reason"),
+    CAVEATS,
+    where=f"{THIS_MONTH} and evm_confidence = 'low'",
+    note="projects whose earned value is of low confidence",
+)
+PORTFOLIO_FORECAST = Section(
+    "portfolio_forecast",
+    "Forecast at completion, all portfolios",
+    "rpt_portfolio_kpis_monthly",
+    ("budget_at_completion", "estimate_at_completion", "variance_at_completion"),
+    EAC,
+    where=f"{THIS_MONTH} and is_all_portfolios",
+    order="",
+)
+QUALITY = Section(
+    "quality",
+    "Projects whose data checks did not all pass",
+    "rpt_data_quality_by_project",
+    QUALITY_COLUMNS,
+    CAVEATS,
+    where="failed_check_count > 0",
+    sheet="Data caveats",
+)
+SECTIONS: tuple[Section, ...] = (
+    VARIANCES,
+    OVER_THRESHOLD,
+    BY_PORTFOLIO,
+    BY_PROJECT,
+    BY_CATEGORY,
+    LINES,
+    LINES_FULL,
+    CAPEX_OPEX,
+    CAPEX_PROJECTS,
+    COMMITMENTS,
+    PURCHASE_ORDERS,
+    AGEING,
+    AGEING_TOTALS,
+    LABOUR_LINES,
+    FORECAST_METHODS,
+    LOW_CONFIDENCE,
+    PORTFOLIO_FORECAST,
+    QUALITY,
+    FX_GAPS.within(BVA),
+)
 REQUIREMENTS: tuple[Requirement, ...] = (
-    Requirement(
-        BVA,
-        ROLLUP,
-        (
-            "reporting_month",
-            "rollup_level",
-            "portfolio",
-            "project_code",
-            "cost_category",
-            "expense_type",
-            "project_count",
-            *AMOUNTS,
-            "burn_rate_amount",
-            "po_amount",
-            "cumulative_po_amount",
-            "cumulative_actual_vendor_cost",
-            "actual_labour_cost",
-            "logged_hours",
-            "cumulative_actual_labour_cost",
-        ),
-    ),
-    Requirement(VARIANCE, "rpt_financial_variance_monthly", ("reporting_month", *VARIANCE_COLUMNS)),
+    *(section.requirement for section in SECTIONS),
     Requirement(VARIANCE, "finance_settings", ("setting_name", "setting_value"), published=False),
-    Requirement(BVA, "fct_project_financials_monthly", LINE_COLUMNS),
-    Requirement(BVA, "dim_projects", ("project_code", "project_name", "portfolio")),
-    Requirement(
-        CAPEX,
-        "fct_project_financials_monthly",
-        ("expense_type", "cumulative_actual_cost", "forecast_at_completion"),
-    ),
-    Requirement(COMMIT, "rpt_invoice_ageing", AGEING_COLUMNS),
-    Requirement(COMMIT, "rpt_purchase_orders", PO_COLUMNS),
-    Requirement(
-        LABOUR,
-        "fct_project_financials_monthly",
-        ("actual_labour_cost", "logged_hours", "cumulative_actual_labour_cost"),
-    ),
-    Requirement(EAC, "fct_earned_value_monthly", ("reporting_month",) + EAC_COLUMNS),
-    Requirement(
-        EAC,
-        "rpt_portfolio_kpis_monthly",
-        (
-            "reporting_month",
-            "is_all_portfolios",
-            "budget_at_completion",
-            "estimate_at_completion",
-            "variance_at_completion",
-        ),
-    ),
     *reconciliation.requirements(RECONCILIATION),
-    Requirement(CAVEATS, "rpt_data_quality_by_project", QUALITY_COLUMNS),
-    FX_GAPS.within(BVA).requirement,
-    AGEING_TOTALS.requirement,
 )
 USED_MODELS = {req.model for req in REQUIREMENTS}
 
@@ -239,78 +461,29 @@ class FsrReport:
         return list(self.charts.values())
 
 
-def _cols(columns: tuple[str, ...], prefix: str = "") -> str:
-    return ", ".join(f"{prefix}{c}" for c in columns)
-
-
 def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
-    m = month
     currency = source.reporting_currency()
-    meta = "fct_project_financials_monthly"
-    amount_columns = columns_for(source, meta, AMOUNTS, **AMOUNT_LABELS)
-    tables: dict[str, Table] = {"fx_gaps": read(source, FX_GAPS.within(BVA))}
+    tables = {section.key: read(source, section, month=month) for section in SECTIONS}
 
-    # --- budget vs actual vs forecast ---------------------------------------------------
-    portfolio = source.frame(
-        f"""
-        select case when rollup_level = 'all' then 'All portfolios'
-                    else coalesce(portfolio, '(no portfolio)') end as portfolio,
-               rollup_level = 'all' as is_total, project_count, {_cols(AMOUNTS)}
-        from {ROLLUP}
-        where reporting_month = ? and rollup_level in ('portfolio', 'all')
-        order by is_total, portfolio
-        """,
-        [m],
-        section=BVA,
-    )
-    if portfolio.height < 2:
+    # --- budget vs actual vs forecast: the total rows named for their table ---------------
+    portfolio = _total_named(tables["portfolio"], "portfolio", "All portfolios")
+    portfolio.frame = portfolio.frame.with_columns(pl.col("portfolio").fill_null("(no portfolio)"))
+    if portfolio.frame.height < 2:
         raise ReportError(
             f"section '{BVA}': fct_project_financials_monthly has no lines for {month:%Y-%m} "
             f"in snapshot {source.snapshot_id}."
         )
-    totals = portfolio.filter(portfolio["is_total"]).to_dicts()[0]
+    _total_named(tables["categories"], "cost_category", "All categories")
+    _total_named(tables["capex"], "expense_type", "Total")
+    totals = portfolio.frame.filter(pl.col("is_total")).to_dicts()[0]
 
     # --- variance commentary: the projects over the threshold, the largest variance first ---
-    variances = source.frame(
-        f"""
-        select v.{", v.".join(VARIANCE_COLUMNS)}, d.project_name
-        from rpt_financial_variance_monthly v
-        join dim_projects d on d.project_code = v.project_code
-        where v.reporting_month = ?
-        order by v.is_over_variance_threshold desc, abs(v.variance_at_completion) desc nulls last,
-            v.project_code
-        """,
-        [m],
-        section=VARIANCE,
-    )
+    variances = tables.pop("variances").frame
+    over = tables["variance"].frame
     settings = dict(
         source.frame(
             "select setting_name, setting_value from finance_settings", section=VARIANCE
         ).iter_rows()
-    )
-    over = variances.filter(variances["is_over_variance_threshold"])
-    variance_meta = "rpt_financial_variance_monthly"
-    tables["variance"] = Table(
-        "variance",
-        "Projects over the variance threshold",
-        over,
-        [
-            *columns_for(source, "dim_projects", ("project_code", "project_name")),
-            *columns_for(
-                source,
-                variance_meta,
-                (
-                    "budget_at_completion",
-                    "forecast_at_completion",
-                    "variance_at_completion",
-                    "variance_at_completion_pct",
-                    "variance_commentary",
-                ),
-            ),
-        ],
-        "financial lines, earned value, labour variance, change requests, re-baselines and "
-        "purchase orders of the month",
-        sheet="Variance commentary",
     )
     methods = variances["forecast_method"].drop_nulls().unique().to_list()
     totals["forecast_method"] = methods[0] if len(methods) == 1 else None
@@ -320,375 +493,36 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     totals["projects_with_forecast"] = int(variances["variance_direction"].is_not_null().sum())
     totals["overrun_projects"] = int((over["variance_direction"] == "unfavourable").sum())
     totals["underrun_projects"] = int((over["variance_direction"] == "favourable").sum())
-    tables["portfolio"] = Table(
-        "portfolio",
-        "By portfolio",
-        portfolio,
-        [
-            Column("portfolio", "Portfolio"),
-            Column("project_count", "Projects", "integer"),
-            *amount_columns,
-        ],
-        f"{ROLLUP} (the portfolio's lines summed), dim_projects",
-        sheet="By portfolio",
-    )
-    projects = source.frame(
-        f"""
-        select r.project_code, d.project_name, d.portfolio, {_cols(AMOUNTS, "r.")},
-               r.burn_rate_amount
-        from {ROLLUP} r
-        join dim_projects d on d.project_code = r.project_code
-        where r.reporting_month = ? and r.rollup_level = 'project'
-        order by d.portfolio, r.project_code
-        """,
-        [m],
-        section=BVA,
-    )
-    tables["projects"] = Table(
-        "projects",
-        "By project",
-        projects,
-        [
-            *columns_for(source, "dim_projects", ("project_code", "project_name", "portfolio")),
-            *amount_columns,
-            Column.from_meta(source.column_meta(meta, "burn_rate_amount")),
-        ],
-        f"{ROLLUP} (the project's lines summed)",
-        sheet="By project",
-    )
-    categories = source.frame(
-        f"""
-        select case when rollup_level = 'all' then 'All categories'
-                    else cost_category end as cost_category,
-               rollup_level = 'all' as is_total, {_cols(AMOUNTS)}
-        from {ROLLUP}
-        where reporting_month = ? and rollup_level in ('cost_category', 'all')
-        order by is_total, cost_category
-        """,
-        [m],
-        section=BVA,
-    )
-    tables["categories"] = Table(
-        "categories",
-        "By cost category",
-        categories,
-        [Column.from_meta(source.column_meta(meta, "cost_category")), *amount_columns],
-        f"{ROLLUP} (the category's lines summed)",
-        sheet="By category",
-    )
-    line_cols = ", ".join(f"f.{c}" for c in LINE_COLUMNS)
-    lines = source.frame(
-        f"""
-        select {line_cols} from fct_project_financials_monthly f
-        where f.reporting_month = ?
-        order by f.project_code, f.cost_category, f.expense_type
-        """,
-        [m],
-        section=BVA,
-    )
-    tables["lines"] = Table(
-        "lines",
-        "By project and cost category",
-        lines,
-        columns_for(source, meta, ("project_code", "cost_category", "expense_type", *AMOUNTS)),
-        meta,
-    )
-    # The workbook's 'Financial lines' sheet carries every column of the mart's lines.
-    tables["lines_full"] = Table(
-        "lines_full",
-        "Financial lines (all columns)",
-        lines,
-        columns_for(source, meta, LINE_COLUMNS),
-        meta,
-        sheet="Financial lines",
-    )
 
-    # --- CAPEX / OPEX -------------------------------------------------------------------
-    capex = source.frame(
-        f"""
-        select case when rollup_level = 'all' then 'Total' else expense_type end as expense_type,
-               rollup_level = 'all' as is_total, {_cols(AMOUNTS)}
-        from {ROLLUP}
-        where reporting_month = ? and rollup_level in ('expense_type', 'all')
-        order by is_total, expense_type
-        """,
-        [m],
-        section=CAPEX,
-    )
-    tables["capex"] = Table(
-        "capex",
-        "CAPEX / OPEX, portfolio",
-        capex,
-        [Column.from_meta(source.column_meta(meta, "expense_type")), *amount_columns],
-        f"{ROLLUP} (the lines summed by expense type)",
-        sheet="CAPEX OPEX",
-    )
-    capex_projects = source.frame(
-        f"""
-        select project_code, expense_type, {
-            _cols(
-                (
-                    "budget_amount",
-                    "actual_cost",
-                    "cumulative_budget_amount",
-                    "cumulative_actual_cost",
-                    "budget_at_completion",
-                    "forecast_at_completion",
-                )
-            )
-        }
-        from {ROLLUP}
-        where reporting_month = ? and rollup_level = 'project_expense_type'
-        order by project_code, expense_type
-        """,
-        [m],
-        section=CAPEX,
-    )
-    tables["capex_projects"] = Table(
-        "capex_projects",
-        "CAPEX / OPEX by project",
-        capex_projects,
-        columns_for(
-            source,
-            meta,
-            (
-                "project_code",
-                "expense_type",
-                "budget_amount",
-                "actual_cost",
-                "cumulative_budget_amount",
-                "cumulative_actual_cost",
-                "budget_at_completion",
-                "forecast_at_completion",
-            ),
-            **AMOUNT_LABELS,
-        ),
-        f"{ROLLUP} (the lines summed by project and expense type)",
-        sheet="CAPEX OPEX by project",
-    )
-
-    # --- commitments, purchase orders and invoices ---------------------------------------
-    commitments = source.frame(
-        f"""
-        select project_code, {
-            _cols(
-                (
-                    "po_amount",
-                    "cumulative_po_amount",
-                    "cumulative_actual_vendor_cost",
-                    "cumulative_open_commitment_amount",
-                )
-            )
-        }
-        from {ROLLUP}
-        where reporting_month = ? and rollup_level = 'project'
-          and (cumulative_po_amount <> 0 or cumulative_actual_vendor_cost <> 0)
-        order by project_code
-        """,
-        [m],
-        section=COMMIT,
-    )
-    tables["commitments"] = Table(
-        "commitments",
-        "Commitments by project",
-        commitments,
-        columns_for(
-            source,
-            meta,
-            (
-                "project_code",
-                "po_amount",
-                "cumulative_po_amount",
-                "cumulative_actual_vendor_cost",
-                "cumulative_open_commitment_amount",
-            ),
-            po_amount="Ordered in the month",
-            cumulative_po_amount="Ordered to date",
-            cumulative_actual_vendor_cost="Invoiced to date",
-        ),
-        f"{meta} (open commitment = PO amount − invoiced, invoicing as at the as-of date)",
-        sheet="Commitments",
-    )
-    po_cols = ", ".join(PO_COLUMNS)
-    pos = source.frame(
-        f"""
-        select {po_cols} from rpt_purchase_orders
-        where po_date <= last_day(?::date)
-        order by po_date, po_number
-        """,
-        [m],
-        section=COMMIT,
-    )
-    tables["purchase_orders"] = Table(
-        "purchase_orders",
-        "Purchase orders",
-        pos,
-        [
-            Column("po_number", "PO"),
-            Column("project_code", "Project"),
-            Column("vendor", "Vendor"),
-            Column("cost_category", "Category"),
-            Column("expense_type", "CAPEX/OPEX"),
-            Column("po_date", "Date", "date"),
-            Column("po_amount", "Ordered", "currency", currency),  # the whole order
-            Column("invoiced_amount", "Invoiced", "currency", currency),
-            Column("open_commitment_amount", "Open commitment", "currency", currency),
-            Column("is_over_invoiced", "Over-invoiced", "boolean"),
-        ],
-        "rpt_purchase_orders (invoicing as at the as-of date)",
-        sheet="Purchase orders",
-    )
-    age_cols = ", ".join(AGEING_COLUMNS)
-    ageing = source.frame(
-        f"select {age_cols} from rpt_invoice_ageing where unpaid_invoice_count > 0 "
-        "order by project_code, bucket_order",
-        section=COMMIT,
-    )
-    tables["ageing"] = Table(
-        "ageing",
-        "Unpaid invoices by age",
-        ageing,
-        columns_for(
-            source,
-            "rpt_invoice_ageing",
-            (
-                "project_code",
-                "age_bucket",
-                "unpaid_invoice_count",
-                "unpaid_amount",
-                "oldest_invoice_date",
-                "oldest_invoice_age_days",
-            ),
-        ),
-        "rpt_invoice_ageing",
-        sheet="Invoice ageing",
-    )
-    ageing_totals = read(source, AGEING_TOTALS)
-    tables["ageing_totals"] = ageing_totals
-
-    # --- labour -------------------------------------------------------------------------
-    labour = source.frame(
-        f"""
-        select project_code, {
-            _cols(
-                (
-                    "budget_amount",
-                    "actual_labour_cost",
-                    "logged_hours",
-                    "cumulative_budget_amount",
-                    "cumulative_actual_labour_cost",
-                    "budget_at_completion",
-                )
-            )
-        }
-        from {ROLLUP}
-        where reporting_month = ? and rollup_level = 'project_cost_category'
-          and cost_category = 'labour'
-        order by project_code
-        """,
-        [m],
-        section=LABOUR,
-    )
-    tables["labour"] = Table(
-        "labour",
-        "Labour: budget, cost and hours",
-        labour,
-        columns_for(
-            source,
-            meta,
-            (
-                "project_code",
-                "budget_amount",
-                "actual_labour_cost",
-                "logged_hours",
-                "cumulative_budget_amount",
-                "cumulative_actual_labour_cost",
-                "budget_at_completion",
-            ),
-            budget_amount="Labour budget (month)",
-            cumulative_budget_amount="Labour budget to date",
-            budget_at_completion="Labour budget at completion",
-        ),
-        f"{ROLLUP} (the labour lines summed by project)",
-        sheet="Labour",
-    )
     variance_model, variance_note = _labour_variance(source, month, tables)
 
-    # --- forecast methods (appendix) ---------------------------------------------------
-    eac_cols = ", ".join(EAC_COLUMNS)
-    eac = source.frame(
-        f"select {eac_cols} from fct_earned_value_monthly where reporting_month = ? "
-        "order by project_code",
-        [m],
-        section=EAC,
-    )
-    tables["eac"] = Table(
-        "eac",
-        "Forecast EAC and the other methods by project",
-        eac,
-        columns_for(
-            source,
-            "fct_earned_value_monthly",
-            tuple(c for c in EAC_COLUMNS[:-1] if c != "estimate_at_completion_method"),
-            estimate_at_completion="Forecast EAC",
-        ),
-        "fct_earned_value_monthly (confidence: see Data caveats)",
-        sheet="Forecast methods",
-    )
-    low_confidence = eac.filter(eac["evm_confidence"] == "low")
-    eac_total = source.frame(
-        "select budget_at_completion, estimate_at_completion, variance_at_completion "
-        "from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
-        [m],
-        section=EAC,
-    )
-    if eac_total.height != 1:
+    # --- forecast at completion of the portfolio, unpaid invoices --------------------------
+    forecast = tables.pop("portfolio_forecast").frame
+    if forecast.height != 1:
         raise ReportError(
             f"section '{EAC}': rpt_portfolio_kpis_monthly has no 'All portfolios' row for "
             f"{month:%Y-%m}."
         )
-    totals.update({f"portfolio_{k}": v for k, v in eac_total.to_dicts()[0].items()})
+    totals.update({f"portfolio_{k}": v for k, v in forecast.to_dicts()[0].items()})
+    ageing_totals = tables["ageing_totals"]
     totals["unpaid_amount"] = next(
         row["unpaid_amount"] for row in ageing_totals.rows() if row["is_all_ages"]
     )
 
     # --- reconciliation with the MSR ----------------------------------------------------
-    recon = reconciliation.build(source, m, RECONCILIATION)
+    recon = reconciliation.build(source, month, RECONCILIATION)
     tables["reconciliation"] = recon.summary
     tables["reconciliation_portfolios"] = recon.portfolios
     tables["reconciliation_projects"] = recon.projects
 
-    # --- data caveats: low-confidence EAC and the projects whose data checks failed ------
-    quality = source.frame(
-        f"select {', '.join(QUALITY_COLUMNS)} from rpt_data_quality_by_project "
-        "where failed_check_count > 0 order by project_code",
-        section=CAVEATS,
-    )
-    tables["quality"] = Table(
-        "quality",
-        "Projects whose data checks did not all pass",
-        quality,
-        columns_for(source, "rpt_data_quality_by_project", QUALITY_COLUMNS),
-        "rpt_data_quality_by_project",
-        sheet="Data caveats",
-    )
-    tables["low_confidence"] = Table(
-        "low_confidence",
-        "EAC of low confidence",
-        low_confidence,
-        columns_for(
-            source,
-            "fct_earned_value_monthly",
-            ("project_code", "estimate_at_completion", "evm_confidence_reason"),
-        ),
-        "fct_earned_value_monthly (projects whose earned value is of low confidence)",
-    )
-
+    projects = tables["projects"].frame
+    capex_projects = tables["capex_projects"].frame
+    eac = tables["eac"].frame
     chart_map = {
         "portfolio": charts.grouped_bars(
             "fsr-portfolio",
             "Budget, actual and forecast by portfolio",
-            portfolio.filter(~portfolio["is_total"]),
+            portfolio.frame.filter(~pl.col("is_total")),
             "portfolio",
             [
                 ("Budget to date", "cumulative_budget_amount", "budget"),
@@ -732,7 +566,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         ),
         "eac": charts.eac_range(eac, currency),
     }
-    if ageing.height:
+    if tables["ageing"].frame.height:
         chart_map["ageing"] = charts.grouped_bars(
             "fsr-ageing",
             "Unpaid invoices by age bucket",
@@ -741,7 +575,8 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             [("Unpaid amount", "unpaid_amount", "commitments")],
             currency,
         )
-    status_dates = lines["status_date"].drop_nulls()
+    status_dates = tables["lines"].frame["status_date"].drop_nulls()
+    low_confidence = tables["low_confidence"].frame
     is_as_of_month = month == date(as_of.year, as_of.month, 1)
     notes = []
     if low_confidence.height:
@@ -772,6 +607,15 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         reconciliation=recon,
         notes=notes,
     )
+
+
+def _total_named(table: Table, column: str, label: str) -> Table:
+    """The table with its total row named ('All portfolios'): the roll-up's 'all' row has no
+    group of its own."""
+    table.frame = table.frame.with_columns(
+        pl.when(pl.col("is_total")).then(pl.lit(label)).otherwise(pl.col(column)).alias(column)
+    )
+    return table
 
 
 def _labour_variance(
