@@ -422,6 +422,7 @@ def test_dbt_build_passes_every_model_test_and_unit_test(dbt_portfolio: DbtPortf
         "assert_actual_cost_reconciles",
         "assert_budget_at_completion_reconciles",
         "assert_financials_rollup_levels_add_up",
+        "assert_invoice_ageing_total_adds_up",
     }
 
 

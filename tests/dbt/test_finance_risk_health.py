@@ -588,7 +588,17 @@ def test_every_test_and_unit_test_of_the_selection_passed(warehouse: Warehouse) 
     assert len(reconciliations) == 4
 
 
-METRIC_FORMATS = {"text", "date", "integer", "number", "currency", "percent", "ratio", "boolean"}
+METRIC_FORMATS = {
+    "text",
+    "date",
+    "month",
+    "integer",
+    "number",
+    "currency",
+    "percent",
+    "ratio",
+    "boolean",
+}
 
 
 def test_every_user_facing_column_carries_a_metric(warehouse: Warehouse) -> None:
