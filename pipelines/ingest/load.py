@@ -572,8 +572,15 @@ def prepare_frames(
     """
     batched = len(files) > 1
     frame = (
-        pl.concat([part for _, part in files], how="diagonal_relaxed").hstack(
-            [_file_column(BATCH_FILE, [part.height for _, part in files])]
+        # a file column made per file, so it is chunked as the files' own columns are: the
+        # contract check's pass is many times slower on columns chunked unlike each other, or
+        # on one long chunk (82,000 timesheet rows: 2 s instead of 0.1 s)
+        pl.concat(
+            [
+                part.with_columns(pl.lit(index, pl.Int32).alias(BATCH_FILE))
+                for index, (_, part) in enumerate(files)
+            ],
+            how="diagonal_relaxed",
         )
         if batched
         else files[0][1]

@@ -103,8 +103,8 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
     survive; ``source_line`` is the physical line where each record starts, counting the newlines
     inside quoted multi-line cells. Blank records are dropped.
     """
-    cells = read_csv_cells(probe).with_columns(pl.lit(0, pl.Int64).alias("_file"))
-    return number_csv_rows(cells, [probe], len(probe.header)).drop("_file")
+    cells = read_csv_cells(probe)
+    return number_csv_rows(cells, [probe], len(probe.header), {0: cells.height})
 
 
 def read_csv_cells(probe: Probe) -> pl.DataFrame:
@@ -138,17 +138,25 @@ def read_csv_cells(probe: Probe) -> pl.DataFrame:
     return frame
 
 
-def number_csv_rows(cells: pl.DataFrame, probes: Sequence[Probe], width: int) -> pl.DataFrame:
+def number_csv_rows(
+    cells: pl.DataFrame,
+    probes: Sequence[Probe],
+    width: int,
+    heights: dict[int, int] | None = None,
+) -> pl.DataFrame:
     """``source_line`` for the stacked cells of CSV files (``_file`` indexes ``probes``; each
     file's rows together, in file order), blank records dropped, in one pass for every file.
 
     A record starts on the line after the header plus its row number within its file, plus the
     newlines inside the quoted cells of the records before it in its file; when a file has as
     many physical lines as records (no record spans lines) the row number alone gives it.
+    ``heights``: each file's count of rows, when known (one file needs no ``_file`` column then).
     """
     if cells.height == 0:
         return cells.with_columns(pl.lit(None, pl.Int64).alias("source_line"))
-    heights = dict(cells.group_by("_file", maintain_order=True).len().iter_rows())
+    if heights is None:
+        heights = dict(cells.group_by("_file", maintain_order=True).len().iter_rows())
+    heights = {index: height for index, height in heights.items() if height}
     # whether each file has one physical line a record (then no record spans lines)
     one_line_each = {
         index: _physical_lines(probes[index].data) - probes[index].header_row == height
@@ -275,7 +283,8 @@ def read_by_layout(
         indexes = [index for index, _ in members]
         stacked = _stack(members)
         if kind != "xlsx":
-            stacked = number_csv_rows(stacked, probes, len(first.header))
+            heights = {index: frame.height for index, frame in members}
+            stacked = number_csv_rows(stacked, probes, len(first.header), heights)
         by_setting: dict[Hashable, list[int]] = {}
         for index, setting in settings(first, stacked, indexes).items():
             by_setting.setdefault(setting, []).append(index)
