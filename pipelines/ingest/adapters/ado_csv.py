@@ -31,10 +31,9 @@ from pipelines.ingest.adapters.base import (
     parse_number,
     pick,
     read_by_layout,
-    read_csv_positional,
 )
 from pipelines.ingest.adapters.jira_csv import (
-    numeric_month_first,
+    numeric_month_first_by_file,
     with_locale_dates,
 )
 from pipelines.ingest.contracts import ENTITIES
@@ -114,14 +113,6 @@ def _path_segments(path: pl.Expr) -> pl.Expr:
     return path.str.split("\\").list.eval(pl.element().str.strip_chars())
 
 
-def _read_positional(probe: Probe) -> pl.DataFrame:
-    if probe.kind == "xlsx":
-        from pipelines.ingest.detect import read_xlsx_positional
-
-        return read_xlsx_positional(probe)
-    return read_csv_positional(probe)
-
-
 def _with_tree_parent(frame: pl.DataFrame, levels: list[tuple[int, int]]) -> pl.DataFrame:
     """Add ``_title`` and ``_tree_parent`` (the ID of the nearest preceding shallower row)."""
     cells = [(level, blank_to_null(pl.col(f"c{position}"))) for level, position in levels]
@@ -155,7 +146,7 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
 
 def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRejected]:
     """Each export's :func:`read` (or why it is refused), exports of one layout in one pass."""
-    return read_by_layout(probes, _prepare, _normalise)
+    return read_by_layout(probes, _check, _month_first, _normalise)
 
 
 def _date_columns(probe: Probe) -> dict[str, pl.Expr]:
@@ -168,8 +159,7 @@ def _date_columns(probe: Probe) -> dict[str, pl.Expr]:
     }
 
 
-def _prepare(probe: Probe) -> tuple[pl.DataFrame, bool]:
-    """The export's rows as positional text, and whether its numeric dates are month-first."""
+def _check(probe: Probe) -> None:
     levels = _title_columns(probe)
     if not has_any(probe, "ID") or not (has_any(probe, "Title") or levels):
         raise probe.reject(
@@ -182,8 +172,11 @@ def _prepare(probe: Probe) -> tuple[pl.DataFrame, bool]:
             "items cannot be assigned to a project.",
             "add 'Area Path' (or 'Team Project') to the query's columns and export again.",
         )
-    frame = _read_positional(probe)
-    return frame, numeric_month_first(frame, _date_columns(probe).values())
+
+
+def _month_first(probe: Probe, frame: pl.DataFrame, files: list[int]) -> dict[int, bool]:
+    """Whether each stacked export's numeric dates are month-first."""
+    return numeric_month_first_by_file(frame, _date_columns(probe).values(), files)
 
 
 def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str, pl.DataFrame]:

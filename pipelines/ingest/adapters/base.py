@@ -103,6 +103,13 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
     survive; ``source_line`` is the physical line where each record starts, counting the newlines
     inside quoted multi-line cells. Blank records are dropped.
     """
+    cells = read_csv_cells(probe)
+    return number_csv_rows(cells, [probe], len(probe.header), {0: cells.height})
+
+
+def read_csv_cells(probe: Probe) -> pl.DataFrame:
+    """The data rows of a CSV probe as text columns ``c0..cN`` (header width, ragged rows cut
+    or padded), not yet numbered: :func:`number_csv_rows` adds ``source_line``."""
     width = len(probe.header)
     try:
         frame = pl.read_csv(
@@ -128,26 +135,85 @@ def read_csv_positional(probe: Probe) -> pl.DataFrame:
         frame = frame.with_columns(
             pl.lit(None, pl.String).alias(f"c{i}") for i in range(frame.width, width)
         )
-    if frame.height == 0:
-        return frame.with_columns(pl.lit(None, pl.Int64).alias("source_line"))
+    return frame
+
+
+def number_csv_rows(
+    cells: pl.DataFrame,
+    probes: Sequence[Probe],
+    width: int,
+    heights: dict[int, int] | None = None,
+) -> pl.DataFrame:
+    """``source_line`` for the stacked cells of CSV files (``_file`` indexes ``probes``; each
+    file's rows together, in file order), blank records dropped, in one pass for every file.
+
+    A record starts on the line after the header plus its row number within its file, plus the
+    newlines inside the quoted cells of the records before it in its file; when a file has as
+    many physical lines as records (no record spans lines) the row number alone gives it.
+    ``heights``: each file's count of rows, when known (one file needs no ``_file`` column then).
+    """
+    if cells.height == 0:
+        return cells.with_columns(pl.lit(None, pl.Int64).alias("source_line"))
+    if heights is None:
+        heights = dict(cells.group_by("_file", maintain_order=True).len().iter_rows())
+    heights = {index: height for index, height in heights.items() if height}
+    # whether each file has one physical line a record (then no record spans lines)
+    one_line_each = {
+        index: _physical_lines(probes[index].data) - probes[index].header_row == height
+        for index, height in heights.items()
+    }
     # one text per record, every cell end to end: counting its newlines and testing it for
     # blank is one pass, where column by column it is one pass a column
     record = pl.concat_str([f"c{i}" for i in range(width)], ignore_nulls=True).fill_null("")
-    physical_lines = probe.data.count(b"\n") + (0 if probe.data.endswith(b"\n") else 1)
-    if physical_lines - probe.header_row == frame.height:
-        # No record spans lines: the line number follows from the row number alone.
-        line = probe.header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
+    newlines = pl.col("_record").str.count_matches("\n", literal=True).cast(pl.Int64)
+    if len(heights) == 1:
+        (index,) = heights
+        line = probes[index].header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
+        if not one_line_each[index]:
+            line = line + newlines.cum_sum() - newlines
     else:
-        newlines = record.str.count_matches("\n", literal=True).cast(pl.Int64)
-        line = (
-            probe.header_row
-            + 1
-            + pl.int_range(pl.len(), dtype=pl.Int64)
-            + newlines.cum_sum()
-            - newlines
+        files = pl.DataFrame(
+            {
+                "_file": list(heights),
+                "_first_line": [probes[index].header_row + 1 for index in heights],
+                "_one_line_each": list(one_line_each.values()),
+            },
+            schema={
+                "_file": cells.schema["_file"],
+                "_first_line": pl.Int64,
+                "_one_line_each": pl.Boolean,
+            },
         )
-    blank = record.str.strip_chars() == ""
-    return frame.with_columns(line.alias("source_line")).filter(~blank)
+        cells = cells.join(files, on="_file", how="left", maintain_order="left")
+        line = pl.col("_first_line") + pl.int_range(pl.len(), dtype=pl.Int64).over("_file")
+        if not all(one_line_each.values()):
+            line = line + pl.when(pl.col("_one_line_each")).then(0).otherwise(
+                newlines.cum_sum().over("_file") - newlines
+            )
+    return (
+        cells.with_columns(record.alias("_record"))
+        .with_columns(line.alias("source_line"))
+        .filter(pl.col("_record").str.strip_chars() != "")
+        .drop("_record", "_first_line", "_one_line_each", strict=False)
+    )
+
+
+def _physical_lines(data: bytes) -> int:
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def read_positional(probe: Probe) -> pl.DataFrame:
+    """A CSV or XLSX probe's data rows as text columns ``c0..cN``; XLSX rows come numbered
+    (``source_line``), CSV rows not yet (see :func:`number_csv_rows`)."""
+    if probe.kind == "xlsx":
+        from pipelines.ingest.detect import read_xlsx_positional
+
+        return read_xlsx_positional(probe)
+    return read_csv_cells(probe)
+
+
+READERS = 4
+"""Files of a layout read side by side (polars reads outside the interpreter lock)."""
 
 
 def one_of_many(
@@ -161,40 +227,85 @@ def one_of_many(
     return frames
 
 
+def _each(work: Callable[[Probe], pl.DataFrame], probes: Sequence[Probe]) -> list:
+    """``work`` on every probe, in order: its frame or the FileRejected it raised."""
+
+    def one(probe: Probe) -> pl.DataFrame | FileRejected:
+        try:
+            return work(probe)
+        except FileRejected as error:
+            return error
+
+    if len(probes) < 2:
+        return [one(probe) for probe in probes]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(READERS, len(probes))) as pool:
+        return list(pool.map(one, probes))
+
+
 def read_by_layout(
     probes: Sequence[Probe],
-    prepare: Callable[[Probe], tuple[pl.DataFrame, Hashable]],
+    check: Callable[[Probe], None],
+    settings: Callable[[Probe, pl.DataFrame, list[int]], dict[int, Hashable]],
     normalise: Callable[[Probe, pl.DataFrame, Hashable], dict[str, pl.DataFrame]],
 ) -> list[dict[str, pl.DataFrame] | FileRejected]:
-    """Read several exports of one CSV format, each file's frames (or why it is refused) in
-    order, normalising the files that share a layout in one pass.
+    """Read several exports of one CSV (or XLSX) format, each file's frames (or why it is
+    refused) in order, with no per-file pass beyond reading the file.
 
-    ``prepare`` checks one file and reads its rows as positional text columns, with a setting
-    decided from the file itself (its day/month order, say). Files with the same header and the
-    same setting have the same columns at the same places, so their rows are stacked with a
-    ``_file`` column and ``normalise`` runs once over them: every step that looks across rows
-    must keep to one file (``over("_file")``, ``_file`` in join and group keys). Its frames come
-    back split by ``_file``; a file with no rows gets empty frames."""
+    ``check`` refuses a file by its header alone. Each file's rows are read as positional text
+    columns; files with the same header have the same columns at the same places, so their
+    rows are stacked with a ``_file`` column (the probe's index) and numbered and checked in
+    one pass. ``settings`` decides from the stacked rows a setting per file (its day/month
+    order, say; each of the files given must get one, a file without rows too), and
+    ``normalise`` runs once for the files sharing a setting: every step that looks across rows
+    must keep to one file (``over("_file")``, ``_file`` in join and group keys). Its frames
+    come back split by ``_file``; a file with no rows gets empty frames."""
     results: list[dict[str, pl.DataFrame] | FileRejected | None] = [None] * len(probes)
-    groups: dict[Hashable, list[tuple[int, pl.DataFrame]]] = {}
+    checked: list[int] = []
     for index, probe in enumerate(probes):
         try:
-            frame, setting = prepare(probe)
+            check(probe)
         except FileRejected as error:
             results[index] = error
             continue
-        groups.setdefault((probe.kind, tuple(probe.header), setting), []).append((index, frame))
-    for (_, _, setting), members in groups.items():
+        checked.append(index)
+    cells = _each(read_positional, [probes[index] for index in checked])
+    layouts: dict[Hashable, list[tuple[int, pl.DataFrame]]] = {}
+    for index, frame in zip(checked, cells, strict=True):
+        if isinstance(frame, FileRejected):
+            results[index] = frame
+            continue
+        probe = probes[index]
+        layouts.setdefault((probe.kind, tuple(probe.header)), []).append((index, frame))
+    for (kind, _), members in layouts.items():
         first = probes[members[0][0]]
-        files = pl.DataFrame(
-            {"_file": [index for index, _ in members], "rows": [f.height for _, f in members]},
-            schema={"_file": pl.Int64, "rows": pl.Int64},
-        ).select(pl.col("_file").repeat_by("rows").explode().drop_nulls())
-        stacked = pl.concat([frame for _, frame in members], how="vertical").hstack(files)
-        split = split_by_file(normalise(first, stacked, setting), [i for i, _ in members])
-        for index, frames in split.items():
-            results[index] = frames
+        indexes = [index for index, _ in members]
+        stacked = _stack(members)
+        if kind != "xlsx":
+            heights = {index: frame.height for index, frame in members}
+            stacked = number_csv_rows(stacked, probes, len(first.header), heights)
+        by_setting: dict[Hashable, list[int]] = {}
+        for index, setting in settings(first, stacked, indexes).items():
+            by_setting.setdefault(setting, []).append(index)
+        for setting, chosen in by_setting.items():
+            rows = (
+                stacked if len(by_setting) == 1 else stacked.filter(pl.col("_file").is_in(chosen))
+            )
+            split = split_by_file(normalise(first, rows, setting), chosen)
+            for index, frames in split.items():
+                results[index] = frames
+        assert all(results[index] is not None for index in indexes)
     return results  # type: ignore[return-value]  # every slot is filled above
+
+
+def _stack(members: list[tuple[int, pl.DataFrame]]) -> pl.DataFrame:
+    """Files' frames one under the other, with ``_file`` (Int64) naming each row's file."""
+    files = pl.DataFrame(
+        {"_file": [index for index, _ in members], "rows": [f.height for _, f in members]},
+        schema={"_file": pl.Int64, "rows": pl.Int64},
+    ).select(pl.col("_file").repeat_by("rows").explode().drop_nulls())
+    return pl.concat([frame for _, frame in members], how="vertical").hstack(files)
 
 
 def split_by_file(

@@ -35,7 +35,6 @@ from pipelines.ingest.adapters.base import (
     one_of_many,
     parse_number,
     read_by_layout,
-    read_csv_positional,
 )
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
@@ -260,23 +259,34 @@ def numeric_month_first(
     A user profile gives one format for the whole export, so one value with a day over 12 settles
     the order for every value; when nothing tells, ``default`` (US order) is assumed.
     """
+    frame = frame.with_columns(pl.lit(0, pl.Int64).alias("_file"))
+    return numeric_month_first_by_file(frame, exprs, [0], default)[0]
+
+
+def numeric_month_first_by_file(
+    frame: pl.DataFrame, exprs: Iterable[pl.Expr], files: Sequence[int], default: bool = True
+) -> dict[int, bool]:
+    """:func:`numeric_month_first` for each of ``files`` whose rows are stacked in ``frame``
+    (``_file``), in one pass; a file without rows gets ``default``."""
     exprs = list(exprs)
+    decided = dict.fromkeys(files, default)
     if not exprs or frame.height == 0:
-        return default
+        return decided
     parts = [blank_to_null(expr).str.extract_groups(_NUMERIC_DATE) for expr in exprs]
-    checks = frame.select(
+    checks = frame.group_by("_file").agg(
         pl.max_horizontal(
             [part.struct.field("2").cast(pl.Int32, strict=False).max() for part in parts]
         ).alias("second"),
         pl.max_horizontal(
             [part.struct.field("1").cast(pl.Int32, strict=False).max() for part in parts]
         ).alias("first"),
-    ).row(0, named=True)
-    if (checks["second"] or 0) > 12:
-        return True
-    if (checks["first"] or 0) > 12:
-        return False
-    return default
+    )
+    for index, second, first in checks.iter_rows():
+        if (second or 0) > 12:
+            decided[index] = True
+        elif (first or 0) > 12:
+            decided[index] = False
+    return decided
 
 
 def _day_month_formats(month_first: bool) -> list[str]:
@@ -594,14 +604,6 @@ def sniff(probe: Probe) -> bool:
         return False
 
 
-def _read_positional(probe: Probe) -> pl.DataFrame:
-    if probe.kind == "xlsx":
-        from pipelines.ingest.detect import read_xlsx_positional
-
-        return read_xlsx_positional(probe)
-    return read_csv_positional(probe)
-
-
 def _parent_key(probe: Probe, frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``_parent``: Parent key, else Parent/Parent id mapped through Issue id, else Epic Link.
 
@@ -645,18 +647,20 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
 
 def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRejected]:
     """Each export's :func:`read` (or why it is refused), exports of one layout in one pass."""
-    return read_by_layout(probes, _prepare, _normalise)
+    return read_by_layout(probes, _check, _month_first, _normalise)
 
 
-def _prepare(probe: Probe) -> tuple[pl.DataFrame, bool]:
-    """The export's rows as positional text, and whether its numeric dates are month-first."""
+def _check(probe: Probe) -> None:
     if not _positions(probe, "issue_key"):
         raise probe.reject(
             f"no issue key column was found (header starts: {', '.join(probe.header[:6])}).",
             "a Jira issue CSV export with an 'Issue key' column (or its translation).",
         )
-    frame = _read_positional(probe)
-    return frame, numeric_month_first(frame, [_first(probe, role) for role in DATE_ROLES])
+
+
+def _month_first(probe: Probe, frame: pl.DataFrame, files: list[int]) -> dict[int, bool]:
+    """Whether each stacked export's numeric dates are month-first."""
+    return numeric_month_first_by_file(frame, [_first(probe, role) for role in DATE_ROLES], files)
 
 
 def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str, pl.DataFrame]:

@@ -62,6 +62,10 @@ _TASK_FIELDS = (
     "Work",
 )
 _BASELINE_FIELDS = ("Start", "Finish", "Work", "Cost")
+_TASK_TAGS = {f"{_NS}{name}": name for name in _TASK_FIELDS}
+"""A task's children read, by full tag: one dictionary look-up a child."""
+_BASELINE_TAG = f"{_NS}Baseline"
+_BASELINE_TAGS = {f"{_NS}{name}": name for name in ("Number", *_BASELINE_FIELDS)}
 
 _DURATION = re.compile(
     r"^(-)?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?"
@@ -151,6 +155,18 @@ def _child_text(parent: etree._Element, name: str) -> str | None:
     return text.strip() if text is not None and text.strip() else None
 
 
+def _first_texts(parent: etree._Element, tags: dict[str, str]) -> dict[str, str | None]:
+    """Name -> :func:`_child_text` of the first child of each wanted tag, in one look at each
+    child (a child named twice: the first one counts, as ``findtext`` reads it)."""
+    found: dict[str, str | None] = {}
+    for child in parent:
+        name = tags.get(child.tag)
+        if name is not None and name not in found:
+            text = child.text
+            found[name] = (text.strip() or None) if text is not None else None
+    return found
+
+
 def _project_code(probe: Probe, root: etree._Element) -> str:
     """``<Title>`` when set (what users name the plan), else ``<Name>`` minus its file extension."""
     title = _child_text(root, "Title")
@@ -203,17 +219,23 @@ def _collect_tasks(root: etree._Element) -> dict[str, list]:
     if tasks is None:
         return columns
     stack: list[tuple[int, str | None]] = []
+    wanted = _TASK_TAGS
+    baseline_tag = _BASELINE_TAG
     for task in tasks.iterchildren(f"{_NS}Task"):
         values: dict[str, str | None] = {}
         baseline: dict[str, str | None] = {}
-        for child in task.iterchildren(tag=etree.Element):
-            name = _local(child)
-            if name == "Baseline":
-                if _child_text(child, "Number") == "0":
-                    baseline = {field: _child_text(child, field) for field in _BASELINE_FIELDS}
-            elif name in columns and name not in values:
-                text = child.text.strip() if child.text else ""
-                values[name] = text or None
+        # one look at each child, by its full tag (comments and PIs are gone: never wanted)
+        for child in task:
+            tag = child.tag
+            name = wanted.get(tag)
+            if name is not None:
+                if name not in values:
+                    text = child.text
+                    values[name] = (text.strip() or None) if text else None
+            elif tag == baseline_tag:
+                found = _first_texts(child, _BASELINE_TAGS)
+                if found.get("Number") == "0":
+                    baseline = found
         if values.get("UID") == "0":
             continue  # the project summary task: the project itself, not a task
         if values.get("IsNull") == "1" or values.get("ExternalTask") == "1":
