@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import re
 import zipfile
@@ -103,15 +104,8 @@ def _csv_probe(path: Path, display_name: str, text: str, raw: bytes | None = Non
     if _count_outside_quotes(header_line, separator) == 0:
         separator = ","
     data = raw if raw is not None else text.encode("utf-8")
-    header_frame = pl.read_csv(
-        io.BytesIO(header_line.encode("utf-8")),
-        has_header=False,
-        separator=separator,
-        infer_schema=False,
-        n_rows=1,
-        truncate_ragged_lines=True,
-    )
-    header = [(cell or "").strip() for cell in header_frame.row(0)] if header_frame.height else []
+    # one line: the standard library's reader (a polars read costs ~1 ms a file in set-up)
+    header = [cell.strip() for cell in next(csv.reader([header_line], delimiter=separator), [])]
     while header and header[-1] == "":
         header.pop()
     return Probe(
