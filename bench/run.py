@@ -8,12 +8,13 @@ regression in scaling (not just in speed) stands out. Not a test: nothing here a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from datetime import date
@@ -40,12 +41,40 @@ SCALES = {
 }
 
 
-def peak_rss_mib() -> tuple[float, float]:
-    """The largest resident set so far of this process (generate, load, publish, pages) and of
-    the largest child it waited for (the dbt build), in MiB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return own / 1024, children / 1024  # kilobytes on Linux
+def reset_peak() -> None:
+    """Start this process's peak-memory count again (Linux: /proc/self/clear_refs), so each stage
+    reports its own peak, not the largest of the stages before it."""
+    with contextlib.suppress(OSError):  # elsewhere: the peak since the process started
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mib(pid: int | str = "self") -> float:
+    """The peak resident memory of a process since its last reset (VmHWM), in MiB; 0 when the
+    process is gone or the system has no /proc."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return 0.0
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, str, float]:
+    """Run a command, sampling its peak resident memory while it runs (a child's own peak: the
+    rusage of children also counts the parent's pages a fork copies before exec).
+    Returns (exit code, output, peak MiB)."""
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, text=True
+        )
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, peak_mib(process.pid))
+            time.sleep(0.05)
+        out.seek(0)
+        return process.returncode, out.read(), peak
 
 
 def raw_readers(con, scanned) -> dict[str, tuple[float, int]]:
@@ -88,6 +117,8 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     generate_demo(paths.landing / "demo", seed=7, as_of=date(2026, 10, 31), **params)
     files = [p for p in paths.landing.rglob("*") if p.is_file()]
     stages["generate"] = (time.perf_counter() - start, len(files))
+    peaks: dict[str, float] = {"generate (not the product)": peak_mib()}
+    reset_peak()
 
     con = connect(paths.warehouse)
     start = time.perf_counter()
@@ -104,6 +135,7 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     for entity, (seconds, rows) in per_entity.items():
         if rows:
             stages[f"load {entity}"] = (seconds, int(rows))
+    peaks["scan and load"] = peak_mib()
     stages.update(raw_readers(con, scanned))
     total_rows = sum(int(rows) for _, rows in per_entity.values())
     total_seconds = sum(seconds for seconds, _ in per_entity.values())
@@ -120,7 +152,7 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
 
     start = time.perf_counter()
     target = paths.root / "dbt_target"
-    result = subprocess.run(
+    returncode, output, peaks["dbt build"] = run_measured(
         [
             str(DBT_EXECUTABLE),
             "build",
@@ -140,12 +172,9 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
             str(target),
         ],
         env={**os.environ, WAREHOUSE_ENV: str(paths.warehouse)},
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    if result.returncode != 0:
-        print(f"dbt build failed:\n{result.stdout[-3000:]}", flush=True)
+    if returncode != 0:
+        print(f"dbt build failed:\n{output[-3000:]}", flush=True)
         stages["dbt build FAILED"] = (time.perf_counter() - start, 0)
         return stages
     timesheet_rows = int(per_entity["timesheets"][1])
@@ -154,6 +183,7 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
         timesheet_rows,
     )
 
+    reset_peak()
     start = time.perf_counter()
     con = connect(paths.warehouse)
     catalog = build_catalog(target / "manifest.json", con, repo=Path.cwd(), run_id="bench")
@@ -177,6 +207,12 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     # the first visitor after a refresh: every cache empty
     for page, seconds in bench_pages(paths.root, loads=3, cold=True).items():
         stages[f"page {page} cold (median of 3, caches cleared)"] = (seconds, 0)
+    peaks["publish and pages"] = peak_mib()
+    print(
+        "peak memory by stage: "
+        + ", ".join(f"{stage} {mib:,.0f} MiB" for stage, mib in peaks.items()),
+        flush=True,
+    )
     return stages
 
 
@@ -239,8 +275,6 @@ def main() -> None:
             for stage, (seconds, count) in results[name].items()
         ]
         print(format_table(["stage", "seconds", "rows/files", "per second"], rows), flush=True)
-        own, dbt = peak_rss_mib()
-        print(f"peak memory so far: {own:,.0f} MiB in this process, {dbt:,.0f} MiB in dbt")
     if "demo" in results:
         print("== the command line at demo scale", flush=True)
         timings = refresh_timings(root)
