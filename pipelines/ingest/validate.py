@@ -131,28 +131,37 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
 
     The quarantine frame has one row per problem (source_line, column_name, found_value, reason);
     a source line with any problem is removed from the good rows. Every check of every column is
-    evaluated in one pass: each row gets the list of its problems, and only rows with problems
-    are unpacked.
+    evaluated in one pass of booleans that flags the failing rows; only those rows get the list
+    of their problems, unpacked one per row (every column has at least one check: text has a
+    length limit).
     """
     carry = [BATCH_FILE] if BATCH_FILE in frame.columns else []
     missing = [name for name in entity.column_names if name not in frame.columns]
     if missing:
         frame = frame.with_columns(pl.lit(None, pl.String).alias(name) for name in missing)
+    failing = [
+        (column, condition.fill_null(False), reason)
+        for column in entity.columns
+        for condition, reason in checks(column)
+    ]
+    # which rows fail any check first (booleans only), then the problems of those rows alone:
+    # building every row's problem list cost seconds on a large file read as one chunk
+    flagged = frame.with_columns(
+        pl.any_horizontal([condition for _, condition, _ in failing]).alias("_flagged")
+    )
     problem_exprs = [
-        pl.when(condition.fill_null(False)).then(
+        pl.when(condition).then(
             pl.struct(
                 pl.lit(column.name).alias("column_name"),
                 _text(column.name).alias("found_value"),
                 reason.alias("reason"),
             )
         )
-        for column in entity.columns
-        for condition, reason in checks(column)
+        for column, condition, reason in failing
     ]
-    checked = frame.with_columns(pl.concat_list(problem_exprs).list.drop_nulls().alias("_problems"))
-    has_problem = pl.col("_problems").list.len() > 0
     quarantine = (
-        checked.filter(has_problem)
+        flagged.filter(pl.col("_flagged"))
+        .with_columns(pl.concat_list(problem_exprs).list.drop_nulls().alias("_problems"))
         .select(pl.col("source_line").cast(pl.Int64), "_problems", *carry)
         .explode("_problems")
         .unnest("_problems")
@@ -160,7 +169,7 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
         .cast(QUARANTINE_SCHEMA)
         .sort(*carry, "source_line", maintain_order=True)
     )
-    good = checked.filter(~has_problem).select(
+    good = flagged.filter(~pl.col("_flagged")).select(
         *[
             typed_expr(column).cast(POLARS_TYPES[column.dtype]).alias(column.name)
             for column in entity.columns
