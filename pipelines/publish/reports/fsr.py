@@ -23,7 +23,7 @@ from .document import Chart, Table, columns_for
 from .errors import ReportError
 from .fx import FX_GAPS
 from .reconciliation import Reconciliation
-from .sections import Section, read
+from .sections import Section, in_order, read
 from .source import ReportSource, Requirement
 
 AMOUNTS = (
@@ -431,6 +431,30 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     *reconciliation.requirements(RECONCILIATION),
 )
 USED_MODELS = {req.model for req in REQUIREMENTS}
+# The workbook's sheets in the order the PDF reads.
+SHEET_ORDER = (
+    "fx_gaps",
+    "variance",
+    "portfolio",
+    "projects",
+    "categories",
+    "lines",
+    "lines_full",
+    "capex",
+    "capex_projects",
+    "commitments",
+    "purchase_orders",
+    "ageing",
+    "ageing_totals",
+    "labour",
+    "labour_variance",
+    "eac",
+    "reconciliation",
+    "reconciliation_portfolios",
+    "reconciliation_projects",
+    "quality",
+    "low_confidence",
+)
 
 VOLUME = re.compile(r"(hours|volume).*variance|variance.*(hours|volume)")
 RATE = re.compile(r"rate.*variance|variance.*rate")
@@ -600,7 +624,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         currency=currency,
         is_as_of_month=is_as_of_month,
         totals=totals,
-        tables=tables,
+        tables=in_order(tables, SHEET_ORDER),
         charts=chart_map,
         labour_variance_model=variance_model,
         labour_variance_note=variance_note,

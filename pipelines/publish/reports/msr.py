@@ -21,7 +21,7 @@ from .document import Chart, Column, Table, columns_for, format_value, readable_
 from .errors import ReportError
 from .fx import FX_GAPS
 from .reconciliation import Reconciliation
-from .sections import Section, read, rows_by_project
+from .sections import Section, in_order, read, rows_by_project
 from .source import ReportSource, Requirement, previous_month
 
 EVM_COLUMNS = (
@@ -718,8 +718,39 @@ COVERED_MODELS = {
     "rpt_financials_rollup_monthly": "the FSR's budget-vs-actual roll-ups",
     "rpt_cost_reconciliation_monthly": "printed by both packs' reconciliation sections",
     "rpt_purchase_orders": "the FSR's purchase-order table",
+    "rpt_portfolio_invoice_ageing": "the FSR's invoice-ageing totals",
 }
 USED_MODELS = {req.model for req in REQUIREMENTS} | set(COVERED_MODELS)
+# The workbook's sheets in the order the PDF reads: the steering summary first.
+SHEET_ORDER = (
+    "attention",
+    "milestones_due",
+    "portfolio",
+    "reconciliation",
+    "reconciliation_portfolios",
+    "reconciliation_projects",
+    "heatmap",
+    "rag",
+    "issues",
+    "decisions",
+    "occurred",
+    "colour_changes",
+    "first_measured",
+    "eac_moves",
+    "risk_moves",
+    "risk_changes",
+    "health_metrics",
+    "evm",
+    "es",
+    "milestones",
+    "delivery_forecast",
+    "top_risks",
+    "ridac",
+    "fx_gaps",
+    "quality",
+    "quarantine",
+    "stale",
+)
 
 
 @dataclass
@@ -841,7 +872,7 @@ def build(source: ReportSource, month: date, as_of: date, first: date) -> MsrRep
         is_as_of_month=is_as_of_month,
         first_month=month == first,
         all_portfolios=totals.to_dicts()[0],
-        tables=tables,
+        tables=in_order(tables, SHEET_ORDER),
         charts=chart_list,
         projects=pages,
         reconciliation=recon,

@@ -82,3 +82,12 @@ def read(source: ReportSource, section: Section, **months: date) -> Table:
 def rows_by_project(table: Table) -> dict[Any, dict[str, Any]]:
     """A section's rows keyed by project (one row a project)."""
     return {row["project_code"]: row for row in table.rows()}
+
+
+def in_order(tables: dict[str, Table], keys: tuple[str, ...]) -> dict[str, Table]:
+    """The tables with ``keys`` first, in that order (a pack's reading order: the workbook's
+    sheets follow it), then any other in the order it was made."""
+    return {
+        **{key: tables[key] for key in keys if key in tables},
+        **{key: table for key, table in tables.items() if key not in keys},
+    }
