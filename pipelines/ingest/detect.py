@@ -105,7 +105,15 @@ def _csv_probe(path: Path, display_name: str, text: str, raw: bytes | None = Non
         separator = ","
     data = raw if raw is not None else text.encode("utf-8")
     # one line: the standard library's reader (a polars read costs ~1 ms a file in set-up)
-    header = [cell.strip() for cell in next(csv.reader([header_line], delimiter=separator), [])]
+    try:
+        cells = next(csv.reader([header_line], delimiter=separator), [])
+    except csv.Error as error:  # a header cell over the reader's 128 KB limit
+        raise FileRejected(
+            display_name,
+            f"its header row (line {first + 1}) cannot be read as CSV ({error}).",
+            "a header row of column names separated by commas or semicolons.",
+        ) from None
+    header = [cell.strip() for cell in cells]
     while header and header[-1] == "":
         header.pop()
     return Probe(

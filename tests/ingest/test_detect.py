@@ -129,3 +129,11 @@ def test_the_header_is_found_past_long_blank_runs_and_in_long_lines(tmp_path: Pa
         assert probe.header_row == first + 1, name
         assert probe.header == [cell.strip() for cell in lines[first].split(probe.separator)]
         assert probe.data == text.encode("utf-8")
+
+
+def test_a_header_cell_too_long_to_read_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text('\nid,"' + "x" * 140_000 + '",hours\n1,2,3\n', encoding="utf-8")
+    with pytest.raises(FileRejected) as rejected:
+        probe_file(path)
+    assert "odd.csv: its header row (line 2) cannot be read as CSV" in str(rejected.value)

@@ -28,7 +28,7 @@ all_ages as (
 
     select
         'All ages' as age_bucket,
-        max(bucket_order) + 1 as bucket_order,
+        coalesce(max(bucket_order), 0) + 1 as bucket_order,  -- last, buckets or none
         true as is_all_ages,
         coalesce(sum(unpaid_invoice_count), 0)::bigint as unpaid_invoice_count,
         coalesce(sum(unpaid_amount), 0)::double as unpaid_amount
