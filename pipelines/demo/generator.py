@@ -221,6 +221,61 @@ class _Generator:
         for entity, count in rows.items():
             self.counts[entity] += count
 
+    def _cross_project_links(self) -> None:
+        """The PMO's register of links between plans, as of the last month end: two projects
+        wait on the first plan still running (one cuts over a week after its go-live, one starts
+        training when its hypercare starts), one link names a task the plan no longer has, and a
+        typo links two go-lives to each other (a loop the loader refuses)."""
+        as_of = self.world.window.as_of
+        running = [
+            project.code
+            for project in self.world.projects
+            if project.code in self.plans and month_closes(self.world, project)[-1:] == [as_of]
+        ]
+        if len(running) < 3:
+            return
+        platform, second, third = running[:3]
+
+        def uid(code: str, name: str) -> str:
+            return str(next(t.uid for t in self.plans[code].tasks if t.name == name))
+
+        def link(code: str, task: str, other: str, predecessor: str, kind: str, lag: int) -> dict:
+            return {
+                "project_code": code,
+                "task_key": task,
+                "predecessor_project_code": other,
+                "predecessor_key": predecessor,
+                "link_type": kind,
+                "lag_days": lag,
+                "snapshot_date": as_of.isoformat(),
+            }
+
+        rows = [
+            link(
+                second,
+                uid(second, "Production cut-over"),
+                platform,
+                uid(platform, "Go-live"),
+                "FS",
+                5,
+            ),
+            link(
+                third,
+                uid(third, "Training and change management"),
+                platform,
+                uid(platform, "Hypercare"),
+                "SS",
+                0,
+            ),
+            link(third, uid(third, "Cut-over rehearsal"), platform, "999", "FS", 0),
+            link(second, uid(second, "Go-live"), third, uid(third, "Go-live"), "FF", 0),
+            link(third, uid(third, "Go-live"), second, uid(second, "Go-live"), "FF", 0),
+        ]
+        relative = "plans/cross_project_dependencies.csv"
+        self.canonical(relative, "dependencies", rows, as_of)
+        for line in (5, 6):  # header on line 1
+            self.bad_rows.append(BadRow(relative, line, "dependencies", "loop", BAD_DETAIL["loop"]))
+
     def canonical(
         self,
         relative: str,
@@ -294,6 +349,7 @@ class _Generator:
         self._master()
         self._finance()
         self._schedules_and_backlogs()
+        self._cross_project_links()
         self._risks_and_notes()
         expected = dict(self.counts)
         for bad in self.bad_rows:
@@ -513,7 +569,11 @@ class _Generator:
                         f"ms_project/{project.code}_{close.isoformat()}.xml",
                         data,
                         "mspdi",
-                        {"tasks": tasks, "milestones": milestones},
+                        {
+                            "tasks": tasks,
+                            "milestones": milestones,
+                            "dependencies": data.count(b"<PredecessorLink>"),
+                        },
                         close,
                     )
             elif project.export in ("jira", "jira_es"):
@@ -810,6 +870,7 @@ BAD_DETAIL = {
     "negative_hours": "negative hours on a worklog",
     "unknown_project": f"project code {UNKNOWN_PROJECT[0]} is not in the projects master",
     "bad_date": "a work date that does not exist (day 32)",
+    "loop": "two go-lives linked to each other in the cross-project register (a loop)",
 }
 
 

@@ -41,6 +41,9 @@ class Entity:
     references: dict[str, str] = field(default_factory=dict)
     """Column -> referenced entity (project_code -> projects, employee_id -> people)."""
     example: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    """Column -> the column whose value an empty cell takes (a link's predecessor project is
+    the task's own unless named)."""
 
     @property
     def column_names(self) -> list[str]:
@@ -63,6 +66,8 @@ METHODOLOGIES = ("waterfall", "agile", "hybrid")
 EXPENSE_TYPES = ("capex", "opex")
 STATUS_CATEGORIES = ("todo", "in_progress", "done")
 RAG = ("green", "amber", "red")
+LINK_TYPES = ("fs", "ss", "ff", "sf")
+"""Finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
 
 ENTITIES: dict[str, Entity] = {
     entity.name: entity
@@ -214,6 +219,18 @@ ENTITIES: dict[str, Entity] = {
                 C("estimate_hours", "float", min_value=0),
                 C("planned_start", "date"),
                 C("planned_finish", "date"),
+                C(
+                    "forecast_start",
+                    "date",
+                    description="The start the current schedule gives (MS Project's Start); "
+                    "empty = planned_start.",
+                ),
+                C(
+                    "forecast_finish",
+                    "date",
+                    description="The finish the current schedule gives (MS Project's Finish); "
+                    "empty = planned_finish.",
+                ),
                 C("baseline_cost", "float", min_value=0),
                 C("percent_complete", "float", min_value=0, max_value=100),
                 C("actual_start", "date"),
@@ -241,6 +258,8 @@ ENTITIES: dict[str, Entity] = {
                 "estimate_hours": "",
                 "planned_start": "2026-10-01",
                 "planned_finish": "2026-10-14",
+                "forecast_start": "2026-10-02",
+                "forecast_finish": "2026-10-16",
                 "baseline_cost": "",
                 "percent_complete": "40",
                 "actual_start": "2026-10-02",
@@ -297,6 +316,40 @@ ENTITIES: dict[str, Entity] = {
                 "baseline_date": "2026-09-30",
                 "forecast_date": "2026-11-15",
                 "actual_date": "",
+                "snapshot_date": "2026-10-31",
+            },
+        ),
+        Entity(
+            "dependencies",
+            "One row per schedule link per snapshot date: the task (successor) cannot start or "
+            "finish until its predecessor, in the same project or another, has started or "
+            "finished (link type), give or take a lag in working days (negative = a lead).",
+            (
+                C("project_code", required=True, nullable=False),
+                C("task_key", required=True, nullable=False),
+                C("predecessor_project_code"),
+                C("predecessor_key", required=True, nullable=False),
+                C("link_type", allowed=LINK_TYPES),
+                C("lag_days", "float", min_value=-3650, max_value=3650),
+                C("snapshot_date", "date", nullable=False),
+            ),
+            (
+                "project_code",
+                "task_key",
+                "predecessor_project_code",
+                "predecessor_key",
+                "snapshot_date",
+            ),
+            snapshot=True,
+            references={"project_code": "projects", "predecessor_project_code": "projects"},
+            defaults={"predecessor_project_code": "project_code"},
+            example={
+                "project_code": "PRJ-002",
+                "task_key": "MIG-12",
+                "predecessor_project_code": "PRJ-001",
+                "predecessor_key": "PAY-142",
+                "link_type": "fs",
+                "lag_days": "5",
                 "snapshot_date": "2026-10-31",
             },
         ),

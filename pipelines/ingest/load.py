@@ -208,6 +208,13 @@ def read_entity(
         )
     if entity.snapshot:
         frame = _fill_snapshot_date(frame, snapshot_date_for(probe.path).isoformat())
+    if entity.defaults:
+        frame = frame.with_columns(
+            pl.coalesce(
+                pl.when(pl.col(name).str.strip_chars() != "").then(pl.col(name)), pl.col(source)
+            ).alias(name)
+            for name, source in entity.defaults.items()
+        )
     return frame
 
 
@@ -404,6 +411,91 @@ def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl
     return flagged.filter(~repeat).drop("_first"), bad
 
 
+CYCLE_TASKS_NAMED = 8
+"""A cycle's reason names up to this many of its tasks."""
+
+
+def links_in_cycle(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Dependencies: the links of one file that close a loop (A before B before A) cannot be
+    scheduled, so they are quarantined, each with the tasks of its loop named. A loop is found
+    as a strongly connected component of the file's link graph, in one pass over all files."""
+    if good.is_empty():
+        return good, _no_problems(good)
+    import networkx as nx  # dbt-core's own graph library; imported when links are loaded
+
+    carried = _carried(good)
+    file_part = [pl.col(BATCH_FILE).cast(pl.String)] if carried else []
+
+    def node(project: pl.Expr, task: str) -> pl.Expr:
+        return pl.concat_str([*file_part, project, pl.col(task)], separator="\x1f")
+
+    edges = good.select(
+        node(pl.coalesce("predecessor_project_code", "project_code"), "predecessor_key").alias(
+            "_from"
+        ),
+        node(pl.col("project_code"), "task_key").alias("_to"),
+    )
+    graph = nx.DiGraph()
+    graph.add_edges_from(edges.iter_rows())
+    looped: dict[str, str] = {}  # node -> the tasks of its loop, as a reason names them
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (only,) = component
+            if not graph.has_edge(only, only):
+                continue
+        ends = sorted(tuple(name.split("\x1f")[-2:]) for name in component)
+        one_project = len({project for project, _ in ends}) == 1
+        tasks = [task if one_project else f"{project} {task}" for project, task in ends]
+        named = ", ".join(tasks[:CYCLE_TASKS_NAMED])
+        more = (
+            f" and {len(tasks) - CYCLE_TASKS_NAMED} more" if len(tasks) > CYCLE_TASKS_NAMED else ""
+        )
+        where = f" of project {ends[0][0]}" if one_project else ""
+        for name in component:
+            looped[name] = f"{named}{more}{where}"
+    if not looped:
+        return good, _no_problems(good)
+    loops = pl.DataFrame(
+        {"_to": list(looped), "_loop": list(looped.values())},
+        schema={"_to": pl.String, "_loop": pl.String},
+    )
+    flagged = (
+        good.with_columns(edges)
+        .join(loops, on="_to", how="left", maintain_order="left")
+        .join(
+            loops.rename({"_to": "_from", "_loop": "_from_loop"}),
+            on="_from",
+            how="left",
+            maintain_order="left",
+        )
+    )
+    # a link is in a loop when both its ends are in the same strongly connected component
+    in_loop = pl.col("_loop").is_not_null() & (pl.col("_loop") == pl.col("_from_loop"))
+    bad = flagged.filter(in_loop).select(
+        "source_line",
+        *carried,
+        pl.lit("predecessor_key").alias("column_name"),
+        pl.col("predecessor_key").cast(pl.String).alias("found_value"),
+        (
+            pl.lit("predecessor_key: the link ")
+            + pl.when(pl.col("predecessor_project_code") != pl.col("project_code"))
+            .then(pl.col("predecessor_project_code") + pl.lit(" "))
+            .otherwise(pl.lit(""))
+            + pl.col("predecessor_key")
+            + pl.lit(" → ")
+            + pl.when(pl.col("predecessor_project_code") != pl.col("project_code"))
+            .then(pl.col("project_code") + pl.lit(" "))
+            .otherwise(pl.lit(""))
+            + pl.col("task_key")
+            + pl.lit(" closes a loop of links between tasks ")
+            + pl.col("_loop")
+            + pl.lit(", expected links that never lead back to the same task")
+        ).alias("reason"),
+    )
+    kept = flagged.filter(~in_loop).drop("_from", "_to", "_loop", "_from_loop")
+    return kept, bad
+
+
 def _newest_load_of_content(entity: str) -> str:
     """SQL: each content's (sha256) latest file modification time among its loads of an entity:
     rows from a file modified later than an incoming one are newer than it."""
@@ -593,6 +685,8 @@ def prepare_frames(
     ]
     if entity.name == "timesheets":
         steps.append(lambda rows: over_24_hours(con, rows, modified))
+    if entity.name == "dependencies":
+        steps.append(links_in_cycle)
     parts = [quarantine]
     for step in steps:
         good, bad = step(good)

@@ -601,3 +601,69 @@ def test_a_warehouse_from_before_a_new_optional_column_gets_it_and_keeps_its_row
         ) == [("CRM", "Dana Whitfield", date(2026, 11, 14)), ("PAY", None, None)]
     finally:
         con.close()
+
+
+def test_dependency_links_load_and_a_loop_is_quarantined_naming_its_tasks(landing, con):
+    write(
+        landing / "plans" / "dependencies.csv",
+        "project_code,task_key,predecessor_project_code,predecessor_key,link_type,lag_days,"
+        "snapshot_date\n"
+        "PAY,P-2,,P-1,FS,0,2026-10-31\n"  # same project when the predecessor's is blank
+        "PAY,P-3,,P-2,ss,2,2026-10-31\n"
+        "CRM,C-1,PAY,P-3,FS,-1,2026-10-31\n"  # a cross-project link, one day of lead
+        "CRM,C-3,,C-2,FS,0,2026-10-31\n"  # C-2 -> C-3 -> C-4 -> C-2: a loop
+        "CRM,C-4,,C-3,FF,0,2026-10-31\n"
+        "CRM,C-2,,C-4,FS,0,2026-10-31\n"
+        "CRM,C-5,,C-4,XX,0,2026-10-31\n"  # not a link type
+        "PAY,P-9,CRM,C-9,FF,0,2026-10-31\n"  # two go-lives tied to each other across projects
+        "CRM,C-9,PAY,P-9,FF,0,2026-10-31\n",
+    )
+    load_landing(con, landing)
+    assert rows(
+        con,
+        "select project_code, task_key, coalesce(predecessor_project_code, '-'), predecessor_key,"
+        " link_type, lag_days from raw.dependencies order by source_line",
+    ) == [
+        ("PAY", "P-2", "PAY", "P-1", "fs", 0.0),
+        ("PAY", "P-3", "PAY", "P-2", "ss", 2.0),
+        ("CRM", "C-1", "PAY", "P-3", "fs", -1.0),
+    ]
+    quarantined = rows(
+        con,
+        "select source_line, column_name, reason from raw.quarantine"
+        " where entity = 'dependencies' order by source_line",
+    )
+    loop = "C-2, C-3, C-4"
+    assert quarantined == [
+        (
+            5,
+            "predecessor_key",
+            f"predecessor_key: the link C-2 → C-3 closes a loop of links between tasks {loop}"
+            " of project CRM, expected links that never lead back to the same task",
+        ),
+        (
+            6,
+            "predecessor_key",
+            f"predecessor_key: the link C-3 → C-4 closes a loop of links between tasks {loop}"
+            " of project CRM, expected links that never lead back to the same task",
+        ),
+        (
+            7,
+            "predecessor_key",
+            f"predecessor_key: the link C-4 → C-2 closes a loop of links between tasks {loop}"
+            " of project CRM, expected links that never lead back to the same task",
+        ),
+        (8, "link_type", "link_type: found 'XX', expected one of: fs, ss, ff, sf"),
+        (
+            9,
+            "predecessor_key",
+            "predecessor_key: the link CRM C-9 → PAY P-9 closes a loop of links between tasks"
+            " CRM C-9, PAY P-9, expected links that never lead back to the same task",
+        ),
+        (
+            10,
+            "predecessor_key",
+            "predecessor_key: the link PAY P-9 → CRM C-9 closes a loop of links between tasks"
+            " CRM C-9, PAY P-9, expected links that never lead back to the same task",
+        ),
+    ]

@@ -44,7 +44,7 @@ def by_key(frame: pl.DataFrame, key: str, column: str = "task_key") -> dict[str,
 
 
 def assert_canonical(frames: dict[str, pl.DataFrame]) -> None:
-    assert set(frames) == {"tasks", "milestones"}
+    assert set(frames) == {"tasks", "milestones", "dependencies"}
     for entity, frame in frames.items():
         assert frame.columns == [*ENTITIES[entity].column_names, "source_line"]
         assert all(dtype == pl.String for dtype in frame.drop("source_line").dtypes)
@@ -124,6 +124,33 @@ def test_in_progress_task_with_predecessor_links(plan: dict[str, pl.DataFrame]) 
     assert build["planned_finish"] == "2026-09-30"  # baseline finish, not the slipped 10-14
     assert build["actual_finish"] is None
     assert build["parent_key"] == "1"
+
+
+def test_predecessor_links_become_dependencies_with_type_and_lag_in_days(
+    plan: dict[str, pl.DataFrame],
+) -> None:
+    links = plan["dependencies"].sort("task_key", "predecessor_key")
+    assert links.select(
+        "project_code",
+        "task_key",
+        "predecessor_project_code",
+        "predecessor_key",
+        "link_type",
+        "lag_days",
+        "snapshot_date",
+        "source_line",
+    ).rows() == [
+        ("PRJ-001", "3", "PRJ-001", "2", "FS", "0.0", "2026-10-31", 113),
+        # Type 0 is finish-to-finish; -4800 tenths of a minute of an 8-hour day is a 1-day lead
+        ("PRJ-001", "7", "PRJ-001", "2", "FF", "-1.0", "2026-10-31", 151),
+        ("PRJ-001", "7", "PRJ-001", "3", "FS", "1.0", "2026-10-31", 144),
+    ]
+
+
+def test_current_start_and_finish_are_the_forecast_dates(plan: dict[str, pl.DataFrame]) -> None:
+    build = by_key(plan["tasks"], "3")
+    assert build["planned_finish"] == "2026-09-30"  # the baseline
+    assert build["forecast_finish"] == "2026-10-14"  # where the plan has it now
 
 
 def test_assignee_is_first_assigned_person_email_first(plan: dict[str, pl.DataFrame]) -> None:
@@ -412,6 +439,14 @@ def test_real_relations_and_dates_files(shared_samples: Path) -> None:
     assert relations["task_name"].to_list() == [f"Task {i}" for i in range(1, 6)]
     assert relations["project_code"].unique().to_list() == ["mspdirelations"]  # .xml removed
     assert by_key(relations, "5")["planned_finish"] == "2006-09-25"
+
+    links = load(shared_samples / "mspdi" / "mpxj_mspdirelations.xml")["dependencies"]
+    assert sorted(links.select("task_key", "predecessor_key", "link_type", "lag_days").rows()) == [
+        ("2", "1", "FS", "0.0"),
+        ("3", "2", "SS", "1.0"),
+        ("4", "3", "FF", "0.0"),
+        ("5", "4", "SF", "0.0"),
+    ]
 
     dates = load(shared_samples / "mspdi" / "mpxj_task-dates-project2019-mspdi.xml")["tasks"]
     assert dates.height == 10

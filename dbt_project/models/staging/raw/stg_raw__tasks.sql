@@ -36,6 +36,8 @@ renamed as (
         ----------  dates
         planned_start,
         planned_finish,
+        coalesce(forecast_start, planned_start) as forecast_start,
+        coalesce(forecast_finish, planned_finish) as forecast_finish,
         actual_start,
         actual_finish,
         snapshot_date,

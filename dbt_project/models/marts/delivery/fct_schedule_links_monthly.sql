@@ -1,0 +1,105 @@
+-- One row per schedule link of each month's network: its two tasks' dates from the critical path
+-- pass, the link's slack (working days the predecessor can slip before it moves the successor)
+-- and what is wrong with it, if anything: a predecessor or successor missing from the network (a
+-- task deleted from the plan, a summary task, a key mistyped) or a loop across files. Such links
+-- are left out of the pass.
+
+with
+
+links as (
+
+    select * from {{ ref('int_schedule_links_monthly') }}
+
+),
+
+network as (
+
+    select * from {{ ref('fct_schedule_network_monthly') }}
+
+),
+
+joined as (
+
+    select
+        links.network_month,
+        links.project_code,
+        links.task_key,
+        links.predecessor_project_code,
+        links.predecessor_key,
+        links.link_type,
+        links.lag_days,
+        links.is_cross_project,
+        links.snapshot_date,
+        links.source_file,
+        links.source_line,
+        successor.is_snapshot_month,
+        predecessor.task_name as predecessor_task_name,
+        successor.task_name as task_name,
+        predecessor.early_start as predecessor_early_start,
+        predecessor.early_finish as predecessor_early_finish,
+        successor.early_start,
+        successor.early_finish,
+        predecessor.is_critical as is_predecessor_critical,
+        successor.is_critical,
+        successor.task_state,
+        case
+            when predecessor.task_key is null then 'missing_predecessor'
+            when successor.task_key is null then 'missing_successor'
+            when predecessor.loop_tasks is not null
+                and predecessor.loop_tasks = successor.loop_tasks then 'loop'
+        end as link_issue,
+        -- the start the link asks of the successor, in working-day positions
+        case links.link_type
+            when 'FS' then predecessor.early_finish_workday
+            when 'SS' then predecessor.early_start_workday
+            when 'FF' then predecessor.early_finish_workday - successor.duration_days
+            when 'SF' then predecessor.early_start_workday - successor.duration_days
+        end + cast(round(links.lag_days) as bigint) as required_start_workday,
+        successor.early_start_workday
+
+    from links
+    left join network as successor
+        on successor.network_month = links.network_month
+        and successor.project_code = links.project_code
+        and successor.task_key = links.task_key
+    left join network as predecessor
+        on predecessor.network_month = links.network_month
+        and predecessor.project_code = links.predecessor_project_code
+        and predecessor.task_key = links.predecessor_key
+
+)
+
+select
+    network_month,
+    project_code,
+    task_key,
+    task_name,
+    predecessor_project_code,
+    predecessor_key,
+    predecessor_task_name,
+    link_type,
+    lag_days,
+    is_cross_project,
+    coalesce(is_snapshot_month, false) as is_snapshot_month,
+    link_issue,
+    task_state,
+    predecessor_early_start,
+    predecessor_early_finish,
+    early_start,
+    early_finish,
+    case
+        when link_issue is null then early_start_workday - required_start_workday
+    end as link_slack_days,
+    -- the link sets the successor's start: slipping the predecessor moves the successor
+    coalesce(
+        link_issue is null
+        and task_state = 'not_started'
+        and early_start_workday - required_start_workday <= 0,
+        false
+    ) as is_driving,
+    coalesce(is_predecessor_critical and is_critical, false) as is_on_critical_path,
+    snapshot_date,
+    source_file,
+    source_line
+
+from joined
