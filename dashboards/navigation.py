@@ -27,6 +27,7 @@ SECTIONS: dict[str, list[PageSpec]] = {
     ],
     "Delivery": [
         PageSpec("views/delivery.py", "Delivery", "delivery", ":material/rocket_launch:"),
+        PageSpec("views/schedule.py", "Schedule", "schedule", ":material/account_tree:"),
         PageSpec("views/risks.py", "Risks", "risks", ":material/warning:"),
         PageSpec("views/resources.py", "Resources", "resources", ":material/groups:"),
     ],

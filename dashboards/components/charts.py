@@ -1087,3 +1087,133 @@ def heatmap(
     )
     fig.update_yaxes(autorange="reversed", title=None, type="category", dtick=1)
     return _layout(fig, height=height or max(280, 22 * len(ys) + 120))
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+GANTT_COLOURS = {
+    "critical": RAG_COLOURS["red"],
+    "near_critical": RAG_COLOURS["amber"],
+    "open": "#3b82f6",
+    "done": "#c7ccd1",
+}
+GANTT_NAMES = {
+    "critical": "Critical (no float)",
+    "near_critical": "Near-critical",
+    "open": "Other open work",
+    "done": "Done",
+}
+
+
+def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -> go.Figure:
+    """A schedule's tasks as bars from early start to early finish, coloured by criticality,
+    with their total float as a faint extension to the late finish, milestones as diamonds and
+    the driving links drawn from the predecessor's finish to the successor's start.
+
+    ``tasks``: label, early_start, early_finish, late_finish, total_float_days, task_state,
+    is_critical, is_near_critical, is_milestone, task_name; ``links``: the labels and dates of
+    the driving links' two ends (from_label, from_date, to_label, to_date)."""
+    if tasks.is_empty():
+        return empty_figure("No schedule network for this project in this month.")
+    kind = (
+        pl.when(pl.col("task_state") == "Done")
+        .then(pl.lit("done"))
+        .when(pl.col("is_critical"))
+        .then(pl.lit("critical"))
+        .when(pl.col("is_near_critical"))
+        .then(pl.lit("near_critical"))
+        .otherwise(pl.lit("open"))
+    )
+    rows = tasks.with_columns(kind.alias("_kind"))
+    labels = rows["label"].to_list()
+    fig = go.Figure()
+    day = 86_400_000
+    floats = rows.filter((pl.col("late_finish") > pl.col("early_finish")) & ~pl.col("is_milestone"))
+    if not floats.is_empty():
+        fig.add_trace(
+            go.Bar(
+                y=floats["label"].to_list(),
+                x=[
+                    ((late - early).days) * day
+                    for early, late in zip(
+                        floats["early_finish"].to_list(),
+                        floats["late_finish"].to_list(),
+                        strict=True,
+                    )
+                ],
+                base=floats["early_finish"].to_list(),
+                orientation="h",
+                name="Total float",
+                marker={"color": "#d5dbe1", "opacity": 0.6},
+                customdata=floats["total_float_days"].to_list(),
+                hovertemplate="%{y}<br>float %{customdata} working days<extra></extra>",
+            )
+        )
+    for name in ("critical", "near_critical", "open", "done"):
+        part = rows.filter((pl.col("_kind") == name) & ~pl.col("is_milestone"))
+        if part.is_empty():
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=part["label"].to_list(),
+                x=[
+                    ((finish - start).days + 1) * day
+                    for start, finish in zip(
+                        part["early_start"].to_list(), part["early_finish"].to_list(), strict=True
+                    )
+                ],
+                base=part["early_start"].to_list(),
+                orientation="h",
+                name=GANTT_NAMES[name],
+                marker={"color": GANTT_COLOURS[name]},
+                customdata=part.select(
+                    pl.col("early_finish").dt.strftime("%d %b %Y"),
+                    pl.col("total_float_days").cast(pl.String).fill_null("–"),
+                ).rows(),
+                hovertemplate=(
+                    "%{y}<br>%{base|%d %b %Y} → %{customdata[0]}"
+                    "<br>total float %{customdata[1]} working days<extra></extra>"
+                ),
+            )
+        )
+    marks = rows.filter(pl.col("is_milestone"))
+    if not marks.is_empty():
+        fig.add_trace(
+            go.Scatter(
+                x=marks["early_finish"].to_list(),
+                y=marks["label"].to_list(),
+                mode="markers",
+                name="Milestone",
+                marker={
+                    "symbol": "diamond",
+                    "size": 12,
+                    "color": [GANTT_COLOURS[k] for k in marks["_kind"].to_list()],
+                    "line": {"width": 1, "color": "#333"},
+                },
+                hovertemplate="%{y}<br>%{x|%d %b %Y}<extra></extra>",
+            )
+        )
+    if not links.is_empty():
+        xs: list[Any] = []
+        ys: list[Any] = []
+        for start_label, start, end_label, end in links.select(
+            "from_label", "from_date", "to_label", "to_date"
+        ).iter_rows():
+            xs += [start, end, None]
+            ys += [start_label, end_label, None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name="Driving link",
+                line={"color": "#555", "width": 1},
+                hoverinfo="skip",
+            )
+        )
+    if data_date:
+        fig.add_vline(x=data_date, line_dash="dot", line_color="#888")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
+    fig.update_xaxes(type="date")
+    return _layout(fig, height=max(320, 22 * len(labels) + 110), barmode="overlay")

@@ -216,13 +216,16 @@ def test_forward_and_backward_pass_match_the_hand_computed_network(warehouse) ->
         "P/F": "E",
     }
     assert tasks["Q/X"]["driving_predecessor_project_code"] == "P"
+    # as a reader names it: the other project first
+    assert tasks["Q/X"]["driving_predecessor_name"] == "P · Task E (E)"
+    assert tasks["P/E"]["driving_predecessor_name"] == "Task D (D)"
 
 
 def test_progress_moves_the_path_and_the_month_reports_the_drift(warehouse) -> None:
     tasks = network(warehouse, "2026-02-01")
-    assert tasks["P/A"]["task_state"] == "done"
+    assert tasks["P/A"]["task_state"] == "Done"
     assert tasks["P/A"]["total_float_days"] is None  # work done has no float
-    assert tasks["P/C"]["task_state"] == "in_progress"
+    assert tasks["P/C"]["task_state"] == "In progress"
     assert (tasks["P/C"]["early_finish"], tasks["P/C"]["total_float_days"]) == (D("2026-02-09"), 0)
     assert (tasks["P/D"]["early_start"], tasks["P/D"]["early_finish"]) == (
         D("2026-02-05"),

@@ -55,22 +55,22 @@ by_project as (
         max(project_early_finish) as critical_path_finish_date,
         greatest(max(project_finish_workday) - max(data_date_workday), 0)
             as critical_path_remaining_days,
-        count(*) filter (where task_state <> 'done') as open_task_count,
+        count(*) filter (where task_state <> 'Done') as open_task_count,
         count(*) filter (where is_critical) as critical_task_count,
         count(*) filter (where is_near_critical) as near_critical_task_count,
         count(*) filter (
             where is_critical and not coalesce(was_critical, true)
         ) as tasks_became_critical_count,
         count(*) filter (
-            where task_state <> 'done' and total_float_days < previous_total_float_days
+            where task_state <> 'Done' and total_float_days < previous_total_float_days
         ) as tasks_losing_float_count,
         coalesce(
             max(previous_total_float_days - total_float_days) filter (
-                where task_state <> 'done' and total_float_days < previous_total_float_days
+                where task_state <> 'Done' and total_float_days < previous_total_float_days
             ),
             0
         ) as max_float_consumed_days,
-        min(total_float_days) filter (where task_state <> 'done') as lowest_total_float_days,
+        min(total_float_days) filter (where task_state <> 'Done') as lowest_total_float_days,
         max(project_finish_workday) as finish_workday
 
     from tasks

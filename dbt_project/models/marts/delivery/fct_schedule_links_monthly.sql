@@ -93,7 +93,7 @@ select
     -- the link sets the successor's start: slipping the predecessor moves the successor
     coalesce(
         link_issue is null
-        and task_state = 'not_started'
+        and task_state = 'Not started'
         and early_start_workday - required_start_workday <= 0,
         false
     ) as is_driving,

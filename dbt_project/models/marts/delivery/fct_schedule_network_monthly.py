@@ -69,6 +69,7 @@ OUTPUT_SCHEMA = {
     "successor_count": pl.Int64,
     "driving_predecessor_project_code": pl.String,
     "driving_predecessor_key": pl.String,
+    "driving_predecessor_name": pl.String,
     "project_early_finish": pl.Date,
     "loop_tasks": pl.String,
     "early_start_workday": pl.Int64,
@@ -309,6 +310,15 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
     keys_task = tasks.get_column("task_key").to_numpy()
     driving_project = np.where(has_driver, keys_project[np.maximum(driving, 0)], None)
     driving_key = np.where(has_driver, keys_task[np.maximum(driving, 0)], None)
+    names = tasks.select(pl.col("task_name").fill_null(pl.col("task_key"))).to_series().to_numpy()
+    driver = np.maximum(driving, 0)
+    named = names[driver].astype(object) + " (" + keys_task[driver].astype(object) + ")"
+    elsewhere = keys_project[driver] != keys_project
+    driving_name = np.where(
+        has_driver,
+        np.where(elsewhere, keys_project[driver].astype(object) + " · " + named, named),
+        None,
+    )
 
     predecessor_count = np.bincount(target, minlength=count)
     successor_count = np.bincount(source, minlength=count)
@@ -319,7 +329,7 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
     shown_late_start = np.where(span > 0, late_start, late_start - 1)
     finish_position = np.where(span > 0, early_finish - 1, early_start - 1)
     late_finish_position = np.where(span > 0, late_finish - 1, late_start - 1)
-    state = np.where(done, "done", np.where(started, "in_progress", "not_started"))
+    state = np.where(done, "Done", np.where(started, "In progress", "Not started"))
     return pl.DataFrame(
         {
             "network_month": tasks.get_column("network_month"),
@@ -346,6 +356,7 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
                 driving_project.tolist(), dtype=pl.String
             ),
             "driving_predecessor_key": pl.Series(driving_key.tolist(), dtype=pl.String),
+            "driving_predecessor_name": pl.Series(driving_name.tolist(), dtype=pl.String),
             "project_early_finish": _dates(own_finish - 1, valid),
             "loop_tasks": pl.Series(loop_text.tolist(), dtype=pl.String),
             "early_start_workday": early_start,
@@ -356,7 +367,7 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
         schema=OUTPUT_SCHEMA,
     ).with_columns(
         # work done has no float left to report
-        pl.when(pl.col("task_state") != "done").then(pl.col(name)).alias(name)
+        pl.when(pl.col("task_state") != "Done").then(pl.col(name)).alias(name)
         for name in ("total_float_days", "free_float_days")
     )
 
