@@ -3,7 +3,8 @@
 Reads rpt_project_kpis_monthly, fct_earned_value_monthly (S-curve, indices, earned schedule),
 rpt_project_health_metrics_monthly (threshold bands, reasons), fct_milestone_slippage,
 int_risk_register_monthly (top risks), fct_project_financials_monthly (by category),
-raw.status_notes (the PM's note), rpt_data_quality_by_project (caveats).
+raw.status_notes (the PM's note), rpt_data_quality_by_project (caveats), rpt_raid_summary_monthly
+and fct_raid_items_monthly (issues, decisions and actions).
 """
 
 from __future__ import annotations
@@ -295,6 +296,71 @@ def risks_and_money(ctx: state.Context, code: str) -> None:
             )
 
 
+RAID_SUMMARY = "rpt_raid_summary_monthly"
+RAID_ITEMS = "fct_raid_items_monthly"
+RAID_TILES = [
+    "open_issue_count",
+    "overdue_issue_count",
+    "escalated_issue_count",
+    "open_decision_count",
+    "decisions_awaiting_steering_count",
+    "overdue_action_count",
+]
+RAID_TYPE_ORDER = {"issue": 0, "decision": 1, "action": 2}
+
+
+def issues_decisions_actions(ctx: state.Context, code: str) -> None:
+    st.subheader("Issues, decisions and actions")
+    with ui.needs():
+        found = data.read(
+            ctx.snap, RAID_SUMMARY, where={"project_code": code, "reporting_month": ctx.month}
+        )
+        if found.is_empty():
+            ui.empty(
+                f"Nothing on this project's issue, decision or action logs in "
+                f"{month_label(ctx.month)}: none open, none closed (or it keeps no logs)."
+            )
+            return
+        row = found.row(0, named=True)
+        for column, name in zip(st.columns(len(RAID_TILES)), RAID_TILES, strict=True):
+            ui.kpi(column, ctx.snap, RAID_SUMMARY, name, row)
+        items = (
+            data.read(
+                ctx.snap,
+                RAID_ITEMS,
+                where={
+                    "project_code": code,
+                    "reporting_month": ctx.month,
+                    "is_open_at_month_end": True,
+                },
+            )
+            .with_columns(
+                pl.col("item_type").replace_strict(RAID_TYPE_ORDER, default=3).alias("_type")
+            )
+            .sort(["_type", "is_overdue", "due_date"], descending=[False, True, False])
+        )
+        ui.table(
+            ctx,
+            items.select(
+                "item_type",
+                "item_id",
+                "title",
+                "owner",
+                "item_status",
+                "escalation_level",
+                "forum",
+                "due_date",
+                "days_overdue",
+                "age_days",
+                "item_source",
+            ),
+            key="raid_items",
+            model=RAID_ITEMS,
+            name=f"open_items_{code}",
+            empty_message="Nothing open on the logs at the end of the month.",
+        )
+
+
 def status_note(ctx: state.Context, code: str) -> None:
     st.subheader("Status note from the project manager")
     with ui.needs():
@@ -391,6 +457,7 @@ with ui.needs():
     ui.drilldown(ctx, [code], key="project")
     evm(ctx, code, row)
     risks_and_money(ctx, code)
+    issues_decisions_actions(ctx, code)
     left, right = st.columns([1.4, 1])
     with left:
         status_note(ctx, code)

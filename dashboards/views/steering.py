@@ -2,7 +2,8 @@
 
 Reads rpt_steering_attention_monthly (the projects needing attention, their reasons, trend,
 decisions and colour disagreements), rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly
-(overruns, underruns and the net) and rpt_milestones_due (milestones overdue or due soon).
+(overruns, underruns and the net), rpt_milestones_due (milestones overdue or due soon) and
+fct_raid_items_monthly (decisions awaiting the committee, issues escalated beyond the project).
 Nothing is computed here: the list, its order and its words come from the models.
 """
 
@@ -198,6 +199,71 @@ def milestones_due(ctx: state.Context) -> None:
     ui.table(ctx, shown, key="milestones_due", model=MILESTONES, name="milestones_due")
 
 
+RAID_ITEMS = "fct_raid_items_monthly"
+RAID_COLUMNS = {
+    "decisions": [
+        "project_code",
+        "item_id",
+        "title",
+        "owner",
+        "raised_date",
+        "due_date",
+        "days_overdue",
+        "age_days",
+    ],
+    "escalations": [
+        "project_code",
+        "item_id",
+        "title",
+        "escalation_level",
+        "priority",
+        "owner",
+        "due_date",
+        "days_overdue",
+        "age_days",
+    ],
+}
+
+
+def raid_for_steering(ctx: state.Context) -> None:
+    """The decisions the committee owes and the issues raised to it or on the way."""
+    items = data.read(
+        ctx.snap,
+        RAID_ITEMS,
+        where={"project_code": ctx.scope, "reporting_month": ctx.month},
+    )
+    decisions = items.filter(pl.col("is_awaiting_steering")).sort(
+        ["days_overdue", "due_date"], descending=[True, False], nulls_last=True
+    )
+    escalated = items.filter(pl.col("is_escalated")).sort(
+        ["escalation_rank", "days_overdue", "age_days"],
+        descending=[True, True, True],
+        nulls_last=True,
+    )
+    st.subheader("Decisions awaiting the steering committee")
+    ui.table(
+        ctx,
+        decisions.select(RAID_COLUMNS["decisions"]),
+        key="steering_decisions",
+        model=RAID_ITEMS,
+        name="decisions_awaiting_steering",
+        empty_message="No decision on the logs waits for the steering committee.",
+    )
+    st.subheader("Issues escalated beyond the project")
+    ui.table(
+        ctx,
+        escalated.select(RAID_COLUMNS["escalations"]),
+        key="steering_escalations",
+        model=RAID_ITEMS,
+        name="escalated_issues",
+        empty_message="No open issue is escalated beyond its project.",
+    )
+    st.caption(
+        "From the projects' decision and issue logs (and Jira / Azure DevOps issues and "
+        "impediments), as open at the end of the month; overdue = past the needed-by or due date."
+    )
+
+
 ctx = state.context()
 ui.page_header(ctx, "Steering view")
 with ui.needs():
@@ -207,3 +273,4 @@ with ui.needs():
     st.subheader("Milestones overdue or due soon")
     ui.as_of_note(ctx, "The milestone list")
     milestones_due(ctx)
+    raid_for_steering(ctx)

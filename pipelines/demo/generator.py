@@ -44,6 +44,7 @@ from pipelines.demo.finance import (
     month_closes,
 )
 from pipelines.demo.notes import agile_note, money, waterfall_note
+from pipelines.demo.raid import project_logs
 from pipelines.demo.risks import build_risks, register_rows
 from pipelines.demo.schedule import Plan, build_plan
 from pipelines.demo.timesheets import (
@@ -78,6 +79,8 @@ SUBFOLDERS = (
     "timesheets",
     "risks",
     "status",
+    "plans",
+    "governance",
 )
 TOOL_FORMATS = {
     "tempo": ("tempo_worklogs", "tempo_worklogs_{month}.csv"),
@@ -276,6 +279,34 @@ class _Generator:
         for line in (5, 6):  # header on line 1
             self.bad_rows.append(BadRow(relative, line, "dependencies", "loop", BAD_DETAIL["loop"]))
 
+    def _raid_logs(self) -> None:
+        """The PMO's issue, decision and action logs as of the last month end: one file each
+        for the portfolio (the decision log as a workbook, as PMOs often keep it)."""
+        world = self.world
+        people = world.people
+        owners = [
+            f"{first} {last}"
+            for first, last in zip(people.first_name[:40], people.last_name[:40], strict=True)
+        ]
+        issues: list[dict] = []
+        decisions: list[dict] = []
+        actions: list[dict] = []
+        by_project: dict[str, list[dict[str, str]]] = {}
+        for _, notes in sorted(self.notes.items()):
+            for note in notes:
+                by_project.setdefault(note["project_code"], []).append(note)
+        for project in world.projects:
+            logged = project_logs(world, project, owners, by_project.get(project.code, []))
+            issues += logged[0]
+            decisions += logged[1]
+            actions += logged[2]
+        as_of = world.window.as_of
+        self.canonical("governance/issues_log.csv", "issues_log", issues, as_of)
+        self.canonical_xlsx(
+            "governance/decisions.xlsx", "decisions", decisions, as_of, "Decision log", ()
+        )
+        self.canonical("governance/actions.csv", "actions", actions, as_of)
+
     def canonical(
         self,
         relative: str,
@@ -351,6 +382,7 @@ class _Generator:
         self._schedules_and_backlogs()
         self._cross_project_links()
         self._risks_and_notes()
+        self._raid_logs()
         expected = dict(self.counts)
         for bad in self.bad_rows:
             expected[bad.entity] -= 1
@@ -818,6 +850,7 @@ class _Generator:
                         world, self.backlogs[project.code], close, index, len(closes), extra
                     )
                 notes_by_month.setdefault(close.replace(day=1), []).append(note)
+        self.notes = notes_by_month
         for month_first, notes in sorted(notes_by_month.items()):
             notes.sort(key=lambda n: n["project_code"])
             dated = min(month_end(month_first), world.window.as_of)

@@ -66,6 +66,13 @@ METHODOLOGIES = ("waterfall", "agile", "hybrid")
 EXPENSE_TYPES = ("capex", "opex")
 STATUS_CATEGORIES = ("todo", "in_progress", "done")
 RAG = ("green", "amber", "red")
+PRIORITIES = ("low", "medium", "high", "critical")
+ESCALATION_LEVELS = ("project", "programme", "portfolio", "steering_committee")
+"""How far an issue has been raised, in order: empty means it sits with the project."""
+LOG_STATUSES = ("open", "in_progress", "resolved", "closed")
+FORUMS = ("project", "project_board", "design_authority", "steering_committee")
+DECISION_STATUSES = ("open", "decided", "deferred", "withdrawn")
+ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
 LINK_TYPES = ("fs", "ss", "ff", "sf")
 """Finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
 
@@ -497,6 +504,97 @@ ENTITIES: dict[str, Entity] = {
                 "decisions_needed": "Approve weekend cut-over window.",
                 "decision_owner": "Maria Keller",
                 "decision_due_date": "2026-11-14",
+            },
+        ),
+        Entity(
+            "issues_log",
+            "One row per issue on a project's issue log (the I of RAID): something that is "
+            "happening now, who owns it, how far it has been escalated and when it was resolved.",
+            (
+                C("issue_id", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("title", required=True, nullable=False),
+                C("raised_date", "date", required=True, nullable=False),
+                C("owner"),
+                C("priority", allowed=PRIORITIES),
+                C("escalation_level", allowed=ESCALATION_LEVELS),
+                C("due_date", "date"),
+                C("resolved_date", "date"),
+                C("status", allowed=LOG_STATUSES),
+            ),
+            ("project_code", "issue_id"),
+            references={"project_code": "projects"},
+            example={
+                "issue_id": "ISS-014",
+                "project_code": "PRJ-001",
+                "title": "Card scheme test environment unavailable",
+                "raised_date": "2026-10-06",
+                "owner": "Maria Keller",
+                "priority": "high",
+                "escalation_level": "programme",
+                "due_date": "2026-10-20",
+                "resolved_date": "",
+                "status": "open",
+            },
+        ),
+        Entity(
+            "decisions",
+            "One row per decision on a project's decision log: what must be decided, by whom "
+            "and by when, in which forum, and what was decided.",
+            (
+                C("decision_id", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("title", required=True, nullable=False),
+                C("raised_date", "date", required=True, nullable=False),
+                C("needed_by_date", "date"),
+                C("owner"),
+                C("forum", allowed=FORUMS),
+                C("status", allowed=DECISION_STATUSES),
+                C("decided_date", "date"),
+                C("outcome"),
+            ),
+            ("project_code", "decision_id"),
+            references={"project_code": "projects"},
+            example={
+                "decision_id": "DEC-007",
+                "project_code": "PRJ-001",
+                "title": "Approve weekend cut-over window",
+                "raised_date": "2026-10-12",
+                "needed_by_date": "2026-11-14",
+                "owner": "Maria Keller",
+                "forum": "steering_committee",
+                "status": "open",
+                "decided_date": "",
+                "outcome": "",
+            },
+        ),
+        Entity(
+            "actions",
+            "One row per action on a project's action log: who does what by when, and when it "
+            "was done; related_id names the issue or decision it serves, if any.",
+            (
+                C("action_id", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("title", required=True, nullable=False),
+                C("raised_date", "date", required=True, nullable=False),
+                C("owner"),
+                C("due_date", "date"),
+                C("completed_date", "date"),
+                C("status", allowed=ACTION_STATUSES),
+                C("related_id"),
+            ),
+            ("project_code", "action_id"),
+            references={"project_code": "projects"},
+            example={
+                "action_id": "ACT-031",
+                "project_code": "PRJ-001",
+                "title": "Book the scheme's test slot for the second cycle",
+                "raised_date": "2026-10-06",
+                "owner": "Ana Souza",
+                "due_date": "2026-10-16",
+                "completed_date": "",
+                "status": "open",
+                "related_id": "ISS-014",
             },
         ),
         Entity(

@@ -2,10 +2,15 @@
 -- decisions, actions and changes, the way a steering committee reads them (MSR project pages).
 --
 -- * Risks: the three open risks of the register in force with the largest exposure.
--- * Issues: the register's risks that have occurred (materialised), largest impact first.
--- * Decision: the decision the month's status note asks for, with its owner (the sponsor when
---   the note names nobody) and due date; overdue when due before the as-of date.
--- * Action: the note's next steps, owned by the note's author.
+-- * Issues: the issue log's open issues (and the tracker's issues and impediments), escalated and
+--   overdue first, and the register's risks that have occurred (materialised), largest impact
+--   first: at most five.
+-- * Decisions: where the project keeps a decision log, its decisions still open at the month's
+--   end (at most three, the soonest needed first; overdue or awaiting the steering committee);
+--   otherwise the decision the month's status note asks for, with its owner (the sponsor when
+--   the note names nobody) and due date, overdue when due before the as-of date.
+-- * Actions: where the project keeps an action log, its open actions (at most three, overdue
+--   first); otherwise the note's next steps, owned by the note's author.
 -- * Changes: change requests raised by the month end and still undecided then, or decided in
 --   the month, largest cost impact first.
 -- Open projects only (as rpt_steering_attention_monthly); amounts in the reporting currency.
@@ -27,6 +32,48 @@ risk_register as (
 change_requests as (
 
     select * from {{ ref('int_finance_change_requests_converted') }}
+
+),
+
+raid_items as (
+
+    select * from {{ ref('fct_raid_items_monthly') }}
+
+),
+
+-- the logs a project keeps (a decision or action log replaces what its status note says)
+kept_logs as (
+
+    select distinct project_code, item_type
+    from raid_items
+    where item_source <> 'task tracker'
+
+),
+
+open_log_items as (
+
+    select
+        steering.project_code,
+        steering.reporting_month,
+        raid_items.item_type,
+        raid_items.item_id as reference,
+        raid_items.title,
+        raid_items.owner,
+        raid_items.due_date,
+        case
+            when raid_items.is_escalated then 'escalated: ' || raid_items.escalation_level
+            when raid_items.is_overdue then 'overdue'
+            when raid_items.is_awaiting_steering then 'awaiting steering'
+            else raid_items.item_status
+        end as status,
+        raid_items.escalation_rank,
+        raid_items.is_overdue
+
+    from steering
+    inner join raid_items
+        on steering.project_code = raid_items.project_code
+        and steering.reporting_month = raid_items.reporting_month
+        and raid_items.is_open_at_month_end
 
 ),
 
@@ -62,6 +109,87 @@ register_items as (
 
 ),
 
+issues as (
+
+    select
+        project_code,
+        reporting_month,
+        'issue' as item_type,
+        2 as type_order,
+        row_number() over (
+            partition by project_code, reporting_month
+            order by escalation_rank desc nulls last, is_overdue desc, amount desc nulls last,
+                reference
+        ) as item_order,
+        reference,
+        title,
+        owner,
+        due_date,
+        status,
+        amount
+
+    from (
+        select
+            project_code, reporting_month, reference, title, owner, due_date, status, amount,
+            cast(null as integer) as escalation_rank, false as is_overdue
+        from register_items
+        where item_type = 'issue'
+        union all
+        select
+            project_code, reporting_month, reference, title, owner, due_date, status,
+            cast(null as {{ type_double() }}) as amount, escalation_rank, is_overdue
+        from open_log_items
+        where item_type = 'issue'
+    ) as all_issues
+
+),
+
+logged_decisions as (
+
+    select
+        project_code,
+        reporting_month,
+        'decision' as item_type,
+        3 as type_order,
+        row_number() over (
+            partition by project_code, reporting_month
+            order by is_overdue desc, due_date nulls last, reference
+        ) as item_order,
+        reference,
+        title,
+        owner,
+        due_date,
+        status,
+        cast(null as {{ type_double() }}) as amount
+
+    from open_log_items
+    where item_type = 'decision'
+
+),
+
+logged_actions as (
+
+    select
+        project_code,
+        reporting_month,
+        'action' as item_type,
+        4 as type_order,
+        row_number() over (
+            partition by project_code, reporting_month
+            order by is_overdue desc, due_date nulls last, reference
+        ) as item_order,
+        reference,
+        title,
+        owner,
+        due_date,
+        status,
+        cast(null as {{ type_double() }}) as amount
+
+    from open_log_items
+    where item_type = 'action'
+
+),
+
 decisions as (
 
     select
@@ -79,6 +207,9 @@ decisions as (
 
     from steering
     where decision_needed is not null
+        and project_code not in (
+            select project_code from kept_logs where item_type = 'decision'
+        )
 
 ),
 
@@ -99,6 +230,9 @@ actions as (
 
     from steering
     where manager_next_steps is not null
+        and project_code not in (
+            select project_code from kept_logs where item_type = 'action'
+        )
 
 ),
 
@@ -139,11 +273,17 @@ changes as (
 
 items as (
 
-    select * from register_items where item_type = 'issue' or item_order <= 3
+    select * from register_items where item_type = 'risk' and item_order <= 3
+    union all
+    select * from issues where item_order <= 5
     union all
     select * from decisions
     union all
+    select * from logged_decisions where item_order <= 3
+    union all
     select * from actions
+    union all
+    select * from logged_actions where item_order <= 3
     union all
     select * from changes
 

@@ -240,11 +240,13 @@ def readable_model_name(model: str) -> str:
     return _acronyms(words)
 
 
-ACRONYMS = {"kpis": "KPIs", "fx": "FX", "ridac": "RIDAC"}
+ACRONYMS = {"kpis": "KPIs", "fx": "FX", "ridac": "RIDAC", "raid": "RAID"}
 
 
 def _acronyms(words: str) -> str:
-    return re.sub(r"\b(kpis|fx|ridac)\b", lambda m: ACRONYMS[m.group(1).lower()], words, flags=re.I)
+    return re.sub(
+        r"\b(kpis|fx|ridac|raid)\b", lambda m: ACRONYMS[m.group(1).lower()], words, flags=re.I
+    )
 
 
 MODEL_NAME = re.compile(r"\b(?:rpt|fct|dim|int|stg)_[a-z0-9_]+\b")
