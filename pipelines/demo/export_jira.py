@@ -4,7 +4,9 @@ One file per project per month end, holding every issue created by then in its s
 day. The quirks an adapter must survive are reproduced on purpose: repeated ``Sprint`` columns
 for carried-over issues (filled left to right), both story-point custom fields in the exports of
 migrated boards, ``25/Feb/26 2:54 PM`` dates, ``Parent`` as a numeric id next to ``Parent key``,
-multi-line quoted descriptions and a UTF-8 BOM.
+multi-line quoted descriptions and a UTF-8 BOM. The English exports also carry two
+``Outward issue link (Blocks)`` columns (the header repeated, filled left to right): in the first
+few epics, the epic's first story blocks the next one or two (see :func:`blocking_links`).
 
 The Spanish export uses only the header labels formats.md records from a real Spanish-UI file
 (``Resumen, Clave de incidencia, ID de la incidencia, Tipo de Incidencia, Estado, Creada,
@@ -62,6 +64,74 @@ def _rank(number: int) -> str:
         value, rest = divmod(value, 36)
         out = digits[rest] + out
     return f"0|i{out.rjust(5, '0')}:"
+
+
+BLOCKING_EPICS = 4
+"""Epics (the oldest first) whose first story blocks later stories: a handful of links a file."""
+BLOCKED_STORIES = 2
+"""At most this many stories blocked by one story: the ``Outward issue link (Blocks)`` columns."""
+
+
+def blocking_links(
+    kind: list[str], epic: np.ndarray, number: np.ndarray, created: np.ndarray, keys: list[str]
+) -> pl.DataFrame:
+    """Per issue (``index`` in the backlog) the stories it blocks: ``blocks_<j>`` (a key) and
+    ``blocks_<j>_created`` (when that story was created, so a month-end export names it only
+    once it exists), for ``j`` below BLOCKED_STORIES.
+
+    In each of the BLOCKING_EPICS oldest epics the first story (by key) blocks the second and,
+    in every other of those epics, the third too: the stories are numbered in the order they
+    were created, so the blocked ones never exist before the story that blocks them."""
+    issues = pl.DataFrame(
+        {
+            "index": range(len(kind)),
+            "kind": kind,
+            "epic": epic,
+            "number": number,
+            "key": keys,
+            "created": created,
+        },
+        schema={
+            "index": pl.Int64,
+            "kind": pl.String,
+            "epic": pl.Int64,
+            "number": pl.Int64,
+            "key": pl.String,
+            "created": pl.Int64,
+        },
+    )
+    epics = (
+        issues.filter(pl.col("kind") == "Epic")
+        .sort("number")
+        .select(pl.col("index").alias("epic"), pl.int_range(pl.len()).alias("epic_rank"))
+        .filter(pl.col("epic_rank") < BLOCKING_EPICS)
+    )
+    stories = (
+        issues.filter(pl.col("kind") == "Story")
+        .join(epics, on="epic")
+        .sort("number")
+        .with_columns(pl.int_range(pl.len()).over("epic").alias("rank"))
+    )
+    blockers = stories.filter(pl.col("rank") == 0).select("epic", pl.col("index").alias("blocker"))
+    wanted = (pl.col("rank") == 1) | ((pl.col("rank") == 2) & (pl.col("epic_rank") % 2 == 0))
+    blocked = (
+        stories.filter(wanted)
+        .join(blockers, on="epic")
+        .select("blocker", (pl.col("rank") - 1).alias("slot"), "key", "created")
+    )
+    out = pl.DataFrame({"index": range(len(kind))}, schema={"index": pl.Int64})
+    for slot in range(BLOCKED_STORIES):  # one join per column, not per link
+        out = out.join(
+            blocked.filter(pl.col("slot") == slot).select(
+                pl.col("blocker").alias("index"),
+                pl.col("key").alias(f"blocks_{slot}"),
+                pl.col("created").alias(f"blocks_{slot}_created"),
+            ),
+            on="index",
+            how="left",
+            maintain_order="left",
+        )
+    return out
 
 
 class JiraProject:
@@ -153,6 +223,13 @@ class JiraProject:
                 "label_b": text,
                 "points": text,
             },
+        )
+        self.static = pl.concat(
+            [
+                self.static,
+                blocking_links(backlog.kind, epic, number, arrays["created"], keys).drop("index"),
+            ],
+            how="horizontal",
         )
         # Event times never change between snapshots, so their text is formatted once.
         wiggle = pl.col("id") % 47
@@ -250,6 +327,12 @@ class JiraProject:
                 pl.col("reporter").alias("watchers"),
                 pl.col("reporter_id").alias("watchers_id"),
                 pl.col("id").cast(pl.String).alias("id_text"),
+                *[
+                    pl.when(pl.col(f"blocks_{j}_created") <= cutoff)
+                    .then(pl.col(f"blocks_{j}"))
+                    .alias(f"outward_{j}")
+                    for j in range(BLOCKED_STORIES)
+                ],
             )
             .sort(["snap", "id"], descending=[False, True])  # newest issue first, per file
         )
@@ -326,6 +409,7 @@ class JiraProject:
             ("Σ Remaining Estimate", None),
             ("Σ Time Spent", None),
             ("Security Level", None),
+            *[("Outward issue link (Blocks)", f"outward_{j}") for j in range(BLOCKED_STORIES)],
             ("Custom field (Development)", None),
             ("Custom field (Goals)", None),
             ("Custom field (Issue color)", None),

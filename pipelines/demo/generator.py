@@ -613,11 +613,18 @@ class _Generator:
                 for close, header, frame in exporter.snapshots(closes):
                     cells = [f"c{i}" for i, name in enumerate(header) if name == "Sprint"]
                     sprints = frame.select(pl.concat_list(cells).explode().drop_nulls().n_unique())
+                    blocks = "Outward issue link (Blocks)"
+                    links = [f"c{i}" for i, name in enumerate(header) if name == blocks]
+                    blocked = sum(frame[c].count() for c in links)
                     self.write(
                         f"jira/jira_{project.code}_{close.isoformat()}.csv",
                         partial(write_csv, header=header, frame=frame, bom=True),
                         "jira_csv",
-                        {"tasks": frame.height, "sprints": int(sprints.item())},
+                        {
+                            "tasks": frame.height,
+                            "sprints": int(sprints.item()),
+                            "dependencies": blocked,
+                        },
                         close,
                     )
             else:

@@ -297,6 +297,37 @@ def test_jira_exports_have_repeated_sprints_both_point_fields_and_jira_dates(
     )
 
 
+def test_jira_exports_link_stories_of_one_epic(demo: DemoSummary) -> None:
+    """Two ``Outward issue link (Blocks)`` columns, filled left to right: a handful of stories
+    each block a later story of their own epic, both in the export, and the adapter reads
+    exactly the links the generator counted."""
+    code = demo.storylines["stalled_agile"]
+    files = sorted(
+        (f for f in demo.files_of("jira_csv") if f"_{code}_" in f.path), key=lambda f: f.dated
+    )
+    for file in (files[0], files[-1]):
+        path = demo.landing_dir / file.path
+        header = header_of(path)
+        blocks = [i for i, name in enumerate(header) if name == "Outward issue link (Blocks)"]
+        assert len(blocks) == 2
+        issues = {row[header.index("Issue key")]: row for row in records(path)}
+        epic = {key: row[header.index("Parent key")] for key, row in issues.items()}
+        pairs = []
+        for key, row in issues.items():
+            cells = [row[i] for i in blocks]
+            assert cells[0] or not cells[1], "filled left to right"
+            pairs.extend((key, cell) for cell in cells if cell)
+        assert 1 <= len(pairs) <= 8  # a handful
+        assert len(pairs) == file.rows["dependencies"]
+        for blocker, blocked in pairs:
+            assert blocked in issues and epic[blocker] == epic[blocked] != ""
+            assert int(blocker.rsplit("-", 1)[1]) < int(blocked.rsplit("-", 1)[1])
+            assert issues[blocked][header.index("Issue Type")] == "Story"
+        probe = probe_file(path, file.path)
+        read = detect(probe).read(probe)["dependencies"]
+        assert sorted(zip(read["predecessor_key"], read["task_key"], strict=True)) == sorted(pairs)
+
+
 def test_one_jira_export_is_spanish(demo: DemoSummary) -> None:
     spanish = [
         f for f in demo.files_of("jira_csv") if header_of(demo.landing_dir / f.path)[0] == "Resumen"
@@ -402,12 +433,17 @@ def test_tempo_header_matches_the_real_sample(demo: DemoSummary, shared_samples:
 
 def test_jira_header_matches_the_real_cloud_sample(demo: DemoSummary, shared_samples: Path) -> None:
     """A board with one story-point field exports exactly the real Cloud header, except that
-    the Sprint column repeats as often as the most carried-over issue needs."""
+    the Sprint column repeats as often as the most carried-over issue needs, and that its two
+    ``Outward issue link (Blocks)`` columns (the sample links no issues) come where real
+    exports put issue links: after Security Level."""
     sample = header_of(shared_samples / "jira_csv" / "jira_cloud_en_INFO380.csv")
     code = demo.storylines["stalled_agile"]
     file = next(f for f in demo.files_of("jira_csv") if f"_{code}_" in f.path)
     ours = header_of(demo.landing_dir / file.path)
-    assert [h for h in ours if h != "Sprint"] == [h for h in sample if h != "Sprint"]
+    blocks = "Outward issue link (Blocks)"
+    assert [h for h in ours if h not in ("Sprint", blocks)] == [h for h in sample if h != "Sprint"]
+    first_link = ours.index(blocks)
+    assert ours[first_link - 1 : first_link + 2] == ["Security Level", blocks, blocks]
     first_sprint = ours.index("Sprint")
     assert set(ours[first_sprint : first_sprint + ours.count("Sprint")]) == {"Sprint"}
 

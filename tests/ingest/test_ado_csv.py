@@ -37,7 +37,7 @@ def task(frames: dict[str, pl.DataFrame], key: str) -> dict:
 @pytest.mark.parametrize("path", sorted(ADO.glob("*.csv")), ids=lambda p: p.name)
 def test_every_fixture_gives_canonical_text_columns(path: Path) -> None:
     frames = load(path)
-    for entity in ("tasks", "sprints"):
+    for entity in ("tasks", "sprints", "dependencies"):
         assert frames[entity].columns == [*ENTITIES[entity].column_names, "source_line"]
         assert frames[entity].schema["source_line"] == pl.Int64
 
@@ -255,3 +255,122 @@ def test_exports_read_together_give_what_each_gives_alone(tmp_path: Path) -> Non
     }
     assert task(together[3], "900")["created_at"] == "2025-11-23 10:00:00"
     assert together[0]["tasks"].equals(together[4]["tasks"])
+
+
+# --- Predecessor / Successor link columns -> dependencies ----------------------------------------
+
+LINKED_HEADER = "ID,Work Item Type,Title,State,Area Path,Predecessor,Successor\n"
+
+
+def export(folder: Path, name: str, body: str, header: str = LINKED_HEADER) -> Path:
+    path = folder / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def links(frames: dict[str, pl.DataFrame]) -> list[tuple]:
+    """(successor project, successor, predecessor project, predecessor, line), file order."""
+    return (
+        frames["dependencies"]
+        .select(
+            "project_code", "task_key", "predecessor_project_code", "predecessor_key", "source_line"
+        )
+        .rows()
+    )
+
+
+def test_predecessor_and_successor_columns_read_the_right_way_round(tmp_path: Path) -> None:
+    """Predecessor on 11 naming 10: 10 comes first. Successor on 12 naming 13: 12 comes first.
+    Both ends are in the row's own project; finish-to-start, no lag."""
+    frames = load(
+        export(
+            tmp_path,
+            "links.csv",
+            '"10","Task","Design","New","Fabrikam\\Web",,\n'
+            '"11","Task","Build","New","Fabrikam\\Web","10",\n'
+            '"12","Task","Test","New","Fabrikam\\Web",,"13"\n',
+        )
+    )
+    assert links(frames) == [
+        ("Fabrikam", "11", "Fabrikam", "10", 3),
+        ("Fabrikam", "13", "Fabrikam", "12", 4),
+    ]
+    dependencies = frames["dependencies"]
+    assert dependencies.columns == [*ENTITIES["dependencies"].column_names, "source_line"]
+    assert set(dependencies["link_type"]) == {"FS"}
+    assert set(dependencies["lag_days"]) == {"0"}
+    assert dependencies["snapshot_date"].null_count() == dependencies.height
+
+
+def test_cells_of_several_ids_hashes_and_urls(tmp_path: Path) -> None:
+    """A cell names one or more work items (``;`` or ``,``), as ``12``, ``#12`` or a URL ending
+    in the ID; a repeated link column is read too; the Team Project names the project."""
+    header = "ID,Work Item Type,Title,State,Team Project,Predecessor,Predecessor,Successor\n"
+    frames = load(
+        export(
+            tmp_path,
+            "ids.csv",
+            '"20","Task","Go live","New","Contoso","#17; 18","19",'
+            '"https://dev.azure.com/org/Contoso/_workitems/edit/21, 22/"\n',
+            header,
+        )
+    )
+    assert links(frames) == [
+        ("Contoso", "20", "Contoso", "17", 2),
+        ("Contoso", "20", "Contoso", "18", 2),
+        ("Contoso", "20", "Contoso", "19", 2),
+        ("Contoso", "21", "Contoso", "20", 2),
+        ("Contoso", "22", "Contoso", "20", 2),
+    ]
+
+
+def test_a_link_on_both_its_ends_is_kept_once_at_the_first_line(tmp_path: Path) -> None:
+    frames = load(
+        export(
+            tmp_path,
+            "both_ends.csv",
+            '"31","Task","Build","New","Proj","30",\n'
+            '"30","Task","Design","New","Proj",,"31"\n'
+            '"32","Task","Ship","New","Proj","31","33"\n',
+        )
+    )
+    assert links(frames) == [
+        ("Proj", "31", "Proj", "30", 2),
+        ("Proj", "32", "Proj", "31", 4),
+        ("Proj", "33", "Proj", "32", 4),
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(ADO.glob("*.csv")), ids=lambda p: p.name)
+def test_exports_without_link_columns_give_an_empty_dependencies_frame(path: Path) -> None:
+    frames = load(path)
+    assert frames["tasks"].height > 0
+    assert frames["dependencies"].height == 0
+    assert frames["dependencies"].schema == {
+        **{name: pl.String for name in ENTITIES["dependencies"].column_names},
+        "source_line": pl.Int64,
+    }
+
+
+def test_exports_with_links_read_together_give_what_each_gives_alone(tmp_path: Path) -> None:
+    """Links and their deduplication stay each export's own in a batch; a tree query with
+    link columns reads its links as a flat one does."""
+    flat = export(
+        tmp_path,
+        "flat.csv",
+        '"31","Task","Build","New","Proj","30",\n"30","Task","Design","New","Proj",,"31"\n',
+    )
+    half = export(tmp_path, "half.csv", '"30","Task","Design","New","Proj",,"31"\n')
+    tree = export(
+        tmp_path,
+        "tree.csv",
+        '"1","Epic","Top",,"New","Tree",,\n"2","Task",,"Child","New","Tree","1",\n',
+        "ID,Work Item Type,Title 1,Title 2,State,Area Path,Predecessor,Successor\n",
+    )
+    paths = [flat, half, ADO / "ado_flat_query.csv", tree, flat]
+    together = read_together(ado_csv, paths)
+    assert links(together[0]) == [("Proj", "31", "Proj", "30", 2)]
+    assert links(together[1]) == [("Proj", "31", "Proj", "30", 2)]
+    assert together[2]["dependencies"].height == 0
+    assert links(together[3]) == [("Tree", "2", "Tree", "1", 3)]
+    assert together[4]["dependencies"].equals(together[0]["dependencies"])

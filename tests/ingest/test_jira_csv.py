@@ -37,7 +37,7 @@ def sprints(frames: dict[str, pl.DataFrame]) -> dict[str, dict]:
 @pytest.mark.parametrize("path", sorted(JIRA.glob("*.csv")), ids=lambda p: p.name)
 def test_every_fixture_gives_canonical_text_columns(path: Path) -> None:
     frames = load(path)
-    for entity in ("tasks", "sprints"):
+    for entity in ("tasks", "sprints", "dependencies"):
         frame = frames[entity]
         assert frame.columns == [*ENTITIES[entity].column_names, "source_line"]
         assert all(dtype == pl.String for dtype in frame.drop("source_line").dtypes)
@@ -363,3 +363,176 @@ def test_exports_read_together_give_what_each_gives_alone(tmp_path: Path) -> Non
     # the same export twice in a batch: each copy keeps all of its sprints
     assert together[0]["sprints"].height > 0
     assert together[3]["sprints"].equals(together[0]["sprints"])
+
+
+# --- "blocks" issue links -> dependencies --------------------------------------------------------
+
+LINKED_HEADER = (
+    "Summary,Issue key,Issue id,Issue Type,Status,Project key,Outward issue link (Blocks),"
+    "Outward issue link (Blocks),Inward issue link (Blocks)\n"
+)
+
+
+def export(folder: Path, name: str, body: str, header: str = LINKED_HEADER) -> Path:
+    path = folder / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def links(frames: dict[str, pl.DataFrame]) -> list[tuple]:
+    """(successor project, successor, predecessor project, predecessor, line), file order."""
+    return (
+        frames["dependencies"]
+        .select(
+            "project_code", "task_key", "predecessor_project_code", "predecessor_key", "source_line"
+        )
+        .rows()
+    )
+
+
+def test_blocks_links_put_the_blocked_issue_as_successor(tmp_path: Path) -> None:
+    """Outward on PAY-1 naming PAY-2: PAY-1 blocks PAY-2. Inward on PAY-4 naming PAY-3: PAY-3
+    blocks PAY-4. Both are finish-to-start without lag; the loader fills the snapshot date."""
+    frames = load(
+        export(
+            tmp_path,
+            "links.csv",
+            "Pay in,PAY-1,1,Story,To Do,PAY,PAY-2,,\n"
+            "Settle,PAY-2,2,Story,To Do,PAY,,,\n"
+            "Refund,PAY-3,3,Story,To Do,PAY,,,\n"
+            "Report,PAY-4,4,Story,To Do,PAY,,,PAY-3\n",
+        )
+    )
+    assert links(frames) == [
+        ("PAY", "PAY-2", "PAY", "PAY-1", 2),
+        ("PAY", "PAY-4", "PAY", "PAY-3", 5),
+    ]
+    dependencies = frames["dependencies"]
+    assert dependencies.columns == [*ENTITIES["dependencies"].column_names, "source_line"]
+    assert set(dependencies["link_type"]) == {"FS"}
+    assert set(dependencies["lag_days"]) == {"0"}
+    assert dependencies["snapshot_date"].null_count() == dependencies.height
+
+
+def test_repeated_link_columns_and_cells_of_several_keys(tmp_path: Path) -> None:
+    """Every Outward column is read, and a cell may name several keys (``;`` or ``,``)."""
+    frames = load(
+        export(
+            tmp_path,
+            "many.csv",
+            'Pay in,PAY-1,1,Story,To Do,PAY,PAY-2,"PAY-3; PAY-4",\n'
+            'Settle,PAY-2,2,Story,To Do,PAY,,PAY-5,"PAY-6,PAY-7 ;"\n',
+        )
+    )
+    assert links(frames) == [
+        ("PAY", "PAY-2", "PAY", "PAY-1", 2),
+        ("PAY", "PAY-3", "PAY", "PAY-1", 2),
+        ("PAY", "PAY-4", "PAY", "PAY-1", 2),
+        ("PAY", "PAY-5", "PAY", "PAY-2", 3),
+        ("PAY", "PAY-2", "PAY", "PAY-6", 3),
+        ("PAY", "PAY-2", "PAY", "PAY-7", 3),
+    ]
+
+
+def test_a_link_written_on_both_its_ends_is_kept_once_at_the_first_line(tmp_path: Path) -> None:
+    """PAY-1's Outward naming PAY-2 and PAY-2's Inward naming PAY-1 are one link, kept at the
+    line seen first, whichever of its ends that is."""
+    outward_first = load(
+        export(
+            tmp_path,
+            "outward_first.csv",
+            "Pay in,PAY-1,1,Story,To Do,PAY,PAY-2,,\nSettle,PAY-2,2,Story,To Do,PAY,,,PAY-1\n",
+        )
+    )
+    assert links(outward_first) == [("PAY", "PAY-2", "PAY", "PAY-1", 2)]
+    inward_first = load(
+        export(
+            tmp_path,
+            "inward_first.csv",
+            "Settle,PAY-2,2,Story,To Do,PAY,,,PAY-1\nPay in,PAY-1,1,Story,To Do,PAY,PAY-2,,\n",
+        )
+    )
+    assert links(inward_first) == [("PAY", "PAY-2", "PAY", "PAY-1", 2)]
+
+
+def test_keys_of_other_projects_carry_their_prefix_as_project(tmp_path: Path) -> None:
+    """A key of another Jira project names that project by its prefix (the part before the last
+    ``-``), for the loader to resolve against the projects master."""
+    frames = load(
+        export(
+            tmp_path,
+            "cross.csv",
+            "Pay in,PAY-1,1,Story,To Do,PAY,OPS-12,,CORE_2-7\n",
+        )
+    )
+    assert links(frames) == [
+        ("OPS", "OPS-12", "PAY", "PAY-1", 2),
+        ("PAY", "PAY-1", "CORE_2", "CORE_2-7", 2),
+    ]
+
+
+def test_a_prefix_of_the_exports_own_issues_takes_their_project(tmp_path: Path) -> None:
+    """Without a Project key column the issues' project is their project name: a key whose
+    prefix is that of issues in the export gets their project, so a link written on both its
+    ends (across two projects of one export) is still one link; another prefix stays as is."""
+    header = (
+        "Summary,Issue key,Project name,Outward issue link (Blocks),Inward issue link (Blocks)\n"
+    )
+    frames = load(
+        export(
+            tmp_path,
+            "names.csv",
+            "Pay in,PAY-1,Payments,OPS-12,PAY-3\n"
+            "Runbook,OPS-12,Operations,,PAY-1\n"
+            "Audit,OPS-13,Operations,,SEC-4\n",
+            header,
+        )
+    )
+    assert links(frames) == [
+        ("Operations", "OPS-12", "Payments", "PAY-1", 2),
+        ("Payments", "PAY-1", "Payments", "PAY-3", 2),
+        ("Operations", "OPS-13", "SEC", "SEC-4", 4),
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(JIRA.glob("*.csv")), ids=lambda p: p.name)
+def test_exports_without_link_columns_give_an_empty_dependencies_frame(path: Path) -> None:
+    frames = load(path)
+    assert frames["tasks"].height > 0
+    dependencies = frames["dependencies"]
+    assert dependencies.height == 0
+    assert dependencies.columns == [*ENTITIES["dependencies"].column_names, "source_line"]
+    assert dependencies.schema == {
+        **{name: pl.String for name in ENTITIES["dependencies"].column_names},
+        "source_line": pl.Int64,
+    }
+
+
+def test_link_columns_left_empty_give_no_links(tmp_path: Path) -> None:
+    frames = load(export(tmp_path, "empty_links.csv", "Pay in,PAY-1,1,Story,To Do,PAY,,, \n"))
+    assert frames["tasks"].height == 1
+    assert frames["dependencies"].height == 0
+    assert frames["dependencies"].schema["source_line"] == pl.Int64
+
+
+def test_exports_with_links_read_together_give_what_each_gives_alone(tmp_path: Path) -> None:
+    """Links, their deduplication and the prefix map stay each export's own in a batch."""
+    pay = export(
+        tmp_path,
+        "pay.csv",
+        "Pay in,PAY-1,1,Story,To Do,PAY,PAY-2,,\nSettle,PAY-2,2,Story,To Do,PAY,,,PAY-1\n",
+    )
+    # the other end of the link in another export: not the same file, so kept there too
+    half = export(tmp_path, "half.csv", "Settle,PAY-2,2,Story,To Do,PAY,,,PAY-1\n")
+    names = tmp_path / "names.csv"
+    names.write_text(
+        "Summary,Issue key,Project name,Outward issue link (Blocks)\nPay in,PAY-1,Payments,PAY-2\n",
+        encoding="utf-8",
+    )
+    paths = [pay, half, JIRA / "jira_cloud_en_repeated_sprints.csv", names, pay]
+    together = read_together(jira_csv, paths)
+    assert links(together[0]) == [("PAY", "PAY-2", "PAY", "PAY-1", 2)]
+    assert links(together[1]) == [("PAY", "PAY-2", "PAY", "PAY-1", 2)]
+    assert together[2]["dependencies"].height == 0
+    assert links(together[3]) == [("Payments", "PAY-2", "Payments", "PAY-1", 2)]
+    assert together[4]["dependencies"].equals(together[0]["dependencies"])

@@ -667,3 +667,50 @@ def test_dependency_links_load_and_a_loop_is_quarantined_naming_its_tasks(landin
             " CRM C-9, PAY P-9, expected links that never lead back to the same task",
         ),
     ]
+
+
+def test_jira_blocks_links_load_and_a_link_to_an_unknown_project_is_quarantined(landing, con):
+    """A Jira export's "blocks" links land in raw.dependencies as of the date in the file name:
+    a link written on both its ends once, a key of another Jira project resolved through the
+    projects master, and one whose project the master does not list quarantined with why."""
+    write(
+        landing / "jira" / "jira_PAY_2026-10-31.csv",
+        "Summary,Issue key,Issue id,Issue Type,Status,Project key,Outward issue link (Blocks),"
+        "Outward issue link (Blocks),Inward issue link (Blocks)\n"
+        "Pay in,PAY-1,1,Story,To Do,PAY,PAY-2,PAY-3,\n"
+        "Settle,PAY-2,2,Story,To Do,PAY,,,PAY-1\n"  # the same link as on line 2
+        "Refund,PAY-3,3,Story,To Do,PAY,,,CRM-7\n"  # blocked by an issue of project CRM
+        "Report,PAY-4,4,Story,To Do,PAY,OPS-12,,\n",  # blocks an issue of a project not listed
+    )
+    outcomes = {o.entity: o for o in load_landing(con, landing)}
+    assert rows(
+        con,
+        "select project_code, task_key, predecessor_project_code, predecessor_key, link_type,"
+        " lag_days, snapshot_date::varchar, source_line from raw.dependencies"
+        " order by source_line, task_key",
+    ) == [
+        ("PAY", "PAY-2", "PAY", "PAY-1", "fs", 0.0, "2026-10-31", 2),
+        ("PAY", "PAY-3", "PAY", "PAY-1", "fs", 0.0, "2026-10-31", 2),
+        ("PAY", "PAY-3", "CRM", "CRM-7", "fs", 0.0, "2026-10-31", 4),
+    ]
+    assert rows(
+        con,
+        "select source_file, source_line, column_name, found_value, reason from raw.quarantine"
+        " where entity = 'dependencies'",
+    ) == [
+        (
+            "jira/jira_PAY_2026-10-31.csv",
+            5,
+            "project_code",
+            "OPS",
+            "project_code: unknown project 'OPS', expected a project listed in projects",
+        )
+    ]
+    links = outcomes["dependencies"]
+    assert (links.source_format, links.rows_read, links.rows_loaded, links.rows_quarantined) == (
+        "jira_csv",
+        4,
+        3,
+        1,
+    )
+    assert outcomes["tasks"].rows_loaded == 4

@@ -13,6 +13,10 @@ What formats.md §1.4 says matters here:
   only.
 * Dates follow the user's locale (``12/12/2025 3:30:19 PM``); the day/month order is decided once
   per file from the values.
+* Some setups add ``Predecessor`` and ``Successor`` link columns: work item IDs (``123``,
+  ``#123`` or a URL ending in the ID), several to a cell separated by ``;`` or ``,``. They become
+  the ``dependencies`` frame; IDs are unique in an organisation, so both ends of a link are in
+  the row's project.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from pipelines.ingest.adapters.jira_csv import (
     numeric_month_first_by_file,
     with_locale_dates,
 )
+from pipelines.ingest.adapters.links import dependency_rows, named_links, no_dependencies
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
 
@@ -140,7 +145,8 @@ def _with_tree_parent(frame: pl.DataFrame, levels: list[tuple[int, int]]) -> pl.
 
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
-    """The whole export -> tasks (one row per work item) and sprints (names only)."""
+    """The whole export -> tasks (one row per work item), sprints (names only) and
+    dependencies (one row per predecessor/successor link)."""
     return one_of_many(read_many, probe)
 
 
@@ -180,7 +186,8 @@ def _month_first(probe: Probe, frame: pl.DataFrame, files: list[int]) -> dict[in
 
 
 def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str, pl.DataFrame]:
-    """Tasks and sprints of the exports stacked in ``frame`` (one layout, see read_by_layout)."""
+    """Tasks, sprints and dependencies of the exports stacked in ``frame`` (one layout, see
+    read_by_layout)."""
     levels = _title_columns(probe)
     frame = frame.with_columns(_id=pick(probe, ["ID"]))
     if levels:
@@ -259,7 +266,27 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
             pl.col("_file"),
         )
     )
-    return {"tasks": tasks, "sprints": sprints}
+    return {"tasks": tasks, "sprints": sprints, "dependencies": _dependencies(probe, frame)}
+
+
+def _work_item_id(reference: pl.Expr) -> pl.Expr:
+    """``123``, ``#123`` or ``https://dev.azure.com/org/proj/_workitems/edit/123`` -> ``123``;
+    a reference without an ID at its end is kept as found."""
+    return pl.coalesce(reference.str.extract(r"(\d+)\s*/?$", 1), reference)
+
+
+def _dependencies(probe: Probe, frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per link: a ``Predecessor`` cell on X naming Y says Y comes before X, a
+    ``Successor`` cell on X naming Y says X comes before Y."""
+    index = probe.header_index()
+    cells = sorted(
+        [(position, False) for position in index.get(normalise_header("Predecessor"), [])]
+        + [(position, True) for position in index.get(normalise_header("Successor"), [])]
+    )
+    if not cells or frame.height == 0:
+        return no_dependencies()
+    links = named_links(frame.with_columns(_key=pl.col("_id")), cells, _work_item_id)
+    return dependency_rows(links, pl.col("_project"))
 
 
 def has_any(probe: Probe, *names: str) -> bool:
@@ -271,7 +298,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     Adapter(
         name="ado_csv",
         label="Azure DevOps work-item export (CSV)",
-        entities=("tasks", "sprints"),
+        entities=("tasks", "sprints", "dependencies"),
         sniff=sniff,
         read=read,
         read_many=read_many,

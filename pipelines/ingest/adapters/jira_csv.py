@@ -16,6 +16,10 @@ Read as formats.md §1.1 describes it, because a dict-based CSV reader gets it w
 * Server add-ons leak the Java ``toString()`` of a sprint
   (``com.atlassian.greenhopper.service.sprint.Sprint@..[..,name=X,startDate=..]``); the name and
   dates are parsed out of it.
+* ``Outward issue link (Blocks)`` names the issues this one blocks (its successors) and
+  ``Inward issue link (Blocks)`` the issues that block it (its predecessors). Both repeat, one
+  column per linked issue, and a cell may hold several keys (``;`` or ``,``). They become the
+  ``dependencies`` frame, each link once even when both its ends are in the export.
 
 The export carries no export date, so ``snapshot_date`` is left for the loader to fill.
 """
@@ -36,6 +40,7 @@ from pipelines.ingest.adapters.base import (
     parse_number,
     read_by_layout,
 )
+from pipelines.ingest.adapters.links import dependency_rows, named_links, no_dependencies
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
 
@@ -143,6 +148,9 @@ SYSTEM_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "parent_key": {"en": ("Parent key",)},
     "parent_id": {"en": ("Parent", "Parent id")},
     "sprint": {"en": ("Sprint",)},
+    # Issue links: no localised spelling of these is on record, so English only for now.
+    "blocks_outward": {"en": ("Outward issue link (Blocks)",)},
+    "blocks_inward": {"en": ("Inward issue link (Blocks)",)},
 }
 
 CUSTOM_FIELD_PREFIXES: tuple[str, ...] = (
@@ -641,7 +649,8 @@ DATE_ROLES = ("created", "resolved", "due_date", "start_date")
 
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
-    """The whole export -> tasks (one row per issue) and sprints (one row per sprint name)."""
+    """The whole export -> tasks (one row per issue), sprints (one row per sprint name) and
+    dependencies (one row per "blocks" link)."""
     return one_of_many(read_many, probe)
 
 
@@ -664,7 +673,8 @@ def _month_first(probe: Probe, frame: pl.DataFrame, files: list[int]) -> dict[in
 
 
 def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str, pl.DataFrame]:
-    """Tasks and sprints of the exports stacked in ``frame`` (one layout, see read_by_layout)."""
+    """Tasks, sprints and dependencies of the exports stacked in ``frame`` (one layout, see
+    read_by_layout)."""
     key = _first(probe, "issue_key")
     project_code = pl.coalesce(
         _first(probe, "project_key"),
@@ -722,7 +732,11 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
         pl.col("source_line"),
         pl.col("_file"),
     )
-    return {"tasks": tasks, "sprints": _sprints(probe, frame, sprint_cells)}
+    return {
+        "tasks": tasks,
+        "sprints": _sprints(probe, frame, sprint_cells),
+        "dependencies": _dependencies(probe, frame),
+    }
 
 
 def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> pl.DataFrame:
@@ -777,11 +791,47 @@ def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> 
     )
 
 
+_KEY_PREFIX = r"^(.+)-[^-]*$"
+"""A key's project prefix: what comes before its last ``-`` (``OPS`` in ``OPS-12``)."""
+
+
+def _dependencies(probe: Probe, frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per "blocks" link: an Outward cell on A naming B says A blocks B (B is the
+    successor), an Inward cell on A naming B says B blocks A.
+
+    A named key's project is the export's own project for the keys of its own issues (the
+    prefix of the keys in the export, mapped to those issues' project); another prefix is a
+    link to another Jira project, whose prefix is passed on as its project code for the loader
+    to resolve against the projects master (or quarantine)."""
+    cells = sorted(
+        [(position, True) for position in _positions(probe, "blocks_outward")]
+        + [(position, False) for position in _positions(probe, "blocks_inward")]
+    )
+    if not cells or frame.height == 0:
+        return no_dependencies()
+    prefixes = (
+        frame.select(
+            pl.col("_file"),
+            pl.col("_key").str.extract(_KEY_PREFIX, 1).alias("_prefix"),
+            pl.col("_project").alias("_prefix_project"),
+        )
+        .drop_nulls()
+        .unique(["_file", "_prefix"], keep="first", maintain_order=True)
+    )
+    links = (
+        named_links(frame, cells)
+        .with_columns(pl.col("_other").str.extract(_KEY_PREFIX, 1).alias("_prefix"))
+        .join(prefixes, on=["_file", "_prefix"], how="left", maintain_order="left")
+    )
+    other_project = pl.coalesce("_prefix_project", "_prefix", "_project")
+    return dependency_rows(links, other_project)
+
+
 ADAPTERS: tuple[Adapter, ...] = (
     Adapter(
         name="jira_csv",
         label="Jira issue export (CSV)",
-        entities=("tasks", "sprints"),
+        entities=("tasks", "sprints", "dependencies"),
         sniff=sniff,
         read=read,
         read_many=read_many,
