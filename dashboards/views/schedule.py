@@ -264,7 +264,7 @@ def links_between_projects(ctx: state.Context, month: Any) -> None:
     )
     left_out = data.read(
         ctx.snap, LINKS, where={"network_month": month, "project_code": scope}
-    ).filter(pl.col("link_issue").is_not_null())
+    ).filter(pl.col("link_issue").is_not_null() & (pl.col("link_issue") != "undated"))
     if not left_out.is_empty():
         st.subheader("Links left out of the critical path")
         st.caption(

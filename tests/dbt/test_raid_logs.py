@@ -212,9 +212,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
 
 
 def items(warehouse: BuiltWarehouse, month: date) -> dict[str, dict[str, Any]]:
-    rows = warehouse.rows(
-        "select * from fct_raid_items_monthly where reporting_month = ?", [month]
-    )
+    rows = warehouse.rows("select * from fct_raid_items_monthly where reporting_month = ?", [month])
     return {row["item_id"]: row for row in rows}
 
 

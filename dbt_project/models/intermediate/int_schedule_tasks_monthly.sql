@@ -2,7 +2,9 @@
 -- date), each scheduled project's latest task snapshot on or before that month's end, summary
 -- tasks left out (they roll their children up and carry no logic of their own). A project is
 -- scheduled when links name it (as successor or predecessor); a backlog without links has no
--- network to compute. Projects without a snapshot in the month take part through their latest
+-- network to compute. has_dates says whether the task can be scheduled: a start and a finish
+-- (a milestone: its date). Tracker stories without dates (a Jira "blocks" link between two
+-- backlog items) stay out of the pass; their links are reported as undated. Projects without a snapshot in the month take part through their latest
 -- earlier one, so cross-project links always meet a task; only the projects whose snapshot is
 -- in the month (is_snapshot_month) are reported for it.
 
@@ -84,7 +86,10 @@ select
     scheduled_tasks.forecast_start,
     scheduled_tasks.forecast_finish,
     scheduled_tasks.actual_start,
-    scheduled_tasks.actual_finish
+    scheduled_tasks.actual_finish,
+    scheduled_tasks.forecast_finish is not null
+        and (scheduled_tasks.forecast_start is not null or coalesce(scheduled_tasks.is_milestone, false))
+        as has_dates
 
 from latest_snapshots
 inner join scheduled_tasks

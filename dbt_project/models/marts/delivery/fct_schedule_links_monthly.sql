@@ -1,8 +1,9 @@
 -- One row per schedule link of each month's network: its two tasks' dates from the critical path
 -- pass, the link's slack (working days the predecessor can slip before it moves the successor)
 -- and what is wrong with it, if anything: a predecessor or successor missing from the network (a
--- task deleted from the plan, a summary task, a key mistyped) or a loop across files. Such links
--- are left out of the pass.
+-- task deleted from the plan, a summary task, a key mistyped), a loop across files, or a task
+-- without dates (undated: a tracker's backlog item, not an error). Such links are left out of
+-- the pass.
 
 with
 
@@ -15,6 +16,12 @@ links as (
 network as (
 
     select * from {{ ref('fct_schedule_network_monthly') }}
+
+),
+
+planned_tasks as (
+
+    select * from {{ ref('int_schedule_tasks_monthly') }}
 
 ),
 
@@ -43,6 +50,9 @@ joined as (
         successor.is_critical,
         successor.task_state,
         case
+            when predecessor.task_key is null and undated_predecessor.task_key is not null
+                or successor.task_key is null and undated_successor.task_key is not null
+                then 'undated'
             when predecessor.task_key is null then 'missing_predecessor'
             when successor.task_key is null then 'missing_successor'
             when predecessor.loop_tasks is not null
@@ -66,6 +76,16 @@ joined as (
         on predecessor.network_month = links.network_month
         and predecessor.project_code = links.predecessor_project_code
         and predecessor.task_key = links.predecessor_key
+    left join planned_tasks as undated_successor
+        on undated_successor.network_month = links.network_month
+        and undated_successor.project_code = links.project_code
+        and undated_successor.task_key = links.task_key
+        and not undated_successor.has_dates
+    left join planned_tasks as undated_predecessor
+        on undated_predecessor.network_month = links.network_month
+        and undated_predecessor.project_code = links.predecessor_project_code
+        and undated_predecessor.task_key = links.predecessor_key
+        and not undated_predecessor.has_dates
 
 )
 

@@ -29,7 +29,8 @@ Scheduling rules (Primavera P6 and MS Project agree on them):
   (or its project's finish, when it has none).
 - Links that close a loop across files (a loop inside one file is quarantined by the loader) are
   left out of the pass; the tasks of such a loop are named in ``loop_tasks``. Links that name a
-  task missing from the network are left out too (fct_schedule_links_monthly lists them).
+  task missing from the network are left out too, as are tasks without dates (a tracker's
+  backlog items): fct_schedule_links_monthly lists those links.
 
 The passes run over the graph's topological generations, each one vectorised (numpy), so the
 cost grows with the network's depth rather than its task count; a 5,000-task schedule takes
@@ -375,7 +376,7 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
 def model(dbt, session):
     dbt.config(materialized="table")
     near_critical_days = float(dbt.config.get("near_critical_float_days") or 10)
-    tasks = dbt.ref("int_schedule_tasks_monthly").pl()
+    tasks = dbt.ref("int_schedule_tasks_monthly").pl().filter(pl.col("has_dates"))
     links = dbt.ref("int_schedule_links_monthly").pl()
     months = sorted(tasks.get_column("network_month").unique().to_list())
     parts = [
