@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -282,6 +282,8 @@ def main() -> None:
             (stage, round(seconds, 2), count or None) for stage, (seconds, count) in timings.items()
         ]
         print(format_table(["stage", "seconds", "files changed"], rows), flush=True)
+    print("== the critical-path pass (forward and backward, one network)", flush=True)
+    print(format_table(["stage", "seconds", "links"], critical_path_timings()), flush=True)
     for name, stages in results.items():
         print(f"\n{name}: {ratios(stages)}")
     scaled = [name for name in SCALES if name in results and "load timesheets" in results[name]]
@@ -295,6 +297,74 @@ def main() -> None:
                 f"  {name}: timesheets {rows_ratio:.1f}× the rows took {time_ratio:.1f}× the time"
                 f" (factor {time_ratio / rows_ratio:.2f})"
             )
+
+
+def critical_path_timings(sizes: tuple[int, ...] = (500, 5000, 20000)) -> list[tuple]:
+    """The critical-path pass (the dbt Python model's ``schedule``) on generated schedules:
+    chains of 100 tasks, each task linked to the one before it (every link type, lags -1..3)
+    and, one time in three, to a task of the chain beside it; the median of three runs."""
+    import importlib.util
+    import random
+    import statistics
+
+    spec = importlib.util.spec_from_file_location(
+        "critical_path", DBT_PROJECT_DIR / "models/marts/delivery/fct_schedule_network_monthly.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = []
+    for size in sizes:
+        rng = random.Random(size)
+        chains = max(1, size // 100)
+        keys = [(c, i) for c in range(chains) for i in range(size // chains)]
+        start, month = date(2026, 1, 5), date(2026, 1, 1)
+        tasks = pl.DataFrame(
+            {
+                "network_month": [month] * len(keys),
+                "is_snapshot_month": [True] * len(keys),
+                "project_code": ["BIG"] * len(keys),
+                "task_key": [f"T{c}-{i}" for c, i in keys],
+                "task_name": [f"Task {c}-{i}" for c, i in keys],
+                "snapshot_date": [date(2026, 1, 2)] * len(keys),
+                "is_milestone": [False] * len(keys),
+                "status_category": ["todo"] * len(keys),
+                "percent_complete": [0.0] * len(keys),
+                "forecast_start": [start] * len(keys),
+                "forecast_finish": [start + timedelta(days=rng.randint(0, 6)) for _ in keys],
+                "actual_start": pl.Series([None] * len(keys), dtype=pl.Date),
+                "actual_finish": pl.Series([None] * len(keys), dtype=pl.Date),
+            }
+        )
+        links = [
+            (f"T{c}-{i}", f"T{c}-{i - 1}", rng.choice(["FS", "SS", "FF", "SF"]), rng.randint(-1, 3))
+            for c, i in keys
+            if i
+        ] + [
+            (f"T{c}-{i}", f"T{c - 1}-{min(size // chains - 1, i + rng.randint(0, 3))}", "FS", 0)
+            for c, i in keys
+            if c and rng.random() < 1 / 3
+        ]
+        frame = pl.DataFrame(
+            {
+                "network_month": [month] * len(links),
+                "project_code": ["BIG"] * len(links),
+                "task_key": [link[0] for link in links],
+                "predecessor_project_code": ["BIG"] * len(links),
+                "predecessor_key": [link[1] for link in links],
+                "link_type": [link[2] for link in links],
+                "lag_days": [float(link[3]) for link in links],
+            }
+        )
+        runs = []
+        for _ in range(3):
+            begin = time.perf_counter()
+            module.schedule(tasks, frame, 10)
+            runs.append(time.perf_counter() - begin)
+        rows.append(
+            (f"critical path, {len(keys):,} tasks", round(statistics.median(runs), 3), len(links))
+        )
+    return rows
 
 
 def ratios(stages: dict[str, tuple[float, int]]) -> str:

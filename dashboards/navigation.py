@@ -24,6 +24,7 @@ SECTIONS: dict[str, list[PageSpec]] = {
         PageSpec("views/project.py", "Project detail", "project", ":material/folder_open:"),
         PageSpec("views/financials.py", "Financials", "financials", ":material/payments:"),
         PageSpec("views/roadmap.py", "Roadmap", "roadmap", ":material/timeline:"),
+        PageSpec("views/lessons.py", "Lessons learned", "lessons", ":material/school:"),
     ],
     "Delivery": [
         PageSpec("views/delivery.py", "Delivery", "delivery", ":material/rocket_launch:"),

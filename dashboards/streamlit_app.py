@@ -39,7 +39,8 @@ def navigation() -> Any:
         ]
         for section, specs in SECTIONS.items()
     }
-    return st.navigation(sections)
+    # every page listed: a collapsed menu hides the data and report pages behind "View more"
+    return st.navigation(sections, expanded=True)
 
 
 @st.fragment(run_every=POLL_SECONDS)

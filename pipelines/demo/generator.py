@@ -43,6 +43,7 @@ from pipelines.demo.finance import (
     build_purchasing,
     month_closes,
 )
+from pipelines.demo.lessons import project_lessons
 from pipelines.demo.notes import agile_note, money, waterfall_note
 from pipelines.demo.raid import project_logs
 from pipelines.demo.risks import build_risks, register_rows
@@ -280,8 +281,9 @@ class _Generator:
             self.bad_rows.append(BadRow(relative, line, "dependencies", "loop", BAD_DETAIL["loop"]))
 
     def _raid_logs(self) -> None:
-        """The PMO's issue, decision and action logs as of the last month end: one file each
-        for the portfolio (the decision log as a workbook, as PMOs often keep it)."""
+        """The PMO's issue, decision and action logs and the lessons learned as of the last
+        month end: one file each for the portfolio (the decision log as a workbook, as PMOs
+        often keep it)."""
         world = self.world
         people = world.people
         owners = [
@@ -306,6 +308,12 @@ class _Generator:
             "governance/decisions.xlsx", "decisions", decisions, as_of, "Decision log", ()
         )
         self.canonical("governance/actions.csv", "actions", actions, as_of)
+        lessons = [
+            row
+            for project in world.projects
+            for row in project_lessons(world, project, project.manager or owners[0])
+        ]
+        self.canonical("governance/lessons_learned.csv", "lessons_learned", lessons, as_of)
 
     def canonical(
         self,

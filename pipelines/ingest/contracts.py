@@ -73,6 +73,21 @@ LOG_STATUSES = ("open", "in_progress", "resolved", "closed")
 FORUMS = ("project", "project_board", "design_authority", "steering_committee")
 DECISION_STATUSES = ("open", "decided", "deferred", "withdrawn")
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
+PHASES = ("initiation", "planning", "design", "build", "testing", "deployment", "closure")
+LESSON_CATEGORIES = (
+    "scope",
+    "schedule",
+    "cost",
+    "quality",
+    "resources",
+    "stakeholders",
+    "communication",
+    "vendors",
+    "technical",
+    "data_migration",
+    "governance",
+)
+LESSON_IMPACTS = ("positive", "negative", "neutral")
 LINK_TYPES = ("fs", "ss", "ff", "sf")
 """Finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
 
@@ -595,6 +610,35 @@ ENTITIES: dict[str, Entity] = {
                 "completed_date": "",
                 "status": "open",
                 "related_id": "ISS-014",
+            },
+        ),
+        Entity(
+            "lessons_learned",
+            "One row per lesson a project recorded: what happened, in which phase, its effect and "
+            "what the next project should do.",
+            (
+                C("lesson_id", required=True, nullable=False),
+                C("project_code", required=True, nullable=False),
+                C("recorded_date", "date", required=True, nullable=False),
+                C("phase", allowed=PHASES),
+                C("category", required=True, nullable=False, allowed=LESSON_CATEGORIES),
+                C("what_happened", required=True, nullable=False),
+                C("impact", allowed=LESSON_IMPACTS),
+                C("recommendation", required=True, nullable=False),
+                C("owner"),
+            ),
+            ("project_code", "lesson_id"),
+            references={"project_code": "projects"},
+            example={
+                "lesson_id": "LL-003",
+                "project_code": "PRJ-001",
+                "recorded_date": "2026-10-30",
+                "phase": "testing",
+                "category": "data_migration",
+                "what_happened": "Trial loads started after build: defects surfaced in UAT.",
+                "impact": "negative",
+                "recommendation": "Run the first trial load in the design phase.",
+                "owner": "Maria Keller",
             },
         ),
         Entity(
