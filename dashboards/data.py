@@ -511,11 +511,12 @@ def status_note(snap: Snapshot, project_code: str, month: date) -> pl.DataFrame:
 
 
 def report_packs() -> list[Any]:
-    """Every generated month-end pack (newest month and version first), from its manifest."""
+    """Every generated pack, month-end and weekly (newest period and version first), from its
+    manifest."""
     from pipelines.publish.reports import list_reports
 
     found = list_reports(resolve_data_dir())
-    return sorted(found, key=lambda info: (info.month, info.version), reverse=True)
+    return sorted(found, key=lambda info: (info.starts, info.period, info.version), reverse=True)
 
 
 def report_file(path: Path) -> bytes:

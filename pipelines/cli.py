@@ -361,7 +361,10 @@ def status(data_dir: Path | None) -> None:
 
 @main.command()
 @data_dir_option
-@click.option("--month", required=True, help="The reporting month, YYYY-MM.")
+@click.option("--month", default=None, help="The reporting month, YYYY-MM: the MSR/FSR pack.")
+@click.option(
+    "--week", default=None, help="An ISO week, YYYY-Www (e.g. 2026-W44): the weekly pack."
+)
 @click.option(
     "--snapshot",
     "snapshot_id",
@@ -369,51 +372,92 @@ def status(data_dir: Path | None) -> None:
     help="A published snapshot id (default: the current one).",
 )
 @click.option("--format", "formats", default="html,pdf,xlsx", show_default=True)
-@click.option("--kind", "kinds", default="msr,fsr", show_default=True)
+@click.option(
+    "--kind", "kinds", default=None, help="With --month: msr, fsr or both (default msr,fsr)."
+)
 @friendly
 def report(
-    data_dir: Path | None, month: str, snapshot_id: str | None, formats: str, kinds: str
+    data_dir: Path | None,
+    month: str | None,
+    week: str | None,
+    snapshot_id: str | None,
+    formats: str,
+    kinds: str | None,
 ) -> None:
-    """Build the month's MSR/FSR pack into <data-dir>/reports/YYYY-MM/vN/ (never overwrites)."""
-    from pipelines.publish.reports import generate_report
+    """Build a pack into <data-dir>/reports/<period>/vN/ (never overwrites): the month's MSR/FSR
+    (--month YYYY-MM) or an ISO week's weekly status report (--week YYYY-Www)."""
+    from pipelines.publish.reports import generate_report, generate_weekly_report
 
+    period = _report_period(month, week, kinds)
     paths = _paths(data_dir)
     if snapshot_id is None:
-        os.environ.setdefault("DAGSTER_HOME", str(paths.ensure().dagster_home))
-        import dagster as dg
-
-        from pipelines.publish.report_assets import last_refresh_failure
-
-        failure = last_refresh_failure(dg.DagsterInstance.get())
-        if failure:
-            _fail(
-                f"the latest refresh ({failure}) did not publish, so a {month} pack would show "
-                "stale numbers; fix and refresh, or pass --snapshot ID to pin an earlier one."
-            )
-    click.echo(f"Building the {month} pack …", err=True)
-    result = generate_report(paths, month, snapshot_id=snapshot_id, formats=formats, kinds=kinds)
-    click.echo(f"{month} v{result.version} from snapshot {result.snapshot_id}: {result.folder}")
+        _refuse_after_failed_refresh(paths, period)
+    click.echo(f"Building the {period} pack …", err=True)
+    if week is not None:
+        result = generate_weekly_report(paths, period, snapshot_id=snapshot_id, formats=formats)
+    else:
+        result = generate_report(
+            paths, period, snapshot_id=snapshot_id, formats=formats, kinds=kinds or "msr,fsr"
+        )
+    click.echo(f"{period} v{result.version} from snapshot {result.snapshot_id}: {result.folder}")
     for file in result.files:
         click.echo(f"  {file.name}")
     for caveat in result.caveats:
         click.echo(f"  caveat: {caveat}")
 
 
+def _report_period(month: str | None, week: str | None, kinds: str | None) -> str:
+    """The month or the ISO week asked for (a week written as 2026-w44 read as 2026-W44): one of
+    the two, and --kind only with a month (the weekly pack is a kind of its own)."""
+    from pipelines.publish.reports.source import parse_week, week_label
+
+    if (month is None) == (week is None):
+        raise click.UsageError(
+            "give either --month YYYY-MM (the MSR/FSR pack) or --week YYYY-Www (the weekly "
+            f"pack), {'not both' if month else 'found neither'}."
+        )
+    if week is None:
+        return str(month)
+    if kinds is not None and kinds.strip().lower() != "weekly":
+        raise click.UsageError(
+            f"--kind {kinds} applies to --month: --week always builds the weekly pack."
+        )
+    return week_label(parse_week(week))
+
+
+def _refuse_after_failed_refresh(paths: DataPaths, period: str) -> None:
+    """No pack from the current snapshot after a failed refresh: it would show stale numbers."""
+    os.environ.setdefault("DAGSTER_HOME", str(paths.ensure().dagster_home))
+    import dagster as dg
+
+    from pipelines.publish.report_assets import last_refresh_failure
+
+    failure = last_refresh_failure(dg.DagsterInstance.get())
+    if failure:
+        _fail(
+            f"the latest refresh ({failure}) did not publish, so a {period} pack would show "
+            "stale numbers; fix and refresh, or pass --snapshot ID to pin an earlier one."
+        )
+
+
 @main.command()
 @data_dir_option
 @friendly
 def reports(data_dir: Path | None) -> None:
-    """List the report packs that exist, newest month first."""
+    """List the report packs that exist (months and ISO weeks), newest first."""
     from pipelines.publish.reports import list_reports
     from pipelines.status import format_table
 
     found = list_reports(_paths(data_dir))
     if not found:
-        click.echo("No reports yet: `pmo report --month YYYY-MM` builds one.")
+        click.echo(
+            "No reports yet: `pmo report --month YYYY-MM` builds a month-end pack, "
+            "`pmo report --week YYYY-Www` a weekly one."
+        )
         return
     rows = [
         (
-            info.month,
+            info.period,
             f"v{info.version}",
             info.snapshot_id,
             info.generated_at,
@@ -421,11 +465,11 @@ def reports(data_dir: Path | None) -> None:
             ",".join(info.formats),
             str(info.folder),
         )
-        for info in sorted(found, key=lambda i: (i.month, i.version), reverse=True)
+        for info in sorted(found, key=lambda i: (i.starts, i.period, i.version), reverse=True)
     ]
     click.echo(
         format_table(
-            ["month", "version", "snapshot", "generated at", "kinds", "formats", "folder"], rows
+            ["period", "version", "snapshot", "generated at", "kinds", "formats", "folder"], rows
         )
     )
 

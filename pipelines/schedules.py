@@ -1,4 +1,5 @@
-"""Schedules: a daily refresh, and the month-end report pack on a business day of the next month."""
+"""Schedules: a daily refresh, the month-end report pack on a business day of the next month,
+and the weekly status report every Monday for the week before."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime, timedelta
 import dagster as dg
 
 from pipelines.jobs import refresh_job
+from pipelines.publish.reports.source import week_label
 
 REPORT_BUSINESS_DAY_ENV = "PMO_REPORT_BUSINESS_DAY"
 DEFAULT_REPORT_BUSINESS_DAY = 3
@@ -82,3 +84,29 @@ def build_month_end_schedule(report_job: dg.UnresolvedAssetJobDefinition) -> dg.
         return dg.RunRequest(run_key=f"reports-{month}", partition_key=f"{month}-01")
 
     return month_end_reports
+
+
+def report_week_due(today: date) -> date:
+    """Monday of the ISO week before the one ``today`` is in: the week a Monday's pack reports
+    (the week just ended, refreshed by the morning's daily refresh)."""
+    return today - timedelta(days=today.weekday() + 7)
+
+
+def build_weekly_schedule(weekly_job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        name="weekly_reports",
+        job=weekly_job,
+        cron_schedule="0 7 * * 1",
+        execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Mondays at 07:00 UTC (after the daily refresh), build the weekly status "
+        "report of the ISO week that just ended.",
+    )
+    def weekly_reports(context: dg.ScheduleEvaluationContext):
+        moment = context.scheduled_execution_time or datetime.now()
+        monday = report_week_due(moment.date())
+        return dg.RunRequest(
+            run_key=f"weekly-{week_label(monday)}", partition_key=f"{monday:%Y-%m-%d}"
+        )
+
+    return weekly_reports

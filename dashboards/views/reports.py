@@ -105,7 +105,7 @@ else:
     st.dataframe(
         pl.DataFrame(
             {
-                "Month": [p.month for p in packs],
+                "Period": [p.period for p in packs],
                 "Version": [f"v{p.version}" for p in packs],
                 "Snapshot": [p.snapshot_id for p in packs],
                 "Generated at": [p.generated_at for p in packs],
@@ -116,7 +116,7 @@ else:
         hide_index=True,
         key="report_list",
     )
-    labels = [f"{p.month} v{p.version}" for p in packs]
+    labels = [f"{p.period} v{p.version}" for p in packs]
     chosen = st.selectbox("Pack", labels, key="report_pack")
     pack = packs[labels.index(chosen)]
     st.caption(f"Built from snapshot `{pack.snapshot_id}` (code {pack.code_version}).")
@@ -128,6 +128,6 @@ else:
                 data=data.report_file(file),
                 file_name=file.name,
                 mime=MIME.get(file.suffix, "application/octet-stream"),
-                key=f"download_{pack.month}_{pack.version}_{file.name}",
+                key=f"download_{pack.period}_{pack.version}_{file.name}",
                 icon=":material/download:",
             )

@@ -1,20 +1,39 @@
-"""Month-end report packs as a monthly-partitioned Dagster asset, and the job the schedule runs.
+"""Report packs as partitioned Dagster assets, and the jobs their schedules run.
+
+The month-end pack (MSR/FSR) is partitioned by month; the weekly status report is a second
+asset partitioned by ISO week (keys are the weeks' Mondays) with its own job. A Dagster asset has
+one partitions definition, and weeks do not nest in months (2026-W44 runs from 26 Oct to 1 Nov),
+so the weekly pack cannot be a partition or a config field of the monthly asset without making
+its month key meaningless: two assets keep each history in its own calendar, and the monthly
+partitioning, job and schedule stay exactly as they were.
 
 A pack is built from the current published snapshot, and only when the latest refresh run
-succeeded: a report on top of a failed refresh would present stale numbers as this month's.
+succeeded: a report on top of a failed refresh would present stale numbers as the period's.
 """
+
+from datetime import date
 
 import dagster as dg
 
 from pipelines.jobs import REFRESH_JOB_NAME
 from pipelines.publish.assets import SNAPSHOT_KEY
-from pipelines.publish.reports import ReportError, generate_report
+from pipelines.publish.reports import (
+    ReportError,
+    ReportResult,
+    generate_report,
+    generate_weekly_report,
+)
+from pipelines.publish.reports.source import week_label
 from pipelines.resources import WarehouseResource, progress
 
 REPORT_KEY = dg.AssetKey(["reports", "month_end_pack"])
 REPORT_JOB_NAME = "month_end_reports"
+WEEKLY_REPORT_KEY = dg.AssetKey(["reports", "weekly_pack"])
+WEEKLY_REPORT_JOB_NAME = "weekly_reports"
 
 monthly = dg.MonthlyPartitionsDefinition(start_date="2024-01-01", end_offset=0)
+# day_offset=1: weeks start on Monday (ISO weeks); a week's partition exists once it has ended
+weekly = dg.WeeklyPartitionsDefinition(start_date="2024-01-01", day_offset=1, end_offset=0)
 
 
 def last_refresh_failure(instance: dg.DagsterInstance) -> str | None:
@@ -31,6 +50,29 @@ def last_refresh_failure(instance: dg.DagsterInstance) -> str | None:
     return f"run {records[0].dagster_run.run_id[:8]} failed"
 
 
+def _refuse_after_failed_refresh(instance: dg.DagsterInstance, period: str) -> None:
+    failure = last_refresh_failure(instance)
+    if failure:
+        raise ReportError(
+            f"no {period} pack: the latest refresh ({failure}) did not publish; fix it and "
+            "refresh first, or name an earlier snapshot with `pmo report --snapshot`."
+        )
+
+
+def _materialized(period: str, result: ReportResult) -> dg.MaterializeResult:
+    """The run's record of a pack: where it is and what it was built from."""
+    progress(f"  ✓ {period} pack v{result.version}: {len(result.files)} files in {result.folder}")
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(str(result.folder)),
+            "version": result.version,
+            "snapshot_id": result.snapshot_id,
+            "files": len(result.files),
+            "caveats": "\n".join(result.caveats) or "none",
+        }
+    )
+
+
 @dg.asset(
     key=REPORT_KEY,
     deps=[SNAPSHOT_KEY],
@@ -44,23 +86,26 @@ def month_end_pack(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     month = context.partition_key[:7]
-    failure = last_refresh_failure(context.instance)
-    if failure:
-        raise ReportError(
-            f"no {month} pack: the latest refresh ({failure}) did not publish; fix it and refresh "
-            "first, or name an earlier snapshot with `pmo report --snapshot`."
-        )
-    result = generate_report(warehouse.paths, month)
-    progress(f"  ✓ {month} pack v{result.version}: {len(result.files)} files in {result.folder}")
-    return dg.MaterializeResult(
-        metadata={
-            "folder": dg.MetadataValue.path(str(result.folder)),
-            "version": result.version,
-            "snapshot_id": result.snapshot_id,
-            "files": len(result.files),
-            "caveats": "\n".join(result.caveats) or "none",
-        }
-    )
+    _refuse_after_failed_refresh(context.instance, month)
+    return _materialized(month, generate_report(warehouse.paths, month))
+
+
+@dg.asset(
+    key=WEEKLY_REPORT_KEY,
+    deps=[SNAPSHOT_KEY],
+    partitions_def=weekly,
+    group_name="reports",
+    description="The weekly status report for an ISO week (HTML, PDF, XLSX) in "
+    "<data-dir>/reports/YYYY-Www/vN/ with manifest.json, from the current published snapshot; "
+    "the partition key is the week's Monday.",
+    kinds={"html", "pdf", "xlsx"},
+)
+def weekly_pack(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    week = week_label(date.fromisoformat(context.partition_key))
+    _refuse_after_failed_refresh(context.instance, week)
+    return _materialized(week, generate_weekly_report(warehouse.paths, week))
 
 
 report_job = dg.define_asset_job(
@@ -68,4 +113,11 @@ report_job = dg.define_asset_job(
     selection=[REPORT_KEY],
     executor_def=dg.in_process_executor,
     description="Build one month's MSR/FSR pack from the current snapshot.",
+)
+
+weekly_report_job = dg.define_asset_job(
+    WEEKLY_REPORT_JOB_NAME,
+    selection=[WEEKLY_REPORT_KEY],
+    executor_def=dg.in_process_executor,
+    description="Build one ISO week's weekly status report from the current snapshot.",
 )

@@ -4,18 +4,15 @@ What a PMO would check: the PDF has pages and shows the marts' figures, the work
 exactly the marts' numbers, a rebuild from the same snapshot is identical apart from its
 generated-at stamp, and a report that cannot be complete fails loudly and leaves nothing behind.
 
-The tests copy the demo's published snapshot into their own data directory, so the reports they
-write never mix with other tests'. ``PMO_REPORT_TEST_DATA_DIR`` (a data dir with a published
-snapshot, e.g. from ``pmo demo``) skips the demo build while developing.
+The tests copy the demo's published snapshot into their own data directory (conftest.py), so the
+reports they write never mix with other tests'.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
@@ -38,7 +35,7 @@ from pipelines.publish.reports import (
 )
 from pipelines.publish.reports import pdf as pdf_module
 from pipelines.publish.reports.html import without_generated_at
-from pipelines.publish.snapshot import current_snapshot
+from tests.reports.conftest import copy_snapshot
 
 MONTH = "2026-10"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
@@ -53,26 +50,9 @@ class Built:
     full: ReportResult
 
 
-def _copy_snapshot(source_root: Path, target_root: Path) -> tuple[DataPaths, str]:
-    snapshot = current_snapshot(DataPaths(source_root))
-    assert snapshot is not None, f"no published snapshot under {source_root}"
-    paths = DataPaths(target_root)
-    paths.published.mkdir(parents=True)
-    shutil.copytree(snapshot.folder, paths.published / snapshot.snapshot_id)
-    (paths.published / "CURRENT").write_text(snapshot.snapshot_id + "\n")
-    return paths, snapshot.snapshot_id
-
-
 @pytest.fixture(scope="module")
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    override = os.environ.get("PMO_REPORT_TEST_DATA_DIR")
-    if override:
-        source_root = Path(override)
-    else:
-        demo = request.getfixturevalue("demo_run")
-        assert demo.returncode == 0, demo.stderr[-3000:]
-        source_root = demo.data_dir
-    paths, snapshot_id = _copy_snapshot(source_root, tmp_path_factory.mktemp("reports") / "data")
+def built(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    paths, snapshot_id = copy_snapshot(demo_data_dir, tmp_path_factory.mktemp("reports") / "data")
     folder = paths.published / snapshot_id
     full = generate_report(paths, MONTH)
     return Built(
@@ -541,7 +521,7 @@ def test_unknown_snapshot_and_months_outside_the_data_fail_clearly(built: Built)
 
 
 def test_a_missing_model_fails_naming_it_and_writes_nothing(built: Built, tmp_path: Path):
-    paths, snapshot_id = _copy_snapshot(built.paths.root, tmp_path / "data")
+    paths, snapshot_id = copy_snapshot(built.paths.root, tmp_path / "data")
     folder = paths.published / snapshot_id
     database = folder / "warehouse.duckdb"
     database.chmod(0o644)
@@ -572,7 +552,7 @@ def test_a_missing_model_fails_naming_it_and_writes_nothing(built: Built, tmp_pa
 def test_new_reporting_models_reach_the_reports_with_no_python_change(built: Built, tmp_path: Path):
     """A PMO analyst's new reporting model shows in the MSR appendix with its catalog labels,
     and a dbt model splitting labour variance into hours and rate effects fills the FSR."""
-    paths, snapshot_id = _copy_snapshot(built.paths.root, tmp_path / "data")
+    paths, snapshot_id = copy_snapshot(built.paths.root, tmp_path / "data")
     folder = paths.published / snapshot_id
     database = folder / "warehouse.duckdb"
     database.chmod(0o644)
@@ -770,7 +750,7 @@ def test_a_row_standing_for_many_refused_rows_is_reported_with_its_count(
 ):
     """Past a file's first 1,000 refused rows one row stands for the rest: the MSR's caveat
     names the count and the lines, not a single line."""
-    paths, snapshot_id = _copy_snapshot(built.paths.root, tmp_path / "data")
+    paths, snapshot_id = copy_snapshot(built.paths.root, tmp_path / "data")
     database = paths.published / snapshot_id / "warehouse.duckdb"
     database.chmod(0o644)
     con = duckdb.connect(str(database))

@@ -1,11 +1,12 @@
-"""Month-end report packs: build, check, and only then put a new version in place.
+"""Report packs: build, check, and only then put a new version in place.
 
-``generate_report`` reads one published snapshot (the current one, or the one named), checks
-that every model each requested report needs is there, builds the MSR/FSR as HTML, PDF and XLSX
-in a hidden staging folder, verifies the PDF, writes ``manifest.json`` last, and renames the
-folder to ``reports/YYYY-MM/v<N>/`` in one step. Any failure removes the staging folder: nothing
-that looks like a report is ever left behind. Regenerating a month adds ``v<N+1>`` beside the
-earlier versions — nothing is overwritten.
+``generate_report`` (a month's MSR/FSR) and ``generate_weekly_report`` (an ISO week's weekly
+status report) read one published snapshot (the current one, or the one named), check that
+every model each requested report needs is there, build it as HTML, PDF and XLSX in a hidden
+staging folder, verify the PDF, write ``manifest.json`` last, and rename the folder to
+``reports/YYYY-MM/v<N>/`` or ``reports/YYYY-Www/v<N>/`` in one step. Any failure removes the
+staging folder: nothing that looks like a report is ever left behind. Regenerating a period adds
+``v<N+1>`` beside the earlier versions — nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -19,36 +20,71 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from pipelines.config import DataPaths
 from pipelines.publish.catalog import code_version
+from pipelines.publish.snapshot import Snapshot
 
-from . import fsr, html, msr, pdf, xlsx
+from . import fsr, html, msr, pdf, weekly, xlsx
 from .document import Column, format_value
 from .errors import ReportError
-from .source import ReportSource, Requirement, parse_month, resolve_snapshot
+from .source import (
+    ReportSource,
+    Requirement,
+    parse_month,
+    parse_week,
+    resolve_snapshot,
+    week_label,
+)
 
 KINDS = ("msr", "fsr")
+"""The month-end packs; the weekly pack is its own kind, built per ISO week."""
+WEEKLY = "weekly"
 FORMATS = ("html", "pdf", "xlsx")
 MANIFEST = "manifest.json"
 VERSION = re.compile(r"^v(\d+)$")
 MONTH_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+WEEK_DIR = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 REPO = Path(__file__).resolve().parents[3]
-ORIENTATION = {"msr": "portrait", "fsr": "landscape"}
+ORIENTATION = {"msr": "portrait", "fsr": "landscape", WEEKLY: "portrait"}
 REQUIREMENTS: dict[str, tuple[Requirement, ...]] = {
     "msr": msr.REQUIREMENTS,
     "fsr": fsr.REQUIREMENTS,
+    WEEKLY: weekly.REQUIREMENTS,
 }
 
 
 @dataclass(frozen=True)
-class ReportResult:
-    """What one ``generate_report`` call wrote."""
+class Period:
+    """What a pack covers — a month or an ISO week — as its folder, pages and manifest name it."""
 
-    month: str
+    name: str
+    """Folder and file-name part: 2026-10, or 2026-W44."""
+    label: str
+    """In titles and footers: 'October 2026', or '2026-W44 · 26 Oct – 1 Nov 2026'."""
+    unit: str
+    """'Month' or 'Week': the About sheet's row."""
+    pack: str
+    """The manifest's "report" line."""
+    facts: dict[str, str]
+    """What the manifest records about the period (its month, or its week and days)."""
+
+
+def period_start(name: str) -> date:
+    """The first day of a pack folder's period (a month's 1st, a week's Monday): the order in
+    which packs of both kinds are listed."""
+    return parse_week(name) if WEEK_DIR.match(name) else parse_month(name)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What one ``generate_report`` or ``generate_weekly_report`` call wrote."""
+
+    period: str
+    """The month (YYYY-MM) or ISO week (YYYY-Www) of the pack: its folder's name."""
     version: int
     folder: Path
     snapshot_id: str
@@ -58,12 +94,18 @@ class ReportResult:
     timings: dict[str, float] = field(default_factory=dict)
     caveats: tuple[str, ...] = ()
 
+    @property
+    def month(self) -> str:
+        """The period's name (kept for the month-end callers)."""
+        return self.period
+
 
 @dataclass(frozen=True)
 class ReportInfo:
     """One generated report version, as its manifest describes it."""
 
-    month: str
+    period: str
+    """The month (YYYY-MM) or ISO week (YYYY-Www) of the pack: its folder's name."""
     version: int
     folder: Path
     snapshot_id: str
@@ -73,6 +115,16 @@ class ReportInfo:
     formats: tuple[str, ...]
     files: tuple[Path, ...]
     manifest_path: Path
+
+    @property
+    def month(self) -> str:
+        """The period's name (kept for the month-end callers)."""
+        return self.period
+
+    @property
+    def starts(self) -> date:
+        """The period's first day: packs of months and weeks in one time order."""
+        return period_start(self.period)
 
 
 def _choices(values: Sequence[str] | str, allowed: tuple[str, ...], what: str) -> list[str]:
@@ -105,79 +157,178 @@ def generate_report(
     wanted_formats = _choices(formats, FORMATS, "format")
     wanted_kinds = _choices(kinds, KINDS, "report kind")
     month_date = parse_month(month)
-    month_text = f"{month_date:%Y-%m}"
+    period = Period(
+        f"{month_date:%Y-%m}",
+        f"{month_date:%B %Y}",
+        "Month",
+        "pmo-pulse month-end pack",
+        {"month": f"{month_date:%Y-%m}"},
+    )
     snapshot = resolve_snapshot(paths, snapshot_id)
-    timings: dict[str, float] = {}
-    step(f"Checking snapshot {snapshot.snapshot_id} has every model the pack reads")
     with ReportSource(snapshot) as source:
-        problems = source.missing(r for kind in wanted_kinds for r in REQUIREMENTS[kind])
-        if problems:
-            raise ReportError(
-                f"cannot build the {'/'.join(k.upper() for k in wanted_kinds)} for {month_text} "
-                f"from snapshot {snapshot.snapshot_id}: "
-                + "; ".join(problems)
-                + ". No report was written."
-            )
+        _check_models(source, wanted_kinds, period.name, step)
         first, last, as_of = source.month_range()
         if not first <= month_date <= last:
             raise ReportError(
-                f"{month_text} is outside the data of snapshot {snapshot.snapshot_id}: it holds "
-                f"{first:%Y-%m} to {last:%Y-%m}. No report was written."
+                f"{period.name} is outside the data of snapshot {snapshot.snapshot_id}: it "
+                f"holds {first:%Y-%m} to {last:%Y-%m}. No report was written."
             )
         started = time.perf_counter()
         documents: dict[str, Any] = {}
         if "msr" in wanted_kinds:
-            step(f"Reading the MSR's figures for {month_text}")
+            step(f"Reading the MSR's figures for {period.name}")
             documents["msr"] = msr.build(source, month_date, as_of, first)
         if "fsr" in wanted_kinds:
-            step(f"Reading the FSR's figures for {month_text}")
+            step(f"Reading the FSR's figures for {period.name}")
             documents["fsr"] = fsr.build(source, month_date, as_of)
-        timings["query"] = time.perf_counter() - started
-        catalog = source.catalog
-        generated_at = datetime.now(UTC).isoformat(timespec="seconds")
-        context = {
-            "month": month_text,
-            "snapshot_id": snapshot.snapshot_id,
+        timings = {"query": time.perf_counter() - started}
+        caveats = _caveats(documents)
+        return _publish(
+            paths, source, period, documents, wanted_formats, caveats, as_of, timings, step
+        )
+
+
+def generate_weekly_report(
+    paths: DataPaths,
+    week: str,
+    *,
+    snapshot_id: str | None = None,
+    formats: Sequence[str] = FORMATS,
+    progress: Callable[[str], None] | None = None,
+) -> ReportResult:
+    """Build an ISO week's weekly status report (YYYY-Www) from one snapshot into a new
+    ``reports/YYYY-Www/v<N>/``, with the same checks, manifest and versioning as a month's."""
+    step = progress or (lambda _text: None)
+    wanted_formats = _choices(formats, FORMATS, "format")
+    week_start = parse_week(week)
+    name = week_label(week_start)
+    snapshot = resolve_snapshot(paths, snapshot_id)
+    with ReportSource(snapshot) as source:
+        _check_models(source, [WEEKLY], name, step)
+        _, _, as_of = source.month_range()
+        _check_week(week_start, source.week_range(), as_of, snapshot)
+        started = time.perf_counter()
+        step(f"Reading the events of {name}")
+        report = weekly.build(source, week_start, as_of)
+        timings = {"query": time.perf_counter() - started}
+        period = Period(
+            name,
+            report.period_label,
+            "Week",
+            "pmo-pulse weekly pack",
+            {
+                "week": name,
+                "week_start": week_start.isoformat(),
+                "week_end": report.week_end.isoformat(),
+            },
+        )
+        caveats = (
+            [
+                f"WEEKLY: the snapshot's data ends on {as_of.isoformat()}, before the week's "
+                f"end ({report.week_end.isoformat()}): the week is reported to that date."
+            ]
+            if report.is_partial
+            else []
+        )
+        return _publish(
+            paths, source, period, {WEEKLY: report}, wanted_formats, caveats, as_of, timings, step
+        )
+
+
+def _check_models(
+    source: ReportSource, kinds: Sequence[str], period: str, step: Callable[[str], None]
+) -> None:
+    """Fail before anything is written when a model or column a requested pack reads is
+    missing, naming each and the section that needs it."""
+    step(f"Checking snapshot {source.snapshot_id} has every model the pack reads")
+    problems = source.missing(r for kind in kinds for r in REQUIREMENTS[kind])
+    if problems:
+        raise ReportError(
+            f"cannot build the {'/'.join(k.upper() for k in kinds)} for {period} from snapshot "
+            f"{source.snapshot_id}: " + "; ".join(problems) + ". No report was written."
+        )
+
+
+def _check_week(
+    week_start: date, weeks: tuple[date, date], as_of: date, snapshot: Snapshot
+) -> None:
+    """A week the snapshot can report on: it starts on or before the as-of date and within the
+    weeks of its data; the error names the week asked for and the weeks there are."""
+    first, last = weeks
+    name, span = week_label(week_start), f"{week_label(first)} to {week_label(last)}"
+    if week_start > as_of:
+        raise ReportError(
+            f"{name} starts on {week_start:%-d %b %Y}, after the as-of date "
+            f"{as_of:%-d %b %Y} of snapshot {snapshot.snapshot_id}: expected a week from "
+            f"{span} (the last one is measured to the as-of date). No report was written."
+        )
+    if not first <= week_start <= last:
+        raise ReportError(
+            f"{name} is outside the data of snapshot {snapshot.snapshot_id}: expected a week "
+            f"from {span}. No report was written."
+        )
+
+
+def _publish(
+    paths: DataPaths,
+    source: ReportSource,
+    period: Period,
+    documents: dict[str, Any],
+    formats: list[str],
+    caveats: list[str],
+    as_of: date,
+    timings: dict[str, float],
+    step: Callable[[str], None],
+) -> ReportResult:
+    """Write the documents into a staging folder, the manifest last, and file the folder
+    under the period's next free version; nothing is left behind when any step fails."""
+    catalog = source.catalog
+    snapshot_id = source.snapshot_id
+    generated_at = datetime.now(UTC).isoformat(timespec="seconds")
+    context = {
+        "period": period.name,
+        "period_label": period.label,
+        "period_unit": period.unit,
+        "snapshot_id": snapshot_id,
+        "code_version": source.code_version,
+        "generated_at": generated_at,
+    }
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    staging = paths.reports / f".incoming-{period.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    try:
+        files = _write_documents(staging, documents, formats, context, timings, step)
+        manifest = {
+            "report": period.pack,
+            **period.facts,
+            "snapshot_id": snapshot_id,
+            "snapshot_created_at": catalog.get("created_at"),
             "code_version": source.code_version,
+            "generator_code_version": code_version(REPO),
+            "dbt_version": catalog.get("dbt_version"),
             "generated_at": generated_at,
+            "data_as_of": as_of.isoformat(),
+            "kinds": list(documents),
+            "formats": formats,
+            "files": files,
+            "sections": {kind: _sections(REQUIREMENTS[kind]) for kind in documents},
+            "caveats": caveats,
+            "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         }
-        paths.reports.mkdir(parents=True, exist_ok=True)
-        staging = paths.reports / f".incoming-{month_text}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        staging.mkdir()
-        try:
-            files = _write_documents(staging, documents, wanted_formats, context, timings, step)
-            caveats = _caveats(documents)
-            manifest = {
-                "report": "pmo-pulse month-end pack",
-                "month": month_text,
-                "snapshot_id": snapshot.snapshot_id,
-                "snapshot_created_at": catalog.get("created_at"),
-                "code_version": source.code_version,
-                "generator_code_version": code_version(REPO),
-                "dbt_version": catalog.get("dbt_version"),
-                "generated_at": generated_at,
-                "data_as_of": as_of.isoformat(),
-                "kinds": wanted_kinds,
-                "formats": wanted_formats,
-                "files": files,
-                "sections": {kind: _sections(REQUIREMENTS[kind]) for kind in wanted_kinds},
-                "caveats": caveats,
-                "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-            }
-            (staging / MANIFEST).write_text(
-                json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8"
-            )
-            _fsync_tree(staging)
-            step("Filing the pack under the next free version")
-            version, folder = _place(staging, paths.reports / month_text)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+        _fsync_tree(staging)
+        step("Filing the pack under the next free version")
+        version, folder = _place(staging, paths.reports / period.name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return ReportResult(
-        month=month_text,
+        period=period.name,
         version=version,
         folder=folder,
-        snapshot_id=snapshot.snapshot_id,
+        snapshot_id=snapshot_id,
         generated_at=generated_at,
         files=tuple(folder / entry["name"] for entry in files),
         manifest_path=folder / MANIFEST,
@@ -196,7 +347,7 @@ def _write_documents(
 ) -> list[dict[str, Any]]:
     files: list[dict[str, Any]] = []
     for kind, report in documents.items():
-        stem = f"{kind}-{context['month']}"
+        stem = f"{kind}-{context['period']}"
         step(f"Writing the {kind.upper()} page")
         started = time.perf_counter()
         text = html.render(
@@ -225,7 +376,7 @@ def _write_documents(
             check = pdf.print_pdf(
                 html_path,
                 pdf_path,
-                footer_label=f"{report.title} · {report.month:%B %Y} · snapshot "
+                footer_label=f"{report.title} · {context['period_label']} · snapshot "
                 f"{context['snapshot_id']}",
                 orientation=ORIENTATION[kind],
                 must_contain=_pdf_markers(kind, report, context),
@@ -242,16 +393,8 @@ def _write_documents(
             xlsx_path = staging / f"{stem}.xlsx"
             xlsx.write_workbook(
                 xlsx_path,
-                title=f"{report.title} — {report.month:%B %Y}",
-                about=[
-                    ("Report", report.title),
-                    ("Month", context["month"]),
-                    ("Snapshot", context["snapshot_id"]),
-                    ("Data as of", report.as_of.isoformat()),
-                    ("Amounts in", report.currency),
-                    ("Code version", context["code_version"]),
-                    *([("Labour variance", report.labour_variance_note)] if kind == "fsr" else []),
-                ],
+                title=f"{report.title} — {context['period_label']}",
+                about=_about(kind, report, context),
                 tables=report.xlsx_tables,
                 charts=xlsx.FSR_CHARTS if kind == "fsr" else (),
                 snapshot_id=context["snapshot_id"],
@@ -261,19 +404,45 @@ def _write_documents(
     return files
 
 
+def _about(kind: str, report: Any, context: dict[str, Any]) -> list[tuple[str, str]]:
+    """The workbook's About sheet: what the pack is, its period and the snapshot it reads."""
+    return [
+        ("Report", report.title),
+        (context["period_unit"], context["period"]),
+        *(
+            [("Days", f"{report.week_start:%-d %b %Y} to {report.week_end:%-d %b %Y}")]
+            if kind == WEEKLY
+            else []
+        ),
+        ("Snapshot", context["snapshot_id"]),
+        ("Data as of", report.as_of.isoformat()),
+        ("Amounts in", report.currency),
+        ("Code version", context["code_version"]),
+        *([("Labour variance", report.labour_variance_note)] if kind == "fsr" else []),
+    ]
+
+
 def _scope(kind: str, report: Any) -> str:
     if kind == "msr":
         closed = len(report.closed) if report.closed is not None else 0
         return f"All portfolios · {len(report.projects)} open projects" + (
             f" · {closed} closed" if closed else ""
         )
+    if kind == WEEKLY:
+        summary = report.summary
+        return (
+            f"All portfolios · {summary['project_count']} projects reporting · "
+            f"{summary['projects_with_events_count']} with events"
+        )
     return f"All portfolios · {report.totals.get('project_count', 0)} projects"
 
 
 def _pdf_markers(kind: str, report: Any, context: dict[str, Any]) -> list[str]:
     """Text the printed PDF must contain: title, key figures, every project, the last line."""
+    markers = [report.title, f"End of report · {kind.upper()} {context['period']}"]
+    if kind == WEEKLY:
+        return [*markers, report.week, *(f"{p.code} — " for p in report.projects)]
     money = Column("v", "v", "currency", report.currency)
-    markers = [report.title, f"End of report · {kind.upper()} {context['month']}"]
     if kind == "msr":
         markers.append(format_value(report.all_portfolios["estimate_at_completion"], money))
         markers += [f"{p.code} — " for p in report.projects]
@@ -338,17 +507,17 @@ def _fsync_tree(folder: Path) -> None:
             os.close(fd)
 
 
-def _place(staging: Path, month_dir: Path) -> tuple[int, Path]:
+def _place(staging: Path, period_dir: Path) -> tuple[int, Path]:
     """Rename the staging folder to the next free ``v<N>``; never replaces an existing one."""
-    created = not month_dir.exists()
-    month_dir.mkdir(parents=True, exist_ok=True)
+    created = not period_dir.exists()
+    period_dir.mkdir(parents=True, exist_ok=True)
     try:
         for _ in range(1000):
             version = 1 + max(
-                (int(m.group(1)) for p in month_dir.iterdir() if (m := VERSION.match(p.name))),
+                (int(m.group(1)) for p in period_dir.iterdir() if (m := VERSION.match(p.name))),
                 default=0,
             )
-            final = month_dir / f"v{version}"
+            final = period_dir / f"v{version}"
             try:
                 final.mkdir()  # claims the name atomically against a concurrent build
             except FileExistsError:
@@ -359,22 +528,24 @@ def _place(staging: Path, month_dir: Path) -> tuple[int, Path]:
                 final.rmdir()
                 raise
             return version, final
-        raise ReportError(f"could not find a free version folder in {month_dir}.")
+        raise ReportError(f"could not find a free version folder in {period_dir}.")
     except BaseException:
-        if created and month_dir.exists() and not any(month_dir.iterdir()):
-            month_dir.rmdir()
+        if created and period_dir.exists() and not any(period_dir.iterdir()):
+            period_dir.rmdir()
         raise
 
 
 def list_reports(paths: DataPaths) -> list[ReportInfo]:
-    """Every complete report version (one with a readable manifest), oldest month first."""
+    """Every complete report version (one with a readable manifest) of every month and ISO
+    week, oldest period first."""
     found: list[ReportInfo] = []
     if not paths.reports.is_dir():
         return found
-    for month_dir in sorted(paths.reports.iterdir()):
-        if not (month_dir.is_dir() and MONTH_DIR.match(month_dir.name)):
+    for period_dir in sorted(paths.reports.iterdir()):
+        name = period_dir.name
+        if not (period_dir.is_dir() and (MONTH_DIR.match(name) or WEEK_DIR.match(name))):
             continue
-        for folder in month_dir.iterdir():
+        for folder in period_dir.iterdir():
             match = VERSION.match(folder.name)
             manifest_path = folder / MANIFEST
             if not match or not manifest_path.is_file():
@@ -385,7 +556,7 @@ def list_reports(paths: DataPaths) -> list[ReportInfo]:
                 continue
             found.append(
                 ReportInfo(
-                    month=month_dir.name,
+                    period=name,
                     version=int(match.group(1)),
                     folder=folder,
                     snapshot_id=str(manifest.get("snapshot_id", "")),
@@ -397,7 +568,7 @@ def list_reports(paths: DataPaths) -> list[ReportInfo]:
                     manifest_path=manifest_path,
                 )
             )
-    return sorted(found, key=lambda info: (info.month, info.version))
+    return sorted(found, key=lambda info: (info.starts, info.period, info.version))
 
 
 def verify_report(info: ReportInfo) -> list[str]:

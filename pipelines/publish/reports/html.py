@@ -1,4 +1,5 @@
-"""Self-contained HTML: Jinja2 templates, the report's CSS inline and plotly.js embedded.
+"""Self-contained HTML: Jinja2 templates, the report's CSS inline and plotly.js embedded (in a
+page with charts; a page without any, such as the weekly pack, carries none).
 
 The page needs nothing from the network (the report must open on a plane and print in a
 sandbox). Charts are drawn from a JSON block by one script that marks ``<body
@@ -23,7 +24,7 @@ from .document import Chart, Column, Table, format_value, in_words, money_text, 
 
 # Identifier columns never wrap (a project code split over two lines reads as two codes).
 ID_COLUMNS = frozenset(
-    {"project_code", "risk_id", "po_number", "age_bucket", "expense_type", "dimension"}
+    {"project_code", "risk_id", "po_number", "age_bucket", "expense_type", "dimension", "reference"}
 )
 # Columns holding long unbroken tokens (file paths, raw values) may break anywhere.
 LONG_COLUMNS = frozenset({"source_file", "found_value", "forecast_reason"})

@@ -884,6 +884,10 @@ COVERED_MODELS = {
     "rpt_cost_reconciliation_monthly": "printed by both packs' reconciliation sections",
     "rpt_purchase_orders": "the FSR's purchase-order table",
     "rpt_portfolio_invoice_ageing": "the FSR's invoice-ageing totals",
+    # the weekly pack's models: a week's events, not a month's
+    "rpt_project_week_events": "the weekly pack's events",
+    "rpt_project_week_status": "the weekly pack's project blocks",
+    "rpt_portfolio_week_summary": "the weekly pack's summary",
 }
 USED_MODELS = {req.model for req in REQUIREMENTS} | set(COVERED_MODELS)
 # The workbook's sheets in the order the PDF reads: the steering summary first.

@@ -24,6 +24,7 @@ from pipelines.publish.snapshot import Snapshot, current_snapshot, get_snapshot,
 from .errors import ReportError
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,29 @@ def parse_month(month: str) -> date:
         raise ReportError(f"month '{month}' is not a month: expected YYYY-MM, e.g. 2026-10.")
     year, number = month.strip().split("-")
     return date(int(year), int(number), 1)
+
+
+def parse_week(week: str) -> date:
+    """The Monday of an ISO week written YYYY-Www (2026-W44); a ReportError naming what was
+    found and what is expected otherwise (a week 53 only in the years that have one)."""
+    text = week.strip().upper() if isinstance(week, str) else ""
+    match = WEEK.match(text)
+    if match:
+        try:
+            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:
+            year = int(match.group(1))
+            weeks = date(year, 12, 28).isocalendar().week
+            raise ReportError(
+                f"week '{week}' does not exist: {year} has ISO weeks {year}-W01 to {year}-W{weeks}."
+            ) from None
+    raise ReportError(f"week '{week}' is not an ISO week: expected YYYY-Www, e.g. 2026-W44.")
+
+
+def week_label(monday: date) -> str:
+    """The ISO week of a date as YYYY-Www (the week's Thursday decides its year)."""
+    year, number, _ = monday.isocalendar()
+    return f"{year}-W{number:02d}"
 
 
 def previous_month(month: date) -> date:
@@ -229,6 +253,18 @@ class ReportSource:
                 "(fct_earned_value_monthly is empty): nothing to report on."
             )
         return row[0], row[1], row[2]
+
+    def week_range(self) -> tuple[date, date]:
+        """Mondays of the first and last ISO week the snapshot's weekly models cover."""
+        row = self.con.execute(
+            "select min(week_start), max(week_start) from rpt_portfolio_week_summary"
+        ).fetchall()[0]
+        if row[0] is None:
+            raise ReportError(
+                f"snapshot {self.snapshot_id} holds no weeks "
+                "(rpt_portfolio_week_summary is empty): nothing to report on."
+            )
+        return row[0], row[1]
 
 
 def _humanise(name: str) -> str:
