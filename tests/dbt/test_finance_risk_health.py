@@ -526,12 +526,14 @@ def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
         # the earned-value family's own unit tests run in test_earned_value.py; the steering
         # models downstream also read the milestone family, not built here; the variance
         # commentary (built and tested with the labour variance it reads) neither; the closure
-        # report reads the re-baselines of the earned-value family (test_lessons_closure.py)
+        # report reads the re-baselines of the earned-value family (test_lessons_closure.py),
+        # the weekly events the project week calendar (test_week_events.py)
         "--exclude",
         "test_type:unit,+fct_earned_value_monthly",
         "rpt_steering_attention_monthly+",
         "rpt_financial_variance_monthly+",
         "rpt_project_closure+",
+        "int_project_weeks+",
         "--threads",
         "2",
     )

@@ -884,6 +884,7 @@ COVERED_MODELS = {
     "rpt_cost_reconciliation_monthly": "printed by both packs' reconciliation sections",
     "rpt_purchase_orders": "the FSR's purchase-order table",
     "rpt_portfolio_invoice_ageing": "the FSR's invoice-ageing totals",
+    "rpt_lesson_themes": "the Lessons page's themes (the month's lessons are printed)",
     # the weekly pack's models: a week's events, not a month's
     "rpt_project_week_events": "the weekly pack's events",
     "rpt_project_week_status": "the weekly pack's project blocks",
