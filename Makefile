@@ -37,7 +37,7 @@ system-deps: ## Chromium (PDF printing, browser tests) and poppler (PDF text che
 	fi
 
 test: manifest system-deps ## the whole test suite
-	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=25
 
 bench: env ## ingestion/build throughput at scale (prints rows per second per stage)
 	$(VENV)/bin/python -m bench.run --data-dir bench/out

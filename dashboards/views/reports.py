@@ -1,5 +1,5 @@
-"""Reports: build a month-end MSR/FSR pack from the browser, and the packs that exist, with
-their snapshot and downloads.
+"""Reports: build a month-end MSR/FSR pack or a weekly steering pack from the browser, and the
+packs that exist, with their snapshot and downloads.
 
 A pack is built from the snapshot this page shows (pinned: a refresh publishing meanwhile does
 not change it), by the same code and rules as `pmo report --snapshot`: a new version folder
@@ -89,10 +89,77 @@ def build_form(snapshot: data.Snapshot) -> None:
         st.caption(f"Caveat: {caveat}")
 
 
+WEEKS = "rpt_portfolio_week_summary"
+
+
+def weekly_form(snapshot: data.Snapshot) -> None:
+    """Week and formats, and a button that builds the weekly steering pack with live steps."""
+    if WEEKS not in snapshot.models:
+        return
+    weeks = data.read(
+        snapshot, WEEKS, select=["iso_week", "week_start"], order_by=["week_start"], descending=True
+    )
+    if weeks.is_empty():
+        return
+    labels = dict(weeks.select("iso_week", "week_start").iter_rows())
+    with st.form("build_weekly", border=True):
+        st.markdown(f"**Build a weekly steering pack** from snapshot `{snapshot.snapshot_id}`")
+        week_column, formats_column = st.columns([1, 2])
+        week = week_column.selectbox(
+            "Week",
+            list(labels),
+            format_func=lambda w: f"{w} (from {labels[w]:%d %b %Y})",
+            key="build_week",
+        )
+        formats = formats_column.multiselect(
+            "Formats", list(FORMATS), default=list(FORMATS), key="build_week_formats"
+        )
+        submitted = st.form_submit_button(
+            "Build weekly pack", icon=":material/build:", type="primary"
+        )
+    if not submitted:
+        return
+    if not formats:
+        st.warning("Choose at least one format.", icon=":material/warning:")
+        return
+    from pipelines.config import resolve_data_dir
+    from pipelines.publish.reports import ReportError, generate_weekly_report
+
+    with st.status(f"Building the {week} pack …", expanded=True) as status:
+        try:
+            result = generate_weekly_report(
+                resolve_data_dir(),
+                week,
+                snapshot_id=snapshot.snapshot_id,
+                formats=[FORMATS[f] for f in formats],
+                progress=status.write,
+            )
+        except ReportError as error:
+            status.update(label=f"The {week} pack was not built", state="error")
+            st.error(str(error), icon=":material/error:")
+            return
+        except Exception as error:  # a printer or disk failure: said in words, never a traceback
+            status.update(label=f"The {week} pack was not built", state="error")
+            st.error(
+                f"Building the {week} pack failed ({type(error).__name__}: {error}). Nothing "
+                "was filed: a pack is placed only when every file of it is written.",
+                icon=":material/error:",
+            )
+            return
+        status.update(
+            label=f"{week} v{result.version} built from snapshot {result.snapshot_id}",
+            state="complete",
+            expanded=False,
+        )
+    for caveat in result.caveats:
+        st.caption(f"Caveat: {caveat}")
+
+
 st.title("Reports")
 snapshot = data.current()
 if snapshot is not None:
     build_form(snapshot)
+    weekly_form(snapshot)
 packs = data.report_packs()
 if not packs:
     st.info(

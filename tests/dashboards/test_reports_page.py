@@ -69,3 +69,24 @@ def test_a_pack_builds_from_the_reports_page_against_its_snapshot(
     app.run(timeout=180)
     assert (folder.parent / "v2" / "manifest.json").exists()
     assert (folder / f"fsr-{month:%Y-%m}.xlsx").exists()
+
+
+@pytest.mark.xdist_group("demo")
+def test_a_weekly_pack_builds_from_the_reports_page(
+    published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    data_dir = tmp_path / "data"
+    shutil.copytree(published.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster"))
+    monkeypatch.setenv("PMO_DATA_DIR", str(data_dir))
+    app = open_reports_page()
+    week = app.selectbox(key="build_week").value  # the latest week first
+    assert week == "2026-W44"
+    app.multiselect(key="build_week_formats").set_value(["XLSX"])
+    next(button for button in app.button if button.label == "Build weekly pack").click()
+    app.run(timeout=180)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    manifest = json.loads((data_dir / "reports" / week / "v1" / "manifest.json").read_text())
+    assert manifest["snapshot_id"] == published.snapshot_id
+    assert [entry["name"] for entry in manifest["files"]] == [f"weekly-{week}.xlsx"]
+    assert list(app.dataframe[0].value.iloc[0][:2]) == [week, "v1"]
