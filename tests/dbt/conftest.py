@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import ensure_schema
@@ -539,13 +541,42 @@ class BuiltWarehouse:
         return rows[0]
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[], Any]) -> Any:
+    """``make()``'s result, made once per test run whichever worker asks first: a module's tests
+    may run on both workers of ``-n 2`` (its fixtures would then be built twice, a dbt build
+    each). The result is kept beside the workers' temp dirs, behind a lock; a run without
+    workers keeps it in its own temp dir, so nothing outlives the run."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built-once"
+    root.mkdir(exist_ok=True)
+    kept = root / f"{name}.pickle"
+    with FileLock(str(root / f"{name}.lock")):
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        result = make()
+        kept.write_bytes(pickle.dumps(result))
+        return result
+
+
 def built_portfolio(
     tmp_path_factory: pytest.TempPathFactory,
     name: str,
     load: Callable[[duckdb.DuckDBPyConnection], None],
     build: Callable[[Path, Path], DbtBuild],
 ) -> tuple[Path, DbtBuild]:
-    """A fresh warehouse in a temp dir: raw schema, ``load`` its rows, ``build`` it with dbt."""
+    """A fresh warehouse in a temp dir: raw schema, ``load`` its rows, ``build`` it with dbt
+    (once per test run: see :func:`built_once`)."""
+    return built_once(
+        tmp_path_factory, name, lambda: _built_portfolio(tmp_path_factory, name, load, build)
+    )
+
+
+def _built_portfolio(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    load: Callable[[duckdb.DuckDBPyConnection], None],
+    build: Callable[[Path, Path], DbtBuild],
+) -> tuple[Path, DbtBuild]:
     if not DBT_EXECUTABLE.exists():
         pytest.skip(f"dbt is not installed beside {DBT_EXECUTABLE.parent}")
     work_dir = tmp_path_factory.mktemp(name)
@@ -641,6 +672,10 @@ def dbt_portfolio(tmp_path_factory: pytest.TempPathFactory) -> DbtPortfolio:
     """
     if not DBT_EXECUTABLE.exists():
         pytest.skip(f"dbt is not installed beside {sys.executable}")
+    return built_once(tmp_path_factory, "dbt_portfolio", lambda: _dbt_portfolio(tmp_path_factory))
+
+
+def _dbt_portfolio(tmp_path_factory: pytest.TempPathFactory) -> DbtPortfolio:
     work_dir = tmp_path_factory.mktemp("dbt")
     warehouse = work_dir / "warehouse.duckdb"
     con = duckdb.connect(str(warehouse))

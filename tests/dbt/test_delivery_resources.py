@@ -36,7 +36,7 @@ import pytest
 
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import ensure_schema
-from tests.dbt.conftest import DBT_EXECUTABLE, DBT_PROJECT_DIR, LOADED_AT
+from tests.dbt.conftest import DBT_EXECUTABLE, DBT_PROJECT_DIR, LOADED_AT, built_once
 
 # one worker builds the portfolio once for every test here (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("dbt")
@@ -583,6 +583,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """
     if not DBT_EXECUTABLE.exists():
         pytest.skip("dbt is not installed in this virtualenv")
+    yield built_once(tmp_path_factory, "dbt_delivery", lambda: _build(tmp_path_factory))
+
+
+def _build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     work_dir = tmp_path_factory.mktemp("dbt_delivery")
     warehouse = work_dir / "warehouse.duckdb"
     con = duckdb.connect(str(warehouse))
@@ -602,7 +606,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     )
     if code != 0:
         pytest.fail(f"dbt build failed:\n{output[-6000:]}")
-    yield Built(warehouse, work_dir, results)
+    return Built(warehouse, work_dir, results)
 
 
 def by(rows: list[dict[str, Any]], *keys: str) -> dict[Any, dict[str, Any]]:
