@@ -9,6 +9,9 @@ dashboards.data; no KPI here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -21,6 +24,35 @@ MIME = {
 }
 KINDS = {"MSR": "msr", "FSR": "fsr"}
 FORMATS = {"PDF": "pdf", "XLSX": "xlsx", "HTML": "html"}
+
+
+def build_with_status(label: str, build: Callable[[Callable[[str], None]], Any]) -> None:
+    """Run one pack build with its steps shown live; a refused or failed build is said in
+    words (never a traceback) and files nothing."""
+    from pipelines.publish.reports import ReportError
+
+    with st.status(f"Building the {label} pack …", expanded=True) as status:
+        try:
+            result = build(status.write)
+        except ReportError as error:
+            status.update(label=f"The {label} pack was not built", state="error")
+            st.error(str(error), icon=":material/error:")
+            return
+        except Exception as error:  # a printer or disk failure: said in words, never a traceback
+            status.update(label=f"The {label} pack was not built", state="error")
+            st.error(
+                f"Building the {label} pack failed ({type(error).__name__}: {error}). Nothing "
+                "was filed: a pack is placed only when every file of it is written.",
+                icon=":material/error:",
+            )
+            return
+        status.update(
+            label=f"{label} v{result.version} built from snapshot {result.snapshot_id}",
+            state="complete",
+            expanded=False,
+        )
+    for caveat in result.caveats:
+        st.caption(f"Caveat: {caveat}")
 
 
 def build_form(snapshot: data.Snapshot) -> None:
@@ -55,38 +87,20 @@ def build_form(snapshot: data.Snapshot) -> None:
         st.warning("Choose at least one report and one format.", icon=":material/warning:")
         return
     from pipelines.config import resolve_data_dir
-    from pipelines.publish.reports import ReportError, generate_report
+    from pipelines.publish.reports import generate_report
 
     label = f"{month:%B %Y}"
-    with st.status(f"Building the {label} pack …", expanded=True) as status:
-        try:
-            result = generate_report(
-                resolve_data_dir(),
-                f"{month:%Y-%m}",
-                snapshot_id=snapshot.snapshot_id,
-                formats=[FORMATS[f] for f in formats],
-                kinds=[KINDS[k] for k in kinds],
-                progress=status.write,
-            )
-        except ReportError as error:
-            status.update(label=f"The {label} pack was not built", state="error")
-            st.error(str(error), icon=":material/error:")
-            return
-        except Exception as error:  # a printer or disk failure: said in words, never a traceback
-            status.update(label=f"The {label} pack was not built", state="error")
-            st.error(
-                f"Building the {label} pack failed ({type(error).__name__}: {error}). Nothing "
-                "was filed: a pack is placed only when every file of it is written.",
-                icon=":material/error:",
-            )
-            return
-        status.update(
-            label=f"{label} v{result.version} built from snapshot {result.snapshot_id}",
-            state="complete",
-            expanded=False,
-        )
-    for caveat in result.caveats:
-        st.caption(f"Caveat: {caveat}")
+    build_with_status(
+        label,
+        lambda progress: generate_report(
+            resolve_data_dir(),
+            f"{month:%Y-%m}",
+            snapshot_id=snapshot.snapshot_id,
+            formats=[FORMATS[f] for f in formats],
+            kinds=[KINDS[k] for k in kinds],
+            progress=progress,
+        ),
+    )
 
 
 WEEKS = "rpt_portfolio_week_summary"
@@ -123,36 +137,18 @@ def weekly_form(snapshot: data.Snapshot) -> None:
         st.warning("Choose at least one format.", icon=":material/warning:")
         return
     from pipelines.config import resolve_data_dir
-    from pipelines.publish.reports import ReportError, generate_weekly_report
+    from pipelines.publish.reports import generate_weekly_report
 
-    with st.status(f"Building the {week} pack …", expanded=True) as status:
-        try:
-            result = generate_weekly_report(
-                resolve_data_dir(),
-                week,
-                snapshot_id=snapshot.snapshot_id,
-                formats=[FORMATS[f] for f in formats],
-                progress=status.write,
-            )
-        except ReportError as error:
-            status.update(label=f"The {week} pack was not built", state="error")
-            st.error(str(error), icon=":material/error:")
-            return
-        except Exception as error:  # a printer or disk failure: said in words, never a traceback
-            status.update(label=f"The {week} pack was not built", state="error")
-            st.error(
-                f"Building the {week} pack failed ({type(error).__name__}: {error}). Nothing "
-                "was filed: a pack is placed only when every file of it is written.",
-                icon=":material/error:",
-            )
-            return
-        status.update(
-            label=f"{week} v{result.version} built from snapshot {result.snapshot_id}",
-            state="complete",
-            expanded=False,
-        )
-    for caveat in result.caveats:
-        st.caption(f"Caveat: {caveat}")
+    build_with_status(
+        week,
+        lambda progress: generate_weekly_report(
+            resolve_data_dir(),
+            week,
+            snapshot_id=snapshot.snapshot_id,
+            formats=[FORMATS[f] for f in formats],
+            progress=progress,
+        ),
+    )
 
 
 st.title("Reports")
