@@ -22,8 +22,8 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(if $(findstring $(TOOLS),$(UV)),$(TO
 
 env: $(VENV)/.synced
 
-manifest: env ## parse the dbt project once, so parallel test workers find a fresh manifest
-	PMO_WAREHOUSE_PATH=$${TMPDIR:-/tmp}/pmo-parse.duckdb $(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+manifest: env ## parse the dbt project once per change of it: the manifest Dagster reads and the parse state every build starts from
+	$(VENV)/bin/python -c "from pipelines.transform.project import ensure_manifest; ensure_manifest()"
 
 demo: env ## generate the demo portfolio, load it, then serve the dashboards on it
 	$(VENV)/bin/pmo demo --data-dir $(DATA_DIR)

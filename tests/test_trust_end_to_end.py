@@ -177,7 +177,7 @@ def test_only_the_newest_dbt_runs_are_kept(tmp_path: Path) -> None:
     paths = DataPaths(tmp_path)
     made = []
     for number in range(DBT_RUNS_KEPT + 3):
-        folder = dbt_run_dir(paths, f"run{number:05d}")
+        folder = dbt_run_dir(paths, f"run{number:05d}", {})
         (folder / "run_results.json").write_text("{}")
         made.append(folder)
         time.sleep(0.01)

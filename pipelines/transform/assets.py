@@ -27,7 +27,13 @@ from pipelines.progress import reporter
 from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from pipelines.status import fx_rate_gap_lines
-from pipelines.transform.parse_ahead import PARSE_FOLDER_SUFFIX, PARSE_STATE, wait_for_parse
+from pipelines.transform.parse_ahead import (
+    INSTALL_PARSE_VARS,
+    PARSE_FOLDER_SUFFIX,
+    PARSE_STATE,
+    install_parse_state,
+    wait_for_parse,
+)
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
 
 # Projects carrying a fact a warn-severity dbt test reports (rpt_data_quality_by_project counts
@@ -46,17 +52,18 @@ WARNED_PROJECTS_SQL = """
 DBT_RUNS_KEPT = 5
 
 
-def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
+def dbt_run_dir(paths: DataPaths, run_id: str, build_vars: dict[str, str]) -> Path:
     """A fresh folder under the data directory for this build's dbt artefacts and log.
 
     The source tree is never written to (the product runs from a read-only install), and only
     the newest DBT_RUNS_KEPT run folders are kept, so a daily schedule does not fill the disk.
 
-    The newest earlier build's parse state (``partial_parse.msgpack``) starts the folder: dbt
-    then re-parses only the files changed since, not the whole project on every refresh (it
-    re-parses everything by itself when the warehouse path, vars or dbt version differ). A parse
-    started ahead of this build (``parse_ahead``) is waited for, is then the newest, and its
-    folder goes once its state is copied.
+    A parse state (``partial_parse.msgpack``) starts the folder: the install's when the build's
+    vars are those it was made with, else the newest earlier build's. dbt then re-parses only
+    the files changed since, not the whole project on every refresh (it re-parses everything by
+    itself when the vars or the dbt version differ). A parse started ahead of this build
+    (``parse_ahead``) is waited for, is then the newest, and its folder goes once its state is
+    copied.
     """
     wait_for_parse()
     runs = paths.dbt_runs
@@ -67,7 +74,8 @@ def dbt_run_dir(paths: DataPaths, run_id: str) -> Path:
     )
     for folder in older[: max(0, len(older) - (DBT_RUNS_KEPT - 1))]:
         shutil.rmtree(folder, ignore_errors=True)
-    parsed = next(
+    parsed = install_parse_state() if build_vars == INSTALL_PARSE_VARS else None
+    parsed = parsed or next(
         (
             folder / PARSE_STATE
             for folder in reversed(older)
@@ -274,9 +282,14 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
         # user's data; they need the tested model's current columns in the warehouse, so after an
         # upgrade that adds a column they would fail every refresh of an existing warehouse.
+        # The run folder's dbt.log keeps one line per node (info): at debug level it also logs
+        # every statement (~14 MB a demo build, ~2 s of the build's one Python core); the SQL
+        # each node ran is in the folder's run/ and compiled/ anyway.
         invocation = dbt.cli(
             [
                 "build",
+                "--log-level-file",
+                "info",
                 "--exclude-resource-type",
                 "unit_test",
                 "--threads",
@@ -286,7 +299,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 *plan.exclude_args(),
             ],
             context=context,
-            target_path=dbt_run_dir(warehouse.paths, context.run_id),
+            target_path=dbt_run_dir(warehouse.paths, context.run_id, build_vars),
         )
         yield from plan.unbuilt_outputs()
         reporter().dbt_started(plan.node_count)

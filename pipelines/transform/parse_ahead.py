@@ -1,14 +1,18 @@
-"""dbt's parse of the project, started ahead of a data directory's first build.
+"""dbt's parse of the project: made once per install, started ahead of a build when that one
+does not fit.
 
 A build re-parses only the files changed since the parse state it finds in its target folder
 (``partial_parse.msgpack``: each build's folder starts with the newest one, see ``dbt_run_dir``).
-That state holds for one warehouse path, one set of vars and one dbt version, so the first build
-of a data directory (``pmo demo``, a new portfolio) and the first after an upgrade of the dbt
-project parse the whole project: ~6 s of one core. A refresh started from the command line knows
-before Dagster starts whether that will happen, so it runs ``dbt parse`` in a child process on
-the other core while Dagster starts and the files load; the build waits for it, then starts from
-its state. dbt checks that state itself: should the vars differ after all (a reporting currency
-inferred from the projects loaded), the build parses again, as it would have anyway.
+That state holds for one set of vars, one warehouse name and one dbt version (dbt is run through
+``pmo-dbt``, which leaves the warehouse file's folder out of that check). The install's parse
+(``ensure_manifest``, made whenever the dbt project changes) is made for a data directory's
+warehouse with the vars of the default settings, so the first build of a data directory
+(``pmo demo``, a new portfolio) starts from it. Only other vars (a reporting currency other than
+EUR) make that first build parse the whole project, ~8 s of one core: a refresh started from
+the command line knows that before Dagster starts, so it runs ``dbt parse`` in a child process
+on the other core while Dagster starts and the files load; the build waits for it, then starts
+from its state. dbt checks that state itself: should the vars differ after all (a reporting
+currency inferred from the projects loaded), the build parses again, as it would have anyway.
 
 Only the standard library here: the command line imports this before Dagster and dbt.
 """
@@ -27,10 +31,19 @@ from pathlib import Path
 from pipelines.config import DataPaths
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+DBT_EXECUTABLE = Path(sys.executable).parent / "pmo-dbt"
+"""dbt's command line as ``pipelines.transform.dbt_cli`` runs it."""
 WAREHOUSE_ENV = "PMO_WAREHOUSE_PATH"
 PARSE_STATE = "partial_parse.msgpack"
 PARSE_FOLDER_SUFFIX = "-parse"
+INSTALL_PARSE_STATE = DBT_PROJECT_DIR / "target" / PARSE_STATE
+"""The install's parse state, beside the manifest Dagster reads (``ensure_manifest``)."""
+INSTALL_PARSE_VARS: dict[str, str] = {"reporting_currency": "EUR"}
+"""The vars the install's parse is made with: those of the default settings
+(``pipelines.settings.dbt_vars`` of the default reporting currency; a test keeps them equal)."""
+INSTALL_WAREHOUSE_NAME = "pmo.duckdb"
+"""The file name of every data directory's warehouse (``DataPaths.warehouse``): the database
+name dbt qualifies relations with, so part of what a parse state is made for."""
 
 
 def newest_project_mtime() -> float:
@@ -41,8 +54,21 @@ def newest_project_mtime() -> float:
     return max(path.stat().st_mtime for path in sources if path.exists())
 
 
-def has_current_parse_state(paths: DataPaths) -> bool:
-    """An earlier build of this data directory left a parse state newer than the project."""
+def install_parse_state() -> Path | None:
+    """The install's parse state, when it is newer than every file of the dbt project."""
+    try:
+        if INSTALL_PARSE_STATE.stat().st_mtime >= newest_project_mtime():
+            return INSTALL_PARSE_STATE
+    except OSError:
+        pass
+    return None
+
+
+def has_current_parse_state(paths: DataPaths, build_vars: dict[str, str]) -> bool:
+    """A build of ``paths`` with ``build_vars`` finds a parse state newer than the project: one
+    an earlier build of this data directory left, or the install's when the vars are its own."""
+    if build_vars == INSTALL_PARSE_VARS and install_parse_state() is not None:
+        return True
     if not paths.dbt_runs.is_dir():
         return False
     states = [
@@ -103,7 +129,7 @@ def parsed_ahead(paths: DataPaths, build_vars: dict[str, str]) -> Iterator[None]
     """While open, a build of ``paths`` starts from a parse made meanwhile, when this data
     directory has no current parse state. ``build_vars``: the vars the build is expected to pass."""
     global _pending
-    if _pending is not None or has_current_parse_state(paths):
+    if _pending is not None or has_current_parse_state(paths, build_vars):
         yield
         return
     _pending = _Parse(paths, build_vars)

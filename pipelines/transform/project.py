@@ -2,10 +2,13 @@
 
 The manifest Dagster builds its asset graph from is produced by ``dbt parse``; it is refreshed
 only when a file of the dbt project is newer than it, so loading the code location stays cheap.
+The same parse leaves the install's parse state beside it, the one every data directory's first
+build starts from (see ``parse_ahead``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
@@ -17,7 +20,12 @@ from pipelines.ingest.errors import PmoError
 from pipelines.transform.parse_ahead import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
+    INSTALL_PARSE_STATE,
+    INSTALL_PARSE_VARS,
+    INSTALL_WAREHOUSE_NAME,
+    PARSE_STATE,
     WAREHOUSE_ENV,
+    install_parse_state,
     newest_project_mtime,
 )
 
@@ -27,13 +35,18 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def ensure_manifest() -> Path:
-    """Parse the dbt project when its manifest is missing or older than any project file."""
+    """Parse the dbt project when its manifest or parse state is missing or older than any
+    project file."""
     manifest = dbt_project.manifest_path
-    if manifest.exists() and manifest.stat().st_mtime >= newest_project_mtime():
+    fresh = manifest.exists() and manifest.stat().st_mtime >= newest_project_mtime()
+    if fresh and install_parse_state() is not None:
         return manifest
-    env = dict(os.environ)
-    # Parsing renders the profile but never opens the warehouse: any path will do.
-    env.setdefault(WAREHOUSE_ENV, str(Path(tempfile.gettempdir()) / "pmo-parse.duckdb"))
+    # Parsing renders the profile but never opens the warehouse: any folder will do, the file
+    # name is a data directory's (it names the database relations are qualified with).
+    env = {
+        **os.environ,
+        WAREHOUSE_ENV: str(Path(tempfile.gettempdir()) / "pmo-parse" / INSTALL_WAREHOUSE_NAME),
+    }
     manifest.parent.mkdir(parents=True, exist_ok=True)
     # parsed into a folder of its own, then moved into place in one step: processes that parse
     # at the same time never read a half-written manifest
@@ -49,6 +62,8 @@ def ensure_manifest() -> Path:
                 str(DBT_PROJECT_DIR),
                 "--target-path",
                 scratch,
+                "--vars",
+                json.dumps(INSTALL_PARSE_VARS),
             ],
             capture_output=True,
             text=True,
@@ -59,5 +74,8 @@ def ensure_manifest() -> Path:
         if result.returncode != 0 or not parsed.exists():
             detail = (result.stdout + result.stderr).strip().splitlines()[-5:]
             raise PmoError("the dbt project does not parse:\n" + "\n".join(detail))
+        state = Path(scratch) / PARSE_STATE
+        if state.exists():
+            state.replace(INSTALL_PARSE_STATE)
         parsed.replace(manifest)
     return manifest

@@ -37,7 +37,7 @@ def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(
         warehouse,
         "test",
         "--select",
-        "test_name:not_null_columns,fct_earned_value_monthly",
+        "test_name:grain,fct_earned_value_monthly",
         "--store-failures",
     )
 
@@ -52,8 +52,50 @@ def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(
         ).fetchall()
         [(table,)] = audit
         found = con.execute(
-            f'select column_name, null_rows from main_dbt_test__audit."{table}" order by 1'
+            f'select problem, column_name, rows from main_dbt_test__audit."{table}" order by 2'
         ).fetchall()
     finally:
         con.close()
-    assert found == [("actual_cost_source", rows), ("evm_confidence", expected_confidence)]
+    assert found == [
+        ("nulls", "actual_cost_source", rows),
+        ("nulls", "evm_confidence", expected_confidence),
+    ]
+
+
+def test_a_repeated_key_fails_the_grain_check_naming_the_value_and_its_rows(
+    dbt_portfolio: DbtPortfolio, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(dbt_portfolio.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(
+            "insert into main.fct_earned_value_monthly select * from main.fct_earned_value_monthly "
+            "where project_code = 'WF-1' and reporting_month = '2026-03-01'"
+        )
+    finally:
+        con.close()
+
+    build = dbt_build(
+        tmp_path,
+        warehouse,
+        "test",
+        "--select",
+        "test_name:grain,fct_earned_value_monthly",
+        "--store-failures",
+    )
+
+    assert build.returncode == 1, build.output[-3000:]
+    [result] = build.run_results["results"]
+    assert result["failures"] == 1
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        [(table,)] = con.execute(
+            "select table_name from duckdb_tables() where schema_name like '%dbt_test__audit'"
+        ).fetchall()
+        found = con.execute(
+            f'select problem, column_name, found, rows from main_dbt_test__audit."{table}"'
+        ).fetchall()
+    finally:
+        con.close()
+    assert found == [("repeated key", "project_code, reporting_month", "WF-1 | 2026-03-01", 2)]
