@@ -16,6 +16,30 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SHARED_SAMPLES = ROOT.parent / "shared" / "samples"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each ``xdist_group`` on one worker under ``--dist loadgroup``.
+
+    pytest-xdist groups tests by a ``@group`` suffix it writes into each test's id on the
+    worker, through the attribute pytest 8 kept the id in (``_nodeid``); pytest 9 keeps it in
+    ``_id``, so the suffix never showed, every test was its own group, and a group's tests (the
+    ones sharing a built warehouse or the demo) ran on both workers, one waiting for the other's
+    build. The suffix is written here where xdist's did not land."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if groups and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
+
+
 def read_together(adapter: Any, paths: list[Path]) -> list[Any]:
     """The adapter's ``read_many`` over these files (as the loader reads a batch), checked to
     give each file exactly what reading it alone gives: the same frames, or the same refusal."""
@@ -59,7 +83,8 @@ class DemoRun:
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     """`pmo demo` at the default size, run once per test session (and per xdist worker: tests
-    that use it carry ``@pytest.mark.xdist_group("demo")`` so one worker builds it)."""
+    that use it carry ``@pytest.mark.xdist_group("demo")``, the browser tests
+    ``"demo-browser"``, so at most two workers build it)."""
     data_dir = tmp_path_factory.mktemp("demo") / "data"
     env = {k: v for k, v in os.environ.items() if k not in ("PMO_DATA_DIR", "DAGSTER_HOME")}
     result = subprocess.run(

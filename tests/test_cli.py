@@ -182,7 +182,6 @@ def test_status_and_sql_before_any_data(tmp_path: Path):
     assert "Traceback" not in query.stderr
 
 
-@pytest.mark.xdist_group("dagster")
 def test_a_failed_refresh_is_reported_with_its_reason(data_dir: Path):
     from pipelines.ingest.load import load_landing
     from pipelines.ingest.warehouse import connect
@@ -247,7 +246,6 @@ def schedule_verdict(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
         return schedule.evaluate_tick(dg.build_schedule_context(instance=instance))
 
 
-@pytest.mark.xdist_group("dagster")
 def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothing(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -335,7 +333,6 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
     assert verdict in ("landing files changed", "the raw layer changed since the last publish")
 
 
-@pytest.mark.xdist_group("dagster")
 def test_a_killed_refresh_releases_the_lock_and_is_marked_failed_by_the_next(
     data_dir: Path, tmp_path: Path
 ):
@@ -358,7 +355,6 @@ def test_a_killed_refresh_releases_the_lock_and_is_marked_failed_by_the_next(
     assert "Last refresh run: SUCCESS" in status.stdout
 
 
-@pytest.mark.xdist_group("dagster")
 def test_a_full_disk_is_named_before_anything_changes_and_a_read_only_one_still_reads(
     tmp_path: Path,
 ):
@@ -455,7 +451,6 @@ def _written_in_the_install_since(moment: float) -> list[str]:
     )
 
 
-@pytest.mark.xdist_group("dagster")
 def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds_numbers(
     data_dir: Path, tmp_path: Path
 ):

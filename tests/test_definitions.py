@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from pipelines.definitions import build_defs, defs
 from pipelines.ingest.assets import ingest_landing
@@ -24,7 +23,6 @@ def test_every_entity_is_an_asset_downstream_of_the_landing_scan():
     assert parents == {"raw/landing_files", "raw/projects", "raw/people"}
 
 
-@pytest.mark.xdist_group("dagster")
 def test_refresh_job_materialises_ingest_assets(tmp_path: Path):
     landing = tmp_path / "landing"
     landing.mkdir()
@@ -51,7 +49,6 @@ def test_refresh_job_materialises_ingest_assets(tmp_path: Path):
     assert metadata["files_loaded"].value == 1
 
 
-@pytest.mark.xdist_group("dagster")
 def test_expectation_suites_run_as_blocking_asset_checks(tmp_path: Path):
     import duckdb
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from pipelines.config import resolve_data_dir
 from pipelines.definitions import build_defs
@@ -28,7 +27,6 @@ PAY,2026-02-01,labour,capex,1000,B1
 TIMESHEETS = "employee_id,project_code,work_date,hours\nE1,PAY,2026-01-15,8\nE1,PAY,2026-02-16,4\n"
 
 
-@pytest.mark.xdist_group("dagster")
 def test_refresh_publishes_and_a_failing_test_keeps_the_previous_snapshot(tmp_path: Path):
     landing = tmp_path / "landing"
     landing.mkdir()

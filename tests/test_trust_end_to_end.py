@@ -22,7 +22,8 @@ from pipelines.publish.invariants import snapshot_violations
 from pipelines.publish.snapshot import current_snapshot
 from tests.test_cli import pmo
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dagster")]
+# its tests share one refreshed portfolio
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(__name__)]
 
 FILES = {
     "projects.csv": "project_code,project_name,portfolio,methodology,start_date,"

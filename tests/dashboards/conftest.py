@@ -1,7 +1,8 @@
 """Fixtures for the dashboard tests: the published demo snapshot and a headless Chromium.
 
 The demo portfolio comes from the session fixture ``demo_run`` (tests/conftest.py); tests that
-use it carry ``@pytest.mark.xdist_group("demo")`` so one worker builds it once.
+use it carry ``@pytest.mark.xdist_group("demo")`` (the browser tests ``"demo-browser"``) so
+one worker per group builds it.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ from tests.dashboards.support import (
 )
 from tests.filesystems import make_read_only, tmpfs
 
-pytestmark = pytest.mark.xdist_group("demo")
+# the browser tests are a group of their own: its worker builds the demo for them (at most two
+# builds in a run, one per worker) while the other takes the rest of the demo group
+pytestmark = pytest.mark.xdist_group("demo-browser")
 
 # the centre of the largest bar segment of a chart, and its series (legend) name
 BIGGEST_BAR = """(scope) => {

@@ -38,7 +38,7 @@ from tests.dbt.conftest import (
 )
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("dbt")
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 D = date.fromisoformat
 PROJECT_MODEL = "rpt_cost_reconciliation_monthly"

@@ -39,7 +39,7 @@ from pipelines.ingest.warehouse import ensure_schema
 from tests.dbt.conftest import DBT_EXECUTABLE, DBT_PROJECT_DIR, LOADED_AT, built_once
 
 # one worker builds the portfolio once for every test here (pytest -n 2 --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("dbt")
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 D = date.fromisoformat
 T = datetime.fromisoformat

@@ -16,7 +16,7 @@ import pytest
 from tests.dbt.conftest import DbtPortfolio
 
 # one worker builds the portfolio once for every test here (pytest -n 2 --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("dbt")
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 CONTRACT_COLUMNS = [
     "project_code",

@@ -33,7 +33,7 @@ from pipelines.ingest.contracts import ENTITIES
 from tests.dbt.conftest import BuiltWarehouse, DbtBuild, built_portfolio, dbt_build, insert_raw_rows
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("dbt")
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 D = date.fromisoformat
 LOADED_AT = datetime(2026, 4, 2, 8, 0, 0)

@@ -6,8 +6,11 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.dbt.conftest import DbtPortfolio, dbt_build
+
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 
 def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(

@@ -28,6 +28,8 @@ from tests.dbt.conftest import (
     load_portfolio,
 )
 
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
+
 D = date.fromisoformat
 
 

@@ -31,7 +31,7 @@ from pipelines.publish.invariants import snapshot_violations
 from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
 from tests.dbt.conftest import BuiltWarehouse, DbtBuild, built_portfolio, dbt_build, load_portfolio
 
-pytestmark = pytest.mark.xdist_group("dbt")
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 D = date.fromisoformat
 AS_OF = D("2026-05-31")

@@ -37,6 +37,8 @@ from tests.dbt.conftest import (
     load_portfolio,
 )
 
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
+
 D = date.fromisoformat
 W08, W09, W12 = D("2026-02-16"), D("2026-02-23"), D("2026-03-16")
 SNAPSHOTS = (D("2026-01-31"), D("2026-02-27"), D("2026-03-20"))
