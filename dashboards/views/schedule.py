@@ -34,6 +34,7 @@ OVERVIEW = [
     "planned_finish_date",
     "finish_vs_plan_calendar_days",
     "critical_path_remaining_days",
+    "calendar_name",
     "critical_task_count",
     "near_critical_task_count",
     "tasks_became_critical_count",

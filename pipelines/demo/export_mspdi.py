@@ -230,10 +230,8 @@ def _links(predecessors: tuple[tuple[int, int, int], ...]) -> str:
     )
 
 
-CALENDAR = (
-    "<Calendars><Calendar><UID>1</UID><Name>Standard</Name><IsBaseCalendar>1</IsBaseCalendar>"
-    "<IsBaselineCalendar>0</IsBaselineCalendar><BaseCalendarUID>-1</BaseCalendarUID><WeekDays>"
-    "<WeekDay><DayType>1</DayType><DayWorking>0</DayWorking></WeekDay>"
+STANDARD_WEEK = (
+    "<WeekDays><WeekDay><DayType>1</DayType><DayWorking>0</DayWorking></WeekDay>"
     + "".join(
         f"<WeekDay><DayType>{d}</DayType><DayWorking>1</DayWorking><WorkingTimes>"
         "<WorkingTime><FromTime>08:00:00</FromTime><ToTime>12:00:00</ToTime></WorkingTime>"
@@ -241,9 +239,102 @@ CALENDAR = (
         "</WorkingTimes></WeekDay>"
         for d in range(2, 7)
     )
-    + "<WeekDay><DayType>7</DayType><DayWorking>0</DayWorking></WeekDay>"
-    "</WeekDays></Calendar></Calendars>"
+    + "<WeekDay><DayType>7</DayType><DayWorking>0</DayWorking></WeekDay></WeekDays>"
 )
+CALENDAR = (
+    "<Calendar><UID>1</UID><Name>Standard</Name><IsBaseCalendar>1</IsBaseCalendar>"
+    "<IsBaselineCalendar>0</IsBaselineCalendar><BaseCalendarUID>-1</BaseCalendarUID>"
+    f"{STANDARD_WEEK}</Calendar>"
+)
+NATIONAL_HOLIDAYS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    # public holidays as observed (a Saturday's on the Friday before, a Sunday's on the Monday)
+    "USD": (
+        "United States",
+        tuple(
+            (name, f"{year}-{day}")
+            for year, days in (
+                (2025, ("01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13")),
+                (2026, ("01-01", "01-19", "02-16", "05-25", "06-19", "07-03", "09-07", "10-12")),
+                (2027, ("01-01", "01-18", "02-15", "05-31", "06-18", "07-05", "09-06", "10-11")),
+            )
+            for name, day in zip(
+                (
+                    "New Year's Day",
+                    "Martin Luther King Jr. Day",
+                    "Presidents' Day",
+                    "Memorial Day",
+                    "Juneteenth",
+                    "Independence Day",
+                    "Labor Day",
+                    "Columbus Day",
+                ),
+                days,
+                strict=True,
+            )
+        )
+        + tuple(
+            (name, f"{year}-{day}")
+            for year, days in (
+                (2025, ("11-11", "11-27", "12-25")),
+                (2026, ("11-11", "11-26", "12-25")),
+                (2027, ("11-11", "11-25", "12-24")),
+            )
+            for name, day in zip(
+                ("Veterans Day", "Thanksgiving Day", "Christmas Day"), days, strict=True
+            )
+        ),
+    ),
+    "GBP": (
+        "England and Wales",
+        tuple(
+            (name, f"{year}-{day}")
+            for year, days in (
+                (2025, ("01-01", "04-18", "04-21", "05-05", "05-26", "08-25", "12-25", "12-26")),
+                (2026, ("01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28")),
+                (2027, ("01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28")),
+            )
+            for name, day in zip(
+                (
+                    "New Year's Day",
+                    "Good Friday",
+                    "Easter Monday",
+                    "Early May bank holiday",
+                    "Spring bank holiday",
+                    "Summer bank holiday",
+                    "Christmas Day",
+                    "Boxing Day",
+                ),
+                days,
+                strict=True,
+            )
+        ),
+    ),
+}
+"""The national holidays of the projects run from the US and the UK (their currency says where):
+their plans use a base calendar made from Standard (File > Options > Change Working Time > Create
+New Calendar > a copy of Standard) with these days off, as MS Project writes a country's holidays
+(2007+ ``<Exception>`` blocks, one day each)."""
+
+
+def calendars_xml(currency: str) -> tuple[int, str]:
+    """The project calendar's UID and the ``<Calendars>`` block: Standard alone, or beside it a
+    national calendar (Standard's week and the country's public holidays)."""
+    if currency not in NATIONAL_HOLIDAYS:
+        return 1, f"<Calendars>{CALENDAR}</Calendars>"
+    country, holidays = NATIONAL_HOLIDAYS[currency]
+    exceptions = "".join(
+        "<Exception><EnteredByOccurrences>0</EnteredByOccurrences><TimePeriod>"
+        f"<FromDate>{day}T00:00:00</FromDate><ToDate>{day}T23:59:00</ToDate></TimePeriod>"
+        f"<Occurrences>1</Occurrences><Name>{escape(name)}</Name><Type>1</Type>"
+        "<DayWorking>0</DayWorking></Exception>"
+        for name, day in holidays
+    )
+    national = (
+        f"<Calendar><UID>2</UID><Name>{country}</Name><IsBaseCalendar>1</IsBaseCalendar>"
+        "<IsBaselineCalendar>0</IsBaselineCalendar><BaseCalendarUID>-1</BaseCalendarUID>"
+        f"{STANDARD_WEEK}<Exceptions>{exceptions}</Exceptions></Calendar>"
+    )
+    return 2, f"<Calendars>{CALENDAR}{national}</Calendars>"
 
 
 def mspdi_document(
@@ -264,6 +355,7 @@ def mspdi_document(
     phases = [rows[t.uid] for t in tasks if t.kind == "summary"]
     root = _rollup(PlanTask(0, project.name, "0", 0, "summary"), phases)
 
+    calendar_uid, calendars = calendars_xml(project.currency)
     created = f"{(project.start - timedelta(days=20)).isoformat()}T09:00:00"
     finish = root.finish
     people = world.people
@@ -284,7 +376,8 @@ def mspdi_document(
         "<FYStartDate>1</FYStartDate><CriticalSlackLimit>0</CriticalSlackLimit>",
         f"<CurrencyDigits>2</CurrencyDigits><CurrencySymbol>{SYMBOLS[project.currency]}"
         f"</CurrencySymbol><CurrencyCode>{project.currency}</CurrencyCode>",
-        "<CurrencySymbolPosition>0</CurrencySymbolPosition><CalendarUID>1</CalendarUID>",
+        "<CurrencySymbolPosition>0</CurrencySymbolPosition>"
+        f"<CalendarUID>{calendar_uid}</CalendarUID>",
         "<DefaultStartTime>08:00:00</DefaultStartTime><DefaultFinishTime>17:00:00"
         "</DefaultFinishTime><MinutesPerDay>480</MinutesPerDay><MinutesPerWeek>2400"
         "</MinutesPerWeek><DaysPerMonth>20</DaysPerMonth><DefaultTaskType>0</DefaultTaskType>",
@@ -294,7 +387,7 @@ def mspdi_document(
         f"<StatusDate>{status_date.isoformat()}T17:00:00</StatusDate>",
         f"<CurrentDate>{status_date.isoformat()}T08:00:00</CurrentDate>",
         "<NewTasksAreManual>0</NewTasksAreManual>",
-        CALENDAR,
+        calendars,
         "<Tasks>",
         _task_xml(root, 0, created, False),
     ]

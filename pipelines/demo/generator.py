@@ -82,6 +82,7 @@ SUBFOLDERS = (
     "status",
     "plans",
     "governance",
+    "calendars",
 )
 TOOL_FORMATS = {
     "tempo": ("tempo_worklogs", "tempo_worklogs_{month}.csv"),
@@ -280,6 +281,29 @@ class _Generator:
         for line in (5, 6):  # header on line 1
             self.bad_rows.append(BadRow(relative, line, "dependencies", "loop", BAD_DETAIL["loop"]))
 
+    def _holidays(self) -> None:
+        """The PMO's company-wide closure days, for every project (no project_code), published
+        before the window starts: the offices close between Christmas and New Year. The US and
+        UK plans carry their national holidays in their own MS Project calendars."""
+        first = self.world.window.snapshot_dates[0]
+        published = date(first.year - 1, 12, 1)
+        rows = [
+            {
+                "project_code": "",
+                "exception_name": name,
+                "start_date": start,
+                "end_date": end,
+                "is_working": "false",
+                "snapshot_date": published.isoformat(),
+            }
+            for year in range(first.year, self.world.window.as_of.year + 2)
+            for name, start, end in (
+                (f"Year-end closure {year}", f"{year}-12-24", f"{year}-12-26"),
+                (f"New Year closure {year + 1}", f"{year}-12-31", f"{year + 1}-01-01"),
+            )
+        ]
+        self.canonical("calendars/company_closure_days.csv", "calendar_exceptions", rows, published)
+
     def _raid_logs(self) -> None:
         """The PMO's issue, decision and action logs and the lessons learned as of the last
         month end: one file each for the portfolio (the decision log as a workbook, as PMOs
@@ -389,6 +413,7 @@ class _Generator:
         self._finance()
         self._schedules_and_backlogs()
         self._cross_project_links()
+        self._holidays()
         self._risks_and_notes()
         self._raid_logs()
         expected = dict(self.counts)
@@ -613,6 +638,8 @@ class _Generator:
                             "tasks": tasks,
                             "milestones": milestones,
                             "dependencies": data.count(b"<PredecessorLink>"),
+                            "working_calendars": 1,
+                            "calendar_exceptions": data.count(b"<Exception>"),
                         },
                         close,
                     )

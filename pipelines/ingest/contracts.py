@@ -44,6 +44,8 @@ class Entity:
     defaults: dict[str, str] = field(default_factory=dict)
     """Column -> the column whose value an empty cell takes (a link's predecessor project is
     the task's own unless named)."""
+    date_ranges: tuple[tuple[str, str], ...] = ()
+    """(start, end) date columns: a row whose end is before its start is quarantined."""
 
     @property
     def column_names(self) -> list[str]:
@@ -90,6 +92,9 @@ LESSON_CATEGORIES = (
 LESSON_IMPACTS = ("positive", "negative", "neutral")
 LINK_TYPES = ("fs", "ss", "ff", "sf")
 """Finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_COLUMNS = tuple(f"is_{day}_working" for day in WEEKDAYS)
+"""A working calendar's week, Monday first (numpy's weekmask order)."""
 
 ENTITIES: dict[str, Entity] = {
     entity.name: entity
@@ -373,6 +378,63 @@ ENTITIES: dict[str, Entity] = {
                 "link_type": "fs",
                 "lag_days": "5",
                 "snapshot_date": "2026-10-31",
+            },
+        ),
+        Entity(
+            "working_calendars",
+            "One row per project's working calendar per snapshot date: the weekdays worked and "
+            "the hours of a working day. An empty project_code is the calendar of every project "
+            "without one of its own; a project with none works Monday to Friday.",
+            (
+                C("project_code"),
+                C("calendar_name", required=True, nullable=False),
+                *(C(name, "bool", required=True, nullable=False) for name in WEEKDAY_COLUMNS),
+                C("hours_per_day", "float", min_value=0.25, max_value=24),
+                C("snapshot_date", "date", nullable=False),
+            ),
+            ("project_code", "snapshot_date"),
+            snapshot=True,
+            references={"project_code": "projects"},
+            example={
+                "project_code": "PRJ-001",
+                "calendar_name": "Standard 4x10",
+                "is_monday_working": "true",
+                "is_tuesday_working": "true",
+                "is_wednesday_working": "true",
+                "is_thursday_working": "true",
+                "is_friday_working": "false",
+                "is_saturday_working": "false",
+                "is_sunday_working": "false",
+                "hours_per_day": "10",
+                "snapshot_date": "2026-01-01",
+            },
+        ),
+        Entity(
+            "calendar_exceptions",
+            "One row per exception to a working calendar per snapshot date: days off from "
+            "start_date to end_date (a public holiday, a shutdown) or, with is_working, days "
+            "worked that the week would not. An empty project_code applies to every project; "
+            "an empty end_date is the start date (a one-day holiday).",
+            (
+                C("project_code"),
+                C("exception_name", required=True, nullable=False),
+                C("start_date", "date", required=True, nullable=False),
+                C("end_date", "date", nullable=False),
+                C("is_working", "bool"),
+                C("snapshot_date", "date", nullable=False),
+            ),
+            ("project_code", "start_date", "snapshot_date"),
+            snapshot=True,
+            references={"project_code": "projects"},
+            defaults={"end_date": "start_date"},
+            date_ranges=(("start_date", "end_date"),),
+            example={
+                "project_code": "",
+                "exception_name": "Christmas holidays",
+                "start_date": "2026-12-24",
+                "end_date": "2026-12-26",
+                "is_working": "false",
+                "snapshot_date": "2026-01-01",
             },
         ),
         Entity(

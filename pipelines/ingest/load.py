@@ -29,7 +29,7 @@ import polars as pl
 
 from pipelines.ingest.adapters import adapter_by_name
 from pipelines.ingest.adapters.base import Adapter, Probe
-from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
+from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, WEEKDAY_COLUMNS, Entity
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
 from pipelines.ingest.validate import BATCH_FILE, QUARANTINE_SCHEMA, validate
@@ -360,9 +360,11 @@ def outside_project_window(
     bad_parts = []
     outside_any = pl.lit(False)
     for name in dates:
-        outside = pl.col(name).is_not_null() & (
-            (pl.col(name) < pl.col("_low")) | (pl.col(name) > pl.col("_high"))
-        )
+        # a row without a project (a holiday list for every project) has no window: kept
+        outside = (
+            pl.col(name).is_not_null()
+            & ((pl.col(name) < pl.col("_low")) | (pl.col(name) > pl.col("_high")))
+        ).fill_null(False)
         outside_any = outside_any | outside
         bad_parts.append(
             flagged.filter(outside).select(
@@ -409,6 +411,49 @@ def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl
         ).alias("reason"),
     )
     return flagged.filter(~repeat).drop("_first"), bad
+
+
+def dates_out_of_order(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A range whose end is before its start (a holiday from 26 to 24 December) is a typo that
+    cannot be read either way: the row is quarantined, naming both dates."""
+    bad_parts = []
+    wrong_any = pl.lit(False)
+    for start, end in entity.date_ranges:
+        wrong = (pl.col(end) < pl.col(start)).fill_null(False)
+        wrong_any = wrong_any | wrong
+        bad_parts.append(
+            good.filter(wrong).select(
+                "source_line",
+                *_carried(good),
+                pl.lit(end).alias("column_name"),
+                pl.col(end).cast(pl.String).alias("found_value"),
+                (
+                    pl.lit(f"{end}: found '")
+                    + pl.col(end).cast(pl.String)
+                    + pl.lit(f"', expected a date on or after {start} (")
+                    + pl.col(start).cast(pl.String)
+                    + pl.lit(")")
+                ).alias("reason"),
+            )
+        )
+    return good.filter(~wrong_any), pl.concat(bad_parts)
+
+
+def week_without_working_day(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Working calendars: a week with no working day would never finish a task."""
+    idle = ~pl.any_horizontal([pl.col(name) for name in WEEKDAY_COLUMNS]).fill_null(False)
+    bad = good.filter(idle).select(
+        "source_line",
+        *_carried(good),
+        pl.lit(", ".join(WEEKDAY_COLUMNS)).alias("column_name"),
+        pl.lit("false x 7").alias("found_value"),
+        (
+            pl.lit("is_monday_working .. is_sunday_working: found no working day in calendar '")
+            + pl.col("calendar_name")
+            + pl.lit("', expected at least one weekday set to true")
+        ).alias("reason"),
+    )
+    return good.filter(~idle), bad
 
 
 CYCLE_TASKS_NAMED = 8
@@ -687,6 +732,10 @@ def prepare_frames(
         steps.append(lambda rows: over_24_hours(con, rows, modified))
     if entity.name == "dependencies":
         steps.append(links_in_cycle)
+    if entity.date_ranges:
+        steps.append(lambda rows: dates_out_of_order(entity, rows))
+    if entity.name == "working_calendars":
+        steps.append(week_without_working_day)
     parts = [quarantine]
     for step in steps:
         good, bad = step(good)

@@ -44,7 +44,13 @@ def by_key(frame: pl.DataFrame, key: str, column: str = "task_key") -> dict[str,
 
 
 def assert_canonical(frames: dict[str, pl.DataFrame]) -> None:
-    assert set(frames) == {"tasks", "milestones", "dependencies"}
+    assert set(frames) == {
+        "tasks",
+        "milestones",
+        "dependencies",
+        "working_calendars",
+        "calendar_exceptions",
+    }
     for entity, frame in frames.items():
         assert frame.columns == [*ENTITIES[entity].column_names, "source_line"]
         assert all(dtype == pl.String for dtype in frame.drop("source_line").dtypes)
@@ -73,7 +79,10 @@ def test_project_summary_task_and_blank_rows_are_not_tasks(plan: dict[str, pl.Da
 def test_title_is_the_project_code_and_status_date_the_snapshot(
     plan: dict[str, pl.DataFrame],
 ) -> None:
-    for frame in plan.values():
+    for entity, frame in plan.items():
+        if entity in ("working_calendars", "calendar_exceptions"):
+            assert frame.is_empty()  # the plan carries no <Calendars>: Monday to Friday
+            continue
         assert frame["project_code"].unique().to_list() == ["PRJ-001"]
         assert frame["snapshot_date"].unique().to_list() == ["2026-10-31"]
 
@@ -504,3 +513,83 @@ def test_files_read_together_give_what_each_gives_alone(tmp_path: Path) -> None:
     assert second["tasks"]["parent_key"].to_list() == [
         None if parent is None else str(int(parent) + 100) for parent in parents
     ]
+
+
+# --- the project's working calendar -----------------------------------------------------------
+
+
+def test_the_project_calendar_resolves_through_its_base_with_both_exception_forms() -> None:
+    """site_calendar_plan.xml: the project calendar (UID 3, "Site 4x10") derives from Standard
+    (UID 1): Fridays off and Monday to Thursday 07:00-12:00 + 12:30-17:30 (10 h); Standard's
+    exceptions hold (written in both the pre-2007 and the 2007+ form), its own add a worked
+    Saturday and a weekly stand-down that is refused by name. A resource calendar (UID 4) is
+    not the project's."""
+    frames = load(FIXTURES / "site_calendar_plan.xml")
+    assert_canonical(frames)
+    calendars = frames["working_calendars"]
+    assert calendars.to_dicts() == [
+        {
+            "project_code": "PRJ-004",
+            "calendar_name": "Site 4x10",
+            "is_monday_working": "true",
+            "is_tuesday_working": "true",
+            "is_wednesday_working": "true",
+            "is_thursday_working": "true",
+            "is_friday_working": "false",
+            "is_saturday_working": "false",
+            "is_sunday_working": "false",
+            "hours_per_day": "10",
+            "snapshot_date": "2026-10-30",
+            "source_line": 109,
+        }
+    ]
+    exceptions = frames["calendar_exceptions"].sort("start_date")
+    assert exceptions.select(
+        "exception_name", "start_date", "end_date", "is_working", "source_line"
+    ).rows() == [
+        ("New Year's Day", "2026-01-01", "2026-01-01", "false", 94),
+        ("Summer shutdown", "2026-08-03", "2026-08-07", "false", 83),  # the 2007+ form wins
+        (
+            "Site safety stand-down",
+            "2026-09-07",
+            "every week (MS Project recurring exception, type 6)",
+            "false",
+            162,
+        ),
+        ("Catch-up Saturday", "2026-11-07", "2026-11-07", "true", 153),
+        ("Standard exception", "2026-12-24", "2026-12-25", "false", 65),
+        ("New Year's Day", "2027-01-01", "2027-01-01", "false", 94),
+    ]
+    assert set(exceptions["project_code"]) == {"PRJ-004"}
+    assert set(exceptions["snapshot_date"]) == {"2026-10-30"}
+
+
+def test_a_lag_counts_the_calendars_working_day_not_minutes_per_day() -> None:
+    """LinkLag 6000 tenths of a minute = 600 minutes: one 10-hour day of the site calendar
+    (MinutesPerDay, 480, would make it 1.25)."""
+    links = load(FIXTURES / "site_calendar_plan.xml")["dependencies"]
+    assert links.select("task_key", "predecessor_key", "link_type", "lag_days").rows() == [
+        ("2", "1", "FS", "1.0")
+    ]
+
+
+def test_the_samples_standard_calendar(shared_samples: Path) -> None:
+    """Every MPXJ sample's project calendar (CalendarUID 1) is "Standard": Sunday (DayType 1)
+    and Saturday (7) off, Monday to Friday 08:00-12:00 and 13:00-17:00, no exceptions. The
+    legacy sample's other calendars (Night Shift, two resource calendars) are not the
+    project's."""
+    for name, line in (
+        ("mpxj_legacy_sample1.xml", 55),
+        ("mpxj_task-dates-project2019-mspdi.xml", 178),
+        ("mpxj_mspdirelations.xml", 62),
+    ):
+        path = shared_samples / "mspdi" / name
+        assert path.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "<Calendar>"
+        frames = load(path)
+        (row,) = frames["working_calendars"].to_dicts()
+        assert row["calendar_name"] == "Standard"
+        flags = [row[f"is_{day}_working"] for day in ("monday", "tuesday", "wednesday")]
+        flags += [row[f"is_{day}_working"] for day in ("thursday", "friday", "saturday", "sunday")]
+        assert flags == ["true"] * 5 + ["false"] * 2
+        assert (row["hours_per_day"], row["source_line"]) == ("8", line)
+        assert frames["calendar_exceptions"].height == 0

@@ -1,5 +1,6 @@
 -- One row per scheduled project per month with a task snapshot: its critical path as the pass
--- computes it (finish, length, critical and near-critical tasks), the move against the project's
+-- computes it (finish, length in working days of the project's calendar, critical and
+-- near-critical tasks), the move against the project's
 -- previous snapshot month (finish drift, tasks that became critical, float consumed) and the links
 -- that could not be scheduled.
 
@@ -53,6 +54,7 @@ by_project as (
         max(snapshot_date) as snapshot_date,
         max(data_date) as data_date,
         max(project_early_finish) as critical_path_finish_date,
+        max(calendar_name) as calendar_name,
         greatest(max(project_finish_workday) - max(data_date_workday), 0)
             as critical_path_remaining_days,
         count(*) filter (where task_state <> 'Done') as open_task_count,
@@ -71,7 +73,8 @@ by_project as (
             0
         ) as max_float_consumed_days,
         min(total_float_days) filter (where task_state <> 'Done') as lowest_total_float_days,
-        max(project_finish_workday) as finish_workday
+        -- working days of this month's calendar from the previous snapshot month's finish
+        max(project_finish_drift_days) as finish_drift_days
 
     from tasks
     group by project_code, network_month
@@ -98,9 +101,6 @@ compared as (
 
     select
         by_project.*,
-        by_project.finish_workday - lag(by_project.finish_workday) over (
-            partition by by_project.project_code order by by_project.network_month
-        ) as finish_drift_days,
         lag(by_project.critical_path_finish_date) over (
             partition by by_project.project_code order by by_project.network_month
         ) as previous_critical_path_finish_date
@@ -123,6 +123,7 @@ select
     compared.critical_path_finish_date - projects.planned_finish_date
         as finish_vs_plan_calendar_days,
     compared.critical_path_remaining_days,
+    compared.calendar_name,
     compared.open_task_count,
     compared.critical_task_count,
     compared.near_critical_task_count,

@@ -10,7 +10,13 @@ Facts this reader relies on (formats.md §1.3):
 - durations and work are xsd durations (``PT8H0M0S``), always in hours;
 - dates are local times without a zone (``2018-10-18T08:00:00``);
 - task UID 0 is the project summary task (the whole project), so it is not a task row;
-- ``Summary=1`` tasks roll their children up: they are kept but flagged so sums skip them.
+- ``Summary=1`` tasks roll their children up: they are kept but flagged so sums skip them;
+- the project's working calendar is the ``<Calendar>`` named by the top-level ``<CalendarUID>``,
+  resolved through its ``BaseCalendarUID`` chain (a derived calendar overrides its base's
+  weekdays and exceptions); ``<WeekDay>`` ``DayType`` 1..7 is Sunday..Saturday, ``DayType`` 0
+  with a ``<TimePeriod>`` is an exception (the pre-2007 form), and Project 2007+ also writes
+  ``<Exceptions><Exception>`` blocks (daily ranges, or recurring: yearly on a date is read,
+  other recurrences are refused by name).
 
 The file is hostile until proven otherwise: entity declarations (billion laughs, XXE) are
 rejected before anything is parsed, and the parser never resolves entities, loads a DTD or
@@ -34,7 +40,7 @@ from pipelines.ingest.adapters.base import (
     parse_date,
     split_by_file,
 )
-from pipelines.ingest.contracts import ENTITIES
+from pipelines.ingest.contracts import ENTITIES, WEEKDAY_COLUMNS
 from pipelines.ingest.errors import FileRejected
 
 NAMESPACE = "http://schemas.microsoft.com/project"
@@ -286,6 +292,161 @@ def _as_int(text: str | None) -> int | None:
         return None
 
 
+# --- the project's working calendar -----------------------------------------------------------
+
+_DAY_TYPES = {"1": 6, "2": 0, "3": 1, "4": 2, "5": 3, "6": 4, "7": 5}
+"""MSPDI ``DayType`` (1 = Sunday .. 7 = Saturday) -> the weekday index, Monday = 0."""
+DEFAULT_DAY_HOURS = 8.0
+"""MS Project's default working day (08:00-12:00, 13:00-17:00): a working day without times."""
+RECURRENCES = {
+    "3": "every year on a weekday's position",
+    "4": "every month on a date",
+    "5": "every month on a weekday's position",
+    "6": "every week",
+    "8": "after a number of weekdays",
+}
+"""2007+ ``<Exception><Type>`` values not read: 1 and 7 are daily ranges, 2 yearly on a date."""
+
+
+def _clock_hours(text: str | None) -> float | None:
+    parts = (text or "").split(":")
+    try:
+        return int(parts[0]) + int(parts[1]) / 60 + (int(parts[2]) / 3600 if len(parts) > 2 else 0)
+    except (ValueError, IndexError):
+        return None
+
+
+def _day_hours(day: etree._Element) -> float | None:
+    """The hours of a ``<WeekDay>``/``<Exception>``'s ``<WorkingTimes>`` (``ToTime`` 00:00 is
+    midnight), or None when it lists none."""
+    total, found = 0.0, False
+    for time in day.iter(f"{_NS}WorkingTime"):
+        start = _clock_hours(_child_text(time, "FromTime"))
+        end = _clock_hours(_child_text(time, "ToTime"))
+        if start is None or end is None:
+            continue
+        total += (end - start) % 24 or (24.0 if end == start else 0.0)
+        found = True
+    return total if found else None
+
+
+def _date_part(text: str | None) -> str | None:
+    return text[:10] if text else None
+
+
+def _calendar_chain(root: etree._Element) -> list[etree._Element]:
+    """The project's calendar and its bases, the base first (what derives overrides it)."""
+    calendars = root.find(f"{_NS}Calendars")
+    if calendars is None:
+        return []
+    by_uid = {
+        _child_text(calendar, "UID"): calendar
+        for calendar in calendars.iterchildren(f"{_NS}Calendar")
+    }
+    chain: list[etree._Element] = []
+    uid = _child_text(root, "CalendarUID")
+    while uid in by_uid and by_uid[uid] not in chain:
+        calendar = by_uid[uid]
+        chain.append(calendar)
+        if _child_text(calendar, "IsBaseCalendar") == "1":
+            break
+        uid = _child_text(calendar, "BaseCalendarUID")
+    return chain[::-1]
+
+
+def _exception_rows(calendar: etree._Element) -> list[dict]:
+    """A calendar's exceptions as date ranges: the pre-2007 ``<WeekDay>`` form, then the 2007+
+    ``<Exceptions>`` (a file holds both forms of the same exceptions; the later one wins)."""
+    rows = []
+    name = _child_text(calendar, "Name") or "calendar"
+    for day in calendar.iter(f"{_NS}WeekDay"):
+        period = day.find(f"{_NS}TimePeriod")
+        if _child_text(day, "DayType") != "0" or period is None:
+            continue
+        rows.append(
+            {
+                "exception_name": f"{name} exception",
+                "start_date": _date_part(_child_text(period, "FromDate")),
+                "end_date": _date_part(_child_text(period, "ToDate")),
+                "is_working": _child_text(day, "DayWorking") or "0",
+                "source_line": day.sourceline,
+            }
+        )
+    exceptions = calendar.find(f"{_NS}Exceptions")
+    for exception in () if exceptions is None else exceptions.iterchildren(f"{_NS}Exception"):
+        period = exception.find(f"{_NS}TimePeriod")
+        start = None if period is None else _date_part(_child_text(period, "FromDate"))
+        end = None if period is None else _date_part(_child_text(period, "ToDate"))
+        kind = _child_text(exception, "Type") or "1"
+        base = {
+            "exception_name": _child_text(exception, "Name") or f"{name} exception",
+            "is_working": _child_text(exception, "DayWorking") or "0",
+            "source_line": exception.sourceline,
+        }
+        month, month_day = (
+            _as_int(_child_text(exception, "Month")),
+            _as_int(_child_text(exception, "MonthDay")),
+        )
+        if kind == "2" and start and end and month is not None and month_day is not None:
+            # every year on the same date, from the first year of the range to the last
+            for year in range(int(start[:4]), int(end[:4]) + 1):
+                day_text = f"{year:04d}-{month + 1:02d}-{month_day:02d}"
+                if start <= day_text <= end:
+                    rows.append({**base, "start_date": day_text, "end_date": day_text})
+        elif kind in ("1", "7") and (_as_int(_child_text(exception, "Period")) or 1) <= 1:
+            rows.append({**base, "start_date": start, "end_date": end})
+        else:
+            what = RECURRENCES.get(kind, f"recurring every {_child_text(exception, 'Period')} days")
+            # kept as text: the contract check quarantines the row, naming the recurrence
+            rows.append(
+                {
+                    **base,
+                    "start_date": start,
+                    "end_date": f"{what} (MS Project recurring exception, type {kind})",
+                }
+            )
+    return rows
+
+
+def _calendar(root: etree._Element) -> tuple[dict | None, list[dict]]:
+    """The project calendar's row (name, weekday flags, hours of a working day) and its
+    exceptions, resolved through its base calendars; (None, []) when the plan has none."""
+    chain = _calendar_chain(root)
+    if not chain:
+        return None, []
+    working = [True, True, True, True, True, False, False]  # MS Project's default week
+    hours: list[float | None] = [None] * 7
+    exceptions: dict[str | None, dict] = {}
+    for calendar in chain:
+        for day in calendar.iter(f"{_NS}WeekDay"):
+            index = _DAY_TYPES.get(_child_text(day, "DayType") or "")
+            if index is None:
+                continue
+            working[index] = _child_text(day, "DayWorking") == "1"
+            hours[index] = _day_hours(day) if working[index] else None
+        for row in _exception_rows(calendar):
+            # a derived calendar's exception replaces its base's on the same day
+            exceptions[row["start_date"]] = row
+    worked = [hours[index] for index in range(7) if working[index]]
+    known = [value for value in worked if value is not None]
+    per_day = (
+        sum(value if value is not None else DEFAULT_DAY_HOURS for value in worked) / len(worked)
+        if known
+        else None
+    )
+    own = chain[-1]
+    row = {
+        "calendar_name": _child_text(own, "Name") or _child_text(own, "UID"),
+        **{
+            name: "true" if flag else "false"
+            for name, flag in zip(WEEKDAY_COLUMNS, working, strict=True)
+        },
+        "hours_per_day": None if per_day is None else f"{per_day:.4f}".rstrip("0").rstrip("."),
+        "source_line": own.sourceline,
+    }
+    return row, list(exceptions.values())
+
+
 # --- normalisers (vectorised) -----------------------------------------------------------------
 
 
@@ -471,6 +632,24 @@ def _dependencies_frame(links: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _calendar_frame(entity: str, rows: list[dict]) -> pl.DataFrame:
+    """Calendar rows as the canonical text frame (dates as the contract reads them)."""
+    columns = ENTITIES[entity].column_names
+    schema = {
+        **{name: pl.String for name in columns},
+        "source_line": pl.Int64,
+        "_file": pl.Int64,
+    }
+    frame = pl.DataFrame(
+        [{name: row.get(name) for name in schema} for row in rows], schema=schema, orient="row"
+    )
+    dates = [name for name in ("start_date", "end_date", "snapshot_date") if name in columns]
+    frame = frame.with_columns(_date(pl.col(name)).alias(name) for name in dates)
+    if "is_working" in columns:
+        frame = frame.with_columns(pl.col("is_working").replace({"1": "true", "0": "false"}))
+    return frame
+
+
 # --- the adapter ------------------------------------------------------------------------------
 
 
@@ -480,8 +659,8 @@ def sniff(probe: Probe) -> bool:
 
 
 def read(probe: Probe) -> dict[str, pl.DataFrame]:
-    """Tasks (UID 0 left out, summaries flagged), milestones and the predecessor links, as of
-    the project status date."""
+    """Tasks (UID 0 left out, summaries flagged), milestones, the predecessor links and the
+    project's working calendar with its exceptions, as of the project status date."""
     return one_of_many(read_many, probe)
 
 
@@ -493,6 +672,8 @@ def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRej
     values: dict[str, list] = {}
     links: dict[str, list] = {}
     people: dict[str, list] = {"_file": [], "UID": [], "assignee": []}
+    calendar_rows: list[dict] = []
+    exception_rows: list[dict] = []
     for index, probe in enumerate(probes):
         try:
             root = _parse(probe)
@@ -509,7 +690,21 @@ def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRej
         link_columns["_file"] = [index] * count
         link_columns["_project"] = [project_code] * count
         link_columns["_status_date"] = [status_date] * count
-        link_columns["_minutes_per_day"] = [_child_text(root, "MinutesPerDay")] * count
+        calendar, exceptions = _calendar(root)
+        # a lag counts the calendar's working day when it has working times, else the
+        # project's MinutesPerDay (MS Project's "hours per day" option)
+        minutes_per_day = _child_text(root, "MinutesPerDay")
+        if calendar is not None and calendar["hours_per_day"] is not None:
+            minutes_per_day = str(float(calendar["hours_per_day"]) * 60)
+        link_columns["_minutes_per_day"] = [minutes_per_day] * count
+        for row in [calendar] if calendar is not None else []:
+            calendar_rows.append(
+                {**row, "project_code": project_code, "snapshot_date": status_date, "_file": index}
+            )
+        for row in exceptions:
+            exception_rows.append(
+                {**row, "project_code": project_code, "snapshot_date": status_date, "_file": index}
+            )
         for name, column in link_columns.items():
             links.setdefault(name, []).extend(column)
         rows = len(columns["source_line"])
@@ -545,6 +740,8 @@ def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRej
                     },
                 )
             ),
+            "working_calendars": _calendar_frame("working_calendars", calendar_rows),
+            "calendar_exceptions": _calendar_frame("calendar_exceptions", exception_rows),
         }
         read = [index for index, result in enumerate(results) if result is None]
         for index, split in split_by_file(frames, read).items():
@@ -556,7 +753,13 @@ ADAPTERS: tuple[Adapter, ...] = (
     Adapter(
         name="mspdi",
         label="MS Project XML (MSPDI)",
-        entities=("tasks", "milestones", "dependencies"),
+        entities=(
+            "tasks",
+            "milestones",
+            "dependencies",
+            "working_calendars",
+            "calendar_exceptions",
+        ),
         sniff=sniff,
         read=read,
         read_many=read_many,

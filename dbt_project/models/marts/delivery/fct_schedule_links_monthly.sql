@@ -1,5 +1,6 @@
 -- One row per schedule link of each month's network: its two tasks' dates from the critical path
--- pass, the link's slack (working days the predecessor can slip before it moves the successor)
+-- pass, the link's slack (working days of the successor's calendar the predecessor can slip
+-- before it moves the successor; fct_schedule_link_requirements_monthly counts them)
 -- and what is wrong with it, if anything: a predecessor or successor missing from the network (a
 -- task deleted from the plan, a summary task, a key mistyped), a loop across files, or a task
 -- without dates (undated: a tracker's backlog item, not an error). Such links are left out of
@@ -22,6 +23,12 @@ network as (
 planned_tasks as (
 
     select * from {{ ref('int_schedule_tasks_monthly') }}
+
+),
+
+requirements as (
+
+    select * from {{ ref('fct_schedule_link_requirements_monthly') }}
 
 ),
 
@@ -58,13 +65,8 @@ joined as (
             when predecessor.loop_tasks is not null
                 and predecessor.loop_tasks = successor.loop_tasks then 'loop'
         end as link_issue,
-        -- the start the link asks of the successor, in working-day positions
-        case links.link_type
-            when 'FS' then predecessor.early_finish_workday
-            when 'SS' then predecessor.early_start_workday
-            when 'FF' then predecessor.early_finish_workday - successor.duration_days
-            when 'SF' then predecessor.early_start_workday - successor.duration_days
-        end + cast(round(links.lag_days) as bigint) as required_start_workday,
+        -- the start the link asks of the successor, in working-day positions of its calendar
+        requirements.required_start_workday,
         successor.early_start_workday
 
     from links
@@ -76,6 +78,12 @@ joined as (
         on predecessor.network_month = links.network_month
         and predecessor.project_code = links.predecessor_project_code
         and predecessor.task_key = links.predecessor_key
+    left join requirements
+        on requirements.network_month = links.network_month
+        and requirements.project_code = links.project_code
+        and requirements.task_key = links.task_key
+        and requirements.predecessor_project_code = links.predecessor_project_code
+        and requirements.predecessor_key = links.predecessor_key
     left join planned_tasks as undated_successor
         on undated_successor.network_month = links.network_month
         and undated_successor.project_code = links.project_code

@@ -9,14 +9,21 @@ link from another project's task constrains a task as a link inside its project 
 project's slip moves the critical path of the projects that wait on it.
 
 Scheduling rules (Primavera P6 and MS Project agree on them):
-- Time is counted in working days, Monday to Friday. Position ``k`` is the start of the k-th
-  working day since 2000-01-03; a task of ``d`` days starting at ``s`` finishes at ``s + d`` (the
+- Time is counted in working days of the task's project calendar (int_schedule_calendars_monthly:
+  its weekdays, and the days off of int_schedule_calendar_exceptions_monthly as numpy holidays;
+  Monday to Friday without one). Position ``k`` is the start of the k-th working day since
+  2000-01-03 in that calendar; a task of ``d`` days starting at ``s`` finishes at ``s + d`` (the
   start of the next working day). Its finish date is the working day before that. A milestone
   lasts 0 days; its date is the working day before its position, so a milestone right after a
-  task falls on the task's last day.
+  task falls on the task's last day. A worked day the week would not work (a working exception on
+  a Saturday) is not counted: numpy's business-day calendars have days off only.
 - Links: FS successor start >= predecessor finish + lag; SS start >= start + lag; FF finish >=
-  finish + lag; SF finish >= start + lag. Lags are in working days, rounded to whole days; a
-  negative lag is a lead.
+  finish + lag; SF finish >= start + lag. Lags are in working days of the successor's calendar,
+  rounded to whole days; a negative lag is a lead. A link between two calendars waits for the
+  predecessor's date, then counts in the successor's calendar: after a finish, the successor's
+  first working day after the predecessor's last day; after a start, its first working day on or
+  after it. Backwards, a successor's late date becomes the predecessor's latest position whose
+  date meets it.
 - The data date is the day after the snapshot: unfinished work is scheduled from it. A finished
   task keeps its actual dates. A started task keeps its actual start and finishes its remaining
   work (the duration times the share not complete, or its forecast finish) from the data date;
@@ -44,6 +51,22 @@ import polars as pl
 
 EPOCH = np.datetime64("2000-01-03", "D")  # a Monday: position 0
 WEEKMASK = "1111100"
+WEEKDAY_COLUMNS = tuple(
+    f"is_{day}_working"
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+ONE_DAY = np.timedelta64(1, "D")
+WEEK_SCHEMA = {
+    "project_code": pl.String,
+    "calendar_name": pl.String,
+    **{name: pl.Boolean for name in WEEKDAY_COLUMNS},
+}
+EXCEPTION_SCHEMA = {
+    "project_code": pl.String,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "is_working": pl.Boolean,
+}
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 NO_BOUND = np.iinfo(np.int64).max // 4
 
@@ -71,7 +94,9 @@ OUTPUT_SCHEMA = {
     "driving_predecessor_project_code": pl.String,
     "driving_predecessor_key": pl.String,
     "driving_predecessor_name": pl.String,
+    "calendar_name": pl.String,
     "project_early_finish": pl.Date,
+    "project_finish_drift_days": pl.Int64,
     "loop_tasks": pl.String,
     "early_start_workday": pl.Int64,
     "early_finish_workday": pl.Int64,
@@ -80,19 +105,119 @@ OUTPUT_SCHEMA = {
 }
 
 
-def _positions(dates: np.ndarray) -> np.ndarray:
-    """Working-day position of each date (a weekend day counts as the Monday after); NaT -> -1."""
-    missing = np.isnat(dates)
-    filled = np.where(missing, EPOCH, dates)
-    counted = np.busday_count(EPOCH, filled, weekmask=WEEKMASK).astype(np.int64)
-    return np.where(missing, -1, counted)
+class Calendars:
+    """The network's distinct working calendars (numpy business-day calendars) and, for each
+    task, the index of its own. Conversions loop over the calendars, never over tasks."""
+
+    def __init__(self, calendars: list[np.busdaycalendar]) -> None:
+        self.calendars = calendars or [np.busdaycalendar(weekmask=WEEKMASK)]
+
+    def positions(self, dates: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Working-day position of each date in calendar ``ids`` (a day off counts as the next
+        working day); NaT -> -1."""
+        missing = np.isnat(dates)
+        counted = np.full(dates.shape, -1, dtype=np.int64)
+        for number in np.unique(ids[~missing]):
+            chosen = ~missing & (ids == number)
+            counted[chosen] = np.busday_count(
+                EPOCH, dates[chosen], busdaycal=self.calendars[number]
+            )
+        return counted
+
+    def dates(self, positions: np.ndarray, valid: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """The working day at each position of calendar ``ids`` (NaT where not valid)."""
+        days = np.full(positions.shape, np.datetime64("NaT", "D"), dtype="datetime64[D]")
+        for number in np.unique(ids[valid]):
+            chosen = valid & (ids == number)
+            days[chosen] = np.busday_offset(
+                EPOCH, positions[chosen], roll="forward", busdaycal=self.calendars[number]
+            )
+        return days
+
+    def forward(
+        self,
+        positions: np.ndarray,
+        after_finish: np.ndarray,
+        source: np.ndarray,
+        target: np.ndarray,
+    ) -> np.ndarray:
+        """Positions of calendar ``source`` as the successor's calendar ``target`` counts them: a
+        finish (``after_finish``) at the successor's first working day after the predecessor's
+        last day, a start at its first working day on or after the predecessor's start."""
+        moved = positions.copy()
+        cross = source != target
+        if cross.any():
+            days = self.dates(np.where(after_finish, positions - 1, positions), cross, source)
+            days = np.where(after_finish, days + ONE_DAY, days)
+            moved[cross] = self.positions(days[cross], target[cross])
+        return moved
+
+    def backward(
+        self, limits: np.ndarray, after_finish: np.ndarray, source: np.ndarray, target: np.ndarray
+    ) -> np.ndarray:
+        """The latest predecessor position (calendar ``source``) whose :meth:`forward` is at or
+        before each successor limit (calendar ``target``)."""
+        moved = limits.copy()
+        cross = source != target
+        if cross.any():
+            days = self.dates(limits, cross, target)
+            days = np.where(after_finish, days, days + ONE_DAY)
+            counted = self.positions(days[cross], source[cross])
+            moved[cross] = np.where(after_finish[cross], counted, counted - 1)
+        return moved
 
 
-def _dates(positions: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """The working day at each position (NaT where not valid)."""
-    safe = np.where(valid, positions, 0)
-    days = np.busday_offset(EPOCH, safe, roll="forward", weekmask=WEEKMASK)
-    return np.where(valid, days, np.datetime64("NaT", "D"))
+def _calendars(
+    tasks: pl.DataFrame, weeks: pl.DataFrame, exceptions: pl.DataFrame
+) -> tuple[Calendars, np.ndarray, np.ndarray]:
+    """Each task's calendar (index into the network's distinct calendars) and name. A project
+    without a calendar row works Monday to Friday; its days off are the days its non-working
+    exceptions cover and no working exception does."""
+    projects = tasks.select("project_code").unique()
+    week = projects.join(weeks, on="project_code", how="left").with_columns(
+        pl.concat_str(
+            [
+                pl.col(name).fill_null(default).cast(pl.Int8).cast(pl.String)
+                for name, default in zip(WEEKDAY_COLUMNS, [True] * 5 + [False] * 2, strict=True)
+            ]
+        ).alias("_weekmask"),
+        pl.col("calendar_name").fill_null("Monday to Friday"),
+    )
+    spans = exceptions.filter(pl.col("end_date") >= pl.col("start_date"))
+    days = spans.select(
+        "project_code",
+        "is_working",
+        pl.date_ranges("start_date", "end_date", interval="1d").alias("_day"),
+    ).explode("_day")
+    worked = days.filter(pl.col("is_working")).select("project_code", "_day").unique()
+    off = (
+        days.filter(~pl.col("is_working"))
+        .select("project_code", "_day")
+        .unique()
+        .join(worked, on=["project_code", "_day"], how="anti")
+        .group_by("project_code")
+        .agg(pl.col("_day").sort())
+    )
+    week = week.join(off, on="project_code", how="left").with_columns(
+        pl.col("_day").fill_null([]),
+    )
+    signatures: dict[tuple, int] = {}
+    calendars: list[np.busdaycalendar] = []
+    ids: dict[str, int] = {}
+    for code, mask, holidays in week.select("project_code", "_weekmask", "_day").iter_rows():
+        # one row per project of the month: the calendars are built once per distinct pair
+        key = (mask, tuple(holidays))
+        if key not in signatures:
+            signatures[key] = len(calendars)
+            calendars.append(
+                np.busdaycalendar(weekmask=mask, holidays=np.array(holidays, dtype="datetime64[D]"))
+            )
+        ids[code] = signatures[key]
+    names = dict(week.select("project_code", "calendar_name").iter_rows())
+    project = tasks.get_column("project_code")
+    task_ids = project.replace_strict(ids, return_dtype=pl.Int64).to_numpy()
+    task_names = project.replace_strict(names, return_dtype=pl.String).to_numpy()
+    return Calendars(calendars), task_ids, task_names
 
 
 def _day(frame: pl.DataFrame, name: str) -> np.ndarray:
@@ -128,13 +253,33 @@ def _generations(graph) -> list[np.ndarray]:
     return [np.fromiter(group, dtype=np.int64) for group in nx.topological_generations(graph)]
 
 
-def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float) -> pl.DataFrame:
+def schedule(
+    tasks: pl.DataFrame,
+    links: pl.DataFrame,
+    near_critical_days: float,
+    weeks: pl.DataFrame | None = None,
+    exceptions: pl.DataFrame | None = None,
+    previous_finish: dict[str, object] | None = None,
+) -> pl.DataFrame:
     """The CPM rows of one network (one month): ``tasks`` as int_schedule_tasks_monthly gives
-    them, ``links`` as int_schedule_links_monthly does."""
+    them, ``links`` as int_schedule_links_monthly does, the projects' calendars as
+    int_schedule_calendars_monthly and int_schedule_calendar_exceptions_monthly do (none:
+    Monday to Friday). ``previous_finish``: each project's critical-path finish date in its
+    previous snapshot month, whose distance to this month's is counted in this month's calendar
+    (a calendar changed since does not shift it)."""
     if tasks.is_empty():
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     tasks = tasks.with_row_index("_node")
     count = tasks.height
+    calendars, calendar_of, calendar_name = _calendars(
+        tasks,
+        weeks if weeks is not None else pl.DataFrame(schema=WEEK_SCHEMA),
+        exceptions if exceptions is not None else pl.DataFrame(schema=EXCEPTION_SCHEMA),
+    )
+
+    def positions(dates: np.ndarray) -> np.ndarray:
+        return calendars.positions(dates, calendar_of)
+
     node_keys = tasks.select(
         pl.col("project_code"), pl.col("task_key"), pl.col("_node").cast(pl.Int64)
     )
@@ -181,7 +326,8 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
         keep = ~inside
         source, target, kind, lag = source[keep], target[keep], kind[keep], lag[keep]
 
-    # durations and the fixed dates of work done or started, in working-day positions
+    # durations and the fixed dates of work done or started, in working-day positions of each
+    # task's own calendar
     start = _day(tasks, "forecast_start")
     finish = _day(tasks, "forecast_finish")
     actual_start = _day(tasks, "actual_start")
@@ -191,10 +337,10 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
     percent = tasks.get_column("percent_complete").cast(pl.Float64).to_numpy()
     category = tasks.get_column("status_category").fill_null("").to_numpy()
 
-    one_day = np.timedelta64(1, "D")
-    start_position = _positions(start)
-    after_finish = _positions(finish + one_day)
-    data_position = _positions(snapshot + one_day)  # the data date: the day after the snapshot
+    one_day = ONE_DAY
+    start_position = positions(start)
+    after_finish = positions(finish + one_day)
+    data_position = positions(snapshot + one_day)  # the data date: the day after the snapshot
     has_dates = (start_position >= 0) & (after_finish >= 0)
     duration = np.where(
         milestone,
@@ -204,9 +350,9 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
 
     done = ~np.isnat(actual_finish) | (category == "done") | (np.nan_to_num(percent) >= 100)
     started = ~done & (~np.isnat(actual_start) | (np.nan_to_num(percent) > 0))
-    known_start = np.where(~np.isnat(actual_start), _positions(actual_start), start_position)
+    known_start = np.where(~np.isnat(actual_start), positions(actual_start), start_position)
     known_after_finish = np.where(
-        ~np.isnat(actual_finish), _positions(actual_finish + one_day), after_finish
+        ~np.isnat(actual_finish), positions(actual_finish + one_day), after_finish
     )
     remaining = np.where(
         np.isnan(percent),
@@ -239,6 +385,9 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
 
     is_ss_or_sf = (kind == "SS") | (kind == "SF")
     is_ff_or_sf = (kind == "FF") | (kind == "SF")
+    # each link's two calendars: a link between two counts its lag in the successor's
+    from_calendar = calendar_of[source]
+    to_calendar = calendar_of[target]
     generations = _generations(graph)
     generation_of = np.zeros(count, dtype=np.int64)
     for number, members in enumerate(generations):
@@ -252,8 +401,13 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
         chosen = order[bounds[number] : bounds[number + 1]]
         candidate = floor[members].copy()
         if chosen.size:
-            anchor = np.where(
-                is_ss_or_sf[chosen], early_start[source[chosen]], early_finish[source[chosen]]
+            before = source[chosen]
+            anchor = calendars.forward(
+                np.where(is_ss_or_sf[chosen], early_start[before], early_finish[before]),
+                # a milestone's start is its finish: the end of the day it falls on
+                ~is_ss_or_sf[chosen] | (early_start[before] == early_finish[before]),
+                from_calendar[chosen],
+                to_calendar[chosen],
             )
             need = anchor + lag[chosen] - np.where(is_ff_or_sf[chosen], duration[target[chosen]], 0)
             required[chosen] = need
@@ -283,7 +437,13 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
         if chosen.size:
             successor = target[chosen]
             anchor = np.where(is_ff_or_sf[chosen], late_finish[successor], late_start[successor])
-            limit = anchor - lag[chosen] + np.where(is_ss_or_sf[chosen], span[source[chosen]], 0)
+            allowed = calendars.backward(
+                anchor - lag[chosen],
+                ~is_ss_or_sf[chosen] | (span[source[chosen]] == 0),
+                from_calendar[chosen],
+                to_calendar[chosen],
+            )
+            limit = allowed + np.where(is_ss_or_sf[chosen], span[source[chosen]], 0)
             bound = np.full(count, NO_BOUND, dtype=np.int64)
             np.minimum.at(bound, source[chosen], limit)
             late_finish[members] = np.minimum(own_finish[members], bound[members])
@@ -293,9 +453,17 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
     slack = np.zeros(0, dtype=np.int64)
     free_float = own_finish - early_finish
     if target.size:
-        slack = early_start[target] - required
+        slack = early_start[target] - required  # in the successor's working days
+        # the predecessor's own slack on the link, in its working days
+        own_anchor = np.where(is_ss_or_sf, early_start[source], early_finish[source])
+        latest = calendars.backward(
+            early_start[target] + np.where(is_ff_or_sf, duration[target], 0) - lag,
+            ~is_ss_or_sf | (span[source] == 0),
+            from_calendar,
+            to_calendar,
+        )
         bound = np.full(count, NO_BOUND, dtype=np.int64)
-        np.minimum.at(bound, source, slack)
+        np.minimum.at(bound, source, latest - own_anchor)
         free_float = np.minimum(free_float, bound)
 
     # the link that sets each waiting task's start (no slack): the first such link listed
@@ -325,12 +493,28 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
     successor_count = np.bincount(source, minlength=count)
     open_work = ~done
     valid = np.ones(count, dtype=bool)
+
+    def dates(positions: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        return calendars.dates(positions, valid, calendar_of)
+
     # a milestone (no length) sits at the end of the working day before its position
     shown_start = np.where(span > 0, early_start, early_start - 1)
     shown_late_start = np.where(span > 0, late_start, late_start - 1)
     finish_position = np.where(span > 0, early_finish - 1, early_start - 1)
     late_finish_position = np.where(span > 0, late_finish - 1, late_start - 1)
     state = np.where(done, "Done", np.where(started, "In progress", "Not started"))
+    earlier = (
+        tasks.get_column("project_code")
+        .replace_strict(previous_finish or {}, default=None, return_dtype=pl.Date)
+        .to_numpy()
+        .astype("datetime64[D]")
+    )
+    has_earlier = ~np.isnat(earlier) & tasks.get_column("is_snapshot_month").to_numpy()
+    drift = pl.select(
+        pl.when(pl.Series(has_earlier)).then(
+            pl.Series(np.where(has_earlier, own_finish - positions(earlier + one_day), 0))
+        )
+    ).to_series()
     return pl.DataFrame(
         {
             "network_month": tasks.get_column("network_month"),
@@ -339,14 +523,14 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
             "task_key": tasks.get_column("task_key"),
             "task_name": tasks.get_column("task_name"),
             "snapshot_date": tasks.get_column("snapshot_date"),
-            "data_date": _dates(data_position, valid),
+            "data_date": dates(data_position, valid),
             "is_milestone": milestone.astype(bool),
             "task_state": state,
             "duration_days": duration,
-            "early_start": _dates(shown_start, valid),
-            "early_finish": _dates(finish_position, valid),
-            "late_start": _dates(shown_late_start, open_work),
-            "late_finish": _dates(late_finish_position, open_work),
+            "early_start": dates(shown_start, valid),
+            "early_finish": dates(finish_position, valid),
+            "late_start": dates(shown_late_start, open_work),
+            "late_finish": dates(late_finish_position, open_work),
             "total_float_days": np.where(open_work, total_float, 0),
             "free_float_days": np.where(open_work, free_float, 0),
             "is_critical": open_work & (total_float <= 0),
@@ -358,7 +542,9 @@ def schedule(tasks: pl.DataFrame, links: pl.DataFrame, near_critical_days: float
             ),
             "driving_predecessor_key": pl.Series(driving_key.tolist(), dtype=pl.String),
             "driving_predecessor_name": pl.Series(driving_name.tolist(), dtype=pl.String),
-            "project_early_finish": _dates(own_finish - 1, valid),
+            "calendar_name": calendar_name,
+            "project_early_finish": dates(own_finish - 1, valid),
+            "project_finish_drift_days": drift,
             "loop_tasks": pl.Series(loop_text.tolist(), dtype=pl.String),
             "early_start_workday": early_start,
             "early_finish_workday": early_finish,
@@ -378,13 +564,25 @@ def model(dbt, session):
     near_critical_days = float(dbt.config.get("near_critical_float_days") or 10)
     tasks = dbt.ref("int_schedule_tasks_monthly").pl().filter(pl.col("has_dates"))
     links = dbt.ref("int_schedule_links_monthly").pl()
+    weeks = dbt.ref("int_schedule_calendars_monthly").pl()
+    exceptions = dbt.ref("int_schedule_calendar_exceptions_monthly").pl()
     months = sorted(tasks.get_column("network_month").unique().to_list())
-    parts = [
-        schedule(
+    parts = []
+    previous_finish: dict[str, object] = {}
+    for month in months:  # one network a month, in order: each month's drift needs the last
+        part = schedule(
             tasks.filter(pl.col("network_month") == month),
             links.filter(pl.col("network_month") == month),
             near_critical_days,
+            weeks.filter(pl.col("network_month") == month),
+            exceptions.filter(pl.col("network_month") == month),
+            previous_finish,
         )
-        for month in months
-    ]
+        previous_finish.update(
+            part.filter(pl.col("is_snapshot_month"))
+            .select("project_code", "project_early_finish")
+            .unique()
+            .iter_rows()
+        )
+        parts.append(part)
     return pl.concat(parts) if parts else pl.DataFrame(schema=OUTPUT_SCHEMA)
