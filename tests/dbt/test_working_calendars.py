@@ -47,6 +47,8 @@ from tests.dbt.conftest import (
     load_portfolio,
 )
 
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
+
 D = date.fromisoformat
 JANUARY, FEBRUARY = "2026-01-30", "2026-02-27"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
