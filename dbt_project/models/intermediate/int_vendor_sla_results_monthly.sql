@@ -3,7 +3,8 @@
 -- * the vendor's sla_measurements: the period's actual, met when at or above the target
 --   (higher_is_better) or at or below it (lower_is_better); a quarterly period counts in its
 --   last month. Periods ending after the as-of month are left out, and so are measurements of
---   a metric the contract has no term for.
+--   a metric the contract has no term for (a priority only qualifies ticket terms: a reported
+--   metric's term has none).
 -- * service-desk tickets (int_vendor_ticket_sla_outcomes) for response_hours /
 --   resolution_hours per priority: the actual is the share of the month's counted tickets (met
 --   or breached; pending ones wait) within the target hours, as a percentage, met when at or
@@ -63,6 +64,7 @@ reported as (
         on measurements.contract_id = sla_terms.contract_id
         and measurements.metric = sla_terms.metric
         and sla_terms.metric not in ('response_hours', 'resolution_hours')
+        and sla_terms.priority is null
 
 ),
 
