@@ -575,7 +575,7 @@ ENTITIES: dict[str, Entity] = {
             example={
                 "contract_id": "CT-2026-014",
                 "metric": "resolution_hours",
-                "priority": "P1",
+                "priority": "p1",
                 "target": "8",
                 "direction": "lower_is_better",
                 "period": "monthly",
@@ -646,7 +646,7 @@ ENTITIES: dict[str, Entity] = {
                 "ticket_id": "INC0012345",
                 "vendor": "Northwind Consulting",
                 "contract_id": "CT-2026-014",
-                "priority": "P2",
+                "priority": "p2",
                 "created_at": "2026-10-05 09:12:00",
                 "responded_at": "2026-10-05 09:40:00",
                 "resolved_at": "2026-10-05 15:02:00",
