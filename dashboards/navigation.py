@@ -23,6 +23,7 @@ SECTIONS: dict[str, list[PageSpec]] = {
         PageSpec("views/portfolio.py", "Portfolio overview", "portfolio", ":material/dashboard:"),
         PageSpec("views/project.py", "Project detail", "project", ":material/folder_open:"),
         PageSpec("views/financials.py", "Financials", "financials", ":material/payments:"),
+        PageSpec("views/vendors.py", "Vendors", "vendors", ":material/handshake:"),
         PageSpec("views/roadmap.py", "Roadmap", "roadmap", ":material/timeline:"),
         PageSpec("views/lessons.py", "Lessons learned", "lessons", ":material/school:"),
     ],

@@ -59,6 +59,7 @@ from pipelines.demo.timesheets import (
     format_tool,
     generate_month,
 )
+from pipelines.demo.vendors import build_vendor_files
 from pipelines.demo.world import (
     EARNED_VALUE_PROJECT,
     FX_AVERAGE,
@@ -83,6 +84,7 @@ SUBFOLDERS = (
     "plans",
     "governance",
     "calendars",
+    "vendors",
 )
 TOOL_FORMATS = {
     "tempo": ("tempo_worklogs", "tempo_worklogs_{month}.csv"),
@@ -339,6 +341,37 @@ class _Generator:
         ]
         self.canonical("governance/lessons_learned.csv", "lessons_learned", lessons, as_of)
 
+    def _vendors(self) -> None:
+        """The vendor register, contracts with their service levels, the vendors' monthly SLA
+        reports and deliverables (canonical files), and the managed-service desk's ServiceNow
+        ticket export with two odd rows to quarantine."""
+        as_of = self.world.window.as_of
+        rows, tickets, bad_lines = build_vendor_files(self.world, self.orders)
+        self.canonical("vendors/vendors.csv", "vendors", rows["vendors"], as_of)
+        self.canonical("vendors/contracts.csv", "contracts", rows["contracts"], as_of)
+        self.canonical("vendors/sla_terms.csv", "sla_terms", rows["sla_terms"], as_of)
+        self.canonical_xlsx(
+            "vendors/sla_report.xlsx",
+            "sla_measurements",
+            rows["sla_measurements"],
+            as_of,
+            "Vendor SLA report",
+            ("actual",),
+        )
+        self.canonical(
+            "vendors/deliverables.csv", "vendor_deliverables", rows["vendor_deliverables"], as_of
+        )
+        relative = "vendors/servicenow_incidents.csv"
+        self.write(
+            relative,
+            tickets,
+            "service_desk_tickets",
+            {"service_tickets": tickets.count(b"\n") - 1},
+            as_of,
+        )
+        for line, (reason, detail) in zip(bad_lines, BAD_TICKETS, strict=True):
+            self.bad_rows.append(BadRow(relative, line, "service_tickets", reason, detail))
+
     def canonical(
         self,
         relative: str,
@@ -416,6 +449,7 @@ class _Generator:
         self._holidays()
         self._risks_and_notes()
         self._raid_logs()
+        self._vendors()
         expected = dict(self.counts)
         for bad in self.bad_rows:
             expected[bad.entity] -= 1
@@ -940,6 +974,10 @@ class _Generator:
         return {"billed": money(billed, project.currency), "po": money(po, project.currency)}
 
 
+BAD_TICKETS = (
+    ("priority", "a ticket priority the service levels do not know (TBD)"),
+    ("timestamp", "an opened time that does not exist (31 February, 25:00)"),
+)
 BAD_DETAIL = {
     "over_24h": "one of two 13 h entries by the same person on the same day (26 h in total)",
     "negative_hours": "negative hours on a worklog",

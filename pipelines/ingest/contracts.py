@@ -90,6 +90,15 @@ LESSON_CATEGORIES = (
     "governance",
 )
 LESSON_IMPACTS = ("positive", "negative", "neutral")
+VENDOR_STATUSES = ("active", "onboarding", "suspended", "exited")
+CONTRACT_TYPES = ("sow", "purchase_order", "framework", "managed_service", "licence")
+SLA_DIRECTIONS = ("higher_is_better", "lower_is_better")
+"""Whether an SLA's actual meets its target at or above it (availability %) or at or below it
+(resolution hours)."""
+SLA_PERIODS = ("monthly", "quarterly")
+TICKET_PRIORITIES = ("p1", "p2", "p3", "p4", "p5")
+TICKET_SLA_METRICS = ("response_hours", "resolution_hours")
+"""SLA metrics measured from service-desk tickets rather than reported by the vendor."""
 LINK_TYPES = ("fs", "ss", "ff", "sf")
 """Finish-to-start, start-to-start, finish-to-finish, start-to-finish."""
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -551,6 +560,160 @@ ENTITIES: dict[str, Entity] = {
                 "amount": "24500",
                 "currency": "EUR",
                 "paid_date": "2026-10-30",
+            },
+        ),
+        Entity(
+            "vendors",
+            "One row per supplier the PMO manages: its category, who owns the relationship "
+            "and its status. Purchase orders, invoices and contracts name it by `vendor`.",
+            (
+                C("vendor", required=True, nullable=False),
+                C("vendor_category"),
+                C("relationship_owner"),
+                C("status", allowed=VENDOR_STATUSES),
+                C("country"),
+            ),
+            ("vendor",),
+            example={
+                "vendor": "Northwind Consulting",
+                "vendor_category": "systems integrator",
+                "relationship_owner": "Maria Keller",
+                "status": "active",
+                "country": "DE",
+            },
+        ),
+        Entity(
+            "contracts",
+            "One row per vendor contract (statement of work, purchase order, framework or "
+            "managed-service agreement): its value, term and the project it serves (empty for a "
+            "vendor-level agreement).",
+            (
+                C("contract_id", required=True, nullable=False),
+                C("vendor", required=True, nullable=False),
+                C("project_code"),
+                C("contract_type", allowed=CONTRACT_TYPES),
+                C("sow_reference"),
+                C("po_number"),
+                C("contract_value", "float", required=True, nullable=False, min_value=0),
+                C("currency"),
+                C("start_date", "date", required=True, nullable=False),
+                C("end_date", "date", required=True, nullable=False),
+                C("owner"),
+            ),
+            ("contract_id",),
+            references={"project_code": "projects"},
+            example={
+                "contract_id": "CT-2026-014",
+                "vendor": "Northwind Consulting",
+                "project_code": "PRJ-001",
+                "contract_type": "sow",
+                "sow_reference": "SOW-NW-07",
+                "po_number": "PO-2026-0192",
+                "contract_value": "180000",
+                "currency": "EUR",
+                "start_date": "2026-02-01",
+                "end_date": "2026-12-31",
+                "owner": "Maria Keller",
+            },
+        ),
+        Entity(
+            "sla_terms",
+            "One row per service level of a contract: the metric, its target, which side of the "
+            "target meets it, the period it is measured over. response_hours and "
+            "resolution_hours are measured from service-desk tickets of the given priority "
+            "(compliance_target_pct of them within the target hours); any other metric from "
+            "the vendor's sla_measurements.",
+            (
+                C("contract_id", required=True, nullable=False),
+                C("metric", required=True, nullable=False),
+                C("priority", allowed=TICKET_PRIORITIES),
+                C("target", "float", required=True, nullable=False),
+                C("direction", required=True, nullable=False, allowed=SLA_DIRECTIONS),
+                C("period", allowed=SLA_PERIODS),
+                C("unit"),
+                C("compliance_target_pct", "float", min_value=0, max_value=100),
+            ),
+            ("contract_id", "metric", "priority"),
+            example={
+                "contract_id": "CT-2026-014",
+                "metric": "resolution_hours",
+                "priority": "p1",
+                "target": "8",
+                "direction": "lower_is_better",
+                "period": "monthly",
+                "unit": "hours",
+                "compliance_target_pct": "95",
+            },
+        ),
+        Entity(
+            "sla_measurements",
+            "One row per contract, SLA metric and period: the actual the vendor reported (or "
+            "the PMO measured). period_start is the first day of the month or quarter.",
+            (
+                C("vendor"),
+                C("contract_id", required=True, nullable=False),
+                C("period_start", "date", required=True, nullable=False),
+                C("metric", required=True, nullable=False),
+                C("actual", "float", required=True, nullable=False),
+            ),
+            ("contract_id", "metric", "period_start"),
+            example={
+                "vendor": "Northwind Consulting",
+                "contract_id": "CT-2026-014",
+                "period_start": "2026-10-01",
+                "metric": "availability_pct",
+                "actual": "99.62",
+            },
+        ),
+        Entity(
+            "vendor_deliverables",
+            "One row per deliverable a contract owes: when it is due and when it was accepted "
+            "(empty while not accepted).",
+            (
+                C("contract_id", required=True, nullable=False),
+                C("deliverable_id", required=True, nullable=False),
+                C("deliverable_name", required=True, nullable=False),
+                C("vendor"),
+                C("due_date", "date", required=True, nullable=False),
+                C("accepted_date", "date"),
+            ),
+            ("contract_id", "deliverable_id"),
+            example={
+                "contract_id": "CT-2026-014",
+                "deliverable_id": "D-03",
+                "deliverable_name": "Interface specification v1",
+                "vendor": "Northwind Consulting",
+                "due_date": "2026-10-15",
+                "accepted_date": "2026-10-20",
+            },
+        ),
+        Entity(
+            "service_tickets",
+            "One row per service-desk ticket handled by a vendor: its priority, when it was "
+            "opened, first responded to and resolved. Response and resolution SLAs are measured "
+            "from them against the contract's sla_terms.",
+            (
+                C("ticket_id", required=True, nullable=False),
+                C("vendor", required=True, nullable=False),
+                C("contract_id"),
+                C("priority", required=True, nullable=False, allowed=TICKET_PRIORITIES),
+                C("created_at", "datetime", required=True, nullable=False),
+                C("responded_at", "datetime"),
+                C("resolved_at", "datetime"),
+                C("assignment_group"),
+                C("short_description"),
+            ),
+            ("ticket_id",),
+            example={
+                "ticket_id": "INC0012345",
+                "vendor": "Northwind Consulting",
+                "contract_id": "CT-2026-014",
+                "priority": "p2",
+                "created_at": "2026-10-05 09:12:00",
+                "responded_at": "2026-10-05 09:40:00",
+                "resolved_at": "2026-10-05 15:02:00",
+                "assignment_group": "NW Application Support",
+                "short_description": "Settlement batch stuck",
             },
         ),
         Entity(

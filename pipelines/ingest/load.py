@@ -386,7 +386,8 @@ def outside_project_window(
             )
         )
     window_columns = ["_project_start", "_project_finish", "_low", "_high"]
-    kept = flagged.filter(~outside_any).drop(window_columns)
+    # a row without a project (a vendor-level contract) has no window: it stays
+    kept = flagged.filter(~outside_any.fill_null(False)).drop(window_columns)
     return kept, pl.concat(bad_parts)
 
 

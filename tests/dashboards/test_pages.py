@@ -439,6 +439,31 @@ def test_financials_table_is_the_financials_mart(app_env: Published):
     )
 
 
+def test_vendors_page_shows_the_published_scorecard_and_breaches(app_env: Published):
+    month = latest_month(app_env)
+    scorecard = app_env.rows(
+        "select vendor, sla_attainment_pct, invoiced_to_date_amount"
+        " from rpt_vendor_scorecard_monthly where reporting_month = ? order by vendor",
+        [month],
+    )
+    breaches = app_env.rows(
+        "select vendor, contract_id, breach_description from rpt_vendor_sla_results_monthly"
+        " where reporting_month = ? and is_breach order by vendor, contract_id, sla_name",
+        [month],
+    )
+    assert scorecard and breaches, "the demo plants vendors with SLA breaches in the last month"
+    app = run_page(PAGES["vendors"])
+    table = table_with(app, "sla_attainment_pct", "spend_to_contract_pct")
+    assert list(table["vendor"]) == [row["vendor"] for row in scorecard]
+    assert list(table["invoiced_to_date_amount"]) == pytest.approx(
+        [row["invoiced_to_date_amount"] for row in scorecard]
+    )
+    listed = table_with(app, "breach_description", "sla_name")
+    assert list(listed["breach_description"]) == [row["breach_description"] for row in breaches]
+    overdue = table_with(app, "delivery_status", "days_late")
+    assert "overdue" in set(overdue["delivery_status"])
+
+
 def test_financials_explain_every_project_over_the_variance_threshold(app_env: Published):
     month = latest_month(app_env)
     over = app_env.rows(

@@ -453,7 +453,17 @@ def test_jira_header_matches_the_real_cloud_sample(demo: DemoSummary, shared_sam
 
 def test_bad_rows_are_planted_where_the_summary_says(demo: DemoSummary) -> None:
     reasons = sorted(bad.reason for bad in demo.bad_rows)
-    assert reasons == ["24", "24", "date", "hours", "loop", "loop", "project"]
+    assert reasons == [
+        "24",
+        "24",
+        "date",
+        "hours",
+        "loop",
+        "loop",
+        "priority",
+        "project",
+        "timestamp",
+    ]
     for bad in demo.bad_rows:
         lines = (demo.landing_dir / bad.file).read_text(encoding="utf-8").splitlines()
         line = lines[bad.line - 1]
@@ -465,6 +475,10 @@ def test_bad_rows_are_planted_where_the_summary_says(demo: DemoSummary) -> None:
             assert re.search(r"(/32/|-32\b)", line)
         elif bad.reason == "loop":
             assert bad.entity == "dependencies" and line.count(",FF,") == 1
+        elif bad.reason == "priority":
+            assert bad.entity == "service_tickets" and ",TBD," in line
+        elif bad.reason == "timestamp":
+            assert bad.entity == "service_tickets" and "31/02/2026 25:00" in line
         else:
             assert "13:00:00" in line
     pair = [bad for bad in demo.bad_rows if bad.reason == "24"]
@@ -484,7 +498,8 @@ def test_expected_rows_are_written_rows_minus_bad_rows(demo: DemoSummary) -> Non
     bad = Counter(bad.entity for bad in demo.bad_rows)
     assert demo.expected_rows["timesheets"] == written["timesheets"] - bad["timesheets"]
     assert demo.expected_rows["dependencies"] == written["dependencies"] - bad["dependencies"] > 0
-    others = {"timesheets", "sprints", "dependencies"}
+    assert demo.expected_rows["service_tickets"] == written["service_tickets"] - 2 > 0
+    others = {"timesheets", "sprints", "dependencies", "service_tickets"}
     assert {k: v for k, v in demo.expected_rows.items() if k not in others} == {
         k: v for k, v in written.items() if k not in others
     }

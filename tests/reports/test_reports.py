@@ -812,3 +812,43 @@ def test_workbooks_show_money_in_the_reporting_currency_and_rag_in_its_colour(bu
         for row in range(2, health.max_row + 1)
     }
     assert values <= {"red", "amber", "green", "grey", None} and "red" in values
+
+
+def test_vendor_sections_in_the_msr_and_fsr_pdfs(built: Built):
+    """The MSR's vendors chapter lists the month's scorecard and every SLA missed; the FSR's
+    shows each vendor's spend to date and the month's invoices not matching their order."""
+    month = f"{MONTH}-01"
+    msr_text = _pdf_text(built.full.folder / f"msr-{MONTH}.pdf")
+    assert "Vendors and service levels in October 2026" in msr_text
+    breaches = _query(
+        built,
+        "select vendor, contract_id from rpt_vendor_sla_results_monthly"
+        " where reporting_month = ? and is_breach",
+        [month],
+    )
+    assert breaches.height > 0, "the demo misses service levels in its last month"
+    for row in breaches.iter_rows(named=True):
+        assert row["contract_id"] in msr_text
+    scorecard = _query(
+        built,
+        "select vendor from rpt_vendor_scorecard_monthly where reporting_month = ?"
+        " and (sla_result_count > 0 or active_contract_count > 0)",
+        [month],
+    )
+    for vendor in scorecard["vendor"]:
+        assert vendor in msr_text
+    assert "DWH" in msr_text and "overdue" in msr_text  # the storyline's overdue deliverable
+
+    fsr_text = _pdf_text(built.full.folder / f"fsr-{MONTH}.pdf")
+    assert "Vendor spend and invoice accuracy" in fsr_text
+    spend = _query(
+        built,
+        "select vendor, invoiced_to_date_amount from rpt_vendor_scorecard_monthly"
+        " where reporting_month = ? and (contract_value > 0 or po_committed_amount > 0)",
+        [month],
+    )
+    assert spend.height > 0
+    for row in spend.iter_rows(named=True):
+        assert _money(row["invoiced_to_date_amount"]) in fsr_text
+    sheet = pl.read_excel(built.full.folder / f"fsr-{MONTH}.xlsx", sheet_name="Vendor spend")
+    assert sheet.height == spend.height

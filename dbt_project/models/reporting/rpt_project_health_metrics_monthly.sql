@@ -26,7 +26,9 @@
 -- ({amount}, in the reporting currency).
 -- * resources: labour spend to date as % of the labour budget planned to date (costed timesheet
 --   hours vs the current baseline's labour lines, fct_project_financials_monthly) - a proxy until
---   a utilisation model feeds it
+--   a utilisation model feeds it; vendor SLAs missed in the month by the contracts that serve
+--   the project (rpt_vendor_sla_results_monthly; NULL when none of its contracts was measured
+--   that month, a vendor-level contract serves no project), the reason naming each breach
 -- * data_quality: the data-quality score, measured at the as-of date, so on the as-of month only
 
 {%- set metrics = [
@@ -39,6 +41,7 @@
     ('risk', 4, 'risk_exposure_pct_of_bac', 1),
     ('risk', 4, 'open_high_risk_count', 2),
     ('resources', 5, 'labour_cost_to_plan_pct', 1),
+    ('resources', 5, 'sla_breach_count', 2),
     ('data_quality', 6, 'data_quality_score', 1),
     ('data_quality', 6, 'evm_low_confidence', 2),
 ] %}
@@ -91,6 +94,12 @@ health_thresholds as (
 
 ),
 
+vendor_sla_results as (
+
+    select * from {{ ref('rpt_vendor_sla_results_monthly') }}
+
+),
+
 reporting_period as (
 
     select * from {{ ref('int_reporting_period') }}
@@ -128,6 +137,28 @@ labour as (
         ) as cumulative_labour_budget
 
     from financials
+    group by
+        project_code,
+        reporting_month
+
+),
+
+sla_breaches as (
+
+    select
+        project_code,
+        reporting_month,
+        sum(case when is_breach then 1 else 0 end) as sla_breach_count,
+        {{ dbt.listagg(
+            "case when is_breach then " ~ dbt.concat([
+                'vendor', "' '", 'contract_id', "': '", 'breach_description'
+            ]) ~ " end",
+            "'; '",
+            'order by vendor, contract_id, metric, priority',
+        ) }} as sla_breach_detail
+
+    from vendor_sla_results
+    where project_code is not null
     group by
         project_code,
         reporting_month
@@ -179,7 +210,9 @@ metric_values as (
                 then data_quality.data_quality_score
         end as data_quality_score,
         case earned_value.evm_confidence when 'low' then 1 when 'high' then 0 end
-            as evm_low_confidence
+            as evm_low_confidence,
+        cast(sla_breaches.sla_breach_count as {{ type_double() }}) as sla_breach_count,
+        sla_breaches.sla_breach_detail
 
     from earned_value
     cross join reporting_period
@@ -196,6 +229,9 @@ metric_values as (
         and earned_value.reporting_month = labour.reporting_month
     left join data_quality
         on earned_value.project_code = data_quality.project_code
+    left join sla_breaches
+        on earned_value.project_code = sla_breaches.project_code
+        and earned_value.reporting_month = sla_breaches.reporting_month
 
 ),
 
@@ -222,6 +258,8 @@ metrics as (
         {%- endif %} as metric_amount,
         {% if metric == 'evm_low_confidence' -%}
         evm_confidence_reason
+        {%- elif metric == 'sla_breach_count' -%}
+        sla_breach_detail
         {%- else -%}
         cast(null as {{ dbt.type_string() }})
         {%- endif %} as metric_detail,

@@ -11,7 +11,7 @@
     'cost_performance_index',
     'variance_at_completion_pct', 'approved_change_cost_pct',
     'risk_exposure_pct_of_bac', 'open_high_risk_count', 'labour_cost_to_plan_pct',
-    'data_quality_score',
+    'data_quality_score', 'sla_breach_count',
 ] %}
 
 {#- a status rank (3 red, 2 amber, 1 green, 0 or NULL grey) back to its colour -#}
@@ -116,7 +116,7 @@ final as (
         dimension_statuses.red_dimension_count,
         dimension_statuses.amber_dimension_count,
         {% for metric in metric_columns -%}
-        {% if metric == 'open_high_risk_count' -%}
+        {% if metric in ('open_high_risk_count', 'sla_breach_count') -%}
         cast(project_months.{{ metric }} as {{ dbt.type_bigint() }}) as {{ metric }}
         {%- else -%}
         project_months.{{ metric }}

@@ -9,6 +9,7 @@ from pipelines.ingest.adapters import (
     harvest,
     jira_csv,
     mspdi,
+    service_desk,
     tempo,
     toggl,
 )
@@ -18,6 +19,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     *jira_csv.ADAPTERS,
     *ado_csv.ADAPTERS,
     *mspdi.ADAPTERS,
+    *service_desk.ADAPTERS,
     *tempo.ADAPTERS,
     *harvest.ADAPTERS,
     *toggl.ADAPTERS,

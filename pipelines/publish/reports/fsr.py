@@ -120,6 +120,7 @@ VARIANCE = "Variance commentary"
 BVA = "Budget vs actual vs forecast"
 CAPEX = "CAPEX / OPEX"
 COMMIT = "Commitments, purchase orders and invoices"
+VENDORS = "Vendor spend and invoice accuracy"
 LABOUR = "Labour cost variance"
 EAC = "Forecast methods"
 RECONCILIATION = "Reconciliation with the MSR"
@@ -314,6 +315,49 @@ PURCHASE_ORDERS = Section(
     sheet="Purchase orders",
     note="invoicing as at the as-of date",
 )
+VENDOR_SPEND = Section(
+    "vendor_spend",
+    "Vendor spend against contracts and purchase orders",
+    "rpt_vendor_scorecard_monthly",
+    (
+        "vendor",
+        "contract_value",
+        "po_committed_amount",
+        "invoiced_in_month_amount",
+        "invoiced_to_date_amount",
+        "contract_remaining_amount",
+        "spend_to_contract_pct",
+        "spend_to_po_pct",
+        "invoice_count",
+        "inaccurate_invoice_count",
+        "invoice_accuracy_pct",
+    ),
+    VENDORS,
+    where=THIS_MONTH + " and (contract_value > 0 or po_committed_amount > 0)",
+    order="vendor",
+    sheet="Vendor spend",
+    note="invoices to date against the contracts signed and the orders raised",
+)
+INVOICE_EXCEPTIONS = Section(
+    "invoice_exceptions",
+    "Invoices not matching their purchase order",
+    "rpt_vendor_invoice_checks",
+    (
+        "vendor",
+        "invoice_number",
+        "po_number",
+        "project_code",
+        "invoice_date",
+        "invoice_amount",
+        "po_remaining_before_amount",
+        "po_check",
+    ),
+    VENDORS,
+    where="invoice_month = $month and not is_accurate",
+    order="vendor, invoice_date, invoice_number",
+    sheet="Invoice exceptions",
+    note="invoices of the month without a matching purchase order or over its remaining amount",
+)
 AGEING = Section(
     "ageing",
     "Unpaid invoices by age",
@@ -416,6 +460,8 @@ SECTIONS: tuple[Section, ...] = (
     CAPEX_PROJECTS,
     COMMITMENTS,
     PURCHASE_ORDERS,
+    VENDOR_SPEND,
+    INVOICE_EXCEPTIONS,
     AGEING,
     AGEING_TOTALS,
     LABOUR_LINES,
@@ -444,6 +490,8 @@ SHEET_ORDER = (
     "capex_projects",
     "commitments",
     "purchase_orders",
+    "vendor_spend",
+    "invoice_exceptions",
     "ageing",
     "ageing_totals",
     "labour",

@@ -193,6 +193,7 @@ CHANGES = "What changed since last month"
 ISSUES = "Top issues and decisions needed"
 PROJECT = "Project pages"
 CAVEATS = "Data caveats"
+VENDORS = "Vendors and service levels"
 
 THIS_MONTH = "reporting_month = $month"
 RAG_ORDER = "case {0} when 'red' then 0 when 'amber' then 1 when 'green' then 2 else 3 end"
@@ -369,6 +370,61 @@ LESSONS = Section(
     also=("lesson_id", "is_recurring_theme"),
     sheet="Lessons learned",
     note="recorded in the month",
+)
+VENDOR_SCORECARD = Section(
+    "vendor_scorecard",
+    "Vendor scorecard",
+    "rpt_vendor_scorecard_monthly",
+    (
+        "vendor",
+        "active_contract_count",
+        "sla_result_count",
+        "sla_breach_count",
+        "sla_attainment_pct",
+        "sla_attainment_3m_pct",
+        "deliverable_on_time_pct",
+        "deliverable_overdue_count",
+        "spend_to_contract_pct",
+        "invoice_accuracy_pct",
+    ),
+    VENDORS,
+    where=THIS_MONTH + " and (sla_result_count > 0 or active_contract_count > 0)",
+    order="vendor",
+    sheet="Vendor scorecard",
+    note="vendors with a contract in force or an SLA measured in the month",
+)
+VENDOR_BREACHES = Section(
+    "vendor_breaches",
+    "Service levels missed",
+    "rpt_vendor_sla_results_monthly",
+    ("vendor", "contract_id", "project_code", "measured_from", "breach_description"),
+    VENDORS,
+    where=THIS_MONTH + " and is_breach",
+    order="vendor, contract_id, sla_name",
+    sheet="SLA breaches",
+    note="missed in the month",
+)
+VENDOR_DELIVERABLES = Section(
+    "vendor_deliverables",
+    "Vendor deliverables late or overdue",
+    "rpt_vendor_deliverables",
+    (
+        "vendor",
+        "contract_id",
+        "project_code",
+        "deliverable_name",
+        "due_date",
+        "accepted_date",
+        "delivery_status",
+        "days_late",
+    ),
+    VENDORS,
+    where="delivery_status = 'overdue'"
+    " or (delivery_status = 'accepted late' and due_month = $month)",
+    order="days_late desc, vendor, contract_id, deliverable_id",
+    also=("deliverable_id",),
+    sheet="Vendor deliverables",
+    note="overdue at the as-of date, or due in the month and accepted late",
 )
 NOTES = Section(
     "notes",
@@ -833,6 +889,9 @@ SECTIONS: tuple[Section, ...] = (
     CLOSED,
     CLOSURES,
     LESSONS,
+    VENDOR_SCORECARD,
+    VENDOR_BREACHES,
+    VENDOR_DELIVERABLES,
     NOTES,
     TOP_ISSUES,
     DECISIONS,
@@ -885,6 +944,7 @@ COVERED_MODELS = {
     "rpt_purchase_orders": "the FSR's purchase-order table",
     "rpt_portfolio_invoice_ageing": "the FSR's invoice-ageing totals",
     "rpt_lesson_themes": "the Lessons page's themes (the month's lessons are printed)",
+    "rpt_vendor_invoice_checks": "the FSR's invoices not matching their purchase order",
     # the weekly pack's models: a week's events, not a month's
     "rpt_project_week_events": "the weekly pack's events",
     "rpt_project_week_status": "the weekly pack's project blocks",
@@ -924,6 +984,9 @@ SHEET_ORDER = (
     "ridac",
     "closures",
     "lessons",
+    "vendor_scorecard",
+    "vendor_breaches",
+    "vendor_deliverables",
     "fx_gaps",
     "quality",
     "quarantine",

@@ -1,0 +1,341 @@
+"""Vendors, contracts and service levels: the PMO's vendor register, a statement of work per
+integrator purchase order, the monthly SLA reports the vendors send, the deliverables the
+statements of work name, and the managed-service desk's ticket export (ServiceNow).
+
+Most months meet their service levels. The vendor-ahead storyline's integrator (invoicing ahead
+of delivery) also misses its defect-leakage target in the last months and accepts a deliverable
+late while the next one is overdue, so its project carries an SLA breach in its health. The
+managed-service desk is a vendor-level contract: its misses show on the Vendors page and in the
+packs but change no project's health. A few odd rows are planted in the ticket export: a
+priority the contract does not know and an unreadable opened date (both quarantined), and
+tickets still open at the month end.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+from pipelines.demo import catalogue as cat
+from pipelines.demo.world import STORYLINE_CODES, World, rng_for
+
+MANAGED_SERVICE = "Tailwind Managed Services"
+MANAGED_CONTRACT = "MSA-2024-001"
+SERVICENOW_HEADER = (
+    "number",
+    "short_description",
+    "priority",
+    "state",
+    "assignment_group",
+    "company",
+    "opened_at",
+    "u_first_response",
+    "resolved_at",
+    "closed_at",
+)
+PRIORITY_TEXT = {"p1": "1 - Critical", "p2": "2 - High", "p3": "3 - Moderate", "p4": "4 - Low"}
+TICKET_TERMS = (
+    # metric, priority, target hours, compliance %
+    ("response_hours", "p1", 0.5, 95),
+    ("response_hours", "p2", 2.0, 90),
+    ("resolution_hours", "p1", 4.0, 95),
+    ("resolution_hours", "p2", 8.0, 90),
+    ("resolution_hours", "p3", 24.0, 90),
+)
+TICKET_SUBJECTS = (
+    "Payment batch job failed",
+    "VPN access request",
+    "Report export times out",
+    "Password reset for service account",
+    "Disk space alert on app server",
+    "Interface queue backlog",
+    "Login page slow",
+    "Certificate renewal",
+)
+BAD_TICKET_PRIORITY = "TBD"
+BAD_TICKET_DATE = "31/02/2026 25:00"
+
+
+def _month_starts(first: date, last: date) -> list[date]:
+    months, current = [], first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = (current + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def build_vendor_files(
+    world: World, orders: list[dict[str, object]]
+) -> tuple[dict[str, list[dict[str, str]]], bytes, list[int]]:
+    """Canonical rows per entity (vendors, contracts, sla_terms, sla_measurements,
+    vendor_deliverables), the ServiceNow export's bytes and the file lines of its bad rows."""
+    as_of = world.window.as_of
+    window_start = world.window.start
+    storyline_project = STORYLINE_CODES["vendor_ahead"]
+    owners = [
+        f"{first} {last}"
+        for first, last in zip(
+            world.people.first_name[:12], world.people.last_name[:12], strict=True
+        )
+    ]
+    categories = {
+        **dict.fromkeys(cat.VENDORS_SERVICES, "systems integrator"),
+        **dict.fromkeys(cat.VENDORS_HARDWARE, "hardware"),
+        **dict.fromkeys(cat.VENDORS_SOFTWARE, "software licences"),
+        MANAGED_SERVICE: "managed service",
+    }
+    named = sorted({str(order["vendor"]) for order in orders} | {MANAGED_SERVICE})
+    vendors = [
+        {
+            "vendor": name,
+            "vendor_category": categories.get(name, "services"),
+            "relationship_owner": owners[i % len(owners)],
+            "status": "active",
+            "country": ("DE", "NL", "GB", "US", "FR")[i % 5],
+        }
+        for i, name in enumerate(named)
+    ]
+
+    contracts: list[dict[str, str]] = []
+    terms: list[dict[str, str]] = []
+    measurements: list[dict[str, str]] = []
+    deliverables: list[dict[str, str]] = []
+    projects = world.by_code
+    sows = [order for order in orders if order["vendor"] in cat.VENDORS_SERVICES]
+    for number, order in enumerate(sorted(sows, key=lambda o: str(o["po_number"])), start=1):
+        project = projects[str(order["project_code"])]
+        rng = rng_for(world.seed, "vendors", project.code)
+        start = date.fromisoformat(str(order["po_date"]))
+        end = max(project.planned_finish, project.finish)
+        contract_id = f"SOW-{start.year}-{number:03d}"
+        contracts.append(
+            {
+                "contract_id": contract_id,
+                "vendor": str(order["vendor"]),
+                "project_code": project.code,
+                "contract_type": "sow",
+                "sow_reference": f"SOW {project.code}-{number:02d}",
+                "po_number": str(order["po_number"]),
+                "contract_value": f"{float(order['po_amount']) * 1.05:.2f}",
+                "currency": str(order["currency"]),
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
+                "owner": project.manager,
+            }
+        )
+        terms += [
+            {
+                "contract_id": contract_id,
+                "metric": "defect_leakage_pct",
+                "target": "5",
+                "direction": "lower_is_better",
+                "period": "monthly",
+                "unit": "%",
+            },
+            {
+                "contract_id": contract_id,
+                "metric": "key_staff_retention_pct",
+                "target": "90",
+                "direction": "higher_is_better",
+                "period": "quarterly",
+                "unit": "%",
+            },
+        ]
+        storyline = project.code == storyline_project
+        last = min(as_of, end)
+        months = [m for m in _month_starts(start, last) if m <= as_of.replace(day=1)]
+        # each month's report arrives at its month end: the as-of month's too
+        reported = months
+        for index, month in enumerate(reported):
+            leakage = float(rng.uniform(1.0, 4.2))
+            if storyline and index >= len(reported) - 2:
+                leakage = float(rng.uniform(6.5, 9.0))  # the last two months miss the target
+            measurements.append(
+                {
+                    "vendor": str(order["vendor"]),
+                    "contract_id": contract_id,
+                    "period_start": month.isoformat(),
+                    "metric": "defect_leakage_pct",
+                    "actual": f"{leakage:.2f}",
+                }
+            )
+            if month.month in (1, 4, 7, 10) and month + timedelta(days=92) <= as_of:
+                measurements.append(
+                    {
+                        "vendor": str(order["vendor"]),
+                        "contract_id": contract_id,
+                        "period_start": month.isoformat(),
+                        "metric": "key_staff_retention_pct",
+                        "actual": f"{float(rng.uniform(91, 100)):.1f}",
+                    }
+                )
+        span = max(30, (end - start).days)
+        for step, name in enumerate(
+            ("Solution design", "Build increment 1", "Build increment 2", "Test report"),
+            start=1,
+        ):
+            due = _weekday(start + timedelta(days=span * step // 5))
+            if due > as_of + timedelta(days=120):
+                continue
+            slip = int(rng.integers(-5, 4))
+            if storyline and step == 2:
+                slip = 12  # accepted late
+            accepted: date | None = _weekday(due + timedelta(days=slip))
+            if storyline and step == 3:
+                # due three weeks before the as-of date and not accepted: overdue
+                due = _weekday(min(due, as_of - timedelta(days=21)))
+                accepted = None
+            if accepted is not None and accepted > as_of:
+                accepted = None
+            deliverables.append(
+                {
+                    "contract_id": contract_id,
+                    "deliverable_id": f"D{step:02d}",
+                    "deliverable_name": name,
+                    "vendor": str(order["vendor"]),
+                    "due_date": due.isoformat(),
+                    "accepted_date": accepted.isoformat() if accepted else "",
+                }
+            )
+
+    managed_start = window_start.replace(day=1)
+    contracts.append(
+        {
+            "contract_id": MANAGED_CONTRACT,
+            "vendor": MANAGED_SERVICE,
+            "project_code": "",
+            "contract_type": "managed_service",
+            "sow_reference": "",
+            "po_number": "",
+            "contract_value": "360000",
+            "currency": "EUR",
+            "start_date": managed_start.isoformat(),
+            "end_date": date(as_of.year + 2, 12, 31).isoformat(),
+            "owner": owners[0],
+        }
+    )
+    terms.append(
+        {
+            "contract_id": MANAGED_CONTRACT,
+            "metric": "availability_pct",
+            "target": "99.5",
+            "direction": "higher_is_better",
+            "period": "monthly",
+            "unit": "%",
+        }
+    )
+    terms += [
+        {
+            "contract_id": MANAGED_CONTRACT,
+            "metric": metric,
+            "priority": priority.upper(),
+            "target": f"{target:g}",
+            "direction": "lower_is_better",
+            "period": "monthly",
+            "unit": "hours",
+            "compliance_target_pct": f"{compliance}",
+        }
+        for metric, priority, target, compliance in TICKET_TERMS
+    ]
+    rng = rng_for(world.seed, "vendors", MANAGED_CONTRACT)
+    ticket_months = _month_starts(managed_start, as_of)
+    for index, month in enumerate(ticket_months):
+        availability = float(rng.uniform(99.55, 99.98))
+        if index == len(ticket_months) - 3:
+            availability = 99.1  # an outage month
+        measurements.append(
+            {
+                "vendor": MANAGED_SERVICE,
+                "contract_id": MANAGED_CONTRACT,
+                "period_start": month.isoformat(),
+                "metric": "availability_pct",
+                "actual": f"{availability:.2f}",
+            }
+        )
+    export, bad_lines = _servicenow_export(world, ticket_months[-6:])
+    rows = {
+        "vendors": vendors,
+        "contracts": contracts,
+        "sla_terms": terms,
+        "sla_measurements": measurements,
+        "vendor_deliverables": deliverables,
+    }
+    return rows, export, bad_lines
+
+
+def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[int]]:
+    """The managed-service desk's incidents of the last six months as ServiceNow exports them
+    (priority as '2 - High', the vendor in company, first response in a custom u_ field)."""
+    as_of = world.window.as_of
+    cut_off = datetime(as_of.year, as_of.month, as_of.day, 23, 59)
+    rng = rng_for(world.seed, "vendors", "servicenow")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SERVICENOW_HEADER)
+    line, number, bad_lines = 1, 10000, []
+    hours_by_priority = {"p1": (0.3, 3.0), "p2": (1.0, 6.0), "p3": (2.0, 16.0), "p4": (4.0, 40.0)}
+    for month_index, month in enumerate(months):
+        count = int(rng.integers(18, 28))
+        for _ in range(count):
+            number += 1
+            priority = str(rng.choice(["p1", "p2", "p2", "p3", "p3", "p3", "p4"]))
+            opened = datetime(month.year, month.month, 1, 8) + timedelta(
+                days=int(rng.integers(0, 28)), minutes=int(rng.integers(0, 600))
+            )
+            if opened > cut_off:
+                continue
+            response_median, resolve_median = hours_by_priority[priority]
+            # the second-to-last month runs slow: P1 and P2 tickets breach their targets
+            slow = 2.2 if month_index == len(months) - 2 else 1.0
+            responded = opened + timedelta(
+                hours=float(rng.lognormal(0, 0.5)) * response_median * 0.5 * slow
+            )
+            resolved = opened + timedelta(
+                hours=float(rng.lognormal(0, 0.4)) * resolve_median * 0.8 * slow
+            )
+            still_open = resolved > cut_off
+            line += 1
+            writer.writerow(
+                [
+                    f"INC00{number}",
+                    str(rng.choice(TICKET_SUBJECTS)),
+                    PRIORITY_TEXT[priority],
+                    "In Progress" if still_open else "Resolved",
+                    "Tailwind Application Support",
+                    MANAGED_SERVICE,
+                    opened.strftime("%Y-%m-%d %H:%M:%S"),
+                    responded.strftime("%Y-%m-%d %H:%M:%S") if responded <= cut_off else "",
+                    "" if still_open else resolved.strftime("%Y-%m-%d %H:%M:%S"),
+                    "",
+                ]
+            )
+    # odd rows: a priority the contract does not know, an opened date that cannot be read
+    for priority, opened_text in (
+        (BAD_TICKET_PRIORITY, months[-1].strftime("%Y-%m-%d 09:00:00")),
+        ("3 - Moderate", BAD_TICKET_DATE),
+    ):
+        number += 1
+        line += 1
+        bad_lines.append(line)
+        writer.writerow(
+            [
+                f"INC00{number}",
+                "Printer offline",
+                priority,
+                "New",
+                "Tailwind Application Support",
+                MANAGED_SERVICE,
+                opened_text,
+                "",
+                "",
+                "",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8"), bad_lines
