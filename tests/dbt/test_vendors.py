@@ -56,6 +56,8 @@ from tests.dbt.conftest import (
     load_portfolio,
 )
 
+pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
+
 D = date.fromisoformat
 T = datetime.fromisoformat
 JAN, FEB, MAR = D("2026-01-01"), D("2026-02-01"), D("2026-03-01")
