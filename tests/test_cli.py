@@ -290,10 +290,11 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
     os.utime(data_dir / "landing" / "time.csv", (1_750_000_000, 1_750_000_000))
     touched = pmo("refresh", "--data-dir", str(data_dir))
     assert touched.returncode == 0, touched.stderr[-3000:]
+    run_log = data_dir / "dagster" / "last_refresh.log"
     assert (
         f"✓ nothing new was loaded: the warehouse is the one snapshot {snapshot} was built from"
         in touched.stderr
-    )
+    ), touched.stdout[-2000:] + (run_log.read_text()[-4000:] if run_log.exists() else "")
     assert "dbt build:" not in touched.stderr and "emitted no result" not in touched.stderr
     assert (data_dir / "published" / "CURRENT").read_text().strip() == snapshot
     assert len(list((data_dir / "published").glob("2*"))) == 1
