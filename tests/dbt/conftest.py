@@ -696,6 +696,32 @@ def _seed_parse_state(target: Path, warehouse: Path, extra_args: tuple[str, ...]
     return shared
 
 
+def build_schedule(work_dir: Path, warehouse: Path) -> DbtBuild:
+    """The critical-path models and everything they read, with their data tests."""
+    return dbt_build(
+        work_dir,
+        warehouse,
+        "build",
+        "--select",
+        "+rpt_schedule_critical_path_monthly",
+        "--indirect-selection",
+        "cautious",
+        "--exclude",
+        "test_type:unit",
+        "--threads",
+        "2",
+    )
+
+
+def schedule_network(warehouse: BuiltWarehouse, month: str) -> dict[str, dict[str, Any]]:
+    """The month's scheduled tasks, by ``project/task``."""
+    rows = warehouse.rows(
+        "select * from fct_schedule_network_monthly where network_month = ?",
+        [date.fromisoformat(month)],
+    )
+    return {f"{row['project_code']}/{row['task_key']}": row for row in rows}
+
+
 def snapshot_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

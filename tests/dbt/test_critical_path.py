@@ -26,7 +26,6 @@ A loop across two register files (Q/W after Q/Y, Q/Y after Q/W) is left out and 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -34,11 +33,11 @@ import pytest
 
 from tests.dbt.conftest import (
     BuiltWarehouse,
-    DbtBuild,
+    build_schedule,
     built_portfolio,
-    dbt_build,
     insert_raw_rows,
     load_portfolio,
+    schedule_network,
 )
 
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
@@ -159,37 +158,14 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def build(work_dir: Path, warehouse: Path) -> DbtBuild:
-    return dbt_build(
-        work_dir,
-        warehouse,
-        "build",
-        "--select",
-        "+rpt_schedule_critical_path_monthly",
-        "--indirect-selection",
-        "cautious",
-        "--exclude",
-        "test_type:unit",
-        "--threads",
-        "2",
-    )
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
-    path, result = built_portfolio(tmp_path_factory, "dbt_critical_path", load, build)
+    path, result = built_portfolio(tmp_path_factory, "dbt_critical_path", load, build_schedule)
     return BuiltWarehouse(path, result)
 
 
-def network(warehouse: BuiltWarehouse, month: str) -> dict[str, dict[str, Any]]:
-    rows = warehouse.rows(
-        "select * from fct_schedule_network_monthly where network_month = ?", [D(month)]
-    )
-    return {f"{row['project_code']}/{row['task_key']}": row for row in rows}
-
-
 def test_forward_and_backward_pass_match_the_hand_computed_network(warehouse) -> None:
-    tasks = network(warehouse, "2026-01-01")
+    tasks = schedule_network(warehouse, "2026-01-01")
     got = {
         key: (
             row["early_start"].isoformat(),
@@ -233,7 +209,7 @@ def test_forward_and_backward_pass_match_the_hand_computed_network(warehouse) ->
 
 
 def test_progress_moves_the_path_and_the_month_reports_the_drift(warehouse) -> None:
-    tasks = network(warehouse, "2026-02-01")
+    tasks = schedule_network(warehouse, "2026-02-01")
     assert tasks["P/A"]["task_state"] == "Done"
     assert tasks["P/A"]["total_float_days"] is None  # work done has no float
     assert tasks["P/C"]["task_state"] == "In progress"
@@ -283,7 +259,7 @@ def test_a_missing_predecessor_and_a_loop_across_files_are_named_not_scheduled(
         ("Q", "X", "P", "Z", "missing_predecessor"),
         ("Q", "Y", "Q", "W", "loop"),
     ]
-    tasks = network(warehouse, "2026-01-01")
+    tasks = schedule_network(warehouse, "2026-01-01")
     assert tasks["Q/W"]["loop_tasks"] == tasks["Q/Y"]["loop_tasks"] == "Q W, Q Y"
     assert tasks["Q/X"]["loop_tasks"] is None
     assert "Q/U" not in tasks  # no dates: left out of the pass, its link reported as undated

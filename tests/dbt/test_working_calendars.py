@@ -32,7 +32,6 @@ counting positions against January's calendar would say 8).
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -40,11 +39,11 @@ import pytest
 
 from tests.dbt.conftest import (
     BuiltWarehouse,
-    DbtBuild,
+    build_schedule,
     built_portfolio,
-    dbt_build,
     insert_raw_rows,
     load_portfolio,
+    schedule_network,
 )
 
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
@@ -164,37 +163,14 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def build(work_dir: Path, warehouse: Path) -> DbtBuild:
-    return dbt_build(
-        work_dir,
-        warehouse,
-        "build",
-        "--select",
-        "+rpt_schedule_critical_path_monthly",
-        "--indirect-selection",
-        "cautious",
-        "--exclude",
-        "test_type:unit",
-        "--threads",
-        "2",
-    )
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
-    path, result = built_portfolio(tmp_path_factory, "dbt_working_calendars", load, build)
+    path, result = built_portfolio(tmp_path_factory, "dbt_working_calendars", load, build_schedule)
     return BuiltWarehouse(path, result)
 
 
-def network(warehouse: BuiltWarehouse, month: str) -> dict[str, dict[str, Any]]:
-    rows = warehouse.rows(
-        "select * from fct_schedule_network_monthly where network_month = ?", [D(month)]
-    )
-    return {f"{row['project_code']}/{row['task_key']}": row for row in rows}
-
-
 def test_each_project_counts_its_own_calendar_across_a_link(warehouse) -> None:
-    tasks = network(warehouse, "2026-01-01")
+    tasks = schedule_network(warehouse, "2026-01-01")
     got = {
         key: (
             row["early_start"].isoformat(),
@@ -267,7 +243,7 @@ def test_the_calendars_in_force_and_where_they_come_from(warehouse) -> None:
 
 
 def test_drift_and_days_left_are_in_each_projects_working_days(warehouse) -> None:
-    tasks = network(warehouse, "2026-02-01")
+    tasks = schedule_network(warehouse, "2026-02-01")
     assert {
         key: (row["early_start"].isoformat(), row["early_finish"].isoformat())
         for key, row in tasks.items()
