@@ -465,6 +465,11 @@ def schedule(
         bound = np.full(count, NO_BOUND, dtype=np.int64)
         np.minimum.at(bound, source, latest - own_anchor)
         free_float = np.minimum(free_float, bound)
+    # A task cannot slip further without delaying a successor than it can without delaying the
+    # finish: free float is at most the total float, and 0 when the finish is already late
+    # (negative total float; as MS Project shows free slack). Without the cap a task feeding a
+    # successor with negative float could show more free float than total float.
+    free_float = np.minimum(free_float, np.maximum(total_float, 0))
 
     # the link that sets each waiting task's start (no slack): the first such link listed
     driving = np.full(count, -1, dtype=np.int64)
