@@ -360,7 +360,8 @@ def outside_project_window(
     bad_parts = []
     outside_any = pl.lit(False)
     for name in dates:
-        # a row without a project (a holiday list for every project) has no window: kept
+        # a row without a project (a holiday list for every project, a vendor-level contract)
+        # has no window: it stays
         outside = (
             pl.col(name).is_not_null()
             & ((pl.col(name) < pl.col("_low")) | (pl.col(name) > pl.col("_high")))
@@ -386,8 +387,7 @@ def outside_project_window(
             )
         )
     window_columns = ["_project_start", "_project_finish", "_low", "_high"]
-    # a row without a project (a vendor-level contract) has no window: it stays
-    kept = flagged.filter(~outside_any.fill_null(False)).drop(window_columns)
+    kept = flagged.filter(~outside_any).drop(window_columns)
     return kept, pl.concat(bad_parts)
 
 

@@ -722,6 +722,19 @@ def schedule_network(warehouse: BuiltWarehouse, month: str) -> dict[str, dict[st
     return {f"{row['project_code']}/{row['task_key']}": row for row in rows}
 
 
+def pass_dates_and_float(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A scheduled task as a hand-computed network states it: early start and finish, late start
+    and finish (ISO dates), total and free float."""
+    return (
+        row["early_start"].isoformat(),
+        row["early_finish"].isoformat(),
+        row["late_start"].isoformat(),
+        row["late_finish"].isoformat(),
+        row["total_float_days"],
+        row["free_float_days"],
+    )
+
+
 def snapshot_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

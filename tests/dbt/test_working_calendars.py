@@ -43,6 +43,7 @@ from tests.dbt.conftest import (
     built_portfolio,
     insert_raw_rows,
     load_portfolio,
+    pass_dates_and_float,
     schedule_network,
 )
 
@@ -171,17 +172,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
 
 def test_each_project_counts_its_own_calendar_across_a_link(warehouse) -> None:
     tasks = schedule_network(warehouse, "2026-01-01")
-    got = {
-        key: (
-            row["early_start"].isoformat(),
-            row["early_finish"].isoformat(),
-            row["late_start"].isoformat(),
-            row["late_finish"].isoformat(),
-            row["total_float_days"],
-            row["free_float_days"],
-        )
-        for key, row in tasks.items()
-    }
+    got = {key: pass_dates_and_float(row) for key, row in tasks.items()}
     assert got == {
         "H/A": ("2026-02-02", "2026-02-02", "2026-02-03", "2026-02-03", 1, 0),
         # the holiday inside its span: Tue 3 and Thu 5
