@@ -36,7 +36,7 @@ projects as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -172,8 +172,7 @@ lines_with_rate as (
     left join fx_rates
         on lines.original_currency = fx_rates.currency
         and lines.original_currency <> lines.reporting_currency
-        and lines.budget_month >= fx_rates.valid_from_month
-        and (fx_rates.valid_to_month is null or lines.budget_month < fx_rates.valid_to_month)
+        and lines.budget_month = fx_rates.amount_month
 
 ),
 

@@ -18,7 +18,7 @@ projects as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -57,11 +57,7 @@ imports_with_rate as (
     left join fx_rates
         on imports_with_currency.original_currency = fx_rates.currency
         and imports_with_currency.original_currency <> imports_with_currency.reporting_currency
-        and imports_with_currency.status_month >= fx_rates.valid_from_month
-        and (
-            fx_rates.valid_to_month is null
-            or imports_with_currency.status_month < fx_rates.valid_to_month
-        )
+        and imports_with_currency.status_month = fx_rates.amount_month
 
 ),
 

@@ -19,7 +19,7 @@ projects as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -61,11 +61,7 @@ with_rate as (
     left join fx_rates
         on with_currency.original_currency = fx_rates.currency
         and with_currency.original_currency <> with_currency.reporting_currency
-        and with_currency.effective_month >= fx_rates.valid_from_month
-        and (
-            fx_rates.valid_to_month is null
-            or with_currency.effective_month < fx_rates.valid_to_month
-        )
+        and with_currency.effective_month = fx_rates.amount_month
 
 ),
 

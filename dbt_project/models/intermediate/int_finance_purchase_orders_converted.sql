@@ -35,7 +35,7 @@ vendor_cost_categories as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -88,11 +88,7 @@ orders_with_rate as (
     left join fx_rates
         on orders_with_currency.original_currency = fx_rates.currency
         and orders_with_currency.original_currency <> orders_with_currency.reporting_currency
-        and orders_with_currency.po_month >= fx_rates.valid_from_month
-        and (
-            fx_rates.valid_to_month is null
-            or orders_with_currency.po_month < fx_rates.valid_to_month
-        )
+        and orders_with_currency.po_month = fx_rates.amount_month
 
 ),
 

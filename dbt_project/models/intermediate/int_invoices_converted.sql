@@ -18,7 +18,7 @@ projects as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -60,11 +60,7 @@ invoices_with_rate as (
     left join fx_rates
         on invoices_with_currency.original_currency = fx_rates.currency
         and invoices_with_currency.original_currency <> invoices_with_currency.reporting_currency
-        and invoices_with_currency.invoice_month >= fx_rates.valid_from_month
-        and (
-            fx_rates.valid_to_month is null
-            or invoices_with_currency.invoice_month < fx_rates.valid_to_month
-        )
+        and invoices_with_currency.invoice_month = fx_rates.amount_month
 
 ),
 

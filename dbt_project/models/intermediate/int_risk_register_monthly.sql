@@ -28,7 +28,7 @@ projects as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -179,11 +179,7 @@ converted as (
     left join fx_rates
         on register_rows.original_currency = fx_rates.currency
         and register_rows.original_currency <> register_rows.reporting_currency
-        and register_rows.reporting_month >= fx_rates.valid_from_month
-        and (
-            fx_rates.valid_to_month is null
-            or register_rows.reporting_month < fx_rates.valid_to_month
-        )
+        and register_rows.reporting_month = fx_rates.amount_month
 
 ),
 

@@ -26,7 +26,7 @@ projects as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -108,8 +108,7 @@ progress_with_rate as (
     left join fx_rates
         on projects.currency = fx_rates.currency
         and projects.currency <> reporting_period.reporting_currency
-        and progress.snapshot_month >= fx_rates.valid_from_month
-        and (fx_rates.valid_to_month is null or progress.snapshot_month < fx_rates.valid_to_month)
+        and progress.snapshot_month = fx_rates.amount_month
 
 ),
 

@@ -29,7 +29,7 @@ cost_rates_valid as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -111,15 +111,14 @@ entries_converted as (
         end as fx_rate_to_reporting_currency,
         case
             when entries_rated.cost_rate_currency <> entries_rated.reporting_currency
-                then fx_rates.valid_from_month
+                then fx_rates.rate_month
         end as fx_rate_month
 
     from entries_rated
     left join fx_rates
         on entries_rated.cost_rate_currency = fx_rates.currency
         and entries_rated.cost_rate_currency <> entries_rated.reporting_currency
-        and entries_rated.work_month >= fx_rates.valid_from_month
-        and (fx_rates.valid_to_month is null or entries_rated.work_month < fx_rates.valid_to_month)
+        and entries_rated.work_month = fx_rates.amount_month
 
 ),
 

@@ -26,7 +26,7 @@ projects as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -69,11 +69,7 @@ contracts_with_rate as (
     left join fx_rates
         on contracts_with_currency.original_currency = fx_rates.currency
         and contracts_with_currency.original_currency <> contracts_with_currency.reporting_currency
-        and contracts_with_currency.start_month >= fx_rates.valid_from_month
-        and (
-            fx_rates.valid_to_month is null
-            or contracts_with_currency.start_month < fx_rates.valid_to_month
-        )
+        and contracts_with_currency.start_month = fx_rates.amount_month
 
 ),
 

@@ -62,7 +62,7 @@ cost_rates_valid as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_carried_forward') }}
+    select * from {{ ref('int_fx_rates_monthly') }}
 
 ),
 
@@ -255,11 +255,7 @@ people_converted as (
     left join fx_rates
         on people_rated.cost_rate_currency = fx_rates.currency
         and people_rated.cost_rate_currency <> people_rated.reporting_currency
-        and people_rated.standard_rate_month >= fx_rates.valid_from_month
-        and (
-            fx_rates.valid_to_month is null
-            or people_rated.standard_rate_month < fx_rates.valid_to_month
-        )
+        and people_rated.standard_rate_month = fx_rates.amount_month
 
 ),
 

@@ -12,8 +12,9 @@
 -- * Money dated before the start month counts in the start month, as in earned value.
 -- * Forecast at completion per line = its actual cost to date + its share of what the project
 --   still has to spend (EAC of the month - actual cost to date of all lines). The share is the
---   line's remaining budget (budget after the month) over the project's: the remaining budget
---   re-scaled so the project total equals the month's EAC. When nothing remains budgeted the
+--   line's remaining budget (budget after the month; under half a cent counts as none) over the
+--   project's: the remaining budget re-scaled so the project total equals the month's EAC. When
+--   nothing remains budgeted the
 --   share follows the lines' total budget, and with no budget at all their actual cost
 --   (forecast_allocation_basis says which). EAC NULL (no CPI yet) -> forecast NULL.
 
@@ -286,7 +287,13 @@ with_remaining as (
 
     select
         running.*,
-        budget_at_completion - cumulative_budget_amount as remaining_budget_amount
+        -- under half a cent is nothing: the total and the running sum of the same budget lines,
+        -- added in different orders, differ in the last bits, and that residue (1e-10) must not
+        -- decide how the forecast is shared between the lines
+        case
+            when abs(budget_at_completion - cumulative_budget_amount) < 0.005 then 0
+            else budget_at_completion - cumulative_budget_amount
+        end as remaining_budget_amount
 
     from running
 
