@@ -715,6 +715,24 @@ def test_quarantine_browser_lists_every_refused_row_with_file_and_line(app_env: 
         assert all(r["project_code"] in caveat for r in flagged[:8])
 
 
+def test_vendor_rows_counting_in_no_sla_result_are_listed_with_file_line_and_reason(
+    app_env: Published,
+):
+    expected = app_env.rows(
+        "select source_file, source_line, reason from fct_vendor_rows_left_out"
+        " order by source_file, source_line"
+    )
+    assert len(expected) == 2, "the demo's SLA report plants two such rows"
+    app = run_page(PAGES["data_quality"])
+    table = table_with(app, "contract_id", "reason", "source_line")
+    assert list(zip(table["source_file"], table["source_line"], table["reason"], strict=True)) == [
+        (row["source_file"], row["source_line"], row["reason"]) for row in expected
+    ]
+    assert any("count in no SLA result" in warning.value for warning in app.warning)
+    reasons = " | ".join(table["reason"])
+    assert "unknown contract 'SOW-" in reasons and "no SLA term for 'first_time_fix_pct'" in reasons
+
+
 def test_the_quality_score_bar_is_drawn_in_a_neutral_colour_from_0_to_100(app_env: Published):
     app = run_page(PAGES["data_quality"])
     configs = [json.loads(frame.proto.columns or "{}") for frame in app.dataframe]
