@@ -52,6 +52,20 @@ def test_demo_loads_every_entity_and_quarantines_exactly_the_bad_rows(demo_run, 
     assert "expected a value ≥ 0" in reasons
     assert "26.0 h on" in reasons and "expected at most 24 h in a day" in reasons
     assert "expected a date (YYYY-MM-DD)" in reasons
+    assert (
+        "vendor: unknown vendor 'Tailwind Managed Svcs', expected a vendor listed in vendors"
+        in reasons
+    )
+    # loaded, but counting in no SLA result: listed with their file and line
+    left_out = run_query(
+        paths,
+        "select source_file, column_name, found_value from fct_vendor_rows_left_out order by 2",
+    )
+    assert left_out.rows() == [
+        ("demo/vendors/sla_report.xlsx", "contract_id", left_out["found_value"][0]),
+        ("demo/vendors/sla_report.xlsx", "metric", "first_time_fix_pct"),
+    ]
+    assert left_out["found_value"][0].startswith("SOW-")
     # Nothing else was refused: every demo file is recognised.
     rejected = run_query(paths, "select count(*) as n from raw.load_log where status='rejected'")
     assert rejected.item() == 0

@@ -2,7 +2,8 @@
 line and reason), and completeness and freshness per project.
 
 Reads raw.load_log, raw.quarantine, rpt_data_quality_by_project, fct_export_freshness,
-fct_fx_rate_gaps and fct_earned_value_monthly (confidence of the month's figures).
+fct_fx_rate_gaps, fct_vendor_rows_left_out and fct_earned_value_monthly (confidence of the
+month's figures).
 """
 
 from __future__ import annotations
@@ -119,6 +120,25 @@ def exchange_rate_gaps(ctx: state.Context) -> None:
         icon=":material/currency_exchange:",
     )
     ui.table(ctx, gaps, key="fx_rate_gaps", model=model, name="fx_rate_gaps")
+
+
+def vendor_rows_left_out(ctx: state.Context) -> None:
+    model = "fct_vendor_rows_left_out"
+    if not data.has_model(ctx.snap, model):
+        return
+    rows = data.read(ctx.snap, model, order_by=["source_file", "source_line"])
+    if rows.is_empty():
+        return
+    st.subheader("Vendor rows counted in no SLA result")
+    st.warning(
+        f"{rows.height:,} loaded vendor row(s) name a contract or SLA term that is not loaded: "
+        "they count in no SLA result or scorecard. Fix the contract or metric named in the "
+        "file (or load the missing contract or term) and refresh; they count from the next "
+        "refresh.",
+        icon=":material/link_off:",
+    )
+    shown = rows.select("source_file", "source_line", "entity", "contract_id", "vendor", "reason")
+    ui.table(ctx, shown, key="vendor_rows_left_out", model=model, name="vendor_rows_left_out")
 
 
 def low_confidence(ctx: state.Context) -> None:
@@ -238,6 +258,8 @@ ctx = state.context()
 ui.page_header(ctx, "Data quality")
 with ui.needs():
     exchange_rate_gaps(ctx)
+with ui.needs():
+    vendor_rows_left_out(ctx)
 with ui.needs():
     low_confidence(ctx)
 with ui.needs():

@@ -1,10 +1,11 @@
-"""Vendors: each vendor's scorecard for the month (SLA attainment, deliverables on time, spend
-against contract value and purchase orders, invoice accuracy), the attainment trend, the SLA
-breaches, the deliverables late or overdue and the invoices that do not match their purchase
-order.
+"""Vendors: the vendor base's figures for the month (tiles), each vendor's scorecard (SLA
+attainment, deliverables on time, spend against contract value and purchase orders, uncontracted
+spend, invoice accuracy), the attainment trend, the SLA breaches, the deliverables late or
+overdue and the invoices that do not match their purchase order.
 
-Reads rpt_vendor_scorecard_monthly (one row per vendor and month), rpt_vendor_sla_results_monthly
-(the breach list), rpt_vendor_deliverables and rpt_vendor_invoice_checks.
+Reads rpt_vendor_portfolio_monthly (tiles, one row per month), rpt_vendor_scorecard_monthly (one
+row per vendor and month), rpt_vendor_sla_results_monthly (the breach list),
+rpt_vendor_deliverables and rpt_vendor_invoice_checks.
 """
 
 from __future__ import annotations
@@ -14,11 +15,29 @@ import streamlit as st
 
 from dashboards import data, state
 from dashboards.components import charts, ui
+from dashboards.components.formatting import month_label
 
+PORTFOLIO = "rpt_vendor_portfolio_monthly"
 SCORECARD = "rpt_vendor_scorecard_monthly"
 SLA_RESULTS = "rpt_vendor_sla_results_monthly"
 DELIVERABLES = "rpt_vendor_deliverables"
 INVOICE_CHECKS = "rpt_vendor_invoice_checks"
+TILES = [
+    [
+        "active_vendor_count",
+        "active_contract_count",
+        "sla_attainment_pct",
+        "sla_breach_count",
+        "inaccurate_invoice_count",
+    ],
+    [
+        "contracted_spend_amount",
+        "contract_value",
+        "spend_to_contract_pct",
+        "uncontracted_spend_amount",
+        "uncontracted_vendor_count",
+    ],
+]
 SCORECARD_COLUMNS = [
     "vendor",
     "active_contract_count",
@@ -30,6 +49,8 @@ SCORECARD_COLUMNS = [
     "contract_value",
     "po_committed_amount",
     "invoiced_to_date_amount",
+    "contract_remaining_amount",
+    "uncontracted_spend_amount",
     "spend_to_contract_pct",
     "invoice_accuracy_pct",
 ]
@@ -60,8 +81,46 @@ INVOICE_COLUMNS = [
     "invoice_date",
     "invoice_amount",
     "po_remaining_before_amount",
+    "po_excess_amount",
     "po_check",
 ]
+
+
+def present(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The columns a snapshot published (one built before a column existed lacks it)."""
+    return frame.select([column for column in columns if column in frame.columns])
+
+
+def tiles(ctx: state.Context) -> None:
+    """The vendor base in figures, with the change since the previous month."""
+    if ctx.month is None or not data.has_model(ctx.snap, PORTFOLIO):
+        return
+    months = [m for m in (ctx.month, ctx.previous_month) if m]
+    rows = {
+        row["reporting_month"]: row
+        for row in data.read(ctx.snap, PORTFOLIO, where={"reporting_month": months}).iter_rows(
+            named=True
+        )
+    }
+    row, previous = rows.get(ctx.month), rows.get(ctx.previous_month)
+    if row is None:
+        return
+    before = month_label(ctx.previous_month) if ctx.previous_month else None
+    for columns in TILES:
+        for column, container in zip(columns, st.columns(len(columns)), strict=True):
+            ui.kpi(container, ctx.snap, PORTFOLIO, column, row, previous, previous_label=before)
+    scope = (
+        " They count every vendor: a vendor-level agreement serves no project; the breaches, "
+        "deliverables and invoices below follow the selection."
+        if ctx.portfolio or ctx.program or ctx.project
+        else ""
+    )
+    st.caption(
+        "Spend / contract: spend to date of the vendors under contract against their contracts' "
+        "value; uncontracted spend is invoiced by vendors without a contract."
+        + (f" Arrows: change since {before}." if before else "")
+        + scope
+    )
 
 
 def scorecard(ctx: state.Context) -> None:
@@ -78,7 +137,7 @@ def scorecard(ctx: state.Context) -> None:
         return
     ui.table(
         ctx,
-        rows.select(SCORECARD_COLUMNS),
+        present(rows, SCORECARD_COLUMNS),
         key="vendor_scorecard",
         model=SCORECARD,
         name="vendor_scorecard",
@@ -86,7 +145,9 @@ def scorecard(ctx: state.Context) -> None:
     st.caption(
         "SLA attainment: service levels met as a share of those measured in the month (vendor "
         "reports, and response and resolution times from service-desk tickets). Spend: "
-        "invoices to date against the contracts signed and the purchase orders raised."
+        "invoices to date against the contracts signed and the purchase orders raised; a vendor "
+        "without a contract has no contract value or remaining amount, and its spend is "
+        "uncontracted."
     )
 
 
@@ -164,17 +225,24 @@ def invoices(ctx: state.Context) -> None:
         rows = rows.filter(pl.col("project_code").is_in(ctx.scope))
     ui.table(
         ctx,
-        rows.select(INVOICE_COLUMNS),
+        present(rows, INVOICE_COLUMNS),
         key="vendor_invoice_checks",
         model=INVOICE_CHECKS,
         name="vendor_invoice_checks",
         empty_message="Every invoice matches its purchase order.",
+    )
+    st.caption(
+        "An invoice is checked against what its order has left, in the order's own currency "
+        "when the invoices are in it (a move of the exchange rate is no overrun), to the cent; "
+        "less than half a unit over is rounding. Over PO by: the excess, in the reporting "
+        "currency."
     )
 
 
 ctx = state.context()
 ui.page_header(ctx, "Vendors")
 with ui.needs():
+    tiles(ctx)
     scorecard(ctx)
     trend(ctx)
     breaches(ctx)

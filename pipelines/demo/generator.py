@@ -106,7 +106,8 @@ class BadRow:
     """1-based physical line in the file."""
     entity: str
     reason: str
-    """A keyword the quarantine reason should contain: 'project', 'hours', '24' or 'date'."""
+    """A keyword the quarantine reason should contain: 'project', 'hours', '24', 'date', 'loop',
+    'priority', 'timestamp' or 'vendor'."""
     detail: str
 
 
@@ -344,7 +345,7 @@ class _Generator:
     def _vendors(self) -> None:
         """The vendor register, contracts with their service levels, the vendors' monthly SLA
         reports and deliverables (canonical files), and the managed-service desk's ServiceNow
-        ticket export with two odd rows to quarantine."""
+        ticket export with three odd rows to quarantine."""
         as_of = self.world.window.as_of
         rows, tickets, bad_lines = build_vendor_files(self.world, self.orders)
         self.canonical("vendors/vendors.csv", "vendors", rows["vendors"], as_of)
@@ -977,6 +978,7 @@ class _Generator:
 BAD_TICKETS = (
     ("priority", "a ticket priority the service levels do not know (TBD)"),
     ("timestamp", "an opened time that does not exist (31 February, 25:00)"),
+    ("vendor", "a company the vendor register does not list (Tailwind Managed Svcs)"),
 )
 BAD_DETAIL = {
     "over_24h": "one of two 13 h entries by the same person on the same day (26 h in total)",

@@ -7,8 +7,14 @@ of delivery) also misses its defect-leakage target in the last months and accept
 late while the next one is overdue, so its project carries an SLA breach in its health. The
 managed-service desk is a vendor-level contract: its misses show on the Vendors page and in the
 packs but change no project's health. A few odd rows are planted in the ticket export: a
-priority the contract does not know and an unreadable opened date (both quarantined), and
-tickets still open at the month end.
+priority the contract does not know, an unreadable opened date and a company the vendor register
+does not list (all three quarantined), and tickets still open at the month end. Two rows of the
+SLA report count in no SLA result (the data-quality page lists them): the managed-service
+provider also reports a metric its contract has no term for, and an integrator quotes its
+statement of work under last year's number.
+
+The hardware and software suppliers are in the register with orders and invoices but no
+contract: their spend shows as uncontracted.
 """
 
 from __future__ import annotations
@@ -55,6 +61,10 @@ TICKET_SUBJECTS = (
 )
 BAD_TICKET_PRIORITY = "TBD"
 BAD_TICKET_DATE = "31/02/2026 25:00"
+UNLISTED_VENDOR = "Tailwind Managed Svcs"
+"""How the service desk's company field names the managed-service provider on one ticket."""
+UNTERMED_METRIC = "first_time_fix_pct"
+"""A metric the managed-service provider reports that its contract has no SLA term for."""
 
 
 def _month_starts(first: date, last: date) -> list[date]:
@@ -259,6 +269,30 @@ def build_vendor_files(
                 "actual": f"{availability:.2f}",
             }
         )
+    # rows of the SLA report that count in no SLA result
+    measurements.append(
+        {
+            "vendor": MANAGED_SERVICE,
+            "contract_id": MANAGED_CONTRACT,
+            "period_start": ticket_months[-1].isoformat(),
+            "metric": UNTERMED_METRIC,
+            "actual": "87.5",
+        }
+    )
+    sow = next((c for c in contracts if c["contract_type"] == "sow"), None)
+    if sow is not None:  # SOW numbers are unique across years: last year's never exists
+        _, year, number = sow["contract_id"].split("-")
+        measurements.append(
+            {
+                "vendor": sow["vendor"],
+                "contract_id": f"SOW-{int(year) - 1}-{number}",
+                "period_start": min(as_of, date.fromisoformat(sow["end_date"]))
+                .replace(day=1)
+                .isoformat(),
+                "metric": "defect_leakage_pct",
+                "actual": "3.10",
+            }
+        )
     export, bad_lines = _servicenow_export(world, ticket_months[-6:])
     rows = {
         "vendors": vendors,
@@ -316,10 +350,12 @@ def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[in
                     "",
                 ]
             )
-    # odd rows: a priority the contract does not know, an opened date that cannot be read
-    for priority, opened_text in (
-        (BAD_TICKET_PRIORITY, months[-1].strftime("%Y-%m-%d 09:00:00")),
-        ("3 - Moderate", BAD_TICKET_DATE),
+    # odd rows: a priority the contract does not know, an opened date that cannot be read, the
+    # provider named as the register does not name it
+    for priority, opened_text, company in (
+        (BAD_TICKET_PRIORITY, months[-1].strftime("%Y-%m-%d 09:00:00"), MANAGED_SERVICE),
+        ("3 - Moderate", BAD_TICKET_DATE, MANAGED_SERVICE),
+        ("2 - High", months[-1].strftime("%Y-%m-%d 14:30:00"), UNLISTED_VENDOR),
     ):
         number += 1
         line += 1
@@ -331,7 +367,7 @@ def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[in
                 priority,
                 "New",
                 "Tailwind Application Support",
-                MANAGED_SERVICE,
+                company,
                 opened_text,
                 "",
                 "",

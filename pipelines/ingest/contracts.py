@@ -39,13 +39,18 @@ class Entity:
     """Columns a newer export may leave empty without erasing what an older file said (a Jira
     export names a sprint but not its dates; the sprint calendar has the dates)."""
     references: dict[str, str] = field(default_factory=dict)
-    """Column -> referenced entity (project_code -> projects, employee_id -> people)."""
+    """Column -> referenced entity (project_code -> projects, employee_id -> people,
+    vendor -> vendors)."""
     example: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     """Column -> the column whose value an empty cell takes (a link's predecessor project is
     the task's own unless named)."""
     date_ranges: tuple[tuple[str, str], ...] = ()
     """(start, end) date columns: a row whose end is before its start is quarantined."""
+    optional_register: bool = False
+    """A register a PMO may not keep (vendors): while it holds no row, references to it are not
+    checked (purchase orders and invoices name their vendor whether or not a vendor register is
+    loaded); once it lists one, an unknown reference is quarantined like an unknown project."""
 
     @property
     def column_names(self) -> list[str]:
@@ -513,6 +518,29 @@ ENTITIES: dict[str, Entity] = {
             },
         ),
         Entity(
+            "vendors",
+            "One row per supplier the PMO manages: its category, who owns the relationship "
+            "and its status. Purchase orders, invoices, contracts, SLA measurements, "
+            "deliverables and service-desk tickets name it by `vendor` (case-insensitive); "
+            "once the register lists a vendor, a name it does not list is quarantined.",
+            (
+                C("vendor", required=True, nullable=False),
+                C("vendor_category"),
+                C("relationship_owner"),
+                C("status", allowed=VENDOR_STATUSES),
+                C("country"),
+            ),
+            ("vendor",),
+            optional_register=True,
+            example={
+                "vendor": "Northwind Consulting",
+                "vendor_category": "systems integrator",
+                "relationship_owner": "Maria Keller",
+                "status": "active",
+                "country": "DE",
+            },
+        ),
+        Entity(
             "purchase_orders",
             "One row per purchase order.",
             (
@@ -525,7 +553,7 @@ ENTITIES: dict[str, Entity] = {
                 C("currency"),
             ),
             ("po_number",),
-            references={"project_code": "projects"},
+            references={"project_code": "projects", "vendor": "vendors"},
             example={
                 "po_number": "PO-2026-0192",
                 "vendor": "Northwind Consulting",
@@ -550,7 +578,7 @@ ENTITIES: dict[str, Entity] = {
                 C("paid_date", "date"),
             ),
             ("vendor", "invoice_number"),
-            references={"project_code": "projects"},
+            references={"project_code": "projects", "vendor": "vendors"},
             example={
                 "invoice_number": "INV-88121",
                 "po_number": "PO-2026-0192",
@@ -560,26 +588,6 @@ ENTITIES: dict[str, Entity] = {
                 "amount": "24500",
                 "currency": "EUR",
                 "paid_date": "2026-10-30",
-            },
-        ),
-        Entity(
-            "vendors",
-            "One row per supplier the PMO manages: its category, who owns the relationship "
-            "and its status. Purchase orders, invoices and contracts name it by `vendor`.",
-            (
-                C("vendor", required=True, nullable=False),
-                C("vendor_category"),
-                C("relationship_owner"),
-                C("status", allowed=VENDOR_STATUSES),
-                C("country"),
-            ),
-            ("vendor",),
-            example={
-                "vendor": "Northwind Consulting",
-                "vendor_category": "systems integrator",
-                "relationship_owner": "Maria Keller",
-                "status": "active",
-                "country": "DE",
             },
         ),
         Entity(
@@ -601,7 +609,7 @@ ENTITIES: dict[str, Entity] = {
                 C("owner"),
             ),
             ("contract_id",),
-            references={"project_code": "projects"},
+            references={"project_code": "projects", "vendor": "vendors"},
             example={
                 "contract_id": "CT-2026-014",
                 "vendor": "Northwind Consulting",
@@ -657,6 +665,7 @@ ENTITIES: dict[str, Entity] = {
                 C("actual", "float", required=True, nullable=False),
             ),
             ("contract_id", "metric", "period_start"),
+            references={"vendor": "vendors"},
             example={
                 "vendor": "Northwind Consulting",
                 "contract_id": "CT-2026-014",
@@ -678,6 +687,7 @@ ENTITIES: dict[str, Entity] = {
                 C("accepted_date", "date"),
             ),
             ("contract_id", "deliverable_id"),
+            references={"vendor": "vendors"},
             example={
                 "contract_id": "CT-2026-014",
                 "deliverable_id": "D-03",
@@ -704,6 +714,7 @@ ENTITIES: dict[str, Entity] = {
                 C("short_description"),
             ),
             ("ticket_id",),
+            references={"vendor": "vendors"},
             example={
                 "ticket_id": "INC0012345",
                 "vendor": "Northwind Consulting",
@@ -913,7 +924,8 @@ ENTITIES: dict[str, Entity] = {
 }
 
 LOAD_ORDER: tuple[str, ...] = tuple(ENTITIES)
-"""projects and people first: every other entity is checked against them."""
+"""projects and people first: every other entity is checked against them; vendors before the
+purchase orders, invoices, contracts, SLA measurements, deliverables and tickets naming one."""
 
 LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_file", "varchar"),

@@ -22,7 +22,7 @@ from pipelines.ingest.warehouse import ensure_schema
 from pipelines.settings import DEFAULT_DATE_WINDOW_YEARS
 from pipelines.text import rows_text
 
-REFERENCE_TABLES = ("projects", "people", "timesheets")
+REFERENCE_TABLES = ("projects", "people", "timesheets", "vendors")
 
 
 @dataclass

@@ -241,6 +241,8 @@ def _reference_lookup(con: duckdb.DuckDBPyConnection, target: str) -> pl.DataFra
             union all
             select lower(project_name), project_code, 2 from raw.projects
         """
+    elif target == "vendors":  # a vendor is known by its name, as the register writes it
+        query = "select lower(vendor) as ref, vendor as resolved, 1 as rank from raw.vendors"
     else:
         query = """
             select lower(employee_id) as ref, employee_id as resolved, 1 as rank from raw.people
@@ -271,18 +273,21 @@ def resolve_references(
     good: pl.DataFrame,
     lookups: dict[str, pl.DataFrame] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Map project/person references to canonical keys; unknown ones go to quarantine.
+    """Map project/person/vendor references to canonical keys; unknown ones go to quarantine.
 
-    ``lookups`` carries the reference tables between files of one entity: projects and people do
-    not change while other entities load.
+    ``lookups`` carries the reference tables between files of one entity: projects, people and
+    vendors do not change while other entities load. An optional register (vendors) holding no
+    row checks nothing: without a vendor register, orders and invoices load as before.
     """
     bad_parts = []
-    labels = {"projects": "project", "people": "person"}
+    labels = {"projects": "project", "people": "person", "vendors": "vendor"}
     lookups = {} if lookups is None else lookups
     for column, target in entity.references.items():
         if target not in lookups:
             lookups[target] = _reference_lookup(con, target)
         lookup = lookups[target]
+        if ENTITIES[target].optional_register and lookup.is_empty():
+            continue
         joined = good.with_columns(pl.col(column).str.to_lowercase().alias("_ref")).join(
             lookup, left_on="_ref", right_on="ref", how="left"
         )

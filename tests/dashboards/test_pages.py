@@ -464,6 +464,60 @@ def test_vendors_page_shows_the_published_scorecard_and_breaches(app_env: Publis
     assert "overdue" in set(overdue["delivery_status"])
 
 
+def test_vendors_page_tiles_are_the_published_vendor_base(app_env: Published):
+    month = latest_month(app_env)
+    row = app_env.one(
+        "select * from rpt_vendor_portfolio_monthly where reporting_month = ?", [month]
+    )
+    app = run_page(PAGES["vendors"])
+    assert_tiles_match(
+        app,
+        app_env,
+        row,
+        "rpt_vendor_portfolio_monthly",
+        [
+            "active_vendor_count",
+            "active_contract_count",
+            "sla_attainment_pct",
+            "sla_breach_count",
+            "inaccurate_invoice_count",
+            "contracted_spend_amount",
+            "contract_value",
+            "spend_to_contract_pct",
+            "uncontracted_spend_amount",
+            "uncontracted_vendor_count",
+        ],
+    )
+    assert row["uncontracted_vendor_count"] > 0, "the demo's hardware and software suppliers"
+    assert float(tiles(app)["uncontracted_spend_amount"]["exact"]) == pytest.approx(
+        row["uncontracted_spend_amount"], rel=1e-12
+    )
+
+
+def test_a_vendor_without_a_contract_shows_no_remaining_amount_but_uncontracted_spend(
+    app_env: Published,
+):
+    month = latest_month(app_env)
+    expected = app_env.rows(
+        "select vendor, invoiced_to_date_amount from rpt_vendor_scorecard_monthly"
+        " where reporting_month = ? and not has_contract and invoiced_to_date_amount > 0"
+        " order by vendor",
+        [month],
+    )
+    assert expected, "the demo has suppliers invoicing without a contract"
+    app = run_page(PAGES["vendors"])
+    table = table_with(app, "contract_remaining_amount", "uncontracted_spend_amount")
+    uncontracted = table[table["vendor"].isin([row["vendor"] for row in expected])]
+    assert list(uncontracted["vendor"]) == [row["vendor"] for row in expected]
+    assert uncontracted["contract_remaining_amount"].isna().all()
+    assert uncontracted["contract_value"].isna().all()
+    assert uncontracted["spend_to_contract_pct"].isna().all()
+    assert list(uncontracted["uncontracted_spend_amount"]) == pytest.approx(
+        [row["invoiced_to_date_amount"] for row in expected]
+    )
+    assert (table["contract_remaining_amount"].dropna() >= 0).all()  # the demo's stay in budget
+
+
 def test_financials_explain_every_project_over_the_variance_threshold(app_env: Published):
     month = latest_month(app_env)
     over = app_env.rows(
@@ -659,6 +713,24 @@ def test_quarantine_browser_lists_every_refused_row_with_file_and_line(app_env: 
         portfolio = run_page(PAGES["portfolio"])
         caveat = " ".join(w.value for w in portfolio.warning)
         assert all(r["project_code"] in caveat for r in flagged[:8])
+
+
+def test_vendor_rows_counting_in_no_sla_result_are_listed_with_file_line_and_reason(
+    app_env: Published,
+):
+    expected = app_env.rows(
+        "select source_file, source_line, reason from fct_vendor_rows_left_out"
+        " order by source_file, source_line"
+    )
+    assert len(expected) == 2, "the demo's SLA report plants two such rows"
+    app = run_page(PAGES["data_quality"])
+    table = table_with(app, "contract_id", "reason", "source_line")
+    assert list(zip(table["source_file"], table["source_line"], table["reason"], strict=True)) == [
+        (row["source_file"], row["source_line"], row["reason"]) for row in expected
+    ]
+    assert any("count in no SLA result" in warning.value for warning in app.warning)
+    reasons = " | ".join(table["reason"])
+    assert "unknown contract 'SOW-" in reasons and "no SLA term for 'first_time_fix_pct'" in reasons
 
 
 def test_the_quality_score_bar_is_drawn_in_a_neutral_colour_from_0_to_100(app_env: Published):

@@ -2,7 +2,7 @@
 by hand.
 
 Project P runs Jan-Jun 2026, as of 31 Mar 2026 (its last timesheet). USD is 0.9 in January
-(carried into February) and 0.8 from March.
+(carried into February) and 0.8 from March; GBP 1.10 in January and 1.20 from March.
 
 Contracts: CT-1 Northwind Consulting for P (10 000 EUR, PO-1); CT-2 contoso hosting, a
 vendor-level agreement (1 000 USD from 15 Jan: 900 EUR); CT-3 Northwind starts in June (after
@@ -35,6 +35,25 @@ I6 Contoso PO-2 1 000 USD in March = 800 matches.
 Northwind spend to date: Jan 3 000, Feb 5 500, Mar 6 000 (60 % of 10 000, 120 % of 5 000);
 invoice accuracy Jan 100 %, Feb 0 %, Mar 0 of 2. Contoso: Mar 850 of 900 (94.44 %), 1 of 2.
 
+Wingtip Devices is in the register with orders and invoices but no contract:
+- PO-3 GBP 1 000 (5 Jan: 1 100 EUR); I7 GBP 600 (20 Jan: 660), I8 GBP 400 (10 Mar: 480). In
+  euros I8 is 40 over the 440 left, but the order is invoiced exactly in its own currency:
+  matches.
+- PO-4 EUR 1 000 (1 Feb); I9 700 (Feb), I10 300.40 (Mar): 0.40 over, less than half a unit:
+  rounding, matches.
+- PO-5 EUR 100 (1 Mar); I11 100.60 (Mar): 0.60 over: exceeds, by 0.60.
+Spend to date Jan 660, Feb 1 360, Mar 2 241 (all uncontracted: no contract value, remaining or
+spend / contract); invoice accuracy Mar 2 of 3.
+
+The vendor base in March (rpt_vendor_portfolio_monthly): 3 vendors, all active; 2 contracts in
+force; SLAs 1 met of 5 (20 %), 4 breaches by 2 vendors; contract value 10 900, spend 9 091 of
+which 6 850 contracted (62.84 %) and 2 241 uncontracted (1 vendor); 7 invoices, 4 not matching.
+
+Rows counting nowhere (fct_vendor_rows_left_out): CT-1's first_time_fix_pct measurement (no such
+term), a CT-9 measurement, ticket T7 (CT-7), deliverable D9 (CT-8) and a CT-9 term (contracts
+nobody loaded), CT-2's response_hours term without a priority. The April measurement is after
+the as-of date.
+
 P's health: Feb and Mar one SLA missed each by CT-1 (amber: above 0); January none (green);
 CT-2's breaches serve no project.
 """
@@ -61,7 +80,7 @@ pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built ware
 D = date.fromisoformat
 T = datetime.fromisoformat
 JAN, FEB, MAR = D("2026-01-01"), D("2026-02-01"), D("2026-03-01")
-NORTHWIND, CONTOSO = "northwind consulting", "contoso hosting"
+NORTHWIND, CONTOSO, WINGTIP = "northwind consulting", "contoso hosting", "wingtip devices"
 
 
 def load(con: duckdb.DuckDBPyConnection) -> None:
@@ -88,6 +107,8 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
             "fx_rates": [
                 {"currency": "USD", "rate_month": JAN, "rate_to_reporting_currency": 0.9},
                 {"currency": "USD", "rate_month": MAR, "rate_to_reporting_currency": 0.8},
+                {"currency": "GBP", "rate_month": JAN, "rate_to_reporting_currency": 1.1},
+                {"currency": "GBP", "rate_month": MAR, "rate_to_reporting_currency": 1.2},
             ],
             "purchase_orders": [
                 {
@@ -106,6 +127,21 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
                     "po_amount": 1000.0,
                     "currency": "EUR",
                 },
+                *(
+                    {
+                        "po_number": number,
+                        "vendor": "Wingtip Devices",
+                        "project_code": "P",
+                        "po_date": D(day),
+                        "po_amount": amount,
+                        "currency": currency,
+                    }
+                    for number, day, amount, currency in [
+                        ("PO-3", "2026-01-05", 1000.0, "GBP"),
+                        ("PO-4", "2026-02-01", 1000.0, "EUR"),
+                        ("PO-5", "2026-03-01", 100.0, "EUR"),
+                    ]
+                ),
             ],
             "invoices": [
                 {
@@ -124,6 +160,11 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
                     ("I4", "PO-9", "Northwind Consulting", "2026-03-06", 100.0, "EUR"),
                     ("I5", "PO-1", "Contoso Hosting", "2026-03-07", 50.0, "EUR"),
                     ("I6", "PO-2", "Contoso Hosting", "2026-03-08", 1000.0, "USD"),
+                    ("I7", "PO-3", "Wingtip Devices", "2026-01-20", 600.0, "GBP"),
+                    ("I8", "PO-3", "Wingtip Devices", "2026-03-10", 400.0, "GBP"),
+                    ("I9", "PO-4", "Wingtip Devices", "2026-02-10", 700.0, "EUR"),
+                    ("I10", "PO-4", "Wingtip Devices", "2026-03-12", 300.4, "EUR"),
+                    ("I11", "PO-5", "Wingtip Devices", "2026-03-13", 100.6, "EUR"),
                 ]
             ],
         },
@@ -135,6 +176,7 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
         [
             {"vendor": "Northwind Consulting", "vendor_category": "integrator", "status": "active"},
             {"vendor": "Contoso Hosting", "vendor_category": "managed service"},
+            {"vendor": "Wingtip Devices", "vendor_category": "hardware"},
         ],
     )
     insert_raw_rows(
@@ -192,6 +234,8 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
                 ("CT-2", "uptime_pct", None, 99.9, "higher_is_better", "monthly", None),
                 ("CT-2", "response_hours", "p1", 1.0, "lower_is_better", None, None),
                 ("CT-2", "resolution_hours", "p1", 4.0, "lower_is_better", None, 90.0),
+                ("CT-2", "response_hours", None, 2.0, "lower_is_better", None, None),
+                ("CT-9", "availability_pct", None, 99.0, "higher_is_better", None, None),
             ]
         ],
     )
@@ -210,6 +254,7 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
                 ("CT-1", "first_time_fix_pct", "2026-01-01", 10.0),
                 ("CT-2", "uptime_pct", "2026-02-01", 99.95),
                 ("CT-2", "uptime_pct", "2026-03-01", 99.8),
+                ("CT-9", "uptime_pct", "2026-02-01", 99.0),
             ]
         ],
     )
@@ -219,19 +264,20 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
         "landing/deliverables.csv",
         [
             {
-                "contract_id": "CT-1",
+                "contract_id": contract,
                 "deliverable_id": deliverable,
                 "deliverable_name": f"Deliverable {deliverable}",
                 "due_date": D(due),
                 "accepted_date": D(accepted) if accepted else None,
             }
-            for deliverable, due, accepted in [
-                ("D1", "2026-01-20", "2026-01-18"),
-                ("D2", "2026-02-10", "2026-02-14"),
-                ("D3", "2026-03-15", None),
-                ("D4", "2026-03-31", None),
-                ("D5", "2026-05-01", None),
-                ("D6", "2026-03-20", "2026-04-02"),
+            for contract, deliverable, due, accepted in [
+                ("CT-1", "D1", "2026-01-20", "2026-01-18"),
+                ("CT-1", "D2", "2026-02-10", "2026-02-14"),
+                ("CT-1", "D3", "2026-03-15", None),
+                ("CT-1", "D4", "2026-03-31", None),
+                ("CT-1", "D5", "2026-05-01", None),
+                ("CT-1", "D6", "2026-03-20", "2026-04-02"),
+                ("CT-8", "D9", "2026-02-01", None),
             ]
         ],
     )
@@ -243,18 +289,20 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
             {
                 "ticket_id": ticket,
                 "vendor": " CONTOSO HOSTING",
+                "contract_id": contract,
                 "priority": priority,
                 "created_at": T(created),
                 "responded_at": T(responded) if responded else None,
                 "resolved_at": T(resolved) if resolved else None,
             }
-            for ticket, priority, created, responded, resolved in [
-                ("T1", "p1", "2026-03-02 08:00", "2026-03-02 08:30", "2026-03-02 11:00"),
-                ("T2", "p1", "2026-03-05 10:00", "2026-03-05 11:30", "2026-03-05 20:00"),
-                ("T3", "p1", "2026-03-31 22:00", None, None),
-                ("T4", "p1", "2026-03-10 09:00", None, "2026-03-10 12:00"),
-                ("T5", "p3", "2026-03-11 09:00", None, "2026-03-20 09:00"),
-                ("T6", "p1", "2026-02-27 09:00", "2026-02-27 09:15", "2026-02-27 10:00"),
+            for ticket, contract, priority, created, responded, resolved in [
+                ("T1", None, "p1", "2026-03-02 08:00", "2026-03-02 08:30", "2026-03-02 11:00"),
+                ("T2", None, "p1", "2026-03-05 10:00", "2026-03-05 11:30", "2026-03-05 20:00"),
+                ("T3", None, "p1", "2026-03-31 22:00", None, None),
+                ("T4", None, "p1", "2026-03-10 09:00", None, "2026-03-10 12:00"),
+                ("T5", None, "p3", "2026-03-11 09:00", None, "2026-03-20 09:00"),
+                ("T6", None, "p1", "2026-02-27 09:00", "2026-02-27 09:15", "2026-02-27 10:00"),
+                ("T7", "CT-7", "p1", "2026-03-03 09:00", "2026-03-03 09:10", "2026-03-03 10:00"),
             ]
         ],
     )
@@ -266,7 +314,7 @@ def build(work_dir: Path, warehouse: Path) -> DbtBuild:
         warehouse,
         "build",
         "--select",
-        "+rpt_vendor_scorecard_monthly +rpt_project_health_monthly",
+        "+rpt_vendor_portfolio_monthly +rpt_project_health_monthly +fct_vendor_rows_left_out",
         "--indirect-selection",
         "cautious",
         "--exclude",
@@ -326,7 +374,8 @@ def test_scorecard_attainment_and_its_trend(warehouse) -> None:
         for row in warehouse.rows("select * from rpt_vendor_scorecard_monthly")
     }
     months = (JAN, FEB, MAR)
-    assert set(rows) == {(vendor, month) for vendor in (NORTHWIND, CONTOSO) for month in months}
+    vendors = (NORTHWIND, CONTOSO, WINGTIP)
+    assert set(rows) == {(vendor, month) for vendor in vendors for month in months}
     assert rows[(NORTHWIND, MAR)]["vendor"] == "Northwind Consulting"
     assert rows[(CONTOSO, MAR)]["vendor"] == "Contoso Hosting"  # the master's spelling
     attainment = {key: row["sla_attainment_pct"] for key, row in rows.items()}
@@ -337,6 +386,7 @@ def test_scorecard_attainment_and_its_trend(warehouse) -> None:
         (CONTOSO, JAN): None,
         (CONTOSO, FEB): pytest.approx(100.0),
         (CONTOSO, MAR): pytest.approx(0.0),
+        **{(WINGTIP, month): None for month in months},
     }
     north = rows[(NORTHWIND, MAR)]
     counts = (north["sla_result_count"], north["sla_met_count"], north["sla_breach_count"])
@@ -398,9 +448,34 @@ def test_invoices_checked_against_their_purchase_orders(warehouse) -> None:
         "I4": ("unknown PO", pytest.approx(100.0)),
         "I5": ("PO of another vendor", pytest.approx(50.0)),
         "I6": ("matches PO", pytest.approx(800.0)),
+        "I7": ("matches PO", pytest.approx(660.0)),
+        "I8": ("matches PO", pytest.approx(480.0)),  # in GBP, the order's currency: exact
+        "I9": ("matches PO", pytest.approx(700.0)),
+        "I10": ("matches PO", pytest.approx(300.4)),  # 0.40 over: rounding
+        "I11": ("exceeds PO remaining", pytest.approx(100.6)),
     }
     i2 = warehouse.one("select * from rpt_vendor_invoice_checks where invoice_number = 'I2'")
     assert i2["po_remaining_before_amount"] == pytest.approx(2000.0)
+    excess = {
+        row["invoice_number"]: row["po_excess_amount"]
+        for row in warehouse.rows("select * from rpt_vendor_invoice_checks")
+    }
+    assert excess == {
+        "I1": None,
+        "I2": pytest.approx(500.0),
+        "I3": None,
+        "I4": None,
+        "I5": None,
+        "I6": None,
+        "I7": None,
+        "I8": None,
+        "I9": None,
+        "I10": None,
+        "I11": pytest.approx(0.6),
+    }
+    # in euros the GBP invoice reads 40 over what is left; the page shows both amounts
+    i8 = warehouse.one("select * from rpt_vendor_invoice_checks where invoice_number = 'I8'")
+    assert i8["po_remaining_before_amount"] == pytest.approx(440.0)
 
 
 def test_spend_against_contract_value_and_purchase_orders(warehouse) -> None:
@@ -432,6 +507,139 @@ def test_spend_against_contract_value_and_purchase_orders(warehouse) -> None:
     assert contoso["spend_to_contract_pct"] == pytest.approx(850 / 9)
     assert contoso["invoice_accuracy_pct"] == pytest.approx(50.0)
     assert contoso["active_contract_count"] == 1
+
+
+def test_a_vendor_without_a_contract_has_uncontracted_spend_not_a_negative_remainder(
+    warehouse,
+) -> None:
+    rows = {
+        row["reporting_month"]: row
+        for row in warehouse.rows(
+            "select * from rpt_vendor_scorecard_monthly where vendor_key = ?", [WINGTIP]
+        )
+    }
+    shown = {
+        month: (
+            row["has_contract"],
+            row["contract_value"],
+            row["contract_remaining_amount"],
+            row["spend_to_contract_pct"],
+            row["invoiced_to_date_amount"],
+            row["uncontracted_spend_amount"],
+            row["has_uncontracted_spend"],
+            row["is_over_contract_value"],
+        )
+        for month, row in rows.items()
+    }
+    assert shown == {
+        JAN: (False, None, None, None, pytest.approx(660.0), pytest.approx(660.0), True, False),
+        FEB: (False, None, None, None, pytest.approx(1360.0), pytest.approx(1360.0), True, False),
+        MAR: (False, None, None, None, pytest.approx(2241.0), pytest.approx(2241.0), True, False),
+    }
+    march = rows[MAR]
+    assert march["po_committed_amount"] == pytest.approx(2200.0)
+    assert march["spend_to_po_pct"] == pytest.approx(2241.0 / 22)
+    assert (march["invoice_count"], march["inaccurate_invoice_count"]) == (3, 1)
+    # a vendor under contract: remaining as before, nothing uncontracted
+    north = warehouse.one(
+        "select * from rpt_vendor_scorecard_monthly where vendor_key = ? and reporting_month = ?",
+        [NORTHWIND, MAR],
+    )
+    assert north["has_contract"] and not north["has_uncontracted_spend"]
+    assert north["contract_remaining_amount"] == pytest.approx(4000.0)
+    assert north["uncontracted_spend_amount"] == 0
+
+
+def test_the_vendor_base_rolls_up_per_month(warehouse) -> None:
+    rows = {
+        row["reporting_month"]: row
+        for row in warehouse.rows("select * from rpt_vendor_portfolio_monthly")
+    }
+    assert set(rows) == {JAN, FEB, MAR}
+    march = rows[MAR]
+    assert {
+        column: march[column]
+        for column in (
+            "vendor_count",
+            "active_vendor_count",
+            "active_contract_count",
+            "sla_result_count",
+            "sla_met_count",
+            "sla_breach_count",
+            "vendors_with_sla_breach_count",
+            "uncontracted_vendor_count",
+            "over_contract_vendor_count",
+            "invoice_count",
+            "inaccurate_invoice_count",
+        )
+    } == {
+        "vendor_count": 3,
+        "active_vendor_count": 3,
+        "active_contract_count": 2,
+        "sla_result_count": 5,
+        "sla_met_count": 1,
+        "sla_breach_count": 4,
+        "vendors_with_sla_breach_count": 2,
+        "uncontracted_vendor_count": 1,
+        "over_contract_vendor_count": 0,
+        "invoice_count": 7,
+        "inaccurate_invoice_count": 4,
+    }
+    assert march["sla_attainment_pct"] == pytest.approx(20.0)  # 1 of 5, not a mean of vendors
+    assert march["contract_value"] == pytest.approx(10900.0)
+    assert march["invoiced_to_date_amount"] == pytest.approx(9091.0)
+    assert march["contracted_spend_amount"] == pytest.approx(6850.0)
+    assert march["spend_to_contract_pct"] == pytest.approx(685000 / 10900)
+    assert march["uncontracted_spend_amount"] == pytest.approx(2241.0)
+    assert march["invoice_accuracy_pct"] == pytest.approx(300 / 7)
+    january = rows[JAN]
+    assert (january["sla_result_count"], january["sla_attainment_pct"]) == (
+        1,
+        pytest.approx(100.0),
+    )
+    assert january["invoiced_to_date_amount"] == pytest.approx(3660.0)
+
+
+def test_vendor_rows_that_count_nowhere_are_listed_with_file_line_and_reason(warehouse) -> None:
+    rows = warehouse.rows(
+        "select entity, record_key, column_name, found_value, reason, source_file, source_line,"
+        " project_code from fct_vendor_rows_left_out order by entity, record_key"
+    )
+    found = {(row["entity"], row["source_file"], row["source_line"]): row for row in rows}
+    assert {key: row["reason"] for key, row in found.items()} == {
+        ("service_tickets", "landing/tickets.csv", 8): (
+            "contract_id: unknown contract 'CT-7', expected a contract listed in contracts; the"
+            " ticket counts in no SLA result"
+        ),
+        ("sla_measurements", "landing/sla_measurements.csv", 7): (
+            "metric: contract CT-1 has no SLA term for 'first_time_fix_pct' (its terms:"
+            " availability_pct, defect_fix_days), expected a metric named in sla_terms; the"
+            " measurement counts in no SLA result"
+        ),
+        ("sla_measurements", "landing/sla_measurements.csv", 10): (
+            "contract_id: unknown contract 'CT-9', expected a contract listed in contracts; the"
+            " measurement counts in no SLA result"
+        ),
+        ("vendor_deliverables", "landing/deliverables.csv", 8): (
+            "contract_id: unknown contract 'CT-8', expected a contract listed in contracts; the"
+            " deliverable is on no scorecard"
+        ),
+        ("sla_terms", "landing/sla_terms.csv", 7): (
+            "priority: a response_hours term is measured from tickets of one priority, expected"
+            " p1-p5; the term is never measured"
+        ),
+        ("sla_terms", "landing/sla_terms.csv", 8): (
+            "contract_id: unknown contract 'CT-9', expected a contract listed in contracts; the"
+            " term is never measured"
+        ),
+    }
+    no_term = found[("sla_measurements", "landing/sla_measurements.csv", 7)]
+    assert (no_term["record_key"], no_term["column_name"], no_term["found_value"]) == (
+        "CT-1 / first_time_fix_pct / 2026-01-01",
+        "metric",
+        "first_time_fix_pct",
+    )
+    assert no_term["project_code"] == "P"
 
 
 def test_a_breach_is_a_reason_in_the_health_of_the_project_the_contract_serves(

@@ -21,6 +21,8 @@ import pytest
 from lxml import etree
 
 from pipelines.demo import DemoSummary, generate_demo
+from pipelines.demo import catalogue as cat
+from pipelines.demo.vendors import MANAGED_CONTRACT, UNLISTED_VENDOR
 from pipelines.ingest.detect import detect, probe_file
 
 
@@ -463,6 +465,7 @@ def test_bad_rows_are_planted_where_the_summary_says(demo: DemoSummary) -> None:
         "priority",
         "project",
         "timestamp",
+        "vendor",
     ]
     for bad in demo.bad_rows:
         lines = (demo.landing_dir / bad.file).read_text(encoding="utf-8").splitlines()
@@ -479,6 +482,8 @@ def test_bad_rows_are_planted_where_the_summary_says(demo: DemoSummary) -> None:
             assert bad.entity == "service_tickets" and ",TBD," in line
         elif bad.reason == "timestamp":
             assert bad.entity == "service_tickets" and "31/02/2026 25:00" in line
+        elif bad.reason == "vendor":
+            assert bad.entity == "service_tickets" and f",{UNLISTED_VENDOR}," in line
         else:
             assert "13:00:00" in line
     pair = [bad for bad in demo.bad_rows if bad.reason == "24"]
@@ -490,6 +495,25 @@ def test_bad_rows_are_planted_where_the_summary_says(demo: DemoSummary) -> None:
     assert first[1] == second[1] and first[7] == second[7], "same person (email), same start date"
 
 
+def test_suppliers_without_a_contract_and_every_order_naming_a_registered_vendor(
+    demo: DemoSummary,
+) -> None:
+    register = set(canonical(demo, "vendors/vendors.csv")["vendor"])
+    contracts = canonical(demo, "vendors/contracts.csv")
+    uncontracted = register - set(contracts["vendor"])
+    assert uncontracted == set(cat.VENDORS_HARDWARE + cat.VENDORS_SOFTWARE)
+    for relative in ("finance/purchase_orders.csv", "finance/invoices.csv"):
+        assert set(canonical(demo, relative)["vendor"]) <= register, relative
+    assert UNLISTED_VENDOR not in register
+    # the SLA report's two rows that count in no SLA result: a metric without a term, and a
+    # statement of work quoted under a number no contract carries
+    report = pl.read_excel(demo.landing_dir / "vendors/sla_report.xlsx", has_header=False)
+    cells = {str(value) for column in report.columns for value in report[column].to_list()}
+    assert "first_time_fix_pct" in cells and MANAGED_CONTRACT in cells
+    quoted = {value for value in cells if value.startswith("SOW-")}
+    assert len(quoted - set(contracts["contract_id"])) == 1
+
+
 def test_expected_rows_are_written_rows_minus_bad_rows(demo: DemoSummary) -> None:
     written: dict[str, int] = {}
     for file in demo.files:
@@ -498,7 +522,7 @@ def test_expected_rows_are_written_rows_minus_bad_rows(demo: DemoSummary) -> Non
     bad = Counter(bad.entity for bad in demo.bad_rows)
     assert demo.expected_rows["timesheets"] == written["timesheets"] - bad["timesheets"]
     assert demo.expected_rows["dependencies"] == written["dependencies"] - bad["dependencies"] > 0
-    assert demo.expected_rows["service_tickets"] == written["service_tickets"] - 2 > 0
+    assert demo.expected_rows["service_tickets"] == written["service_tickets"] - 3 > 0
     others = {"timesheets", "sprints", "dependencies", "service_tickets"}
     assert {k: v for k, v in demo.expected_rows.items() if k not in others} == {
         k: v for k, v in written.items() if k not in others

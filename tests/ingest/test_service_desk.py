@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest.detect import detect, probe_file
+from pipelines.ingest.dryrun import dry_run
 from pipelines.ingest.load import load_landing
 from pipelines.ingest.warehouse import connect
 from tests.ingest.test_load import PEOPLE, PROJECTS, write
@@ -195,3 +196,128 @@ def test_canonical_vendor_files_load_and_bad_rows_are_quarantined(landing, con):
         " lower_is_better",
         ("sla_measurements.csv", 3): "actual: found 'n/a', expected a number",
     }
+
+
+REGISTER = (
+    "vendor,vendor_category,status\n"
+    "Northwind Consulting,integrator,active\n"
+    "Contoso Hosting,managed service,active\n"
+)
+
+
+def test_rows_naming_a_vendor_the_register_does_not_list_are_quarantined(landing, con):
+    write(landing / "vendors" / "vendors.csv", REGISTER)
+    write(
+        landing / "finance" / "purchase_orders.csv",
+        "po_number,vendor,project_code,po_date,po_amount,currency\n"
+        "PO-1,contoso hosting,PAY,2025-03-01,1000,EUR\n"
+        "PO-2,Litware Security,PAY,2025-03-01,500,EUR\n",
+    )
+    write(
+        landing / "finance" / "invoices.csv",
+        "invoice_number,po_number,vendor,project_code,invoice_date,amount,currency\n"
+        "I-1,PO-1,CONTOSO HOSTING,PAY,2025-03-10,400,EUR\n"
+        "I-2,PO-2,Litware Security,PAY,2025-03-11,500,EUR\n",
+    )
+    write(
+        landing / "vendors" / "contracts.csv",
+        "contract_id,vendor,project_code,contract_value,start_date,end_date\n"
+        "CT-1,northwind consulting,PAY,120000,2025-02-01,2026-06-30\n"
+        "CT-2,Northwind Consultancy,PAY,1000,2025-02-01,2026-06-30\n",
+    )
+    write(
+        landing / "vendors" / "sla_measurements.csv",
+        "vendor,contract_id,period_start,metric,actual\n"
+        "Northwind Consulting,CT-1,2025-10-01,availability_pct,99.7\n"
+        "Nortwind,CT-1,2025-11-01,availability_pct,99.1\n"
+        ",CT-1,2025-12-01,availability_pct,99.8\n",  # no vendor named: nothing to check
+    )
+    write(
+        landing / "vendors" / "deliverables.csv",
+        "contract_id,deliverable_id,deliverable_name,vendor,due_date\n"
+        "CT-1,D1,Design,Northwind Consulting,2025-03-15\n"
+        "CT-1,D2,Build,Fabrikam,2025-06-15\n",
+    )
+    write(
+        landing / "vendors" / "incidents.csv",
+        "number,short_description,priority,state,assignment_group,company,opened_at,"
+        "u_first_response,resolved_at,closed_at\n"
+        "INC1,Batch failed,1 - Critical,Resolved,NW,NORTHWIND CONSULTING,"
+        "2025-10-05 09:12:00,,2025-10-05 11:00:00,\n"
+        "INC2,VPN request,4 - Low,New,TW,Tailwind Managed Svcs,2025-10-06 10:00:00,,,\n",
+    )
+    load_landing(con, landing)
+    reasons = {
+        (entity, line): (column, found, reason)
+        for entity, line, column, found, reason in con.execute(
+            "select entity, source_line, column_name, found_value, reason from raw.quarantine"
+        ).fetchall()
+    }
+
+    def unknown(name: str) -> tuple[str, str, str]:
+        reason = f"vendor: unknown vendor '{name}', expected a vendor listed in vendors"
+        return ("vendor", name, reason)
+
+    assert reasons == {
+        ("purchase_orders", 3): unknown("Litware Security"),
+        ("invoices", 3): unknown("Litware Security"),
+        ("contracts", 3): unknown("Northwind Consultancy"),
+        ("sla_measurements", 3): unknown("Nortwind"),
+        ("vendor_deliverables", 3): unknown("Fabrikam"),
+        ("service_tickets", 3): unknown("Tailwind Managed Svcs"),
+    }
+    # the rows that loaded name the vendor as the register writes it
+    assert con.execute(
+        "select 'po', vendor from raw.purchase_orders union all"
+        " select 'invoice', vendor from raw.invoices union all"
+        " select 'contract', vendor from raw.contracts union all"
+        " select 'ticket', vendor from raw.service_tickets order by 1"
+    ).fetchall() == [
+        ("contract", "Northwind Consulting"),
+        ("invoice", "Contoso Hosting"),
+        ("po", "Contoso Hosting"),
+        ("ticket", "Northwind Consulting"),
+    ]
+    assert con.execute("select count(*) from raw.sla_measurements").fetchone() == (2,)
+    logged = dict(
+        con.execute(
+            "select entity, rows_quarantined from raw.load_log where status = 'loaded'"
+        ).fetchall()
+    )
+    assert logged["invoices"] == logged["service_tickets"] == 1
+
+
+def test_without_a_vendor_register_orders_and_invoices_load_as_before(landing, con):
+    write(
+        landing / "finance" / "purchase_orders.csv",
+        "po_number,vendor,project_code,po_date,po_amount,currency\n"
+        "PO-2,Litware Security,PAY,2025-03-01,500,EUR\n",
+    )
+    write(
+        landing / "finance" / "invoices.csv",
+        "invoice_number,po_number,vendor,project_code,invoice_date,amount,currency\n"
+        "I-2,PO-2,litware security,PAY,2025-03-11,500,EUR\n",
+    )
+    load_landing(con, landing)
+    assert con.execute("select count(*) from raw.quarantine").fetchone() == (0,)
+    assert con.execute(
+        "select vendor from raw.purchase_orders union all select vendor from raw.invoices"
+    ).fetchall() == [("Litware Security",), ("litware security",)]
+
+
+def test_validate_checks_vendors_against_the_register_validated_alongside(landing, tmp_path):
+    register = write(landing / "vendors" / "vendors.csv", REGISTER)
+    tickets = write(
+        landing / "vendors" / "incidents.csv",
+        "number,short_description,priority,state,assignment_group,company,opened_at,"
+        "u_first_response,resolved_at,closed_at\n"
+        "INC1,Batch failed,1 - Critical,Resolved,NW,Contoso Hosting,2025-10-05 09:12:00,,,\n"
+        "INC2,VPN request,4 - Low,New,TW,Tailwind,2025-10-06 10:00:00,,,\n",
+    )
+    checks = dry_run([tickets, register], tmp_path / "no-warehouse.duckdb")
+    ticket_check = checks[0].entities[0]
+    assert (ticket_check.rows_accepted, ticket_check.rejected) == (
+        1,
+        [(3, "vendor: unknown vendor 'Tailwind', expected a vendor listed in vendors")],
+    )
+    assert checks[0].exit_code == 1 and checks[1].exit_code == 0

@@ -839,16 +839,36 @@ def test_vendor_sections_in_the_msr_and_fsr_pdfs(built: Built):
         assert vendor in msr_text
     assert "DWH" in msr_text and "overdue" in msr_text  # the storyline's overdue deliverable
 
+    base = _query(
+        built, "select * from rpt_vendor_portfolio_monthly where reporting_month = ?", [month]
+    ).row(0, named=True)
+    assert "The vendor base" in msr_text
+    for column in ("contract_value", "contracted_spend_amount", "uncontracted_spend_amount"):
+        assert _money(base[column]) in msr_text, column
+
     fsr_text = _pdf_text(built.full.folder / f"fsr-{MONTH}.pdf")
     assert "Vendor spend and invoice accuracy" in fsr_text
     spend = _query(
         built,
-        "select vendor, invoiced_to_date_amount from rpt_vendor_scorecard_monthly"
-        " where reporting_month = ? and (contract_value > 0 or po_committed_amount > 0)",
+        "select vendor, has_contract, invoiced_to_date_amount, uncontracted_spend_amount,"
+        " contract_remaining_amount from rpt_vendor_scorecard_monthly where reporting_month = ?"
+        " and (contract_value > 0 or po_committed_amount > 0 or invoiced_to_date_amount <> 0)"
+        " order by vendor",
         [month],
     )
     assert spend.height > 0
     for row in spend.iter_rows(named=True):
         assert _money(row["invoiced_to_date_amount"]) in fsr_text
+    assert "Uncontracted spend" in fsr_text
     sheet = pl.read_excel(built.full.folder / f"fsr-{MONTH}.xlsx", sheet_name="Vendor spend")
     assert sheet.height == spend.height
+    # a supplier without a contract: no remaining amount (never a negative one), its spend
+    # uncontracted
+    uncontracted = spend.filter(~pl.col("has_contract"))
+    assert uncontracted.height > 0, "the demo's hardware and software suppliers"
+    rows = {row[0]: row for row in sheet.iter_rows()}
+    remaining = sheet.columns.index("Contract remaining")
+    for row in uncontracted.iter_rows(named=True):
+        assert rows[row["vendor"]][remaining] is None
+        assert row["uncontracted_spend_amount"] == pytest.approx(row["invoiced_to_date_amount"])
+    assert all(value is None or value >= 0 for value in sheet["Contract remaining"])

@@ -8,6 +8,9 @@
 -- * Spend: invoices to date against the value of the contracts signed to date and against the
 --   purchase orders raised to date; the month's invoices checked against their purchase order
 --   (rpt_vendor_invoice_checks). Amounts in the reporting currency.
+-- * A vendor with no contract signed by the month has no contract value, no contract remaining
+--   and no spend / contract share (empty, not 0 or a negative remainder): its spend to date is
+--   uncontracted spend, and flagged.
 
 with
 
@@ -142,6 +145,7 @@ contract_months as (
                 else 0
             end
         ) as active_contract_count,
+        count(*) as signed_contract_count,
         sum(contracts.contract_value) as contract_value
 
     from vendor_months
@@ -226,7 +230,8 @@ joined as (
         vendor_months.vendor,
         vendor_months.reporting_month,
         coalesce(contract_months.active_contract_count, 0) as active_contract_count,
-        coalesce(contract_months.contract_value, 0) as contract_value,
+        coalesce(contract_months.signed_contract_count, 0) > 0 as has_contract,
+        contract_months.contract_value,
         coalesce(sla_months.sla_result_count, 0) as sla_result_count,
         coalesce(sla_months.sla_met_count, 0) as sla_met_count,
         coalesce(deliverable_months.deliverable_due_count, 0) as deliverable_due_count,
@@ -287,8 +292,10 @@ rated as (
             '100.0 * deliverable_on_time_count',
             'deliverable_on_time_count + deliverable_late_count + deliverable_overdue_count',
         ) }} as deliverable_on_time_pct,
-        {{ safe_divide('100.0 * invoiced_to_date_amount', 'contract_value') }}
-            as spend_to_contract_pct,
+        case
+            when has_contract
+                then {{ safe_divide('100.0 * invoiced_to_date_amount', 'contract_value') }}
+        end as spend_to_contract_pct,
         {{ safe_divide('100.0 * invoiced_to_date_amount', 'po_committed_amount') }}
             as spend_to_po_pct,
         {{ safe_divide('100.0 * (invoice_count - inaccurate_invoice_count)', 'invoice_count') }}
@@ -328,7 +335,13 @@ final as (
         po_committed_amount,
         invoiced_in_month_amount,
         invoiced_to_date_amount,
-        contract_value - invoiced_to_date_amount as contract_remaining_amount,
+        case
+            when has_contract then contract_value - invoiced_to_date_amount
+        end as contract_remaining_amount,
+        case
+            when has_contract then cast(0 as {{ type_double() }})
+            else invoiced_to_date_amount
+        end as uncontracted_spend_amount,
         spend_to_contract_pct,
         spend_to_po_pct,
         invoice_count,
@@ -336,8 +349,13 @@ final as (
         invoice_accuracy_pct,
 
         ----------  booleans
+        has_contract,
+        (not has_contract and invoiced_to_date_amount > 0) as has_uncontracted_spend,
         (sla_result_count > sla_met_count) as has_sla_breach,
-        (contract_value > 0 and invoiced_to_date_amount > contract_value) as is_over_contract_value
+        coalesce(
+            has_contract and contract_value > 0 and invoiced_to_date_amount > contract_value,
+            false
+        ) as is_over_contract_value
 
     from rated
 

@@ -326,6 +326,7 @@ VENDOR_SPEND = Section(
         "invoiced_in_month_amount",
         "invoiced_to_date_amount",
         "contract_remaining_amount",
+        "uncontracted_spend_amount",
         "spend_to_contract_pct",
         "spend_to_po_pct",
         "invoice_count",
@@ -333,10 +334,12 @@ VENDOR_SPEND = Section(
         "invoice_accuracy_pct",
     ),
     VENDORS,
-    where=THIS_MONTH + " and (contract_value > 0 or po_committed_amount > 0)",
+    where=THIS_MONTH
+    + " and (contract_value > 0 or po_committed_amount > 0 or invoiced_to_date_amount <> 0)",
     order="vendor",
     sheet="Vendor spend",
-    note="invoices to date against the contracts signed and the orders raised",
+    note="invoices to date against the contracts signed and the orders raised; a vendor without "
+    "a contract has no contract value or remaining amount: its spend is uncontracted",
 )
 INVOICE_EXCEPTIONS = Section(
     "invoice_exceptions",
@@ -350,13 +353,16 @@ INVOICE_EXCEPTIONS = Section(
         "invoice_date",
         "invoice_amount",
         "po_remaining_before_amount",
+        "po_excess_amount",
         "po_check",
     ),
     VENDORS,
     where="invoice_month = $month and not is_accurate",
     order="vendor, invoice_date, invoice_number",
     sheet="Invoice exceptions",
-    note="invoices of the month without a matching purchase order or over its remaining amount",
+    note="invoices of the month without a matching purchase order or over its remaining amount: "
+    "in the order's currency where the invoices are in it, to the cent, under half a unit over "
+    "being rounding",
 )
 AGEING = Section(
     "ageing",

@@ -371,6 +371,27 @@ LESSONS = Section(
     sheet="Lessons learned",
     note="recorded in the month",
 )
+VENDOR_BASE = Section(
+    "vendor_base",
+    "The vendor base",
+    "rpt_vendor_portfolio_monthly",
+    (
+        "active_vendor_count",
+        "active_contract_count",
+        "sla_attainment_pct",
+        "sla_breach_count",
+        "contract_value",
+        "contracted_spend_amount",
+        "spend_to_contract_pct",
+        "uncontracted_spend_amount",
+        "inaccurate_invoice_count",
+    ),
+    VENDORS,
+    where=THIS_MONTH,
+    order="reporting_month",
+    sheet="Vendor base",
+    note="every vendor in the month; spend / contract over the vendors under contract",
+)
 VENDOR_SCORECARD = Section(
     "vendor_scorecard",
     "Vendor scorecard",
@@ -889,6 +910,7 @@ SECTIONS: tuple[Section, ...] = (
     CLOSED,
     CLOSURES,
     LESSONS,
+    VENDOR_BASE,
     VENDOR_SCORECARD,
     VENDOR_BREACHES,
     VENDOR_DELIVERABLES,
@@ -984,6 +1006,7 @@ SHEET_ORDER = (
     "ridac",
     "closures",
     "lessons",
+    "vendor_base",
     "vendor_scorecard",
     "vendor_breaches",
     "vendor_deliverables",
