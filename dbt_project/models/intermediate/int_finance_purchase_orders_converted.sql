@@ -1,7 +1,12 @@
 -- One row per purchase order dated on or before the as-of date, converted to the reporting
--- currency at the rate of the PO month, with what was invoiced against it by the as-of date and
--- the commitment still open (PO amount - invoiced, never below 0: an over-invoiced order commits
--- nothing more and is flagged). Invoices count at the rate of their own month.
+-- currency at the rate of the PO month, with what was invoiced against it by the as-of date
+-- (invoiced_amount: each invoice at the rate of its own month, as in actual cost) and the
+-- commitment still open. The order is a promise in its own currency, so the open commitment and
+-- the over-invoicing flag are worked out in it: an invoice in the order's currency counts its own
+-- amount, one in another currency its reporting-currency amount at the order's rate. Open = order
+-- - invoiced, never below 0, converted at the order's rate; over-invoiced when the invoices exceed
+-- the order by half a unit of its currency or more (less is instalments rounding, as in
+-- rpt_vendor_invoice_checks) - an exchange-rate move between order and invoice is neither.
 --
 -- Classification shared with the vendor actuals: the cost category is the vendor's in the
 -- vendor_cost_categories seed (vendor name compared case-insensitively), else 'vendor'; the
@@ -95,16 +100,25 @@ orders_with_rate as (
 invoiced as (
 
     select
-        invoices.po_number,
+        orders_with_rate.po_number,
         count(*) as invoice_count,
-        sum(invoices.invoice_amount) as invoiced_amount
+        sum(invoices.invoice_amount) as invoiced_amount,
+        sum(
+            case
+                when invoices.original_currency = orders_with_rate.original_currency
+                    then invoices.original_amount
+                else {{ safe_divide(
+                    'invoices.invoice_amount', 'orders_with_rate.fx_rate_to_reporting_currency'
+                ) }}
+            end
+        ) as invoiced_in_po_currency
 
     from invoices
     cross join reporting_period
-    where
-        invoices.po_number is not null
-        and invoices.invoice_date <= reporting_period.as_of_date
-    group by invoices.po_number
+    inner join orders_with_rate
+        on invoices.po_number = orders_with_rate.po_number
+    where invoices.invoice_date <= reporting_period.as_of_date
+    group by orders_with_rate.po_number
 
 ),
 
@@ -128,6 +142,7 @@ converted as (
         orders_with_rate.po_amount * orders_with_rate.fx_rate_to_reporting_currency as po_amount,
         coalesce(invoiced.invoice_count, 0) as invoice_count,
         coalesce(invoiced.invoiced_amount, 0) as invoiced_amount,
+        coalesce(invoiced.invoiced_in_po_currency, 0) as invoiced_in_po_currency,
 
         ----------  booleans
         (orders_with_rate.fx_rate_to_reporting_currency is null) as is_fx_rate_missing,
@@ -154,10 +169,10 @@ final as (
     select
         converted.*,
         case
-            when po_amount - invoiced_amount < 0 then cast(0 as {{ type_double() }})
-            else po_amount - invoiced_amount
+            when original_amount - invoiced_in_po_currency < 0 then cast(0 as {{ type_double() }})
+            else (original_amount - invoiced_in_po_currency) * fx_rate_to_reporting_currency
         end as open_commitment_amount,
-        (invoiced_amount > po_amount) as is_over_invoiced
+        (invoiced_in_po_currency - original_amount >= 0.5) as is_over_invoiced
 
     from converted
 
