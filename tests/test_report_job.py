@@ -53,9 +53,8 @@ def test_report_partition_builds_and_a_failed_refresh_blocks_the_next(demo_run, 
         assert manifest["kinds"] == ["msr", "fsr", "closure"]
         assert manifest["closures"] == ["BIL", "NET", "POS"]
         [materialization] = [
-            event.asset_materialization
-            for event in built.all_events
-            if event.is_step_materialization
+            event.event_specific_data.materialization
+            for event in built.get_asset_materialization_events()
         ]
         assert materialization.metadata["closure_reports"].value == "BIL, NET, POS"
 
