@@ -366,6 +366,11 @@ def status(data_dir: Path | None) -> None:
     "--week", default=None, help="An ISO week, YYYY-Www (e.g. 2026-W44): the weekly pack."
 )
 @click.option(
+    "--project",
+    default=None,
+    help="A closed project's code: its closure report, filed under the month it closed from.",
+)
+@click.option(
     "--snapshot",
     "snapshot_id",
     default=None,
@@ -373,48 +378,82 @@ def status(data_dir: Path | None) -> None:
 )
 @click.option("--format", "formats", default="html,pdf,xlsx", show_default=True)
 @click.option(
-    "--kind", "kinds", default=None, help="With --month: msr, fsr or both (default msr,fsr)."
+    "--kind",
+    "kinds",
+    default=None,
+    help="With --month: msr, fsr, closure (a closure report per project that closed in the "
+    "month) or a list of them (default msr,fsr).",
 )
 @friendly
 def report(
     data_dir: Path | None,
     month: str | None,
     week: str | None,
+    project: str | None,
     snapshot_id: str | None,
     formats: str,
     kinds: str | None,
 ) -> None:
     """Build a pack into <data-dir>/reports/<period>/vN/ (never overwrites): the month's MSR/FSR
-    (--month YYYY-MM) or an ISO week's weekly status report (--week YYYY-Www)."""
-    from pipelines.publish.reports import generate_report, generate_weekly_report
+    (--month YYYY-MM), the closure reports of the projects that closed in it (--kind closure
+    --month YYYY-MM), one closed project's closure report (--kind closure --project CODE) or an
+    ISO week's weekly status report (--week YYYY-Www)."""
+    from pipelines.publish.reports import (
+        generate_closure_report,
+        generate_report,
+        generate_weekly_report,
+    )
 
-    period = _report_period(month, week, kinds)
+    period = _report_period(month, week, kinds, project)
+    pack = period if project is not None else f"{period} pack"
     paths = _paths(data_dir)
     if snapshot_id is None:
-        _refuse_after_failed_refresh(paths, period)
-    click.echo(f"Building the {period} pack …", err=True)
-    if week is not None:
+        _refuse_after_failed_refresh(paths, pack)
+    click.echo(f"Building the {pack} …", err=True)
+    if project is not None:
+        result = generate_closure_report(
+            paths, project, month=month, snapshot_id=snapshot_id, formats=formats
+        )
+    elif week is not None:
         result = generate_weekly_report(paths, period, snapshot_id=snapshot_id, formats=formats)
     else:
         result = generate_report(
             paths, period, snapshot_id=snapshot_id, formats=formats, kinds=kinds or "msr,fsr"
         )
-    click.echo(f"{period} v{result.version} from snapshot {result.snapshot_id}: {result.folder}")
+    click.echo(
+        f"{result.period} v{result.version} from snapshot {result.snapshot_id}: {result.folder}"
+    )
     for file in result.files:
         click.echo(f"  {file.name}")
     for caveat in result.caveats:
         click.echo(f"  caveat: {caveat}")
 
 
-def _report_period(month: str | None, week: str | None, kinds: str | None) -> str:
+def _report_period(
+    month: str | None, week: str | None, kinds: str | None, project: str | None = None
+) -> str:
     """The month or the ISO week asked for (a week written as 2026-w44 read as 2026-W44): one of
-    the two, and --kind only with a month (the weekly pack is a kind of its own)."""
+    the two, and --kind only with a month (the weekly pack is a kind of its own); with
+    --project, a closure report (its month is the one the project closed from)."""
     from pipelines.publish.reports.source import parse_week, week_label
 
+    if project is not None:
+        if week is not None:
+            raise click.UsageError(
+                "--project builds a project's closure report, filed under the month it closed "
+                "from: give no --week."
+            )
+        if kinds is not None and kinds.strip().lower() != "closure":
+            raise click.UsageError(
+                f"--kind {kinds} with --project: a project's pack is its closure report "
+                "(--kind closure)."
+            )
+        return f"closure report of {project}"
     if (month is None) == (week is None):
         raise click.UsageError(
             "give either --month YYYY-MM (the MSR/FSR pack) or --week YYYY-Www (the weekly "
-            f"pack), {'not both' if month else 'found neither'}."
+            f"pack), {'not both' if month else 'found neither'}; or --kind closure --project "
+            "CODE for a closed project's closure report."
         )
     if week is None:
         return str(month)
@@ -425,7 +464,7 @@ def _report_period(month: str | None, week: str | None, kinds: str | None) -> st
     return week_label(parse_week(week))
 
 
-def _refuse_after_failed_refresh(paths: DataPaths, period: str) -> None:
+def _refuse_after_failed_refresh(paths: DataPaths, pack: str) -> None:
     """No pack from the current snapshot after a failed refresh: it would show stale numbers."""
     os.environ.setdefault("DAGSTER_HOME", str(paths.ensure().dagster_home))
     import dagster as dg
@@ -435,7 +474,7 @@ def _refuse_after_failed_refresh(paths: DataPaths, period: str) -> None:
     failure = last_refresh_failure(dg.DagsterInstance.get())
     if failure:
         _fail(
-            f"the latest refresh ({failure}) did not publish, so a {period} pack would show "
+            f"the latest refresh ({failure}) did not publish, so the {pack} would show "
             "stale numbers; fix and refresh, or pass --snapshot ID to pin an earlier one."
         )
 
@@ -452,7 +491,8 @@ def reports(data_dir: Path | None) -> None:
     if not found:
         click.echo(
             "No reports yet: `pmo report --month YYYY-MM` builds a month-end pack, "
-            "`pmo report --week YYYY-Www` a weekly one."
+            "`pmo report --week YYYY-Www` a weekly one, `pmo report --kind closure --project "
+            "CODE` a closed project's closure report."
         )
         return
     rows = [

@@ -1,5 +1,6 @@
-"""Schedules: a daily refresh, the month-end report pack on a business day of the next month,
-and the weekly status report every Monday for the week before."""
+"""Schedules: a daily refresh, the month-end report pack (MSR, FSR and the month's closure
+reports) on a business day of the next month, and the weekly status report every Monday for the
+week before."""
 
 from __future__ import annotations
 
@@ -74,7 +75,8 @@ def build_month_end_schedule(report_job: dg.UnresolvedAssetJobDefinition) -> dg.
         execution_timezone="UTC",
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=f"On business day ${REPORT_BUSINESS_DAY_ENV} (default "
-        f"{DEFAULT_REPORT_BUSINESS_DAY}) of each month, build last month's MSR/FSR pack.",
+        f"{DEFAULT_REPORT_BUSINESS_DAY}) of each month, build last month's MSR/FSR pack and the "
+        "closure report of each project that closed in it.",
     )
     def month_end_reports(context: dg.ScheduleEvaluationContext):
         moment = context.scheduled_execution_time or datetime.now()

@@ -1,8 +1,10 @@
-"""The month-end pack as a Dagster partition: built from the current snapshot, and refused after
-a failed refresh (a pack must never present stale numbers as the month's)."""
+"""The month-end pack as a Dagster partition: built from the current snapshot with the closure
+report of each project that closed in the month, and refused after a failed refresh (a pack must
+never present stale numbers as the month's)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +42,21 @@ def test_report_partition_builds_and_a_failed_refresh_blocks_the_next(demo_run, 
             "msr-2026-10.pdf",
             "fsr-2026-10.xlsx",
             "manifest.json",
+            # BIL, NET and POS closed from October 2026: their closure reports come with it
+            *(
+                f"closure-{code}-2026-10.{ext}"
+                for code in ("BIL", "NET", "POS")
+                for ext in ("pdf", "xlsx")
+            ),
         }
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["kinds"] == ["msr", "fsr", "closure"]
+        assert manifest["closures"] == ["BIL", "NET", "POS"]
+        [materialization] = [
+            event.event_specific_data.materialization
+            for event in built.get_asset_materialization_events()
+        ]
+        assert materialization.metadata["closure_reports"].value == "BIL, NET, POS"
 
         # A refresh that fails (a budget line for an unknown project breaks a dbt relationship
         # test) publishes nothing and blocks the next pack.

@@ -1,6 +1,7 @@
 """Report packs as partitioned Dagster assets, and the jobs their schedules run.
 
-The month-end pack (MSR/FSR) is partitioned by month; the weekly status report is a second
+The month-end pack (MSR/FSR, and the closure report of each project that closed in the month)
+is partitioned by month; the weekly status report is a second
 asset partitioned by ISO week (keys are the weeks' Mondays) with its own job. A Dagster asset has
 one partitions definition, and weeks do not nest in months (2026-W44 runs from 26 Oct to 1 Nov),
 so the weekly pack cannot be a partition or a config field of the monthly asset without making
@@ -18,6 +19,7 @@ import dagster as dg
 from pipelines.jobs import REFRESH_JOB_NAME
 from pipelines.publish.assets import SNAPSHOT_KEY
 from pipelines.publish.reports import (
+    MONTH_KINDS,
     ReportError,
     ReportResult,
     generate_report,
@@ -68,6 +70,7 @@ def _materialized(period: str, result: ReportResult) -> dg.MaterializeResult:
             "version": result.version,
             "snapshot_id": result.snapshot_id,
             "files": len(result.files),
+            **({"closure_reports": ", ".join(result.closures)} if result.closures else {}),
             "caveats": "\n".join(result.caveats) or "none",
         }
     )
@@ -78,8 +81,9 @@ def _materialized(period: str, result: ReportResult) -> dg.MaterializeResult:
     deps=[SNAPSHOT_KEY],
     partitions_def=monthly,
     group_name="reports",
-    description="The MSR and FSR for the month (HTML, PDF, XLSX) in <data-dir>/reports/YYYY-MM/vN/ "
-    "with manifest.json, from the current published snapshot.",
+    description="The MSR and FSR for the month, and the closure report of each project that "
+    "closed in it (HTML, PDF, XLSX), in <data-dir>/reports/YYYY-MM/vN/ with manifest.json, from "
+    "the current published snapshot.",
     kinds={"html", "pdf", "xlsx"},
 )
 def month_end_pack(
@@ -87,7 +91,7 @@ def month_end_pack(
 ) -> dg.MaterializeResult:
     month = context.partition_key[:7]
     _refuse_after_failed_refresh(context.instance, month)
-    return _materialized(month, generate_report(warehouse.paths, month))
+    return _materialized(month, generate_report(warehouse.paths, month, kinds=MONTH_KINDS))
 
 
 @dg.asset(
@@ -112,7 +116,8 @@ report_job = dg.define_asset_job(
     REPORT_JOB_NAME,
     selection=[REPORT_KEY],
     executor_def=dg.in_process_executor,
-    description="Build one month's MSR/FSR pack from the current snapshot.",
+    description="Build one month's MSR/FSR pack, with the closure reports of the projects that "
+    "closed in the month, from the current snapshot.",
 )
 
 weekly_report_job = dg.define_asset_job(

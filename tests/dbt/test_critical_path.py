@@ -21,6 +21,29 @@ later than January), X 11-13. C's late finish is D's 8 - 2 = 6: its float fell f
 became critical; B's rose to min(11-3+4, 11) - 7 = 4.
 
 A loop across two register files (Q/W after Q/Y, Q/Y after Q/W) is left out and named.
+
+Negative float. The pass asks each project's last tasks to finish by the project's own early
+finish (no deadline, no baseline): links alone can never make float negative. Progress can: a
+successor started before its predecessor finished keeps its actual start (progress override),
+and the backward pass then asks the predecessor to have finished before that start - a date
+already past. Project R (snapshot Fri 30 Jan 2026, data date Mon 2 Feb = 0; Fri 30 Jan = -1 ...
+Tue 27 Jan = -4, Mon 26 Jan = -5, Thu 22 Jan = -7), Monday to Friday:
+
+    A Design 3d   not started, no predecessor (plan Mon 2 - Wed 4 Feb)
+    B Build 6d    FS A; started out of sequence on Tue 27 Jan, 50 % done
+    C Test 2d     FS B              D Docs 1d  FS A
+    E Go-live     milestone, FS C and FS D
+
+Forward: A 0-3 (Mon 2 - Wed 4 Feb). B keeps its start -4 and finishes the rest, ceil(6 x 50 %) =
+3 days, from the data date: -4-3 (Tue 27 Jan - Wed 4 Feb); A does not move it. C max(0, 3) = 3 ->
+3-5 (Thu 5 - Fri 6), D 3-4 (Thu 5), E max(5, 4) = 5 (Fri 6). R's finish is 5.
+Backward: E LF 5, LS 5; C LF 5, LS 3 (TF 0); D LF 5, LS 4 (TF 1); B LF = C's LS = 3 (TF 0), LS
+3 - 7 = -4 (its span runs from its actual start); A LF = min(5, B's LS -4, D's LS 4) = -4, LS -7:
+A should have finished by Mon 26 Jan, the day before B started. TF A = -4 - 3 = -7.
+Free float: A's link to B leaves -4 - 3 = -7, to D 0, to the finish 2: min -7, capped to
+[0, max(TF, 0)] = 0 (free float is never negative, as MS Project's free slack); B: C starts at
+its finish, 0; C 0; D: E waits for C, 5 - 4 = 1; E 0. Critical (TF <= 0): A, B, C, E; D is
+near-critical (1); the project's lowest float is -7.
 """
 
 from __future__ import annotations
@@ -99,6 +122,8 @@ def plan(snapshot: str) -> list[dict[str, Any]]:
             "forecast_finish": None,
         },
     ]
+    if snapshot == JANUARY:
+        rows += late_plan(snapshot)
     if snapshot == FEBRUARY:
         for row in rows:
             if row["task_key"] == "A":
@@ -116,6 +141,26 @@ def plan(snapshot: str) -> list[dict[str, Any]]:
                     forecast_finish=D("2026-02-05"),
                 )
     return rows
+
+
+def late_plan(snapshot: str) -> list[dict[str, Any]]:
+    """Project R: B started before A, its predecessor, began (the docstring's negative float)."""
+    return [
+        task("R", "A", "2026-02-02", "2026-02-04", snapshot),  # 3 days
+        task(
+            "R",
+            "B",
+            "2026-01-27",
+            "2026-02-03",  # 6 days
+            snapshot,
+            status_category="in_progress",
+            percent_complete=50.0,
+            actual_start=D("2026-01-27"),
+        ),
+        task("R", "C", "2026-02-02", "2026-02-03", snapshot),  # 2 days
+        task("R", "D", "2026-02-02", "2026-02-02", snapshot),  # 1 day
+        task("R", "E", "2026-02-02", "2026-02-02", snapshot, is_milestone=True),
+    ]
 
 
 def link(code: str, key: str, other: str, predecessor: str, kind: str, lag: float, snapshot: str):
@@ -146,10 +191,25 @@ def links(snapshot: str) -> list[dict[str, Any]]:
     ]
 
 
+def late_links(snapshot: str) -> list[dict[str, Any]]:
+    return [
+        link("R", "B", "R", "A", "FS", 0, snapshot),
+        link("R", "C", "R", "B", "FS", 0, snapshot),
+        link("R", "D", "R", "A", "FS", 0, snapshot),
+        link("R", "E", "R", "C", "FS", 0, snapshot),
+        link("R", "E", "R", "D", "FS", 0, snapshot),
+    ]
+
+
 def load(con: duckdb.DuckDBPyConnection) -> None:
-    load_portfolio(con, {"projects": [project("P"), project("Q")]})
+    load_portfolio(con, {"projects": [project("P"), project("Q"), project("R")]})
     insert_raw_rows(con, "tasks", "landing/plan.csv", plan(JANUARY) + plan(FEBRUARY))
-    insert_raw_rows(con, "dependencies", "landing/links.csv", links(JANUARY) + links(FEBRUARY))
+    insert_raw_rows(
+        con,
+        "dependencies",
+        "landing/links.csv",
+        links(JANUARY) + links(FEBRUARY) + late_links(JANUARY),
+    )
     # two files of the register that, read together, tie W and Y to each other
     insert_raw_rows(
         con, "dependencies", "landing/register_1.csv", [link("Q", "W", "Q", "Y", "FS", 0, JANUARY)]
@@ -181,8 +241,8 @@ def test_forward_and_backward_pass_match_the_hand_computed_network(warehouse) ->
         "P/F": ("2026-02-13", "2026-02-13", "2026-02-13", "2026-02-13", 0, 0),
         "Q/X": ("2026-02-16", "2026-02-17", "2026-02-16", "2026-02-17", 0, 0),
     }
-    critical = sorted(key for key, row in tasks.items() if row["is_critical"])
-    near = sorted(key for key, row in tasks.items() if row["is_near_critical"])
+    critical = sorted(key for key, row in tasks.items() if row["is_critical"] and key[0] != "R")
+    near = sorted(key for key, row in tasks.items() if row["is_near_critical"] and key[0] != "R")
     assert critical == ["P/A", "P/D", "P/E", "P/F", "Q/X"]
     # W and Y (2 days each, unlinked once their loop is left out) end 10 days before Q's finish
     assert near == ["P/B", "P/C", "Q/W", "Q/Y"]
@@ -268,3 +328,53 @@ def test_a_missing_predecessor_and_a_loop_across_files_are_named_not_scheduled(
     assert results["fct_schedule_links_monthly_waiting_tasks_respect_every_link"] == "pass"
     failed = [name for name, status in results.items() if status not in ("pass", "warn")]
     assert failed == []
+
+
+def test_a_successor_started_out_of_sequence_gives_its_predecessor_negative_float(
+    warehouse,
+) -> None:
+    tasks = schedule_network(warehouse, "2026-01-01")
+    got = {key: pass_dates_and_float(row) for key, row in tasks.items() if key[0] == "R"}
+    assert got == {
+        # should have finished by Mon 26 Jan, the day before B started: 7 working days late
+        "R/A": ("2026-02-02", "2026-02-04", "2026-01-22", "2026-01-26", -7, 0),
+        # its actual start, and its remaining 3 days from the data date
+        "R/B": ("2026-01-27", "2026-02-04", "2026-01-27", "2026-02-04", 0, 0),
+        "R/C": ("2026-02-05", "2026-02-06", "2026-02-05", "2026-02-06", 0, 0),
+        "R/D": ("2026-02-05", "2026-02-05", "2026-02-06", "2026-02-06", 1, 1),
+        "R/E": ("2026-02-06", "2026-02-06", "2026-02-06", "2026-02-06", 0, 0),
+    }
+    assert [tasks[f"R/{key}"]["task_state"] for key in "ABCDE"] == [
+        "Not started",
+        "In progress",
+        "Not started",
+        "Not started",
+        "Not started",
+    ]
+    assert sorted(key for key, row in tasks.items() if key[0] == "R" and row["is_critical"]) == [
+        "R/A",
+        "R/B",
+        "R/C",
+        "R/E",
+    ]
+    assert tasks["R/D"]["is_near_critical"] and not tasks["R/A"]["is_near_critical"]
+    # progress overrides the link: B's start is its own, no predecessor drives it
+    assert tasks["R/B"]["driving_predecessor_key"] is None
+    assert (tasks["R/C"]["driving_predecessor_key"], tasks["R/E"]["driving_predecessor_key"]) == (
+        "B",
+        "C",
+    )
+    summary = warehouse.one(
+        "select critical_path_finish_date, lowest_total_float_days, critical_task_count,"
+        " near_critical_task_count from rpt_schedule_critical_path_monthly"
+        " where project_code = 'R' and reporting_month = ?",
+        [D("2026-01-01")],
+    )
+    assert tuple(summary.values()) == (D("2026-02-06"), -7, 4, 1)
+    # the link A -> B is kept but broken: B started 7 days before A can finish
+    slack = warehouse.one(
+        "select link_slack_days, link_issue from fct_schedule_links_monthly"
+        " where network_month = ? and project_code = 'R' and task_key = 'B'",
+        [D("2026-01-01")],
+    )
+    assert (slack["link_slack_days"], slack["link_issue"]) == (-7, None)

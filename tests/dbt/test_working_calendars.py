@@ -27,6 +27,19 @@ not know. A Mon 2 Mar, B Tue 3 - Wed 4, X after Thu 5 + 1: Mon 9 - Tue 10, Y Wed
 D Mon 2 - Thu 12 Mar. Drift, in each month's own calendar: H Fri 13 Feb -> Thu 12 Mar = 19
 working days; FW Wed 18 Feb -> Tue 17 Mar = 15 FW days (the shutdown, long past, moves no date:
 counting positions against January's calendar would say 8).
+
+A catch-up Saturday. S keeps Monday to Friday (no week of its own) and the company day, and its
+own exceptions file makes Saturday 14 February a working day. Its January plan:
+
+    S/T1 2d  no predecessor (Mon 9 - Tue 10 Feb)
+    S/T2 5d  FS S/T1 (planned Mon 16 - Fri 20 Feb: five days of a week without exceptions)
+    S/T3 1d  FS S/T2
+
+T1 Mon 9 - Tue 10; T2 Wed 11, Thu 12, Fri 13, Sat 14, Mon 16: it finishes Mon 16, one working
+day earlier than without the Saturday (Tue 17); T3 Tue 17. Every task is critical. The link T2
+-> T3 asks T3 to start on Tue 17, counted with the Saturday (without it, T3 would show a day of
+slack it does not have). Days left from Mon 2 Feb: Mon 2, Tue 3, Thu 5 ... Fri 13, Sat 14, Mon 16,
+Tue 17 = 12.
 """
 
 from __future__ import annotations
@@ -125,21 +138,51 @@ def week(code: str | None, name: str, working: str, snapshot: str) -> dict[str, 
     }
 
 
-def exception(code: str | None, name: str, start: str, end: str, snapshot: str) -> dict:
+def exception(
+    code: str | None, name: str, start: str, end: str, snapshot: str, *, working: bool = False
+) -> dict:
     return {
         "project_code": code,
         "exception_name": name,
         "start_date": D(start),
         "end_date": D(end),
-        "is_working": False,
+        "is_working": working,
         "snapshot_date": D(snapshot),
     }
 
 
+def catch_up_plan() -> list[dict[str, Any]]:
+    """S's January plan: a five-day task the links move across its catch-up Saturday."""
+    return [
+        task("S", "T1", "2026-02-09", "2026-02-10", JANUARY),  # 2 days
+        task("S", "T2", "2026-02-16", "2026-02-20", JANUARY),  # 5 days
+        task("S", "T3", "2026-02-18", "2026-02-18", JANUARY),  # 1 day
+    ]
+
+
 def load(con: duckdb.DuckDBPyConnection) -> None:
-    load_portfolio(con, {"projects": [project("H"), project("FW")]})
-    insert_raw_rows(con, "tasks", "landing/plan.csv", plan(JANUARY) + plan(FEBRUARY))
-    insert_raw_rows(con, "dependencies", "landing/links.csv", links(JANUARY) + links(FEBRUARY))
+    load_portfolio(con, {"projects": [project("H"), project("FW"), project("S")]})
+    insert_raw_rows(
+        con, "tasks", "landing/plan.csv", plan(JANUARY) + plan(FEBRUARY) + catch_up_plan()
+    )
+    insert_raw_rows(
+        con,
+        "dependencies",
+        "landing/links.csv",
+        links(JANUARY)
+        + links(FEBRUARY)
+        + [link("S", "T2", "S", "T1", 0, JANUARY), link("S", "T3", "S", "T2", 0, JANUARY)],
+    )
+    insert_raw_rows(
+        con,
+        "calendar_exceptions",
+        "landing/s_catch_up.csv",
+        [
+            exception(
+                "S", "Catch-up Saturday", "2026-02-14", "2026-02-14", "2026-01-15", working=True
+            )
+        ],
+    )
     insert_raw_rows(
         con,
         "working_calendars",
@@ -170,8 +213,13 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
     return BuiltWarehouse(path, result)
 
 
+def h_and_fw(tasks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The tasks of H and FW (S has a test of its own)."""
+    return {key: row for key, row in tasks.items() if key.split("/")[0] in ("H", "FW")}
+
+
 def test_each_project_counts_its_own_calendar_across_a_link(warehouse) -> None:
-    tasks = schedule_network(warehouse, "2026-01-01")
+    tasks = h_and_fw(schedule_network(warehouse, "2026-01-01"))
     got = {key: pass_dates_and_float(row) for key, row in tasks.items()}
     assert got == {
         "H/A": ("2026-02-02", "2026-02-02", "2026-02-03", "2026-02-03", 1, 0),
@@ -199,7 +247,8 @@ def test_each_project_counts_its_own_calendar_across_a_link(warehouse) -> None:
     slack = {
         (row["predecessor_key"], row["task_key"]): (row["link_slack_days"], row["is_driving"])
         for row in warehouse.rows(
-            "select * from fct_schedule_links_monthly where network_month = ?",
+            "select * from fct_schedule_links_monthly where network_month = ?"
+            " and project_code in ('H', 'FW')",
             [D("2026-01-01")],
         )
     }
@@ -209,7 +258,7 @@ def test_each_project_counts_its_own_calendar_across_a_link(warehouse) -> None:
 def test_the_calendars_in_force_and_where_they_come_from(warehouse) -> None:
     weeks = warehouse.rows(
         "select network_month, project_code, calendar_name, calendar_source, is_friday_working"
-        " from int_schedule_calendars_monthly order by all"
+        " from int_schedule_calendars_monthly where project_code in ('H', 'FW') order by all"
     )
     assert [tuple(row.values()) for row in weeks] == [
         (D("2026-01-01"), "FW", "Four-day week", "project", False),
@@ -219,7 +268,8 @@ def test_the_calendars_in_force_and_where_they_come_from(warehouse) -> None:
     ]
     days_off = warehouse.rows(
         "select network_month, project_code, exception_name, snapshot_date"
-        " from int_schedule_calendar_exceptions_monthly order by all"
+        " from int_schedule_calendar_exceptions_monthly where project_code in ('H', 'FW')"
+        " order by all"
     )
     assert [tuple(row.values()) for row in days_off] == [
         # January: FW's file of 15 Jan (its 27 Feb one is not yet in force)
@@ -234,7 +284,7 @@ def test_the_calendars_in_force_and_where_they_come_from(warehouse) -> None:
 
 
 def test_drift_and_days_left_are_in_each_projects_working_days(warehouse) -> None:
-    tasks = schedule_network(warehouse, "2026-02-01")
+    tasks = h_and_fw(schedule_network(warehouse, "2026-02-01"))
     assert {
         key: (row["early_start"].isoformat(), row["early_finish"].isoformat())
         for key, row in tasks.items()
@@ -250,7 +300,7 @@ def test_drift_and_days_left_are_in_each_projects_working_days(warehouse) -> Non
         for row in warehouse.rows(
             "select * from rpt_schedule_critical_path_monthly order by reporting_month"
         )
-        if row["reporting_month"] == D("2026-02-01")
+        if row["reporting_month"] == D("2026-02-01") and row["project_code"] in ("H", "FW")
     }
     assert (path["H"]["finish_drift_days"], path["FW"]["finish_drift_days"]) == (19, 15)
     days_left = {code: row["critical_path_remaining_days"] for code, row in path.items()}
@@ -261,8 +311,42 @@ def test_drift_and_days_left_are_in_each_projects_working_days(warehouse) -> Non
     }
     first = warehouse.rows(
         "select project_code, finish_drift_days, critical_path_remaining_days"
-        " from rpt_schedule_critical_path_monthly where reporting_month = ? order by all",
+        " from rpt_schedule_critical_path_monthly where reporting_month = ?"
+        " and project_code in ('H', 'FW') order by all",
         [D("2026-01-01")],
     )
     # January: Mon 2 - Fri 13 Feb less Wed 4 is 9 days for H; FW's 10 (Wed 4 and Fridays off)
     assert [tuple(row.values()) for row in first] == [("FW", None, 10), ("H", None, 9)]
+
+
+def test_a_catch_up_saturday_is_a_working_day(warehouse) -> None:
+    tasks = schedule_network(warehouse, "2026-01-01")
+    got = {key: pass_dates_and_float(row) for key, row in tasks.items() if key[0] == "S"}
+    assert got == {
+        "S/T1": ("2026-02-09", "2026-02-10", "2026-02-09", "2026-02-10", 0, 0),
+        # Wed 11, Thu 12, Fri 13, Sat 14 (worked), Mon 16: a day earlier than Tue 17
+        "S/T2": ("2026-02-11", "2026-02-16", "2026-02-11", "2026-02-16", 0, 0),
+        "S/T3": ("2026-02-17", "2026-02-17", "2026-02-17", "2026-02-17", 0, 0),
+    }
+    assert tasks["S/T2"]["duration_days"] == 5
+    slack = {
+        (row["predecessor_key"], row["task_key"]): (row["link_slack_days"], row["is_driving"])
+        for row in warehouse.rows(
+            "select * from fct_schedule_links_monthly where network_month = ?"
+            " and project_code = 'S'",
+            [D("2026-01-01")],
+        )
+    }
+    # T3's start counted with the Saturday: no slack on the link that drives it
+    assert slack == {("T1", "T2"): (0, True), ("T2", "T3"): (0, True)}
+    summary = warehouse.one(
+        "select critical_path_finish_date, critical_path_remaining_days, critical_task_count"
+        " from rpt_schedule_critical_path_monthly where project_code = 'S'"
+        " and reporting_month = ?",
+        [D("2026-01-01")],
+    )
+    assert tuple(summary.values()) == (D("2026-02-17"), 12, 3)
+    # the worked Saturday is S's: H and FW keep theirs off
+    assert {key: row["early_finish"] for key, row in tasks.items() if key[0] == "H"}["H/D"] == (
+        D("2026-02-13")
+    )

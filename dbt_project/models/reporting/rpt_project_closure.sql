@@ -1,8 +1,11 @@
 -- One row per closed (or cancelled) project: its closure report in figures. The final month's
--- earned value figures (rpt_project_kpis_monthly at the month it closed from) against the
--- original baseline, the finish against the plan, the milestone record, the re-baselines and
--- approved changes, the risks that materialised over its life and the lessons it recorded.
--- The actual finish is the latest milestone reached, else the end of the month it closed from.
+-- earned value and earned schedule figures (rpt_project_kpis_monthly and
+-- fct_earned_value_monthly at the month it closed from) against the original baseline, the
+-- finish against the plan, the milestone record, the re-baselines and approved changes, the
+-- risks that materialised over its life (rpt_project_materialised_risks) and the lessons it
+-- recorded. The actual finish is the latest milestone reached, else the end of the month it
+-- closed from. The earned-schedule delay is SV(t) at closure (earned schedule - actual time,
+-- in months: negative = behind).
 
 with
 
@@ -16,6 +19,12 @@ projects as (
 kpis as (
 
     select * from {{ ref('rpt_project_kpis_monthly') }}
+
+),
+
+earned_value as (
+
+    select * from {{ ref('fct_earned_value_monthly') }}
 
 ),
 
@@ -39,9 +48,9 @@ milestone_dates as (
 
 ),
 
-risks as (
+materialised_risks as (
 
-    select * from {{ ref('int_risk_register_monthly') }}
+    select * from {{ ref('rpt_project_materialised_risks') }}
 
 ),
 
@@ -53,7 +62,8 @@ changes as (
 
 lessons as (
 
-    select * from {{ ref('stg_raw__lessons_learned') }}
+    -- the lessons recorded by the as-of date, as the Lessons page and the packs list them
+    select * from {{ ref('rpt_lessons_learned') }}
 
 ),
 
@@ -69,31 +79,15 @@ first_baselines as (
 
 ),
 
-occurred as (
-
-    -- each materialised risk once, as its latest register month states it
-    select
-        project_code,
-        risk_id,
-        impact_cost,
-        row_number() over (
-            partition by project_code, risk_id order by reporting_month desc
-        ) as recency
-
-    from risks
-    where risk_status = 'occurred'
-
-),
-
 materialised as (
 
+    -- each materialised risk once, as its latest 'occurred' register month states it
     select
         project_code,
         count(*) as materialised_risk_count,
         sum(impact_cost) as materialised_risk_impact
 
-    from occurred
-    where recency = 1
+    from materialised_risks
     group by project_code
 
 ),
@@ -106,7 +100,7 @@ approved_changes as (
         sum(cost_impact) as approved_change_cost
 
     from changes
-    where change_request_status = 'approved'
+    where is_approved_by_as_of
     group by project_code
 
 ),
@@ -124,7 +118,13 @@ select
     projects.project_name,
     projects.portfolio,
     projects.methodology,
+    projects.program,
+    projects.sponsor,
+    projects.project_manager,
+    projects.project_status,
     projects.closed_from_month,
+    kpis.status_date,
+    projects.start_date,
     projects.planned_finish_date,
     coalesce(
         milestone_dates.last_milestone_date, {{ month_end('projects.closed_from_month') }}
@@ -138,12 +138,22 @@ select
         as original_budget_at_completion,
     kpis.budget_at_completion,
     kpis.actual_cost,
+    kpis.planned_value,
+    kpis.earned_value,
+    kpis.estimate_at_completion,
+    earned_value.estimate_at_completion_method,
+    kpis.variance_at_completion,
     kpis.actual_cost
         / nullif(
             coalesce(first_baselines.original_budget_at_completion, kpis.budget_at_completion), 0
         ) as cost_to_original_budget_ratio,
     kpis.cost_performance_index,
+    kpis.schedule_performance_index,
     kpis.schedule_performance_index_time,
+    earned_value.planned_duration_months,
+    earned_value.actual_time_months,
+    earned_value.earned_schedule_months,
+    earned_value.schedule_variance_time_months,
     kpis.percent_complete,
     coalesce(first_baselines.rebaseline_count, 0) as rebaseline_count,
     coalesce(approved_changes.approved_change_count, 0) as approved_change_count,
@@ -160,6 +170,9 @@ from projects
 left join kpis
     on projects.project_code = kpis.project_code
     and projects.closed_from_month = kpis.reporting_month
+left join earned_value
+    on projects.project_code = earned_value.project_code
+    and projects.closed_from_month = earned_value.reporting_month
 left join first_baselines
     on projects.project_code = first_baselines.project_code
     and first_baselines.baseline_order = 1

@@ -1,7 +1,9 @@
 """Report packs: build, check, and only then put a new version in place.
 
-``generate_report`` (a month's MSR/FSR) and ``generate_weekly_report`` (an ISO week's weekly
-status report) read one published snapshot (the current one, or the one named), check that
+``generate_report`` (a month's MSR/FSR, and the closure report of each project that closed in
+the month), ``generate_closure_report`` (one closed project's closure report, filed under the
+month it closed from) and ``generate_weekly_report`` (an ISO week's weekly status report) read
+one published snapshot (the current one, or the one named), check that
 every model each requested report needs is there, build it as HTML, PDF and XLSX in a hidden
 staging folder, verify the PDF, write ``manifest.json`` last, and rename the folder to
 ``reports/YYYY-MM/v<N>/`` or ``reports/YYYY-Www/v<N>/`` in one step. Any failure removes the
@@ -28,7 +30,7 @@ from pipelines.config import DataPaths
 from pipelines.publish.catalog import code_version
 from pipelines.publish.snapshot import Snapshot
 
-from . import fsr, html, msr, pdf, weekly, xlsx
+from . import closure, fsr, html, msr, pdf, weekly, xlsx
 from .document import Column, format_value
 from .errors import ReportError
 from .source import (
@@ -41,7 +43,10 @@ from .source import (
 )
 
 KINDS = ("msr", "fsr")
-"""The month-end packs; the weekly pack is its own kind, built per ISO week."""
+"""The month-end packs built by default; the weekly pack is its own kind, built per ISO week."""
+CLOSURE = closure.KIND
+"""A closed project's closure report: one per project that closed in the month."""
+MONTH_KINDS = (*KINDS, CLOSURE)
 WEEKLY = "weekly"
 FORMATS = ("html", "pdf", "xlsx")
 MANIFEST = "manifest.json"
@@ -49,11 +54,12 @@ VERSION = re.compile(r"^v(\d+)$")
 MONTH_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 WEEK_DIR = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 REPO = Path(__file__).resolve().parents[3]
-ORIENTATION = {"msr": "portrait", "fsr": "landscape", WEEKLY: "portrait"}
+ORIENTATION = {"msr": "portrait", "fsr": "landscape", WEEKLY: "portrait", CLOSURE: "portrait"}
 REQUIREMENTS: dict[str, tuple[Requirement, ...]] = {
     "msr": msr.REQUIREMENTS,
     "fsr": fsr.REQUIREMENTS,
     WEEKLY: weekly.REQUIREMENTS,
+    CLOSURE: closure.REQUIREMENTS,
 }
 
 
@@ -93,6 +99,8 @@ class ReportResult:
     manifest_path: Path
     timings: dict[str, float] = field(default_factory=dict)
     caveats: tuple[str, ...] = ()
+    closures: tuple[str, ...] = ()
+    """The projects whose closure reports the pack holds."""
 
     @property
     def month(self) -> str:
@@ -140,6 +148,17 @@ def _choices(values: Sequence[str] | str, allowed: tuple[str, ...], what: str) -
     return [v for v in allowed if v in chosen]
 
 
+def _month_period(month_date: date, kinds: Sequence[str]) -> Period:
+    pack = "closure pack" if list(kinds) == [CLOSURE] else "month-end pack"
+    return Period(
+        f"{month_date:%Y-%m}",
+        f"{month_date:%B %Y}",
+        "Month",
+        f"pmo-pulse {pack}",
+        {"month": f"{month_date:%Y-%m}"},
+    )
+
+
 def generate_report(
     paths: DataPaths,
     month: str,
@@ -149,21 +168,17 @@ def generate_report(
     kinds: Sequence[str] = KINDS,
     progress: Callable[[str], None] | None = None,
 ) -> ReportResult:
-    """Build the month's reports from one snapshot into a new ``reports/YYYY-MM/v<N>/``.
+    """Build the month's reports from one snapshot into a new ``reports/YYYY-MM/v<N>/``: the
+    MSR and FSR, and with ``closure`` among ``kinds`` the closure report of each project that
+    closed in the month (none is an error only when closure reports are all that was asked).
 
     ``progress`` is told each step as it starts ("Printing the MSR PDF"), for a progress display.
     """
     step = progress or (lambda _text: None)
     wanted_formats = _choices(formats, FORMATS, "format")
-    wanted_kinds = _choices(kinds, KINDS, "report kind")
+    wanted_kinds = _choices(kinds, MONTH_KINDS, "report kind")
     month_date = parse_month(month)
-    period = Period(
-        f"{month_date:%Y-%m}",
-        f"{month_date:%B %Y}",
-        "Month",
-        "pmo-pulse month-end pack",
-        {"month": f"{month_date:%Y-%m}"},
-    )
+    period = _month_period(month_date, wanted_kinds)
     snapshot = resolve_snapshot(paths, snapshot_id)
     with ReportSource(snapshot) as source:
         _check_models(source, wanted_kinds, period.name, step)
@@ -181,10 +196,67 @@ def generate_report(
         if "fsr" in wanted_kinds:
             step(f"Reading the FSR's figures for {period.name}")
             documents["fsr"] = fsr.build(source, month_date, as_of)
+        if CLOSURE in wanted_kinds:
+            codes = closure.closed_in(source, month_date)
+            if not codes and wanted_kinds == [CLOSURE]:
+                raise ReportError(
+                    f"no project closed in {period.name} in snapshot {snapshot.snapshot_id}: "
+                    "closure reports are built for the projects that closed in the month. "
+                    f"Closed projects: {', '.join(closure.closed_months(source)) or 'none'}. "
+                    "No report was written."
+                )
+            for code in codes:
+                step(f"Reading the closure figures of {code}")
+                report = closure.build(source, code, as_of)
+                documents[report.name] = report
         timings = {"query": time.perf_counter() - started}
         caveats = _caveats(documents)
         return _publish(
             paths, source, period, documents, wanted_formats, caveats, as_of, timings, step
+        )
+
+
+def generate_closure_report(
+    paths: DataPaths,
+    project: str,
+    *,
+    month: str | None = None,
+    snapshot_id: str | None = None,
+    formats: Sequence[str] = FORMATS,
+    progress: Callable[[str], None] | None = None,
+) -> ReportResult:
+    """Build one closed project's closure report from one snapshot into a new
+    ``reports/YYYY-MM/v<N>/`` of the month it closed from, with the same checks, manifest and
+    versioning as a month's pack. A project that is not closed, or a ``month`` other than the
+    one it closed from, is a ReportError naming it."""
+    step = progress or (lambda _text: None)
+    wanted_formats = _choices(formats, FORMATS, "format")
+    snapshot = resolve_snapshot(paths, snapshot_id)
+    with ReportSource(snapshot) as source:
+        _check_models(source, [CLOSURE], project, step)
+        state = closure.closed_project(source, project)
+        closed_from = state["closed_from_month"]
+        if month is not None and parse_month(month) != closed_from:
+            raise ReportError(
+                f"{state['project_code']} closed from {closed_from:%B %Y}, not {month}: its "
+                f"closure report is filed under {closed_from:%Y-%m} (leave out the month, or "
+                f"give {closed_from:%Y-%m}). No report was written."
+            )
+        _, _, as_of = source.month_range()
+        started = time.perf_counter()
+        step(f"Reading the closure figures of {state['project_code']}")
+        report = closure.build(source, state["project_code"], as_of)
+        timings = {"query": time.perf_counter() - started}
+        return _publish(
+            paths,
+            source,
+            _month_period(closed_from, [CLOSURE]),
+            {report.name: report},
+            wanted_formats,
+            _caveats({report.name: report}),
+            as_of,
+            timings,
+            step,
         )
 
 
@@ -296,6 +368,8 @@ def _publish(
     paths.reports.mkdir(parents=True, exist_ok=True)
     staging = paths.reports / f".incoming-{period.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
+    kinds = list(dict.fromkeys(report.kind for report in documents.values()))
+    closures = [r.project_code for r in documents.values() if r.kind == CLOSURE]
     try:
         files = _write_documents(staging, documents, formats, context, timings, step)
         manifest = {
@@ -308,10 +382,11 @@ def _publish(
             "dbt_version": catalog.get("dbt_version"),
             "generated_at": generated_at,
             "data_as_of": as_of.isoformat(),
-            "kinds": list(documents),
+            "kinds": kinds,
+            **({"closures": closures} if closures else {}),
             "formats": formats,
             "files": files,
-            "sections": {kind: _sections(REQUIREMENTS[kind]) for kind in documents},
+            "sections": {kind: _sections(REQUIREMENTS[kind]) for kind in kinds},
             "caveats": caveats,
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         }
@@ -334,6 +409,7 @@ def _publish(
         manifest_path=folder / MANIFEST,
         timings=timings,
         caveats=tuple(caveats),
+        closures=tuple(closures),
     )
 
 
@@ -345,75 +421,93 @@ def _write_documents(
     timings: dict[str, float],
     step: Callable[[str], None],
 ) -> list[dict[str, Any]]:
+    """Each document's HTML, PDF and workbook (as ``formats`` ask), named by the document
+    (msr, fsr, weekly, closure-NET) and the period; the manifest's entries of the files."""
     files: list[dict[str, Any]] = []
-    for kind, report in documents.items():
-        stem = f"{kind}-{context['period']}"
-        step(f"Writing the {kind.upper()} page")
+    for name, report in documents.items():
+        kind, label = report.kind, _label(report)
+        stem = f"{name}-{context['period']}"
+        facts = {"project": report.project_code} if kind == CLOSURE else {}
+        step(f"Writing the {label} page")
         started = time.perf_counter()
         text = html.render(
             f"{kind}.html.j2",
             report,
             charts=report.all_charts(),
-            context={
-                **context,
-                "orientation": ORIENTATION[kind],
-                "scope": _scope(kind, report),
-            },
+            context={**context, "orientation": ORIENTATION[kind], "scope": _scope(kind, report)},
         )
         html_path = staging / f"{stem}.html"
         html_path.write_text(text, encoding="utf-8")
-        timings[f"{kind}_html"] = time.perf_counter() - started
+        timings[f"{name}_html"] = time.perf_counter() - started
         if "html" in formats:
-            files.append(
-                _entry(
-                    html_path, kind, "html", content=html.without_generated_at(text).encode("utf-8")
-                )
-            )
+            content = html.without_generated_at(text).encode("utf-8")
+            files.append(_entry(html_path, kind, "html", content=content, **facts))
         if "pdf" in formats:
-            step(f"Printing the {kind.upper()} PDF")
+            step(f"Printing the {label} PDF")
             started = time.perf_counter()
             pdf_path = staging / f"{stem}.pdf"
             check = pdf.print_pdf(
                 html_path,
                 pdf_path,
-                footer_label=f"{report.title} · {context['period_label']} · snapshot "
+                footer_label=f"{_title(report)} · {context['period_label']} · snapshot "
                 f"{context['snapshot_id']}",
                 orientation=ORIENTATION[kind],
                 must_contain=_pdf_markers(kind, report, context),
             )
-            timings[f"{kind}_pdf"] = time.perf_counter() - started
+            timings[f"{name}_pdf"] = time.perf_counter() - started
             files.append(
-                _entry(pdf_path, kind, "pdf", pages=check.pages, text_checked=check.text_checked)
+                _entry(
+                    pdf_path,
+                    kind,
+                    "pdf",
+                    pages=check.pages,
+                    text_checked=check.text_checked,
+                    **facts,
+                )
             )
         if "html" not in formats:
             html_path.unlink()
         if "xlsx" in formats:
-            step(f"Writing the {kind.upper()} workbook")
+            step(f"Writing the {label} workbook")
             started = time.perf_counter()
             xlsx_path = staging / f"{stem}.xlsx"
             xlsx.write_workbook(
                 xlsx_path,
-                title=f"{report.title} — {context['period_label']}",
+                title=f"{_title(report)} — {context['period_label']}",
                 about=_about(kind, report, context),
                 tables=report.xlsx_tables,
                 charts=xlsx.FSR_CHARTS if kind == "fsr" else (),
                 snapshot_id=context["snapshot_id"],
             )
-            timings[f"{kind}_xlsx"] = time.perf_counter() - started
-            files.append(_entry(xlsx_path, kind, "xlsx"))
+            timings[f"{name}_xlsx"] = time.perf_counter() - started
+            files.append(_entry(xlsx_path, kind, "xlsx", **facts))
     return files
+
+
+def _label(report: Any) -> str:
+    """How steps and caveats name a document: 'MSR', or 'CLOSURE NET'."""
+    return report.label if report.kind == CLOSURE else report.kind.upper()
+
+
+def _title(report: Any) -> str:
+    """The title a footer and a workbook give: a closure report's names its project."""
+    if report.kind == CLOSURE:
+        return f"{report.title} {report.heading}"
+    return report.title
 
 
 def _about(kind: str, report: Any, context: dict[str, Any]) -> list[tuple[str, str]]:
     """The workbook's About sheet: what the pack is, its period and the snapshot it reads."""
     return [
         ("Report", report.title),
+        *([("Project", report.heading)] if kind == CLOSURE else []),
         (context["period_unit"], context["period"]),
         *(
             [("Days", f"{report.week_start:%-d %b %Y} to {report.week_end:%-d %b %Y}")]
             if kind == WEEKLY
             else []
         ),
+        *([("Closed from", f"{report.month:%B %Y}")] if kind == CLOSURE else []),
         ("Snapshot", context["snapshot_id"]),
         ("Data as of", report.as_of.isoformat()),
         ("Amounts in", report.currency),
@@ -434,15 +528,30 @@ def _scope(kind: str, report: Any) -> str:
             f"All portfolios · {summary['project_count']} projects reporting · "
             f"{summary['projects_with_events_count']} with events"
         )
+    if kind == CLOSURE:
+        return (
+            f"{report.heading} · {report.facts['portfolio'] or 'no portfolio'} · closed from "
+            f"{report.month:%B %Y}"
+        )
     return f"All portfolios · {report.totals.get('project_count', 0)} projects"
 
 
 def _pdf_markers(kind: str, report: Any, context: dict[str, Any]) -> list[str]:
     """Text the printed PDF must contain: title, key figures, every project, the last line."""
-    markers = [report.title, f"End of report · {kind.upper()} {context['period']}"]
+    markers = [report.title, f"End of report · {_label(report)} {context['period']}"]
     if kind == WEEKLY:
         return [*markers, report.week, *(f"{p.code} — " for p in report.projects)]
     money = Column("v", "v", "currency", report.currency)
+    if kind == CLOSURE:
+        return [
+            *markers,
+            report.heading,
+            format_value(report.facts["actual_cost"], money),
+            "Budget outcome",
+            "Milestone history",
+            "Risks that materialised",
+            "Lessons learned",
+        ]
     if kind == "msr":
         markers.append(format_value(report.all_portfolios["estimate_at_completion"], money))
         markers += [f"{p.code} — " for p in report.projects]
@@ -486,13 +595,21 @@ def _caveats(documents: dict[str, Any]) -> list[str]:
     if report is not None and report.labour_variance_model is None:
         caveats.append("FSR labour cost variance: " + report.labour_variance_note)
     # Both packs print the same reconciliation (one set of dbt rows): listed once.
-    first = next(iter(documents.values()), None)
-    if first is not None:
-        caveats += [f"MSR vs FSR: {line}" for line in first.reconciliation.lines]
-    for kind, report in documents.items():
-        if not report.is_as_of_month:
+    monthly = next((documents[kind] for kind in KINDS if kind in documents), None)
+    if monthly is not None:
+        caveats += [f"MSR vs FSR: {line}" for line in monthly.reconciliation.lines]
+    for report in documents.values():
+        if report.is_as_of_month:
+            continue
+        if report.kind == CLOSURE:
             caveats.append(
-                f"{kind.upper()}: some sections are measured at the snapshot's as-of date "
+                f"{_label(report)}: milestones, issues, decisions and lessons are as they stand "
+                f"at the snapshot's as-of date {report.as_of.isoformat()}, after "
+                f"{report.month:%B %Y}, the month it closed from."
+            )
+        else:
+            caveats.append(
+                f"{_label(report)}: some sections are measured at the snapshot's as-of date "
                 f"{report.as_of.isoformat()}, after the report month."
             )
     return caveats

@@ -24,7 +24,16 @@ from .document import Chart, Column, Table, format_value, in_words, money_text, 
 
 # Identifier columns never wrap (a project code split over two lines reads as two codes).
 ID_COLUMNS = frozenset(
-    {"project_code", "risk_id", "po_number", "age_bucket", "expense_type", "dimension", "reference"}
+    {
+        "project_code",
+        "risk_id",
+        "po_number",
+        "age_bucket",
+        "expense_type",
+        "dimension",
+        "reference",
+        "item_id",
+    }
 )
 # Columns holding long unbroken tokens (file paths, raw values) may break anywhere.
 LONG_COLUMNS = frozenset({"source_file", "found_value", "forecast_reason"})

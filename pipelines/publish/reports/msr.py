@@ -967,6 +967,11 @@ COVERED_MODELS = {
     "rpt_portfolio_invoice_ageing": "the FSR's invoice-ageing totals",
     "rpt_lesson_themes": "the Lessons page's themes (the month's lessons are printed)",
     "rpt_vendor_invoice_checks": "the FSR's invoices not matching their purchase order",
+    # the closure pack's models: a closed project's whole life, not a month's
+    "rpt_project_closure_budget": "the closure pack's budget outcome",
+    "rpt_project_materialised_risks": "the closure pack's materialised risks",
+    "rpt_milestone_history": "the closure pack's milestone history",
+    "rpt_raid_log": "the closure pack's issues and decisions (the month's open items: RIDAC)",
     # the weekly pack's models: a week's events, not a month's
     "rpt_project_week_events": "the weekly pack's events",
     "rpt_project_week_status": "the weekly pack's project blocks",

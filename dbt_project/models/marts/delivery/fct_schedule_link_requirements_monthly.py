@@ -6,8 +6,9 @@ One row per link of each month's network with both its tasks scheduled
 in the successor's calendar, the lag added in it and, for FF and SF, the successor's duration
 taken off: the same arithmetic as the forward pass, so fct_schedule_links_monthly can tell each
 link's slack when the two projects keep different calendars. Counting a date in a calendar needs
-numpy's business-day calendars, hence Python; the calendars are built as the pass builds them
-(its own module cannot be imported by a dbt model, so the few lines are repeated).
+numpy's business-day calendars, hence Python; the calendars are built as the pass builds them,
+catch-up days (worked days the week does not work) counted in beside them (its own module cannot
+be imported by a dbt model, so the few lines are repeated).
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ OUTPUT_SCHEMA = {
 
 def _calendar_ids(
     projects: pl.Series, weeks: pl.DataFrame, exceptions: pl.DataFrame
-) -> tuple[list[np.busdaycalendar], np.ndarray]:
+) -> tuple[list[np.busdaycalendar], list[np.ndarray], np.ndarray]:
     """fct_schedule_network_monthly's ``_calendars``: each row's project calendar (weekdays,
-    and the days its non-working exceptions cover and no working one does)."""
+    and the days its non-working exceptions cover and no working one does) and its catch-up
+    days (worked days its week does not work), sorted."""
     week = (
         projects.unique()
         .to_frame("project_code")
@@ -64,19 +66,34 @@ def _calendar_ids(
         .group_by("project_code")
         .agg(pl.col("_day").sort())
     )
-    week = week.join(off, on="project_code", how="left").with_columns(pl.col("_day").fill_null([]))
+    extra = (
+        worked.join(week.select("project_code", "_weekmask"), on="project_code", how="inner")
+        .filter(pl.col("_weekmask").str.slice(pl.col("_day").dt.weekday() - 1, 1) == "0")
+        .group_by("project_code")
+        .agg(pl.col("_day").sort().alias("_extra"))
+    )
+    week = (
+        week.join(off, on="project_code", how="left")
+        .join(extra, on="project_code", how="left")
+        .with_columns(pl.col("_day").fill_null([]), pl.col("_extra").fill_null([]))
+    )
     signatures: dict[tuple, int] = {}
     calendars: list[np.busdaycalendar] = []
+    extra_days: list[np.ndarray] = []
     ids: dict[str, int] = {}
-    for code, mask, holidays in week.select("project_code", "_weekmask", "_day").iter_rows():
-        key = (mask, tuple(holidays))
+    for code, mask, holidays, catch_up in week.select(
+        "project_code", "_weekmask", "_day", "_extra"
+    ).iter_rows():
+        key = (mask, tuple(holidays), tuple(catch_up))
         if key not in signatures:
             signatures[key] = len(calendars)
             calendars.append(
                 np.busdaycalendar(weekmask=mask, holidays=np.array(holidays, dtype="datetime64[D]"))
             )
+            catch_up_days = np.array(catch_up, dtype="datetime64[D]")
+            extra_days.append(np.sort(catch_up_days[catch_up_days >= EPOCH]))
         ids[code] = signatures[key]
-    return calendars, projects.replace_strict(ids, return_dtype=pl.Int64).to_numpy()
+    return calendars, extra_days, projects.replace_strict(ids, return_dtype=pl.Int64).to_numpy()
 
 
 def requirements(
@@ -113,11 +130,14 @@ def requirements(
     finish = joined.get_column("early_finish").to_numpy().astype("datetime64[D]")
     start = joined.get_column("early_start").to_numpy().astype("datetime64[D]")
     anchor = np.where(after_finish, finish + np.timedelta64(1, "D"), start)
-    calendars, ids = _calendar_ids(joined.get_column("project_code"), weeks, exceptions)
+    calendars, extra_days, ids = _calendar_ids(joined.get_column("project_code"), weeks, exceptions)
     counted = np.zeros(joined.height, dtype=np.int64)
     for number in np.unique(ids):
         chosen = ids == number
-        counted[chosen] = np.busday_count(EPOCH, anchor[chosen], busdaycal=calendars[number])
+        # the business days before the date, and the catch-up days before it
+        counted[chosen] = np.busday_count(
+            EPOCH, anchor[chosen], busdaycal=calendars[number]
+        ) + np.searchsorted(extra_days[number], anchor[chosen], side="left")
     lag = joined.get_column("lag_days").cast(pl.Float64).fill_null(0).round(0).cast(pl.Int64)
     duration = joined.get_column("duration_days").to_numpy()
     required = counted + lag.to_numpy() - np.where((kind == "FF") | (kind == "SF"), duration, 0)

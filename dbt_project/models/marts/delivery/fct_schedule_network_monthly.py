@@ -16,7 +16,10 @@ Scheduling rules (Primavera P6 and MS Project agree on them):
   start of the next working day). Its finish date is the working day before that. A milestone
   lasts 0 days; its date is the working day before its position, so a milestone right after a
   task falls on the task's last day. A worked day the week would not work (a working exception on
-  a Saturday) is not counted: numpy's business-day calendars have days off only.
+  a Saturday: a catch-up day) counts as a working day too. numpy's business-day calendars know
+  days off only, so such days are kept beside the calendar, sorted, and counted in by a binary
+  search (``Calendars``): a date's position adds the catch-up days before it, and a position
+  falls on a catch-up day or on the business day of the position less the catch-up days before.
 - Links: FS successor start >= predecessor finish + lag; SS start >= start + lag; FF finish >=
   finish + lag; SF finish >= start + lag. Lags are in working days of the successor's calendar,
   rounded to whole days; a negative lag is a lead. A link between two calendars waits for the
@@ -33,7 +36,10 @@ Scheduling rules (Primavera P6 and MS Project agree on them):
 - Late dates: each project's tasks without successors must finish by the project's early finish
   (its last task); links run backwards from there, across projects too. Total float = late
   finish - early finish. Free float = how far a task can slip before it delays any successor
-  (or its project's finish, when it has none).
+  (or its project's finish, when it has none), between 0 and the total float (0 when that is
+  negative), as MS Project's free slack. Total float goes below 0 where progress overrides
+  the logic: a successor started before its predecessor finished asks the predecessor to have
+  finished before that start, a date already past.
 - Links that close a loop across files (a loop inside one file is quarantined by the loader) are
   left out of the pass; the tasks of such a loop are named in ``loop_tasks``. Links that name a
   task missing from the network are left out too, as are tasks without dates (a tracker's
@@ -69,6 +75,7 @@ EXCEPTION_SCHEMA = {
 }
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 NO_BOUND = np.iinfo(np.int64).max // 4
+NO_DAYS = np.array([], dtype="datetime64[D]")
 
 OUTPUT_SCHEMA = {
     "network_month": pl.Date,
@@ -106,11 +113,23 @@ OUTPUT_SCHEMA = {
 
 
 class Calendars:
-    """The network's distinct working calendars (numpy business-day calendars) and, for each
-    task, the index of its own. Conversions loop over the calendars, never over tasks."""
+    """The network's distinct working calendars (numpy business-day calendars, each with its
+    catch-up days: worked days its week does not work) and, for each task, the index of its own.
+    Conversions loop over the calendars, never over tasks."""
 
-    def __init__(self, calendars: list[np.busdaycalendar]) -> None:
+    def __init__(
+        self, calendars: list[np.busdaycalendar], extra_days: list[np.ndarray] | None = None
+    ) -> None:
         self.calendars = calendars or [np.busdaycalendar(weekmask=WEEKMASK)]
+        extras = extra_days or [NO_DAYS] * len(self.calendars)
+        # catch-up days before position 0 never matter: positions count from EPOCH
+        self.extra_days = [np.sort(days[days >= EPOCH]) for days in extras]
+        # the position of each catch-up day: the business days before it and the catch-up
+        # days before it (strictly increasing)
+        self.extra_positions = [
+            np.busday_count(EPOCH, days, busdaycal=calendar) + np.arange(days.size)
+            for calendar, days in zip(self.calendars, self.extra_days, strict=True)
+        ]
 
     def positions(self, dates: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Working-day position of each date in calendar ``ids`` (a day off counts as the next
@@ -121,7 +140,7 @@ class Calendars:
             chosen = ~missing & (ids == number)
             counted[chosen] = np.busday_count(
                 EPOCH, dates[chosen], busdaycal=self.calendars[number]
-            )
+            ) + np.searchsorted(self.extra_days[number], dates[chosen], side="left")
         return counted
 
     def dates(self, positions: np.ndarray, valid: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -129,9 +148,18 @@ class Calendars:
         days = np.full(positions.shape, np.datetime64("NaT", "D"), dtype="datetime64[D]")
         for number in np.unique(ids[valid]):
             chosen = valid & (ids == number)
-            days[chosen] = np.busday_offset(
-                EPOCH, positions[chosen], roll="forward", busdaycal=self.calendars[number]
+            wanted = positions[chosen]
+            extra_positions = self.extra_positions[number]
+            # catch-up days before each position; a position may be one of them
+            before = np.searchsorted(extra_positions, wanted, side="left")
+            found = np.busday_offset(
+                EPOCH, wanted - before, roll="forward", busdaycal=self.calendars[number]
             )
+            if extra_positions.size:
+                at = np.minimum(before, extra_positions.size - 1)
+                on_extra = extra_positions[at] == wanted
+                found = np.where(on_extra, self.extra_days[number][at], found)
+            days[chosen] = found
         return days
 
     def forward(
@@ -172,7 +200,8 @@ def _calendars(
 ) -> tuple[Calendars, np.ndarray, np.ndarray]:
     """Each task's calendar (index into the network's distinct calendars) and name. A project
     without a calendar row works Monday to Friday; its days off are the days its non-working
-    exceptions cover and no working exception does."""
+    exceptions cover and no working exception does; its catch-up days the days a working
+    exception covers on a weekday its week does not work."""
     projects = tasks.select("project_code").unique()
     week = projects.join(weeks, on="project_code", how="left").with_columns(
         pl.concat_str(
@@ -198,26 +227,39 @@ def _calendars(
         .group_by("project_code")
         .agg(pl.col("_day").sort())
     )
-    week = week.join(off, on="project_code", how="left").with_columns(
-        pl.col("_day").fill_null([]),
+    extra = (
+        worked.join(week.select("project_code", "_weekmask"), on="project_code", how="inner")
+        # the week's flag of the day's weekday (polars: Monday 1 .. Sunday 7)
+        .filter(pl.col("_weekmask").str.slice(pl.col("_day").dt.weekday() - 1, 1) == "0")
+        .group_by("project_code")
+        .agg(pl.col("_day").sort().alias("_extra"))
+    )
+    week = (
+        week.join(off, on="project_code", how="left")
+        .join(extra, on="project_code", how="left")
+        .with_columns(pl.col("_day").fill_null([]), pl.col("_extra").fill_null([]))
     )
     signatures: dict[tuple, int] = {}
     calendars: list[np.busdaycalendar] = []
+    extra_days: list[np.ndarray] = []
     ids: dict[str, int] = {}
-    for code, mask, holidays in week.select("project_code", "_weekmask", "_day").iter_rows():
-        # one row per project of the month: the calendars are built once per distinct pair
-        key = (mask, tuple(holidays))
+    for code, mask, holidays, catch_up in week.select(
+        "project_code", "_weekmask", "_day", "_extra"
+    ).iter_rows():
+        # one row per project of the month: the calendars are built once per distinct set
+        key = (mask, tuple(holidays), tuple(catch_up))
         if key not in signatures:
             signatures[key] = len(calendars)
             calendars.append(
                 np.busdaycalendar(weekmask=mask, holidays=np.array(holidays, dtype="datetime64[D]"))
             )
+            extra_days.append(np.array(catch_up, dtype="datetime64[D]"))
         ids[code] = signatures[key]
     names = dict(week.select("project_code", "calendar_name").iter_rows())
     project = tasks.get_column("project_code")
     task_ids = project.replace_strict(ids, return_dtype=pl.Int64).to_numpy()
     task_names = project.replace_strict(names, return_dtype=pl.String).to_numpy()
-    return Calendars(calendars), task_ids, task_names
+    return Calendars(calendars, extra_days), task_ids, task_names
 
 
 def _day(frame: pl.DataFrame, name: str) -> np.ndarray:
@@ -468,8 +510,10 @@ def schedule(
     # A task cannot slip further without delaying a successor than it can without delaying the
     # finish: free float is at most the total float, and 0 when the finish is already late
     # (negative total float; as MS Project shows free slack). Without the cap a task feeding a
-    # successor with negative float could show more free float than total float.
-    free_float = np.minimum(free_float, np.maximum(total_float, 0))
+    # successor with negative float could show more free float than total float. Nor is it ever
+    # below 0: a successor started before this task finished (progress overriding the link)
+    # leaves the link a negative slack, which is the total float's to tell, not the free float's.
+    free_float = np.clip(free_float, 0, np.maximum(total_float, 0))
 
     # the link that sets each waiting task's start (no slack): the first such link listed
     driving = np.full(count, -1, dtype=np.int64)
