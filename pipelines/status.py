@@ -18,6 +18,10 @@ from pipelines.query import open_read_only
 from pipelines.settings import load_settings, resolve_reporting_currency
 from pipelines.text import failure_summary
 
+REASON_KINDS_SHOWN = 12
+"""`pmo status` shows this many kinds of quarantine reason, the most rows first, then a count
+of the rest."""
+
 
 def format_table(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 60
@@ -136,7 +140,7 @@ def warehouse_status(paths: DataPaths) -> str:
             select entity, min(reason) as example, sum(rows_represented) as n
             from raw.quarantine
             group by entity, regexp_replace(reason, ?, '…', 'g')
-            order by n desc, entity, example limit 8
+            order by n desc, entity, example
             """,
             [REASON_VALUES],
         ).fetchall()
@@ -154,7 +158,14 @@ def warehouse_status(paths: DataPaths) -> str:
     if top_reasons:
         lines += ["", "Quarantined rows by kind of reason (see raw.quarantine for file and line):"]
         columns = ["entity", "reason (one example of each kind)", "rows"]
-        lines.append(format_table(columns, top_reasons, max_width=110))
+        shown = top_reasons[:REASON_KINDS_SHOWN]
+        lines.append(format_table(columns, shown, max_width=110))
+        if len(top_reasons) > len(shown):
+            rest = top_reasons[len(shown) :]
+            lines.append(
+                f"… and {len(rest)} more kind(s) of reason, {sum(n for *_, n in rest):,} row(s): "
+                "the data-quality page lists every one"
+            )
     if gap_lines:
         lines += ["", *gap_lines]
     if rejected:

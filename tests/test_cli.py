@@ -534,3 +534,32 @@ def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds
         assert raw_tables_changed(paths, "probe", con, {"reporting_currency": "USD"}) is None
     finally:
         con.close()
+
+
+def test_status_names_the_kinds_of_quarantine_reason_it_does_not_list(tmp_path: Path):
+    from pipelines.ingest.warehouse import connect
+    from pipelines.status import REASON_KINDS_SHOWN, warehouse_status
+
+    paths = DataPaths(tmp_path / "data")
+    paths.ensure()
+    con = connect(paths.warehouse)
+    kinds = REASON_KINDS_SHOWN + 2
+    # kind i (A, B, ...) has kinds - i rows: the last two kinds (2 rows and 1) are left out
+    con.execute(
+        """
+        insert into raw.quarantine (load_id, entity, source_file, source_sha256, source_line,
+            column_name, found_value, reason, quarantined_at, rows_represented)
+        select 'l', 'risks', 'risks.csv', 'sha', kind * 100 + copy, 'c', 'x',
+            'c: problem ' || chr(cast(65 + kind as integer)), now(), 1
+        from range(?) as kinds(kind), range(?) as copies(copy)
+        where copy < ? - kind
+        """,
+        [kinds, kinds, kinds],
+    )
+    con.close()
+    status = warehouse_status(paths)
+    assert status.count("c: problem") == REASON_KINDS_SHOWN
+    assert "c: problem A " in status and "c: problem M" not in status  # kind 12
+    assert "… and 2 more kind(s) of reason, 3 row(s): the data-quality page lists every one" in (
+        status
+    )
