@@ -1,5 +1,5 @@
-"""Reports: build a month-end MSR/FSR pack or a weekly steering pack from the browser, and the
-packs that exist, with their snapshot and downloads.
+"""Reports: build a month-end MSR/FSR pack, a weekly steering pack or a closed project's closure
+report from the browser, and the packs that exist, with their snapshot and downloads.
 
 A pack is built from the snapshot this page shows (pinned: a refresh publishing meanwhile does
 not change it), by the same code and rules as `pmo report --snapshot`: a new version folder
@@ -151,11 +151,67 @@ def weekly_form(snapshot: data.Snapshot) -> None:
     )
 
 
+PROJECTS = "dim_projects"
+
+
+def closure_form(snapshot: data.Snapshot) -> None:
+    """A closed project and formats, and a button that builds its closure report (filed under
+    the month it closed from) with live steps."""
+    if PROJECTS not in snapshot.models:
+        return
+    closed = data.read(
+        snapshot,
+        PROJECTS,
+        select=["project_code", "project_name", "closed_from_month"],
+        where={"is_closed": True},
+    )
+    # the latest closures first, by code within a month
+    closed = closed.filter(pl.col("closed_from_month").is_not_null()).sort(
+        ["closed_from_month", "project_code"], descending=[True, False]
+    )
+    if closed.is_empty():
+        return
+    labels = {
+        code: f"{code} · {name} (closed {month:%b %Y})" for code, name, month in closed.iter_rows()
+    }
+    with st.form("build_closure", border=True):
+        st.markdown(f"**Build a project closure report** from snapshot `{snapshot.snapshot_id}`")
+        project_column, formats_column = st.columns([3, 4])
+        project = project_column.selectbox(
+            "Closed project", list(labels), format_func=labels.get, key="build_closure_project"
+        )
+        formats = formats_column.multiselect(
+            "Formats", list(FORMATS), default=list(FORMATS), key="build_closure_formats"
+        )
+        submitted = st.form_submit_button(
+            "Build closure report", icon=":material/build:", type="primary"
+        )
+    if not submitted:
+        return
+    if not formats:
+        st.warning("Choose at least one format.", icon=":material/warning:")
+        return
+    from pipelines.config import resolve_data_dir
+    from pipelines.publish.reports import generate_closure_report
+
+    build_with_status(
+        f"{project} closure",
+        lambda progress: generate_closure_report(
+            resolve_data_dir(),
+            project,
+            snapshot_id=snapshot.snapshot_id,
+            formats=[FORMATS[f] for f in formats],
+            progress=progress,
+        ),
+    )
+
+
 st.title("Reports")
 snapshot = data.current()
 if snapshot is not None:
     build_form(snapshot)
     weekly_form(snapshot)
+    closure_form(snapshot)
 packs = data.report_packs()
 if not packs:
     st.info(

@@ -90,3 +90,26 @@ def test_a_weekly_pack_builds_from_the_reports_page(
     assert manifest["snapshot_id"] == published.snapshot_id
     assert [entry["name"] for entry in manifest["files"]] == [f"weekly-{week}.xlsx"]
     assert list(app.dataframe[0].value.iloc[0][:2]) == [week, "v1"]
+
+
+@pytest.mark.xdist_group("demo")
+def test_a_closure_report_builds_from_the_reports_page(
+    published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    data_dir = tmp_path / "data"
+    shutil.copytree(published.data_dir, data_dir, ignore=shutil.ignore_patterns("dagster"))
+    monkeypatch.setenv("PMO_DATA_DIR", str(data_dir))
+    app = open_reports_page()
+    picker = app.selectbox(key="build_closure_project")
+    # the projects the demo closed in October, named as a user picks them
+    closed_in_october = [label for label in picker.options if "(closed Oct 2026)" in label]
+    assert [label.split(" · ")[0] for label in closed_in_october] == ["BIL", "NET", "POS"]
+    picker.set_value("NET")
+    app.multiselect(key="build_closure_formats").set_value(["XLSX"])
+    next(button for button in app.button if button.label == "Build closure report").click()
+    app.run(timeout=180)
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    manifest = json.loads((data_dir / "reports" / "2026-10" / "v1" / "manifest.json").read_text())
+    assert manifest["snapshot_id"] == published.snapshot_id
+    assert [entry["name"] for entry in manifest["files"]] == ["closure-NET-2026-10.xlsx"]
