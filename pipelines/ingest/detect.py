@@ -9,7 +9,7 @@ import re
 import zipfile
 from pathlib import Path
 
-import polars as pl
+import fastexcel
 
 from pipelines.ingest.adapters import ADAPTERS
 from pipelines.ingest.adapters.base import MAX_FILE_BYTES, Adapter, Probe, normalise_header
@@ -132,8 +132,6 @@ def _count_outside_quotes(line: str, separator: str) -> int:
 
 
 def _xlsx_probe(path: Path, display_name: str, raw: bytes) -> Probe:
-    import fastexcel
-
     try:
         reader = fastexcel.read_excel(raw)
     except Exception as error:  # calamine raises its own types
@@ -170,33 +168,6 @@ def _xlsx_probe(path: Path, display_name: str, raw: bytes) -> Probe:
             display_name, "no sheet has a header row.", "a sheet whose first row names the columns."
         )
     return best
-
-
-def read_xlsx_positional(probe: Probe) -> pl.DataFrame:
-    """The data rows under an XLSX probe's header, as text columns c0..cN with sheet row numbers."""
-    import fastexcel
-
-    sheet = (
-        fastexcel.read_excel(probe.data)
-        .load_sheet(probe.sheet_name, header_row=None, skip_rows=0, dtypes="string")
-        .to_polars()
-    )
-    width = len(probe.header)
-    frame = sheet.slice(probe.header_row)
-    names = frame.columns[:width]
-    frame = frame.select(
-        *[pl.col(name).cast(pl.String).alias(f"c{i}") for i, name in enumerate(names)],
-        *[pl.lit(None, pl.String).alias(f"c{i}") for i in range(len(names), width)],
-    ).with_columns(
-        (pl.int_range(pl.len(), dtype=pl.Int64) + probe.header_row + 1).alias("source_line")
-    )
-    blank = pl.all_horizontal(
-        [
-            pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "")
-            for i in range(width)
-        ]
-    )
-    return frame.filter(~blank)
 
 
 def _matching_adapter(probe: Probe) -> Adapter | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.ingest.adapters import ado_csv, jira_csv
+from pipelines.ingest.adapters import ado_csv, jira_csv, locale_dates
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
@@ -340,7 +340,7 @@ def test_real_export_parent_ids_map_to_the_same_keys(shared_samples: Path, tmp_p
     ],
 )
 def test_locale_dates(text: str, month_first: bool, expected: str) -> None:
-    frame = jira_csv.with_locale_dates(
+    frame = locale_dates.with_locale_dates(
         pl.DataFrame({"x": [text]}),
         {"out": (pl.col("x"), "timestamp")},
         month_first=month_first,

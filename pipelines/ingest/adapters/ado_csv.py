@@ -36,11 +36,8 @@ from pipelines.ingest.adapters.base import (
     pick,
     read_by_layout,
 )
-from pipelines.ingest.adapters.jira_csv import (
-    numeric_month_first_by_file,
-    with_locale_dates,
-)
 from pipelines.ingest.adapters.links import dependency_rows, named_links, no_dependencies
+from pipelines.ingest.adapters.locale_dates import numeric_month_first_by_file, with_locale_dates
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
 

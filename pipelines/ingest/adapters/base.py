@@ -14,9 +14,11 @@ import functools
 import io
 import re
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 
 from pipelines.ingest.errors import FileRejected
@@ -202,12 +204,35 @@ def _physical_lines(data: bytes) -> int:
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
+def read_xlsx_positional(probe: Probe) -> pl.DataFrame:
+    """The data rows under an XLSX probe's header, as text columns c0..cN with sheet row numbers."""
+    sheet = (
+        fastexcel.read_excel(probe.data)
+        .load_sheet(probe.sheet_name, header_row=None, skip_rows=0, dtypes="string")
+        .to_polars()
+    )
+    width = len(probe.header)
+    frame = sheet.slice(probe.header_row)
+    names = frame.columns[:width]
+    frame = frame.select(
+        *[pl.col(name).cast(pl.String).alias(f"c{i}") for i, name in enumerate(names)],
+        *[pl.lit(None, pl.String).alias(f"c{i}") for i in range(len(names), width)],
+    ).with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + probe.header_row + 1).alias("source_line")
+    )
+    blank = pl.all_horizontal(
+        [
+            pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "")
+            for i in range(width)
+        ]
+    )
+    return frame.filter(~blank)
+
+
 def read_positional(probe: Probe) -> pl.DataFrame:
     """A CSV or XLSX probe's data rows as text columns ``c0..cN``; XLSX rows come numbered
     (``source_line``), CSV rows not yet (see :func:`number_csv_rows`)."""
     if probe.kind == "xlsx":
-        from pipelines.ingest.detect import read_xlsx_positional
-
         return read_xlsx_positional(probe)
     return read_csv_cells(probe)
 
@@ -238,8 +263,6 @@ def _each(work: Callable[[Probe], pl.DataFrame], probes: Sequence[Probe]) -> lis
 
     if len(probes) < 2:
         return [one(probe) for probe in probes]
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=min(READERS, len(probes))) as pool:
         return list(pool.map(one, probes))
 

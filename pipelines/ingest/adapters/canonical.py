@@ -19,6 +19,7 @@ from pipelines.ingest.adapters.base import (
     parse_datetime,
     parse_number,
     read_csv_positional,
+    read_xlsx_positional,
 )
 from pipelines.ingest.contracts import ENTITIES, Entity
 
@@ -81,12 +82,7 @@ def _convert(entity: Entity, position: int | None) -> pl.Expr:
 
 def _reader_for(entity: Entity):
     def read(probe: Probe) -> dict[str, pl.DataFrame]:
-        if probe.kind == "xlsx":
-            from pipelines.ingest.detect import read_xlsx_positional
-
-            frame = read_xlsx_positional(probe)
-        else:
-            frame = read_csv_positional(probe)
+        frame = read_xlsx_positional(probe) if probe.kind == "xlsx" else read_csv_positional(probe)
         frame = frame.filter(~pl.col("c0").fill_null("").str.strip_chars().str.starts_with("#"))
         positions = _positions(probe)
         columns = []

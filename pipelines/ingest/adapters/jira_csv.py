@@ -26,12 +26,11 @@ The export carries no export date, so ``snapshot_date`` is left for the loader t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
 from pipelines.ingest.adapters.base import (
-    MONTH_NAMES,
     Adapter,
     Probe,
     blank_to_null,
@@ -41,6 +40,7 @@ from pipelines.ingest.adapters.base import (
     read_by_layout,
 )
 from pipelines.ingest.adapters.links import dependency_rows, named_links, no_dependencies
+from pipelines.ingest.adapters.locale_dates import numeric_month_first_by_file, with_locale_dates
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.errors import FileRejected
 
@@ -211,197 +211,6 @@ def _first_filled(probe: Probe, role: str) -> pl.Expr:
     if not cells:
         return pl.lit(None, pl.String)
     return pl.coalesce(cells) if len(cells) > 1 else cells[0]
-
-
-# --- dates ---------------------------------------------------------------------------------------
-
-_TIMES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
-_ISO_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-)
-_NUMERIC_DATE = r"^(\d{1,2})[/\-](\d{1,2})[/\-]\d{2,4}\b"
-_NAMED_DATE = r"^(\d{1,2})[/.\-\s](\p{L}+)\.?[/.\-\s](\d{2,4})(.*)$"
-_MONTHS: dict[str, str] = {
-    **{alias: f"{number:02d}" for alias, number in MONTH_NAMES.items()},
-    "mär": "03",  # German short March, not among the shared aliases
-}
-
-
-def _prepare_date_text(text: pl.Expr) -> pl.Expr:
-    """Bring locale spellings to one shape: ``/`` separators, ``AM``/``PM``, numeric months.
-
-    The month name is looked up in one dictionary rather than one regex pass per alias, so the
-    cost stays flat however many languages are known.
-    """
-    text = text.str.replace(r"(?i)\s*a\.?\s?m\.?$", " AM").str.replace(
-        r"(?i)\s*p\.?\s?m\.?$", " PM"
-    )
-    parts = text.str.extract_groups(_NAMED_DATE)
-    month = (
-        parts.struct.field("2")
-        .str.to_lowercase()
-        .replace_strict(_MONTHS, default=None, return_dtype=pl.String)
-    )
-    named = pl.concat_str(
-        parts.struct.field("1"), month, parts.struct.field("3"), separator="/"
-    ) + parts.struct.field("4")
-    # Dotted or dashed numeric dates (``10.11.2025``) -> ``/``; ISO (year first) is untouched.
-    numeric = text.str.replace(r"^(\d{1,2})[.\-](\d{1,2})[.\-](\d{2,4})\b", "${1}/${2}/${3}")
-    return pl.coalesce(named, numeric)
-
-
-def numeric_month_first(
-    frame: pl.DataFrame, exprs: Iterable[pl.Expr], default: bool = True
-) -> bool:
-    """Whether numeric dates in these columns are month-first (``6/21/2025``), decided per file.
-
-    A user profile gives one format for the whole export, so one value with a day over 12 settles
-    the order for every value; when nothing tells, ``default`` (US order) is assumed.
-    """
-    frame = frame.with_columns(pl.lit(0, pl.Int64).alias("_file"))
-    return numeric_month_first_by_file(frame, exprs, [0], default)[0]
-
-
-def numeric_month_first_by_file(
-    frame: pl.DataFrame, exprs: Iterable[pl.Expr], files: Sequence[int], default: bool = True
-) -> dict[int, bool]:
-    """:func:`numeric_month_first` for each of ``files`` whose rows are stacked in ``frame``
-    (``_file``), in one pass; a file without rows gets ``default``."""
-    exprs = list(exprs)
-    decided = dict.fromkeys(files, default)
-    if not exprs or frame.height == 0:
-        return decided
-    parts = [blank_to_null(expr).str.extract_groups(_NUMERIC_DATE) for expr in exprs]
-    checks = frame.group_by("_file").agg(
-        pl.max_horizontal(
-            [part.struct.field("2").cast(pl.Int32, strict=False).max() for part in parts]
-        ).alias("second"),
-        pl.max_horizontal(
-            [part.struct.field("1").cast(pl.Int32, strict=False).max() for part in parts]
-        ).alias("first"),
-    )
-    for index, second, first in checks.iter_rows():
-        if (second or 0) > 12:
-            decided[index] = True
-        elif (first or 0) > 12:
-            decided[index] = False
-    return decided
-
-
-def _day_month_formats(month_first: bool) -> list[str]:
-    day_month = "%m/%d" if month_first else "%d/%m"
-    return [f"{day_month}/{year}{time}" for year in ("%y", "%Y") for time in _TIMES]
-
-
-def _attempts(text: pl.Expr, formats: Sequence[str]) -> pl.Expr:
-    return pl.coalesce(
-        [text.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True) for fmt in formats]
-    )
-
-
-SAMPLES = 8
-"""Values of a date column looked at to find the formats worth trying on the whole column."""
-
-
-def _formats_needed(samples: pl.Series, formats: Sequence[str]) -> list[str]:
-    """The formats up to the last one any sample needs (its first fitting format): tried in
-    order on the whole column they give each value what trying every format would, for every
-    value the samples stand for. An export writes one format a column, so that is mostly one
-    or two formats out of thirty."""
-    samples = samples.drop_nulls()
-    if samples.is_empty():
-        return []
-    fits = samples.to_frame("v").select(
-        pl.col("v")
-        .str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
-        .is_not_null()
-        .alias(str(index))
-        for index, fmt in enumerate(formats)
-    )
-    first_fits = [next((i for i, ok in enumerate(row) if ok), None) for row in fits.iter_rows()]
-    if any(index is None for index in first_fits):
-        return list(formats)
-    return list(formats[: max(first_fits) + 1])
-
-
-def with_locale_dates(
-    frame: pl.DataFrame, targets: dict[str, tuple[pl.Expr, str]], *, month_first: bool
-) -> pl.DataFrame:
-    """Add one canonical text column per target: ``name -> (locale text, "timestamp"|"date")``.
-
-    Timestamps become ``YYYY-MM-DD HH:MM:SS`` and dates ``YYYY-MM-DD``; a value no format fits is
-    kept as found. Named-month (``25/Feb/26``) and dotted (``10.11.2025``) values are day-first in
-    every locale; other numeric ones follow ``month_first``. Two-digit-year formats are tried
-    first so ``26`` is never read as year 26. The work is staged column by column so each regex
-    and each format runs once per column, not once per nested copy of an expression.
-    """
-    if not targets:
-        return frame
-    raw = {name: f"__{name}_raw" for name in targets}
-    prep = {name: f"__{name}_prep" for name in targets}
-    parsed_names = {name: f"__{name}_parsed" for name in targets}
-    frame = frame.with_columns(
-        blank_to_null(expr).alias(raw[name]) for name, (expr, _) in targets.items()
-    )
-    frame = frame.with_columns(
-        _prepare_date_text(pl.col(raw[name])).alias(prep[name]) for name in targets
-    )
-    day_first_formats = _day_month_formats(False)
-    numeric_formats = [*_day_month_formats(month_first), *_ISO_FORMATS]
-    day_first_shape = r"^\d{1,2}[/.\-\s]\p{L}|^\d{1,2}\.\d{1,2}\.\d{2,4}\b"
-    is_day_first = {name: pl.col(raw[name]).str.contains(day_first_shape) for name in targets}
-    # a few values of each column and shape tell which formats the column needs
-    samples = frame.select(
-        pl.col(prep[name]).filter(shape).head(SAMPLES).implode().alias(f"{name}|{kind}")
-        for name in targets
-        for kind, shape in (("day", is_day_first[name]), ("numeric", ~is_day_first[name]))
-    ).row(0, named=True)
-    branches = {"day": day_first_formats, "numeric": numeric_formats}
-
-    def parse(name: str, every: bool) -> pl.Expr:
-        chosen = {
-            kind: formats
-            if every
-            else _formats_needed(pl.Series(samples[f"{name}|{kind}"], dtype=pl.String), formats)
-            for kind, formats in branches.items()
-        }
-        text = pl.col(prep[name])
-        nothing = pl.lit(None, pl.Datetime("us"))
-        return (
-            pl.when(is_day_first[name])
-            .then(_attempts(text, chosen["day"]) if chosen["day"] else nothing)
-            .otherwise(_attempts(text, chosen["numeric"]) if chosen["numeric"] else nothing)
-            .alias(parsed_names[name])
-        )
-
-    frame = frame.with_columns(parse(name, every=False) for name in targets)
-    # a value the samples did not stand for (another format further down the list) gets
-    # every format, as it would have without the samples
-    unparsed = frame.select(
-        (pl.col(prep[name]).is_not_null() & pl.col(parsed_names[name]).is_null()).any().alias(name)
-        for name in targets
-    ).row(0, named=True)
-    again = [name for name, found in unparsed.items() if found]
-    if again:
-        frame = frame.with_columns(parse(name, every=True) for name in again)
-    patterns = {"timestamp": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d"}
-    frame = frame.with_columns(
-        pl.when(pl.col(parsed_names[name]).is_not_null())
-        .then(pl.col(parsed_names[name]).dt.strftime(patterns[kind]))
-        .otherwise(pl.col(raw[name]))
-        .alias(name)
-        for name, (_, kind) in targets.items()
-    )
-    return frame.drop(*raw.values(), *prep.values(), *parsed_names.values())
 
 
 # --- status categories ---------------------------------------------------------------------------

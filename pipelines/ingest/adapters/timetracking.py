@@ -25,6 +25,7 @@ from pipelines.ingest.adapters.base import (
     parse_bool,
     parse_number,
     read_csv_positional,
+    read_xlsx_positional,
 )
 from pipelines.ingest.contracts import ENTITIES
 
@@ -59,8 +60,6 @@ def table_kind(probe: Probe) -> bool:
 def read_rows(probe: Probe) -> pl.DataFrame:
     """The data rows as text columns ``c0..cN`` plus ``source_line``, from CSV or XLSX."""
     if probe.kind == "xlsx":
-        from pipelines.ingest.detect import read_xlsx_positional
-
         return read_xlsx_positional(probe)
     return read_csv_positional(probe)
 
