@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from pipelines.config import DATA_DIR_ENV, DataPaths, resolve_data_dir
-from pipelines.ingest.errors import PmoError
+from pipelines.errors import PmoError
 from pipelines.text import failure_summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.config import DataPaths
-from pipelines.ingest.errors import PmoError
+from pipelines.errors import PmoError
 
 LOCK_NAME = ".refresh.lock"
 _held: dict[Path, int] = {}

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from pipelines.config import DataPaths
-from pipelines.ingest.errors import PmoError
+from pipelines.errors import PmoError
 from pipelines.publish.snapshot import current_snapshot
 
 READER_MEMORY_LIMIT = "2GB"

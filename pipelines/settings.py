@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.config import DataPaths
-from pipelines.ingest.errors import PmoError
+from pipelines.errors import PmoError
 
 SETTINGS_FILE = "settings.toml"
 DEFAULT_REPORTING_CURRENCY = "EUR"

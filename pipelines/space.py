@@ -12,7 +12,7 @@ import errno
 import shutil
 
 from pipelines.config import DataPaths
-from pipelines.ingest.errors import PmoError
+from pipelines.errors import PmoError
 
 MIB = 1024**2
 RUN_FILES = 100 * MIB

@@ -10,8 +10,8 @@ from typing import Any
 import duckdb
 
 from pipelines.config import DataPaths
+from pipelines.errors import PmoError
 from pipelines.ingest.contracts import ENTITIES
-from pipelines.ingest.errors import PmoError
 from pipelines.ingest.warehouse import REASON_VALUES
 from pipelines.lock import describe_holder, refresh_running
 from pipelines.query import open_read_only

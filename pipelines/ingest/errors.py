@@ -1,10 +1,8 @@
-"""Errors a user can act on: each names the file, what was found and what was expected."""
+"""Ingest errors: a file that loads nothing, named with what was found and what was expected."""
 
 from __future__ import annotations
 
-
-class PmoError(Exception):
-    """An error whose message is written for the person running the product."""
+from pipelines.errors import PmoError
 
 
 class FileRejected(PmoError):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from pipelines.ingest.errors import PmoError
+from pipelines.errors import PmoError
 from pipelines.transform.parse_ahead import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,

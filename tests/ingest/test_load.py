@@ -460,7 +460,7 @@ def test_files_checked_together_keep_their_own_lines_keys_and_outcomes(landing, 
 
 def test_the_date_window_is_a_checked_setting(tmp_path):
     from pipelines.config import DataPaths
-    from pipelines.ingest.errors import PmoError
+    from pipelines.errors import PmoError
     from pipelines.settings import load_settings
 
     paths = DataPaths(tmp_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.ingest.errors import PmoError
+from pipelines.errors import PmoError
 
 
 class ReportError(PmoError):
