@@ -164,7 +164,7 @@ def test_the_refresh_publishes_every_figure_in_dollars(dollar_portfolio: Path) -
 def test_a_refresh_writes_only_under_its_data_directory(dollar_portfolio: Path) -> None:
     written = json.loads((dollar_portfolio / "written_in_source_tree.json").read_text())
     assert written == []
-    runs = [folder for folder in (dollar_portfolio / "dbt" / "runs").iterdir()]
+    runs = list((dollar_portfolio / "dbt" / "runs").iterdir())
     assert len(runs) == 1
     results = json.loads((runs[0] / "run_results.json").read_text())
     assert not any(r["unique_id"].startswith("unit_test.") for r in results["results"])

@@ -1062,7 +1062,7 @@ def heatmap(
     if frame.is_empty():
         return empty_figure("No rows for this selection.")
     scale = percent_scale(meta) if meta.get("format") == "percent" else 1.0
-    xs = sorted({v for v in frame[x].to_list()})
+    xs = sorted(set(frame[x].to_list()))
     ys = sorted({str(v) for v in frame[y].to_list()})
     grid = {(str(r[y]), r[x]): r[z] for r in frame.select(x, y, z).iter_rows(named=True)}
     values = [

@@ -43,19 +43,10 @@ def catalog_frame(snap: data.Snapshot) -> pl.DataFrame:
             )
     return pl.DataFrame(
         rows,
-        schema={
-            k: pl.String
-            for k in (
-                "label",
-                "model",
-                "column",
-                "format",
-                "unit",
-                "good_when",
-                "description",
-                "layer",
-            )
-        },
+        schema=dict.fromkeys(
+            ("label", "model", "column", "format", "unit", "good_when", "description", "layer"),
+            pl.String,
+        ),
     )
 
 

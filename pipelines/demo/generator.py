@@ -198,7 +198,7 @@ class _Generator:
         self.world = world
         self.files: list[DemoFile] = []
         self.bad_rows: list[BadRow] = []
-        self.counts: dict[str, int] = {name: 0 for name in ENTITIES}
+        self.counts: dict[str, int] = dict.fromkeys(ENTITIES, 0)
 
     # --- files ---------------------------------------------------------------------------
 
@@ -384,7 +384,7 @@ class _Generator:
         columns = ENTITIES[entity].column_names
         frame = pl.DataFrame(
             {c: [None if r.get(c) in (None, "") else str(r[c]) for r in rows] for c in columns},
-            schema={c: pl.String for c in columns},
+            schema=dict.fromkeys(columns, pl.String),
         )
         self.write(
             relative,

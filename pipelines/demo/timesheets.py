@@ -75,9 +75,8 @@ def build_issue_index(world: World, backlogs: dict[str, Backlog]) -> IssueIndex:
                     "project_name": [project.name] * n,
                     "reporter": [names[r] for r in backlog.reporter],
                 },
-                schema={
-                    c: pl.String
-                    for c in (
+                schema=dict.fromkeys(
+                    (
                         "issue_key",
                         "issue_summary",
                         "issue_type",
@@ -86,8 +85,9 @@ def build_issue_index(world: World, backlogs: dict[str, Backlog]) -> IssueIndex:
                         "project_key",
                         "project_name",
                         "reporter",
-                    )
-                },
+                    ),
+                    pl.String,
+                ),
             )
         )
         started.append(arrays["started"])
@@ -109,9 +109,8 @@ def build_issue_index(world: World, backlogs: dict[str, Backlog]) -> IssueIndex:
         pl.concat(frames)
         if frames
         else pl.DataFrame(
-            schema={
-                c: pl.String
-                for c in (
+            schema=dict.fromkeys(
+                (
                     "issue_key",
                     "issue_summary",
                     "issue_type",
@@ -120,8 +119,9 @@ def build_issue_index(world: World, backlogs: dict[str, Backlog]) -> IssueIndex:
                     "project_key",
                     "project_name",
                     "reporter",
-                )
-            }
+                ),
+                pl.String,
+            )
         )
     )
     order = np.argsort(np.array(sprint_keys, dtype=np.int64), kind="stable")

@@ -204,7 +204,7 @@ def read_entity(
                     cache[(sha256, other)] = other_frame
     if frame is None:
         return pl.DataFrame(
-            schema={**{name: pl.String for name in entity.column_names}, "source_line": pl.Int64}
+            schema={**dict.fromkeys(entity.column_names, pl.String), "source_line": pl.Int64}
         )
     if entity.snapshot:
         frame = _fill_snapshot_date(frame, snapshot_date_for(probe.path).isoformat())

@@ -146,14 +146,14 @@ AG1_SNAPSHOTS: dict[str, dict[str, tuple[str | None, str, str | None]]] = {
         "A1": (S1, "todo", None),
         "A2": (S1, "todo", None),
         "A3": (S1, "todo", None),
-        **{key: (None, "todo", None) for key in ("A4", "A5", "A6", "A7", "A8")},
+        **dict.fromkeys(("A4", "A5", "A6", "A7", "A8"), (None, "todo", None)),
     },
     "2026-01-19": {
         **DONE_BY_0119,
         "A3": (S2, "in_progress", None),  # carried over from Sprint 1
         "A4": (S2, "todo", None),
         "A5": (S2, "todo", None),
-        **{key: (None, "todo", None) for key in ("A6", "A7", "A8")},
+        **dict.fromkeys(("A6", "A7", "A8"), (None, "todo", None)),
     },
     "2026-02-02": {
         **DONE_BY_0202,

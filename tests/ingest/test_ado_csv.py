@@ -347,7 +347,7 @@ def test_exports_without_link_columns_give_an_empty_dependencies_frame(path: Pat
     assert frames["tasks"].height > 0
     assert frames["dependencies"].height == 0
     assert frames["dependencies"].schema == {
-        **{name: pl.String for name in ENTITIES["dependencies"].column_names},
+        **dict.fromkeys(ENTITIES["dependencies"].column_names, pl.String),
         "source_line": pl.Int64,
     }
 

@@ -503,7 +503,7 @@ def test_exports_without_link_columns_give_an_empty_dependencies_frame(path: Pat
     assert dependencies.height == 0
     assert dependencies.columns == [*ENTITIES["dependencies"].column_names, "source_line"]
     assert dependencies.schema == {
-        **{name: pl.String for name in ENTITIES["dependencies"].column_names},
+        **dict.fromkeys(ENTITIES["dependencies"].column_names, pl.String),
         "source_line": pl.Int64,
     }
 

@@ -556,7 +556,7 @@ def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> 
     """
     empty = pl.DataFrame(
         schema={
-            **{name: pl.String for name in SPRINT_COLUMNS},
+            **dict.fromkeys(SPRINT_COLUMNS, pl.String),
             "source_line": pl.Int64,
             "_file": pl.Int64,
         }

@@ -26,7 +26,7 @@ def no_dependencies() -> pl.DataFrame:
     and ``_file`` (split off by the batch reader), no rows."""
     return pl.DataFrame(
         schema={
-            **{name: pl.String for name in DEPENDENCY_COLUMNS},
+            **dict.fromkeys(DEPENDENCY_COLUMNS, pl.String),
             "source_line": pl.Int64,
             "_file": pl.Int64,
         }

@@ -239,28 +239,8 @@ def _collect_tasks(root: etree._Element) -> dict[str, list]:
     if tasks is None:
         return columns
     stack: list[tuple[int, str | None]] = []
-    wanted = _TASK_TAGS
-    baseline_tag = _BASELINE_TAG
     for task in tasks.iterchildren(f"{_NS}Task"):
-        values: dict[str, str | None] = {}
-        baseline: dict[str, str | None] = {}
-        links: list[dict] = []
-        # one look at each child, by its full tag (comments and PIs are gone: never wanted)
-        for child in task:
-            tag = child.tag
-            name = wanted.get(tag)
-            if name is not None:
-                if name not in values:
-                    text = child.text
-                    values[name] = (text.strip() or None) if text else None
-            elif tag == baseline_tag:
-                found = _first_texts(child, _BASELINE_TAGS)
-                if found.get("Number") == "0":
-                    baseline = found
-            elif tag == _LINK_TAG:
-                found = _first_texts(child, _LINK_TAGS)
-                found["source_line"] = child.sourceline
-                links.append(found)
+        values, baseline, links = _task_children(task)
         if values.get("UID") == "0":
             continue  # the project summary task: the project itself, not a task
         if values.get("IsNull") == "1" or values.get("ExternalTask") == "1":
@@ -283,6 +263,34 @@ def _collect_tasks(root: etree._Element) -> dict[str, list]:
             stack.append((level, values.get("UID")))
         columns["source_line"].append(task.sourceline)
     return columns
+
+
+def _task_children(
+    task: etree._Element,
+) -> tuple[dict[str, str | None], dict[str, str | None], list[dict]]:
+    """A ``<Task>``'s fields (the first of each), its baseline 0 and its predecessor links, from
+    one look at each child by its full tag (comments and PIs are gone: never wanted)."""
+    values: dict[str, str | None] = {}
+    baseline: dict[str, str | None] = {}
+    links: list[dict] = []
+    wanted = _TASK_TAGS
+    baseline_tag = _BASELINE_TAG
+    for child in task:
+        tag = child.tag
+        name = wanted.get(tag)
+        if name is not None:
+            if name not in values:
+                text = child.text
+                values[name] = (text.strip() or None) if text else None
+        elif tag == baseline_tag:
+            found = _first_texts(child, _BASELINE_TAGS)
+            if found.get("Number") == "0":
+                baseline = found
+        elif tag == _LINK_TAG:
+            found = _first_texts(child, _LINK_TAGS)
+            found["source_line"] = child.sourceline
+            links.append(found)
+    return values, baseline, links
 
 
 def _as_int(text: str | None) -> int | None:
@@ -636,7 +644,7 @@ def _calendar_frame(entity: str, rows: list[dict]) -> pl.DataFrame:
     """Calendar rows as the canonical text frame (dates as the contract reads them)."""
     columns = ENTITIES[entity].column_names
     schema = {
-        **{name: pl.String for name in columns},
+        **dict.fromkeys(columns, pl.String),
         "source_line": pl.Int64,
         "_file": pl.Int64,
     }

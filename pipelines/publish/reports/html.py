@@ -97,7 +97,7 @@ def render(template: str, report: Any, *, charts: list[Chart], context: dict[str
     ids = [c.div_id for c in charts]
     if len(ids) != len(set(ids)):
         raise ValueError(f"duplicate chart ids in {template}: {sorted(ids)}")
-    page = (
+    return (
         _environment()
         .get_template(template)
         .render(
@@ -110,7 +110,6 @@ def render(template: str, report: Any, *, charts: list[Chart], context: dict[str
             **context,
         )
     )
-    return page
 
 
 def _money_in(currency: str) -> Any:
