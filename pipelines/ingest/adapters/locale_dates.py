@@ -59,23 +59,16 @@ def _prepare_date_text(text: pl.Expr) -> pl.Expr:
     return pl.coalesce(named, numeric)
 
 
-def numeric_month_first(
-    frame: pl.DataFrame, exprs: Iterable[pl.Expr], default: bool = True
-) -> bool:
-    """Whether numeric dates in these columns are month-first (``6/21/2025``), decided per file.
-
-    A user profile gives one format for the whole export, so one value with a day over 12 settles
-    the order for every value; when nothing tells, ``default`` (US order) is assumed.
-    """
-    frame = frame.with_columns(pl.lit(0, pl.Int64).alias("_file"))
-    return numeric_month_first_by_file(frame, exprs, [0], default)[0]
-
-
 def numeric_month_first_by_file(
     frame: pl.DataFrame, exprs: Iterable[pl.Expr], files: Sequence[int], default: bool = True
 ) -> dict[int, bool]:
-    """:func:`numeric_month_first` for each of ``files`` whose rows are stacked in ``frame``
-    (``_file``), in one pass; a file without rows gets ``default``."""
+    """Whether numeric dates in these columns are month-first (``6/21/2025``), for each of
+    ``files`` whose rows are stacked in ``frame`` (``_file``), in one pass.
+
+    A user profile gives one format for the whole export, so one value with a day over 12 settles
+    the order for every value of the file; when nothing tells (or the file has no rows),
+    ``default`` (US order) is assumed.
+    """
     exprs = list(exprs)
     decided = dict.fromkeys(files, default)
     if not exprs or frame.height == 0:
