@@ -55,6 +55,31 @@ def build_with_status(label: str, build: Callable[[Callable[[str], None]], Any])
         st.caption(f"Caveat: {caveat}")
 
 
+def build_chosen(
+    snapshot: data.Snapshot, generator: str, subject: str, formats: list[str], label: str
+) -> None:
+    """A submitted form's pack: ``generator`` (a function of pipelines.publish.reports taking the
+    data directory and ``subject``, the week or the project) run on the page's snapshot in the
+    chosen formats, with live steps; no format chosen is said, not built."""
+    if not formats:
+        st.warning("Choose at least one format.", icon=":material/warning:")
+        return
+    from pipelines.config import resolve_data_dir
+    from pipelines.publish import reports
+
+    generate = getattr(reports, generator)
+    build_with_status(
+        label,
+        lambda progress: generate(
+            resolve_data_dir(),
+            subject,
+            snapshot_id=snapshot.snapshot_id,
+            formats=[FORMATS[f] for f in formats],
+            progress=progress,
+        ),
+    )
+
+
 def build_form(snapshot: data.Snapshot) -> None:
     """Month, reports and formats, and a button that builds the pack with live steps."""
     months = sorted(data.reporting_months(snapshot), reverse=True)
@@ -131,24 +156,8 @@ def weekly_form(snapshot: data.Snapshot) -> None:
         submitted = st.form_submit_button(
             "Build weekly pack", icon=":material/build:", type="primary"
         )
-    if not submitted:
-        return
-    if not formats:
-        st.warning("Choose at least one format.", icon=":material/warning:")
-        return
-    from pipelines.config import resolve_data_dir
-    from pipelines.publish.reports import generate_weekly_report
-
-    build_with_status(
-        week,
-        lambda progress: generate_weekly_report(
-            resolve_data_dir(),
-            week,
-            snapshot_id=snapshot.snapshot_id,
-            formats=[FORMATS[f] for f in formats],
-            progress=progress,
-        ),
-    )
+    if submitted:
+        build_chosen(snapshot, "generate_weekly_report", week, formats, week)
 
 
 PROJECTS = "dim_projects"
@@ -186,24 +195,8 @@ def closure_form(snapshot: data.Snapshot) -> None:
         submitted = st.form_submit_button(
             "Build closure report", icon=":material/build:", type="primary"
         )
-    if not submitted:
-        return
-    if not formats:
-        st.warning("Choose at least one format.", icon=":material/warning:")
-        return
-    from pipelines.config import resolve_data_dir
-    from pipelines.publish.reports import generate_closure_report
-
-    build_with_status(
-        f"{project} closure",
-        lambda progress: generate_closure_report(
-            resolve_data_dir(),
-            project,
-            snapshot_id=snapshot.snapshot_id,
-            formats=[FORMATS[f] for f in formats],
-            progress=progress,
-        ),
-    )
+    if submitted:
+        build_chosen(snapshot, "generate_closure_report", project, formats, f"{project} closure")
 
 
 st.title("Reports")
