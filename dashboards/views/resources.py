@@ -1,8 +1,9 @@
 """Resources: utilisation by team, role or person and week; over-allocation; timesheet
 compliance (expected working days with no time logged).
 
-Reads fct_resource_utilization_team_weekly, fct_resource_utilization_role_weekly,
-fct_resource_utilization_weekly and, for drill-down, raw.timesheets (with file and line).
+Reads fct_resource_utilization_group_weekly (the team and role roll-ups, told apart by
+grouped_by), fct_resource_utilization_weekly and, for drill-down, raw.timesheets (with file and
+line).
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from dashboards import data, state
 from dashboards.components import charts, ui
 
 PERSON = "fct_resource_utilization_weekly"
+GROUPS = "fct_resource_utilization_group_weekly"
+# a view: the model, the column naming a heatmap row, and the roll-up it reads (None: people)
 VIEWS = {
-    "Team": ("fct_resource_utilization_team_weekly", "team"),
-    "Role": ("fct_resource_utilization_role_weekly", "role"),
-    "Person": (PERSON, "full_name"),
+    "Team": (GROUPS, "group_name", "team"),
+    "Role": (GROUPS, "group_name", "role"),
+    "Person": (PERSON, "full_name", None),
 }
+TEAMS = {"grouped_by": "team"}
 UTILISATION_SCALE = [
     [0.0, "#3b82f6"],
     [0.45, "#e5e7eb"],
@@ -43,9 +47,11 @@ def utilisation(ctx: state.Context, start, end) -> None:
         left.segmented_control("By", list(VIEWS), default="Team", key="res_view", required=True)
         or "Team"
     )
-    model, axis = VIEWS[view]
+    model, axis, grouped_by = VIEWS[view]
     where = {"week_start_date": data.Between(start, end)}
-    if view == "Person":
+    if grouped_by:
+        where["grouped_by"] = grouped_by
+    else:
         teams = data.distinct(ctx.snap, PERSON, "team")
         team = right.selectbox("Team", teams, key="res_team")
         where["team"] = team
@@ -89,12 +95,12 @@ def over_allocation(ctx: state.Context, start, end) -> None:
     )
     left, right = st.columns(2)
     with left:
-        model = VIEWS["Team"][0]
+        model = GROUPS
         rows = data.read(
             ctx.snap,
             model,
-            select=["team", "week_start_date", count],
-            where={"week_start_date": data.Between(start, end)},
+            select=["group_name", "week_start_date", count],
+            where={**TEAMS, "week_start_date": data.Between(start, end)},
             order_by=["week_start_date"],
         ).filter(pl.col(count) > 0)
         if rows.is_empty():
@@ -105,7 +111,7 @@ def over_allocation(ctx: state.Context, start, end) -> None:
                 rows,
                 x="week_start_date",
                 y=count,
-                colour="team",
+                colour="group_name",
                 meta=ui.meta_for(ctx.snap, count, model),
                 x_is_date=True,
                 height=320,
@@ -146,18 +152,18 @@ def over_allocation(ctx: state.Context, start, end) -> None:
 
 def compliance(ctx: state.Context, start, end) -> None:
     st.subheader("Timesheet compliance")
-    model = VIEWS["Team"][0]
+    model = GROUPS
     rows = data.read(
         ctx.snap,
         model,
-        select=["team", "week_start_date", "timesheet_compliance_ratio"],
-        where={"week_start_date": data.Between(start, end)},
+        select=["group_name", "week_start_date", "timesheet_compliance_ratio"],
+        where={**TEAMS, "week_start_date": data.Between(start, end)},
     )
     st.plotly_chart(
         charts.heatmap(
             rows,
             x="week_start_date",
-            y="team",
+            y="group_name",
             z="timesheet_compliance_ratio",
             meta=ui.meta_for(ctx.snap, "timesheet_compliance_ratio", model),
             colourscale="RdYlGn",

@@ -1,13 +1,10 @@
 {#-
-    The portfolio and programme KPI roll-ups (rpt_portfolio_kpis_monthly,
-    rpt_program_kpis_monthly) share these three pieces, so a total means the same at every level:
+    The column lists of the portfolio and programme KPI roll-ups (rpt_portfolio_kpis_monthly,
+    rpt_program_kpis_monthly), so a total means the same at every level. Both models read the
+    project months of int_kpi_project_months, add their level columns and group by them:
 
-    * kpi_rollup_project_months(): CTEs ending in `project_months`, one row per project and
-      reporting month with the inputs each index may count (a project only adds to an index
-      whose inputs it has); its portfolio is `project_portfolio`, so a level may name its own
-      `portfolio`.
-    * kpi_rollup_totals(levels): the sums and counts of a CTE `levels` holding project_months
-      rows plus the grouping columns, grouped by `levels` columns and reporting_month.
+    * kpi_rollup_totals(): the sums and counts of the project months of a group (aggregate
+      expressions for the select list of a `group by`).
     * kpi_rollup_indices(): the columns computed from those totals - indices as ratios of sums,
       never averages of project ratios.
 
@@ -19,111 +16,8 @@
     projects closed by the month (dim_projects.closed_from_month); they are counted apart.
 -#}
 
-{% macro kpi_rollup_project_months() -%}
+{% macro kpi_rollup_totals() -%}
 
-earned_value as (
-
-    select * from {{ ref('fct_earned_value_monthly') }}
-
-),
-
-projects as (
-
-    select * from {{ ref('dim_projects') }}
-
-),
-
-project_health as (
-
-    select * from {{ ref('rpt_project_health_monthly') }}
-
-),
-
-risk_exposure as (
-
-    select * from {{ ref('fct_risk_exposure_monthly') }}
-
-),
-
-project_months as (
-
-    select
-        projects.portfolio as project_portfolio,
-        projects.program,
-        earned_value.project_code,
-        earned_value.reporting_month,
-        earned_value.planned_value,
-        earned_value.earned_value,
-        earned_value.actual_cost,
-        earned_value.budget_at_completion,
-        coalesce(
-            earned_value.estimate_at_completion, earned_value.budget_at_completion
-        ) as estimate_at_completion,
-        earned_value.budget_at_completion
-        - coalesce(earned_value.estimate_at_completion, earned_value.budget_at_completion)
-            as variance_at_completion,
-        coalesce(earned_value.evm_confidence = 'low', false) as is_low_confidence,
-        coalesce(earned_value.forecast_confidence = 'low', false) as is_low_forecast_confidence,
-        case when earned_value.earned_value is not null then earned_value.earned_value end
-            as all_measured_earned_value,
-        case when earned_value.earned_value is not null then earned_value.actual_cost end
-            as all_measured_actual_cost,
-        case when earned_value.evm_confidence = 'high' then earned_value.earned_value end
-            as measured_earned_value,
-        case when earned_value.evm_confidence = 'high' then earned_value.actual_cost end
-            as measured_actual_cost,
-        case
-            when earned_value.evm_confidence = 'high' and earned_value.planned_value is not null
-                then earned_value.earned_value
-        end as scheduled_earned_value,
-        case
-            when earned_value.evm_confidence = 'high' and earned_value.planned_value is not null
-                then earned_value.planned_value
-        end as scheduled_planned_value,
-        case
-            when earned_value.evm_confidence = 'high'
-                and earned_value.earned_schedule_months is not null
-                and earned_value.actual_time_months > 0
-                then earned_value.earned_schedule_months
-        end as timed_earned_schedule_months,
-        case
-            when earned_value.evm_confidence = 'high'
-                and earned_value.earned_schedule_months is not null
-                and earned_value.actual_time_months > 0
-                then earned_value.actual_time_months
-        end as timed_actual_time_months,
-        coalesce(
-            projects.closed_from_month is not null
-            and projects.closed_from_month <= earned_value.reporting_month,
-            false
-        ) as is_closed,
-        project_health.overall_status,
-        risk_exposure.open_risk_count,
-        risk_exposure.open_high_risk_count,
-        risk_exposure.open_risk_exposure_amount
-
-    from earned_value
-    inner join projects
-        on earned_value.project_code = projects.project_code
-    left join project_health
-        on earned_value.project_code = project_health.project_code
-        and earned_value.reporting_month = project_health.reporting_month
-    left join risk_exposure
-        on earned_value.project_code = risk_exposure.project_code
-        and earned_value.reporting_month = risk_exposure.reporting_month
-
-)
-
-{%- endmacro %}
-
-
-{% macro kpi_rollup_totals(group_columns) -%}
-
-    select
-        {%- for column in group_columns %}
-        {{ column }},
-        {%- endfor %}
-        reporting_month,
         count(*) as project_count,
         count(case when earned_value is not null then 1 end) as measured_project_count,
         count(case when is_low_confidence then 1 end) as low_confidence_project_count,
@@ -164,13 +58,6 @@ project_months as (
         cast(coalesce(sum(open_high_risk_count), 0) as {{ dbt.type_bigint() }})
             as open_high_risk_count,
         coalesce(sum(open_risk_exposure_amount), 0) as open_risk_exposure_amount
-
-    from levels
-    group by
-        {%- for column in group_columns %}
-        {{ column }},
-        {%- endfor %}
-        reporting_month
 
 {%- endmacro %}
 

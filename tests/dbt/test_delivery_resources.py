@@ -52,8 +52,7 @@ MODELS = (
     "fct_milestone_on_time_by_project",
     "fct_milestone_slippage",
     "fct_resource_utilization_weekly",
-    "fct_resource_utilization_team_weekly",
-    "fct_resource_utilization_role_weekly",
+    "fct_resource_utilization_group_weekly",
 )
 INTERMEDIATE_MODELS = (
     "int_sprint_windows",
@@ -1134,9 +1133,9 @@ def test_person_weeks(built: Built) -> None:
 
 
 def test_team_and_role_roll_ups_are_ratios_of_sums(built: Built) -> None:
-    teams = by(
-        built.rows("select * from fct_resource_utilization_team_weekly"), "team", "week_start_date"
-    )
+    groups = built.rows("select * from fct_resource_utilization_group_weekly")
+    assert {r["grouped_by"] for r in groups} == {"team", "role"}
+    teams = by([r for r in groups if r["grouped_by"] == "team"], "group_name", "week_start_date")
     # Falcons week 15: (46 + 8) / (40 + 12) = 1.0385, not the mean (1.15 + 0.667)/2 = 0.908;
     #   54 <= 52 x 1.1 = 57.2: the team is not over-allocated although E1 is; compliance 7/8
     assert_row(
@@ -1169,9 +1168,7 @@ def test_team_and_role_roll_ups_are_ratios_of_sums(built: Built) -> None:
         teams[("unassigned", W15)],
         dict(capacity_hours=None, logged_hours=8.0, utilization_ratio=None),
     )
-    roles = by(
-        built.rows("select * from fct_resource_utilization_role_weekly"), "role", "week_start_date"
-    )
+    roles = by([r for r in groups if r["grouped_by"] == "role"], "group_name", "week_start_date")
     # 'Developer' (E1) and 'developer' (E3): week 15 (46 + 40)/80 = 1.075; week 17
     #   (16 + 3)/(40 + 0) = 0.475 < 0.8, E3 over and E1 under
     assert_row(roles[("developer", W15)], dict(person_count=2, utilization_ratio=86 / 80))

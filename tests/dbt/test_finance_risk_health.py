@@ -580,6 +580,7 @@ def test_every_test_and_unit_test_of_the_selection_passed(warehouse: Warehouse) 
         "health_metrics_against_their_thresholds",
         "health_is_the_worst_measured_dimension",
         "health_reason_never_shows_a_value_equal_to_its_threshold",
+        "kpi_project_months_keep_each_index_s_inputs",
         "portfolio_indices_come_from_sums",
         "programme_totals_per_portfolio_and_across",
         "invoices_are_aged_at_the_as_of_date",

@@ -10,18 +10,22 @@
 --   SPI(t) weighted by the months it has run.
 -- * EAC: sum of the projects' EAC, a project without one (no CPI yet) counting its BAC - with no
 --   performance data the budget is the forecast. VAC = sum(BAC) - EAC.
--- The same roll-up, per programme: rpt_program_kpis_monthly (macros/kpi_rollup.sql).
+-- The project months come from int_kpi_project_months, the column lists from macros/kpi_rollup.sql;
+-- the same roll-up, per programme: rpt_program_kpis_monthly.
 
 {%- set all_portfolios = "'All portfolios'" %}
 
 with
 
-{{ kpi_rollup_project_months() }},
+project_months as (
+
+    select * from {{ ref('int_kpi_project_months') }}
+
+),
 
 levels as (
 
     select
-        project_portfolio as portfolio,
         false as is_all_portfolios,
         project_months.*
 
@@ -30,9 +34,8 @@ levels as (
     union all
 
     select
-        {{ all_portfolios }} as portfolio,
         true as is_all_portfolios,
-        project_months.*
+        project_months.* replace ({{ all_portfolios }} as portfolio)
 
     from project_months
 
@@ -40,7 +43,17 @@ levels as (
 
 totals as (
 
-    {{ kpi_rollup_totals(['portfolio', 'is_all_portfolios']) }}
+    select
+        portfolio,
+        is_all_portfolios,
+        reporting_month,
+        {{ kpi_rollup_totals() }}
+
+    from levels
+    group by
+        portfolio,
+        is_all_portfolios,
+        reporting_month
 
 ),
 

@@ -1,13 +1,18 @@
 -- One row per programme of a portfolio per reporting month, plus one per programme across all
 -- portfolios ('All portfolios', for a programme that spans portfolios): the same roll-up as
--- rpt_portfolio_kpis_monthly (macros/kpi_rollup.sql) over the programme's projects. Projects
--- without a programme belong to no row here; they still count in their portfolio's totals.
+-- rpt_portfolio_kpis_monthly (the project months of int_kpi_project_months, the column lists of
+-- macros/kpi_rollup.sql) over the programme's projects. Projects without a programme belong to no
+-- row here; they still count in their portfolio's totals.
 
 {%- set all_portfolios = "'All portfolios'" %}
 
 with
 
-{{ kpi_rollup_project_months() }},
+project_months as (
+
+    select * from {{ ref('int_kpi_project_months') }}
+
+),
 
 in_programs as (
 
@@ -19,7 +24,6 @@ in_programs as (
 levels as (
 
     select
-        project_portfolio as portfolio,
         false as is_all_portfolios,
         in_programs.*
 
@@ -28,9 +32,8 @@ levels as (
     union all
 
     select
-        {{ all_portfolios }} as portfolio,
         true as is_all_portfolios,
-        in_programs.*
+        in_programs.* replace ({{ all_portfolios }} as portfolio)
 
     from in_programs
 
@@ -38,7 +41,19 @@ levels as (
 
 totals as (
 
-    {{ kpi_rollup_totals(['portfolio', 'program', 'is_all_portfolios']) }}
+    select
+        portfolio,
+        program,
+        is_all_portfolios,
+        reporting_month,
+        {{ kpi_rollup_totals() }}
+
+    from levels
+    group by
+        portfolio,
+        program,
+        is_all_portfolios,
+        reporting_month
 
 ),
 
