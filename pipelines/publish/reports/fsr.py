@@ -293,7 +293,10 @@ COMMITMENTS = Section(
         "cumulative_actual_vendor_cost": "Invoiced to date",
     },
     sheet="Commitments",
-    note="open commitment = PO amount − invoiced, invoicing as at the as-of date",
+    note=(
+        "open commitment = order − invoiced, in the order's currency at the order's rate;"
+        " invoicing as at the as-of date"
+    ),
 )
 PURCHASE_ORDERS = Section(
     "purchase_orders",
@@ -313,7 +316,10 @@ PURCHASE_ORDERS = Section(
         "is_over_invoiced": "Over-invoiced",
     },
     sheet="Purchase orders",
-    note="invoicing as at the as-of date",
+    note=(
+        "invoiced at each invoice's month rate; open commitment and over-invoicing in the"
+        " order's currency, where an exchange-rate move is neither; invoicing as at the as-of date"
+    ),
 )
 VENDOR_SPEND = Section(
     "vendor_spend",
