@@ -1,0 +1,56 @@
+"""``pmo-dbt`` drops the events no logger would write, and only those."""
+
+from __future__ import annotations
+
+import io
+
+from dbt_common.events.base_types import EventLevel
+from dbt_common.events.event_manager import EventManager
+from dbt_common.events.logger import LineFormat, LoggerConfig
+from dbt_common.events.types import Note
+
+from pipelines.transform.dbt_cli import _unlogged_events_skipped
+
+QUIET = frozenset({EventLevel.DEBUG, EventLevel.TEST})
+
+
+def _manager(level: EventLevel, stream: io.StringIO) -> EventManager:
+    manager = EventManager()
+    manager.add_logger(
+        LoggerConfig(name="console", level=level, line_format=LineFormat.Json, output_stream=stream)
+    )
+    return manager
+
+
+def _fire(manager: EventManager, text: str, level: EventLevel) -> None:
+    _unlogged_events_skipped(EventManager.fire_event, QUIET)(manager, Note(msg=text), level)
+
+
+def test_a_debug_event_is_not_built_when_every_logger_is_at_info() -> None:
+    built: list[str] = []
+
+    def build_and_log(manager: EventManager, event: Note, level: EventLevel) -> None:
+        built.append(event.msg)
+        EventManager.fire_event(manager, event, level)
+
+    stream = io.StringIO()
+    fire = _unlogged_events_skipped(build_and_log, QUIET)
+    manager = _manager(EventLevel.INFO, stream)
+    fire(manager, Note(msg="SQL status: OK in 0.002 seconds"), EventLevel.DEBUG)
+    fire(manager, Note(msg="1 of 523 OK created sql view model"), EventLevel.INFO)
+    fire(manager, Note(msg="check warned on 3 rows"), EventLevel.WARN)
+    assert built == ["1 of 523 OK created sql view model", "check warned on 3 rows"]
+    assert "1 of 523 OK created sql view model" in stream.getvalue()
+    assert "check warned on 3 rows" in stream.getvalue()
+
+
+def test_a_debug_logger_or_a_listener_gets_every_event() -> None:
+    stream = io.StringIO()
+    _fire(_manager(EventLevel.DEBUG, stream), "SQL status: OK", EventLevel.DEBUG)
+    assert "SQL status: OK" in stream.getvalue()
+
+    heard: list[str] = []
+    manager = _manager(EventLevel.INFO, io.StringIO())
+    manager.add_callback(lambda message: heard.append(message.info.msg))
+    _fire(manager, "SQL status: OK", EventLevel.DEBUG)
+    assert heard == ["SQL status: OK"]
