@@ -33,7 +33,11 @@ I1 Northwind PO-1 25 Jan 3 000 matches; I2 PO-1 20 Feb 2 500 exceeds the 2 000 l
 (400, Mar); I4 PO-9 unknown (100, Mar); I5 Contoso quoting PO-1 (another vendor's, 50, Mar);
 I6 Contoso PO-2 1 000 USD in March = 800 matches.
 Northwind spend to date: Jan 3 000, Feb 5 500, Mar 6 000 (60 % of 10 000, 120 % of 5 000);
-invoice accuracy Jan 100 %, Feb 0 %, Mar 0 of 2. Contoso: Mar 850 of 900 (94.44 %), 1 of 2.
+invoice accuracy Jan 100 %, Feb 0 %, Mar 0 of 2. Contoso: Mar 850 EUR invoiced against a 900 EUR
+contract, 1 of 2 invoices matching; compared in the contract's dollars it is over: the whole
+1 000 USD is invoiced (I6) plus 50 EUR (I5, 55.56 USD at the contract's 0.9), 105.56 % and
+-50 EUR remaining (-55.56 USD at 0.9), flagged over contract. In euros the dollar's fall from
+0.9 to 0.8 hid it (850 of 900, 94.44 %).
 
 Wingtip Devices is in the register with orders and invoices but no contract:
 - PO-3 GBP 1 000 (5 Jan: 1 100 EUR); I7 GBP 600 (20 Jan: 660), I8 GBP 400 (10 Mar: 480). In
@@ -47,7 +51,7 @@ spend / contract); invoice accuracy Mar 2 of 3.
 
 The vendor base in March (rpt_vendor_portfolio_monthly): 3 vendors, all active; 2 contracts in
 force; SLAs 1 met of 5 (20 %), 4 breaches by 2 vendors; contract value 10 900, spend 9 091 of
-which 6 850 contracted (62.84 %) and 2 241 uncontracted (1 vendor); 7 invoices, 4 not matching.
+which 6 850 contracted (62.84 %) and 2 241 uncontracted (1 vendor); 1 vendor over contract (Contoso); 7 invoices, 4 not matching.
 
 Rows counting nowhere (fct_vendor_rows_left_out): CT-1's first_time_fix_pct measurement (no such
 term), a CT-9 measurement, ticket T7 (CT-7), deliverable D9 (CT-8) and a CT-9 term (contracts
@@ -504,7 +508,16 @@ def test_spend_against_contract_value_and_purchase_orders(warehouse) -> None:
     contoso = rows[(CONTOSO, MAR)]
     assert contoso["contract_value"] == pytest.approx(900.0)  # 1 000 USD at January's 0.9
     assert contoso["invoiced_to_date_amount"] == pytest.approx(850.0)
-    assert contoso["spend_to_contract_pct"] == pytest.approx(850 / 9)
+    # compared in the contract's dollars: 1 000 USD + 50 EUR at the contract's 0.9
+    assert contoso["spend_to_contract_pct"] == pytest.approx(100 * (1000 + 50 / 0.9) / 1000)
+    assert contoso["contract_remaining_amount"] == pytest.approx(-50.0)
+    assert contoso["is_over_contract_value"] is True
+    february = rows[(CONTOSO, FEB)]
+    assert (february["contract_remaining_amount"], february["spend_to_contract_pct"]) == (
+        pytest.approx(900.0),
+        pytest.approx(0.0),
+    )
+    assert february["is_over_contract_value"] is False
     assert contoso["invoice_accuracy_pct"] == pytest.approx(50.0)
     assert contoso["active_contract_count"] == 1
 
@@ -581,7 +594,7 @@ def test_the_vendor_base_rolls_up_per_month(warehouse) -> None:
         "sla_breach_count": 4,
         "vendors_with_sla_breach_count": 2,
         "uncontracted_vendor_count": 1,
-        "over_contract_vendor_count": 0,
+        "over_contract_vendor_count": 1,
         "invoice_count": 7,
         "inaccurate_invoice_count": 4,
     }

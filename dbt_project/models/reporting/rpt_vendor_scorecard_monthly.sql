@@ -8,6 +8,14 @@
 -- * Spend: invoices to date against the value of the contracts signed to date and against the
 --   purchase orders raised to date; the month's invoices checked against their purchase order
 --   (rpt_vendor_invoice_checks). Amounts in the reporting currency.
+-- * Spend against the contracts is compared in the contracts' own currency when the vendor's
+--   contracts signed to date are all in one: invoices in that currency at their amount, others
+--   at the contracts' rate (their value in the reporting currency over their own value). A dollar
+--   contract invoiced exactly is neither over nor under, whatever the dollar did between its
+--   signature and the invoices: remaining 0, spend / contract 100 %. The remaining amount is then
+--   in the reporting currency at the contracts' rate. Over contract means more than half a unit
+--   over (0.50, rounding of instalments). Contracts in several currencies are compared in the
+--   reporting currency.
 -- * A vendor with no contract signed by the month has no contract value, no contract remaining
 --   and no spend / contract share (empty, not 0 or a negative remainder): its spend to date is
 --   uncontracted spend, and flagged.
@@ -146,7 +154,10 @@ contract_months as (
             end
         ) as active_contract_count,
         count(*) as signed_contract_count,
-        sum(contracts.contract_value) as contract_value
+        sum(contracts.contract_value) as contract_value,
+        count(distinct contracts.original_currency) as contract_currency_count,
+        min(contracts.original_currency) as contract_currency,
+        sum(contracts.original_contract_value) as contract_value_in_contract_currency
 
     from vendor_months
     inner join contracts
@@ -209,6 +220,52 @@ invoice_months as (
 
 ),
 
+invoice_currency_months as (
+
+    select
+        vendor_key,
+        invoice_month,
+        original_currency,
+        sum(original_amount) as original_amount,
+        sum(invoice_amount) as invoice_amount
+
+    from invoice_checks
+    group by
+        vendor_key,
+        invoice_month,
+        original_currency
+
+),
+
+----------  spend to date in the contracts' currency, where the vendor's contracts share one
+
+contract_currency_spend as (
+
+    select
+        contract_months.vendor_key,
+        contract_months.reporting_month,
+        sum(
+            case
+                when invoice_currency_months.original_currency = contract_months.contract_currency
+                    then invoice_currency_months.original_amount
+                else invoice_currency_months.invoice_amount
+                    * contract_months.contract_value_in_contract_currency
+                    / contract_months.contract_value
+            end
+        ) as invoiced_to_date_in_contract_currency
+
+    from contract_months
+    inner join invoice_currency_months
+        on contract_months.vendor_key = invoice_currency_months.vendor_key
+        and invoice_currency_months.invoice_month <= contract_months.reporting_month
+    where contract_months.contract_currency_count = 1
+        and contract_months.contract_value > 0
+    group by
+        contract_months.vendor_key,
+        contract_months.reporting_month
+
+),
+
 order_months as (
 
     select
@@ -232,6 +289,13 @@ joined as (
         coalesce(contract_months.active_contract_count, 0) as active_contract_count,
         coalesce(contract_months.signed_contract_count, 0) > 0 as has_contract,
         contract_months.contract_value,
+        contract_months.contract_currency_count = 1
+            and contract_months.contract_value > 0 as is_compared_in_contract_currency,
+        contract_months.contract_value_in_contract_currency,
+        contract_months.contract_value / contract_months.contract_value_in_contract_currency
+            as contract_fx_rate,
+        coalesce(contract_currency_spend.invoiced_to_date_in_contract_currency, 0)
+            as invoiced_to_date_in_contract_currency,
         coalesce(sla_months.sla_result_count, 0) as sla_result_count,
         coalesce(sla_months.sla_met_count, 0) as sla_met_count,
         coalesce(deliverable_months.deliverable_due_count, 0) as deliverable_due_count,
@@ -266,6 +330,9 @@ joined as (
     left join contract_months
         on vendor_months.vendor_key = contract_months.vendor_key
         and vendor_months.reporting_month = contract_months.reporting_month
+    left join contract_currency_spend
+        on vendor_months.vendor_key = contract_currency_spend.vendor_key
+        and vendor_months.reporting_month = contract_currency_spend.reporting_month
     left join sla_months
         on vendor_months.vendor_key = sla_months.vendor_key
         and vendor_months.reporting_month = sla_months.reporting_month
@@ -293,9 +360,17 @@ rated as (
             'deliverable_on_time_count + deliverable_late_count + deliverable_overdue_count',
         ) }} as deliverable_on_time_pct,
         case
+            when is_compared_in_contract_currency
+                then 100.0 * invoiced_to_date_in_contract_currency
+                    / contract_value_in_contract_currency
             when has_contract
                 then {{ safe_divide('100.0 * invoiced_to_date_amount', 'contract_value') }}
         end as spend_to_contract_pct,
+        case
+            when is_compared_in_contract_currency
+                then contract_value_in_contract_currency - invoiced_to_date_in_contract_currency
+            when has_contract then contract_value - invoiced_to_date_amount
+        end as contract_remaining_compared,
         {{ safe_divide('100.0 * invoiced_to_date_amount', 'po_committed_amount') }}
             as spend_to_po_pct,
         {{ safe_divide('100.0 * (invoice_count - inaccurate_invoice_count)', 'invoice_count') }}
@@ -336,7 +411,9 @@ final as (
         invoiced_in_month_amount,
         invoiced_to_date_amount,
         case
-            when has_contract then contract_value - invoiced_to_date_amount
+            when is_compared_in_contract_currency
+                then contract_remaining_compared * contract_fx_rate
+            when has_contract then contract_remaining_compared
         end as contract_remaining_amount,
         case
             when has_contract then cast(0 as {{ type_double() }})
@@ -353,7 +430,7 @@ final as (
         (not has_contract and invoiced_to_date_amount > 0) as has_uncontracted_spend,
         (sla_result_count > sla_met_count) as has_sla_breach,
         coalesce(
-            has_contract and contract_value > 0 and invoiced_to_date_amount > contract_value,
+            has_contract and contract_value > 0 and contract_remaining_compared <= -0.5,
             false
         ) as is_over_contract_value
 
