@@ -398,7 +398,7 @@ def outside_project_window(
 
 def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Within one file a natural key appears once; later repeats are quarantined."""
-    if entity.name == "timesheets":  # several entries per person, task and day are normal
+    if entity.allows_repeated_keys:
         return good, _no_problems(good)
     key = list(entity.natural_key)
     first_line = pl.col("source_line").min().over(key + _carried(good), order_by="source_line")
@@ -565,10 +565,12 @@ def _key_text(key: list[str]) -> pl.Expr:
 
 def over_24_hours(
     con: duckdb.DuckDBPyConnection,
+    entity: Entity,
     good: pl.DataFrame,
     modified: list[datetime] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Timesheets: a person's hours on one day, across every loaded file, may not exceed 24.
+    """``checks_daily_hours``: a person's hours on one day, across every loaded file, may not
+    exceed 24.
 
     Loaded entries a file replaces (same natural key: a re-export, a fix) are not counted
     twice. Files checked together (``BATCH_FILE``, oldest first, modified at ``modified``) are
@@ -578,7 +580,7 @@ def over_24_hours(
     refused rows change what the later files see), so a batch costs one pass plus one for
     each file with such a day."""
     day = ["employee_id", "work_date"]
-    key = list(ENTITIES["timesheets"].natural_key)
+    key = list(entity.natural_key)
     carried = BATCH_FILE in good.columns
     rows = (
         good if carried else good.with_columns(pl.lit(0, pl.Int32).alias(BATCH_FILE))
@@ -595,9 +597,9 @@ def over_24_hours(
             f"""
             select {", ".join(f"t.{k}" for k in key)}, sum(t.hours) as _hours,
                 max(l.modified) as _newest
-            from raw.timesheets as t
+            from raw.{entity.name} as t
             inner join _days as d using (employee_id, work_date)
-            left join ({_newest_load_of_content("timesheets")}) as l using (source_sha256)
+            left join ({_newest_load_of_content(entity.name)}) as l using (source_sha256)
             group by all
             """
         ).pl()
@@ -734,13 +736,13 @@ def prepare_frames(
         lambda rows: outside_project_window(con, entity, rows, lookups, window_years),
         lambda rows: duplicate_keys(entity, rows),
     ]
-    if entity.name == "timesheets":
-        steps.append(lambda rows: over_24_hours(con, rows, modified))
-    if entity.name == "dependencies":
+    if entity.checks_daily_hours:
+        steps.append(lambda rows: over_24_hours(con, entity, rows, modified))
+    if entity.checks_link_cycles:
         steps.append(links_in_cycle)
     if entity.date_ranges:
         steps.append(lambda rows: dates_out_of_order(entity, rows))
-    if entity.name == "working_calendars":
+    if entity.checks_working_week:
         steps.append(week_without_working_day)
     parts = [quarantine]
     for step in steps:
