@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.config import resolve_data_dir
+from pipelines.config import DataPaths, resolve_data_dir
 from pipelines.demo.generator import generate_demo
 from pipelines.ingest.contracts import LOAD_ORDER
 from pipelines.ingest.load import load_entity, record_unrecognised, scan_landing
@@ -30,7 +30,12 @@ from pipelines.ingest.warehouse import connect
 from pipelines.publish.catalog import build_catalog
 from pipelines.publish.invariants import snapshot_violations
 from pipelines.publish.snapshot import new_snapshot_id, publish
-from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
+from pipelines.settings import (
+    ReportingCurrency,
+    dbt_vars,
+    load_settings,
+    resolve_reporting_currency,
+)
 from pipelines.status import format_table
 from pipelines.transform.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, WAREHOUSE_ENV
 
@@ -120,6 +125,34 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     peaks: dict[str, float] = {"generate (not the product)": peak_mib()}
     reset_peak()
 
+    timesheet_rows, currency = ingest_stages(paths, stages, peaks)
+
+    start = time.perf_counter()
+    target = paths.root / "dbt_target"
+    returncode, output, peaks["dbt build"] = dbt_build(paths, currency, target)
+    if returncode != 0:
+        print(f"dbt build failed:\n{output[-3000:]}", flush=True)
+        stages["dbt build FAILED"] = (time.perf_counter() - start, 0)
+        return stages
+    stages["dbt build (models + tests, parsed from scratch)"] = (
+        time.perf_counter() - start,
+        timesheet_rows,
+    )
+    publish_stages(paths, target, timesheet_rows, stages, peaks)
+    print(
+        "peak memory by stage: "
+        + ", ".join(f"{stage} {mib:,.0f} MiB" for stage, mib in peaks.items()),
+        flush=True,
+    )
+    return stages
+
+
+def ingest_stages(
+    paths: DataPaths, stages: dict[str, tuple[float, int]], peaks: dict[str, float]
+) -> tuple[int, ReportingCurrency]:
+    """Scan and load the landing folder entity by entity, the libraries' raw read of the same
+    timesheet files, and a reload with nothing changed, into ``stages`` and ``peaks``.
+    Returns (timesheet rows read, the reporting currency)."""
     con = connect(paths.warehouse)
     start = time.perf_counter()
     scanned = scan_landing(con, paths.landing)
@@ -149,10 +182,14 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     )
     currency = resolve_reporting_currency(load_settings(paths), con)
     con.close()
+    return int(per_entity["timesheets"][1]), currency
 
-    start = time.perf_counter()
-    target = paths.root / "dbt_target"
-    returncode, output, peaks["dbt build"] = run_measured(
+
+def dbt_build(
+    paths: DataPaths, currency: ReportingCurrency, target: Path
+) -> tuple[int, str, float]:
+    """`dbt build` on the warehouse as the refresh runs it: (exit code, output, peak MiB)."""
+    return run_measured(
         [
             str(DBT_EXECUTABLE),
             "build",
@@ -173,16 +210,17 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
         ],
         env={**os.environ, WAREHOUSE_ENV: str(paths.warehouse)},
     )
-    if returncode != 0:
-        print(f"dbt build failed:\n{output[-3000:]}", flush=True)
-        stages["dbt build FAILED"] = (time.perf_counter() - start, 0)
-        return stages
-    timesheet_rows = int(per_entity["timesheets"][1])
-    stages["dbt build (models + tests, parsed from scratch)"] = (
-        time.perf_counter() - start,
-        timesheet_rows,
-    )
 
+
+def publish_stages(
+    paths: DataPaths,
+    target: Path,
+    timesheet_rows: int,
+    stages: dict[str, tuple[float, int]],
+    peaks: dict[str, float],
+) -> None:
+    """Publish a snapshot from the built warehouse (checking its trust invariants) and render
+    the dashboard pages, warm and cold, into ``stages`` and ``peaks``."""
     reset_peak()
     start = time.perf_counter()
     con = connect(paths.warehouse)
@@ -208,12 +246,6 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
     for page, seconds in bench_pages(paths.root, loads=3, cold=True).items():
         stages[f"page {page} cold (median of 3, caches cleared)"] = (seconds, 0)
     peaks["publish and pages"] = peak_mib()
-    print(
-        "peak memory by stage: "
-        + ", ".join(f"{stage} {mib:,.0f} MiB" for stage, mib in peaks.items()),
-        flush=True,
-    )
-    return stages
 
 
 def refresh_timings(root: Path) -> dict[str, tuple[float, int]]:

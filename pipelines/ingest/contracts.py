@@ -51,6 +51,19 @@ class Entity:
     """A register a PMO may not keep (vendors): while it holds no row, references to it are not
     checked (purchase orders and invoices name their vendor whether or not a vendor register is
     loaded); once it lists one, an unknown reference is quarantined like an unknown project."""
+    allows_repeated_keys: bool = False
+    """Several rows of one file may share a natural key (timesheet entries: several per person,
+    task and day): the key names what a newer export replaces, not one row, so a repeat is not
+    quarantined as a duplicate and the warehouse does not expect the key to be unique."""
+    checks_daily_hours: bool = False
+    """A person's ``hours`` on one ``work_date`` (by ``employee_id``), summed over the file and
+    the rows already loaded, may not exceed 24: the rows of a day over 24 are quarantined."""
+    checks_link_cycles: bool = False
+    """Links (``predecessor_key`` → ``task_key``) that close a loop cannot be scheduled: they are
+    quarantined, each naming the tasks of its loop."""
+    checks_working_week: bool = False
+    """A row must set at least one of WEEKDAY_COLUMNS: a week with no working day would never
+    finish a task."""
 
     @property
     def column_names(self) -> list[str]:
@@ -209,6 +222,8 @@ ENTITIES: dict[str, Entity] = {
             ),
             ("employee_id", "project_code", "task_key", "work_date"),
             references={"project_code": "projects", "employee_id": "people"},
+            allows_repeated_keys=True,
+            checks_daily_hours=True,
             example={
                 "employee_id": "E0001",
                 "project_code": "PRJ-001",
@@ -384,6 +399,7 @@ ENTITIES: dict[str, Entity] = {
             snapshot=True,
             references={"project_code": "projects", "predecessor_project_code": "projects"},
             defaults={"predecessor_project_code": "project_code"},
+            checks_link_cycles=True,
             example={
                 "project_code": "PRJ-002",
                 "task_key": "MIG-12",
@@ -409,6 +425,7 @@ ENTITIES: dict[str, Entity] = {
             ("project_code", "snapshot_date"),
             snapshot=True,
             references={"project_code": "projects"},
+            checks_working_week=True,
             example={
                 "project_code": "PRJ-001",
                 "calendar_name": "Standard 4x10",

@@ -22,7 +22,14 @@ from pipelines.ingest.warehouse import ensure_schema
 from pipelines.settings import DEFAULT_DATE_WINDOW_YEARS
 from pipelines.text import rows_text
 
-REFERENCE_TABLES = ("projects", "people", "timesheets", "vendors")
+REFERENCE_TABLES = tuple(
+    name
+    for name, entity in ENTITIES.items()
+    if entity.checks_daily_hours
+    or any(name in other.references.values() for other in ENTITIES.values())
+)
+"""The warehouse tables the checks read: the registers other entities refer to, and the entities
+whose rows already loaded count towards a day's hours."""
 
 
 @dataclass

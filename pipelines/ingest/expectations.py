@@ -4,7 +4,8 @@ The loader's contract check decides row by row what enters ``raw.<entity>``; the
 second line of defence on what actually sits in the warehouse (a later load, a manual fix, a bug in
 the loader). They are built FROM ``contracts.ENTITIES`` so a contract change changes the suite:
 nothing here repeats a column list or a value set by hand, except the few sanity rules a contract
-cannot express (``EXTRA_CHECKS``) and the entities whose natural key is not unique by design.
+cannot express (``EXTRA_CHECKS``); an entity whose contract ``allows_repeated_keys`` is not
+checked for a unique natural key.
 
 Great Expectations is imported lazily (it costs seconds); only its pandas datasource is used:
 its SQL datasource over duckdb_engine fails every expectation.
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
 
 LINEAGE_NOT_NULL: tuple[str, ...] = ("source_file", "source_sha256", "source_line")
 """Lineage every raw row must carry: without them a number cannot be traced back to a file."""
-
-NON_UNIQUE_NATURAL_KEY: frozenset[str] = frozenset({"timesheets"})
-"""Entities whose natural key identifies a replace scope, not a row: a timesheet export may hold
-several entries per person, task and day, so a uniqueness check would flag legitimate data."""
 
 SAMPLE_SIZE = 5
 """How many unexpected values a failure shows: enough to recognise the problem, not a dump."""
@@ -108,7 +105,7 @@ def suite_checks(entity: Entity) -> list[Check]:
         for c in entity.columns
         if c.dtype in ("float", "int") and (c.min_value is not None or c.max_value is not None)
     ]
-    if entity.name not in NON_UNIQUE_NATURAL_KEY:
+    if not entity.allows_repeated_keys:  # its key names a replace scope, not a row
         checks.append(Check("unique", natural_key(entity)))
     checks += EXTRA_CHECKS.get(entity.name, ())
     return list(dict.fromkeys(checks))

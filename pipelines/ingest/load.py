@@ -398,7 +398,7 @@ def outside_project_window(
 
 def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Within one file a natural key appears once; later repeats are quarantined."""
-    if entity.name == "timesheets":  # several entries per person, task and day are normal
+    if entity.allows_repeated_keys:
         return good, _no_problems(good)
     key = list(entity.natural_key)
     first_line = pl.col("source_line").min().over(key + _carried(good), order_by="source_line")
@@ -472,8 +472,6 @@ def links_in_cycle(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     as a strongly connected component of the file's link graph, in one pass over all files."""
     if good.is_empty():
         return good, _no_problems(good)
-    import networkx as nx  # dbt-core's own graph library; imported when links are loaded
-
     carried = _carried(good)
     file_part = [pl.col(BATCH_FILE).cast(pl.String)] if carried else []
 
@@ -486,24 +484,7 @@ def links_in_cycle(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ),
         node(pl.col("project_code"), "task_key").alias("_to"),
     )
-    graph = nx.DiGraph()
-    graph.add_edges_from(edges.iter_rows())
-    looped: dict[str, str] = {}  # node -> the tasks of its loop, as a reason names them
-    for component in nx.strongly_connected_components(graph):
-        if len(component) == 1:
-            (only,) = component
-            if not graph.has_edge(only, only):
-                continue
-        ends = sorted(tuple(name.split("\x1f")[-2:]) for name in component)
-        one_project = len({project for project, _ in ends}) == 1
-        tasks = [task if one_project else f"{project} {task}" for project, task in ends]
-        named = ", ".join(tasks[:CYCLE_TASKS_NAMED])
-        more = (
-            f" and {len(tasks) - CYCLE_TASKS_NAMED} more" if len(tasks) > CYCLE_TASKS_NAMED else ""
-        )
-        where = f" of project {ends[0][0]}" if one_project else ""
-        for name in component:
-            looped[name] = f"{named}{more}{where}"
+    looped = _loops(edges)
     if not looped:
         return good, _no_problems(good)
     loops = pl.DataFrame(
@@ -547,6 +528,32 @@ def links_in_cycle(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return kept, bad
 
 
+def _loops(edges: pl.DataFrame) -> dict[str, str]:
+    """Node -> the tasks of its loop, as a reason names them, for every node of a loop in the
+    link graph (``_from`` → ``_to``; a node is ``[file \\x1f] project \\x1f task``)."""
+    import networkx as nx  # dbt-core's own graph library; imported when links are loaded
+
+    graph = nx.DiGraph()
+    graph.add_edges_from(edges.iter_rows())
+    looped: dict[str, str] = {}
+    for component in nx.strongly_connected_components(graph):
+        if len(component) == 1:
+            (only,) = component
+            if not graph.has_edge(only, only):
+                continue
+        ends = sorted(tuple(name.split("\x1f")[-2:]) for name in component)
+        one_project = len({project for project, _ in ends}) == 1
+        tasks = [task if one_project else f"{project} {task}" for project, task in ends]
+        named = ", ".join(tasks[:CYCLE_TASKS_NAMED])
+        more = (
+            f" and {len(tasks) - CYCLE_TASKS_NAMED} more" if len(tasks) > CYCLE_TASKS_NAMED else ""
+        )
+        where = f" of project {ends[0][0]}" if one_project else ""
+        for name in component:
+            looped[name] = f"{named}{more}{where}"
+    return looped
+
+
 def _newest_load_of_content(entity: str) -> str:
     """SQL: each content's (sha256) latest file modification time among its loads of an entity:
     rows from a file modified later than an incoming one are newer than it."""
@@ -563,12 +570,18 @@ def _key_text(key: list[str]) -> pl.Expr:
     )
 
 
+DAY = ["employee_id", "work_date"]
+"""What ``checks_daily_hours`` sums ``hours`` over: one person's day."""
+
+
 def over_24_hours(
     con: duckdb.DuckDBPyConnection,
+    entity: Entity,
     good: pl.DataFrame,
     modified: list[datetime] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Timesheets: a person's hours on one day, across every loaded file, may not exceed 24.
+    """``checks_daily_hours``: a person's hours on one day, across every loaded file, may not
+    exceed 24.
 
     Loaded entries a file replaces (same natural key: a re-export, a fix) are not counted
     twice. Files checked together (``BATCH_FILE``, oldest first, modified at ``modified``) are
@@ -577,90 +590,17 @@ def over_24_hours(
     for every file at once, then again from the first file with a day over 24 hours (its
     refused rows change what the later files see), so a batch costs one pass plus one for
     each file with such a day."""
-    day = ["employee_id", "work_date"]
-    key = list(ENTITIES["timesheets"].natural_key)
+    key = list(entity.natural_key)
     carried = BATCH_FILE in good.columns
     rows = (
         good if carried else good.with_columns(pl.lit(0, pl.Int32).alias(BATCH_FILE))
     ).with_columns(_key_text(key).alias("_key"))
     if rows.is_empty():
         return good, _no_problems(good)
-    # what each file writes per key: the hours of its entries of that key
-    groups = rows.group_by("_key", BATCH_FILE).agg(
-        pl.col(day).first(), pl.col("hours").sum().alias("_hours")
-    )
-    con.register("_days", rows.select(day).unique().to_arrow())
-    try:
-        loaded = con.sql(
-            f"""
-            select {", ".join(f"t.{k}" for k in key)}, sum(t.hours) as _hours,
-                max(l.modified) as _newest
-            from raw.timesheets as t
-            inner join _days as d using (employee_id, work_date)
-            left join ({_newest_load_of_content("timesheets")}) as l using (source_sha256)
-            group by all
-            """
-        ).pl()
-    finally:
-        con.unregister("_days")
-    loaded = loaded.with_columns(_key_text(key).alias("_key"))
-    groups = groups.join(loaded.select("_key", "_newest"), on="_key", how="left")
-    if modified is None:
-        groups = groups.with_columns(pl.lit(False).alias("_superseded"))
-    else:  # rows of a key loaded from a newer file keep a file's rows of that key out
-        files = pl.DataFrame(
-            {BATCH_FILE: range(len(modified)), "_modified": modified},
-            schema={BATCH_FILE: pl.Int32, "_modified": pl.Datetime("us")},
-        )
-        groups = groups.join(files, on=BATCH_FILE, how="left").with_columns(
-            (pl.col("_newest") > pl.col("_modified")).fill_null(False).alias("_superseded")
-        )
-    new_days = rows.group_by(BATCH_FILE, *day).agg(pl.col("hours").sum().alias("new_hours"))
-    before = loaded.select("_key", *day, "_hours", pl.lit(-1, pl.Int32).alias("_writer"))
-    refused = pl.DataFrame(
-        schema={
-            BATCH_FILE: pl.Int32,
-            "employee_id": pl.String,
-            "work_date": pl.Date,
-            "day_hours": pl.Float64,
-        }
-    )
-    decided = -1
-    while True:
-        writers = pl.concat(
-            [
-                before,
-                groups.filter(~pl.col("_superseded"))
-                .join(refused, on=[BATCH_FILE, *day], how="anti")
-                .select("_key", *day, "_hours", pl.col(BATCH_FILE).alias("_writer")),
-            ]
-        )
-        open_days = new_days.filter(pl.col(BATCH_FILE) > decided)
-        current = (
-            open_days.select(BATCH_FILE, *day)
-            .join(writers, on=day)
-            .filter(pl.col("_writer") < pl.col(BATCH_FILE))
-            # the entries of its own keys a file replaces
-            .join(groups.select("_key", BATCH_FILE), on=["_key", BATCH_FILE], how="anti")
-            .group_by(BATCH_FILE, *day, "_key")
-            .agg(pl.col("_hours").sort_by("_writer").last())
-            .group_by(BATCH_FILE, *day)
-            .agg(pl.col("_hours").sum().alias("existing_hours"))
-        )
-        over = (
-            open_days.join(current, on=[BATCH_FILE, *day], how="left")
-            .with_columns(
-                (pl.col("new_hours") + pl.col("existing_hours").fill_null(0)).alias("day_hours")
-            )
-            .filter(pl.col("day_hours") > 24)
-        )
-        if over.is_empty():
-            break
-        decided = over.get_column(BATCH_FILE).min()
-        refused = pl.concat(
-            [refused, over.filter(pl.col(BATCH_FILE) == decided).select(refused.columns)]
-        )
-    flagged = rows.drop("_key").join(refused, on=[BATCH_FILE, *day], how="left")
+    loaded = _loaded_day_hours(con, entity, rows)
+    groups = _hours_by_key_and_file(rows, loaded, modified)
+    refused = _days_over_24(rows, groups, loaded)
+    flagged = rows.drop("_key").join(refused, on=[BATCH_FILE, *DAY], how="left")
     if not carried:
         flagged = flagged.drop(BATCH_FILE)
     is_over = pl.col("day_hours").is_not_null()
@@ -680,6 +620,99 @@ def over_24_hours(
         ).alias("reason"),
     )
     return flagged.filter(~is_over).drop("day_hours"), bad
+
+
+def _loaded_day_hours(
+    con: duckdb.DuckDBPyConnection, entity: Entity, rows: pl.DataFrame
+) -> pl.DataFrame:
+    """The loaded hours of each natural key on the days ``rows`` touch, with the newest
+    modification time of the files that loaded them (``_newest``)."""
+    key = list(entity.natural_key)
+    con.register("_days", rows.select(DAY).unique().to_arrow())
+    try:
+        loaded = con.sql(
+            f"""
+            select {", ".join(f"t.{k}" for k in key)}, sum(t.hours) as _hours,
+                max(l.modified) as _newest
+            from raw.{entity.name} as t
+            inner join _days as d using (employee_id, work_date)
+            left join ({_newest_load_of_content(entity.name)}) as l using (source_sha256)
+            group by all
+            """
+        ).pl()
+    finally:
+        con.unregister("_days")
+    return loaded.with_columns(_key_text(key).alias("_key"))
+
+
+def _hours_by_key_and_file(
+    rows: pl.DataFrame, loaded: pl.DataFrame, modified: list[datetime] | None
+) -> pl.DataFrame:
+    """What each file writes per key (the hours of its entries of that key), and whether rows
+    of that key loaded from a newer file keep them out (``_superseded``)."""
+    groups = rows.group_by("_key", BATCH_FILE).agg(
+        pl.col(DAY).first(), pl.col("hours").sum().alias("_hours")
+    )
+    groups = groups.join(loaded.select("_key", "_newest"), on="_key", how="left")
+    if modified is None:
+        return groups.with_columns(pl.lit(False).alias("_superseded"))
+    files = pl.DataFrame(
+        {BATCH_FILE: range(len(modified)), "_modified": modified},
+        schema={BATCH_FILE: pl.Int32, "_modified": pl.Datetime("us")},
+    )
+    return groups.join(files, on=BATCH_FILE, how="left").with_columns(
+        (pl.col("_newest") > pl.col("_modified")).fill_null(False).alias("_superseded")
+    )
+
+
+def _days_over_24(rows: pl.DataFrame, groups: pl.DataFrame, loaded: pl.DataFrame) -> pl.DataFrame:
+    """(file, person, day, day_hours) of every day a file refuses: over 24 hours with what the
+    rows already loaded and the earlier files of the batch write, file after file."""
+    new_days = rows.group_by(BATCH_FILE, *DAY).agg(pl.col("hours").sum().alias("new_hours"))
+    before = loaded.select("_key", *DAY, "_hours", pl.lit(-1, pl.Int32).alias("_writer"))
+    refused = pl.DataFrame(
+        schema={
+            BATCH_FILE: pl.Int32,
+            "employee_id": pl.String,
+            "work_date": pl.Date,
+            "day_hours": pl.Float64,
+        }
+    )
+    decided = -1
+    while True:
+        writers = pl.concat(
+            [
+                before,
+                groups.filter(~pl.col("_superseded"))
+                .join(refused, on=[BATCH_FILE, *DAY], how="anti")
+                .select("_key", *DAY, "_hours", pl.col(BATCH_FILE).alias("_writer")),
+            ]
+        )
+        open_days = new_days.filter(pl.col(BATCH_FILE) > decided)
+        current = (
+            open_days.select(BATCH_FILE, *DAY)
+            .join(writers, on=DAY)
+            .filter(pl.col("_writer") < pl.col(BATCH_FILE))
+            # the entries of its own keys a file replaces
+            .join(groups.select("_key", BATCH_FILE), on=["_key", BATCH_FILE], how="anti")
+            .group_by(BATCH_FILE, *DAY, "_key")
+            .agg(pl.col("_hours").sort_by("_writer").last())
+            .group_by(BATCH_FILE, *DAY)
+            .agg(pl.col("_hours").sum().alias("existing_hours"))
+        )
+        over = (
+            open_days.join(current, on=[BATCH_FILE, *DAY], how="left")
+            .with_columns(
+                (pl.col("new_hours") + pl.col("existing_hours").fill_null(0)).alias("day_hours")
+            )
+            .filter(pl.col("day_hours") > 24)
+        )
+        if over.is_empty():
+            return refused
+        decided = over.get_column(BATCH_FILE).min()
+        refused = pl.concat(
+            [refused, over.filter(pl.col(BATCH_FILE) == decided).select(refused.columns)]
+        )
 
 
 def prepare(
@@ -713,41 +746,69 @@ def prepare_frames(
     the rows already loaded: it checks each file as if the files before it (modified at
     ``modified``, oldest first) were loaded already, see :func:`over_24_hours`.
     """
-    batched = len(files) > 1
-    frame = (
-        # a file column made per file, so it is chunked as the files' own columns are: the
-        # contract check's pass is many times slower on columns chunked unlike each other, or
-        # on one long chunk (82,000 timesheet rows: 2 s instead of 0.1 s)
-        pl.concat(
-            [
-                part.with_columns(pl.lit(index, pl.Int32).alias(BATCH_FILE))
-                for index, (_, part) in enumerate(files)
-            ],
-            how="diagonal_relaxed",
-        )
-        if batched
-        else files[0][1]
+    good, quarantine = validate(_batch_frame(files), entity)
+    parts = [quarantine]
+    for step in _row_checks(con, entity, lookups, window_years, modified):
+        good, bad = step(good)
+        parts.append(bad)
+    quarantine = pl.concat(parts, how="diagonal_relaxed")
+    return _prepared_by_file(entity, files, good, quarantine)
+
+
+def _batch_frame(files: list[tuple[Adapter, pl.DataFrame]]) -> pl.DataFrame:
+    """The files' frames as one, each row carrying its file's index (``BATCH_FILE``) when there
+    are several files; one file's frame as it is."""
+    if len(files) == 1:
+        return files[0][1]
+    # a file column made per file, so it is chunked as the files' own columns are: the
+    # contract check's pass is many times slower on columns chunked unlike each other, or
+    # on one long chunk (82,000 timesheet rows: 2 s instead of 0.1 s)
+    return pl.concat(
+        [
+            part.with_columns(pl.lit(index, pl.Int32).alias(BATCH_FILE))
+            for index, (_, part) in enumerate(files)
+        ],
+        how="diagonal_relaxed",
     )
-    good, quarantine = validate(frame, entity)
-    steps: list[Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]] = [
+
+
+RowCheck = Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]
+"""Good rows in, (the rows that pass, the quarantine rows of those that do not) out."""
+
+
+def _row_checks(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    lookups: dict[str, pl.DataFrame] | None,
+    window_years: int,
+    modified: list[datetime] | None,
+) -> list[RowCheck]:
+    """The checks after the contract's, in order: every entity's, then those its contract asks
+    for."""
+    steps: list[RowCheck] = [
         lambda rows: resolve_references(con, entity, rows, lookups),
         lambda rows: outside_project_window(con, entity, rows, lookups, window_years),
         lambda rows: duplicate_keys(entity, rows),
     ]
-    if entity.name == "timesheets":
-        steps.append(lambda rows: over_24_hours(con, rows, modified))
-    if entity.name == "dependencies":
+    if entity.checks_daily_hours:
+        steps.append(lambda rows: over_24_hours(con, entity, rows, modified))
+    if entity.checks_link_cycles:
         steps.append(links_in_cycle)
     if entity.date_ranges:
         steps.append(lambda rows: dates_out_of_order(entity, rows))
-    if entity.name == "working_calendars":
+    if entity.checks_working_week:
         steps.append(week_without_working_day)
-    parts = [quarantine]
-    for step in steps:
-        good, bad = step(good)
-        parts.append(bad)
-    quarantine = pl.concat(parts, how="diagonal_relaxed")
-    if batched:
+    return steps
+
+
+def _prepared_by_file(
+    entity: Entity,
+    files: list[tuple[Adapter, pl.DataFrame]],
+    good: pl.DataFrame,
+    quarantine: pl.DataFrame,
+) -> list[Prepared]:
+    """The checked rows split back into their files, in file order."""
+    if len(files) > 1:
         good_by_file = good.partition_by(BATCH_FILE, as_dict=True, include_key=False)
         bad_by_file = quarantine.partition_by(BATCH_FILE, as_dict=True, include_key=False)
     else:
@@ -919,11 +980,59 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
     A failure leaves every file of the batch unloaded, so each file is still all or nothing.
     """
     entity = files[0].prepared.entity
-    name = entity.name
     now = datetime.now(UTC).replace(tzinfo=None)
-    key = list(entity.natural_key)
-    keys = ", ".join(key)
-    # every file's rows, then each file's lineage joined on in one pass
+    incoming = _incoming(files, now)
+    quarantine, quarantined = _stored_quarantine(files, now)
+    con.register("_incoming", incoming.to_arrow())  # read where it is, not copied
+    if quarantine.height:
+        con.register("_quarantine", quarantine.to_arrow())
+    con.execute("begin transaction")
+    try:
+        _group_keys(con, entity)
+        _chain_writers(con, entity)
+        if entity.keep_known:
+            _fill_from_superseded(con, entity)
+        _replace_rows(con, entity)
+        by_file = {
+            index: (int(loaded), int(replaced))
+            for index, loaded, replaced in con.execute(
+                "select _file, sum(_n), sum(_replaced) from _chain group by all"
+            ).fetchall()
+        }
+        counts = [by_file.get(index, (0, 0)) for index in range(len(files))]
+        if quarantine.height:
+            _insert_quarantine(con)
+        _insert_load_log(con, files, counts, quarantined, now)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_incoming")
+        for view in ("_quarantine", "_log"):
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(view)
+        for table in ("_groups", "_chain", "_written"):
+            con.execute(f"drop table if exists {table}")
+    return [
+        FileOutcome(
+            source_file=item.source_file,
+            entity=entity.name,
+            status="loaded",
+            source_format=item.prepared.adapter.name,
+            rows_read=item.prepared.rows_read,
+            rows_loaded=counts[index][0],
+            rows_quarantined=quarantined[index],
+            rows_replaced=counts[index][1],
+            quarantine=item.prepared.quarantine,
+        )
+        for index, item in enumerate(files)
+    ]
+
+
+def _incoming(files: list[ToWrite], now: datetime) -> pl.DataFrame:
+    """Every file's good rows, then each file's lineage joined on in one pass (``_file`` is the
+    file's index, ``_modified`` its modification time)."""
     lineage = pl.DataFrame(
         {
             "_file": range(len(files)),
@@ -942,13 +1051,86 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
             "_modified": pl.Datetime("us"),
         },
     )
-    incoming = (
+    return (
         pl.concat([item.prepared.good for item in files], how="diagonal_relaxed")
         .hstack([_file_column("_file", [item.prepared.good.height for item in files])])
         .join(lineage, on="_file", how="left", maintain_order="left")
         .with_columns(pl.lit(now).alias("loaded_at"))
     )
-    quarantine, quarantined = _stored_quarantine(files, now)
+
+
+def _group_keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Temp table ``_groups``, per key and file: its rows, the rows of that key already loaded,
+    and whether one of those comes from a file modified later (then this file's rows of the key
+    are superseded)."""
+    key = list(entity.natural_key)
+    keys = ", ".join(key)
+    con.execute(
+        f"""
+        create or replace temp table _groups as
+        with existing as (
+            select {", ".join(f"t.{k}" for k in key)}, count(*) as _rows,
+                max(l.modified) as _newest
+            from raw.{entity.name} as t
+            inner join (select distinct {keys} from _incoming) as k
+                on {_key_match("t", "k", key)}
+            left join ({_newest_load_of_content(entity.name)}) as l using (source_sha256)
+            group by all
+        ), per_file as (
+            select {keys}, _file, any_value(_modified) as _modified, count(*) as _n
+            from _incoming group by all
+        )
+        select g.*, coalesce(e._newest > g._modified, false) as _superseded,
+            coalesce(e._rows, 0) as _existing
+        from per_file as g left join existing as e on {_key_match("g", "e", key)}
+        """
+    )
+
+
+def _chain_writers(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Temp table ``_chain``: the files that write each key, in order; each replaces what the
+    one before it wrote (``_replaced``), the last one's rows stay (``_last``)."""
+    keys = ", ".join(entity.natural_key)
+    con.execute(
+        f"""
+        create or replace temp table _chain as
+        select {keys}, _file, _n,
+            coalesce(lag(_n) over w, _existing) as _replaced,
+            lead(_file) over w is null as _last
+        from _groups where not _superseded
+        window w as (partition by {keys} order by _file)
+        """
+    )
+
+
+def _fill_from_superseded(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """A superseded file fills the newer row's empty ``keep_known`` values, the first such file
+    first."""
+    key = list(entity.natural_key)
+    firsts = ", ".join(
+        f"first(n.{c} order by n._file) filter (where n.{c} is not null) as {c}"
+        for c in entity.keep_known
+    )
+    fill = ", ".join(f"{c} = coalesce(t.{c}, b.{c})" for c in entity.keep_known)
+    con.execute(
+        f"""
+        update raw.{entity.name} as t set {fill}
+        from (
+            select {", ".join(f"n.{k}" for k in key)}, {firsts}
+            from _incoming as n
+            inner join _groups as g on {_key_match("n", "g", key)} and n._file = g._file
+            where g._superseded group by all
+        ) as b
+        where {_key_match("t", "b", key)}
+        """
+    )
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Delete the loaded rows of every key written and insert each key's last writer's rows
+    (``keep_known`` values filled along the chain first, from the rows about to be replaced)."""
+    name = entity.name
+    key = list(entity.natural_key)
     columns = [
         *entity.column_names,
         "source_line",
@@ -971,154 +1153,76 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
         if filled
         else ""
     )
-    con.register("_incoming", incoming.to_arrow())  # read where it is, not copied
-    if quarantine.height:
-        con.register("_quarantine", quarantine.to_arrow())
-    con.execute("begin transaction")
-    try:
-        # per key and file: its rows, the rows of that key already loaded, and whether one of
-        # those comes from a file modified later (then this file's rows of the key are superseded)
+    chain_rows = f"""
+        from _incoming as n
+        inner join _chain as c on {_key_match("n", "c", key)} and n._file = c._file
+        {known_join}
+        """
+    if filled:
         con.execute(
-            f"""
-            create or replace temp table _groups as
-            with existing as (
-                select {", ".join(f"t.{k}" for k in key)}, count(*) as _rows,
-                    max(l.modified) as _newest
-                from raw.{name} as t
-                inner join (select distinct {keys} from _incoming) as k
-                    on {_key_match("t", "k", key)}
-                left join ({_newest_load_of_content(name)}) as l using (source_sha256)
-                group by all
-            ), per_file as (
-                select {keys}, _file, any_value(_modified) as _modified, count(*) as _n
-                from _incoming group by all
-            )
-            select g.*, coalesce(e._newest > g._modified, false) as _superseded,
-                coalesce(e._rows, 0) as _existing
-            from per_file as g left join existing as e on {_key_match("g", "e", key)}
-            """
+            "create or replace temp table _written as"
+            f" select {select_written}, c._last {chain_rows}"
         )
-        # the files that write each key, in order: each replaces what the one before it wrote
-        con.execute(
-            f"""
-            create or replace temp table _chain as
-            select {keys}, _file, _n,
-                coalesce(lag(_n) over w, _existing) as _replaced,
-                lead(_file) over w is null as _last
-            from _groups where not _superseded
-            window w as (partition by {keys} order by _file)
-            """
-        )
-        if entity.keep_known:
-            # a superseded file fills the newer row's empty values, the first such file first
-            firsts = ", ".join(
-                f"first(n.{c} order by n._file) filter (where n.{c} is not null) as {c}"
-                for c in entity.keep_known
-            )
-            fill = ", ".join(f"{c} = coalesce(t.{c}, b.{c})" for c in entity.keep_known)
-            con.execute(
-                f"""
-                update raw.{name} as t set {fill}
-                from (
-                    select {", ".join(f"n.{k}" for k in key)}, {firsts}
-                    from _incoming as n
-                    inner join _groups as g on {_key_match("n", "g", key)} and n._file = g._file
-                    where g._superseded group by all
-                ) as b
-                where {_key_match("t", "b", key)}
-                """
-            )
-        # the rows that stay: each key's last writer (keep_known values filled along the chain
-        # first, from the rows about to be replaced)
-        chain_rows = f"""
-            from _incoming as n
-            inner join _chain as c on {_key_match("n", "c", key)} and n._file = c._file
-            {known_join}
-            """
-        if filled:
-            con.execute(
-                "create or replace temp table _written as"
-                f" select {select_written}, c._last {chain_rows}"
-            )
-            written = f"select {', '.join(columns)} from _written where _last"
-        else:
-            written = f"select {select_written} {chain_rows} where c._last"
-        con.execute(
-            f"""
-            delete from raw.{name} as t
-            using (select distinct {keys} from _chain) as k
-            where {_key_match("t", "k", key)}
-            """
-        )
-        con.execute(f"insert into raw.{name} ({', '.join(columns)}) {written}")
-        by_file = {
-            index: (int(loaded), int(replaced))
-            for index, loaded, replaced in con.execute(
-                "select _file, sum(_n), sum(_replaced) from _chain group by all"
-            ).fetchall()
-        }
-        counts = [by_file.get(index, (0, 0)) for index in range(len(files))]
-        if quarantine.height:
-            con.execute(
-                """
-                insert into raw.quarantine (load_id, entity, source_file, source_sha256,
-                    source_line, column_name, found_value, reason, record_json, quarantined_at,
-                    rows_represented, last_source_line)
-                select load_id, entity, source_file, source_sha256, source_line,
-                    column_name, found_value, reason, record_json, quarantined_at,
-                    rows_represented, last_source_line
-                from _quarantine
-                """
-            )
-        log = pl.DataFrame(
-            [
-                {
-                    "load_id": item.load_id,
-                    "source_file": item.source_file,
-                    "source_sha256": item.sha256,
-                    "source_format": item.prepared.adapter.name,
-                    "entity": name,
-                    "snapshot_date": item.prepared.snapshot_date,
-                    "rows_read": item.prepared.rows_read,
-                    "rows_loaded": counts[index][0],
-                    "rows_quarantined": quarantined[index],
-                    "rows_replaced": counts[index][1],
-                    "status": "loaded",
-                    "error": None,
-                    "file_modified_at": item.file_modified_at,
-                    "loaded_at": now,
-                }
-                for index, item in enumerate(files)
-            ],
-            schema=LOAD_LOG_SCHEMA,
-        )
-        con.register("_log", log.to_arrow())
-        con.execute("insert into raw.load_log select * from _log")
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.unregister("_incoming")
-        for view in ("_quarantine", "_log"):
-            with contextlib.suppress(duckdb.Error):
-                con.unregister(view)
-        for table in ("_groups", "_chain", "_written"):
-            con.execute(f"drop table if exists {table}")
-    return [
-        FileOutcome(
-            source_file=item.source_file,
-            entity=name,
-            status="loaded",
-            source_format=item.prepared.adapter.name,
-            rows_read=item.prepared.rows_read,
-            rows_loaded=counts[index][0],
-            rows_quarantined=quarantined[index],
-            rows_replaced=counts[index][1],
-            quarantine=item.prepared.quarantine,
-        )
-        for index, item in enumerate(files)
-    ]
+        written = f"select {', '.join(columns)} from _written where _last"
+    else:
+        written = f"select {select_written} {chain_rows} where c._last"
+    con.execute(
+        f"""
+        delete from raw.{name} as t
+        using (select distinct {", ".join(key)} from _chain) as k
+        where {_key_match("t", "k", key)}
+        """
+    )
+    con.execute(f"insert into raw.{name} ({', '.join(columns)}) {written}")
+
+
+def _insert_quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    """The registered ``_quarantine`` rows into raw.quarantine."""
+    con.execute(
+        """
+        insert into raw.quarantine (load_id, entity, source_file, source_sha256,
+            source_line, column_name, found_value, reason, record_json, quarantined_at,
+            rows_represented, last_source_line)
+        select load_id, entity, source_file, source_sha256, source_line,
+            column_name, found_value, reason, record_json, quarantined_at,
+            rows_represented, last_source_line
+        from _quarantine
+        """
+    )
+
+
+def _insert_load_log(
+    con: duckdb.DuckDBPyConnection,
+    files: list[ToWrite],
+    counts: list[tuple[int, int]],
+    quarantined: list[int],
+    now: datetime,
+) -> None:
+    """One raw.load_log row per file written: (rows loaded, rows replaced) are ``counts``."""
+    log = pl.DataFrame(
+        [
+            {
+                "load_id": item.load_id,
+                "source_file": item.source_file,
+                "source_sha256": item.sha256,
+                "source_format": item.prepared.adapter.name,
+                "entity": item.prepared.entity.name,
+                "snapshot_date": item.prepared.snapshot_date,
+                "rows_read": item.prepared.rows_read,
+                "rows_loaded": counts[index][0],
+                "rows_quarantined": quarantined[index],
+                "rows_replaced": counts[index][1],
+                "status": "loaded",
+                "error": None,
+                "file_modified_at": item.file_modified_at,
+                "loaded_at": now,
+            }
+            for index, item in enumerate(files)
+        ],
+        schema=LOAD_LOG_SCHEMA,
+    )
+    con.register("_log", log.to_arrow())
+    con.execute("insert into raw.load_log select * from _log")
 
 
 def log_rejection(
@@ -1215,6 +1319,31 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
     # hashing and probing run mostly outside the interpreter lock
     found = _each_file(recognise, entries, [status.st_size for _, _, status in entries])
     scanned = [
+        (item, status)
+        for item, (_, name, status) in zip(found, entries, strict=True)
+        if not unchanged(name, status)
+    ]
+    _record_scans(con, scanned, now)
+    found += _special_landing_files(landing)
+    if present:
+        con.execute(
+            "delete from raw.landing_files where source_file not in (select unnest(?))", [present]
+        )
+    else:
+        con.execute("delete from raw.landing_files")
+    return found
+
+
+def _record_scans(
+    con: duckdb.DuckDBPyConnection,
+    scanned: list[tuple[LandingFile, os.stat_result]],
+    now: datetime,
+) -> None:
+    """Keep in raw.landing_files what the files hashed and recognised this time are, in one
+    statement for them all."""
+    if not scanned:
+        return
+    rows = [
         {
             "source_file": item.source_file,
             "size_bytes": status.st_size,
@@ -1225,36 +1354,34 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
             "error": item.error,
             "scanned_at": now,
         }
-        for item, (_, name, status) in zip(found, entries, strict=True)
-        if not unchanged(name, status)
+        for item, status in scanned
     ]
-    if scanned:  # one statement for every file hashed and recognised this time
-        schema = {
-            "source_file": pl.String,
-            "size_bytes": pl.Int64,
-            "modified_ns": pl.Int64,
-            "source_sha256": pl.String,
-            "source_format": pl.String,
-            "entities": pl.List(pl.String),
-            "error": pl.String,
-            "scanned_at": pl.Datetime("us"),
-        }
-        con.register("_scanned", pl.DataFrame(scanned, schema=schema).to_arrow())
-        try:
-            con.execute("insert or replace into raw.landing_files select * from _scanned")
-        finally:
-            con.unregister("_scanned")
+    schema = {
+        "source_file": pl.String,
+        "size_bytes": pl.Int64,
+        "modified_ns": pl.Int64,
+        "source_sha256": pl.String,
+        "source_format": pl.String,
+        "entities": pl.List(pl.String),
+        "error": pl.String,
+        "scanned_at": pl.Datetime("us"),
+    }
+    con.register("_scanned", pl.DataFrame(rows, schema=schema).to_arrow())
+    try:
+        con.execute("insert or replace into raw.landing_files select * from _scanned")
+    finally:
+        con.unregister("_scanned")
+
+
+def _special_landing_files(landing: Path) -> list[LandingFile]:
+    """Links, pipes and devices under landing as files that no adapter reads, with the reason
+    as their error."""
+    found = []
     for path, reason in special_entries(landing):
         # no content is read: the entry is known by its name and what it is
         name = display_name(path, landing)
         marker = hashlib.sha256(f"{name}\0{reason}".encode()).hexdigest()
         found.append(LandingFile(path, name, marker, None, f"{name}: {reason}."))
-    if present:
-        con.execute(
-            "delete from raw.landing_files where source_file not in (select unnest(?))", [present]
-        )
-    else:
-        con.execute("delete from raw.landing_files")
     return found
 
 

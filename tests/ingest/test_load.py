@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 
 from pipelines.config import DataPaths
 from pipelines.ingest import detect as detect_module
-from pipelines.ingest.load import load_landing
+from pipelines.ingest.contracts import ENTITIES, WEEKDAY_COLUMNS
+from pipelines.ingest.load import duplicate_keys, load_landing
 from pipelines.ingest.warehouse import connect
 from pipelines.status import warehouse_status
 
@@ -714,3 +716,42 @@ def test_jira_blocks_links_load_and_a_link_to_an_unknown_project_is_quarantined(
         1,
     )
     assert outcomes["tasks"].rows_loaded == 4
+
+
+def test_a_repeated_key_is_allowed_by_the_entitys_contract_not_its_name():
+    """An entity whose contract allows repeated keys keeps every row of a key; without the flag
+    the later rows of a key are quarantined."""
+    tasks = ENTITIES["tasks"]
+    frame = pl.DataFrame(
+        {**{name: ["x", "x"] for name in tasks.natural_key}, "source_line": [2, 3]}
+    )
+    kept, repeats = duplicate_keys(tasks, frame)
+    assert kept.get_column("source_line").to_list() == [2]
+    assert repeats.get_column("source_line").to_list() == [3]
+    kept, repeats = duplicate_keys(replace(tasks, allows_repeated_keys=True), frame)
+    assert kept.get_column("source_line").to_list() == [2, 3]
+    assert repeats.is_empty()
+
+
+def test_an_entity_flagged_for_a_check_has_the_columns_the_check_reads():
+    reads = {
+        "checks_daily_hours": {"employee_id", "work_date", "hours"},
+        "checks_link_cycles": {
+            "project_code",
+            "task_key",
+            "predecessor_project_code",
+            "predecessor_key",
+        },
+        "checks_working_week": {"calendar_name", *WEEKDAY_COLUMNS},
+    }
+    flagged = {flag: [] for flag in reads}
+    for entity in ENTITIES.values():
+        for flag, columns in reads.items():
+            if getattr(entity, flag):
+                flagged[flag].append(entity.name)
+                assert columns <= set(entity.column_names), (entity.name, flag)
+    assert flagged == {
+        "checks_daily_hours": ["timesheets"],
+        "checks_link_cycles": ["dependencies"],
+        "checks_working_week": ["working_calendars"],
+    }

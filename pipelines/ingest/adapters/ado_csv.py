@@ -185,38 +185,7 @@ def _month_first(probe: Probe, frame: pl.DataFrame, files: list[int]) -> dict[in
 def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str, pl.DataFrame]:
     """Tasks, sprints and dependencies of the exports stacked in ``frame`` (one layout, see
     read_by_layout)."""
-    levels = _title_columns(probe)
-    frame = frame.with_columns(_id=pick(probe, ["ID"]))
-    if levels:
-        frame = _with_tree_parent(frame, levels)
-    else:
-        frame = frame.with_columns(
-            _title=pick(probe, ["Title"]), _tree_parent=pl.lit(None, pl.String)
-        )
-
-    area = _path_segments(pick(probe, ["Area Path"]))
-    iteration = _path_segments(pick(probe, ["Iteration Path"]))
-    project_code = pl.coalesce(
-        pick(probe, ["Team Project"]), area.list.first(), iteration.list.first()
-    )
-    sprint = pl.when(iteration.list.len() > 1).then(iteration.list.last())
-    frame = frame.with_columns(_project=project_code, _sprint=sprint)
-
-    dates = _date_columns(probe)
-    created, closed, activated = dates["created"], dates["closed"], dates["activated"]
-    start, finish = dates["start"], dates["finish"]
-    frame = with_locale_dates(
-        frame,
-        {
-            "_planned_start": (start, "date"),
-            "_planned_finish": (finish, "date"),
-            "_actual_start": (activated, "date"),
-            "_actual_finish": (closed, "date"),
-            "_created_at": (created, "timestamp"),
-            "_resolved_at": (closed, "timestamp"),
-        },
-        month_first=month_first,
-    )
+    frame = _with_work_item_fields(probe, frame, month_first)
     state = pick(probe, ["State"])
     columns: dict[str, pl.Expr] = {
         "project_code": pl.col("_project"),
@@ -245,7 +214,50 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
         pl.col("source_line"),
         pl.col("_file"),
     )
-    sprints = (
+    return {"tasks": tasks, "sprints": _sprints(frame), "dependencies": _dependencies(probe, frame)}
+
+
+def _with_work_item_fields(probe: Probe, frame: pl.DataFrame, month_first: bool) -> pl.DataFrame:
+    """``frame`` with each work item's ID, title and tree parent (``_id``, ``_title``,
+    ``_tree_parent``), project and sprint (``_project``, ``_sprint``) and its dates read in the
+    exports' day/month order (``_planned_start`` ... ``_resolved_at``)."""
+    levels = _title_columns(probe)
+    frame = frame.with_columns(_id=pick(probe, ["ID"]))
+    if levels:
+        frame = _with_tree_parent(frame, levels)
+    else:
+        frame = frame.with_columns(
+            _title=pick(probe, ["Title"]), _tree_parent=pl.lit(None, pl.String)
+        )
+
+    area = _path_segments(pick(probe, ["Area Path"]))
+    iteration = _path_segments(pick(probe, ["Iteration Path"]))
+    project_code = pl.coalesce(
+        pick(probe, ["Team Project"]), area.list.first(), iteration.list.first()
+    )
+    sprint = pl.when(iteration.list.len() > 1).then(iteration.list.last())
+    frame = frame.with_columns(_project=project_code, _sprint=sprint)
+
+    dates = _date_columns(probe)
+    created, closed, activated = dates["created"], dates["closed"], dates["activated"]
+    start, finish = dates["start"], dates["finish"]
+    return with_locale_dates(
+        frame,
+        {
+            "_planned_start": (start, "date"),
+            "_planned_finish": (finish, "date"),
+            "_actual_start": (activated, "date"),
+            "_actual_finish": (closed, "date"),
+            "_created_at": (created, "timestamp"),
+            "_resolved_at": (closed, "timestamp"),
+        },
+        month_first=month_first,
+    )
+
+
+def _sprints(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per sprint an export's work items name (names only: the CSV has no dates)."""
+    return (
         frame.filter(pl.col("_sprint").is_not_null() & pl.col("_project").is_not_null())
         .group_by("_file", "_project", "_sprint", maintain_order=True)
         .agg(pl.col("source_line").min())
@@ -263,7 +275,6 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
             pl.col("_file"),
         )
     )
-    return {"tasks": tasks, "sprints": sprints, "dependencies": _dependencies(probe, frame)}
 
 
 def _work_item_id(reference: pl.Expr) -> pl.Expr:

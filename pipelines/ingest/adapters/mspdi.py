@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import polars as pl
 from lxml import etree
@@ -495,53 +496,12 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
     """The tasks of one or more files, normalised in one pass: ``raw`` holds their collected
     values with ``_file``, ``_project`` and ``_status_date`` per row; ``assignees`` maps
     (``_file``, ``UID``) to the task's assignee."""
-    # Parent by outline number (1.2.3 -> the task numbered 1.2); by outline level otherwise.
     outline = blank_to_null(pl.col("OutlineNumber"))
-    lookup = (
-        raw.select(
-            pl.col("_file"), outline.alias("parent_outline"), pl.col("UID").alias("outline_parent")
-        )
-        .filter(pl.col("parent_outline").is_not_null())
-        .unique(["_file", "parent_outline"], keep="first", maintain_order=True)
+    raw = _with_parents(raw, outline).join(
+        assignees, on=["_file", "UID"], how="left", maintain_order="left"
     )
-    raw = (
-        raw.with_columns(
-            pl.when(outline.str.contains(r"\."))
-            .then(outline.str.replace(r"\.[^.]*$", ""))
-            .otherwise(None)
-            .alias("parent_outline"),
-        )
-        .join(lookup, on=["_file", "parent_outline"], how="left", maintain_order="left")
-        .join(assignees, on=["_file", "UID"], how="left", maintain_order="left")
-    )
-
-    percent = blank_to_null(pl.col("PercentComplete"))
-    percent_value = percent.cast(pl.Float64, strict=False)
     is_summary = _flag(pl.col("Summary"))
     is_milestone = _flag(pl.col("Milestone"))
-    status_category = (
-        pl.when(percent_value == 0)
-        .then(pl.lit("todo"))
-        .when(percent_value >= 100)
-        .then(pl.lit("done"))
-        .when(percent_value > 0)
-        .then(pl.lit("in_progress"))
-        .otherwise(None)
-    )
-    status = (
-        pl.when(percent_value == 0)
-        .then(pl.lit("Not Started"))
-        .when(percent_value >= 100)
-        .then(pl.lit("Complete"))
-        .when(percent_value > 0)
-        .then(pl.lit("In Progress"))
-        .otherwise(None)
-    )
-    percent_text = (
-        pl.when(percent_value.is_not_null())
-        .then(percent_value.cast(pl.String).str.replace(r"\.0$", ""))
-        .otherwise(percent)
-    )
     values = {
         "project_code": pl.col("_project"),
         "task_key": blank_to_null(pl.col("UID")),
@@ -554,8 +514,7 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
         "parent_key": pl.when(outline.is_not_null() & pl.col("outline_parent").is_not_null())
         .then(pl.col("outline_parent"))
         .otherwise(pl.col("level_parent")),
-        "status": status,
-        "status_category": status_category,
+        **_progress(blank_to_null(pl.col("PercentComplete"))),
         "estimate_hours": pl.coalesce(
             _duration_hours(pl.col("BaselineWork")), _duration_hours(pl.col("Work"))
         ),
@@ -564,7 +523,6 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
         "forecast_start": _date(pl.col("Start")),
         "forecast_finish": _date(pl.col("Finish")),
         "baseline_cost": _currency(pl.col("BaselineCost")),
-        "percent_complete": percent_text,
         "actual_start": _date(pl.col("ActualStart")),
         "actual_finish": _date(pl.col("ActualFinish")),
         "assignee": pl.col("assignee"),
@@ -583,6 +541,49 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
         _date(pl.col("Finish")).alias("_finish"),
         pl.col("_file"),
     )
+
+
+def _with_parents(raw: pl.DataFrame, outline: pl.Expr) -> pl.DataFrame:
+    """``outline_parent``: the UID of the task numbered as the parent of the row's outline number
+    (1.2.3 -> the task numbered 1.2); rows without one keep their parent by outline level."""
+    lookup = (
+        raw.select(
+            pl.col("_file"), outline.alias("parent_outline"), pl.col("UID").alias("outline_parent")
+        )
+        .filter(pl.col("parent_outline").is_not_null())
+        .unique(["_file", "parent_outline"], keep="first", maintain_order=True)
+    )
+    return raw.with_columns(
+        pl.when(outline.str.contains(r"\."))
+        .then(outline.str.replace(r"\.[^.]*$", ""))
+        .otherwise(None)
+        .alias("parent_outline"),
+    ).join(lookup, on=["_file", "parent_outline"], how="left", maintain_order="left")
+
+
+def _progress(percent: pl.Expr) -> dict[str, pl.Expr]:
+    """``status``, ``status_category`` and ``percent_complete`` from MS Project's % complete
+    (0: not started, 100 or more: complete; text that is not a number kept as found)."""
+    value = percent.cast(pl.Float64, strict=False)
+    return {
+        "status": pl.when(value == 0)
+        .then(pl.lit("Not Started"))
+        .when(value >= 100)
+        .then(pl.lit("Complete"))
+        .when(value > 0)
+        .then(pl.lit("In Progress"))
+        .otherwise(None),
+        "status_category": pl.when(value == 0)
+        .then(pl.lit("todo"))
+        .when(value >= 100)
+        .then(pl.lit("done"))
+        .when(value > 0)
+        .then(pl.lit("in_progress"))
+        .otherwise(None),
+        "percent_complete": pl.when(value.is_not_null())
+        .then(value.cast(pl.String).str.replace(r"\.0$", ""))
+        .otherwise(percent),
+    }
 
 
 def _milestones_frame(tasks: pl.DataFrame) -> pl.DataFrame:
@@ -677,11 +678,7 @@ def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRej
     one; their values are then normalised in one pass over all the files and split back, since
     a pass costs about the same for ten rows as for ten thousand."""
     results: list[dict[str, pl.DataFrame] | FileRejected | None] = [None] * len(probes)
-    values: dict[str, list] = {}
-    links: dict[str, list] = {}
-    people: dict[str, list] = {"_file": [], "UID": [], "assignee": []}
-    calendar_rows: list[dict] = []
-    exception_rows: list[dict] = []
+    collected = _Collected()
     for index, probe in enumerate(probes):
         try:
             root = _parse(probe)
@@ -689,6 +686,29 @@ def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRej
         except FileRejected as error:
             results[index] = error
             continue
+        collected.add(index, root, project_code)
+    if collected.values:
+        read = [index for index, result in enumerate(results) if result is None]
+        for index, split in split_by_file(collected.frames(), read).items():
+            results[index] = split
+    return results  # type: ignore[return-value]  # every slot is filled above
+
+
+@dataclass
+class _Collected:
+    """The values of every file walked, each tagged with its file's index (``_file``), for
+    one normalising pass."""
+
+    values: dict[str, list] = field(default_factory=dict)
+    links: dict[str, list] = field(default_factory=dict)
+    people: dict[str, list] = field(
+        default_factory=lambda: {"_file": [], "UID": [], "assignee": []}
+    )
+    calendar_rows: list[dict] = field(default_factory=list)
+    exception_rows: list[dict] = field(default_factory=list)
+
+    def add(self, index: int, root: etree._Element, project_code: str) -> None:
+        """One file's tasks, links, assignees and calendar."""
         columns = _collect_tasks(root)
         status_date = _child_text(root, "StatusDate")
         link_columns = {
@@ -706,55 +726,53 @@ def read_many(probes: Sequence[Probe]) -> list[dict[str, pl.DataFrame] | FileRej
             minutes_per_day = str(float(calendar["hours_per_day"]) * 60)
         link_columns["_minutes_per_day"] = [minutes_per_day] * count
         for row in [calendar] if calendar is not None else []:
-            calendar_rows.append(
+            self.calendar_rows.append(
                 {**row, "project_code": project_code, "snapshot_date": status_date, "_file": index}
             )
         for row in exceptions:
-            exception_rows.append(
+            self.exception_rows.append(
                 {**row, "project_code": project_code, "snapshot_date": status_date, "_file": index}
             )
         for name, column in link_columns.items():
-            links.setdefault(name, []).extend(column)
+            self.links.setdefault(name, []).extend(column)
         rows = len(columns["source_line"])
         columns["_file"] = [index] * rows
         columns["_project"] = [project_code] * rows
         columns["_status_date"] = [status_date] * rows
         for name, column in columns.items():
-            values.setdefault(name, []).extend(column)
+            self.values.setdefault(name, []).extend(column)
         for uid, who in _assignees(root).items():
-            people["_file"].append(index)
-            people["UID"].append(uid)
-            people["assignee"].append(who)
-    if values:
+            self.people["_file"].append(index)
+            self.people["UID"].append(uid)
+            self.people["assignee"].append(who)
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """Every entity's frame over all the files, ``_file`` still on each row."""
         raw = pl.DataFrame(
-            values,
+            self.values,
             schema={
-                name: pl.Int64 if name in ("source_line", "_file") else pl.String for name in values
+                name: pl.Int64 if name in ("source_line", "_file") else pl.String
+                for name in self.values
             },
         )
         assignees = pl.DataFrame(
-            people, schema={"_file": pl.Int64, "UID": pl.String, "assignee": pl.String}
+            self.people, schema={"_file": pl.Int64, "UID": pl.String, "assignee": pl.String}
         )
         tasks = _tasks_frame(raw, assignees)
-        frames = {
+        links = pl.DataFrame(
+            self.links,
+            schema={
+                name: pl.Int64 if name in ("link_source_line", "_file") else pl.String
+                for name in self.links
+            },
+        )
+        return {
             "tasks": tasks.drop("_baseline_finish", "_finish"),
             "milestones": _milestones_frame(tasks),
-            "dependencies": _dependencies_frame(
-                pl.DataFrame(
-                    links,
-                    schema={
-                        name: pl.Int64 if name in ("link_source_line", "_file") else pl.String
-                        for name in links
-                    },
-                )
-            ),
-            "working_calendars": _calendar_frame("working_calendars", calendar_rows),
-            "calendar_exceptions": _calendar_frame("calendar_exceptions", exception_rows),
+            "dependencies": _dependencies_frame(links),
+            "working_calendars": _calendar_frame("working_calendars", self.calendar_rows),
+            "calendar_exceptions": _calendar_frame("calendar_exceptions", self.exception_rows),
         }
-        read = [index for index, result in enumerate(results) if result is None]
-        for index, split in split_by_file(frames, read).items():
-            results[index] = split
-    return results  # type: ignore[return-value]  # every slot is filled above
 
 
 ADAPTERS: tuple[Adapter, ...] = (
