@@ -14,7 +14,7 @@ with repeated_keys as (
 
     select
         concat_ws(' | ', {% for column in key -%}
-            coalesce(cast({{ column }} as varchar), 'NULL'){{ "," if not loop.last }}
+            coalesce(cast({{ column }} as {{ dbt.type_string() }}), 'NULL'){{ "," if not loop.last }}
         {%- endfor %}) as found,
         count(*) as row_count
     from {{ model }}
