@@ -16,7 +16,11 @@ import numpy as np
 
 from pipelines.demo import catalogue as cat
 from pipelines.demo.calendar import add_months, month_start, next_weekday
-from pipelines.demo.world import Project, World, rng_for
+from pipelines.demo.landing import Landing
+from pipelines.demo.schedule import Plan
+from pipelines.demo.world import EARNED_VALUE_PROJECT, Project, World, rng_for
+
+Rows = list[dict[str, object]]
 
 
 @dataclass
@@ -407,3 +411,47 @@ def month_closes(world: World, project: Project) -> list[date]:
         closes.append(close)
         previous = close
     return closes
+
+
+def write_finance(
+    out: Landing,
+    world: World,
+    budget: Budget,
+    plans: dict[str, Plan],
+    progress: dict[str, list[tuple[date, float]]],
+) -> tuple[Rows, Rows, Rows]:
+    """Write the finance files; returns the change requests, purchase orders and invoices."""
+    as_of = world.window.as_of
+    out.canonical("finance/budgets.csv", "budgets", budget.rows, as_of)
+    changes = build_change_requests(world, budget)
+    out.canonical("finance/change_requests.csv", "change_requests", changes, as_of)
+    orders, invoices = build_purchasing(world, budget, progress)
+    out.canonical("finance/purchase_orders.csv", "purchase_orders", orders, as_of)
+    out.canonical("finance/invoices.csv", "invoices", invoices, as_of)
+    out.canonical("finance/fx_rates.csv", "fx_rates", build_fx_rows(world), as_of)
+    project = world.by_code.get(EARNED_VALUE_PROJECT)
+    if project is not None and project.code in plans:
+        rows = _earned_value_rows(world, project, plans[project.code], budget.bac[project.code])
+        out.canonical(f"finance/earned_value_{project.code}.csv", "earned_value", rows, as_of)
+    return changes, orders, invoices
+
+
+def _earned_value_rows(
+    world: World, project: Project, plan: Plan, bac: float
+) -> list[dict[str, str]]:
+    """The earned-value import one project keeps outside the plan, per month end."""
+    rows = []
+    for close in month_closes(world, project):
+        states = plan.state(close)
+        actual = sum(s.cost * s.percent / 100 for s in states.values())
+        rows.append(
+            {
+                "project_code": project.code,
+                "status_date": close.isoformat(),
+                "planned_value": f"{bac * plan.planned_percent(close):.2f}",
+                "earned_value": f"{bac * plan.earned_percent(close):.2f}",
+                "actual_cost": f"{actual:.2f}",
+                "budget_at_completion": f"{bac:.2f}",
+            }
+        )
+    return rows

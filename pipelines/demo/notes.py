@@ -14,8 +14,10 @@ from datetime import date, timedelta
 import numpy as np
 
 from pipelines.demo.agile import Backlog, day_minutes
-from pipelines.demo.calendar import to_day
+from pipelines.demo.calendar import month_end, to_day
 from pipelines.demo.export_mspdi import milestone_rows
+from pipelines.demo.finance import Rows, month_closes
+from pipelines.demo.landing import Landing
 from pipelines.demo.schedule import GRID, Plan
 from pipelines.demo.world import Project, World, rng_for
 
@@ -416,3 +418,80 @@ def _note(
 def _next_steering(close: date) -> date:
     """The 15th of the month after the note's month."""
     return (close.replace(day=1) + timedelta(days=32)).replace(day=15)
+
+
+def write_status_notes(
+    out: Landing,
+    world: World,
+    plans: dict[str, Plan],
+    backlogs: dict[str, Backlog],
+    purchasing: tuple[Rows, Rows, Rows],
+) -> dict[date, list[dict[str, str]]]:
+    """Every project's status note per month end, one file per month; returns the notes by
+    month (the decision log repeats the decisions they announce).
+
+    ``purchasing`` is the change requests, purchase orders and invoices: the notes quote the
+    change requests of the storylines and what the vendor ahead has billed.
+    """
+    changes, orders, invoices = purchasing
+    extras = _note_extras(world, changes)
+    notes_by_month: dict[date, list[dict[str, str]]] = {}
+    for project in world.projects:
+        closes = month_closes(world, project)
+        for index, close in enumerate(closes):
+            extra = extras.get(project.code, {}).copy()
+            if project.storyline == "vendor_ahead":
+                extra.update(_vendor_billing(project, close, orders, invoices))
+            if project.code in plans:
+                note = waterfall_note(world, plans[project.code], close, index, len(closes), extra)
+            else:
+                note = agile_note(world, backlogs[project.code], close, index, len(closes), extra)
+            notes_by_month.setdefault(close.replace(day=1), []).append(note)
+    for month_first, notes in sorted(notes_by_month.items()):
+        notes.sort(key=lambda n: n["project_code"])
+        dated = min(month_end(month_first), world.window.as_of)
+        out.canonical(
+            f"status/status_notes_{month_first.strftime('%Y-%m')}.csv",
+            "status_notes",
+            notes,
+            dated,
+        )
+    return notes_by_month
+
+
+def _note_extras(world: World, changes: Rows) -> dict[str, dict[str, str]]:
+    """What the storylines' notes say about their change requests."""
+    extras: dict[str, dict[str, str]] = {}
+    for change in changes:
+        project = world.by_code[change["project_code"]]
+        impact = money(float(change["cost_impact"]), project.currency)
+        if project.storyline == "recovering_rebaseline" and change["status"] == "approved":
+            extras[project.code] = {
+                "cr": change["change_id"],
+                "impact": impact,
+                "raised": change["raised_date"],
+            }
+        if project.storyline == "over_budget_late" and change["status"] == "submitted":
+            extras[project.code] = {
+                "decision": f"Steering committee to decide on {change['change_id']} "
+                f"({change['title'].lower()}, {impact}), which moves the finish "
+                f"{change['schedule_impact_days']} days beyond the baseline.",
+                "raised": change["raised_date"],
+            }
+    return extras
+
+
+def _vendor_billing(project: Project, close: date, orders: Rows, invoices: Rows) -> dict[str, str]:
+    """The vendor's first order on the project and what it has billed against it by ``close``."""
+    mine = [
+        o for o in orders if o["project_code"] == project.code and o["vendor"] == project.vendor
+    ]
+    if not mine:
+        return {}
+    po = float(mine[0]["po_amount"])
+    billed = sum(
+        float(i["amount"])
+        for i in invoices
+        if i["po_number"] == mine[0]["po_number"] and i["invoice_date"] <= close.isoformat()
+    )
+    return {"billed": money(billed, project.currency), "po": money(po, project.currency)}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from pipelines.demo.landing import Landing
+from pipelines.demo.lessons import project_lessons
 from pipelines.demo.world import Project, World, rng_for
 
 ISSUES = (
@@ -161,3 +163,38 @@ def _noted_decisions(project: Project, notes: list[dict[str, str]], as_of: date)
             }
         )
     return rows
+
+
+def write_governance(out: Landing, world: World, notes: dict[date, list[dict[str, str]]]) -> None:
+    """The PMO's issue, decision and action logs and the lessons learned as of the last
+    month end: one file each for the portfolio (the decision log as a workbook, as PMOs
+    often keep it)."""
+    people = world.people
+    owners = [
+        f"{first} {last}"
+        for first, last in zip(people.first_name[:40], people.last_name[:40], strict=True)
+    ]
+    issues: list[dict] = []
+    decisions: list[dict] = []
+    actions: list[dict] = []
+    by_project: dict[str, list[dict[str, str]]] = {}
+    for _, month_notes in sorted(notes.items()):
+        for note in month_notes:
+            by_project.setdefault(note["project_code"], []).append(note)
+    for project in world.projects:
+        logged = project_logs(world, project, owners, by_project.get(project.code, []))
+        issues += logged[0]
+        decisions += logged[1]
+        actions += logged[2]
+    as_of = world.window.as_of
+    out.canonical("governance/issues_log.csv", "issues_log", issues, as_of)
+    out.canonical_xlsx(
+        "governance/decisions.xlsx", "decisions", decisions, as_of, "Decision log", ()
+    )
+    out.canonical("governance/actions.csv", "actions", actions, as_of)
+    lessons = [
+        row
+        for project in world.projects
+        for row in project_lessons(world, project, project.manager or owners[0])
+    ]
+    out.canonical("governance/lessons_learned.csv", "lessons_learned", lessons, as_of)

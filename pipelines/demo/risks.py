@@ -15,6 +15,7 @@ import numpy as np
 
 from pipelines.demo import catalogue as cat
 from pipelines.demo.calendar import add_months, next_weekday
+from pipelines.demo.landing import Landing
 from pipelines.demo.world import Project, World, rng_for
 
 
@@ -221,3 +222,17 @@ def register_rows(risks: list[Risk], snapshot: date) -> list[dict[str, str]]:
     rows = [row for risk in risks if (row := risk.at(snapshot)) is not None]
     rows.sort(key=lambda r: (r["project_code"], r["risk_id"]))
     return rows
+
+
+def write_risk_registers(out: Landing, world: World, bac: dict[str, float]) -> None:
+    """The portfolio risk register as the PMO saves it at every month end (a workbook)."""
+    risks = build_risks(world, bac)
+    for close in world.window.snapshot_dates:
+        out.canonical_xlsx(
+            f"risks/risk_register_{close.isoformat()}.xlsx",
+            "risks",
+            register_rows(risks, close),
+            close,
+            f"Portfolio risk register, status {close.isoformat()}",
+            ("probability", "impact_cost", "impact_days"),
+        )

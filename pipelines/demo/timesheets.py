@@ -202,6 +202,15 @@ class MonthEntries:
             bad={remap[i]: v for i, v in self.bad.items() if i in remap},
         )
 
+    def append(self, added: MonthEntries) -> MonthEntries:
+        """These entries followed by ``added`` (whose overrides and bad marks are not kept)."""
+        arrays = ("person", "day", "project", "hours", "start_minute", "issue", "activity")
+        merged = {
+            name: np.concatenate([getattr(self, name), getattr(added, name)])
+            for name in (*arrays, "note", "tool")
+        }
+        return MonthEntries(**merged, overrides=self.overrides, bad=dict(self.bad))
+
 
 NOTES = [note for activity in ACTIVITIES for note in cat.ACTIVITY_NOTES[activity]]
 NOTE_OFFSETS = np.cumsum([0] + [len(cat.ACTIVITY_NOTES[a]) for a in ACTIVITIES])[:-1]

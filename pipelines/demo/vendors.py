@@ -24,6 +24,7 @@ import io
 from datetime import date, datetime, timedelta
 
 from pipelines.demo import catalogue as cat
+from pipelines.demo.landing import Landing
 from pipelines.demo.world import STORYLINE_CODES, World, rng_for
 
 MANAGED_SERVICE = "Tailwind Managed Services"
@@ -62,6 +63,11 @@ TICKET_SUBJECTS = (
 BAD_TICKET_PRIORITY = "TBD"
 BAD_TICKET_DATE = "31/02/2026 25:00"
 UNLISTED_VENDOR = "Tailwind Managed Svcs"
+BAD_TICKETS = (
+    ("priority", "a ticket priority the service levels do not know (TBD)"),
+    ("timestamp", "an opened time that does not exist (31 February, 25:00)"),
+    ("vendor", "a company the vendor register does not list (Tailwind Managed Svcs)"),
+)
 """How the service desk's company field names the managed-service provider on one ticket."""
 UNTERMED_METRIC = "first_time_fix_pct"
 """A metric the managed-service provider reports that its contract has no SLA term for."""
@@ -375,3 +381,35 @@ def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[in
             ]
         )
     return buffer.getvalue().encode("utf-8"), bad_lines
+
+
+def write_vendors(out: Landing, world: World, orders: list[dict[str, object]]) -> None:
+    """The vendor register, contracts with their service levels, the vendors' monthly SLA
+    reports and deliverables (canonical files), and the managed-service desk's ServiceNow
+    ticket export with three odd rows to quarantine."""
+    as_of = world.window.as_of
+    rows, tickets, bad_lines = build_vendor_files(world, orders)
+    out.canonical("vendors/vendors.csv", "vendors", rows["vendors"], as_of)
+    out.canonical("vendors/contracts.csv", "contracts", rows["contracts"], as_of)
+    out.canonical("vendors/sla_terms.csv", "sla_terms", rows["sla_terms"], as_of)
+    out.canonical_xlsx(
+        "vendors/sla_report.xlsx",
+        "sla_measurements",
+        rows["sla_measurements"],
+        as_of,
+        "Vendor SLA report",
+        ("actual",),
+    )
+    out.canonical(
+        "vendors/deliverables.csv", "vendor_deliverables", rows["vendor_deliverables"], as_of
+    )
+    relative = "vendors/servicenow_incidents.csv"
+    out.write(
+        relative,
+        tickets,
+        "service_desk_tickets",
+        {"service_tickets": tickets.count(b"\n") - 1},
+        as_of,
+    )
+    for line, (reason, detail) in zip(bad_lines, BAD_TICKETS, strict=True):
+        out.bad(relative, line, "service_tickets", reason, detail)
