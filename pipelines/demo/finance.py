@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from pipelines.demo import catalogue as cat
-from pipelines.demo.calendar import add_months, month_start, next_weekday
+from pipelines.demo.calendar import add_months, month_start, months_between, next_weekday
 from pipelines.demo.landing import Landing
 from pipelines.demo.schedule import Plan
 from pipelines.demo.world import EARNED_VALUE_PROJECT, Project, World, rng_for
@@ -36,14 +36,6 @@ class Budget:
     software_total: dict[str, float] = field(default_factory=dict)
 
 
-def _months(first: date, last: date) -> list[date]:
-    months, current = [], month_start(first)
-    while current <= last:
-        months.append(current)
-        current = add_months(current, 1)
-    return months
-
-
 def _capex_share(position: float, methodology: str) -> float:
     """Labour is capitalised while the asset is built; early analysis and hypercare are opex."""
     if methodology == "agile":
@@ -54,7 +46,7 @@ def _capex_share(position: float, methodology: str) -> float:
 def build_budgets(world: World, labour: np.ndarray) -> Budget:
     budget = Budget()
     for project in world.projects:
-        months = _months(project.start, project.planned_finish)
+        months = months_between(project.start, project.planned_finish)
         approved = project.start - timedelta(days=21)
         lines = _lines(world, project, labour, months, project.budget_factor)
         total = sum(amount for *_, amount in lines)
@@ -71,7 +63,7 @@ def build_budgets(world: World, labour: np.ndarray) -> Budget:
             decision = month_start(project.rebaseline_date)
             before = sum(a for m, *_, a in lines if m < decision)
             budget.b1_before[project.code] = before
-            later = _months(decision, project.rebaseline_finish)
+            later = months_between(decision, project.rebaseline_finish)
             b2 = _lines(world, project, labour, later, 1.03, rebaseline=True)
             for month, category, expense, amount in b2:
                 budget.rows.append(

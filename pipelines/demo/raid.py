@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from pipelines.demo.calendar import previous_weekday
 from pipelines.demo.landing import Landing
 from pipelines.demo.lessons import project_lessons
 from pipelines.demo.world import Project, World, rng_for
@@ -50,9 +51,7 @@ PRIORITIES = ("low", "medium", "medium", "high", "high", "critical")
 def _day(rng, start: date, end: date) -> date:
     """A weekday between start and end (end if the span is empty)."""
     span = max(0, (end - start).days)
-    day = start + timedelta(days=int(rng.integers(0, span + 1)))
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
+    day = previous_weekday(start + timedelta(days=int(rng.integers(0, span + 1))))
     return max(day, start) if day >= start else start
 
 
