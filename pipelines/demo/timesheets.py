@@ -551,131 +551,139 @@ def format_tool(frame: pl.DataFrame, tool: str, is_approved: bool) -> pl.DataFra
     rows = frame.filter(pl.col("tool") == TOOLS.index(tool)).sort(
         "day", "employee_id", "start_minute", "entry"
     )
-    hours = pl.col("hours")
-    start = pl.col("date").cast(pl.Datetime("us")) + pl.duration(minutes=pl.col("start_minute"))
-    end = start + pl.duration(seconds=(hours * 3600).round(0).cast(pl.Int64))
-    seconds = (hours * 3600).round(0).cast(pl.Int64)
-    billable_rate = (pl.col("cost_rate") * 1.35).round(2)
     if tool == "tempo":
-        columns = [
-            pl.col("issue_key"),
-            pl.col("issue_summary"),
-            _decimal(hours),
-            start.dt.strftime("%Y-%-m-%-d %-H:%M"),
-            pl.col("employee_id"),
-            pl.col("full_name"),
-            pl.lit(None, pl.String),
-            pl.when(pl.col("billable")).then(pl.lit("CAPEX")).otherwise(pl.lit("OPEX")),
-            pl.when(pl.col("billable"))
-            .then(pl.lit("Capitalisable project work"))
-            .otherwise(pl.lit("Operating expense")),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.col("client"),
-            pl.col("activity_name"),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.col("issue_type"),
-            pl.col("issue_status"),
-            pl.col("project_key"),
-            pl.col("project_name"),
-            pl.col("epic_summary"),
-            pl.col("epic_key"),
-            pl.col("comment"),
-            pl.col("epic_key"),
-            pl.col("reporter"),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.col("currency").replace_strict(COUNTRY, return_dtype=pl.String),
-            pl.col("epic_key"),
-            pl.col("epic_summary"),
-            pl.col("portfolio"),
-            pl.col("team"),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-            pl.lit(None, pl.String),
-        ]
+        columns = _tempo_columns()
     elif tool == "harvest":
-        amount = (hours * pl.col("cost_rate")).round(2)
-        columns = [
-            _override(rows, "date", pl.col("date").dt.strftime("%Y-%m-%d")),
-            pl.col("client"),
-            _override(rows, "project_name", pl.col("project_name")),
-            _override(rows, "project_code", pl.col("project_code")),
-            pl.col("activity_name"),
-            pl.col("comment"),
-            _decimal(hours),
-            pl.when(pl.col("billable")).then(pl.lit("Yes")).otherwise(pl.lit("No")),
-            pl.lit("No"),
-            pl.lit("Yes" if is_approved else "No"),
-            pl.col("first_name"),
-            pl.col("last_name"),
-            pl.col("employee_id"),
-            pl.col("role"),
-            pl.when(pl.col("contractor")).then(pl.lit("No")).otherwise(pl.lit("Yes")),
-            pl.when(pl.col("billable")).then(_decimal(billable_rate)).otherwise(pl.lit("0.0")),
-            pl.when(pl.col("billable"))
-            .then(_decimal(hours * billable_rate))
-            .otherwise(pl.lit("0.0")),
-            _decimal(pl.col("cost_rate")),
-            _decimal(amount),
-            pl.col("currency"),
-            pl.lit(None, pl.String),
-        ]
+        columns = _harvest_columns(rows, is_approved)
     elif tool == "toggl":
-        columns = [
-            pl.col("full_name"),
-            pl.col("email"),
-            pl.col("client"),
-            pl.col("project_name"),
-            pl.col("activity_name"),
-            pl.col("comment"),
-            pl.when(pl.col("billable")).then(pl.lit("Yes")).otherwise(pl.lit("No")),
-            _override(rows, "date", start.dt.strftime("%Y-%m-%d")),
-            start.dt.strftime("%H:%M:%S"),
-            end.dt.strftime("%Y-%m-%d"),
-            end.dt.strftime("%H:%M:%S"),
-            _hms(seconds),
-            pl.when(pl.col("billable")).then(pl.lit("capex,project")).otherwise(pl.lit("opex")),
-            pl.when(pl.col("billable"))
-            .then(_decimal(hours * billable_rate * pl.col("fx")))
-            .otherwise(pl.lit(None, pl.String)),
-        ]
+        columns = _toggl_columns(rows)
     else:
-        columns = [
-            pl.col("project_name"),
-            pl.col("client"),
-            pl.col("comment"),
-            pl.col("activity_name"),
-            pl.col("full_name"),
-            pl.col("team"),
-            pl.col("email"),
-            pl.when(pl.col("billable")).then(pl.lit("capex")).otherwise(pl.lit("opex")),
-            pl.when(pl.col("billable")).then(pl.lit("Yes")).otherwise(pl.lit("No")),
-            _override(rows, "date", start.dt.strftime("%m/%d/%Y")),
-            start.dt.strftime("%I:%M:%S %p"),
-            end.dt.strftime("%m/%d/%Y"),
-            end.dt.strftime("%I:%M:%S %p"),
-            _hms(seconds),
-            _fixed2(hours),
-            pl.when(pl.col("billable"))
-            .then(_fixed2(billable_rate * pl.col("fx")))
-            .otherwise(pl.lit("0.00")),
-            pl.when(pl.col("billable"))
-            .then(_fixed2(hours * billable_rate * pl.col("fx")))
-            .otherwise(pl.lit("0.00")),
-        ]
+        columns = _clockify_columns(rows)
     header = HEADERS[tool]
     assert len(columns) == len(header), (tool, len(columns), len(header))
     return rows.select(
         *[expr.cast(pl.String).alias(f"c{i}") for i, expr in enumerate(columns)],
         pl.col("bad_reason"),
     )
+
+
+HOURS = pl.col("hours")
+BILLABLE = pl.col("billable")
+NULL = pl.lit(None, pl.String)
+BILLABLE_RATE = (pl.col("cost_rate") * 1.35).round(2)
+"""What the hour is billed at: cost plus 35 %."""
+START = pl.col("date").cast(pl.Datetime("us")) + pl.duration(minutes=pl.col("start_minute"))
+SECONDS = (HOURS * 3600).round(0).cast(pl.Int64)
+END = START + pl.duration(seconds=SECONDS)
+
+
+def _if_billable(then: pl.Expr | str, otherwise: pl.Expr | str | None) -> pl.Expr:
+    def lit(value: pl.Expr | str | None) -> pl.Expr:
+        return value if isinstance(value, pl.Expr) else pl.lit(value, pl.String)
+
+    return pl.when(BILLABLE).then(lit(then)).otherwise(lit(otherwise))
+
+
+def _tempo_columns() -> list[pl.Expr]:
+    return [
+        pl.col("issue_key"),
+        pl.col("issue_summary"),
+        _decimal(HOURS),
+        START.dt.strftime("%Y-%-m-%-d %-H:%M"),
+        pl.col("employee_id"),
+        pl.col("full_name"),
+        NULL,
+        _if_billable("CAPEX", "OPEX"),
+        _if_billable("Capitalisable project work", "Operating expense"),
+        NULL,
+        NULL,
+        pl.col("client"),
+        pl.col("activity_name"),
+        *[NULL] * 3,
+        pl.col("issue_type"),
+        pl.col("issue_status"),
+        pl.col("project_key"),
+        pl.col("project_name"),
+        pl.col("epic_summary"),
+        pl.col("epic_key"),
+        pl.col("comment"),
+        pl.col("epic_key"),
+        pl.col("reporter"),
+        *[NULL] * 4,
+        pl.col("currency").replace_strict(COUNTRY, return_dtype=pl.String),
+        pl.col("epic_key"),
+        pl.col("epic_summary"),
+        pl.col("portfolio"),
+        pl.col("team"),
+        *[NULL] * 5,
+    ]
+
+
+def _harvest_columns(rows: pl.DataFrame, is_approved: bool) -> list[pl.Expr]:
+    return [
+        _override(rows, "date", pl.col("date").dt.strftime("%Y-%m-%d")),
+        pl.col("client"),
+        _override(rows, "project_name", pl.col("project_name")),
+        _override(rows, "project_code", pl.col("project_code")),
+        pl.col("activity_name"),
+        pl.col("comment"),
+        _decimal(HOURS),
+        _if_billable("Yes", "No"),
+        pl.lit("No"),
+        pl.lit("Yes" if is_approved else "No"),
+        pl.col("first_name"),
+        pl.col("last_name"),
+        pl.col("employee_id"),
+        pl.col("role"),
+        pl.when(pl.col("contractor")).then(pl.lit("No")).otherwise(pl.lit("Yes")),
+        _if_billable(_decimal(BILLABLE_RATE), "0.0"),
+        _if_billable(_decimal(HOURS * BILLABLE_RATE), "0.0"),
+        _decimal(pl.col("cost_rate")),
+        _decimal((HOURS * pl.col("cost_rate")).round(2)),
+        pl.col("currency"),
+        NULL,
+    ]
+
+
+def _toggl_columns(rows: pl.DataFrame) -> list[pl.Expr]:
+    return [
+        pl.col("full_name"),
+        pl.col("email"),
+        pl.col("client"),
+        pl.col("project_name"),
+        pl.col("activity_name"),
+        pl.col("comment"),
+        _if_billable("Yes", "No"),
+        _override(rows, "date", START.dt.strftime("%Y-%m-%d")),
+        START.dt.strftime("%H:%M:%S"),
+        END.dt.strftime("%Y-%m-%d"),
+        END.dt.strftime("%H:%M:%S"),
+        _hms(SECONDS),
+        _if_billable("capex,project", "opex"),
+        _if_billable(_decimal(HOURS * BILLABLE_RATE * pl.col("fx")), None),
+    ]
+
+
+def _clockify_columns(rows: pl.DataFrame) -> list[pl.Expr]:
+    return [
+        pl.col("project_name"),
+        pl.col("client"),
+        pl.col("comment"),
+        pl.col("activity_name"),
+        pl.col("full_name"),
+        pl.col("team"),
+        pl.col("email"),
+        _if_billable("capex", "opex"),
+        _if_billable("Yes", "No"),
+        _override(rows, "date", START.dt.strftime("%m/%d/%Y")),
+        START.dt.strftime("%I:%M:%S %p"),
+        END.dt.strftime("%m/%d/%Y"),
+        END.dt.strftime("%I:%M:%S %p"),
+        _hms(SECONDS),
+        _fixed2(HOURS),
+        _if_billable(_fixed2(BILLABLE_RATE * pl.col("fx")), "0.00"),
+        _if_billable(_fixed2(HOURS * BILLABLE_RATE * pl.col("fx")), "0.00"),
+    ]
 
 
 def approved(world: World, month: int) -> bool:
