@@ -46,96 +46,96 @@ class IssueIndex:
     """Per project index: an issue row to book against when no sprint runs (an epic), or -1."""
 
 
+ISSUE_COLUMNS = (
+    "issue_key",
+    "issue_summary",
+    "issue_type",
+    "epic_key",
+    "epic_summary",
+    "project_key",
+    "project_name",
+    "reporter",
+)
+
+
 def build_issue_index(world: World, backlogs: dict[str, Backlog]) -> IssueIndex:
+    """Index the Jira projects' issues in project order, with each sprint's issues."""
     frames, started, resolved = [], [], []
-    sprint_keys, sprint_ends, offsets, counts, members = [], [], [], [], []
+    sprints: dict[str, list] = {"key": [], "end": [], "offset": [], "count": [], "members": []}
     fallback = np.full(len(world.projects), -1, dtype=np.int64)
-    names = world.people.full_name
-    base, member_total = 0, 0
+    base = 0
     for code in sorted(backlogs, key=lambda c: world.by_code[c].idx):
         backlog = backlogs[code]
         project = backlog.project
         if project.export not in ("jira", "jira_es"):
             continue
         arrays = backlog.arrays()
-        n = len(backlog.kind)
-        keys = [f"{code}-{k}" for k in backlog.key_number]
-        epic = arrays["epic"]
-        epic_key = [keys[e] if e >= 0 else None for e in epic.tolist()]
-        epic_summary = [backlog.summary[e] if e >= 0 else None for e in epic.tolist()]
-        frames.append(
-            pl.DataFrame(
-                {
-                    "issue_key": keys,
-                    "issue_summary": backlog.summary,
-                    "issue_type": backlog.kind,
-                    "epic_key": epic_key,
-                    "epic_summary": epic_summary,
-                    "project_key": [code] * n,
-                    "project_name": [project.name] * n,
-                    "reporter": [names[r] for r in backlog.reporter],
-                },
-                schema=dict.fromkeys(
-                    (
-                        "issue_key",
-                        "issue_summary",
-                        "issue_type",
-                        "epic_key",
-                        "epic_summary",
-                        "project_key",
-                        "project_name",
-                        "reporter",
-                    ),
-                    pl.String,
-                ),
-            )
-        )
+        frames.append(_issue_frame(backlog, world.people.full_name))
         started.append(arrays["started"])
         resolved.append(arrays["resolved"])
-        epics = np.flatnonzero(epic < 0)
+        epics = np.flatnonzero(arrays["epic"] < 0)
         if epics.size:
             fallback[project.idx] = base + int(epics[0])
-        first, last = arrays["first_sprint"], arrays["last_sprint"]
-        for k, sprint in enumerate(backlog.sprints):
-            inside = np.flatnonzero((first <= k) & (last >= k) & (first >= 0))
-            sprint_keys.append(project.idx * 10**6 + to_day(sprint.start))
-            sprint_ends.append(to_day(sprint.end))
-            offsets.append(member_total)
-            counts.append(inside.size)
-            members.append(inside + base)
-            member_total += inside.size
-        base += n
-    frame = (
-        pl.concat(frames)
-        if frames
-        else pl.DataFrame(
-            schema=dict.fromkeys(
-                (
-                    "issue_key",
-                    "issue_summary",
-                    "issue_type",
-                    "epic_key",
-                    "epic_summary",
-                    "project_key",
-                    "project_name",
-                    "reporter",
-                ),
-                pl.String,
-            )
-        )
-    )
-    order = np.argsort(np.array(sprint_keys, dtype=np.int64), kind="stable")
+        _index_sprints(backlog, arrays, base, sprints)
+        base += len(backlog.kind)
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=ISSUE_SCHEMA)
+    order = np.argsort(np.array(sprints["key"], dtype=np.int64), kind="stable")
+
+    def ordered(name: str) -> np.ndarray:
+        return np.array(sprints[name], dtype=np.int64)[order]
+
+    def joined(parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
     return IssueIndex(
         frame=frame.with_row_index("issue_row"),
-        started=np.concatenate(started) if started else np.zeros(0, np.int64),
-        resolved=np.concatenate(resolved) if resolved else np.zeros(0, np.int64),
-        sprint_key=np.array(sprint_keys, dtype=np.int64)[order],
-        sprint_end=np.array(sprint_ends, dtype=np.int64)[order],
-        offsets=np.array(offsets, dtype=np.int64)[order],
-        counts=np.array(counts, dtype=np.int64)[order],
-        members=np.concatenate(members) if members else np.zeros(0, np.int64),
+        started=joined(started),
+        resolved=joined(resolved),
+        sprint_key=ordered("key"),
+        sprint_end=ordered("end"),
+        offsets=ordered("offset"),
+        counts=ordered("count"),
+        members=joined(sprints["members"]),
         fallback=fallback,
     )
+
+
+ISSUE_SCHEMA = dict.fromkeys(ISSUE_COLUMNS, pl.String)
+
+
+def _issue_frame(backlog: Backlog, names: list[str]) -> pl.DataFrame:
+    code, n = backlog.project.code, len(backlog.kind)
+    keys = [f"{code}-{k}" for k in backlog.key_number]
+    epic = backlog.arrays()["epic"].tolist()
+    return pl.DataFrame(
+        {
+            "issue_key": keys,
+            "issue_summary": backlog.summary,
+            "issue_type": backlog.kind,
+            "epic_key": [keys[e] if e >= 0 else None for e in epic],
+            "epic_summary": [backlog.summary[e] if e >= 0 else None for e in epic],
+            "project_key": [code] * n,
+            "project_name": [backlog.project.name] * n,
+            "reporter": [names[r] for r in backlog.reporter],
+        },
+        schema=ISSUE_SCHEMA,
+    )
+
+
+def _index_sprints(
+    backlog: Backlog, arrays: dict[str, np.ndarray], base: int, sprints: dict[str, list]
+) -> None:
+    """Append each sprint's key, end and issues (CSR: offset, count, members from ``base``)."""
+    first, last = arrays["first_sprint"], arrays["last_sprint"]
+    member_total = sum(sprints["count"])
+    for k, sprint in enumerate(backlog.sprints):
+        inside = np.flatnonzero((first <= k) & (last >= k) & (first >= 0))
+        sprints["key"].append(backlog.project.idx * 10**6 + to_day(sprint.start))
+        sprints["end"].append(to_day(sprint.end))
+        sprints["offset"].append(member_total)
+        sprints["count"].append(inside.size)
+        sprints["members"].append(inside + base)
+        member_total += inside.size
 
 
 @dataclass
@@ -222,12 +222,50 @@ def generate_month(world: World, month: int, leave: Leave, issues: IssueIndex) -
     rng = rng_for(world.seed, "timesheets", month)
     people = world.people
     first = world.window.month_starts[month]
+    person, day = _days_worked(world, rng, first, leave)
+    person, day, slots, include, hours = _split_days(world, rng, first, person, day)
+    before = np.cumsum(hours, axis=1) - hours
+    day_start = 8 * 60 + rng.integers(0, 19, size=person.size) * 5
+    start_minute = day_start[:, None] + np.round(before * 60).astype(np.int64)
+    start_minute = start_minute + np.where(before >= 4, 30, 0)  # half an hour for lunch
+
+    flat = include.ravel()
+    e_person = np.repeat(person, 3)[flat]
+    e_day = np.repeat(day, 3)[flat]
+    e_project = slots.ravel()[flat]
+    count = e_person.size
+    agile = np.array([p.export in ("jira", "jira_es") for p in world.projects])
+    tool_of_person = np.array([TOOLS.index(t) for t in people.tool])
+    e_tool = np.where(agile[e_project], 0, tool_of_person[e_person])
+    activity_of_role = np.array([ACTIVITIES.index(cat.ROLE_ACTIVITY[r]) for r in ROLE_NAMES])
+    e_activity = activity_of_role[people.role[e_person]]
+    e_note = NOTE_OFFSETS[e_activity] + (rng.random(count) * NOTE_COUNTS[e_activity]).astype(
+        np.int64
+    )
+    return MonthEntries(
+        person=e_person,
+        day=e_day,
+        project=e_project,
+        hours=hours.ravel()[flat],
+        start_minute=start_minute.ravel()[flat],
+        issue=_issues_worked_on(rng, issues, e_project, e_day, e_tool),
+        activity=e_activity,
+        note=e_note,
+        tool=e_tool,
+    )
+
+
+def _days_worked(
+    world: World, rng: np.random.Generator, first: date, leave: Leave
+) -> tuple[np.ndarray, np.ndarray]:
+    """(person, day) of every working day someone books in the month: employed, not on leave,
+    not sick, and in December mostly not in the festive fortnight."""
+    people = world.people
     last = min(month_end(first), world.window.as_of)
     days = world.window.workdays(first, last)
     n_people, n_days = len(people), days.size
     person = np.repeat(np.arange(n_people, dtype=np.int64), n_days)
     day = np.tile(days, n_people)
-
     working = (people.start_day[person] <= day) & (people.end_day[person] >= day)
     on_leave = (
         (day[:, None] >= leave.first[person])
@@ -237,12 +275,21 @@ def generate_month(world: World, month: int, leave: Leave, issues: IssueIndex) -
     working &= rng.random(person.size) >= 0.025  # sick days and days nobody logged
     dates = days.astype("datetime64[D]")
     month_day = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
-    is_december = first.month == 12
-    if is_december:
+    if first.month == 12:
         festive = np.isin(month_day, np.arange(22, 32))
         working &= ~(np.tile(festive, n_people) & (rng.random(person.size) < 0.75))
-    person, day = person[working], day[working]
+    return person[working], day[working]
 
+
+def _split_days(
+    world: World, rng: np.random.Generator, first: date, person: np.ndarray, day: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Each day's hours over the person's staffed projects (up to three slots) that run that
+    day, the first slot always, the others most days; days with no project are dropped.
+
+    Returns person, day, slots (k, 3), which slots are booked and their hours (k, 3).
+    """
+    people = world.people
     ext = world.month_of(first)
     slots = world.slot_project[ext, person]  # (k, 3)
     weights = world.slot_weight[ext, person].copy()
@@ -258,45 +305,33 @@ def generate_month(world: World, month: int, leave: Leave, issues: IssueIndex) -
     include[none, best[none]] = True
     weights = np.where(include, weights, 0.0)
     total = weights.sum(axis=1, keepdims=True)
-    keep_rows = total[:, 0] > 0
+    keep = total[:, 0] > 0
     person, day, slots, weights, total = (
-        person[keep_rows],
-        day[keep_rows],
-        slots[keep_rows],
-        weights[keep_rows],
-        total[keep_rows],
+        person[keep],
+        day[keep],
+        slots[keep],
+        weights[keep],
+        total[keep],
     )
     include = weights > 0
-
     fill = np.clip(rng.normal(0.95, 0.07, size=person.size), 0.7, 1.15)
     day_hours = np.round(people.capacity[person] / 5 * fill * 4) / 4
     hours = np.where(
         include, np.maximum(0.25, np.round(day_hours[:, None] * weights / total * 4) / 4), 0
     )
-    before = np.cumsum(hours, axis=1) - hours
-    day_start = 8 * 60 + rng.integers(0, 19, size=person.size) * 5
-    start_minute = day_start[:, None] + np.round(before * 60).astype(np.int64)
-    start_minute = start_minute + np.where(before >= 4, 30, 0)
+    return person, day, slots, include, hours
 
-    flat = include.ravel()
-    e_person = np.repeat(person, 3)[flat]
-    e_day = np.repeat(day, 3)[flat]
-    e_project = slots.ravel()[flat]
-    e_hours = hours.ravel()[flat]
-    e_start = start_minute.ravel()[flat]
-    count = e_person.size
 
-    agile = np.array([p.export in ("jira", "jira_es") for p in world.projects])
-    tool_of_person = np.array([TOOLS.index(t) for t in people.tool])
-    e_tool = np.where(agile[e_project], 0, tool_of_person[e_person])
-
-    activity_of_role = np.array([ACTIVITIES.index(cat.ROLE_ACTIVITY[r]) for r in ROLE_NAMES])
-    e_activity = activity_of_role[people.role[e_person]]
-    e_note = NOTE_OFFSETS[e_activity] + (rng.random(count) * NOTE_COUNTS[e_activity]).astype(
-        np.int64
-    )
-
-    e_issue = np.full(count, -1, dtype=np.int64)
+def _issues_worked_on(
+    rng: np.random.Generator,
+    issues: IssueIndex,
+    e_project: np.ndarray,
+    e_day: np.ndarray,
+    e_tool: np.ndarray,
+) -> np.ndarray:
+    """For Tempo entries, an issue of the sprint running that day (else the project's epic);
+    -1 for the other tools."""
+    e_issue = np.full(e_project.size, -1, dtype=np.int64)
     tempo = np.flatnonzero(e_tool == 0)
     if tempo.size and issues.members.size:
         query = e_project[tempo] * 10**6 + e_day[tempo]
@@ -315,17 +350,7 @@ def generate_month(world: World, month: int, leave: Leave, issues: IssueIndex) -
     e_issue[tempo] = np.where(
         e_issue[tempo] >= 0, e_issue[tempo], issues.fallback[e_project[tempo]]
     )
-    return MonthEntries(
-        person=e_person,
-        day=e_day,
-        project=e_project,
-        hours=e_hours,
-        start_minute=e_start,
-        issue=e_issue,
-        activity=e_activity,
-        note=e_note,
-        tool=e_tool,
-    )
+    return e_issue
 
 
 # --- writers --------------------------------------------------------------------------------
