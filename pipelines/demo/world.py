@@ -244,6 +244,8 @@ def _timeline(
 
 
 def build_projects(seed: int, window: Window, count: int) -> list[Project]:
+    """The portfolio: the storyline projects first, then the curated ones, then generated ones
+    to reach ``count``; each with its dates, cost and pace factors, export tool and spend mix."""
     curated = list(cat.CURATED_PROJECTS)
     storyline_rows = [row for row in curated if row[0] in STORYLINE_CODES.values()]
     others = [row for row in curated if row[0] not in STORYLINE_CODES.values()]
@@ -252,7 +254,6 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
         rows += _generated_projects(count - len(rows), seed)
     rows = rows[:count]
     by_story = {code: story for story, code in STORYLINE_CODES.items()}
-    as_of, w0, months = window.as_of, window.start, window.months
     projects = []
     for idx, (code, name, portfolio_idx, program, methodology, currency) in enumerate(rows):
         rng = rng_for(seed, "project", code)
@@ -276,78 +277,98 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
         project.budget_factor = float(rng.uniform(1.0, 1.08))
         project.cost_factor = float(rng.uniform(0.97, 1.06))
         project.velocity_factor = float(rng.uniform(0.93, 1.05))
-        story = project.storyline
-        if story == "over_budget_late":
-            project.start = next_weekday(w0 + timedelta(days=2))
-            project.planned_finish = previous_weekday(
-                month_end(add_months(as_of, -max(1, round(months * 0.12))))
-            )
-            project.finish = previous_weekday(month_end(add_months(as_of, 4)))
-            project.budget_factor, project.cost_factor = 0.9, 1.28
-        elif story == "recovering_rebaseline":
-            project.start = next_weekday(w0 + timedelta(days=5))
-            project.planned_finish = previous_weekday(
-                month_end(add_months(w0, max(4, round(months * 0.75))))
-            )
-            decision = add_months(w0, max(2, round(months * 0.45)))
-            project.rebaseline_date = next_weekday(
-                decision.replace(day=min(decision.day, 1)) + timedelta(days=19)
-            )
-            project.rebaseline_finish = previous_weekday(month_end(add_months(as_of, 3)))
-            project.finish = project.rebaseline_finish
-            project.budget_factor, project.cost_factor = 0.97, 1.12
-        elif story == "healthy":
-            project.start = next_weekday(
-                add_months(w0, max(1, round(months * 0.1))) + timedelta(days=6)
-            )
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 5)))
-            project.budget_factor, project.cost_factor, project.slip = 1.04, 0.99, 0.0
-        elif story == "stalled_agile":
-            project.start = next_weekday(w0 + timedelta(days=7))
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 3)))
-            project.finish = previous_weekday(month_end(add_months(as_of, 9)))
-            project.velocity_factor = 1.0
-        elif story == "vendor_ahead":
-            project.start = next_weekday(
-                add_months(w0, max(1, round(months * 0.15))) + timedelta(days=3)
-            )
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 7)))
-            project.velocity_factor = 0.62
-        elif code == SPANISH_PROJECT:
-            project.start = next_weekday(add_months(w0, 1) + timedelta(days=1))
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 2)))
-        else:
+        if not _plant_storyline(project, window):
             project.slip = slip
-        if story not in ("over_budget_late", "recovering_rebaseline", "stalled_agile"):
-            span = (project.planned_finish - project.start).days
-            if methodology == "waterfall":
-                project.finish = project.planned_finish + timedelta(days=round(span * project.slip))
-            else:
-                late = round(span * max(0.0, 1 / project.velocity_factor - 1))
-                project.finish = project.planned_finish + timedelta(days=min(late, 120))
-            project.finish = previous_weekday(project.finish)
-        if story in ("healthy", "vendor_ahead", "stalled_agile"):
-            project.finish = max(project.finish, project.planned_finish)
+        _set_finish(project)
         project.export = {
             "waterfall": "mspdi",
             "agile": "jira_es" if code == SPANISH_PROJECT else "jira",
             "hybrid": "ado_tree" if code == TREE_QUERY_PROJECT else "ado",
         }[methodology]
         project.points_both = code in BOTH_POINT_FIELDS
-        if story == "vendor_ahead" or rng.random() < 0.45:
-            services = cat.VENDORS_SERVICES
-            project.vendor = (
-                "Fabrikam Data Services" if story == "vendor_ahead" else str(rng.choice(services))
-            )
-            project.vendor_share = (
-                0.35 if story == "vendor_ahead" else float(rng.uniform(0.12, 0.3))
-            )
-        if methodology == "waterfall" or rng.random() < 0.3:
-            project.hardware_share = float(rng.uniform(0.03, 0.08))
-        project.software_share = float(rng.uniform(0.02, 0.06))
-        project.status = "active" if project.finish > as_of else "closed"
+        _spend_mix(project, rng)
+        project.status = "active" if project.finish > window.as_of else "closed"
         projects.append(project)
     return projects
+
+
+def _plant_storyline(project: Project, window: Window) -> bool:
+    """Set a storyline project's (or the Spanish Jira project's) dates and factors; False for
+    the projects that keep their drawn timeline."""
+    as_of, w0, months = window.as_of, window.start, window.months
+    story = project.storyline
+    if story == "over_budget_late":
+        project.start = next_weekday(w0 + timedelta(days=2))
+        project.planned_finish = previous_weekday(
+            month_end(add_months(as_of, -max(1, round(months * 0.12))))
+        )
+        project.finish = previous_weekday(month_end(add_months(as_of, 4)))
+        project.budget_factor, project.cost_factor = 0.9, 1.28
+    elif story == "recovering_rebaseline":
+        project.start = next_weekday(w0 + timedelta(days=5))
+        project.planned_finish = previous_weekday(
+            month_end(add_months(w0, max(4, round(months * 0.75))))
+        )
+        decision = add_months(w0, max(2, round(months * 0.45)))
+        project.rebaseline_date = next_weekday(
+            decision.replace(day=min(decision.day, 1)) + timedelta(days=19)
+        )
+        project.rebaseline_finish = previous_weekday(month_end(add_months(as_of, 3)))
+        project.finish = project.rebaseline_finish
+        project.budget_factor, project.cost_factor = 0.97, 1.12
+    elif story == "healthy":
+        project.start = next_weekday(
+            add_months(w0, max(1, round(months * 0.1))) + timedelta(days=6)
+        )
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 5)))
+        project.budget_factor, project.cost_factor, project.slip = 1.04, 0.99, 0.0
+    elif story == "stalled_agile":
+        project.start = next_weekday(w0 + timedelta(days=7))
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 3)))
+        project.finish = previous_weekday(month_end(add_months(as_of, 9)))
+        project.velocity_factor = 1.0
+    elif story == "vendor_ahead":
+        project.start = next_weekday(
+            add_months(w0, max(1, round(months * 0.15))) + timedelta(days=3)
+        )
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 7)))
+        project.velocity_factor = 0.62
+    elif project.code == SPANISH_PROJECT:
+        project.start = next_weekday(add_months(w0, 1) + timedelta(days=1))
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 2)))
+    else:
+        return False
+    return True
+
+
+def _set_finish(project: Project) -> None:
+    """The real finish: a waterfall plan slips by its factor, an agile team late by its pace
+    (at most four months); the storylines that set their own finish keep it."""
+    story = project.storyline
+    if story not in ("over_budget_late", "recovering_rebaseline", "stalled_agile"):
+        span = (project.planned_finish - project.start).days
+        if project.methodology == "waterfall":
+            project.finish = project.planned_finish + timedelta(days=round(span * project.slip))
+        else:
+            late = round(span * max(0.0, 1 / project.velocity_factor - 1))
+            project.finish = project.planned_finish + timedelta(days=min(late, 120))
+        project.finish = previous_weekday(project.finish)
+    if story in ("healthy", "vendor_ahead", "stalled_agile"):
+        project.finish = max(project.finish, project.planned_finish)
+
+
+def _spend_mix(project: Project, rng: np.random.Generator) -> None:
+    """Which projects buy from an integrator, hardware and software, and what share."""
+    story = project.storyline
+    if story == "vendor_ahead" or rng.random() < 0.45:
+        services = cat.VENDORS_SERVICES
+        project.vendor = (
+            "Fabrikam Data Services" if story == "vendor_ahead" else str(rng.choice(services))
+        )
+        project.vendor_share = 0.35 if story == "vendor_ahead" else float(rng.uniform(0.12, 0.3))
+    if project.methodology == "waterfall" or rng.random() < 0.3:
+        project.hardware_share = float(rng.uniform(0.03, 0.08))
+    project.software_share = float(rng.uniform(0.02, 0.06))
 
 
 # --- people ---------------------------------------------------------------------------------
