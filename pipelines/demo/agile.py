@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+import polars as pl
 
 from pipelines.demo import catalogue as cat
 from pipelines.demo.calendar import to_day
@@ -94,6 +95,18 @@ class Backlog:
         done = known & (arrays["resolved"] >= 0) & (arrays["resolved"] <= cutoff)
         total = arrays["points"][known].sum()
         return float(arrays["points"][done].sum() / total) if total else 0.0
+
+
+def status_dates(dates: list[date], sprint_starts: np.ndarray) -> pl.DataFrame:
+    """One row per export date: its position (``snap``), the last minute of the day
+    (``cutoff``) and how many sprints have started by then (``started``)."""
+    return pl.DataFrame(
+        {
+            "snap": list(range(len(dates))),
+            "cutoff": [day_minutes(d, 23.99) for d in dates],
+            "started": [int((sprint_starts <= to_day(d)).sum()) for d in dates],
+        }
+    )
 
 
 def _stories(rng: np.random.Generator, themes: list[str]) -> tuple[list[str], list[str]]:

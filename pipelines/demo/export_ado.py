@@ -17,8 +17,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from pipelines.demo.agile import Backlog, day_minutes
-from pipelines.demo.calendar import to_day
+from pipelines.demo.agile import Backlog, status_dates
 from pipelines.demo.world import World
 
 SPRINTS_PER_RELEASE = 6
@@ -96,13 +95,7 @@ class AdoProject:
         """Every month-end export of the project, computed in one query (items x dates)."""
         if not dates:
             return
-        when = pl.DataFrame(
-            {
-                "snap": list(range(len(dates))),
-                "cutoff": [day_minutes(d, 23.99) for d in dates],
-                "started": [int((self.sprint_starts <= to_day(d)).sum()) for d in dates],
-            }
-        )
+        when = status_dates(dates, self.sprint_starts)
         cutoff, started_sprints = pl.col("cutoff"), pl.col("started")
         resolved, started, created = (
             pl.col("resolved_min"),
