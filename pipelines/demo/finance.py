@@ -253,78 +253,106 @@ def build_purchasing(
     for project in world.projects:
         rng = rng_for(world.seed, "purchasing", project.code)
         vendor_total = budget.vendor_total.get(project.code, 0.0)
-        curve = progress.get(project.code, [])
         if project.vendor and vendor_total > 0:
-            po_date = next_weekday(project.start + timedelta(days=int(rng.integers(10, 30))))
-            if po_date <= as_of:
-                orders.append(_po(project, project.vendor, po_date, vendor_total, "capex"))
-                previous = 0.0
-                for month_close, complete in curve:
-                    if month_close < po_date:
-                        continue
-                    if project.storyline == "vendor_ahead":
-                        elapsed = (month_close - project.start).days / max(
-                            1, (project.planned_finish - project.start).days
-                        )
-                        billed_share = min(0.92, elapsed * 1.45)
-                    else:
-                        billed_share = min(1.0, complete * float(rng.uniform(0.95, 1.03)))
-                    amount = vendor_total * (billed_share - previous)
-                    if amount < vendor_total * 0.01:
-                        continue
-                    previous = billed_share
-                    invoice_date = next_weekday(
-                        month_close + timedelta(days=int(rng.integers(3, 9)))
-                    )
-                    if invoice_date > as_of:
-                        continue
-                    invoices.append(
-                        _invoice(
-                            project,
-                            project.vendor,
-                            orders[-1]["po_number"],
-                            invoice_date,
-                            amount,
-                            rng,
-                            as_of,
-                        )
-                    )
+            curve = progress.get(project.code, [])
+            _integrator_order(project, rng, vendor_total, curve, as_of, (orders, invoices))
         if project.code in budget.hardware:
-            month, amount = budget.hardware[project.code]
-            vendor = cat.VENDORS_HARDWARE[project.idx % len(cat.VENDORS_HARDWARE)]
-            po_date = next_weekday(month + timedelta(days=int(rng.integers(2, 12))))
-            if po_date <= as_of:
-                orders.append(_po(project, vendor, po_date, amount, "capex"))
-                delivered = next_weekday(po_date + timedelta(days=int(rng.integers(20, 45))))
-                if delivered <= as_of:
-                    invoices.append(
-                        _invoice(
-                            project, vendor, orders[-1]["po_number"], delivered, amount, rng, as_of
-                        )
-                    )
+            _hardware_order(project, rng, budget.hardware[project.code], as_of, (orders, invoices))
         software = budget.software_total.get(project.code, 0.0)
         if software > 0:
-            vendor = cat.VENDORS_SOFTWARE[project.idx % len(cat.VENDORS_SOFTWARE)]
-            po_date = next_weekday(project.start + timedelta(days=5))
-            if po_date <= as_of:
-                orders.append(_po(project, vendor, po_date, software, "opex"))
-                months = max(1, round((project.planned_finish - project.start).days / 30.4))
-                quarters = math.ceil(months / 3)
-                for q in range(quarters):
-                    invoice_date = next_weekday(add_months(po_date, 3 * q))
-                    if invoice_date > min(as_of, project.finish):
-                        break
-                    invoices.append(
-                        _invoice(
-                            project,
-                            vendor,
-                            orders[-1]["po_number"],
-                            invoice_date,
-                            software / quarters,
-                            rng,
-                            as_of,
-                        )
-                    )
+            _software_order(project, rng, software, as_of, (orders, invoices))
+    _number_documents(orders, invoices)
+    return orders, invoices
+
+
+Documents = tuple[list[dict[str, object]], list[dict[str, object]]]
+"""Purchase orders and invoices, appended to as they are raised."""
+
+
+def _integrator_order(
+    project: Project,
+    rng: np.random.Generator,
+    vendor_total: float,
+    curve: list[tuple[date, float]],
+    as_of: date,
+    documents: Documents,
+) -> None:
+    """One order for the integrator; an invoice a few days after each month end for the work
+    done since the last (the vendor-ahead storyline bills by time elapsed instead)."""
+    orders, invoices = documents
+    po_date = next_weekday(project.start + timedelta(days=int(rng.integers(10, 30))))
+    if po_date > as_of:
+        return
+    orders.append(_po(project, project.vendor, po_date, vendor_total, "capex"))
+    previous = 0.0
+    for month_close, complete in curve:
+        if month_close < po_date:
+            continue
+        if project.storyline == "vendor_ahead":
+            elapsed = (month_close - project.start).days / max(
+                1, (project.planned_finish - project.start).days
+            )
+            billed_share = min(0.92, elapsed * 1.45)
+        else:
+            billed_share = min(1.0, complete * float(rng.uniform(0.95, 1.03)))
+        amount = vendor_total * (billed_share - previous)
+        if amount < vendor_total * 0.01:
+            continue
+        previous = billed_share
+        invoice_date = next_weekday(month_close + timedelta(days=int(rng.integers(3, 9))))
+        if invoice_date > as_of:
+            continue
+        po_number = orders[-1]["po_number"]
+        invoices.append(
+            _invoice(project, project.vendor, po_number, invoice_date, amount, rng, as_of)
+        )
+
+
+def _hardware_order(
+    project: Project,
+    rng: np.random.Generator,
+    purchase: tuple[date, float],
+    as_of: date,
+    documents: Documents,
+) -> None:
+    """The hardware bought in its budget month, invoiced on delivery."""
+    orders, invoices = documents
+    month, amount = purchase
+    vendor = cat.VENDORS_HARDWARE[project.idx % len(cat.VENDORS_HARDWARE)]
+    po_date = next_weekday(month + timedelta(days=int(rng.integers(2, 12))))
+    if po_date > as_of:
+        return
+    orders.append(_po(project, vendor, po_date, amount, "capex"))
+    delivered = next_weekday(po_date + timedelta(days=int(rng.integers(20, 45))))
+    if delivered <= as_of:
+        po_number = orders[-1]["po_number"]
+        invoices.append(_invoice(project, vendor, po_number, delivered, amount, rng, as_of))
+
+
+def _software_order(
+    project: Project, rng: np.random.Generator, total: float, as_of: date, documents: Documents
+) -> None:
+    """Software licences ordered at the start and invoiced quarterly over the planned life."""
+    orders, invoices = documents
+    vendor = cat.VENDORS_SOFTWARE[project.idx % len(cat.VENDORS_SOFTWARE)]
+    po_date = next_weekday(project.start + timedelta(days=5))
+    if po_date > as_of:
+        return
+    orders.append(_po(project, vendor, po_date, total, "opex"))
+    months = max(1, round((project.planned_finish - project.start).days / 30.4))
+    quarters = math.ceil(months / 3)
+    for q in range(quarters):
+        invoice_date = next_weekday(add_months(po_date, 3 * q))
+        if invoice_date > min(as_of, project.finish):
+            break
+        po_number = orders[-1]["po_number"]
+        invoices.append(
+            _invoice(project, vendor, po_number, invoice_date, total / quarters, rng, as_of)
+        )
+
+
+def _number_documents(orders: list[dict[str, object]], invoices: list[dict[str, object]]) -> None:
+    """Number the orders by date (PO-<year>-<n>) and the invoices per vendor, in date order."""
     orders.sort(key=lambda r: (r["po_date"], r["project_code"], r["vendor"]))
     numbers = {}
     for n, order in enumerate(orders, start=1):
@@ -338,7 +366,6 @@ def build_purchasing(
         prefix = _vendor_prefix(str(invoice["vendor"]))
         sequence[prefix] = sequence.get(prefix, 0) + 1
         invoice["invoice_number"] = f"INV-{prefix}-{10400 + sequence[prefix] * 7}"
-    return orders, invoices
 
 
 def _po(project: Project, vendor: str, po_date: date, amount: float, expense: str) -> dict:
