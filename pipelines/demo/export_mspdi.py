@@ -21,7 +21,7 @@ import numpy as np
 
 from pipelines.demo.calendar import from_day
 from pipelines.demo.schedule import Plan, PlanTask, TaskState
-from pipelines.demo.world import World
+from pipelines.demo.world import Project, World
 
 NAMESPACE = "http://schemas.microsoft.com/project"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
@@ -342,6 +342,27 @@ def mspdi_document(
 ) -> tuple[bytes, int, int]:
     """The XML for one status date, the number of task rows (UID 0 excluded) and milestones."""
     project = plan.project
+    tasks, rows = _task_rows(plan, status_date)
+    phases = [rows[t.uid] for t in tasks if t.kind == "summary"]
+    root = _rollup(PlanTask(0, project.name, "0", 0, "summary"), phases)
+    created = f"{(project.start - timedelta(days=20)).isoformat()}T09:00:00"
+    out = [_project_header(project, status_date, root, created), "<Tasks>"]
+    out.append(_task_xml(root, 0, created, False))
+    critical_phases = {"3", "4", "5"}
+    milestones = 0
+    for task_id, task in enumerate(tasks, start=1):
+        milestones += task.kind == "milestone"
+        critical = task.wbs.split(".")[0] in critical_phases
+        out.append(_task_xml(rows[task.uid], task_id, created, critical))
+    out.append("</Tasks>")
+    out.append(_resources_xml(world, resources))
+    out.append(_assignments_xml(tasks, rows, resources))
+    out.append("</Project>\n")
+    return "".join(out).encode("utf-8"), len(tasks), milestones
+
+
+def _task_rows(plan: Plan, status_date: date) -> tuple[list[PlanTask], dict[int, Row]]:
+    """The tasks the plan has on the status date and their rows, phases rolled up."""
     states = plan.state(status_date)
     rows: dict[int, Row] = {}
     for task in plan.leaves:
@@ -352,52 +373,50 @@ def mspdi_document(
         if task.kind == "summary":
             children = [rows[t.uid] for t in tasks if t.parent == task.uid and t.uid in rows]
             rows[task.uid] = _rollup(task, children)
-    phases = [rows[t.uid] for t in tasks if t.kind == "summary"]
-    root = _rollup(PlanTask(0, project.name, "0", 0, "summary"), phases)
+    return tasks, rows
 
+
+def _project_header(project: Project, status_date: date, root: Row, created: str) -> str:
+    """The XML declaration, the project's properties and its calendars."""
     calendar_uid, calendars = calendars_xml(project.currency)
-    created = f"{(project.start - timedelta(days=20)).isoformat()}T09:00:00"
-    finish = root.finish
+    return "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            f'<Project xmlns="{NAMESPACE}">',
+            "<SaveVersion>14</SaveVersion><BuildNumber>16.0.18129.20158</BuildNumber>",
+            f"<Name>{project.code}_{status_date.isoformat()}.xml</Name>",
+            f"<GUID>{_guid('project', project.code)}</GUID>",
+            f"<Title>{project.code}</Title><Subject>{escape(project.name)}</Subject>",
+            f"<Category>{escape(project.portfolio)}</Category><Company>Pulse Demo Group</Company>",
+            f"<Manager>{escape(project.manager)}</Manager><Author>{escape(project.manager)}</Author>",
+            f"<CreationDate>{created}</CreationDate>",
+            f"<LastSaved>{status_date.isoformat()}T18:05:00</LastSaved>",
+            "<ScheduleFromStart>1</ScheduleFromStart>",
+            f"<StartDate>{_ts(root.start, 8)}</StartDate>"
+            f"<FinishDate>{_ts(root.finish, 17)}</FinishDate>",
+            "<FYStartDate>1</FYStartDate><CriticalSlackLimit>0</CriticalSlackLimit>",
+            f"<CurrencyDigits>2</CurrencyDigits><CurrencySymbol>{SYMBOLS[project.currency]}"
+            f"</CurrencySymbol><CurrencyCode>{project.currency}</CurrencyCode>",
+            "<CurrencySymbolPosition>0</CurrencySymbolPosition>"
+            f"<CalendarUID>{calendar_uid}</CalendarUID>",
+            "<DefaultStartTime>08:00:00</DefaultStartTime><DefaultFinishTime>17:00:00"
+            "</DefaultFinishTime><MinutesPerDay>480</MinutesPerDay><MinutesPerWeek>2400"
+            "</MinutesPerWeek><DaysPerMonth>20</DaysPerMonth><DefaultTaskType>0</DefaultTaskType>",
+            "<DefaultFixedCostAccrual>3</DefaultFixedCostAccrual><DurationFormat>7</DurationFormat>"
+            "<WorkFormat>2</WorkFormat><EditableActualCosts>0</EditableActualCosts>"
+            "<HonorConstraints>0</HonorConstraints><WeekStartDay>1</WeekStartDay>",
+            f"<StatusDate>{status_date.isoformat()}T17:00:00</StatusDate>",
+            f"<CurrentDate>{status_date.isoformat()}T08:00:00</CurrentDate>",
+            "<NewTasksAreManual>0</NewTasksAreManual>",
+            calendars,
+        ]
+    )
+
+
+def _resources_xml(world: World, resources: list[int]) -> str:
     people = world.people
     names = people.full_name
-    out = [
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-        f'<Project xmlns="{NAMESPACE}">',
-        "<SaveVersion>14</SaveVersion><BuildNumber>16.0.18129.20158</BuildNumber>",
-        f"<Name>{project.code}_{status_date.isoformat()}.xml</Name>",
-        f"<GUID>{_guid('project', project.code)}</GUID>",
-        f"<Title>{project.code}</Title><Subject>{escape(project.name)}</Subject>",
-        f"<Category>{escape(project.portfolio)}</Category><Company>Pulse Demo Group</Company>",
-        f"<Manager>{escape(project.manager)}</Manager><Author>{escape(project.manager)}</Author>",
-        f"<CreationDate>{created}</CreationDate>",
-        f"<LastSaved>{status_date.isoformat()}T18:05:00</LastSaved>",
-        "<ScheduleFromStart>1</ScheduleFromStart>",
-        f"<StartDate>{_ts(root.start, 8)}</StartDate><FinishDate>{_ts(finish, 17)}</FinishDate>",
-        "<FYStartDate>1</FYStartDate><CriticalSlackLimit>0</CriticalSlackLimit>",
-        f"<CurrencyDigits>2</CurrencyDigits><CurrencySymbol>{SYMBOLS[project.currency]}"
-        f"</CurrencySymbol><CurrencyCode>{project.currency}</CurrencyCode>",
-        "<CurrencySymbolPosition>0</CurrencySymbolPosition>"
-        f"<CalendarUID>{calendar_uid}</CalendarUID>",
-        "<DefaultStartTime>08:00:00</DefaultStartTime><DefaultFinishTime>17:00:00"
-        "</DefaultFinishTime><MinutesPerDay>480</MinutesPerDay><MinutesPerWeek>2400"
-        "</MinutesPerWeek><DaysPerMonth>20</DaysPerMonth><DefaultTaskType>0</DefaultTaskType>",
-        "<DefaultFixedCostAccrual>3</DefaultFixedCostAccrual><DurationFormat>7</DurationFormat>"
-        "<WorkFormat>2</WorkFormat><EditableActualCosts>0</EditableActualCosts>"
-        "<HonorConstraints>0</HonorConstraints><WeekStartDay>1</WeekStartDay>",
-        f"<StatusDate>{status_date.isoformat()}T17:00:00</StatusDate>",
-        f"<CurrentDate>{status_date.isoformat()}T08:00:00</CurrentDate>",
-        "<NewTasksAreManual>0</NewTasksAreManual>",
-        calendars,
-        "<Tasks>",
-        _task_xml(root, 0, created, False),
-    ]
-    critical_phases = {"3", "4", "5"}
-    milestones = 0
-    for task_id, task in enumerate(tasks, start=1):
-        milestones += task.kind == "milestone"
-        critical = task.wbs.split(".")[0] in critical_phases
-        out.append(_task_xml(rows[task.uid], task_id, created, critical))
-    out.append("</Tasks><Resources>")
+    out = ["<Resources>"]
     out.append("<Resource><UID>0</UID><ID>0</ID><Type>1</Type><IsNull>0</IsNull></Resource>")
     for uid, person in enumerate(resources, start=1):
         out.append(
@@ -405,7 +424,13 @@ def mspdi_document(
             f"<Type>1</Type><IsNull>0</IsNull><EmailAddress>{people.email[person]}</EmailAddress>"
             f"<MaxUnits>1.00</MaxUnits></Resource>"
         )
-    out.append("</Resources><Assignments>")
+    out.append("</Resources>")
+    return "".join(out)
+
+
+def _assignments_xml(tasks: list[PlanTask], rows: dict[int, Row], resources: list[int]) -> str:
+    """Each task to one resource, round robin."""
+    out = ["<Assignments>"]
     assignment = 1
     leaf_index = 0
     for task in tasks:
@@ -422,8 +447,8 @@ def mspdi_document(
             f"<Units>1</Units><Work>{_pt(row.work)}</Work></Assignment>"
         )
         assignment += 1
-    out.append("</Assignments></Project>\n")
-    return "".join(out).encode("utf-8"), len(tasks), milestones
+    out.append("</Assignments>")
+    return "".join(out)
 
 
 def milestone_rows(plan: Plan, status_date: date) -> list[dict[str, str]]:
