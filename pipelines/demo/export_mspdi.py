@@ -246,67 +246,61 @@ CALENDAR = (
     "<IsBaselineCalendar>0</IsBaselineCalendar><BaseCalendarUID>-1</BaseCalendarUID>"
     f"{STANDARD_WEEK}</Calendar>"
 )
+
+
+def _dated(
+    names: tuple[str, ...], *years: tuple[int, tuple[str, ...]]
+) -> tuple[tuple[str, str], ...]:
+    """(name, YYYY-MM-DD) per holiday per year, from each year's month-days in ``names`` order."""
+    return tuple(
+        (name, f"{year}-{day}")
+        for year, days in years
+        for name, day in zip(names, days, strict=True)
+    )
+
+
 NATIONAL_HOLIDAYS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     # public holidays as observed (a Saturday's on the Friday before, a Sunday's on the Monday)
     "USD": (
         "United States",
-        tuple(
-            (name, f"{year}-{day}")
-            for year, days in (
-                (2025, ("01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13")),
-                (2026, ("01-01", "01-19", "02-16", "05-25", "06-19", "07-03", "09-07", "10-12")),
-                (2027, ("01-01", "01-18", "02-15", "05-31", "06-18", "07-05", "09-06", "10-11")),
-            )
-            for name, day in zip(
-                (
-                    "New Year's Day",
-                    "Martin Luther King Jr. Day",
-                    "Presidents' Day",
-                    "Memorial Day",
-                    "Juneteenth",
-                    "Independence Day",
-                    "Labor Day",
-                    "Columbus Day",
-                ),
-                days,
-                strict=True,
-            )
+        _dated(
+            (
+                "New Year's Day",
+                "Martin Luther King Jr. Day",
+                "Presidents' Day",
+                "Memorial Day",
+                "Juneteenth",
+                "Independence Day",
+                "Labor Day",
+                "Columbus Day",
+            ),
+            (2025, ("01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13")),
+            (2026, ("01-01", "01-19", "02-16", "05-25", "06-19", "07-03", "09-07", "10-12")),
+            (2027, ("01-01", "01-18", "02-15", "05-31", "06-18", "07-05", "09-06", "10-11")),
         )
-        + tuple(
-            (name, f"{year}-{day}")
-            for year, days in (
-                (2025, ("11-11", "11-27", "12-25")),
-                (2026, ("11-11", "11-26", "12-25")),
-                (2027, ("11-11", "11-25", "12-24")),
-            )
-            for name, day in zip(
-                ("Veterans Day", "Thanksgiving Day", "Christmas Day"), days, strict=True
-            )
+        + _dated(
+            ("Veterans Day", "Thanksgiving Day", "Christmas Day"),
+            (2025, ("11-11", "11-27", "12-25")),
+            (2026, ("11-11", "11-26", "12-25")),
+            (2027, ("11-11", "11-25", "12-24")),
         ),
     ),
     "GBP": (
         "England and Wales",
-        tuple(
-            (name, f"{year}-{day}")
-            for year, days in (
-                (2025, ("01-01", "04-18", "04-21", "05-05", "05-26", "08-25", "12-25", "12-26")),
-                (2026, ("01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28")),
-                (2027, ("01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28")),
-            )
-            for name, day in zip(
-                (
-                    "New Year's Day",
-                    "Good Friday",
-                    "Easter Monday",
-                    "Early May bank holiday",
-                    "Spring bank holiday",
-                    "Summer bank holiday",
-                    "Christmas Day",
-                    "Boxing Day",
-                ),
-                days,
-                strict=True,
-            )
+        _dated(
+            (
+                "New Year's Day",
+                "Good Friday",
+                "Easter Monday",
+                "Early May bank holiday",
+                "Spring bank holiday",
+                "Summer bank holiday",
+                "Christmas Day",
+                "Boxing Day",
+            ),
+            (2025, ("01-01", "04-18", "04-21", "05-05", "05-26", "08-25", "12-25", "12-26")),
+            (2026, ("01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28")),
+            (2027, ("01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28")),
         ),
     ),
 }
