@@ -193,7 +193,11 @@ class JiraProject:
         for index, status_date in enumerate(dates):
             part = parts.get((index,), frame.clear())
             width = max(1, int(part["sprint_count"].max() or 0)) if part.height else 1
-            layout = self._spanish_layout(width) if self.spanish else self._english_layout(width)
+            layout = (
+                spanish_layout(width)
+                if self.spanish
+                else english_layout(width, self.backlog.project.points_both)
+            )
             columns = []
             for i, (_, source) in enumerate(layout):
                 if source is None:
@@ -239,93 +243,101 @@ class JiraProject:
             for j in range(widest)
         ).collect()
 
-    def _english_layout(self, width: int) -> list[tuple[str, str | int | None]]:
-        points = [
-            (
-                "Custom field (Story point estimate)",
-                "points_new" if self.backlog.project.points_both else "points",
-            )
-        ]
-        if self.backlog.project.points_both:
-            points.append(("Custom field (Story Points)", "points_old"))
-        return [
-            ("Summary", "summary"),
-            ("Issue key", "key"),
-            ("Issue id", "id"),
-            ("Issue Type", "type"),
-            ("Status", "status"),
-            ("Project key", "project_key"),
-            ("Project name", "project_name"),
-            ("Project type", "project_type"),
-            ("Project lead", "lead"),
-            ("Project lead id", "lead_id"),
-            ("Project description", None),
-            ("Priority", "priority"),
-            ("Resolution", "resolution"),
-            ("Assignee", "assignee"),
-            ("Assignee Id", "assignee_id"),
-            ("Reporter", "reporter"),
-            ("Reporter Id", "reporter_id"),
-            ("Creator", "reporter"),
-            ("Creator Id", "reporter_id"),
-            ("Created", "created"),
-            ("Updated", "updated"),
-            ("Last Viewed", None),
-            ("Resolved", "resolved"),
-            ("Due date", None),
-            ("Votes", "votes"),
-            ("Description", "description"),
-            ("Environment", None),
-            ("Watchers", "watchers"),
-            ("Watchers Id", "watchers_id"),
-            ("Original estimate", None),
-            ("Remaining Estimate", None),
-            ("Time Spent", None),
-            ("Work Ratio", None),
-            ("Σ Original Estimate", None),
-            ("Σ Remaining Estimate", None),
-            ("Σ Time Spent", None),
-            ("Security Level", None),
-            *[("Outward issue link (Blocks)", f"outward_{j}") for j in range(BLOCKED_STORIES)],
-            ("Custom field (Development)", None),
-            ("Custom field (Goals)", None),
-            ("Custom field (Issue color)", None),
-            ("Custom field (Rank)", "rank"),
-            *[("Sprint", j) for j in range(width)],
-            ("Custom field (Start date)", None),
-            *points,
-            ("Custom field (Team)", "team"),
-            ("Custom field (Vulnerability)", None),
-            ("Parent", "parent"),
-            ("Parent key", "parent_key"),
-            ("Parent summary", "parent_summary"),
-            ("Status Category", "category"),
-            ("Status Category Changed", "category_changed"),
-        ]
 
-    def _spanish_layout(self, width: int) -> list[tuple[str, str | int | None]]:
-        return [
-            ("Resumen", "summary"),
-            ("Clave de incidencia", "key"),
-            ("ID de la incidencia", "id"),
-            ("Tipo de Incidencia", "type"),
-            ("Estado", "status"),
-            ("Creada", "created"),
-            ("Actualizada", "updated"),
-            ("Resuelta", "resolved"),
-            ("Fecha de vencimiento", None),
-            ("Etiquetas", "label_a"),
-            ("Etiquetas", "label_b"),
-            ("Estimación original", None),
-            ("Trabajo restante estimado", None),
-            ("Tiempo Trabajado", None),
-            ("Σ Estimación original", None),
-            ("Campo personalizado (Rank)", "rank"),
-            *[("Sprint", j) for j in range(width)],
-            ("Campo personalizado (Story point estimate)", "points"),
-            ("Campo personalizado (Team)", "team"),
-            ("Parent summary", "parent_summary"),
-        ]
+Layout = list[tuple[str, str | int | None]]
+"""Export columns: (header, source): a column name, a sprint cell number, or None (empty)."""
+
+
+def english_layout(width: int, points_both: bool) -> Layout:
+    """Jira Cloud's "all fields" CSV in English, ``width`` sprint cells wide."""
+    points = [
+        (
+            "Custom field (Story point estimate)",
+            "points_new" if points_both else "points",
+        )
+    ]
+    if points_both:
+        points.append(("Custom field (Story Points)", "points_old"))
+    return [
+        ("Summary", "summary"),
+        ("Issue key", "key"),
+        ("Issue id", "id"),
+        ("Issue Type", "type"),
+        ("Status", "status"),
+        ("Project key", "project_key"),
+        ("Project name", "project_name"),
+        ("Project type", "project_type"),
+        ("Project lead", "lead"),
+        ("Project lead id", "lead_id"),
+        ("Project description", None),
+        ("Priority", "priority"),
+        ("Resolution", "resolution"),
+        ("Assignee", "assignee"),
+        ("Assignee Id", "assignee_id"),
+        ("Reporter", "reporter"),
+        ("Reporter Id", "reporter_id"),
+        ("Creator", "reporter"),
+        ("Creator Id", "reporter_id"),
+        ("Created", "created"),
+        ("Updated", "updated"),
+        ("Last Viewed", None),
+        ("Resolved", "resolved"),
+        ("Due date", None),
+        ("Votes", "votes"),
+        ("Description", "description"),
+        ("Environment", None),
+        ("Watchers", "watchers"),
+        ("Watchers Id", "watchers_id"),
+        ("Original estimate", None),
+        ("Remaining Estimate", None),
+        ("Time Spent", None),
+        ("Work Ratio", None),
+        ("Σ Original Estimate", None),
+        ("Σ Remaining Estimate", None),
+        ("Σ Time Spent", None),
+        ("Security Level", None),
+        *[("Outward issue link (Blocks)", f"outward_{j}") for j in range(BLOCKED_STORIES)],
+        ("Custom field (Development)", None),
+        ("Custom field (Goals)", None),
+        ("Custom field (Issue color)", None),
+        ("Custom field (Rank)", "rank"),
+        *[("Sprint", j) for j in range(width)],
+        ("Custom field (Start date)", None),
+        *points,
+        ("Custom field (Team)", "team"),
+        ("Custom field (Vulnerability)", None),
+        ("Parent", "parent"),
+        ("Parent key", "parent_key"),
+        ("Parent summary", "parent_summary"),
+        ("Status Category", "category"),
+        ("Status Category Changed", "category_changed"),
+    ]
+
+
+def spanish_layout(width: int) -> Layout:
+    """The same export downloaded by a user whose Jira speaks Spanish (fewer columns chosen)."""
+    return [
+        ("Resumen", "summary"),
+        ("Clave de incidencia", "key"),
+        ("ID de la incidencia", "id"),
+        ("Tipo de Incidencia", "type"),
+        ("Estado", "status"),
+        ("Creada", "created"),
+        ("Actualizada", "updated"),
+        ("Resuelta", "resolved"),
+        ("Fecha de vencimiento", None),
+        ("Etiquetas", "label_a"),
+        ("Etiquetas", "label_b"),
+        ("Estimación original", None),
+        ("Trabajo restante estimado", None),
+        ("Tiempo Trabajado", None),
+        ("Σ Estimación original", None),
+        ("Campo personalizado (Rank)", "rank"),
+        *[("Sprint", j) for j in range(width)],
+        ("Campo personalizado (Story point estimate)", "points"),
+        ("Campo personalizado (Team)", "team"),
+        ("Parent summary", "parent_summary"),
+    ]
 
 
 def _state_columns() -> list[pl.Expr]:
