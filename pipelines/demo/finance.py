@@ -160,77 +160,94 @@ OTHER_CHANGES = (
 
 
 def build_change_requests(world: World, budget: Budget) -> list[dict[str, object]]:
+    """The change register, numbered CR-001… in the order the requests were raised: the
+    storylines' requests and a few routine ones on the other projects."""
     rows = []
-    as_of = world.window.as_of
     for project in world.projects:
+        rows += _storyline_changes(project, budget, world.window.as_of)
         rng = rng_for(world.seed, "changes", project.code)
-        bac = budget.bac[project.code]
-        if project.rebaseline_date is not None:
-            assert project.rebaseline_finish is not None
-            impact = budget.new_bac[project.code] - bac
-            rows.append(
-                {
-                    "project_code": project.code,
-                    "title": "Add returns processing and re-plan go-live",
-                    "raised_date": project.rebaseline_date - timedelta(days=24),
-                    "status": "approved",
-                    "decision_date": project.rebaseline_date,
-                    "cost_impact": round(impact),
-                    "schedule_impact_days": (
-                        project.rebaseline_finish - project.planned_finish
-                    ).days,
-                }
-            )
-        if project.storyline == "over_budget_late":
-            raised = next_weekday(add_months(as_of, -1) + timedelta(days=3))
-            rows.append(
-                {
-                    "project_code": project.code,
-                    "title": "Extend data migration scope and move go-live",
-                    "raised_date": raised,
-                    "status": "submitted",
-                    "decision_date": None,
-                    "cost_impact": round(bac * 0.18),
-                    "schedule_impact_days": (project.finish - project.planned_finish).days,
-                }
-            )
-        count = int(rng.binomial(2, 0.4)) if project.storyline is None else 0
-        picks = rng.choice(len(OTHER_CHANGES), size=count, replace=False)
-        for pick in picks:
-            title, status, share, days = OTHER_CHANGES[int(pick)]
-            span = max(1, (min(as_of, project.finish) - project.start).days)
-            raised = next_weekday(project.start + timedelta(days=int(rng.uniform(0.2, 0.8) * span)))
-            decided = status in ("approved", "rejected", "withdrawn")
-            decision = next_weekday(raised + timedelta(days=int(rng.integers(7, 30))))
-            if decided and decision > as_of:
-                status, decided = "submitted", False
-            rows.append(
-                {
-                    "project_code": project.code,
-                    "title": title,
-                    "raised_date": raised,
-                    "status": status,
-                    "decision_date": decision if decided else None,
-                    "cost_impact": round(bac * share),
-                    "schedule_impact_days": days,
-                }
-            )
+        rows += _routine_changes(rng, project, budget.bac[project.code], world.window.as_of)
     rows.sort(key=lambda r: (r["raised_date"], r["project_code"]))
-    out = []
-    for n, row in enumerate(rows, start=1):
-        out.append(
-            {
-                "change_id": f"CR-{n:03d}",
-                "project_code": row["project_code"],
-                "title": row["title"],
-                "raised_date": row["raised_date"].isoformat(),
-                "status": row["status"],
-                "decision_date": row["decision_date"].isoformat() if row["decision_date"] else "",
-                "cost_impact": str(row["cost_impact"]),
-                "schedule_impact_days": str(row["schedule_impact_days"]),
-            }
+    return [
+        {
+            "change_id": f"CR-{n:03d}",
+            "project_code": row["project_code"],
+            "title": row["title"],
+            "raised_date": row["raised_date"].isoformat(),
+            "status": row["status"],
+            "decision_date": row["decision_date"].isoformat() if row["decision_date"] else "",
+            "cost_impact": str(row["cost_impact"]),
+            "schedule_impact_days": str(row["schedule_impact_days"]),
+        }
+        for n, row in enumerate(rows, start=1)
+    ]
+
+
+def _change(
+    project: Project,
+    title: str,
+    raised: date,
+    status: str,
+    decided: date | None,
+    cost_impact: int,
+    schedule_impact_days: int,
+) -> dict[str, object]:
+    return {
+        "project_code": project.code,
+        "title": title,
+        "raised_date": raised,
+        "status": status,
+        "decision_date": decided,
+        "cost_impact": cost_impact,
+        "schedule_impact_days": schedule_impact_days,
+    }
+
+
+def _storyline_changes(project: Project, budget: Budget, as_of: date) -> list[dict[str, object]]:
+    """The re-baselined project's approved request (the B2 budget's difference), and the late
+    project's request still waiting for the steering committee."""
+    rows = []
+    if project.rebaseline_date is not None:
+        assert project.rebaseline_finish is not None
+        impact = budget.new_bac[project.code] - budget.bac[project.code]
+        title = "Add returns processing and re-plan go-live"
+        raised = project.rebaseline_date - timedelta(days=24)
+        days = (project.rebaseline_finish - project.planned_finish).days
+        rows.append(
+            _change(
+                project, title, raised, "approved", project.rebaseline_date, round(impact), days
+            )
         )
-    return out
+    if project.storyline == "over_budget_late":
+        title = "Extend data migration scope and move go-live"
+        raised = next_weekday(add_months(as_of, -1) + timedelta(days=3))
+        cost = round(budget.bac[project.code] * 0.18)
+        days = (project.finish - project.planned_finish).days
+        rows.append(_change(project, title, raised, "submitted", None, cost, days))
+    return rows
+
+
+def _routine_changes(
+    rng: np.random.Generator, project: Project, bac: float, as_of: date
+) -> list[dict[str, object]]:
+    """Up to two of the usual requests on a project without a storyline; one decided after
+    the as-of date is still submitted."""
+    count = int(rng.binomial(2, 0.4)) if project.storyline is None else 0
+    picks = rng.choice(len(OTHER_CHANGES), size=count, replace=False)
+    rows = []
+    for pick in picks:
+        title, status, share, days = OTHER_CHANGES[int(pick)]
+        span = max(1, (min(as_of, project.finish) - project.start).days)
+        raised = next_weekday(project.start + timedelta(days=int(rng.uniform(0.2, 0.8) * span)))
+        decided = status in ("approved", "rejected", "withdrawn")
+        decision = next_weekday(raised + timedelta(days=int(rng.integers(7, 30))))
+        if decided and decision > as_of:
+            status, decided = "submitted", False
+        decision_date = decision if decided else None
+        rows.append(
+            _change(project, title, raised, status, decision_date, round(bac * share), days)
+        )
+    return rows
 
 
 # --- purchase orders and invoices ----------------------------------------------------------
