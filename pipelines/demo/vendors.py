@@ -305,6 +305,12 @@ def _measurement(
     }
 
 
+TICKET_HOURS = {"p1": (0.3, 3.0), "p2": (1.0, 6.0), "p3": (2.0, 16.0), "p4": (4.0, 40.0)}
+"""Median hours to first response and to resolution per priority (before the draws' spread)."""
+SERVICE_DESK = "Tailwind Application Support"
+STAMP = "%Y-%m-%d %H:%M:%S"
+
+
 def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[int]]:
     """The managed-service desk's incidents of the last six months as ServiceNow exports them
     (priority as '2 - High', the vendor in company, first response in a custom u_ field)."""
@@ -315,42 +321,15 @@ def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[in
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SERVICENOW_HEADER)
     line, number, bad_lines = 1, 10000, []
-    hours_by_priority = {"p1": (0.3, 3.0), "p2": (1.0, 6.0), "p3": (2.0, 16.0), "p4": (4.0, 40.0)}
     for month_index, month in enumerate(months):
-        count = int(rng.integers(18, 28))
-        for _ in range(count):
+        # the second-to-last month runs slow: P1 and P2 tickets breach their targets
+        slow = 2.2 if month_index == len(months) - 2 else 1.0
+        for _ in range(int(rng.integers(18, 28))):
             number += 1
-            priority = str(rng.choice(["p1", "p2", "p2", "p3", "p3", "p3", "p4"]))
-            opened = datetime(month.year, month.month, 1, 8) + timedelta(
-                days=int(rng.integers(0, 28)), minutes=int(rng.integers(0, 600))
-            )
-            if opened > cut_off:
-                continue
-            response_median, resolve_median = hours_by_priority[priority]
-            # the second-to-last month runs slow: P1 and P2 tickets breach their targets
-            slow = 2.2 if month_index == len(months) - 2 else 1.0
-            responded = opened + timedelta(
-                hours=float(rng.lognormal(0, 0.5)) * response_median * 0.5 * slow
-            )
-            resolved = opened + timedelta(
-                hours=float(rng.lognormal(0, 0.4)) * resolve_median * 0.8 * slow
-            )
-            still_open = resolved > cut_off
-            line += 1
-            writer.writerow(
-                [
-                    f"INC00{number}",
-                    str(rng.choice(TICKET_SUBJECTS)),
-                    PRIORITY_TEXT[priority],
-                    "In Progress" if still_open else "Resolved",
-                    "Tailwind Application Support",
-                    MANAGED_SERVICE,
-                    opened.strftime("%Y-%m-%d %H:%M:%S"),
-                    responded.strftime("%Y-%m-%d %H:%M:%S") if responded <= cut_off else "",
-                    "" if still_open else resolved.strftime("%Y-%m-%d %H:%M:%S"),
-                    "",
-                ]
-            )
+            row = _ticket(rng, f"INC00{number}", month, slow, cut_off)
+            if row is not None:
+                line += 1
+                writer.writerow(row)
     # odd rows: a priority the contract does not know, an opened date that cannot be read, the
     # provider named as the register does not name it
     for priority, opened_text, company in (
@@ -362,20 +341,41 @@ def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[in
         line += 1
         bad_lines.append(line)
         writer.writerow(
-            [
-                f"INC00{number}",
-                "Printer offline",
-                priority,
-                "New",
-                "Tailwind Application Support",
-                company,
-                opened_text,
-                "",
-                "",
-                "",
-            ]
+            [f"INC00{number}", "Printer offline", priority, "New", SERVICE_DESK, company]
+            + [opened_text, "", "", ""]
         )
     return buffer.getvalue().encode("utf-8"), bad_lines
+
+
+def _ticket(
+    rng: np.random.Generator, number: str, month: date, slow: float, cut_off: datetime
+) -> list[str] | None:
+    """One incident opened in ``month`` (None when that falls after the cut-off): responded
+    to and resolved after times drawn around the priority's medians, times ``slow``."""
+    priority = str(rng.choice(["p1", "p2", "p2", "p3", "p3", "p3", "p4"]))
+    opened = datetime(month.year, month.month, 1, 8) + timedelta(
+        days=int(rng.integers(0, 28)), minutes=int(rng.integers(0, 600))
+    )
+    if opened > cut_off:
+        return None
+    response_median, resolve_median = TICKET_HOURS[priority]
+    responded = opened + timedelta(
+        hours=float(rng.lognormal(0, 0.5)) * response_median * 0.5 * slow
+    )
+    resolved = opened + timedelta(hours=float(rng.lognormal(0, 0.4)) * resolve_median * 0.8 * slow)
+    still_open = resolved > cut_off
+    return [
+        number,
+        str(rng.choice(TICKET_SUBJECTS)),
+        PRIORITY_TEXT[priority],
+        "In Progress" if still_open else "Resolved",
+        SERVICE_DESK,
+        MANAGED_SERVICE,
+        opened.strftime(STAMP),
+        responded.strftime(STAMP) if responded <= cut_off else "",
+        "" if still_open else resolved.strftime(STAMP),
+        "",
+    ]
 
 
 def write_vendors(out: Landing, world: World, orders: list[dict[str, object]]) -> None:
