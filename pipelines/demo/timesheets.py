@@ -494,7 +494,6 @@ def entries_frame(
     world: World, entries: MonthEntries, issues: IssueIndex, month: int
 ) -> pl.DataFrame:
     """The month's entries with everything the tool formats need, as one polars frame."""
-    people = world.people
     snapshot = world.window.snapshot_dates[month]
     cutoff = to_day(snapshot) * 1440 + 1439
     frame = pl.DataFrame(
@@ -520,36 +519,11 @@ def entries_frame(
         pl.Series("issue_status", status, dtype=pl.String),
         pl.col("issue_row").cast(pl.Int64),
     )
-    projects = world.projects
-    currency_rate = np.array([FX_AVERAGE[c] for c in people.currency])
-    rates = world.rate_local(
-        np.arange(len(people)), world.month_of(world.window.month_starts[month])
-    )
     frame = frame.join(issue_frame, left_on="issue", right_on="issue_row", how="left")
     frame = frame.with_columns(
         pl.from_epoch(pl.col("day").cast(pl.Int64) * 86400, time_unit="s").dt.date().alias("date"),
-        _lookup(people.employee_id, pl.col("person")).alias("employee_id"),
-        _lookup(people.first_name, pl.col("person")).alias("first_name"),
-        _lookup(people.last_name, pl.col("person")).alias("last_name"),
-        _lookup(people.full_name, pl.col("person")).alias("full_name"),
-        _lookup(people.email, pl.col("person")).alias("email"),
-        _lookup(people.currency, pl.col("person")).alias("currency"),
-        _lookup(world.team_names, pl.lit(pl.Series(people.team)).gather(pl.col("person"))).alias(
-            "team"
-        ),
-        _lookup(ROLE_NAMES, pl.lit(pl.Series(people.role)).gather(pl.col("person"))).alias("role"),
-        pl.lit(pl.Series(people.contractor)).gather(pl.col("person")).alias("contractor"),
-        pl.lit(pl.Series(rates)).gather(pl.col("person")).alias("cost_rate"),
-        pl.lit(pl.Series(currency_rate)).gather(pl.col("person")).alias("fx"),
-        _lookup([p.code for p in projects], pl.col("project")).alias("project_code"),
-        _lookup([p.name for p in projects], pl.col("project")).alias("project_name"),
-        _lookup([p.business_unit for p in projects], pl.col("project")).alias("client"),
-        _lookup([p.portfolio for p in projects], pl.col("project")).alias("portfolio"),
-        _lookup(ACTIVITIES, pl.col("activity")).alias("activity_name"),
-        _lookup(NOTES, pl.col("note")).alias("comment"),
-        pl.col("activity")
-        .is_in([ACTIVITIES.index(a) for a in BILLABLE_ACTIVITIES])
-        .alias("billable"),
+        *_person_columns(world, month),
+        *_project_columns(world),
     )
     for column, values in entries.overrides.items():
         override = pl.DataFrame(
@@ -562,6 +536,50 @@ def entries_frame(
         schema={"entry": pl.Int64, "bad_reason": pl.String},
     )
     return frame.join(bad, on="entry", how="left").sort("entry")
+
+
+def _person_columns(world: World, month: int) -> list[pl.Expr]:
+    """Who booked the entry: names, team, role, contractor or not, cost rate and currency."""
+    people = world.people
+    person = pl.col("person")
+    currency_rate = np.array([FX_AVERAGE[c] for c in people.currency])
+    rates = world.rate_local(
+        np.arange(len(people)), world.month_of(world.window.month_starts[month])
+    )
+
+    def per_person(values: object) -> pl.Expr:
+        return pl.lit(pl.Series(values)).gather(person)
+
+    return [
+        _lookup(people.employee_id, person).alias("employee_id"),
+        _lookup(people.first_name, person).alias("first_name"),
+        _lookup(people.last_name, person).alias("last_name"),
+        _lookup(people.full_name, person).alias("full_name"),
+        _lookup(people.email, person).alias("email"),
+        _lookup(people.currency, person).alias("currency"),
+        _lookup(world.team_names, per_person(people.team)).alias("team"),
+        _lookup(ROLE_NAMES, per_person(people.role)).alias("role"),
+        per_person(people.contractor).alias("contractor"),
+        per_person(rates).alias("cost_rate"),
+        per_person(currency_rate).alias("fx"),
+    ]
+
+
+def _project_columns(world: World) -> list[pl.Expr]:
+    """What the entry was booked on: project, client, activity and comment, billable or not."""
+    projects = world.projects
+    project = pl.col("project")
+    return [
+        _lookup([p.code for p in projects], project).alias("project_code"),
+        _lookup([p.name for p in projects], project).alias("project_name"),
+        _lookup([p.business_unit for p in projects], project).alias("client"),
+        _lookup([p.portfolio for p in projects], project).alias("portfolio"),
+        _lookup(ACTIVITIES, pl.col("activity")).alias("activity_name"),
+        _lookup(NOTES, pl.col("note")).alias("comment"),
+        pl.col("activity")
+        .is_in([ACTIVITIES.index(a) for a in BILLABLE_ACTIVITIES])
+        .alias("billable"),
+    ]
 
 
 def _override(frame: pl.DataFrame, column: str, expr: pl.Expr) -> pl.Expr:
