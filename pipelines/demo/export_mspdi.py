@@ -198,24 +198,27 @@ def _task_xml(row: Row, task_id: int, created: str, critical: bool) -> str:
         "<EarnedValueMethod>0</EarnedValueMethod>"
     )
     parts.append(_links(tuple(task.predecessors)))
-    base_hours = 0 if milestone else _hours(row.base_start, row.base_finish)
     parts.append(
-        f"<Baseline><Number>0</Number><Start>{_ts(row.base_start, 8 if not milestone else 17)}"
-        f"</Start><Finish>{_ts(row.base_finish, 17)}</Finish><Duration>{_pt(base_hours)}"
-        f"</Duration><DurationFormat>7</DurationFormat><EstimatedDuration>0</EstimatedDuration>"
-        f"<Work>{_pt(row.base_work)}</Work><Cost>{_money(row.base_cost)}</Cost></Baseline>"
+        _baseline_xml(0, row.base_start, row.base_finish, milestone, row.base_work, row.base_cost)
     )
     if row.original is not None:
         o_start, o_finish, o_cost = row.original
-        o_hours = 0 if milestone else _hours(o_start, o_finish)
-        parts.append(
-            f"<Baseline><Number>1</Number><Start>{_ts(o_start, 8 if not milestone else 17)}"
-            f"</Start><Finish>{_ts(o_finish, 17)}</Finish><Duration>{_pt(o_hours)}</Duration>"
-            f"<DurationFormat>7</DurationFormat><EstimatedDuration>0</EstimatedDuration>"
-            f"<Work>{_pt(round(o_cost / HOURLY))}</Work><Cost>{_money(o_cost)}</Cost></Baseline>"
-        )
+        parts.append(_baseline_xml(1, o_start, o_finish, milestone, round(o_cost / HOURLY), o_cost))
     parts.append("</Task>")
     return "".join(parts)
+
+
+def _baseline_xml(
+    number: int, start: date, finish: date, milestone: bool, work: float, cost: float
+) -> str:
+    """A ``<Baseline>`` block: 0 is the current baseline, 1 the original kept on re-baselining."""
+    hours = 0 if milestone else _hours(start, finish)
+    return (
+        f"<Baseline><Number>{number}</Number><Start>{_ts(start, 8 if not milestone else 17)}"
+        f"</Start><Finish>{_ts(finish, 17)}</Finish><Duration>{_pt(hours)}"
+        f"</Duration><DurationFormat>7</DurationFormat><EstimatedDuration>0</EstimatedDuration>"
+        f"<Work>{_pt(work)}</Work><Cost>{_money(cost)}</Cost></Baseline>"
+    )
 
 
 @lru_cache(maxsize=65536)
