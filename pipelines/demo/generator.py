@@ -7,6 +7,12 @@ budgets, change requests, purchase orders, invoices, risks, status notes, exchan
 earned-value import). Everything derives from one model (``world.build_world``), so the files
 agree with each other, and five storylines are planted for a viewer to find.
 
+This module only orders the run. Each domain writes its own files through ``landing.Landing``
+(which dates every file and keeps the tally a load is checked against): ``master`` (projects,
+people, cost rates), ``timesheet_files``, ``finance``, ``delivery`` (task exports, sprint
+calendar, cross-project links, closure days), ``risks``, ``notes`` (status notes), ``raid``
+(issue, decision and action logs, lessons learned) and ``vendors``.
+
 Same seed and as_of give byte-identical files with the same modification times (set to each
 file's snapshot or month-end date), so mtime-based logic downstream is reproducible too.
 """
