@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+import polars as pl
 
 from pipelines.demo import catalogue as cat
 from pipelines.demo.calendar import to_day
@@ -96,6 +97,18 @@ class Backlog:
         return float(arrays["points"][done].sum() / total) if total else 0.0
 
 
+def status_dates(dates: list[date], sprint_starts: np.ndarray) -> pl.DataFrame:
+    """One row per export date: its position (``snap``), the last minute of the day
+    (``cutoff``) and how many sprints have started by then (``started``)."""
+    return pl.DataFrame(
+        {
+            "snap": list(range(len(dates))),
+            "cutoff": [day_minutes(d, 23.99) for d in dates],
+            "started": [int((sprint_starts <= to_day(d)).sum()) for d in dates],
+        }
+    )
+
+
 def _stories(rng: np.random.Generator, themes: list[str]) -> tuple[list[str], list[str]]:
     """Summaries and multi-line descriptions for a batch of stories (one per theme given)."""
     n = len(themes)
@@ -163,53 +176,103 @@ def team_members(world: World, project: Project) -> np.ndarray:
 
 
 def simulate(world: World, project: Project, first_issue_id: int) -> Backlog:
+    """The project's sprints as its team ran them: a backlog sized to finish on time at the
+    team's pace, a few bugs a sprint, what each sprint committed and completed (the stalled
+    storyline slows to a crawl), and issue keys and ids in creation order."""
     rng = rng_for(world.seed, "backlog", project.code)
     as_of = world.window.as_of
     sprints = _sprint_calendar(project, as_of)
     members = team_members(world, project)
     if members.size == 0:
         members = np.array([project.manager_idx])
+    velocity = _team_velocity(world, project)
+    planned = max(2, math.ceil((project.planned_finish - project.start).days / SPRINT_DAYS))
+    backlog = Backlog(project, world.team_names[project.lead_team], sprints, base_velocity=velocity)
+    epics = _add_epics(backlog, rng, int(np.clip(planned // 4, 3, 10)))
+    queue = _add_stories(backlog, rng, epics, velocity * planned * 0.97, members)
+    draws = _SprintDraws.draw(rng, len(sprints), len(backlog.kind), members)
+    stall = _stall(project, sprints, as_of)
+    carry: list[int] = []
+    for k, sprint in enumerate(sprints):
+        ramp = (0.6, 0.85)[k] if k < 2 else 1.0
+        capacity = velocity * ramp * project.velocity_factor * draws.capacity_noise[k]
+        capacity *= stall.get(k, 1.0)
+        carry += _add_bugs(backlog, draws, epics, k)
+        committed, committed_points = _commit(backlog, carry, queue, velocity * ramp)
+        if not committed:
+            break
+        sprint.committed = committed_points
+        carry = _run_sprint(backlog, draws, k, committed, capacity)
+    _date_epics(backlog, epics)
+    _office_hours(backlog)
+    _number_issues(backlog, first_issue_id)
+    return backlog
+
+
+def _team_velocity(world: World, project: Project) -> float:
+    """Points a sprint: about three per full-time person at the project's peak staffing."""
     fte = float(
         np.where(world.slot_project == project.idx, world.slot_weight, 0.0).sum(axis=(1, 2)).max()
     )
-    velocity = float(np.clip(round(3.0 * max(fte, 4.0)), 14, 55))
-    planned = max(2, math.ceil((project.planned_finish - project.start).days / SPRINT_DAYS))
-    backlog = Backlog(project, world.team_names[project.lead_team], sprints, base_velocity=velocity)
-    reporter = project.manager_idx
-    start_minutes = day_minutes(project.start, 9.5)
-    span_minutes = (project.planned_finish - project.start).days * 1440
+    return float(np.clip(round(3.0 * max(fte, 4.0)), 14, 55))
 
-    n_epics = int(np.clip(planned // 4, 3, 10))
+
+def _start_minutes(project: Project) -> int:
+    return day_minutes(project.start, 9.5)
+
+
+def _add_issue(backlog: Backlog, **values: object) -> int:
+    """Add an issue nobody has started yet, reported by the project manager."""
+    return backlog.add(
+        **values,
+        started=-1,
+        resolved=-1,
+        first_sprint=-1,
+        last_sprint=-1,
+        reporter=backlog.project.manager_idx,
+    )
+
+
+def _add_epics(backlog: Backlog, rng: np.random.Generator, n_epics: int) -> list[int]:
+    project = backlog.project
     themes = rng.choice(len(cat.EPIC_THEMES), size=n_epics, replace=False)
     epics = []
     for e in range(n_epics):
         theme = cat.EPIC_THEMES[int(themes[e])]
         epics.append(
-            backlog.add(
+            _add_issue(
+                backlog,
                 kind="Epic",
                 summary=theme,
                 description=f"Deliver {theme.lower()} for {project.name}.",
                 epic=-1,
                 points=math.nan,
-                created=start_minutes + 13 * e,
-                started=-1,
-                resolved=-1,
-                first_sprint=-1,
-                last_sprint=-1,
-                assignee=reporter,
-                reporter=reporter,
+                created=_start_minutes(project) + 13 * e,
+                assignee=project.manager_idx,
                 priority="High",
             )
         )
+    return epics
 
-    # The whole backlog in one batch of draws: sized so a team at its usual pace finishes on time.
-    target_points = velocity * planned * 0.97
+
+def _add_stories(
+    backlog: Backlog,
+    rng: np.random.Generator,
+    epics: list[int],
+    target_points: float,
+    members: np.ndarray,
+) -> list[int]:
+    """The whole backlog in one batch of draws, sized so a team at its usual pace finishes on
+    time, in epic order; returns it as the queue sprints commit from."""
+    project = backlog.project
+    start_minutes = _start_minutes(project)
+    span_minutes = (project.planned_finish - project.start).days * 1440
     guess = int(target_points / float(POINTS @ POINT_WEIGHTS) * 1.3) + 10
     points = rng.choice(POINTS, size=guess, p=POINT_WEIGHTS)
     count = int(np.searchsorted(np.cumsum(points), target_points) + 1)
     points = points[:count]
     share = np.concatenate([[0.0], np.cumsum(points)[:-1]]) / target_points
-    epic_of = [epics[min(n_epics - 1, int(x * n_epics))] for x in share]
+    epic_of = [epics[min(len(epics) - 1, int(x * len(epics)))] for x in share]
     is_task = rng.random(count) >= 0.9
     early = rng.random(count) < 0.6
     created = np.where(
@@ -225,7 +288,8 @@ def simulate(world: World, project: Project, first_issue_id: int) -> Backlog:
     for i in range(count):
         task = bool(is_task[i])
         queue.append(
-            backlog.add(
+            _add_issue(
+                backlog,
                 kind="Task" if task else "Story",
                 summary=f"Spike: {cat.STORY_OBJECTS[object_pick[i]]} options"
                 if task
@@ -236,97 +300,149 @@ def simulate(world: World, project: Project, first_issue_id: int) -> Backlog:
                 epic=epic_of[i],
                 points=float(points[i]),
                 created=int(created[i]),
-                started=-1,
-                resolved=-1,
-                first_sprint=-1,
-                last_sprint=-1,
                 assignee=int(assignees[i]),
-                reporter=reporter,
                 priority=str(priorities[i]),
             )
         )
+    return queue
 
-    completed_sprints = [k for k, s in enumerate(sprints) if s.end <= as_of]
+
+def _stall(project: Project, sprints: list[Sprint], as_of: date) -> dict[int, float]:
+    """Sprint -> capacity factor: the stalled storyline's last sprints slow to a crawl."""
     stall = {}
     if project.storyline == "stalled_agile":
+        completed_sprints = [k for k, s in enumerate(sprints) if s.end <= as_of]
         for factor, k in zip(STALL_FACTORS, completed_sprints[-4:], strict=False):
             stall[k] = factor
         if sprints and sprints[-1].end > as_of:
             stall[len(sprints) - 1] = 0.12
-    n_sprints = len(sprints)
-    capacity_noise = rng.normal(1.0, 0.09, size=n_sprints)
-    bug_counts = rng.poisson(1.2, size=n_sprints)
-    bug_total = int(bug_counts.sum())
-    bug_summaries, bug_descriptions = _bugs(rng, bug_total)
-    bug_points = np.where(
-        rng.random(bug_total) < 0.5, rng.choice([1.0, 2.0, 3.0], size=bug_total), math.nan
-    )
-    bug_age = rng.integers(1, 6 * 1440, size=bug_total)
-    bug_assignee = members[rng.integers(0, members.size, size=bug_total)]
-    bug_priority = rng.choice(["High", "Highest", "Medium"], p=[0.5, 0.2, 0.3], size=bug_total)
-    unestimated_done = rng.random(len(backlog.kind) + bug_total + 10) < 0.7
-    resolve_at = rng.uniform(0.1, 0.98, size=len(backlog.kind) + bug_total + 10)
-    work_days = rng.uniform(1, 5, size=len(backlog.kind) + bug_total + 10)
-    start_carry = rng.random(len(backlog.kind) + bug_total + 10)
-    bug = 0
-    carry: list[int] = []
-    for k, sprint in enumerate(sprints):
-        ramp = (0.6, 0.85)[k] if k < 2 else 1.0
-        commit_target = velocity * ramp
-        capacity = velocity * ramp * project.velocity_factor * capacity_noise[k]
-        capacity *= stall.get(k, 1.0)
-        s_min = day_minutes(sprint.start, 9.0)
-        for _ in range(int(bug_counts[k])):
-            carry.append(
-                backlog.add(
-                    kind="Bug",
-                    summary=bug_summaries[bug],
-                    description=bug_descriptions[bug],
-                    epic=epics[min(n_epics - 1, int(k / max(n_sprints, 1) * n_epics))],
-                    points=float(bug_points[bug]),
-                    created=max(start_minutes + 60, s_min - int(bug_age[bug])),
-                    started=-1,
-                    resolved=-1,
-                    first_sprint=-1,
-                    last_sprint=-1,
-                    assignee=int(bug_assignee[bug]),
-                    reporter=reporter,
-                    priority=str(bug_priority[bug]),
-                )
-            )
-            bug += 1
-        committed = list(carry)
-        committed_points = sum(
-            0.0 if math.isnan(backlog.points[i]) else backlog.points[i] for i in committed
-        )
-        while queue and committed_points < commit_target:
-            issue = queue.pop(0)
-            committed.append(issue)
-            committed_points += backlog.points[issue]
-        if not committed:
-            break
-        sprint.committed = committed_points
-        done_points, carry = 0.0, []
-        for issue in committed:
-            if backlog.first_sprint[issue] < 0:
-                backlog.first_sprint[issue] = k
-                backlog.created[issue] = min(backlog.created[issue], s_min - 1440)
-            backlog.last_sprint[issue] = k
-            size = backlog.points[issue]
-            size = 0.0 if math.isnan(size) else size
-            lucky = unestimated_done[(issue * 7919 + k * 104729) % unestimated_done.size]
-            if done_points + size <= capacity * 1.08 and (size > 0 or lucky):
-                done_points += size
-                resolved = s_min + int(resolve_at[issue] * 13 * 1440)
-                backlog.resolved[issue] = resolved
-                if backlog.started[issue] < 0:
-                    backlog.started[issue] = max(s_min, resolved - int(work_days[issue] * 1440))
-            else:
-                carry.append(issue)
-                if backlog.started[issue] < 0 and start_carry[issue] < 0.6:
-                    backlog.started[issue] = s_min + int(work_days[issue] * 1.6 * 1440)
-        sprint.completed = done_points
+    return stall
 
+
+@dataclass
+class _SprintDraws:
+    """Everything random about running the sprints, drawn in one batch up front."""
+
+    capacity_noise: np.ndarray
+    bug_counts: np.ndarray
+    bug_summaries: list[str]
+    bug_descriptions: list[str]
+    bug_points: np.ndarray
+    bug_age: np.ndarray
+    bug_assignee: np.ndarray
+    bug_priority: np.ndarray
+    unestimated_done: np.ndarray
+    """Per issue: whether an unestimated issue gets done."""
+    resolve_at: np.ndarray
+    work_days: np.ndarray
+    start_carry: np.ndarray
+    bugs_added: int = 0
+
+    @classmethod
+    def draw(
+        cls, rng: np.random.Generator, n_sprints: int, n_issues: int, members: np.ndarray
+    ) -> _SprintDraws:
+        capacity_noise = rng.normal(1.0, 0.09, size=n_sprints)
+        bug_counts = rng.poisson(1.2, size=n_sprints)
+        bug_total = int(bug_counts.sum())
+        bug_summaries, bug_descriptions = _bugs(rng, bug_total)
+        bug_points = np.where(
+            rng.random(bug_total) < 0.5, rng.choice([1.0, 2.0, 3.0], size=bug_total), math.nan
+        )
+        bug_age = rng.integers(1, 6 * 1440, size=bug_total)
+        bug_assignee = members[rng.integers(0, members.size, size=bug_total)]
+        bug_priority = rng.choice(["High", "Highest", "Medium"], p=[0.5, 0.2, 0.3], size=bug_total)
+        issues = n_issues + bug_total + 10
+        return cls(
+            capacity_noise,
+            bug_counts,
+            bug_summaries,
+            bug_descriptions,
+            bug_points,
+            bug_age,
+            bug_assignee,
+            bug_priority,
+            unestimated_done=rng.random(issues) < 0.7,
+            resolve_at=rng.uniform(0.1, 0.98, size=issues),
+            work_days=rng.uniform(1, 5, size=issues),
+            start_carry=rng.random(issues),
+        )
+
+
+def _add_bugs(backlog: Backlog, draws: _SprintDraws, epics: list[int], k: int) -> list[int]:
+    """The bugs found before sprint ``k`` starts, filed under the epic of that stretch."""
+    s_min = day_minutes(backlog.sprints[k].start, 9.0)
+    n_sprints, n_epics = len(backlog.sprints), len(epics)
+    added = []
+    for _ in range(int(draws.bug_counts[k])):
+        bug = draws.bugs_added
+        added.append(
+            _add_issue(
+                backlog,
+                kind="Bug",
+                summary=draws.bug_summaries[bug],
+                description=draws.bug_descriptions[bug],
+                epic=epics[min(n_epics - 1, int(k / max(n_sprints, 1) * n_epics))],
+                points=float(draws.bug_points[bug]),
+                created=max(_start_minutes(backlog.project) + 60, s_min - int(draws.bug_age[bug])),
+                assignee=int(draws.bug_assignee[bug]),
+                priority=str(draws.bug_priority[bug]),
+            )
+        )
+        draws.bugs_added += 1
+    return added
+
+
+def _size(backlog: Backlog, issue: int) -> float:
+    size = backlog.points[issue]
+    return 0.0 if math.isnan(size) else size
+
+
+def _commit(
+    backlog: Backlog, carry: list[int], queue: list[int], target: float
+) -> tuple[list[int], float]:
+    """What a sprint takes on: everything carried over, then the queue up to the target."""
+    committed = list(carry)
+    committed_points = sum(_size(backlog, i) for i in committed)
+    while queue and committed_points < target:
+        issue = queue.pop(0)
+        committed.append(issue)
+        committed_points += backlog.points[issue]
+    return committed, committed_points
+
+
+def _run_sprint(
+    backlog: Backlog, draws: _SprintDraws, k: int, committed: list[int], capacity: float
+) -> list[int]:
+    """Work sprint ``k``: done what fits the capacity (an unestimated issue when lucky), the
+    rest carried over, some of it started. Returns the carry-over."""
+    sprint = backlog.sprints[k]
+    s_min = day_minutes(sprint.start, 9.0)
+    done_points, carry = 0.0, []
+    for issue in committed:
+        if backlog.first_sprint[issue] < 0:
+            backlog.first_sprint[issue] = k
+            backlog.created[issue] = min(backlog.created[issue], s_min - 1440)
+        backlog.last_sprint[issue] = k
+        size = _size(backlog, issue)
+        lucky = draws.unestimated_done[(issue * 7919 + k * 104729) % draws.unestimated_done.size]
+        work_days = draws.work_days[issue]
+        if done_points + size <= capacity * 1.08 and (size > 0 or lucky):
+            done_points += size
+            resolved = s_min + int(draws.resolve_at[issue] * 13 * 1440)
+            backlog.resolved[issue] = resolved
+            if backlog.started[issue] < 0:
+                backlog.started[issue] = max(s_min, resolved - int(work_days * 1440))
+        else:
+            carry.append(issue)
+            if backlog.started[issue] < 0 and draws.start_carry[issue] < 0.6:
+                backlog.started[issue] = s_min + int(work_days * 1.6 * 1440)
+    sprint.completed = done_points
+    return carry
+
+
+def _date_epics(backlog: Backlog, epics: list[int]) -> None:
+    """An epic starts with its first child and is resolved an hour after its last one."""
     arrays = backlog.arrays()
     for epic in epics:
         children = np.flatnonzero(arrays["epic"] == epic)
@@ -338,15 +454,21 @@ def simulate(world: World, project: Project, first_issue_id: int) -> Backlog:
             backlog.started[epic] = int(started[started >= 0].min())
         if (resolved >= 0).all():
             backlog.resolved[epic] = int(resolved.max()) + 60
-    # Events happen in office hours: squeeze each day's minutes into 08:00-18:00 (order kept).
+
+
+def _office_hours(backlog: Backlog) -> None:
+    """Events happen in office hours: squeeze each day's minutes into 08:00-18:00 (order kept)."""
     for name in ("created", "started", "resolved"):
         values = np.array(getattr(backlog, name), dtype=np.int64)
         office = values // 1440 * 1440 + 480 + (values % 1440) * 600 // 1440
         setattr(backlog, name, np.where(values >= 0, office, values).tolist())
+
+
+def _number_issues(backlog: Backlog, first_issue_id: int) -> None:
+    """Keys and ids in creation order, ids following on from the previous project's."""
     order = np.argsort(np.array(backlog.created), kind="stable")
     backlog.key_number = [0] * len(backlog.kind)
     backlog.issue_id = [0] * len(backlog.kind)
     for rank, index in enumerate(order):
         backlog.key_number[int(index)] = rank + 1
         backlog.issue_id[int(index)] = first_issue_id + rank
-    return backlog

@@ -32,6 +32,15 @@ def month_end(day: date) -> date:
     return day.replace(day=days_in_month(day.year, day.month))
 
 
+def months_between(first: date, last: date) -> list[date]:
+    """First days of the months from ``first``'s to the last one starting on or before ``last``."""
+    months, current = [], month_start(first)
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
 def month_index(day: date) -> int:
     """Months since year 0: a cheap integer key for month arithmetic."""
     return day.year * 12 + day.month - 1

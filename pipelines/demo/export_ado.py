@@ -17,8 +17,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from pipelines.demo.agile import Backlog, day_minutes
-from pipelines.demo.calendar import to_day
+from pipelines.demo.agile import Backlog, status_dates
 from pipelines.demo.world import World
 
 SPRINTS_PER_RELEASE = 6
@@ -96,13 +95,20 @@ class AdoProject:
         """Every month-end export of the project, computed in one query (items x dates)."""
         if not dates:
             return
-        when = pl.DataFrame(
-            {
-                "snap": list(range(len(dates))),
-                "cutoff": [day_minutes(d, 23.99) for d in dates],
-                "started": [int((self.sprint_starts <= to_day(d)).sum()) for d in dates],
-            }
-        )
+        items = self._items(status_dates(dates, self.sprint_starts))
+        epics = self._portfolio_epics(items)
+        rows = pl.concat([items, epics.cast(items.select(epics.columns).schema)], how="diagonal")
+        # A flat query lists by ID (the epics were numbered after the backlog); a tree query
+        # lists each epic, then its features, each followed by its children.
+        order = ["snap", "group", "feature_id", "level", "id"] if self.tree else ["snap", "id"]
+        rows = rows.sort(order)
+        parts = rows.partition_by("snap", as_dict=True, maintain_order=True)
+        for index, status_date in enumerate(dates):
+            header, frame = self._frame(parts.get((index,), rows.clear()))
+            yield status_date, header, frame
+
+    def _items(self, when: pl.DataFrame) -> pl.DataFrame:
+        """Every work item as it stood at every date: state, iteration, assignee and times."""
         cutoff, started_sprints = pl.col("cutoff"), pl.col("started")
         resolved, started, created = (
             pl.col("resolved_min"),
@@ -125,7 +131,7 @@ class AdoProject:
         in_sprint = (first >= 0) & (first < started_sprints) & (pl.col("kind") != "Feature")
         top = self.sprint_paths.len() - 1
         current = pl.min_horizontal(last, started_sprints - 1).clip(0, top)
-        items = (
+        return (
             self.static.lazy()
             .join(when.lazy(), how="cross")
             .filter(created <= cutoff)
@@ -151,10 +157,12 @@ class AdoProject:
             )
             .collect()
         )
-        # The two portfolio epics roll their features up: closed when all are, active once
-        # any has started.
+
+    def _portfolio_epics(self, items: pl.DataFrame) -> pl.DataFrame:
+        """The two portfolio epics roll their features up: closed when all are, active once
+        any has started."""
         state_col = pl.col("state")
-        epics = (
+        return (
             items.filter(pl.col("kind") == "Feature")
             .group_by("snap", "group")
             .agg(
@@ -185,15 +193,6 @@ class AdoProject:
                 pl.lit(1, pl.Int64).alias("depth"),
             )
         )
-        rows = pl.concat([items, epics.cast(items.select(epics.columns).schema)], how="diagonal")
-        # A flat query lists by ID (the epics were numbered after the backlog); a tree query
-        # lists each epic, then its features, each followed by its children.
-        order = ["snap", "group", "feature_id", "level", "id"] if self.tree else ["snap", "id"]
-        rows = rows.sort(order)
-        parts = rows.partition_by("snap", as_dict=True, maintain_order=True)
-        for index, status_date in enumerate(dates):
-            header, frame = self._frame(parts.get((index,), rows.clear()))
-            yield status_date, header, frame
 
     def _frame(self, data: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
         def moment(name: str) -> pl.Expr:

@@ -29,8 +29,7 @@ from typing import BinaryIO
 import numpy as np
 import polars as pl
 
-from pipelines.demo.agile import Backlog, day_minutes
-from pipelines.demo.calendar import to_day
+from pipelines.demo.agile import Backlog, status_dates
 from pipelines.demo.world import World
 
 BOM = "\ufeff"
@@ -144,90 +143,15 @@ class JiraProject:
         self.code = project.code
         self.spanish = project.export == "jira_es"
         arrays = backlog.arrays()
-        names = world.people.full_name
         number = np.array(backlog.key_number, dtype=np.int64)
-        ids = np.array(backlog.issue_id, dtype=np.int64)
         keys = [f"{self.code}-{n}" for n in backlog.key_number]
-        epic = arrays["epic"]
-        has_parent = epic >= 0
-        epic_safe = np.where(has_parent, epic, 0)
-        points = arrays["points"]
-        points_text = [None if np.isnan(v) else f"{v:.1f}" for v in points.tolist()]
-        # Migrated boards: older issues carry the company-managed field, newer ones the
-        # team-managed one, and issues touched around the migration carry both.
-        cutover = max(1, int(number.max() * 0.45)) if number.size else 1
-        label_a = [LABELS[i] if i < len(LABELS) else None for i in (ids * 7) % (len(LABELS) + 3)]
-        label_b = [
-            LABELS[i] if i < len(LABELS) and LABELS[i] != a else None
-            for i, a in zip((ids * 11) % (len(LABELS) + 5), label_a, strict=True)
-        ]
-        manager = project.manager_idx
-        n = len(keys)
-        text = pl.String
-        self.static = pl.DataFrame(
-            {
-                "summary": backlog.summary,
-                "key": keys,
-                "id": ids,
-                "type": backlog.kind,
-                "project_key": [self.code] * n,
-                "project_name": [project.name] * n,
-                "project_type": ["software"] * n,
-                "lead": [names[manager]] * n,
-                "lead_id": [_account_id(manager)] * n,
-                "priority": backlog.priority,
-                "assignee_all": [names[p] for p in backlog.assignee],
-                "assignee_id_all": [_account_id(p) for p in backlog.assignee],
-                "reporter": [names[p] for p in backlog.reporter],
-                "reporter_id": [_account_id(p) for p in backlog.reporter],
-                "votes": ["0"] * n,
-                "description": backlog.description,
-                "rank": [_rank(k) for k in backlog.key_number],
-                "points": points_text,
-                "points_old": [
-                    v if k <= cutover + 3 else None
-                    for v, k in zip(points_text, number.tolist(), strict=True)
-                ],
-                "points_new": [
-                    v if k > cutover - 3 else None
-                    for v, k in zip(points_text, number.tolist(), strict=True)
-                ],
-                "team": [backlog.team] * n,
-                "parent": [
-                    str(ids[e]) if h else None
-                    for e, h in zip(epic_safe.tolist(), has_parent.tolist(), strict=True)
-                ],
-                "parent_key": [
-                    keys[e] if h else None
-                    for e, h in zip(epic_safe.tolist(), has_parent.tolist(), strict=True)
-                ],
-                "parent_summary": [
-                    backlog.summary[e] if h else None
-                    for e, h in zip(epic_safe.tolist(), has_parent.tolist(), strict=True)
-                ],
-                "label_a": label_a,
-                "label_b": label_b,
-                "created_min": arrays["created"],
-                "started_min": arrays["started"],
-                "resolved_min": arrays["resolved"],
-                "first": arrays["first_sprint"],
-                "last": arrays["last_sprint"],
-            },
-            schema_overrides={
-                "points_old": text,
-                "points_new": text,
-                "parent": text,
-                "parent_key": text,
-                "parent_summary": text,
-                "label_a": text,
-                "label_b": text,
-                "points": text,
-            },
-        )
         self.static = pl.concat(
             [
-                self.static,
-                blocking_links(backlog.kind, epic, number, arrays["created"], keys).drop("index"),
+                _issue_columns(backlog, world.people.full_name, keys),
+                _field_columns(backlog, arrays, keys),
+                blocking_links(backlog.kind, arrays["epic"], number, arrays["created"], keys).drop(
+                    "index"
+                ),
             ],
             how="horizontal",
         )
@@ -245,7 +169,7 @@ class JiraProject:
         self.first = arrays["first_sprint"]
         self.last = arrays["last_sprint"]
         self.sprint_starts = backlog.sprint_starts()
-        self.sprint_names = pl.Series([s.name for s in backlog.sprints] or [""], dtype=text)
+        self.sprint_names = pl.Series([s.name for s in backlog.sprints] or [""], dtype=pl.String)
 
     def _moment(self, minutes: pl.Expr) -> pl.Expr:
         text = pl.from_epoch(minutes * 60, time_unit="s").dt.strftime("%d/%b/%y %-I:%M %p")
@@ -264,66 +188,39 @@ class JiraProject:
         """Every month-end export of the project, computed in one query (issues x dates)."""
         if not dates:
             return
-        when = pl.DataFrame(
-            {
-                "snap": list(range(len(dates))),
-                "cutoff": [day_minutes(d, 23.99) for d in dates],
-                "started": [int((self.sprint_starts <= to_day(d)).sum()) for d in dates],
-            }
-        )
-        cutoff, started_sprints = pl.col("cutoff"), pl.col("started")
-        first, last = pl.col("first"), pl.col("last")
-        in_any = (first >= 0) & (first < started_sprints)
-        resolved, started = pl.col("resolved_min"), pl.col("started_min")
-        done = (resolved >= 0) & (resolved <= cutoff)
-        progress = ~done & (started >= 0) & (started <= cutoff)
-        backlog_only = ~done & ~progress & ~in_any & (pl.col("type") != "Epic")
+        frame = self._snapshot_rows(dates)
+        parts = frame.partition_by("snap", as_dict=True, maintain_order=True)
+        for index, status_date in enumerate(dates):
+            part = parts.get((index,), frame.clear())
+            width = max(1, int(part["sprint_count"].max() or 0)) if part.height else 1
+            layout = (
+                spanish_layout(width)
+                if self.spanish
+                else english_layout(width, self.backlog.project.points_both)
+            )
+            columns = []
+            for i, (_, source) in enumerate(layout):
+                if source is None:
+                    expr = pl.lit(None, pl.String)
+                elif isinstance(source, int):
+                    expr = pl.col(f"sprint_{source}")
+                else:
+                    expr = pl.col("id_text" if source == "id" else source)
+                columns.append(expr.cast(pl.String).alias(f"c{i}"))
+            yield status_date, [name for name, _ in layout], part.select(columns)
+
+    def _snapshot_rows(self, dates: list[date]) -> pl.DataFrame:
+        """Every issue as it stood at every date (``snap``: the date's position), newest
+        first per date, with its sprint cells up to the widest list of any month (each file
+        keeps what it needs)."""
+        when = status_dates(dates, self.sprint_starts)
+        cutoff = pl.col("cutoff")
         frame = (
             self.static.lazy()
             .join(when.lazy(), how="cross")
             .filter(pl.col("created_min") <= cutoff)
             .with_columns(
-                pl.when(in_any)
-                .then(pl.min_horizontal(last, started_sprints - 1) - first + 1)
-                .otherwise(0)
-                .alias("sprint_count"),
-                pl.when(done)
-                .then(pl.lit("Done"))
-                .when(progress & (pl.col("id") % 4 == 0))
-                .then(pl.lit("In Review"))
-                .when(progress)
-                .then(pl.lit("In Progress"))
-                .otherwise(pl.lit("To Do"))
-                .alias("status"),
-                pl.when(done)
-                .then(pl.lit("Done"))
-                .when(progress)
-                .then(pl.lit("In Progress"))
-                .otherwise(pl.lit("To Do"))
-                .alias("category"),
-                pl.when(done).then(pl.lit("Done")).alias("resolution"),
-                pl.when(backlog_only)
-                .then(None)
-                .otherwise(pl.col("assignee_all"))
-                .alias("assignee"),
-                pl.when(backlog_only)
-                .then(None)
-                .otherwise(pl.col("assignee_id_all"))
-                .alias("assignee_id"),
-                pl.col("created_text").alias("created"),
-                pl.when(done)
-                .then(pl.col("resolved_touch"))
-                .when(progress)
-                .then(pl.col("started_touch"))
-                .otherwise(pl.col("created_touch"))
-                .alias("updated"),
-                pl.when(done).then(pl.col("resolved_text")).alias("resolved"),
-                pl.when(done)
-                .then(pl.col("resolved_text"))
-                .when(progress)
-                .then(pl.col("started_text"))
-                .otherwise(pl.col("created_text"))
-                .alias("category_changed"),
+                *_state_columns(),
                 pl.col("reporter").alias("watchers"),
                 pl.col("reporter_id").alias("watchers_id"),
                 pl.col("id").cast(pl.String).alias("id_text"),
@@ -336,119 +233,232 @@ class JiraProject:
             )
             .sort(["snap", "id"], descending=[False, True])  # newest issue first, per file
         )
-        # Sprint cells up to the widest list of any month; each file keeps what it needs.
         widest = max(1, int((self.last - self.first).max()) + 1) if self.first.size else 1
         top = max(0, self.sprint_names.len() - 1)
         names = pl.lit(self.sprint_names)
-        frame = frame.with_columns(
+        return frame.with_columns(
             pl.when(pl.col("sprint_count") > j)
-            .then(names.gather((first + j).clip(0, top)))
+            .then(names.gather((pl.col("first") + j).clip(0, top)))
             .alias(f"sprint_{j}")
             for j in range(widest)
         ).collect()
-        parts = frame.partition_by("snap", as_dict=True, maintain_order=True)
-        for index, status_date in enumerate(dates):
-            part = parts.get((index,), frame.clear())
-            width = max(1, int(part["sprint_count"].max() or 0)) if part.height else 1
-            layout = self._spanish_layout(width) if self.spanish else self._english_layout(width)
-            columns = []
-            for i, (_, source) in enumerate(layout):
-                if source is None:
-                    expr = pl.lit(None, pl.String)
-                elif isinstance(source, int):
-                    expr = pl.col(f"sprint_{source}")
-                else:
-                    expr = pl.col("id_text" if source == "id" else source)
-                columns.append(expr.cast(pl.String).alias(f"c{i}"))
-            yield status_date, [name for name, _ in layout], part.select(columns)
 
-    def _english_layout(self, width: int) -> list[tuple[str, str | int | None]]:
-        points = [
-            (
-                "Custom field (Story point estimate)",
-                "points_new" if self.backlog.project.points_both else "points",
-            )
-        ]
-        if self.backlog.project.points_both:
-            points.append(("Custom field (Story Points)", "points_old"))
-        return [
-            ("Summary", "summary"),
-            ("Issue key", "key"),
-            ("Issue id", "id"),
-            ("Issue Type", "type"),
-            ("Status", "status"),
-            ("Project key", "project_key"),
-            ("Project name", "project_name"),
-            ("Project type", "project_type"),
-            ("Project lead", "lead"),
-            ("Project lead id", "lead_id"),
-            ("Project description", None),
-            ("Priority", "priority"),
-            ("Resolution", "resolution"),
-            ("Assignee", "assignee"),
-            ("Assignee Id", "assignee_id"),
-            ("Reporter", "reporter"),
-            ("Reporter Id", "reporter_id"),
-            ("Creator", "reporter"),
-            ("Creator Id", "reporter_id"),
-            ("Created", "created"),
-            ("Updated", "updated"),
-            ("Last Viewed", None),
-            ("Resolved", "resolved"),
-            ("Due date", None),
-            ("Votes", "votes"),
-            ("Description", "description"),
-            ("Environment", None),
-            ("Watchers", "watchers"),
-            ("Watchers Id", "watchers_id"),
-            ("Original estimate", None),
-            ("Remaining Estimate", None),
-            ("Time Spent", None),
-            ("Work Ratio", None),
-            ("Σ Original Estimate", None),
-            ("Σ Remaining Estimate", None),
-            ("Σ Time Spent", None),
-            ("Security Level", None),
-            *[("Outward issue link (Blocks)", f"outward_{j}") for j in range(BLOCKED_STORIES)],
-            ("Custom field (Development)", None),
-            ("Custom field (Goals)", None),
-            ("Custom field (Issue color)", None),
-            ("Custom field (Rank)", "rank"),
-            *[("Sprint", j) for j in range(width)],
-            ("Custom field (Start date)", None),
-            *points,
-            ("Custom field (Team)", "team"),
-            ("Custom field (Vulnerability)", None),
-            ("Parent", "parent"),
-            ("Parent key", "parent_key"),
-            ("Parent summary", "parent_summary"),
-            ("Status Category", "category"),
-            ("Status Category Changed", "category_changed"),
-        ]
 
-    def _spanish_layout(self, width: int) -> list[tuple[str, str | int | None]]:
-        return [
-            ("Resumen", "summary"),
-            ("Clave de incidencia", "key"),
-            ("ID de la incidencia", "id"),
-            ("Tipo de Incidencia", "type"),
-            ("Estado", "status"),
-            ("Creada", "created"),
-            ("Actualizada", "updated"),
-            ("Resuelta", "resolved"),
-            ("Fecha de vencimiento", None),
-            ("Etiquetas", "label_a"),
-            ("Etiquetas", "label_b"),
-            ("Estimación original", None),
-            ("Trabajo restante estimado", None),
-            ("Tiempo Trabajado", None),
-            ("Σ Estimación original", None),
-            ("Campo personalizado (Rank)", "rank"),
-            *[("Sprint", j) for j in range(width)],
-            ("Campo personalizado (Story point estimate)", "points"),
-            ("Campo personalizado (Team)", "team"),
-            ("Parent summary", "parent_summary"),
-        ]
+Layout = list[tuple[str, str | int | None]]
+"""Export columns: (header, source): a column name, a sprint cell number, or None (empty)."""
+
+
+def english_layout(width: int, points_both: bool) -> Layout:
+    """Jira Cloud's "all fields" CSV in English, ``width`` sprint cells wide."""
+    points = [
+        (
+            "Custom field (Story point estimate)",
+            "points_new" if points_both else "points",
+        )
+    ]
+    if points_both:
+        points.append(("Custom field (Story Points)", "points_old"))
+    return [
+        ("Summary", "summary"),
+        ("Issue key", "key"),
+        ("Issue id", "id"),
+        ("Issue Type", "type"),
+        ("Status", "status"),
+        ("Project key", "project_key"),
+        ("Project name", "project_name"),
+        ("Project type", "project_type"),
+        ("Project lead", "lead"),
+        ("Project lead id", "lead_id"),
+        ("Project description", None),
+        ("Priority", "priority"),
+        ("Resolution", "resolution"),
+        ("Assignee", "assignee"),
+        ("Assignee Id", "assignee_id"),
+        ("Reporter", "reporter"),
+        ("Reporter Id", "reporter_id"),
+        ("Creator", "reporter"),
+        ("Creator Id", "reporter_id"),
+        ("Created", "created"),
+        ("Updated", "updated"),
+        ("Last Viewed", None),
+        ("Resolved", "resolved"),
+        ("Due date", None),
+        ("Votes", "votes"),
+        ("Description", "description"),
+        ("Environment", None),
+        ("Watchers", "watchers"),
+        ("Watchers Id", "watchers_id"),
+        ("Original estimate", None),
+        ("Remaining Estimate", None),
+        ("Time Spent", None),
+        ("Work Ratio", None),
+        ("Σ Original Estimate", None),
+        ("Σ Remaining Estimate", None),
+        ("Σ Time Spent", None),
+        ("Security Level", None),
+        *[("Outward issue link (Blocks)", f"outward_{j}") for j in range(BLOCKED_STORIES)],
+        ("Custom field (Development)", None),
+        ("Custom field (Goals)", None),
+        ("Custom field (Issue color)", None),
+        ("Custom field (Rank)", "rank"),
+        *[("Sprint", j) for j in range(width)],
+        ("Custom field (Start date)", None),
+        *points,
+        ("Custom field (Team)", "team"),
+        ("Custom field (Vulnerability)", None),
+        ("Parent", "parent"),
+        ("Parent key", "parent_key"),
+        ("Parent summary", "parent_summary"),
+        ("Status Category", "category"),
+        ("Status Category Changed", "category_changed"),
+    ]
+
+
+def spanish_layout(width: int) -> Layout:
+    """The same export downloaded by a user whose Jira speaks Spanish (fewer columns chosen)."""
+    return [
+        ("Resumen", "summary"),
+        ("Clave de incidencia", "key"),
+        ("ID de la incidencia", "id"),
+        ("Tipo de Incidencia", "type"),
+        ("Estado", "status"),
+        ("Creada", "created"),
+        ("Actualizada", "updated"),
+        ("Resuelta", "resolved"),
+        ("Fecha de vencimiento", None),
+        ("Etiquetas", "label_a"),
+        ("Etiquetas", "label_b"),
+        ("Estimación original", None),
+        ("Trabajo restante estimado", None),
+        ("Tiempo Trabajado", None),
+        ("Σ Estimación original", None),
+        ("Campo personalizado (Rank)", "rank"),
+        *[("Sprint", j) for j in range(width)],
+        ("Campo personalizado (Story point estimate)", "points"),
+        ("Campo personalizado (Team)", "team"),
+        ("Parent summary", "parent_summary"),
+    ]
+
+
+def _state_columns() -> list[pl.Expr]:
+    """An issue's state at the snapshot's cutoff: sprints it has been in so far, status and
+    its category, resolution, assignee (none while only in the backlog) and the times shown."""
+    cutoff, started_sprints = pl.col("cutoff"), pl.col("started")
+    first, last = pl.col("first"), pl.col("last")
+    in_any = (first >= 0) & (first < started_sprints)
+    resolved, started = pl.col("resolved_min"), pl.col("started_min")
+    done = (resolved >= 0) & (resolved <= cutoff)
+    progress = ~done & (started >= 0) & (started <= cutoff)
+    backlog_only = ~done & ~progress & ~in_any & (pl.col("type") != "Epic")
+
+    def by_state(done_value: str, progress_value: str, other: str) -> pl.Expr:
+        return (
+            pl.when(done)
+            .then(pl.col(done_value))
+            .when(progress)
+            .then(pl.col(progress_value))
+            .otherwise(pl.col(other))
+        )
+
+    return [
+        pl.when(in_any)
+        .then(pl.min_horizontal(last, started_sprints - 1) - first + 1)
+        .otherwise(0)
+        .alias("sprint_count"),
+        pl.when(done)
+        .then(pl.lit("Done"))
+        .when(progress & (pl.col("id") % 4 == 0))
+        .then(pl.lit("In Review"))
+        .when(progress)
+        .then(pl.lit("In Progress"))
+        .otherwise(pl.lit("To Do"))
+        .alias("status"),
+        pl.when(done)
+        .then(pl.lit("Done"))
+        .when(progress)
+        .then(pl.lit("In Progress"))
+        .otherwise(pl.lit("To Do"))
+        .alias("category"),
+        pl.when(done).then(pl.lit("Done")).alias("resolution"),
+        pl.when(backlog_only).then(None).otherwise(pl.col("assignee_all")).alias("assignee"),
+        pl.when(backlog_only).then(None).otherwise(pl.col("assignee_id_all")).alias("assignee_id"),
+        pl.col("created_text").alias("created"),
+        by_state("resolved_touch", "started_touch", "created_touch").alias("updated"),
+        pl.when(done).then(pl.col("resolved_text")).alias("resolved"),
+        by_state("resolved_text", "started_text", "created_text").alias("category_changed"),
+    ]
+
+
+def _issue_columns(backlog: Backlog, names: list[str], keys: list[str]) -> pl.DataFrame:
+    """Who and what: the issue, its project and the people on it (account ids as Cloud)."""
+    project = backlog.project
+    manager = project.manager_idx
+    n = len(keys)
+    return pl.DataFrame(
+        {
+            "summary": backlog.summary,
+            "key": keys,
+            "id": np.array(backlog.issue_id, dtype=np.int64),
+            "type": backlog.kind,
+            "project_key": [project.code] * n,
+            "project_name": [project.name] * n,
+            "project_type": ["software"] * n,
+            "lead": [names[manager]] * n,
+            "lead_id": [_account_id(manager)] * n,
+            "priority": backlog.priority,
+            "assignee_all": [names[p] for p in backlog.assignee],
+            "assignee_id_all": [_account_id(p) for p in backlog.assignee],
+            "reporter": [names[p] for p in backlog.reporter],
+            "reporter_id": [_account_id(p) for p in backlog.reporter],
+            "votes": ["0"] * n,
+            "description": backlog.description,
+            "rank": [_rank(k) for k in backlog.key_number],
+            "team": [backlog.team] * n,
+        }
+    )
+
+
+def _field_columns(
+    backlog: Backlog, arrays: dict[str, np.ndarray], keys: list[str]
+) -> pl.DataFrame:
+    """Story points (old and new field on migrated boards), parent epic, labels and the
+    simulated times and sprints the snapshots filter on."""
+    number = np.array(backlog.key_number, dtype=np.int64)
+    ids = np.array(backlog.issue_id, dtype=np.int64)
+    epic = arrays["epic"]
+    has_parent = (epic >= 0).tolist()
+    epic_safe = np.where(epic >= 0, epic, 0).tolist()
+    points = [None if np.isnan(v) else f"{v:.1f}" for v in arrays["points"].tolist()]
+    # Migrated boards: older issues carry the company-managed field, newer ones the
+    # team-managed one, and issues touched around the migration carry both.
+    cutover = max(1, int(number.max() * 0.45)) if number.size else 1
+    label_a = [LABELS[i] if i < len(LABELS) else None for i in (ids * 7) % (len(LABELS) + 3)]
+    label_b = [
+        LABELS[i] if i < len(LABELS) and LABELS[i] != a else None
+        for i, a in zip((ids * 11) % (len(LABELS) + 5), label_a, strict=True)
+    ]
+    parents = list(zip(epic_safe, has_parent, strict=True))
+    columns = {
+        "points": points,
+        "points_old": [
+            v if k <= cutover + 3 else None for v, k in zip(points, number.tolist(), strict=True)
+        ],
+        "points_new": [
+            v if k > cutover - 3 else None for v, k in zip(points, number.tolist(), strict=True)
+        ],
+        "parent": [str(ids[e]) if h else None for e, h in parents],
+        "parent_key": [keys[e] if h else None for e, h in parents],
+        "parent_summary": [backlog.summary[e] if h else None for e, h in parents],
+        "label_a": label_a,
+        "label_b": label_b,
+    }
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String)).with_columns(
+        pl.Series("created_min", arrays["created"]),
+        pl.Series("started_min", arrays["started"]),
+        pl.Series("resolved_min", arrays["resolved"]),
+        pl.Series("first", arrays["first_sprint"]),
+        pl.Series("last", arrays["last_sprint"]),
+    )
 
 
 def header_line(header: list[str], *, bom: bool = False) -> bytes:

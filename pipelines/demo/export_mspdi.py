@@ -21,7 +21,7 @@ import numpy as np
 
 from pipelines.demo.calendar import from_day
 from pipelines.demo.schedule import Plan, PlanTask, TaskState
-from pipelines.demo.world import World
+from pipelines.demo.world import Project, World
 
 NAMESPACE = "http://schemas.microsoft.com/project"
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
@@ -198,24 +198,27 @@ def _task_xml(row: Row, task_id: int, created: str, critical: bool) -> str:
         "<EarnedValueMethod>0</EarnedValueMethod>"
     )
     parts.append(_links(tuple(task.predecessors)))
-    base_hours = 0 if milestone else _hours(row.base_start, row.base_finish)
     parts.append(
-        f"<Baseline><Number>0</Number><Start>{_ts(row.base_start, 8 if not milestone else 17)}"
-        f"</Start><Finish>{_ts(row.base_finish, 17)}</Finish><Duration>{_pt(base_hours)}"
-        f"</Duration><DurationFormat>7</DurationFormat><EstimatedDuration>0</EstimatedDuration>"
-        f"<Work>{_pt(row.base_work)}</Work><Cost>{_money(row.base_cost)}</Cost></Baseline>"
+        _baseline_xml(0, row.base_start, row.base_finish, milestone, row.base_work, row.base_cost)
     )
     if row.original is not None:
         o_start, o_finish, o_cost = row.original
-        o_hours = 0 if milestone else _hours(o_start, o_finish)
-        parts.append(
-            f"<Baseline><Number>1</Number><Start>{_ts(o_start, 8 if not milestone else 17)}"
-            f"</Start><Finish>{_ts(o_finish, 17)}</Finish><Duration>{_pt(o_hours)}</Duration>"
-            f"<DurationFormat>7</DurationFormat><EstimatedDuration>0</EstimatedDuration>"
-            f"<Work>{_pt(round(o_cost / HOURLY))}</Work><Cost>{_money(o_cost)}</Cost></Baseline>"
-        )
+        parts.append(_baseline_xml(1, o_start, o_finish, milestone, round(o_cost / HOURLY), o_cost))
     parts.append("</Task>")
     return "".join(parts)
+
+
+def _baseline_xml(
+    number: int, start: date, finish: date, milestone: bool, work: float, cost: float
+) -> str:
+    """A ``<Baseline>`` block: 0 is the current baseline, 1 the original kept on re-baselining."""
+    hours = 0 if milestone else _hours(start, finish)
+    return (
+        f"<Baseline><Number>{number}</Number><Start>{_ts(start, 8 if not milestone else 17)}"
+        f"</Start><Finish>{_ts(finish, 17)}</Finish><Duration>{_pt(hours)}"
+        f"</Duration><DurationFormat>7</DurationFormat><EstimatedDuration>0</EstimatedDuration>"
+        f"<Work>{_pt(work)}</Work><Cost>{_money(cost)}</Cost></Baseline>"
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -246,67 +249,61 @@ CALENDAR = (
     "<IsBaselineCalendar>0</IsBaselineCalendar><BaseCalendarUID>-1</BaseCalendarUID>"
     f"{STANDARD_WEEK}</Calendar>"
 )
+
+
+def _dated(
+    names: tuple[str, ...], *years: tuple[int, tuple[str, ...]]
+) -> tuple[tuple[str, str], ...]:
+    """(name, YYYY-MM-DD) per holiday per year, from each year's month-days in ``names`` order."""
+    return tuple(
+        (name, f"{year}-{day}")
+        for year, days in years
+        for name, day in zip(names, days, strict=True)
+    )
+
+
 NATIONAL_HOLIDAYS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     # public holidays as observed (a Saturday's on the Friday before, a Sunday's on the Monday)
     "USD": (
         "United States",
-        tuple(
-            (name, f"{year}-{day}")
-            for year, days in (
-                (2025, ("01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13")),
-                (2026, ("01-01", "01-19", "02-16", "05-25", "06-19", "07-03", "09-07", "10-12")),
-                (2027, ("01-01", "01-18", "02-15", "05-31", "06-18", "07-05", "09-06", "10-11")),
-            )
-            for name, day in zip(
-                (
-                    "New Year's Day",
-                    "Martin Luther King Jr. Day",
-                    "Presidents' Day",
-                    "Memorial Day",
-                    "Juneteenth",
-                    "Independence Day",
-                    "Labor Day",
-                    "Columbus Day",
-                ),
-                days,
-                strict=True,
-            )
+        _dated(
+            (
+                "New Year's Day",
+                "Martin Luther King Jr. Day",
+                "Presidents' Day",
+                "Memorial Day",
+                "Juneteenth",
+                "Independence Day",
+                "Labor Day",
+                "Columbus Day",
+            ),
+            (2025, ("01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13")),
+            (2026, ("01-01", "01-19", "02-16", "05-25", "06-19", "07-03", "09-07", "10-12")),
+            (2027, ("01-01", "01-18", "02-15", "05-31", "06-18", "07-05", "09-06", "10-11")),
         )
-        + tuple(
-            (name, f"{year}-{day}")
-            for year, days in (
-                (2025, ("11-11", "11-27", "12-25")),
-                (2026, ("11-11", "11-26", "12-25")),
-                (2027, ("11-11", "11-25", "12-24")),
-            )
-            for name, day in zip(
-                ("Veterans Day", "Thanksgiving Day", "Christmas Day"), days, strict=True
-            )
+        + _dated(
+            ("Veterans Day", "Thanksgiving Day", "Christmas Day"),
+            (2025, ("11-11", "11-27", "12-25")),
+            (2026, ("11-11", "11-26", "12-25")),
+            (2027, ("11-11", "11-25", "12-24")),
         ),
     ),
     "GBP": (
         "England and Wales",
-        tuple(
-            (name, f"{year}-{day}")
-            for year, days in (
-                (2025, ("01-01", "04-18", "04-21", "05-05", "05-26", "08-25", "12-25", "12-26")),
-                (2026, ("01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28")),
-                (2027, ("01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28")),
-            )
-            for name, day in zip(
-                (
-                    "New Year's Day",
-                    "Good Friday",
-                    "Easter Monday",
-                    "Early May bank holiday",
-                    "Spring bank holiday",
-                    "Summer bank holiday",
-                    "Christmas Day",
-                    "Boxing Day",
-                ),
-                days,
-                strict=True,
-            )
+        _dated(
+            (
+                "New Year's Day",
+                "Good Friday",
+                "Easter Monday",
+                "Early May bank holiday",
+                "Spring bank holiday",
+                "Summer bank holiday",
+                "Christmas Day",
+                "Boxing Day",
+            ),
+            (2025, ("01-01", "04-18", "04-21", "05-05", "05-26", "08-25", "12-25", "12-26")),
+            (2026, ("01-01", "04-03", "04-06", "05-04", "05-25", "08-31", "12-25", "12-28")),
+            (2027, ("01-01", "03-26", "03-29", "05-03", "05-31", "08-30", "12-27", "12-28")),
         ),
     ),
 }
@@ -342,6 +339,27 @@ def mspdi_document(
 ) -> tuple[bytes, int, int]:
     """The XML for one status date, the number of task rows (UID 0 excluded) and milestones."""
     project = plan.project
+    tasks, rows = _task_rows(plan, status_date)
+    phases = [rows[t.uid] for t in tasks if t.kind == "summary"]
+    root = _rollup(PlanTask(0, project.name, "0", 0, "summary"), phases)
+    created = f"{(project.start - timedelta(days=20)).isoformat()}T09:00:00"
+    out = [_project_header(project, status_date, root, created), "<Tasks>"]
+    out.append(_task_xml(root, 0, created, False))
+    critical_phases = {"3", "4", "5"}
+    milestones = 0
+    for task_id, task in enumerate(tasks, start=1):
+        milestones += task.kind == "milestone"
+        critical = task.wbs.split(".")[0] in critical_phases
+        out.append(_task_xml(rows[task.uid], task_id, created, critical))
+    out.append("</Tasks>")
+    out.append(_resources_xml(world, resources))
+    out.append(_assignments_xml(tasks, rows, resources))
+    out.append("</Project>\n")
+    return "".join(out).encode("utf-8"), len(tasks), milestones
+
+
+def _task_rows(plan: Plan, status_date: date) -> tuple[list[PlanTask], dict[int, Row]]:
+    """The tasks the plan has on the status date and their rows, phases rolled up."""
     states = plan.state(status_date)
     rows: dict[int, Row] = {}
     for task in plan.leaves:
@@ -352,52 +370,50 @@ def mspdi_document(
         if task.kind == "summary":
             children = [rows[t.uid] for t in tasks if t.parent == task.uid and t.uid in rows]
             rows[task.uid] = _rollup(task, children)
-    phases = [rows[t.uid] for t in tasks if t.kind == "summary"]
-    root = _rollup(PlanTask(0, project.name, "0", 0, "summary"), phases)
+    return tasks, rows
 
+
+def _project_header(project: Project, status_date: date, root: Row, created: str) -> str:
+    """The XML declaration, the project's properties and its calendars."""
     calendar_uid, calendars = calendars_xml(project.currency)
-    created = f"{(project.start - timedelta(days=20)).isoformat()}T09:00:00"
-    finish = root.finish
+    return "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+            f'<Project xmlns="{NAMESPACE}">',
+            "<SaveVersion>14</SaveVersion><BuildNumber>16.0.18129.20158</BuildNumber>",
+            f"<Name>{project.code}_{status_date.isoformat()}.xml</Name>",
+            f"<GUID>{_guid('project', project.code)}</GUID>",
+            f"<Title>{project.code}</Title><Subject>{escape(project.name)}</Subject>",
+            f"<Category>{escape(project.portfolio)}</Category><Company>Pulse Demo Group</Company>",
+            f"<Manager>{escape(project.manager)}</Manager><Author>{escape(project.manager)}</Author>",
+            f"<CreationDate>{created}</CreationDate>",
+            f"<LastSaved>{status_date.isoformat()}T18:05:00</LastSaved>",
+            "<ScheduleFromStart>1</ScheduleFromStart>",
+            f"<StartDate>{_ts(root.start, 8)}</StartDate>"
+            f"<FinishDate>{_ts(root.finish, 17)}</FinishDate>",
+            "<FYStartDate>1</FYStartDate><CriticalSlackLimit>0</CriticalSlackLimit>",
+            f"<CurrencyDigits>2</CurrencyDigits><CurrencySymbol>{SYMBOLS[project.currency]}"
+            f"</CurrencySymbol><CurrencyCode>{project.currency}</CurrencyCode>",
+            "<CurrencySymbolPosition>0</CurrencySymbolPosition>"
+            f"<CalendarUID>{calendar_uid}</CalendarUID>",
+            "<DefaultStartTime>08:00:00</DefaultStartTime><DefaultFinishTime>17:00:00"
+            "</DefaultFinishTime><MinutesPerDay>480</MinutesPerDay><MinutesPerWeek>2400"
+            "</MinutesPerWeek><DaysPerMonth>20</DaysPerMonth><DefaultTaskType>0</DefaultTaskType>",
+            "<DefaultFixedCostAccrual>3</DefaultFixedCostAccrual><DurationFormat>7</DurationFormat>"
+            "<WorkFormat>2</WorkFormat><EditableActualCosts>0</EditableActualCosts>"
+            "<HonorConstraints>0</HonorConstraints><WeekStartDay>1</WeekStartDay>",
+            f"<StatusDate>{status_date.isoformat()}T17:00:00</StatusDate>",
+            f"<CurrentDate>{status_date.isoformat()}T08:00:00</CurrentDate>",
+            "<NewTasksAreManual>0</NewTasksAreManual>",
+            calendars,
+        ]
+    )
+
+
+def _resources_xml(world: World, resources: list[int]) -> str:
     people = world.people
     names = people.full_name
-    out = [
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-        f'<Project xmlns="{NAMESPACE}">',
-        "<SaveVersion>14</SaveVersion><BuildNumber>16.0.18129.20158</BuildNumber>",
-        f"<Name>{project.code}_{status_date.isoformat()}.xml</Name>",
-        f"<GUID>{_guid('project', project.code)}</GUID>",
-        f"<Title>{project.code}</Title><Subject>{escape(project.name)}</Subject>",
-        f"<Category>{escape(project.portfolio)}</Category><Company>Pulse Demo Group</Company>",
-        f"<Manager>{escape(project.manager)}</Manager><Author>{escape(project.manager)}</Author>",
-        f"<CreationDate>{created}</CreationDate>",
-        f"<LastSaved>{status_date.isoformat()}T18:05:00</LastSaved>",
-        "<ScheduleFromStart>1</ScheduleFromStart>",
-        f"<StartDate>{_ts(root.start, 8)}</StartDate><FinishDate>{_ts(finish, 17)}</FinishDate>",
-        "<FYStartDate>1</FYStartDate><CriticalSlackLimit>0</CriticalSlackLimit>",
-        f"<CurrencyDigits>2</CurrencyDigits><CurrencySymbol>{SYMBOLS[project.currency]}"
-        f"</CurrencySymbol><CurrencyCode>{project.currency}</CurrencyCode>",
-        "<CurrencySymbolPosition>0</CurrencySymbolPosition>"
-        f"<CalendarUID>{calendar_uid}</CalendarUID>",
-        "<DefaultStartTime>08:00:00</DefaultStartTime><DefaultFinishTime>17:00:00"
-        "</DefaultFinishTime><MinutesPerDay>480</MinutesPerDay><MinutesPerWeek>2400"
-        "</MinutesPerWeek><DaysPerMonth>20</DaysPerMonth><DefaultTaskType>0</DefaultTaskType>",
-        "<DefaultFixedCostAccrual>3</DefaultFixedCostAccrual><DurationFormat>7</DurationFormat>"
-        "<WorkFormat>2</WorkFormat><EditableActualCosts>0</EditableActualCosts>"
-        "<HonorConstraints>0</HonorConstraints><WeekStartDay>1</WeekStartDay>",
-        f"<StatusDate>{status_date.isoformat()}T17:00:00</StatusDate>",
-        f"<CurrentDate>{status_date.isoformat()}T08:00:00</CurrentDate>",
-        "<NewTasksAreManual>0</NewTasksAreManual>",
-        calendars,
-        "<Tasks>",
-        _task_xml(root, 0, created, False),
-    ]
-    critical_phases = {"3", "4", "5"}
-    milestones = 0
-    for task_id, task in enumerate(tasks, start=1):
-        milestones += task.kind == "milestone"
-        critical = task.wbs.split(".")[0] in critical_phases
-        out.append(_task_xml(rows[task.uid], task_id, created, critical))
-    out.append("</Tasks><Resources>")
+    out = ["<Resources>"]
     out.append("<Resource><UID>0</UID><ID>0</ID><Type>1</Type><IsNull>0</IsNull></Resource>")
     for uid, person in enumerate(resources, start=1):
         out.append(
@@ -405,7 +421,13 @@ def mspdi_document(
             f"<Type>1</Type><IsNull>0</IsNull><EmailAddress>{people.email[person]}</EmailAddress>"
             f"<MaxUnits>1.00</MaxUnits></Resource>"
         )
-    out.append("</Resources><Assignments>")
+    out.append("</Resources>")
+    return "".join(out)
+
+
+def _assignments_xml(tasks: list[PlanTask], rows: dict[int, Row], resources: list[int]) -> str:
+    """Each task to one resource, round robin."""
+    out = ["<Assignments>"]
     assignment = 1
     leaf_index = 0
     for task in tasks:
@@ -422,8 +444,8 @@ def mspdi_document(
             f"<Units>1</Units><Work>{_pt(row.work)}</Work></Assignment>"
         )
         assignment += 1
-    out.append("</Assignments></Project>\n")
-    return "".join(out).encode("utf-8"), len(tasks), milestones
+    out.append("</Assignments>")
+    return "".join(out)
 
 
 def milestone_rows(plan: Plan, status_date: date) -> list[dict[str, str]]:

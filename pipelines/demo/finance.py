@@ -15,8 +15,12 @@ from datetime import date, timedelta
 import numpy as np
 
 from pipelines.demo import catalogue as cat
-from pipelines.demo.calendar import add_months, month_start, next_weekday
-from pipelines.demo.world import Project, World, rng_for
+from pipelines.demo.calendar import add_months, month_start, months_between, next_weekday
+from pipelines.demo.landing import Landing
+from pipelines.demo.schedule import Plan
+from pipelines.demo.world import EARNED_VALUE_PROJECT, Project, World, rng_for
+
+Rows = list[dict[str, object]]
 
 
 @dataclass
@@ -32,14 +36,6 @@ class Budget:
     software_total: dict[str, float] = field(default_factory=dict)
 
 
-def _months(first: date, last: date) -> list[date]:
-    months, current = [], month_start(first)
-    while current <= last:
-        months.append(current)
-        current = add_months(current, 1)
-    return months
-
-
 def _capex_share(position: float, methodology: str) -> float:
     """Labour is capitalised while the asset is built; early analysis and hypercare are opex."""
     if methodology == "agile":
@@ -50,7 +46,7 @@ def _capex_share(position: float, methodology: str) -> float:
 def build_budgets(world: World, labour: np.ndarray) -> Budget:
     budget = Budget()
     for project in world.projects:
-        months = _months(project.start, project.planned_finish)
+        months = months_between(project.start, project.planned_finish)
         approved = project.start - timedelta(days=21)
         lines = _lines(world, project, labour, months, project.budget_factor)
         total = sum(amount for *_, amount in lines)
@@ -67,7 +63,7 @@ def build_budgets(world: World, labour: np.ndarray) -> Budget:
             decision = month_start(project.rebaseline_date)
             before = sum(a for m, *_, a in lines if m < decision)
             budget.b1_before[project.code] = before
-            later = _months(decision, project.rebaseline_finish)
+            later = months_between(decision, project.rebaseline_finish)
             b2 = _lines(world, project, labour, later, 1.03, rebaseline=True)
             for month, category, expense, amount in b2:
                 budget.rows.append(
@@ -164,77 +160,94 @@ OTHER_CHANGES = (
 
 
 def build_change_requests(world: World, budget: Budget) -> list[dict[str, object]]:
+    """The change register, numbered CR-001… in the order the requests were raised: the
+    storylines' requests and a few routine ones on the other projects."""
     rows = []
-    as_of = world.window.as_of
     for project in world.projects:
+        rows += _storyline_changes(project, budget, world.window.as_of)
         rng = rng_for(world.seed, "changes", project.code)
-        bac = budget.bac[project.code]
-        if project.rebaseline_date is not None:
-            assert project.rebaseline_finish is not None
-            impact = budget.new_bac[project.code] - bac
-            rows.append(
-                {
-                    "project_code": project.code,
-                    "title": "Add returns processing and re-plan go-live",
-                    "raised_date": project.rebaseline_date - timedelta(days=24),
-                    "status": "approved",
-                    "decision_date": project.rebaseline_date,
-                    "cost_impact": round(impact),
-                    "schedule_impact_days": (
-                        project.rebaseline_finish - project.planned_finish
-                    ).days,
-                }
-            )
-        if project.storyline == "over_budget_late":
-            raised = next_weekday(add_months(as_of, -1) + timedelta(days=3))
-            rows.append(
-                {
-                    "project_code": project.code,
-                    "title": "Extend data migration scope and move go-live",
-                    "raised_date": raised,
-                    "status": "submitted",
-                    "decision_date": None,
-                    "cost_impact": round(bac * 0.18),
-                    "schedule_impact_days": (project.finish - project.planned_finish).days,
-                }
-            )
-        count = int(rng.binomial(2, 0.4)) if project.storyline is None else 0
-        picks = rng.choice(len(OTHER_CHANGES), size=count, replace=False)
-        for pick in picks:
-            title, status, share, days = OTHER_CHANGES[int(pick)]
-            span = max(1, (min(as_of, project.finish) - project.start).days)
-            raised = next_weekday(project.start + timedelta(days=int(rng.uniform(0.2, 0.8) * span)))
-            decided = status in ("approved", "rejected", "withdrawn")
-            decision = next_weekday(raised + timedelta(days=int(rng.integers(7, 30))))
-            if decided and decision > as_of:
-                status, decided = "submitted", False
-            rows.append(
-                {
-                    "project_code": project.code,
-                    "title": title,
-                    "raised_date": raised,
-                    "status": status,
-                    "decision_date": decision if decided else None,
-                    "cost_impact": round(bac * share),
-                    "schedule_impact_days": days,
-                }
-            )
+        rows += _routine_changes(rng, project, budget.bac[project.code], world.window.as_of)
     rows.sort(key=lambda r: (r["raised_date"], r["project_code"]))
-    out = []
-    for n, row in enumerate(rows, start=1):
-        out.append(
-            {
-                "change_id": f"CR-{n:03d}",
-                "project_code": row["project_code"],
-                "title": row["title"],
-                "raised_date": row["raised_date"].isoformat(),
-                "status": row["status"],
-                "decision_date": row["decision_date"].isoformat() if row["decision_date"] else "",
-                "cost_impact": str(row["cost_impact"]),
-                "schedule_impact_days": str(row["schedule_impact_days"]),
-            }
+    return [
+        {
+            "change_id": f"CR-{n:03d}",
+            "project_code": row["project_code"],
+            "title": row["title"],
+            "raised_date": row["raised_date"].isoformat(),
+            "status": row["status"],
+            "decision_date": row["decision_date"].isoformat() if row["decision_date"] else "",
+            "cost_impact": str(row["cost_impact"]),
+            "schedule_impact_days": str(row["schedule_impact_days"]),
+        }
+        for n, row in enumerate(rows, start=1)
+    ]
+
+
+def _change(
+    project: Project,
+    title: str,
+    raised: date,
+    status: str,
+    decided: date | None,
+    cost_impact: int,
+    schedule_impact_days: int,
+) -> dict[str, object]:
+    return {
+        "project_code": project.code,
+        "title": title,
+        "raised_date": raised,
+        "status": status,
+        "decision_date": decided,
+        "cost_impact": cost_impact,
+        "schedule_impact_days": schedule_impact_days,
+    }
+
+
+def _storyline_changes(project: Project, budget: Budget, as_of: date) -> list[dict[str, object]]:
+    """The re-baselined project's approved request (the B2 budget's difference), and the late
+    project's request still waiting for the steering committee."""
+    rows = []
+    if project.rebaseline_date is not None:
+        assert project.rebaseline_finish is not None
+        impact = budget.new_bac[project.code] - budget.bac[project.code]
+        title = "Add returns processing and re-plan go-live"
+        raised = project.rebaseline_date - timedelta(days=24)
+        days = (project.rebaseline_finish - project.planned_finish).days
+        rows.append(
+            _change(
+                project, title, raised, "approved", project.rebaseline_date, round(impact), days
+            )
         )
-    return out
+    if project.storyline == "over_budget_late":
+        title = "Extend data migration scope and move go-live"
+        raised = next_weekday(add_months(as_of, -1) + timedelta(days=3))
+        cost = round(budget.bac[project.code] * 0.18)
+        days = (project.finish - project.planned_finish).days
+        rows.append(_change(project, title, raised, "submitted", None, cost, days))
+    return rows
+
+
+def _routine_changes(
+    rng: np.random.Generator, project: Project, bac: float, as_of: date
+) -> list[dict[str, object]]:
+    """Up to two of the usual requests on a project without a storyline; one decided after
+    the as-of date is still submitted."""
+    count = int(rng.binomial(2, 0.4)) if project.storyline is None else 0
+    picks = rng.choice(len(OTHER_CHANGES), size=count, replace=False)
+    rows = []
+    for pick in picks:
+        title, status, share, days = OTHER_CHANGES[int(pick)]
+        span = max(1, (min(as_of, project.finish) - project.start).days)
+        raised = next_weekday(project.start + timedelta(days=int(rng.uniform(0.2, 0.8) * span)))
+        decided = status in ("approved", "rejected", "withdrawn")
+        decision = next_weekday(raised + timedelta(days=int(rng.integers(7, 30))))
+        if decided and decision > as_of:
+            status, decided = "submitted", False
+        decision_date = decision if decided else None
+        rows.append(
+            _change(project, title, raised, status, decision_date, round(bac * share), days)
+        )
+    return rows
 
 
 # --- purchase orders and invoices ----------------------------------------------------------
@@ -257,78 +270,106 @@ def build_purchasing(
     for project in world.projects:
         rng = rng_for(world.seed, "purchasing", project.code)
         vendor_total = budget.vendor_total.get(project.code, 0.0)
-        curve = progress.get(project.code, [])
         if project.vendor and vendor_total > 0:
-            po_date = next_weekday(project.start + timedelta(days=int(rng.integers(10, 30))))
-            if po_date <= as_of:
-                orders.append(_po(project, project.vendor, po_date, vendor_total, "capex"))
-                previous = 0.0
-                for month_close, complete in curve:
-                    if month_close < po_date:
-                        continue
-                    if project.storyline == "vendor_ahead":
-                        elapsed = (month_close - project.start).days / max(
-                            1, (project.planned_finish - project.start).days
-                        )
-                        billed_share = min(0.92, elapsed * 1.45)
-                    else:
-                        billed_share = min(1.0, complete * float(rng.uniform(0.95, 1.03)))
-                    amount = vendor_total * (billed_share - previous)
-                    if amount < vendor_total * 0.01:
-                        continue
-                    previous = billed_share
-                    invoice_date = next_weekday(
-                        month_close + timedelta(days=int(rng.integers(3, 9)))
-                    )
-                    if invoice_date > as_of:
-                        continue
-                    invoices.append(
-                        _invoice(
-                            project,
-                            project.vendor,
-                            orders[-1]["po_number"],
-                            invoice_date,
-                            amount,
-                            rng,
-                            as_of,
-                        )
-                    )
+            curve = progress.get(project.code, [])
+            _integrator_order(project, rng, vendor_total, curve, as_of, (orders, invoices))
         if project.code in budget.hardware:
-            month, amount = budget.hardware[project.code]
-            vendor = cat.VENDORS_HARDWARE[project.idx % len(cat.VENDORS_HARDWARE)]
-            po_date = next_weekday(month + timedelta(days=int(rng.integers(2, 12))))
-            if po_date <= as_of:
-                orders.append(_po(project, vendor, po_date, amount, "capex"))
-                delivered = next_weekday(po_date + timedelta(days=int(rng.integers(20, 45))))
-                if delivered <= as_of:
-                    invoices.append(
-                        _invoice(
-                            project, vendor, orders[-1]["po_number"], delivered, amount, rng, as_of
-                        )
-                    )
+            _hardware_order(project, rng, budget.hardware[project.code], as_of, (orders, invoices))
         software = budget.software_total.get(project.code, 0.0)
         if software > 0:
-            vendor = cat.VENDORS_SOFTWARE[project.idx % len(cat.VENDORS_SOFTWARE)]
-            po_date = next_weekday(project.start + timedelta(days=5))
-            if po_date <= as_of:
-                orders.append(_po(project, vendor, po_date, software, "opex"))
-                months = max(1, round((project.planned_finish - project.start).days / 30.4))
-                quarters = math.ceil(months / 3)
-                for q in range(quarters):
-                    invoice_date = next_weekday(add_months(po_date, 3 * q))
-                    if invoice_date > min(as_of, project.finish):
-                        break
-                    invoices.append(
-                        _invoice(
-                            project,
-                            vendor,
-                            orders[-1]["po_number"],
-                            invoice_date,
-                            software / quarters,
-                            rng,
-                            as_of,
-                        )
-                    )
+            _software_order(project, rng, software, as_of, (orders, invoices))
+    _number_documents(orders, invoices)
+    return orders, invoices
+
+
+Documents = tuple[list[dict[str, object]], list[dict[str, object]]]
+"""Purchase orders and invoices, appended to as they are raised."""
+
+
+def _integrator_order(
+    project: Project,
+    rng: np.random.Generator,
+    vendor_total: float,
+    curve: list[tuple[date, float]],
+    as_of: date,
+    documents: Documents,
+) -> None:
+    """One order for the integrator; an invoice a few days after each month end for the work
+    done since the last (the vendor-ahead storyline bills by time elapsed instead)."""
+    orders, invoices = documents
+    po_date = next_weekday(project.start + timedelta(days=int(rng.integers(10, 30))))
+    if po_date > as_of:
+        return
+    orders.append(_po(project, project.vendor, po_date, vendor_total, "capex"))
+    previous = 0.0
+    for month_close, complete in curve:
+        if month_close < po_date:
+            continue
+        if project.storyline == "vendor_ahead":
+            elapsed = (month_close - project.start).days / max(
+                1, (project.planned_finish - project.start).days
+            )
+            billed_share = min(0.92, elapsed * 1.45)
+        else:
+            billed_share = min(1.0, complete * float(rng.uniform(0.95, 1.03)))
+        amount = vendor_total * (billed_share - previous)
+        if amount < vendor_total * 0.01:
+            continue
+        previous = billed_share
+        invoice_date = next_weekday(month_close + timedelta(days=int(rng.integers(3, 9))))
+        if invoice_date > as_of:
+            continue
+        po_number = orders[-1]["po_number"]
+        invoices.append(
+            _invoice(project, project.vendor, po_number, invoice_date, amount, rng, as_of)
+        )
+
+
+def _hardware_order(
+    project: Project,
+    rng: np.random.Generator,
+    purchase: tuple[date, float],
+    as_of: date,
+    documents: Documents,
+) -> None:
+    """The hardware bought in its budget month, invoiced on delivery."""
+    orders, invoices = documents
+    month, amount = purchase
+    vendor = cat.VENDORS_HARDWARE[project.idx % len(cat.VENDORS_HARDWARE)]
+    po_date = next_weekday(month + timedelta(days=int(rng.integers(2, 12))))
+    if po_date > as_of:
+        return
+    orders.append(_po(project, vendor, po_date, amount, "capex"))
+    delivered = next_weekday(po_date + timedelta(days=int(rng.integers(20, 45))))
+    if delivered <= as_of:
+        po_number = orders[-1]["po_number"]
+        invoices.append(_invoice(project, vendor, po_number, delivered, amount, rng, as_of))
+
+
+def _software_order(
+    project: Project, rng: np.random.Generator, total: float, as_of: date, documents: Documents
+) -> None:
+    """Software licences ordered at the start and invoiced quarterly over the planned life."""
+    orders, invoices = documents
+    vendor = cat.VENDORS_SOFTWARE[project.idx % len(cat.VENDORS_SOFTWARE)]
+    po_date = next_weekday(project.start + timedelta(days=5))
+    if po_date > as_of:
+        return
+    orders.append(_po(project, vendor, po_date, total, "opex"))
+    months = max(1, round((project.planned_finish - project.start).days / 30.4))
+    quarters = math.ceil(months / 3)
+    for q in range(quarters):
+        invoice_date = next_weekday(add_months(po_date, 3 * q))
+        if invoice_date > min(as_of, project.finish):
+            break
+        po_number = orders[-1]["po_number"]
+        invoices.append(
+            _invoice(project, vendor, po_number, invoice_date, total / quarters, rng, as_of)
+        )
+
+
+def _number_documents(orders: list[dict[str, object]], invoices: list[dict[str, object]]) -> None:
+    """Number the orders by date (PO-<year>-<n>) and the invoices per vendor, in date order."""
     orders.sort(key=lambda r: (r["po_date"], r["project_code"], r["vendor"]))
     numbers = {}
     for n, order in enumerate(orders, start=1):
@@ -342,7 +383,6 @@ def build_purchasing(
         prefix = _vendor_prefix(str(invoice["vendor"]))
         sequence[prefix] = sequence.get(prefix, 0) + 1
         invoice["invoice_number"] = f"INV-{prefix}-{10400 + sequence[prefix] * 7}"
-    return orders, invoices
 
 
 def _po(project: Project, vendor: str, po_date: date, amount: float, expense: str) -> dict:
@@ -407,3 +447,47 @@ def month_closes(world: World, project: Project) -> list[date]:
         closes.append(close)
         previous = close
     return closes
+
+
+def write_finance(
+    out: Landing,
+    world: World,
+    budget: Budget,
+    plans: dict[str, Plan],
+    progress: dict[str, list[tuple[date, float]]],
+) -> tuple[Rows, Rows, Rows]:
+    """Write the finance files; returns the change requests, purchase orders and invoices."""
+    as_of = world.window.as_of
+    out.canonical("finance/budgets.csv", "budgets", budget.rows, as_of)
+    changes = build_change_requests(world, budget)
+    out.canonical("finance/change_requests.csv", "change_requests", changes, as_of)
+    orders, invoices = build_purchasing(world, budget, progress)
+    out.canonical("finance/purchase_orders.csv", "purchase_orders", orders, as_of)
+    out.canonical("finance/invoices.csv", "invoices", invoices, as_of)
+    out.canonical("finance/fx_rates.csv", "fx_rates", build_fx_rows(world), as_of)
+    project = world.by_code.get(EARNED_VALUE_PROJECT)
+    if project is not None and project.code in plans:
+        rows = _earned_value_rows(world, project, plans[project.code], budget.bac[project.code])
+        out.canonical(f"finance/earned_value_{project.code}.csv", "earned_value", rows, as_of)
+    return changes, orders, invoices
+
+
+def _earned_value_rows(
+    world: World, project: Project, plan: Plan, bac: float
+) -> list[dict[str, str]]:
+    """The earned-value import one project keeps outside the plan, per month end."""
+    rows = []
+    for close in month_closes(world, project):
+        states = plan.state(close)
+        actual = sum(s.cost * s.percent / 100 for s in states.values())
+        rows.append(
+            {
+                "project_code": project.code,
+                "status_date": close.isoformat(),
+                "planned_value": f"{bac * plan.planned_percent(close):.2f}",
+                "earned_value": f"{bac * plan.earned_percent(close):.2f}",
+                "actual_cost": f"{actual:.2f}",
+                "budget_at_completion": f"{bac:.2f}",
+            }
+        )
+    return rows

@@ -8,8 +8,9 @@ life and the demo window.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from pipelines.demo.calendar import previous_weekday
 from pipelines.demo.world import Project, World, rng_for
 
 LESSONS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -124,7 +125,7 @@ def project_lessons(world: World, project: Project, owner: str) -> list[dict[str
             {
                 "lesson_id": f"LL-{project.code}-{number:02d}",
                 "project_code": project.code,
-                "recorded_date": _weekday(recorded).isoformat(),
+                "recorded_date": previous_weekday(recorded).isoformat(),
                 "phase": phase,
                 "category": category,
                 "what_happened": happened,
@@ -134,9 +135,3 @@ def project_lessons(world: World, project: Project, owner: str) -> list[dict[str
             }
         )
     return rows
-
-
-def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
-    return day

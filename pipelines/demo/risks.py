@@ -15,6 +15,7 @@ import numpy as np
 
 from pipelines.demo import catalogue as cat
 from pipelines.demo.calendar import add_months, next_weekday
+from pipelines.demo.landing import Landing
 from pipelines.demo.world import Project, World, rng_for
 
 
@@ -131,52 +132,28 @@ STORY_RISKS = {
 
 
 def build_risks(world: World, bac: dict[str, float]) -> list[Risk]:
+    """Every project's risks: a few from the catalogue raised over its life, most closing or
+    occurring within months, plus the storyline's own risks on their set dates."""
     as_of = world.window.as_of
     names = world.people.full_name
     risks: list[Risk] = []
     for project in world.projects:
         rng = rng_for(world.seed, "risks", project.code)
-        start = project.start
-        end = min(project.finish, as_of)
-        span = max(30, (end - start).days)
-        count = int(np.clip(span // 60, 3, 9))
-        picks = rng.choice(len(cat.RISK_CATALOGUE), size=count, replace=False)
-        entries = []
-        for pick in picks:
-            title, category, share, days = cat.RISK_CATALOGUE[int(pick)]
-            position = float(rng.uniform(0.0, 0.75))
-            ending = str(rng.choice(["closed", "occurred", ""], p=[0.6, 0.12, 0.28]))
-            if project.storyline == "healthy" and ending == "occurred":
-                ending = "closed"
-            entries.append(
-                (title, category, float(rng.uniform(0.15, 0.7)), share, days, ending, position)
-            )
-        for title, category, probability, share, days, ending, position in STORY_RISKS.get(
-            project.storyline or "", ()
-        ):
-            entries.append((title, category, probability, share, days, ending, position))
+        span = max(30, (min(project.finish, as_of) - project.start).days)
+        entries = _catalogue_entries(rng, project, span) + list(
+            STORY_RISKS.get(project.storyline or "", ())
+        )
         team = [project.manager_idx] + [
             int(p) for p in np.flatnonzero(world.people.team == project.lead_team)[:3]
         ]
-        for n, (title, category, probability, share, days, ending, position) in enumerate(
-            entries, start=1
-        ):
-            raised = next_weekday(start + timedelta(days=int(position * span)))
+        for n, entry in enumerate(entries, start=1):
+            title, category, probability, share, days, ending, position = entry
+            raised = next_weekday(project.start + timedelta(days=int(position * span)))
             if raised > as_of:
                 continue
-            life = int(rng.integers(45, 200))
-            mitigating = next_weekday(raised + timedelta(days=int(rng.integers(14, 45))))
-            ends = next_weekday(raised + timedelta(days=life)) if ending else None
-            if project.storyline and (title, category) in {
-                (t[0], t[1]) for t in STORY_RISKS.get(project.storyline, ())
-            }:
-                ends, mitigating = _story_dates(project, title, raised, ending, as_of)
-            if ends is not None and ends <= raised:
-                ends = next_weekday(raised + timedelta(days=30))
-            if ends is not None and ends > as_of:
-                ends, ending = None, ""
-            if mitigating is not None and ends is not None and mitigating >= ends:
-                mitigating = None
+            mitigating, ends, ending = _risk_dates(
+                rng, project, title, category, raised, ending, as_of
+            )
             trend = 0.6 if title.startswith(("Vendor invoicing", "Integration with core")) else -0.5
             risks.append(
                 Risk(
@@ -200,6 +177,51 @@ def build_risks(world: World, bac: dict[str, float]) -> list[Risk]:
     return risks
 
 
+def _catalogue_entries(rng: np.random.Generator, project: Project, span: int) -> list[tuple]:
+    """Three to nine catalogue risks (one per two months of life): (title, category,
+    probability, impact share, impact days, ending, position in the project's life)."""
+    count = int(np.clip(span // 60, 3, 9))
+    picks = rng.choice(len(cat.RISK_CATALOGUE), size=count, replace=False)
+    entries = []
+    for pick in picks:
+        title, category, share, days = cat.RISK_CATALOGUE[int(pick)]
+        position = float(rng.uniform(0.0, 0.75))
+        ending = str(rng.choice(["closed", "occurred", ""], p=[0.6, 0.12, 0.28]))
+        if project.storyline == "healthy" and ending == "occurred":
+            ending = "closed"
+        entries.append(
+            (title, category, float(rng.uniform(0.15, 0.7)), share, days, ending, position)
+        )
+    return entries
+
+
+def _risk_dates(
+    rng: np.random.Generator,
+    project: Project,
+    title: str,
+    category: str,
+    raised: date,
+    ending: str,
+    as_of: date,
+) -> tuple[date | None, date | None, str]:
+    """When mitigation starts and when the risk ends (closed or occurred), None while it has
+    not by the as-of date; and how it ended."""
+    life = int(rng.integers(45, 200))
+    mitigating = next_weekday(raised + timedelta(days=int(rng.integers(14, 45))))
+    ends = next_weekday(raised + timedelta(days=life)) if ending else None
+    if project.storyline and (title, category) in {
+        (t[0], t[1]) for t in STORY_RISKS.get(project.storyline, ())
+    }:
+        ends, mitigating = _story_dates(project, title, raised, ending, as_of)
+    if ends is not None and ends <= raised:
+        ends = next_weekday(raised + timedelta(days=30))
+    if ends is not None and ends > as_of:
+        ends, ending = None, ""
+    if mitigating is not None and ends is not None and mitigating >= ends:
+        mitigating = None
+    return mitigating, ends, ending
+
+
 def _story_dates(
     project: Project, title: str, raised: date, ending: str, as_of: date
 ) -> tuple[date | None, date | None]:
@@ -221,3 +243,17 @@ def register_rows(risks: list[Risk], snapshot: date) -> list[dict[str, str]]:
     rows = [row for risk in risks if (row := risk.at(snapshot)) is not None]
     rows.sort(key=lambda r: (r["project_code"], r["risk_id"]))
     return rows
+
+
+def write_risk_registers(out: Landing, world: World, bac: dict[str, float]) -> None:
+    """The portfolio risk register as the PMO saves it at every month end (a workbook)."""
+    risks = build_risks(world, bac)
+    for close in world.window.snapshot_dates:
+        out.canonical_xlsx(
+            f"risks/risk_register_{close.isoformat()}.xlsx",
+            "risks",
+            register_rows(risks, close),
+            close,
+            f"Portfolio risk register, status {close.isoformat()}",
+            ("probability", "impact_cost", "impact_days"),
+        )

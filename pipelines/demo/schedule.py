@@ -179,12 +179,39 @@ class Plan:
 
 
 def build_plan(project: Project, bac: float, seed: int) -> Plan:
+    """The project's MS Project plan: the phases' tasks and milestones, the baseline and the
+    curve the work really follows (late projects slip; the re-baselined one gets scope added
+    and a second baseline)."""
     rng = rng_for(seed, "plan", project.code)
-    tasks: list[PlanTask] = []
-    uid = 1
     edges = np.concatenate([[0.0], np.cumsum(PHASE_WEIGHTS)])
     edges[-1] = 1.0
+    tasks = _work_breakdown(project, rng, edges)
+    start, finish = float(to_day(project.start)), float(to_day(project.planned_finish))
+    span = finish - start
+    baseline = start + span * GRID
+    plan = Plan(project, tasks, bac, actual_curve=baseline.copy(), baseline_curve=baseline)
+    if project.storyline == "recovering_rebaseline":
+        _rebaseline(plan, edges, start, span)
+    else:
+        real_span = float(to_day(project.finish)) - start
+        slip = real_span / span - 1
+        noise = rng.normal(0, 0.004, size=GRID.size).cumsum() * span * 0.02
+        noise -= np.linspace(noise[0], noise[-1], GRID.size)
+        curve = start + span * (GRID + slip * GRID**2) + noise
+        curve[0] = start
+        plan.actual_curve = np.maximum.accumulate(curve)
+    return plan
+
+
+def _work_breakdown(
+    project: Project, rng: np.random.Generator, edges: np.ndarray
+) -> list[PlanTask]:
+    """Per phase a summary, its tasks (overlapping, start-to-start with a lag) and a closing
+    milestone that waits on the last tasks; cost shares normalised to 1."""
+    tasks: list[PlanTask] = []
+    uid = 1
     previous_milestone = 0
+    days = (project.planned_finish - project.start).days
     for p, (phase, names, milestone) in enumerate(cat.WATERFALL_PHASES):
         p0, p1 = float(edges[p]), float(edges[p + 1])
         summary = PlanTask(uid, phase, f"{p + 1}", 1, "summary")
@@ -203,9 +230,7 @@ def build_plan(project: Project, bac: float, seed: int) -> Plan:
             if k == 0 and previous_milestone:
                 task.predecessors.append((previous_milestone, 1, 0))
             elif previous_uid:
-                lag_days = round(
-                    (a - tasks[-1].a) * (project.planned_finish - project.start).days * 5 / 7
-                )
+                lag_days = round((a - tasks[-1].a) * days * 5 / 7)
                 task.predecessors.append((previous_uid, 3, max(0, lag_days)))
             tasks.append(task)
             previous_uid = uid
@@ -222,56 +247,48 @@ def build_plan(project: Project, bac: float, seed: int) -> Plan:
     total = sum(task.cost_share for task in tasks)
     for task in tasks:
         task.cost_share /= total
+    return tasks
 
-    start, finish = float(to_day(project.start)), float(to_day(project.planned_finish))
-    span = finish - start
-    baseline = start + span * GRID
-    plan = Plan(project, tasks, bac, actual_curve=baseline.copy(), baseline_curve=baseline)
-    if project.storyline == "recovering_rebaseline":
-        assert project.rebaseline_date is not None and project.rebaseline_finish is not None
-        slow = start + span * (GRID + 0.6 * GRID**2)
-        decision = float(to_day(project.rebaseline_date))
-        x_d = float(np.interp(decision, slow, GRID))
-        new_finish = float(to_day(project.rebaseline_finish))
-        rebase = np.where(
-            x_d >= GRID, slow, decision + (GRID - x_d) / (1 - x_d) * (new_finish - decision)
+
+def _rebaseline(plan: Plan, edges: np.ndarray, start: float, span: float) -> None:
+    """The re-baselined project: slow until the decision, then a second baseline to the new
+    finish that the work runs slightly ahead of, and the scope the change request adds."""
+    project, tasks = plan.project, plan.tasks
+    assert project.rebaseline_date is not None and project.rebaseline_finish is not None
+    slow = start + span * (GRID + 0.6 * GRID**2)
+    decision = float(to_day(project.rebaseline_date))
+    x_d = float(np.interp(decision, slow, GRID))
+    new_finish = float(to_day(project.rebaseline_finish))
+    rebase = np.where(
+        x_d >= GRID, slow, decision + (GRID - x_d) / (1 - x_d) * (new_finish - decision)
+    )
+    ahead = np.where(x_d < GRID, 3.0 * np.sin(np.pi * (GRID - x_d) / (1 - x_d)), 0.0)
+    plan.actual_curve = np.maximum.accumulate(rebase - ahead)
+    plan.rebaseline_curve = rebase
+    plan.rebaseline_day = int(decision)
+    plan.rebaseline_x = x_d
+    plan.cost_at_rebaseline = plan.cost_factor(decision)
+    parents = {task.wbs: task for task in tasks if task.kind == "summary"}
+    uid = max(task.uid for task in tasks) + 1
+    for phase_index, label in REBASELINE_SCOPE:
+        phase = parents[str(phase_index + 1)]
+        p0, p1 = float(edges[phase_index]), float(edges[phase_index + 1])
+        a = max(p0 + (p1 - p0) * 0.3, x_d + 0.02)
+        b = min(p1, a + (p1 - p0) * 0.45)
+        siblings = [t for t in tasks if t.parent == phase.uid and t.kind == "task"]
+        added = PlanTask(
+            uid,
+            label.format(cr=f"{project.code}-01"),
+            f"{phase.wbs}.{len(siblings) + 2}",
+            2,
+            "task",
+            a,
+            b,
+            parent=phase.uid,
+            added_on=project.rebaseline_date,
         )
-        ahead = np.where(x_d < GRID, 3.0 * np.sin(np.pi * (GRID - x_d) / (1 - x_d)), 0.0)
-        plan.actual_curve = np.maximum.accumulate(rebase - ahead)
-        plan.rebaseline_curve = rebase
-        plan.rebaseline_day = int(decision)
-        plan.rebaseline_x = x_d
-        plan.cost_at_rebaseline = plan.cost_factor(decision)
-        parents = {task.wbs: task for task in tasks if task.kind == "summary"}
-        for phase_index, label in REBASELINE_SCOPE:
-            phase = parents[str(phase_index + 1)]
-            p0, p1 = float(edges[phase_index]), float(edges[phase_index + 1])
-            a = max(p0 + (p1 - p0) * 0.3, x_d + 0.02)
-            b = min(p1, a + (p1 - p0) * 0.45)
-            siblings = [t for t in tasks if t.parent == phase.uid and t.kind == "task"]
-            added = PlanTask(
-                uid,
-                label.format(cr=f"{project.code}-01"),
-                f"{phase.wbs}.{len(siblings) + 2}",
-                2,
-                "task",
-                a,
-                b,
-                parent=phase.uid,
-                added_on=project.rebaseline_date,
-            )
-            added.cost_share = 0.5
-            added.predecessors.append((siblings[1].uid, 1, 0))
-            insert_at = tasks.index(siblings[-1]) + 1
-            tasks.insert(insert_at, added)
-            uid += 1
-        plan.added_cost = bac * 0.12
-    else:
-        real_span = float(to_day(project.finish)) - start
-        slip = real_span / span - 1
-        noise = rng.normal(0, 0.004, size=GRID.size).cumsum() * span * 0.02
-        noise -= np.linspace(noise[0], noise[-1], GRID.size)
-        curve = start + span * (GRID + slip * GRID**2) + noise
-        curve[0] = start
-        plan.actual_curve = np.maximum.accumulate(curve)
-    return plan
+        added.cost_share = 0.5
+        added.predecessors.append((siblings[1].uid, 1, 0))
+        tasks.insert(tasks.index(siblings[-1]) + 1, added)
+        uid += 1
+    plan.added_cost = plan.bac * 0.12

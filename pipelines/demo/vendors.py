@@ -23,7 +23,11 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 
+import numpy as np
+
 from pipelines.demo import catalogue as cat
+from pipelines.demo.calendar import months_between, next_weekday
+from pipelines.demo.landing import Landing
 from pipelines.demo.world import STORYLINE_CODES, World, rng_for
 
 MANAGED_SERVICE = "Tailwind Managed Services"
@@ -65,36 +69,46 @@ UNLISTED_VENDOR = "Tailwind Managed Svcs"
 """How the service desk's company field names the managed-service provider on one ticket."""
 UNTERMED_METRIC = "first_time_fix_pct"
 """A metric the managed-service provider reports that its contract has no SLA term for."""
+BAD_TICKETS = (  # (quarantine keyword, what is wrong), in file order
+    ("priority", "a ticket priority the service levels do not know (TBD)"),
+    ("timestamp", "an opened time that does not exist (31 February, 25:00)"),
+    ("vendor", "a company the vendor register does not list (Tailwind Managed Svcs)"),
+)
 
 
-def _month_starts(first: date, last: date) -> list[date]:
-    months, current = [], first.replace(day=1)
-    while current <= last:
-        months.append(current)
-        current = (current + timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _weekday(day: date) -> date:
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+Rows = list[dict[str, str]]
+SOW_DELIVERABLES = ("Solution design", "Build increment 1", "Build increment 2", "Test report")
+QUARTER_STARTS = (1, 4, 7, 10)
 
 
 def build_vendor_files(
     world: World, orders: list[dict[str, object]]
-) -> tuple[dict[str, list[dict[str, str]]], bytes, list[int]]:
+) -> tuple[dict[str, Rows], bytes, list[int]]:
     """Canonical rows per entity (vendors, contracts, sla_terms, sla_measurements,
     vendor_deliverables), the ServiceNow export's bytes and the file lines of its bad rows."""
-    as_of = world.window.as_of
-    window_start = world.window.start
-    storyline_project = STORYLINE_CODES["vendor_ahead"]
     owners = [
         f"{first} {last}"
         for first, last in zip(
             world.people.first_name[:12], world.people.last_name[:12], strict=True
         )
     ]
+    rows: dict[str, Rows] = {
+        "vendors": _vendor_register(orders, owners),
+        "contracts": [],
+        "sla_terms": [],
+        "sla_measurements": [],
+        "vendor_deliverables": [],
+    }
+    sows = [order for order in orders if order["vendor"] in cat.VENDORS_SERVICES]
+    for number, order in enumerate(sorted(sows, key=lambda o: str(o["po_number"])), start=1):
+        _statement_of_work(world, order, number, rows)
+    ticket_months = _managed_service(world, owners[0], rows)
+    rows["sla_measurements"] += _unscored_measurements(world, rows["contracts"], ticket_months)
+    export, bad_lines = _servicenow_export(world, ticket_months[-6:])
+    return rows, export, bad_lines
+
+
+def _vendor_register(orders: list[dict[str, object]], owners: list[str]) -> Rows:
     categories = {
         **dict.fromkeys(cat.VENDORS_SERVICES, "systems integrator"),
         **dict.fromkeys(cat.VENDORS_HARDWARE, "hardware"),
@@ -102,7 +116,7 @@ def build_vendor_files(
         MANAGED_SERVICE: "managed service",
     }
     named = sorted({str(order["vendor"]) for order in orders} | {MANAGED_SERVICE})
-    vendors = [
+    return [
         {
             "vendor": name,
             "vendor_category": categories.get(name, "services"),
@@ -113,110 +127,106 @@ def build_vendor_files(
         for i, name in enumerate(named)
     ]
 
-    contracts: list[dict[str, str]] = []
-    terms: list[dict[str, str]] = []
-    measurements: list[dict[str, str]] = []
-    deliverables: list[dict[str, str]] = []
-    projects = world.by_code
-    sows = [order for order in orders if order["vendor"] in cat.VENDORS_SERVICES]
-    for number, order in enumerate(sorted(sows, key=lambda o: str(o["po_number"])), start=1):
-        project = projects[str(order["project_code"])]
-        rng = rng_for(world.seed, "vendors", project.code)
-        start = date.fromisoformat(str(order["po_date"]))
-        end = max(project.planned_finish, project.finish)
-        contract_id = f"SOW-{start.year}-{number:03d}"
-        contracts.append(
+
+def _statement_of_work(
+    world: World, order: dict[str, object], number: int, rows: dict[str, Rows]
+) -> None:
+    """An integrator order's statement of work: the contract, its two service levels, the
+    monthly SLA reports and the four deliverables (the vendor-ahead storyline's late)."""
+    as_of = world.window.as_of
+    project = world.by_code[str(order["project_code"])]
+    rng = rng_for(world.seed, "vendors", project.code)
+    start = date.fromisoformat(str(order["po_date"]))
+    end = max(project.planned_finish, project.finish)
+    contract_id = f"SOW-{start.year}-{number:03d}"
+    vendor = str(order["vendor"])
+    rows["contracts"].append(
+        {
+            "contract_id": contract_id,
+            "vendor": vendor,
+            "project_code": project.code,
+            "contract_type": "sow",
+            "sow_reference": f"SOW {project.code}-{number:02d}",
+            "po_number": str(order["po_number"]),
+            "contract_value": f"{float(order['po_amount']) * 1.05:.2f}",
+            "currency": str(order["currency"]),
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+            "owner": project.manager,
+        }
+    )
+    rows["sla_terms"] += [
+        _term(contract_id, "defect_leakage_pct", "5", "lower_is_better", "monthly"),
+        _term(contract_id, "key_staff_retention_pct", "90", "higher_is_better", "quarterly"),
+    ]
+    storyline = project.code == STORYLINE_CODES["vendor_ahead"]
+    # each month's report arrives at its month end: the as-of month's too
+    months = [m for m in months_between(start, min(as_of, end)) if m <= as_of.replace(day=1)]
+    for index, month in enumerate(months):
+        leakage = float(rng.uniform(1.0, 4.2))
+        if storyline and index >= len(months) - 2:
+            leakage = float(rng.uniform(6.5, 9.0))  # the last two months miss the target
+        rows["sla_measurements"].append(
+            _measurement(vendor, contract_id, month, "defect_leakage_pct", f"{leakage:.2f}")
+        )
+        if month.month in QUARTER_STARTS and month + timedelta(days=92) <= as_of:
+            retention = f"{float(rng.uniform(91, 100)):.1f}"
+            rows["sla_measurements"].append(
+                _measurement(vendor, contract_id, month, "key_staff_retention_pct", retention)
+            )
+    rows["vendor_deliverables"] += _deliverables(
+        rng, vendor, contract_id, (start, end), storyline, as_of
+    )
+
+
+def _deliverables(
+    rng: np.random.Generator,
+    vendor: str,
+    contract_id: str,
+    term: tuple[date, date],
+    storyline: bool,
+    as_of: date,
+) -> Rows:
+    """The deliverables due over the contract's term (up to four months past the as-of date):
+    most accepted within a few days of their due date; the storyline's second accepted 12 days
+    late and its third overdue."""
+    start, end = term
+    span = max(30, (end - start).days)
+    rows = []
+    for step, name in enumerate(SOW_DELIVERABLES, start=1):
+        due = next_weekday(start + timedelta(days=span * step // 5))
+        if due > as_of + timedelta(days=120):
+            continue
+        slip = int(rng.integers(-5, 4))
+        if storyline and step == 2:
+            slip = 12  # accepted late
+        accepted: date | None = next_weekday(due + timedelta(days=slip))
+        if storyline and step == 3:
+            # due three weeks before the as-of date and not accepted: overdue
+            due = next_weekday(min(due, as_of - timedelta(days=21)))
+            accepted = None
+        if accepted is not None and accepted > as_of:
+            accepted = None
+        rows.append(
             {
                 "contract_id": contract_id,
-                "vendor": str(order["vendor"]),
-                "project_code": project.code,
-                "contract_type": "sow",
-                "sow_reference": f"SOW {project.code}-{number:02d}",
-                "po_number": str(order["po_number"]),
-                "contract_value": f"{float(order['po_amount']) * 1.05:.2f}",
-                "currency": str(order["currency"]),
-                "start_date": start.isoformat(),
-                "end_date": end.isoformat(),
-                "owner": project.manager,
+                "deliverable_id": f"D{step:02d}",
+                "deliverable_name": name,
+                "vendor": vendor,
+                "due_date": due.isoformat(),
+                "accepted_date": accepted.isoformat() if accepted else "",
             }
         )
-        terms += [
-            {
-                "contract_id": contract_id,
-                "metric": "defect_leakage_pct",
-                "target": "5",
-                "direction": "lower_is_better",
-                "period": "monthly",
-                "unit": "%",
-            },
-            {
-                "contract_id": contract_id,
-                "metric": "key_staff_retention_pct",
-                "target": "90",
-                "direction": "higher_is_better",
-                "period": "quarterly",
-                "unit": "%",
-            },
-        ]
-        storyline = project.code == storyline_project
-        last = min(as_of, end)
-        months = [m for m in _month_starts(start, last) if m <= as_of.replace(day=1)]
-        # each month's report arrives at its month end: the as-of month's too
-        reported = months
-        for index, month in enumerate(reported):
-            leakage = float(rng.uniform(1.0, 4.2))
-            if storyline and index >= len(reported) - 2:
-                leakage = float(rng.uniform(6.5, 9.0))  # the last two months miss the target
-            measurements.append(
-                {
-                    "vendor": str(order["vendor"]),
-                    "contract_id": contract_id,
-                    "period_start": month.isoformat(),
-                    "metric": "defect_leakage_pct",
-                    "actual": f"{leakage:.2f}",
-                }
-            )
-            if month.month in (1, 4, 7, 10) and month + timedelta(days=92) <= as_of:
-                measurements.append(
-                    {
-                        "vendor": str(order["vendor"]),
-                        "contract_id": contract_id,
-                        "period_start": month.isoformat(),
-                        "metric": "key_staff_retention_pct",
-                        "actual": f"{float(rng.uniform(91, 100)):.1f}",
-                    }
-                )
-        span = max(30, (end - start).days)
-        for step, name in enumerate(
-            ("Solution design", "Build increment 1", "Build increment 2", "Test report"),
-            start=1,
-        ):
-            due = _weekday(start + timedelta(days=span * step // 5))
-            if due > as_of + timedelta(days=120):
-                continue
-            slip = int(rng.integers(-5, 4))
-            if storyline and step == 2:
-                slip = 12  # accepted late
-            accepted: date | None = _weekday(due + timedelta(days=slip))
-            if storyline and step == 3:
-                # due three weeks before the as-of date and not accepted: overdue
-                due = _weekday(min(due, as_of - timedelta(days=21)))
-                accepted = None
-            if accepted is not None and accepted > as_of:
-                accepted = None
-            deliverables.append(
-                {
-                    "contract_id": contract_id,
-                    "deliverable_id": f"D{step:02d}",
-                    "deliverable_name": name,
-                    "vendor": str(order["vendor"]),
-                    "due_date": due.isoformat(),
-                    "accepted_date": accepted.isoformat() if accepted else "",
-                }
-            )
+    return rows
 
-    managed_start = window_start.replace(day=1)
-    contracts.append(
+
+def _managed_service(world: World, owner: str, rows: dict[str, Rows]) -> list[date]:
+    """The managed-service desk's contract (vendor-level, no project), its availability and
+    ticket service levels and its monthly availability (one outage month); returns the months
+    it reported."""
+    as_of = world.window.as_of
+    managed_start = world.window.start.replace(day=1)
+    rows["contracts"].append(
         {
             "contract_id": MANAGED_CONTRACT,
             "vendor": MANAGED_SERVICE,
@@ -228,80 +238,77 @@ def build_vendor_files(
             "currency": "EUR",
             "start_date": managed_start.isoformat(),
             "end_date": date(as_of.year + 2, 12, 31).isoformat(),
-            "owner": owners[0],
+            "owner": owner,
         }
     )
-    terms.append(
-        {
-            "contract_id": MANAGED_CONTRACT,
-            "metric": "availability_pct",
-            "target": "99.5",
-            "direction": "higher_is_better",
-            "period": "monthly",
-            "unit": "%",
-        }
+    rows["sla_terms"].append(
+        _term(MANAGED_CONTRACT, "availability_pct", "99.5", "higher_is_better", "monthly")
     )
-    terms += [
+    rows["sla_terms"] += [
         {
-            "contract_id": MANAGED_CONTRACT,
-            "metric": metric,
+            **_term(MANAGED_CONTRACT, metric, f"{target:g}", "lower_is_better", "monthly"),
             "priority": priority.upper(),
-            "target": f"{target:g}",
-            "direction": "lower_is_better",
-            "period": "monthly",
             "unit": "hours",
             "compliance_target_pct": f"{compliance}",
         }
         for metric, priority, target, compliance in TICKET_TERMS
     ]
     rng = rng_for(world.seed, "vendors", MANAGED_CONTRACT)
-    ticket_months = _month_starts(managed_start, as_of)
+    ticket_months = months_between(managed_start, as_of)
     for index, month in enumerate(ticket_months):
         availability = float(rng.uniform(99.55, 99.98))
         if index == len(ticket_months) - 3:
             availability = 99.1  # an outage month
-        measurements.append(
-            {
-                "vendor": MANAGED_SERVICE,
-                "contract_id": MANAGED_CONTRACT,
-                "period_start": month.isoformat(),
-                "metric": "availability_pct",
-                "actual": f"{availability:.2f}",
-            }
+        rows["sla_measurements"].append(
+            _measurement(
+                MANAGED_SERVICE, MANAGED_CONTRACT, month, "availability_pct", f"{availability:.2f}"
+            )
         )
-    # rows of the SLA report that count in no SLA result
-    measurements.append(
-        {
-            "vendor": MANAGED_SERVICE,
-            "contract_id": MANAGED_CONTRACT,
-            "period_start": ticket_months[-1].isoformat(),
-            "metric": UNTERMED_METRIC,
-            "actual": "87.5",
-        }
-    )
+    return ticket_months
+
+
+def _unscored_measurements(world: World, contracts: Rows, ticket_months: list[date]) -> Rows:
+    """Rows of the SLA report that count in no SLA result: a metric with no term, and a
+    statement of work quoted under last year's number."""
+    rows = [
+        _measurement(MANAGED_SERVICE, MANAGED_CONTRACT, ticket_months[-1], UNTERMED_METRIC, "87.5")
+    ]
     sow = next((c for c in contracts if c["contract_type"] == "sow"), None)
     if sow is not None:  # SOW numbers are unique across years: last year's never exists
         _, year, number = sow["contract_id"].split("-")
-        measurements.append(
-            {
-                "vendor": sow["vendor"],
-                "contract_id": f"SOW-{int(year) - 1}-{number}",
-                "period_start": min(as_of, date.fromisoformat(sow["end_date"]))
-                .replace(day=1)
-                .isoformat(),
-                "metric": "defect_leakage_pct",
-                "actual": "3.10",
-            }
-        )
-    export, bad_lines = _servicenow_export(world, ticket_months[-6:])
-    rows = {
-        "vendors": vendors,
-        "contracts": contracts,
-        "sla_terms": terms,
-        "sla_measurements": measurements,
-        "vendor_deliverables": deliverables,
+        month = min(world.window.as_of, date.fromisoformat(sow["end_date"])).replace(day=1)
+        old_number = f"SOW-{int(year) - 1}-{number}"
+        rows.append(_measurement(sow["vendor"], old_number, month, "defect_leakage_pct", "3.10"))
+    return rows
+
+
+def _term(contract_id: str, metric: str, target: str, direction: str, period: str) -> dict:
+    return {
+        "contract_id": contract_id,
+        "metric": metric,
+        "target": target,
+        "direction": direction,
+        "period": period,
+        "unit": "%",
     }
-    return rows, export, bad_lines
+
+
+def _measurement(
+    vendor: str, contract_id: str, month: date, metric: str, actual: str
+) -> dict[str, str]:
+    return {
+        "vendor": vendor,
+        "contract_id": contract_id,
+        "period_start": month.isoformat(),
+        "metric": metric,
+        "actual": actual,
+    }
+
+
+TICKET_HOURS = {"p1": (0.3, 3.0), "p2": (1.0, 6.0), "p3": (2.0, 16.0), "p4": (4.0, 40.0)}
+"""Median hours to first response and to resolution per priority (before the draws' spread)."""
+SERVICE_DESK = "Tailwind Application Support"
+STAMP = "%Y-%m-%d %H:%M:%S"
 
 
 def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[int]]:
@@ -314,42 +321,15 @@ def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[in
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SERVICENOW_HEADER)
     line, number, bad_lines = 1, 10000, []
-    hours_by_priority = {"p1": (0.3, 3.0), "p2": (1.0, 6.0), "p3": (2.0, 16.0), "p4": (4.0, 40.0)}
     for month_index, month in enumerate(months):
-        count = int(rng.integers(18, 28))
-        for _ in range(count):
+        # the second-to-last month runs slow: P1 and P2 tickets breach their targets
+        slow = 2.2 if month_index == len(months) - 2 else 1.0
+        for _ in range(int(rng.integers(18, 28))):
             number += 1
-            priority = str(rng.choice(["p1", "p2", "p2", "p3", "p3", "p3", "p4"]))
-            opened = datetime(month.year, month.month, 1, 8) + timedelta(
-                days=int(rng.integers(0, 28)), minutes=int(rng.integers(0, 600))
-            )
-            if opened > cut_off:
-                continue
-            response_median, resolve_median = hours_by_priority[priority]
-            # the second-to-last month runs slow: P1 and P2 tickets breach their targets
-            slow = 2.2 if month_index == len(months) - 2 else 1.0
-            responded = opened + timedelta(
-                hours=float(rng.lognormal(0, 0.5)) * response_median * 0.5 * slow
-            )
-            resolved = opened + timedelta(
-                hours=float(rng.lognormal(0, 0.4)) * resolve_median * 0.8 * slow
-            )
-            still_open = resolved > cut_off
-            line += 1
-            writer.writerow(
-                [
-                    f"INC00{number}",
-                    str(rng.choice(TICKET_SUBJECTS)),
-                    PRIORITY_TEXT[priority],
-                    "In Progress" if still_open else "Resolved",
-                    "Tailwind Application Support",
-                    MANAGED_SERVICE,
-                    opened.strftime("%Y-%m-%d %H:%M:%S"),
-                    responded.strftime("%Y-%m-%d %H:%M:%S") if responded <= cut_off else "",
-                    "" if still_open else resolved.strftime("%Y-%m-%d %H:%M:%S"),
-                    "",
-                ]
-            )
+            row = _ticket(rng, f"INC00{number}", month, slow, cut_off)
+            if row is not None:
+                line += 1
+                writer.writerow(row)
     # odd rows: a priority the contract does not know, an opened date that cannot be read, the
     # provider named as the register does not name it
     for priority, opened_text, company in (
@@ -361,17 +341,70 @@ def _servicenow_export(world: World, months: list[date]) -> tuple[bytes, list[in
         line += 1
         bad_lines.append(line)
         writer.writerow(
-            [
-                f"INC00{number}",
-                "Printer offline",
-                priority,
-                "New",
-                "Tailwind Application Support",
-                company,
-                opened_text,
-                "",
-                "",
-                "",
-            ]
+            [f"INC00{number}", "Printer offline", priority, "New", SERVICE_DESK, company]
+            + [opened_text, "", "", ""]
         )
     return buffer.getvalue().encode("utf-8"), bad_lines
+
+
+def _ticket(
+    rng: np.random.Generator, number: str, month: date, slow: float, cut_off: datetime
+) -> list[str] | None:
+    """One incident opened in ``month`` (None when that falls after the cut-off): responded
+    to and resolved after times drawn around the priority's medians, times ``slow``."""
+    priority = str(rng.choice(["p1", "p2", "p2", "p3", "p3", "p3", "p4"]))
+    opened = datetime(month.year, month.month, 1, 8) + timedelta(
+        days=int(rng.integers(0, 28)), minutes=int(rng.integers(0, 600))
+    )
+    if opened > cut_off:
+        return None
+    response_median, resolve_median = TICKET_HOURS[priority]
+    responded = opened + timedelta(
+        hours=float(rng.lognormal(0, 0.5)) * response_median * 0.5 * slow
+    )
+    resolved = opened + timedelta(hours=float(rng.lognormal(0, 0.4)) * resolve_median * 0.8 * slow)
+    still_open = resolved > cut_off
+    return [
+        number,
+        str(rng.choice(TICKET_SUBJECTS)),
+        PRIORITY_TEXT[priority],
+        "In Progress" if still_open else "Resolved",
+        SERVICE_DESK,
+        MANAGED_SERVICE,
+        opened.strftime(STAMP),
+        responded.strftime(STAMP) if responded <= cut_off else "",
+        "" if still_open else resolved.strftime(STAMP),
+        "",
+    ]
+
+
+def write_vendors(out: Landing, world: World, orders: list[dict[str, object]]) -> None:
+    """The vendor register, contracts with their service levels, the vendors' monthly SLA
+    reports and deliverables (canonical files), and the managed-service desk's ServiceNow
+    ticket export with three odd rows to quarantine."""
+    as_of = world.window.as_of
+    rows, tickets, bad_lines = build_vendor_files(world, orders)
+    out.canonical("vendors/vendors.csv", "vendors", rows["vendors"], as_of)
+    out.canonical("vendors/contracts.csv", "contracts", rows["contracts"], as_of)
+    out.canonical("vendors/sla_terms.csv", "sla_terms", rows["sla_terms"], as_of)
+    out.canonical_xlsx(
+        "vendors/sla_report.xlsx",
+        "sla_measurements",
+        rows["sla_measurements"],
+        as_of,
+        "Vendor SLA report",
+        ("actual",),
+    )
+    out.canonical(
+        "vendors/deliverables.csv", "vendor_deliverables", rows["vendor_deliverables"], as_of
+    )
+    relative = "vendors/servicenow_incidents.csv"
+    out.write(
+        relative,
+        tickets,
+        "service_desk_tickets",
+        {"service_tickets": tickets.count(b"\n") - 1},
+        as_of,
+    )
+    for line, (reason, detail) in zip(bad_lines, BAD_TICKETS, strict=True):
+        out.bad(relative, line, "service_tickets", reason, detail)

@@ -244,6 +244,8 @@ def _timeline(
 
 
 def build_projects(seed: int, window: Window, count: int) -> list[Project]:
+    """The portfolio: the storyline projects first, then the curated ones, then generated ones
+    to reach ``count``; each with its dates, cost and pace factors, export tool and spend mix."""
     curated = list(cat.CURATED_PROJECTS)
     storyline_rows = [row for row in curated if row[0] in STORYLINE_CODES.values()]
     others = [row for row in curated if row[0] not in STORYLINE_CODES.values()]
@@ -252,7 +254,6 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
         rows += _generated_projects(count - len(rows), seed)
     rows = rows[:count]
     by_story = {code: story for story, code in STORYLINE_CODES.items()}
-    as_of, w0, months = window.as_of, window.start, window.months
     projects = []
     for idx, (code, name, portfolio_idx, program, methodology, currency) in enumerate(rows):
         rng = rng_for(seed, "project", code)
@@ -276,78 +277,98 @@ def build_projects(seed: int, window: Window, count: int) -> list[Project]:
         project.budget_factor = float(rng.uniform(1.0, 1.08))
         project.cost_factor = float(rng.uniform(0.97, 1.06))
         project.velocity_factor = float(rng.uniform(0.93, 1.05))
-        story = project.storyline
-        if story == "over_budget_late":
-            project.start = next_weekday(w0 + timedelta(days=2))
-            project.planned_finish = previous_weekday(
-                month_end(add_months(as_of, -max(1, round(months * 0.12))))
-            )
-            project.finish = previous_weekday(month_end(add_months(as_of, 4)))
-            project.budget_factor, project.cost_factor = 0.9, 1.28
-        elif story == "recovering_rebaseline":
-            project.start = next_weekday(w0 + timedelta(days=5))
-            project.planned_finish = previous_weekday(
-                month_end(add_months(w0, max(4, round(months * 0.75))))
-            )
-            decision = add_months(w0, max(2, round(months * 0.45)))
-            project.rebaseline_date = next_weekday(
-                decision.replace(day=min(decision.day, 1)) + timedelta(days=19)
-            )
-            project.rebaseline_finish = previous_weekday(month_end(add_months(as_of, 3)))
-            project.finish = project.rebaseline_finish
-            project.budget_factor, project.cost_factor = 0.97, 1.12
-        elif story == "healthy":
-            project.start = next_weekday(
-                add_months(w0, max(1, round(months * 0.1))) + timedelta(days=6)
-            )
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 5)))
-            project.budget_factor, project.cost_factor, project.slip = 1.04, 0.99, 0.0
-        elif story == "stalled_agile":
-            project.start = next_weekday(w0 + timedelta(days=7))
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 3)))
-            project.finish = previous_weekday(month_end(add_months(as_of, 9)))
-            project.velocity_factor = 1.0
-        elif story == "vendor_ahead":
-            project.start = next_weekday(
-                add_months(w0, max(1, round(months * 0.15))) + timedelta(days=3)
-            )
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 7)))
-            project.velocity_factor = 0.62
-        elif code == SPANISH_PROJECT:
-            project.start = next_weekday(add_months(w0, 1) + timedelta(days=1))
-            project.planned_finish = previous_weekday(month_end(add_months(as_of, 2)))
-        else:
+        if not _plant_storyline(project, window):
             project.slip = slip
-        if story not in ("over_budget_late", "recovering_rebaseline", "stalled_agile"):
-            span = (project.planned_finish - project.start).days
-            if methodology == "waterfall":
-                project.finish = project.planned_finish + timedelta(days=round(span * project.slip))
-            else:
-                late = round(span * max(0.0, 1 / project.velocity_factor - 1))
-                project.finish = project.planned_finish + timedelta(days=min(late, 120))
-            project.finish = previous_weekday(project.finish)
-        if story in ("healthy", "vendor_ahead", "stalled_agile"):
-            project.finish = max(project.finish, project.planned_finish)
+        _set_finish(project)
         project.export = {
             "waterfall": "mspdi",
             "agile": "jira_es" if code == SPANISH_PROJECT else "jira",
             "hybrid": "ado_tree" if code == TREE_QUERY_PROJECT else "ado",
         }[methodology]
         project.points_both = code in BOTH_POINT_FIELDS
-        if story == "vendor_ahead" or rng.random() < 0.45:
-            services = cat.VENDORS_SERVICES
-            project.vendor = (
-                "Fabrikam Data Services" if story == "vendor_ahead" else str(rng.choice(services))
-            )
-            project.vendor_share = (
-                0.35 if story == "vendor_ahead" else float(rng.uniform(0.12, 0.3))
-            )
-        if methodology == "waterfall" or rng.random() < 0.3:
-            project.hardware_share = float(rng.uniform(0.03, 0.08))
-        project.software_share = float(rng.uniform(0.02, 0.06))
-        project.status = "active" if project.finish > as_of else "closed"
+        _spend_mix(project, rng)
+        project.status = "active" if project.finish > window.as_of else "closed"
         projects.append(project)
     return projects
+
+
+def _plant_storyline(project: Project, window: Window) -> bool:
+    """Set a storyline project's (or the Spanish Jira project's) dates and factors; False for
+    the projects that keep their drawn timeline."""
+    as_of, w0, months = window.as_of, window.start, window.months
+    story = project.storyline
+    if story == "over_budget_late":
+        project.start = next_weekday(w0 + timedelta(days=2))
+        project.planned_finish = previous_weekday(
+            month_end(add_months(as_of, -max(1, round(months * 0.12))))
+        )
+        project.finish = previous_weekday(month_end(add_months(as_of, 4)))
+        project.budget_factor, project.cost_factor = 0.9, 1.28
+    elif story == "recovering_rebaseline":
+        project.start = next_weekday(w0 + timedelta(days=5))
+        project.planned_finish = previous_weekday(
+            month_end(add_months(w0, max(4, round(months * 0.75))))
+        )
+        decision = add_months(w0, max(2, round(months * 0.45)))
+        project.rebaseline_date = next_weekday(
+            decision.replace(day=min(decision.day, 1)) + timedelta(days=19)
+        )
+        project.rebaseline_finish = previous_weekday(month_end(add_months(as_of, 3)))
+        project.finish = project.rebaseline_finish
+        project.budget_factor, project.cost_factor = 0.97, 1.12
+    elif story == "healthy":
+        project.start = next_weekday(
+            add_months(w0, max(1, round(months * 0.1))) + timedelta(days=6)
+        )
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 5)))
+        project.budget_factor, project.cost_factor, project.slip = 1.04, 0.99, 0.0
+    elif story == "stalled_agile":
+        project.start = next_weekday(w0 + timedelta(days=7))
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 3)))
+        project.finish = previous_weekday(month_end(add_months(as_of, 9)))
+        project.velocity_factor = 1.0
+    elif story == "vendor_ahead":
+        project.start = next_weekday(
+            add_months(w0, max(1, round(months * 0.15))) + timedelta(days=3)
+        )
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 7)))
+        project.velocity_factor = 0.62
+    elif project.code == SPANISH_PROJECT:
+        project.start = next_weekday(add_months(w0, 1) + timedelta(days=1))
+        project.planned_finish = previous_weekday(month_end(add_months(as_of, 2)))
+    else:
+        return False
+    return True
+
+
+def _set_finish(project: Project) -> None:
+    """The real finish: a waterfall plan slips by its factor, an agile team late by its pace
+    (at most four months); the storylines that set their own finish keep it."""
+    story = project.storyline
+    if story not in ("over_budget_late", "recovering_rebaseline", "stalled_agile"):
+        span = (project.planned_finish - project.start).days
+        if project.methodology == "waterfall":
+            project.finish = project.planned_finish + timedelta(days=round(span * project.slip))
+        else:
+            late = round(span * max(0.0, 1 / project.velocity_factor - 1))
+            project.finish = project.planned_finish + timedelta(days=min(late, 120))
+        project.finish = previous_weekday(project.finish)
+    if story in ("healthy", "vendor_ahead", "stalled_agile"):
+        project.finish = max(project.finish, project.planned_finish)
+
+
+def _spend_mix(project: Project, rng: np.random.Generator) -> None:
+    """Which projects buy from an integrator, hardware and software, and what share."""
+    story = project.storyline
+    if story == "vendor_ahead" or rng.random() < 0.45:
+        services = cat.VENDORS_SERVICES
+        project.vendor = (
+            "Fabrikam Data Services" if story == "vendor_ahead" else str(rng.choice(services))
+        )
+        project.vendor_share = 0.35 if story == "vendor_ahead" else float(rng.uniform(0.12, 0.3))
+    if project.methodology == "waterfall" or rng.random() < 0.3:
+        project.hardware_share = float(rng.uniform(0.03, 0.08))
+    project.software_share = float(rng.uniform(0.02, 0.06))
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -365,15 +386,11 @@ def _role_counts(count: int) -> list[int]:
 def build_people(
     seed: int, window: Window, projects: list[Project], count: int
 ) -> tuple[People, list[str], list[int]]:
+    """The staff: roles (enough project managers), teams, unique names and e-mails,
+    contractors, joiners and leavers, currencies, timesheet tools and cost rates; and the team
+    names and portfolios. Sets each project's lead team."""
     rng = rng_for(seed, "people")
-    roles = np.repeat(np.arange(len(cat.ROLES)), _role_counts(count))
-    pm_role = [name for name, _, _ in cat.ROLES].index("Project Manager")
-    dev_role = [name for name, _, _ in cat.ROLES].index("Developer")
-    needed = max(1, math.ceil(len(projects) / 4)) - int((roles == pm_role).sum())
-    if needed > 0:
-        roles[np.flatnonzero(roles == dev_role)[:needed]] = pm_role
-    roles = rng.permutation(roles)
-
+    roles, pm_role = _roles(rng, count, len(projects))
     teams = max(len(cat.PORTFOLIOS), math.ceil(count / 8))
     team_names = [
         cat.TEAM_NAMES[t % len(cat.TEAM_NAMES)]
@@ -381,29 +398,8 @@ def build_people(
         for t in range(teams)
     ]
     team_portfolio = [t % len(cat.PORTFOLIOS) for t in range(teams)]
-    team = np.arange(count) % teams
-    team = rng.permutation(team)
-
-    pairs = rng.permutation(len(cat.FIRST_NAMES) * len(cat.LAST_NAMES))
-    first, last = [], []
-    for i in range(count):
-        pair = int(pairs[i % len(pairs)])
-        first_name = cat.FIRST_NAMES[pair // len(cat.LAST_NAMES)]
-        last_name = cat.LAST_NAMES[pair % len(cat.LAST_NAMES)]
-        if i >= len(pairs):  # only at very large scales: a middle initial keeps names unique
-            first_name = f"{first_name} {chr(65 + (i // len(pairs)) % 26)}."
-        first.append(first_name)
-        last.append(last_name)
-    emails, seen = [], set()
-    for first_name, last_name in zip(first, last, strict=True):
-        local = f"{ascii_slug(first_name)}.{ascii_slug(last_name)}"
-        candidate, n = local, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{local}{n}"
-        seen.add(candidate)
-        emails.append(f"{candidate}@pulse-demo.com")
-
+    team = rng.permutation(np.arange(count) % teams)
+    first, last = _names(rng, count)
     contractor = rng.random(count) < 0.18
     contractor[roles == pm_role] = False
     vendor = [
@@ -412,23 +408,7 @@ def build_people(
     ]
     capacity = rng.choice([40.0, 37.5, 32.0, 24.0], size=count, p=[0.75, 0.1, 0.1, 0.05])
     capacity[contractor] = 40.0
-
-    w0, as_of = to_day(window.start), to_day(window.as_of)
-    span = as_of - w0
-    start_day = w0 - rng.integers(40, 2500, size=count)
-    joiners = rng.random(count) < 0.12
-    start_day[joiners] = w0 + rng.integers(0, max(1, int(span * 0.8)), size=int(joiners.sum()))
-    start_day = np.array([to_day(next_weekday(from_day(d))) for d in start_day], dtype=np.int64)
-    end_day = np.full(count, 10**6, dtype=np.int64)
-    leavers = (rng.random(count) < 0.07) & (start_day < as_of - 120)
-    end_day[leavers] = np.minimum(
-        as_of - 5,
-        np.maximum(
-            start_day[leavers] + 90, w0 + rng.integers(60, max(61, span), size=int(leavers.sum()))
-        ),
-    )
-    end_day[leavers] = [to_day(previous_weekday(from_day(d))) for d in end_day[leavers]]
-
+    start_day, end_day = _employment(rng, window, count)
     # Teams leading USD/GBP projects sit in the Americas/UK and are paid in that currency.
     team_currency = ["EUR"] * teams
     lead = assign_lead_teams(projects, team_portfolio)
@@ -436,31 +416,18 @@ def build_people(
         if project.currency != "EUR" and team_currency[lead[project.idx]] == "EUR":
             team_currency[lead[project.idx]] = project.currency
     currency = [team_currency[t] for t in team]
-    tool = []
-    for i in range(count):
-        if contractor[i] or currency[i] != "EUR":
-            tool.append("harvest")
-        else:
-            tool.append("toggl" if team[i] % 2 == 0 else "clockify")
-
-    base = np.array([cat.ROLES[r][1] for r in roles]) * rng.lognormal(0.0, 0.08, size=count)
-    base[contractor] *= 1.3
-    base = base / np.array([FX_AVERAGE[c] for c in currency])
-    base = np.round(base, 2)
-    personal = (rng.random(count) < 0.75) | contractor | (np.array(currency) != "EUR")
-    role_rate = np.array([cat.ROLES[r][1] for r in roles])
-    base = np.where(personal, base, role_rate)
-    promotion = np.full(count, 10**6, dtype=np.int64)
-    promoted = personal & (rng.random(count) < 0.12)
-    promotion[promoted] = [
-        to_day(add_months(window.start, int(m)).replace(day=1))
-        for m in rng.integers(1, max(2, window.months), size=int(promoted.sum()))
+    tool = [
+        "harvest"
+        if contractor[i] or currency[i] != "EUR"
+        else ("toggl" if team[i] % 2 == 0 else "clockify")
+        for i in range(count)
     ]
+    base, personal, promotion = _cost_rates(rng, window, roles, contractor, currency)
     people = People(
         employee_id=[f"E{i + 1:04d}" for i in range(count)],
         first_name=first,
         last_name=last,
-        email=emails,
+        email=_emails(first, last),
         team=team,
         role=roles,
         capacity=capacity,
@@ -477,6 +444,95 @@ def build_people(
     for project in projects:
         project.lead_team = lead[project.idx]
     return people, team_names, team_portfolio
+
+
+def _roles(rng: np.random.Generator, count: int, projects: int) -> tuple[np.ndarray, int]:
+    """Roles in the catalogue's shares, with a project manager for every four projects (taken
+    from the developers); returns them shuffled, and the project-manager role."""
+    roles = np.repeat(np.arange(len(cat.ROLES)), _role_counts(count))
+    pm_role = [name for name, _, _ in cat.ROLES].index("Project Manager")
+    dev_role = [name for name, _, _ in cat.ROLES].index("Developer")
+    needed = max(1, math.ceil(projects / 4)) - int((roles == pm_role).sum())
+    if needed > 0:
+        roles[np.flatnonzero(roles == dev_role)[:needed]] = pm_role
+    return rng.permutation(roles), pm_role
+
+
+def _names(rng: np.random.Generator, count: int) -> tuple[list[str], list[str]]:
+    """First and last names, no pair twice (a middle initial beyond the catalogue's pairs)."""
+    pairs = rng.permutation(len(cat.FIRST_NAMES) * len(cat.LAST_NAMES))
+    first, last = [], []
+    for i in range(count):
+        pair = int(pairs[i % len(pairs)])
+        first_name = cat.FIRST_NAMES[pair // len(cat.LAST_NAMES)]
+        last_name = cat.LAST_NAMES[pair % len(cat.LAST_NAMES)]
+        if i >= len(pairs):  # only at very large scales: a middle initial keeps names unique
+            first_name = f"{first_name} {chr(65 + (i // len(pairs)) % 26)}."
+        first.append(first_name)
+        last.append(last_name)
+    return first, last
+
+
+def _emails(first: list[str], last: list[str]) -> list[str]:
+    emails, seen = [], set()
+    for first_name, last_name in zip(first, last, strict=True):
+        local = f"{ascii_slug(first_name)}.{ascii_slug(last_name)}"
+        candidate, n = local, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{local}{n}"
+        seen.add(candidate)
+        emails.append(f"{candidate}@pulse-demo.com")
+    return emails
+
+
+def _employment(
+    rng: np.random.Generator, window: Window, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end days: most joined years before the window, some join during it, a few
+    leave (end day 10**6: still employed)."""
+    w0, as_of = to_day(window.start), to_day(window.as_of)
+    span = as_of - w0
+    start_day = w0 - rng.integers(40, 2500, size=count)
+    joiners = rng.random(count) < 0.12
+    start_day[joiners] = w0 + rng.integers(0, max(1, int(span * 0.8)), size=int(joiners.sum()))
+    start_day = np.array([to_day(next_weekday(from_day(d))) for d in start_day], dtype=np.int64)
+    end_day = np.full(count, 10**6, dtype=np.int64)
+    leavers = (rng.random(count) < 0.07) & (start_day < as_of - 120)
+    end_day[leavers] = np.minimum(
+        as_of - 5,
+        np.maximum(
+            start_day[leavers] + 90, w0 + rng.integers(60, max(61, span), size=int(leavers.sum()))
+        ),
+    )
+    end_day[leavers] = [to_day(previous_weekday(from_day(d))) for d in end_day[leavers]]
+    return start_day, end_day
+
+
+def _cost_rates(
+    rng: np.random.Generator,
+    window: Window,
+    roles: np.ndarray,
+    contractor: np.ndarray,
+    currency: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Base hourly rate (own currency), whether it is personal rather than the role's, and the
+    promotion day (10**6: none)."""
+    count = roles.size
+    base = np.array([cat.ROLES[r][1] for r in roles]) * rng.lognormal(0.0, 0.08, size=count)
+    base[contractor] *= 1.3
+    base = base / np.array([FX_AVERAGE[c] for c in currency])
+    base = np.round(base, 2)
+    personal = (rng.random(count) < 0.75) | contractor | (np.array(currency) != "EUR")
+    role_rate = np.array([cat.ROLES[r][1] for r in roles])
+    base = np.where(personal, base, role_rate)
+    promotion = np.full(count, 10**6, dtype=np.int64)
+    promoted = personal & (rng.random(count) < 0.12)
+    promotion[promoted] = [
+        to_day(add_months(window.start, int(m)).replace(day=1))
+        for m in rng.integers(1, max(2, window.months), size=int(promoted.sum()))
+    ]
+    return base, personal, promotion
 
 
 def assign_lead_teams(projects: list[Project], team_portfolio: list[int]) -> list[int]:
