@@ -18,7 +18,9 @@ from typing import Any
 
 import polars as pl
 
-from .source import ColumnMeta, ReportSource
+from pipelines.publish.reader import ColumnMeta
+
+from .source import ReportSource
 
 NUMERIC_FORMATS = {
     "currency",
@@ -37,13 +39,8 @@ CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 
 @dataclass(frozen=True)
-class Column:
-    name: str
-    label: str
-    format: str = "text"
-    unit: str | None = None
-    description: str = ""
-    good_when: str = "neutral"
+class Column(ColumnMeta):
+    """A column of a report table: the catalog's meta, with what the report reads from it."""
 
     @property
     def numeric(self) -> bool:
