@@ -21,33 +21,12 @@ from dashboards.components.formatting import (
     format_value,
     percent_scale,
 )
+from pipelines.publish import theme
 
-SERIES = {
-    "pv": "#7f8fa6",
-    "ev": "#2e9e5b",
-    "ac": "#e67e22",
-    "eac": "#c0392b",
-    "bac": "#5d6d7e",
-    "p50": "#3b82f6",
-    "p85": "#8b5cf6",
-    "p95": "#ec4899",
-}
-PALETTE = [
-    "#3b82f6",
-    "#e67e22",
-    "#2e9e5b",
-    "#8b5cf6",
-    "#d64545",
-    "#14b8a6",
-    "#a16207",
-    "#ec4899",
-    "#64748b",
-    "#84cc16",
-    "#0ea5e9",
-    "#f59e0b",
-]
+SERIES = theme.SERIES
+PALETTE = list(theme.PALETTE)
 AXIS_RANGE = (0.5, 1.5)  # CPI / SPI shown on the bubble chart; beyond it, on the edge
-SEVERITY_COLOURS = {"low": "#2e9e5b", "medium": "#e8a33d", "high": "#d64545"}
+SEVERITY_COLOURS = theme.SEVERITY
 
 
 def _layout(
@@ -229,8 +208,8 @@ def cpi_spi_bubbles(
                 hoverinfo="text",
             )
         )
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#888")
-    fig.add_vline(x=1.0, line_dash="dot", line_color="#888")
+    fig.add_hline(y=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
+    fig.add_vline(x=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
     thresholds = thresholds or {}
     if thresholds.get("amber_below") is not None:
         fig.add_hline(
@@ -322,7 +301,7 @@ def s_curve(
             )
         )
     if planned_finish:
-        fig.add_vline(x=planned_finish, line_dash="dot", line_color="#888")
+        fig.add_vline(x=planned_finish, line_dash="dot", line_color=theme.REFERENCE_LINE)
         fig.add_annotation(
             x=planned_finish,
             y=1,
@@ -358,7 +337,7 @@ def index_trend(
         fig.add_hrect(y0=0, y1=red, fillcolor=RAG_COLOURS["red"], opacity=0.12, line_width=0)
     if red is not None and amber is not None:
         fig.add_hrect(y0=red, y1=amber, fillcolor=RAG_COLOURS["amber"], opacity=0.12, line_width=0)
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#888")
+    fig.add_hline(y=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
     colours = {
         "cost_performance_index": SERIES["ac"],
         "schedule_performance_index": SERIES["ev"],
@@ -403,7 +382,7 @@ def forecast_finish_trend(
         )
     )
     if planned_finish:
-        fig.add_hline(y=planned_finish, line_dash="dot", line_color="#888")
+        fig.add_hline(y=planned_finish, line_dash="dot", line_color=theme.REFERENCE_LINE)
         fig.add_annotation(
             x=0,
             xref="paper",
@@ -446,7 +425,12 @@ def milestone_timeline(
             y=labels,
             mode="markers",
             name="Baseline",
-            marker={"symbol": "diamond-open", "size": 11, "color": "#5d6d7e", "line": {"width": 2}},
+            marker={
+                "symbol": "diamond-open",
+                "size": 11,
+                "color": SERIES["bac"],
+                "line": {"width": 2},
+            },
             hovertemplate="%{y}<br>baseline %{x|%d %b %Y}<extra></extra>",
         )
     )
@@ -473,7 +457,7 @@ def milestone_timeline(
             y=actual[label_column].to_list(),
             mode="markers",
             name="Actual",
-            marker={"symbol": "diamond", "size": 11, "color": "#2e9e5b"},
+            marker={"symbol": "diamond", "size": 11, "color": SERIES["ev"]},
             customdata=actual["slippage_days"].to_list()
             if "slippage_days" in actual.columns
             else None,
@@ -483,7 +467,7 @@ def milestone_timeline(
         )
     )
     if as_of:
-        fig.add_vline(x=as_of, line_dash="dot", line_color="#888")
+        fig.add_vline(x=as_of, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
     return _layout(fig, height=max(260, 24 * len(labels) + 90))
 
@@ -542,7 +526,7 @@ def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | N
                 marker={
                     "symbol": "diamond-open",
                     "size": 10,
-                    "color": "#5d6d7e",
+                    "color": SERIES["bac"],
                     "line": {"width": 2},
                 },
                 text=milestones["milestone_name"].to_list(),
@@ -575,7 +559,7 @@ def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | N
             )
         )
     if as_of:
-        fig.add_vline(x=as_of, line_dash="dot", line_color="#888")
+        fig.add_vline(x=as_of, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
     fig.update_xaxes(type="date")
     return _layout(fig, height=max(320, 28 * len(labels) + 100), barmode="overlay")
@@ -799,7 +783,7 @@ def velocity(frame: pl.DataFrame, *, metas: dict[str, dict[str, Any]]) -> go.Fig
     x = frame["sprint_name"].to_list()
     fig = go.Figure()
     for column, colour in (
-        ("committed_story_points", "#94a3b8"),
+        ("committed_story_points", SERIES["committed"]),
         ("completed_story_points", SERIES["ev"]),
     ):
         meta = metas.get(column, {})
@@ -864,7 +848,7 @@ def burnup_fan(
             y=burnup["scope_story_points"].to_list(),
             name="Scope",
             mode="lines",
-            line={"color": "#5d6d7e", "shape": "hv"},
+            line={"color": SERIES["bac"], "shape": "hv"},
         )
     )
     fig.add_trace(
@@ -900,7 +884,7 @@ def burnup_fan(
                     mode="lines",
                     line={"width": 0},
                     fill="tonextx",
-                    fillcolor="rgba(139, 92, 246, 0.18)",
+                    fillcolor=theme.rgba(SERIES["p85"], 0.18),
                     name="P50–P95 range",
                     hoverinfo="skip",
                 )
@@ -918,7 +902,7 @@ def burnup_fan(
                     )
                 )
     if planned_finish:
-        fig.add_vline(x=planned_finish, line_dash="dot", line_color="#888")
+        fig.add_vline(x=planned_finish, line_dash="dot", line_color=theme.REFERENCE_LINE)
         fig.add_annotation(
             x=planned_finish,
             y=1,
@@ -994,7 +978,7 @@ def risk_dots(risks: pl.DataFrame, severities: pl.DataFrame) -> go.Figure:
             x1=i + 0.48,
             y0=p - 0.48,
             y1=p + 0.48,
-            fillcolor=SEVERITY_COLOURS.get(row.get("severity"), "#9aa0a6"),
+            fillcolor=SEVERITY_COLOURS.get(row.get("severity"), theme.RAG["grey"]),
             opacity=0.35,
             line_width=0,
             layer="below",
@@ -1023,7 +1007,11 @@ def risk_dots(risks: pl.DataFrame, severities: pl.DataFrame) -> go.Figure:
                 x=xs,
                 y=ys,
                 mode="markers",
-                marker={"size": 9, "color": "#1f2937", "line": {"width": 1, "color": "white"}},
+                marker={
+                    "size": 9,
+                    "color": theme.MARKER_DARK,
+                    "line": {"width": 1, "color": theme.PAPER},
+                },
                 customdata=placed["project_code"].to_list(),
                 hovertext=[
                     f"{row['project_code']} {row['risk_id']}: {row.get('title') or ''}<br>"
@@ -1095,8 +1083,8 @@ def heatmap(
 GANTT_COLOURS = {
     "critical": RAG_COLOURS["red"],
     "near_critical": RAG_COLOURS["amber"],
-    "open": "#3b82f6",
-    "done": "#c7ccd1",
+    "open": SERIES["open"],
+    "done": SERIES["done"],
 }
 GANTT_NAMES = {
     "critical": "Critical (no float)",
@@ -1145,7 +1133,7 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                 base=floats["early_finish"].to_list(),
                 orientation="h",
                 name="Total float",
-                marker={"color": "#d5dbe1", "opacity": 0.6},
+                marker={"color": SERIES["baseline"], "opacity": 0.6},
                 customdata=floats["total_float_days"].to_list(),
                 hovertemplate="%{y}<br>float %{customdata} working days<extra></extra>",
             )
@@ -1189,7 +1177,7 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                     "symbol": "diamond",
                     "size": 12,
                     "color": [GANTT_COLOURS[k] for k in marks["_kind"].to_list()],
-                    "line": {"width": 1, "color": "#333"},
+                    "line": {"width": 1, "color": theme.OUTLINE},
                 },
                 hovertemplate="%{y}<br>%{x|%d %b %Y}<extra></extra>",
             )
@@ -1208,12 +1196,12 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                 y=ys,
                 mode="lines",
                 name="Driving link",
-                line={"color": "#555", "width": 1},
+                line={"color": theme.CONNECTOR, "width": 1},
                 hoverinfo="skip",
             )
         )
     if data_date:
-        fig.add_vline(x=data_date, line_dash="dot", line_color="#888")
+        fig.add_vline(x=data_date, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
     fig.update_xaxes(type="date")
     return _layout(fig, height=max(320, 22 * len(labels) + 110), barmode="overlay")

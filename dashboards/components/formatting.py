@@ -12,10 +12,12 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+from pipelines.publish import theme
+
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
 
-# One set of RAG colours everywhere; mid-tones that read on light and dark backgrounds.
-RAG_COLOURS = {"red": "#d64545", "amber": "#e8a33d", "green": "#2e9e5b", "grey": "#9aa0a6"}
+# One set of RAG colours everywhere: the theme's.
+RAG_COLOURS = theme.RAG
 RAG_ORDER = {"red": 3, "amber": 2, "green": 1, "grey": 0}
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Not measured"}
 

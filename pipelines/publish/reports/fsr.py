@@ -641,7 +641,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             "project_code",
             [
                 (t.upper(), t, c)
-                for t, c in (("capex", "budget"), ("opex", "commitments"))
+                for t, c in (("capex", "capex"), ("opex", "opex"))
                 if t in capex_projects["expense_type"].to_list()
             ],
             currency,
@@ -656,7 +656,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             "Unpaid invoices by age bucket",
             ageing_totals.frame.filter(~pl.col("is_all_ages")),
             "age_bucket",
-            [("Unpaid amount", "unpaid_amount", "commitments")],
+            [("Unpaid amount", "unpaid_amount", "unpaid")],
             currency,
         )
     status_dates = tables["lines"].frame["status_date"].drop_nulls()

@@ -20,6 +20,8 @@ from typing import Any
 
 import jinja2
 
+from pipelines.publish import theme
+
 from .document import Chart, Column, Table, format_value, in_words, money_text, variance_mark
 
 # Identifier columns never wrap (a project code split over two lines reads as two codes).
@@ -73,9 +75,11 @@ def _environment() -> jinja2.Environment:
 
 
 def stylesheet() -> str:
-    return (resources.files("pipelines.publish.reports") / "static" / "report.css").read_text(
+    """The theme's colours and font as CSS variables, then the report stylesheet that uses them."""
+    rules = (resources.files("pipelines.publish.reports") / "static" / "report.css").read_text(
         encoding="utf-8"
     )
+    return theme.css_variables() + rules
 
 
 def _json_default(value: Any) -> Any:

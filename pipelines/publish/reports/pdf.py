@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.publish import theme
+
 from .errors import ReportError
 
 CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
@@ -34,8 +36,8 @@ CHROMIUM_ARGS = [
 PRINT_WIDTH = {"portrait": 710, "landscape": 1038}
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![s\w])")
 FOOTER = (
-    '<div style="font-size:7px;width:100%;padding:0 11mm;color:#5d6673;'
-    'font-family:Helvetica,Arial,sans-serif;display:flex;justify-content:space-between">'
+    f'<div style="font-size:7px;width:100%;padding:0 11mm;color:{theme.MUTED};'
+    f'font-family:{theme.FONT_FAMILY};display:flex;justify-content:space-between">'
     '<span>{label}</span><span>page <span class="pageNumber"></span> of '
     '<span class="totalPages"></span></span></div>'
 )
