@@ -22,6 +22,7 @@ from dashboards.components.formatting import (
     percent_scale,
 )
 from pipelines.publish import theme
+from pipelines.publish.formatting import NO_VALUE
 
 SERIES = theme.SERIES
 PALETTE = list(theme.PALETTE)
@@ -1157,7 +1158,7 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                 marker={"color": GANTT_COLOURS[name]},
                 customdata=part.select(
                     pl.col("early_finish").dt.strftime("%d %b %Y"),
-                    pl.col("total_float_days").cast(pl.String).fill_null("–"),
+                    pl.col("total_float_days").cast(pl.String).fill_null(NO_VALUE),
                 ).rows(),
                 hovertemplate=(
                     "%{y}<br>%{base|%d %b %Y} → %{customdata[0]}"

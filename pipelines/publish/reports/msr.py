@@ -16,8 +16,10 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.publish.formatting import cell_text
+
 from . import charts, reconciliation
-from .document import Chart, Column, Table, columns_for, format_value, readable_model_name
+from .document import Chart, Column, Table, columns_for, readable_model_name
 from .errors import ReportError
 from .fx import FX_GAPS
 from .reconciliation import Reconciliation
@@ -1339,7 +1341,7 @@ def _formatted(metrics: Any, labels: dict[str, Any]) -> pl.Series:
     for metric, value in zip(
         metrics["metric"].to_list(), metrics["metric_value"].to_list(), strict=True
     ):
-        texts.append(format_value(value, Column.from_meta(labels[metric])))
+        texts.append(cell_text(value, Column.from_meta(labels[metric])))
     return pl.Series("value_text", texts, dtype=pl.String)
 
 
@@ -1447,8 +1449,8 @@ def _measure_caveats(
             f"(approved {change['approved_on']:%d %b %Y}, a re-plan of the "
             f"{change['rebaseline_shape']}): "
             f"{change['rebaseline_reason']}. BAC "
-            f"{format_value(change['previous_budget_at_completion'], money)} → "
-            f"{format_value(change['budget_at_completion'], money)} {currency}; planned "
+            f"{cell_text(change['previous_budget_at_completion'], money)} → "
+            f"{cell_text(change['budget_at_completion'], money)} {currency}; planned "
             "value before it is kept."
         )
     return caveats

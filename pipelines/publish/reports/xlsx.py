@@ -20,8 +20,9 @@ import polars as pl
 import xlsxwriter
 
 from pipelines.publish import theme
+from pipelines.publish.formatting import CURRENCY_SYMBOLS
 
-from .document import CURRENCY_SYMBOLS, Column, Table
+from .document import Column, Table
 from .source import snapshot_created
 
 NUMBER_FORMATS = {
@@ -236,8 +237,8 @@ def _frame(table: Table) -> pl.DataFrame:
 def money_format(column: Column) -> str:
     """Whole units with the currency's sign (or its code after the amount); a negative value of
     a figure that is better higher (a cost or schedule variance, a budget left) in red."""
-    symbol = CURRENCY_SYMBOLS.get(column.unit or "")
-    if symbol:
+    symbol = CURRENCY_SYMBOLS.get((column.unit or "").upper(), "").strip()
+    if symbol and symbol != column.unit:
         amount = f'"{symbol}"#,##0'
     elif column.unit:
         amount = f'#,##0" {column.unit}"'
