@@ -186,13 +186,13 @@ def cpi_spi_bubbles(
                 name=RAG_LABELS[status],
                 text=part["project_code"].to_list(),
                 textposition="middle center",
-                textfont={"size": 10, "color": "white"},
+                textfont={"size": 10, "color": theme.PAPER},
                 marker={
                     "size": sizes,
                     "color": RAG_COLOURS[status],
                     "opacity": 0.85,
                     "symbol": ["triangle-up" if off else "circle" for off in part["_off"]],
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1, "color": theme.PAPER},
                 },
                 customdata=part["project_code"].to_list(),
                 hovertext=[
@@ -945,7 +945,7 @@ def risk_heatmap(cells: pl.DataFrame) -> go.Figure:
             y=[1, 2, 3, 4, 5],
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 18, "color": "white"},
+            textfont={"size": 18, "color": theme.PAPER},
             hovertext=hover,
             hoverinfo="text",
             colorscale=[
