@@ -8,9 +8,9 @@ Why it looks like this:
   picked up at the next interaction without a restart. Connections are cached per snapshot
   (``st.cache_resource``) and results per snapshot + query + parameters (``st.cache_data``):
   a new snapshot id is a new cache key, old entries simply age out.
-- A connection is ``duckdb.connect(":memory:")`` + ``ATTACH … (READ_ONLY)``: ``duckdb.connect``
-  on a path would hand back a cached instance of an already-replaced file. File access is then
-  switched off, so nothing a page does can read or write anything else on the machine.
+- A connection comes from :func:`pipelines.publish.reader.open_database` (an in-memory DuckDB
+  with the file attached read-only, file access off), so nothing a page does can change the
+  snapshot or read or write anything else on the machine.
 - Values always travel as query parameters. Identifiers (model and column names) cannot be
   parameters, so they are checked against the snapshot's own schema before being quoted.
 - Nothing here computes a KPI: every number comes from a dbt model as published. Queries select,
@@ -33,9 +33,10 @@ import polars as pl
 import streamlit as st
 
 from pipelines.config import resolve_data_dir
+from pipelines.publish.reader import ALIAS, Catalog, open_database
 from pipelines.publish.snapshot import current_snapshot
 
-DATABASE_ALIAS = "wh"
+DATABASE_ALIAS = ALIAS
 CACHE_TTL_SECONDS = 3600
 DRILL_ROW_LIMIT = 5000
 
@@ -82,15 +83,20 @@ class Snapshot:
         return self.catalog.get("code_version")
 
     @cached_property
+    def catalog_view(self) -> Catalog:
+        return Catalog(self.catalog)
+
+    @property
     def models(self) -> dict[str, dict[str, Any]]:
-        return {model["name"]: model for model in self.catalog.get("models", [])}
+        return self.catalog_view.models
 
     def column_meta(self, model: str, column: str) -> dict[str, Any]:
         """meta.metric of a column ({} when the catalog has none)."""
-        for entry in self.models.get(model, {}).get("columns", []):
-            if entry["name"] == column:
-                return entry.get("metric") or {}
-        return {}
+        return self.catalog_view.metric(model, column)
+
+    def reporting_currency(self) -> str | None:
+        """The snapshot's reporting currency (None when no column carries one)."""
+        return self.catalog_view.reporting_currency(default=None)
 
     def model_meta(self, model: str) -> dict[str, Any]:
         return self.models.get(model, {})
@@ -130,12 +136,7 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 @st.cache_resource(max_entries=3, show_spinner=False, on_release=_close)
 def _connection(database: str) -> duckdb.DuckDBPyConnection:
     """One read-only in-memory DuckDB per snapshot file, shared by every session."""
-    con = duckdb.connect(":memory:")
-    con.execute(f"attach '{_sql_literal(database)}' as {DATABASE_ALIAS} (read_only)")
-    con.execute(f"use {DATABASE_ALIAS}")
-    con.execute("set enable_external_access = false")
-    con.execute("set lock_configuration = true")
-    return con
+    return open_database(database)
 
 
 _CURSOR_LOCK = threading.Lock()
@@ -219,10 +220,6 @@ def columns(snap: Snapshot, model: str) -> dict[str, str]:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_literal(value: str) -> str:
-    return value.replace("'", "''")
 
 
 def _checked(snap: Snapshot, model: str, wanted: Iterable[str]) -> tuple[str, dict[str, str]]:

@@ -1,8 +1,8 @@
 """Read-only access for `pmo sql` and `pmo status`: never a writable connection.
 
-Readers open an in-memory DuckDB and ATTACH the file read-only (``duckdb.connect(path)`` would
-hand back a cached, already-replaced database), then switch off file access so SQL cannot read
-or write anything else on the machine.
+Both open the file through :func:`pipelines.publish.reader.open_database` (attached read-only,
+file access off), so SQL cannot change the snapshot nor read or write anything else on the
+machine.
 """
 
 from __future__ import annotations
@@ -16,38 +16,28 @@ import polars as pl
 
 from pipelines.config import DataPaths
 from pipelines.errors import PmoError
+from pipelines.publish.reader import open_database
 from pipelines.publish.snapshot import current_snapshot
 
 READER_MEMORY_LIMIT = "2GB"
 
 
 def _attach(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
+    # a reader never takes the machine: bounded memory (spilling is off with file access) and
+    # the cores a query may use
     try:
-        con.execute(f"attach '{_sql_text(str(path))}' as wh (read_only)")
+        return open_database(
+            path,
+            threads=max(1, os.cpu_count() or 1),
+            memory_limit=READER_MEMORY_LIMIT,
+            search_path=("main", "raw"),
+        )
     except duckdb.IOException as error:
-        con.close()
         if "lock" in str(error).lower():
             raise PmoError(
                 "the warehouse is being refreshed right now; try again when the refresh ends."
             ) from None
         raise
-    con.execute("use wh")
-    schemas = [
-        f"wh.{name}"
-        for (name,) in con.execute(
-            "select schema_name from duckdb_schemas() where database_name = 'wh'"
-            " and schema_name in ('main', 'raw') order by schema_name"
-        ).fetchall()
-    ]
-    con.execute(f"set search_path = '{','.join(schemas)}'")
-    # a reader never takes the machine: bounded memory (spilling is off with file access) and
-    # the cores a query may use
-    con.execute(f"set memory_limit = '{READER_MEMORY_LIMIT}'")
-    con.execute(f"set threads = {max(1, os.cpu_count() or 1)}")
-    con.execute("set enable_external_access = false")
-    con.execute("set lock_configuration = true")
-    return con
 
 
 def _no_data(paths: DataPaths) -> PmoError:
@@ -99,7 +89,3 @@ def run_query(paths: DataPaths, query: str, *, timeout: float | None = None) -> 
         if timer:
             timer.cancel()
         con.close()
-
-
-def _sql_text(value: str) -> str:
-    return value.replace("'", "''")

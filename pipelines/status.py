@@ -14,6 +14,7 @@ from pipelines.errors import PmoError
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import REASON_VALUES
 from pipelines.lock import describe_holder, refresh_running
+from pipelines.publish.formatting import plain_text
 from pipelines.query import open_read_only
 from pipelines.settings import load_settings, resolve_reporting_currency
 from pipelines.text import failure_summary
@@ -26,18 +27,9 @@ of the rest."""
 def format_table(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], *, max_width: int = 60
 ) -> str:
-    """Plain fixed-width text table (numbers right-aligned)."""
-
-    def text(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, float):
-            return f"{value:,.2f}"
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
-        return str(value).replace("\n", " ")
-
-    cells = [[text(value) for value in row] for row in rows]
+    """Plain fixed-width text table (numbers right-aligned), each value as the one formatter
+    writes a value with no metric meta."""
+    cells = [[plain_text(value) for value in row] for row in rows]
     widths = [
         min(max_width, max([len(str(column))] + [len(row[i]) for row in cells]))
         for i, column in enumerate(columns)

@@ -11,6 +11,8 @@ names it; the last ones run every rule over the tree, so breaking a promise fail
   ``pipelines.ingest.errors``.
 - Dashboards and reports read published ``dim_``, ``fct_`` and ``rpt_`` models; a ``raw.`` table
   only where rows are shown with the file and line they came from (:data:`RAW_READS`).
+- Only ``pipelines/publish/reader.py`` opens a DuckDB file (``duckdb.connect``, an ``ATTACH``) in
+  the dashboards, in publishing and in ``pipelines/query.py``: the one hardened snapshot opener.
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ NOT_YET_PUBLISHED: dict[tuple[str, str], str] = {
 }
 """Reads that bypass the published layer today, each waiting for a ``fct_``/``rpt_`` model that
 carries it. An entry goes when its read does (the last test fails on an entry no longer used)."""
+
+SNAPSHOT_OPENER = "pipelines/publish/reader.py"
+OPENER_SCOPE = ("dashboards", "pipelines/publish", "pipelines/query.py")
+"""Where the published snapshot is read, and so may be opened only through the reader."""
+OTHER_CONNECTIONS: dict[str, str] = {
+    "pipelines/publish/snapshot.py": "checkpoints the live warehouse before copying it (a writer)",
+}
+"""Modules in that scope that connect to DuckDB for another reason than reading the snapshot."""
 
 NOT_READS = frozenset({"note"})
 """Keyword arguments whose text names a relation without reading it (a section's provenance)."""
@@ -303,6 +313,45 @@ def read_violations(
     ]
 
 
+# --- opening the snapshot ---------------------------------------------------------------------
+
+_ATTACH = re.compile(r"\battach\b", re.IGNORECASE)
+
+
+def _is_connect(node: ast.Call) -> bool:
+    """``duckdb.connect(...)`` or a bare ``connect(...)`` imported from duckdb."""
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return (
+            func.attr == "connect"
+            and isinstance(func.value, ast.Name)
+            and (func.value.id == "duckdb")
+        )
+    return isinstance(func, ast.Name) and func.id == "connect"
+
+
+def opener_violations(path: str, source: str) -> list[Violation]:
+    """A module other than the reader opening a DuckDB file: a ``duckdb.connect`` call or an
+    ``ATTACH`` statement in a string (docstrings aside)."""
+    if path == SNAPSHOT_OPENER:
+        return []
+    tree = ast.parse(source)
+    found = [
+        Violation(path, node.lineno, "calls duckdb.connect: open the snapshot with " + READER_USE)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _is_connect(node)
+    ]
+    found += [
+        Violation(path, line, "ATTACHes a database: open the snapshot with " + READER_USE)
+        for line, text in _texts(tree)
+        if _ATTACH.search(text)
+    ]
+    return sorted(found, key=lambda violation: violation.line)
+
+
+READER_USE = "pipelines.publish.reader.open_database"
+
+
 # --- the rules catch what they are for ------------------------------------------------------
 
 MODULES = {
@@ -409,6 +458,30 @@ def costed(snap, table):
     assert [v.line for v in kept] == [4, 7, 15, 17]
 
 
+def test_a_module_opening_the_snapshot_itself_is_named():
+    source = '''
+"""Opens the snapshot with ATTACH (a docstring is not an opening)."""
+import duckdb
+from duckdb import connect
+
+def rows(path):
+    con = duckdb.connect(":memory:", config={"threads": 1})
+    con.execute(f"attach '{path}' as wh (read_only)")
+    other = connect(str(path), read_only=True)
+    return con.sql("select * from fct_earned_value_monthly"), other
+'''
+    found = opener_violations("pipelines/publish/reports/planted.py", source)
+    assert [(v.line, v.message.split(":")[0]) for v in found] == [
+        (7, "calls duckdb.connect"),
+        (8, "ATTACHes a database"),
+        (9, "calls duckdb.connect"),
+    ]
+    assert all(READER_USE in v.message for v in found)
+    assert opener_violations(SNAPSHOT_OPENER, source) == []
+    reading = "from pipelines.publish.reader import open_database\ncon = open_database(path)\n"
+    assert opener_violations("dashboards/data.py", reading) == []
+
+
 # --- the tree keeps its promises --------------------------------------------------------------
 
 
@@ -455,3 +528,19 @@ def test_every_listed_exception_is_still_read():
     }
     stale = sorted((set(RAW_READS) | set(NOT_YET_PUBLISHED)) - read)
     assert not stale, f"listed but no longer read: {stale}"
+
+
+def test_only_the_reader_opens_the_snapshot():
+    files = [
+        path
+        for path in python_files(*(f for f in OPENER_SCOPE if not f.endswith(".py")))
+        + [f for f in OPENER_SCOPE if f.endswith(".py")]
+        if path not in OTHER_CONNECTIONS
+    ]
+    assert SNAPSHOT_OPENER in files and "dashboards/data.py" in files
+    assert "pipelines/query.py" in files
+    found = [v for path in files for v in opener_violations(path, _source(path))]
+    assert not found, "\n".join(map(str, found))
+    # the listed exception still connects (else it leaves the list)
+    for path in OTHER_CONNECTIONS:
+        assert opener_violations(path, _source(path)), f"{path} no longer connects: unlist it"

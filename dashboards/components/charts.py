@@ -21,33 +21,13 @@ from dashboards.components.formatting import (
     format_value,
     percent_scale,
 )
+from pipelines.publish import theme
+from pipelines.publish.formatting import NO_VALUE
 
-SERIES = {
-    "pv": "#7f8fa6",
-    "ev": "#2e9e5b",
-    "ac": "#e67e22",
-    "eac": "#c0392b",
-    "bac": "#5d6d7e",
-    "p50": "#3b82f6",
-    "p85": "#8b5cf6",
-    "p95": "#ec4899",
-}
-PALETTE = [
-    "#3b82f6",
-    "#e67e22",
-    "#2e9e5b",
-    "#8b5cf6",
-    "#d64545",
-    "#14b8a6",
-    "#a16207",
-    "#ec4899",
-    "#64748b",
-    "#84cc16",
-    "#0ea5e9",
-    "#f59e0b",
-]
+SERIES = theme.SERIES
+PALETTE = list(theme.PALETTE)
 AXIS_RANGE = (0.5, 1.5)  # CPI / SPI shown on the bubble chart; beyond it, on the edge
-SEVERITY_COLOURS = {"low": "#2e9e5b", "medium": "#e8a33d", "high": "#d64545"}
+SEVERITY_COLOURS = theme.SEVERITY
 
 
 def _layout(
@@ -206,13 +186,13 @@ def cpi_spi_bubbles(
                 name=RAG_LABELS[status],
                 text=part["project_code"].to_list(),
                 textposition="middle center",
-                textfont={"size": 10, "color": "white"},
+                textfont={"size": 10, "color": theme.PAPER},
                 marker={
                     "size": sizes,
                     "color": RAG_COLOURS[status],
                     "opacity": 0.85,
                     "symbol": ["triangle-up" if off else "circle" for off in part["_off"]],
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1, "color": theme.PAPER},
                 },
                 customdata=part["project_code"].to_list(),
                 hovertext=[
@@ -229,8 +209,8 @@ def cpi_spi_bubbles(
                 hoverinfo="text",
             )
         )
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#888")
-    fig.add_vline(x=1.0, line_dash="dot", line_color="#888")
+    fig.add_hline(y=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
+    fig.add_vline(x=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
     thresholds = thresholds or {}
     if thresholds.get("amber_below") is not None:
         fig.add_hline(
@@ -322,7 +302,7 @@ def s_curve(
             )
         )
     if planned_finish:
-        fig.add_vline(x=planned_finish, line_dash="dot", line_color="#888")
+        fig.add_vline(x=planned_finish, line_dash="dot", line_color=theme.REFERENCE_LINE)
         fig.add_annotation(
             x=planned_finish,
             y=1,
@@ -358,7 +338,7 @@ def index_trend(
         fig.add_hrect(y0=0, y1=red, fillcolor=RAG_COLOURS["red"], opacity=0.12, line_width=0)
     if red is not None and amber is not None:
         fig.add_hrect(y0=red, y1=amber, fillcolor=RAG_COLOURS["amber"], opacity=0.12, line_width=0)
-    fig.add_hline(y=1.0, line_dash="dot", line_color="#888")
+    fig.add_hline(y=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
     colours = {
         "cost_performance_index": SERIES["ac"],
         "schedule_performance_index": SERIES["ev"],
@@ -403,7 +383,7 @@ def forecast_finish_trend(
         )
     )
     if planned_finish:
-        fig.add_hline(y=planned_finish, line_dash="dot", line_color="#888")
+        fig.add_hline(y=planned_finish, line_dash="dot", line_color=theme.REFERENCE_LINE)
         fig.add_annotation(
             x=0,
             xref="paper",
@@ -446,7 +426,12 @@ def milestone_timeline(
             y=labels,
             mode="markers",
             name="Baseline",
-            marker={"symbol": "diamond-open", "size": 11, "color": "#5d6d7e", "line": {"width": 2}},
+            marker={
+                "symbol": "diamond-open",
+                "size": 11,
+                "color": SERIES["bac"],
+                "line": {"width": 2},
+            },
             hovertemplate="%{y}<br>baseline %{x|%d %b %Y}<extra></extra>",
         )
     )
@@ -473,7 +458,7 @@ def milestone_timeline(
             y=actual[label_column].to_list(),
             mode="markers",
             name="Actual",
-            marker={"symbol": "diamond", "size": 11, "color": "#2e9e5b"},
+            marker={"symbol": "diamond", "size": 11, "color": SERIES["ev"]},
             customdata=actual["slippage_days"].to_list()
             if "slippage_days" in actual.columns
             else None,
@@ -483,7 +468,7 @@ def milestone_timeline(
         )
     )
     if as_of:
-        fig.add_vline(x=as_of, line_dash="dot", line_color="#888")
+        fig.add_vline(x=as_of, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
     return _layout(fig, height=max(260, 24 * len(labels) + 90))
 
@@ -542,7 +527,7 @@ def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | N
                 marker={
                     "symbol": "diamond-open",
                     "size": 10,
-                    "color": "#5d6d7e",
+                    "color": SERIES["bac"],
                     "line": {"width": 2},
                 },
                 text=milestones["milestone_name"].to_list(),
@@ -575,7 +560,7 @@ def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | N
             )
         )
     if as_of:
-        fig.add_vline(x=as_of, line_dash="dot", line_color="#888")
+        fig.add_vline(x=as_of, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
     fig.update_xaxes(type="date")
     return _layout(fig, height=max(320, 28 * len(labels) + 100), barmode="overlay")
@@ -799,7 +784,7 @@ def velocity(frame: pl.DataFrame, *, metas: dict[str, dict[str, Any]]) -> go.Fig
     x = frame["sprint_name"].to_list()
     fig = go.Figure()
     for column, colour in (
-        ("committed_story_points", "#94a3b8"),
+        ("committed_story_points", SERIES["committed"]),
         ("completed_story_points", SERIES["ev"]),
     ):
         meta = metas.get(column, {})
@@ -864,7 +849,7 @@ def burnup_fan(
             y=burnup["scope_story_points"].to_list(),
             name="Scope",
             mode="lines",
-            line={"color": "#5d6d7e", "shape": "hv"},
+            line={"color": SERIES["bac"], "shape": "hv"},
         )
     )
     fig.add_trace(
@@ -900,7 +885,7 @@ def burnup_fan(
                     mode="lines",
                     line={"width": 0},
                     fill="tonextx",
-                    fillcolor="rgba(139, 92, 246, 0.18)",
+                    fillcolor=theme.rgba(SERIES["p85"], 0.18),
                     name="P50–P95 range",
                     hoverinfo="skip",
                 )
@@ -918,7 +903,7 @@ def burnup_fan(
                     )
                 )
     if planned_finish:
-        fig.add_vline(x=planned_finish, line_dash="dot", line_color="#888")
+        fig.add_vline(x=planned_finish, line_dash="dot", line_color=theme.REFERENCE_LINE)
         fig.add_annotation(
             x=planned_finish,
             y=1,
@@ -960,7 +945,7 @@ def risk_heatmap(cells: pl.DataFrame) -> go.Figure:
             y=[1, 2, 3, 4, 5],
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 18, "color": "white"},
+            textfont={"size": 18, "color": theme.PAPER},
             hovertext=hover,
             hoverinfo="text",
             colorscale=[
@@ -994,7 +979,7 @@ def risk_dots(risks: pl.DataFrame, severities: pl.DataFrame) -> go.Figure:
             x1=i + 0.48,
             y0=p - 0.48,
             y1=p + 0.48,
-            fillcolor=SEVERITY_COLOURS.get(row.get("severity"), "#9aa0a6"),
+            fillcolor=SEVERITY_COLOURS.get(row.get("severity"), theme.RAG["grey"]),
             opacity=0.35,
             line_width=0,
             layer="below",
@@ -1023,7 +1008,11 @@ def risk_dots(risks: pl.DataFrame, severities: pl.DataFrame) -> go.Figure:
                 x=xs,
                 y=ys,
                 mode="markers",
-                marker={"size": 9, "color": "#1f2937", "line": {"width": 1, "color": "white"}},
+                marker={
+                    "size": 9,
+                    "color": theme.MARKER_DARK,
+                    "line": {"width": 1, "color": theme.PAPER},
+                },
                 customdata=placed["project_code"].to_list(),
                 hovertext=[
                     f"{row['project_code']} {row['risk_id']}: {row.get('title') or ''}<br>"
@@ -1095,8 +1084,8 @@ def heatmap(
 GANTT_COLOURS = {
     "critical": RAG_COLOURS["red"],
     "near_critical": RAG_COLOURS["amber"],
-    "open": "#3b82f6",
-    "done": "#c7ccd1",
+    "open": SERIES["open"],
+    "done": SERIES["done"],
 }
 GANTT_NAMES = {
     "critical": "Critical (no float)",
@@ -1145,7 +1134,7 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                 base=floats["early_finish"].to_list(),
                 orientation="h",
                 name="Total float",
-                marker={"color": "#d5dbe1", "opacity": 0.6},
+                marker={"color": SERIES["baseline"], "opacity": 0.6},
                 customdata=floats["total_float_days"].to_list(),
                 hovertemplate="%{y}<br>float %{customdata} working days<extra></extra>",
             )
@@ -1169,7 +1158,7 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                 marker={"color": GANTT_COLOURS[name]},
                 customdata=part.select(
                     pl.col("early_finish").dt.strftime("%d %b %Y"),
-                    pl.col("total_float_days").cast(pl.String).fill_null("–"),
+                    pl.col("total_float_days").cast(pl.String).fill_null(NO_VALUE),
                 ).rows(),
                 hovertemplate=(
                     "%{y}<br>%{base|%d %b %Y} → %{customdata[0]}"
@@ -1189,7 +1178,7 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                     "symbol": "diamond",
                     "size": 12,
                     "color": [GANTT_COLOURS[k] for k in marks["_kind"].to_list()],
-                    "line": {"width": 1, "color": "#333"},
+                    "line": {"width": 1, "color": theme.OUTLINE},
                 },
                 hovertemplate="%{y}<br>%{x|%d %b %Y}<extra></extra>",
             )
@@ -1208,12 +1197,12 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
                 y=ys,
                 mode="lines",
                 name="Driving link",
-                line={"color": "#555", "width": 1},
+                line={"color": theme.CONNECTOR, "width": 1},
                 hoverinfo="skip",
             )
         )
     if data_date:
-        fig.add_vline(x=data_date, line_dash="dot", line_color="#888")
+        fig.add_vline(x=data_date, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
     fig.update_xaxes(type="date")
     return _layout(fig, height=max(320, 22 * len(labels) + 110), barmode="overlay")

@@ -1,92 +1,55 @@
-"""Number formats and labels taken from the catalog's ``meta.metric`` (pure, no Streamlit).
+"""Labels and Streamlit column formats from the catalog's ``meta.metric`` (pure, no Streamlit).
 
-The dbt YAML decides how a column reads (label, format, unit); this module only renders that
-decision, so a metric a PMO analyst adds in SQL shows correctly with no Python change.
-Formats in use: currency, ratio, index, percent (unit "%" means 0-100, unit "ratio" means 0-1),
-integer, number, months, date, month, boolean, text.
+The text of a value comes from the one formatter the reports and `pmo sql` use too
+(:mod:`pipelines.publish.formatting`); what is here is the dashboards' own: a change with its
+sign, st.metric's delta colour, and the printf formats of st.column_config, which render the same
+cells in the browser.
 """
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from typing import Any
 
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
+from pipelines.publish import theme
+from pipelines.publish.formatting import (
+    CURRENCY_SYMBOLS,
+    NO_VALUE,
+    NUMERIC_FORMATS,
+    TIME_UNITS,
+    currency_affixes,
+    format_value,
+    is_missing,
+    is_share_of_one,
+    percent_scale,
+)
 
-# One set of RAG colours everywhere; mid-tones that read on light and dark backgrounds.
-RAG_COLOURS = {"red": "#d64545", "amber": "#e8a33d", "green": "#2e9e5b", "grey": "#9aa0a6"}
+__all__ = [
+    "CURRENCY_SYMBOLS",
+    "NUMERIC_FORMATS",
+    "RAG_COLOURS",
+    "RAG_LABELS",
+    "RAG_ORDER",
+    "TIME_UNITS",
+    "column_format",
+    "column_title",
+    "delta_colour",
+    "format_delta",
+    "format_value",
+    "is_missing",
+    "label",
+    "month_label",
+    "percent_scale",
+]
+
+# One set of RAG colours everywhere: the theme's.
+RAG_COLOURS = theme.RAG
 RAG_ORDER = {"red": 3, "amber": 2, "green": 1, "grey": 0}
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Not measured"}
-
-NUMERIC_FORMATS = {"currency", "ratio", "index", "percent", "integer", "number", "months"}
-
-
-def is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-TIME_UNITS = ("days", "hours", "weeks")
 
 
 def label(meta: dict[str, Any], fallback: str) -> str:
     return (meta or {}).get("label") or fallback.replace("_", " ").capitalize()
-
-
-def _currency_prefix(unit: str | None) -> tuple[str, str]:
-    if not unit:
-        return "", ""
-    symbol = CURRENCY_SYMBOLS.get(unit.upper())
-    return (symbol, "") if symbol else ("", f" {unit}")
-
-
-def _compact(value: float) -> str:
-    magnitude = abs(value)
-    for threshold, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if magnitude >= threshold:
-            return f"{value / threshold:,.{2 if magnitude < threshold * 10 else 1}f}{suffix}"
-    return f"{value:,.0f}"
-
-
-def percent_scale(meta: dict[str, Any]) -> float:
-    """Percent columns with unit 'ratio' hold 0-1, others 0-100."""
-    return 100.0 if (meta or {}).get("unit") == "ratio" else 1.0
-
-
-def format_value(value: Any, meta: dict[str, Any] | None, *, compact: bool = False) -> str:
-    """A value as the catalog says it should read ('—' when unknown)."""
-    meta = meta or {}
-    if is_missing(value):
-        return "—"
-    kind = meta.get("format", "number")
-    unit = meta.get("unit")
-    if kind == "currency":
-        prefix, suffix = _currency_prefix(unit)
-        sign = "-" if value < 0 else ""
-        body = _compact(abs(value)) if compact else f"{abs(value):,.0f}"
-        return f"{sign}{prefix}{body}{suffix}"
-    if kind in ("ratio", "index"):
-        return f"{value:,.2f}"
-    if kind == "percent":
-        return f"{value * percent_scale(meta):,.1f}%"
-    if kind == "integer":
-        return f"{int(round(value)):,}"
-    if kind == "months":
-        return f"{value:,.1f} mo" if compact else f"{value:,.1f} months"
-    if kind == "boolean":
-        return "Yes" if value else "No"
-    if kind == "date":
-        return value.strftime("%-d %b %Y") if isinstance(value, date | datetime) else str(value)
-    if kind == "month":
-        return value.strftime("%b %Y") if isinstance(value, date | datetime) else str(value)
-    if kind == "number" and unit == "score":
-        return f"{value:,.0f}"
-    if kind == "number":
-        text = f"{value:,.0f}" if compact and abs(value) >= 1000 else f"{value:,.1f}"
-        if unit and unit not in ("ratio",):
-            return f"{text} {unit}"
-        return text
-    return str(value)
 
 
 def format_delta(value: Any, meta: dict[str, Any] | None) -> str | None:
@@ -119,7 +82,7 @@ def column_format(meta: dict[str, Any] | None) -> str | None:
         return "%.2f"
     if kind == "percent":
         # Streamlit's "percent" preset multiplies by 100: right for 0-1 ratios only.
-        return "percent" if unit == "ratio" else "%.1f%%"
+        return "percent" if is_share_of_one(meta) else "%.1f%%"
     if kind == "integer":
         # counts of time carry their unit in the cell ("12 days"), so a column is never read
         # as hours or weeks
@@ -137,13 +100,13 @@ def column_title(title: str, meta: dict[str, Any] | None) -> str:
     meta = meta or {}
     if meta.get("format") != "currency" or not meta.get("unit"):
         return title
-    prefix, suffix = _currency_prefix(meta["unit"])
+    prefix, suffix = currency_affixes(meta["unit"])
     return f"{title} ({(prefix or suffix).strip()})"
 
 
 def month_label(value: date | datetime | str | None) -> str:
     if value is None:
-        return "—"
+        return NO_VALUE
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     return value.strftime("%b %Y")

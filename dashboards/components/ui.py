@@ -129,12 +129,7 @@ def meta_for(snap: data.Snapshot, column: str, model: str | None = None) -> dict
 
 
 def reporting_currency(snap: data.Snapshot) -> str | None:
-    for model in snap.models.values():
-        for entry in model.get("columns", []):
-            metric = entry.get("metric") or {}
-            if metric.get("format") == "currency" and metric.get("unit"):
-                return metric["unit"]
-    return None
+    return snap.reporting_currency()
 
 
 # --------------------------------------------------------------------------- tiles

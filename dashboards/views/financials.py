@@ -17,6 +17,7 @@ import streamlit as st
 from dashboards import data, state
 from dashboards.components import charts, ui
 from dashboards.components.formatting import month_label
+from pipelines.publish import theme
 
 FIN_MODEL = "fct_project_financials_monthly"
 VARIANCE_MODEL = "rpt_financial_variance_monthly"
@@ -162,7 +163,7 @@ def invoice_ageing(ctx: state.Context) -> None:
         ui.empty("No unpaid vendor invoices in this selection.")
         return
     buckets = rows.sort("bucket_order")["age_bucket"].unique(maintain_order=True).to_list()
-    colours = dict(zip(buckets, ["#2e9e5b", "#e8a33d", "#e67e22", "#d64545"], strict=False))
+    colours = dict(zip(buckets, theme.AGEING, strict=False))
     unpaid = rows.filter(pl.col("unpaid_amount") > 0)
     st.plotly_chart(
         charts.stacked_bars(

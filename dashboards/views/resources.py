@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboards import data, state
 from dashboards.components import charts, ui
+from pipelines.publish import theme
 
 PERSON = "fct_resource_utilization_weekly"
 GROUPS = "fct_resource_utilization_group_weekly"
@@ -25,13 +26,7 @@ VIEWS = {
     "Person": (PERSON, "full_name", None),
 }
 TEAMS = {"grouped_by": "team"}
-UTILISATION_SCALE = [
-    [0.0, "#3b82f6"],
-    [0.45, "#e5e7eb"],
-    [0.6, "#2e9e5b"],
-    [0.8, "#e8a33d"],
-    [1.0, "#d64545"],
-]
+UTILISATION_SCALE = [list(stop) for stop in theme.UTILISATION_SCALE]
 
 
 def window(ctx: state.Context) -> tuple:

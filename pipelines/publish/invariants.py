@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.publish.reader import open_database
+
 CHECKS: dict[str, str] = {
     "percent complete above 100 or EV above BAC, not flagged": """
         select project_code, reporting_month from fct_earned_value_monthly
@@ -78,10 +80,8 @@ def violations(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
 
 def snapshot_violations(database: Any) -> dict[str, list[tuple[Any, ...]]]:
     """The checks over a warehouse or snapshot file, opened read-only."""
-    con = duckdb.connect(":memory:")
+    con = open_database(database)
     try:
-        con.execute(f"attach '{database}' as wh (read_only)")
-        con.execute("use wh")
         return violations(con)
     finally:
         con.close()

@@ -13,12 +13,14 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.components.formatting import format_value
 from dashboards.components.ui import RAG_BADGES
 from dashboards.navigation import DEFAULT, PAGES
+from pipelines.publish.reports import generate_report
 from tests.dashboards.support import Published, app_test, copy_published
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -129,6 +131,44 @@ def test_portfolio_tiles_are_the_published_portfolio_kpis(app_env: Published):
     )
     assert row["schedule_performance_index_time"] is not None
     assert not any(m.value == "n/a" for m in app.metric)
+
+
+def test_a_value_reads_the_same_on_a_page_and_in_the_pack(app_env: Published, tmp_path: Path):
+    """The portfolio's CPI and SPI: the tile on the portfolio page, the cell of the MSR's
+    portfolio table and the workbook's display of the same cell are one text, from one meta."""
+    month = latest_month(app_env)
+    row = app_env.one(
+        "select * from rpt_portfolio_kpis_monthly where is_all_portfolios and reporting_month = ?",
+        [month],
+    )
+    shown = tiles(run_page(PAGES["portfolio"]))
+    paths = copy_published(app_env.data_dir, tmp_path / "data")
+    pack = generate_report(paths, f"{month:%Y-%m}", formats=("html", "xlsx"), kinds=("msr",))
+    html = (pack.folder / f"msr-{month:%Y-%m}.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="data" data-table="portfolio">(.*?)</table>', html, re.S)
+    assert table, "the MSR has no portfolio table"
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", table.group(1))
+    cells = {
+        cells[0]: dict(zip(headers, cells, strict=True))
+        for cells in (
+            re.findall(r"<td[^>]*>(.*?)</td>", body)
+            for body in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)
+        )
+        if cells
+    }
+    sheet = openpyxl.load_workbook(pack.folder / f"msr-{month:%Y-%m}.xlsx")["Portfolio KPIs"]
+    sheet_headers = [cell.value for cell in sheet[1]]
+    total = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "All portfolios")
+    for column, header in (
+        ("cost_performance_index", "CPI"),
+        ("schedule_performance_index", "SPI"),
+    ):
+        text = format_value(row[column], meta(app_env, "rpt_portfolio_kpis_monthly", column))
+        assert shown[column]["shown"] == text
+        assert cells["All portfolios"][header] == text
+        workbook = total[sheet_headers.index(header)]
+        assert isinstance(workbook.value, float)  # the number itself, not its text
+        assert workbook.number_format == "0.00" and f"{workbook.value:.2f}" == text
 
 
 def test_the_steering_view_lists_the_projects_needing_attention_most_severe_first(

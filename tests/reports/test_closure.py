@@ -25,6 +25,7 @@ import polars as pl
 import pytest
 
 from pipelines.config import DataPaths
+from pipelines.publish.formatting import money_text
 from pipelines.publish.reports import (
     ReportError,
     ReportResult,
@@ -33,7 +34,6 @@ from pipelines.publish.reports import (
     list_reports,
     verify_report,
 )
-from pipelines.publish.reports.document import money_text
 from pipelines.publish.reports.html import without_generated_at
 from tests.reports.conftest import copy_snapshot
 

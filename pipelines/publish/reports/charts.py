@@ -11,24 +11,13 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.publish import theme
+
 from .document import Chart
 
-COLOURS = {
-    "red": "#c0392b",
-    "amber": "#e69f00",
-    "green": "#2e8b57",
-    "grey": "#9aa0a6",
-    "pv": "#1f4e79",
-    "ev": "#2e8b57",
-    "ac": "#c0392b",
-    "bac": "#555555",
-    "eac": "#8e44ad",
-    "budget": "#1f4e79",
-    "actual": "#c0392b",
-    "forecast": "#8e44ad",
-    "commitments": "#e69f00",
-}
-FONT = {"family": "Helvetica, Arial, sans-serif", "size": 11, "color": "#222"}
+COLOURS = {**theme.RAG, **theme.SERIES}
+"""A chart's colours by meaning: the RAG status and the series (pv, ev, ac, eac, bac …)."""
+FONT = {"family": theme.FONT_FAMILY, "size": 11, "color": theme.CHART_TEXT}
 
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
@@ -36,11 +25,11 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
         "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
         "font": FONT,
         "margin": {"l": 70, "r": 20, "t": 40, "b": 45},
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": theme.PAPER,
+        "plot_bgcolor": theme.PAPER,
         "legend": {"orientation": "h", "y": -0.18, "x": 0},
-        "xaxis": {"gridcolor": "#e5e5e5", "linecolor": "#999"},
-        "yaxis": {"gridcolor": "#e5e5e5", "linecolor": "#999", "separatethousands": True},
+        "xaxis": {"gridcolor": theme.GRID, "linecolor": theme.AXIS},
+        "yaxis": {"gridcolor": theme.GRID, "linecolor": theme.AXIS, "separatethousands": True},
         "showlegend": True,
     }
     layout.update(extra)
@@ -88,7 +77,7 @@ def s_curve(key: str, title: str, history: pl.DataFrame, currency: str) -> Chart
         title,
         yaxis={
             "title": {"text": currency},
-            "gridcolor": "#e5e5e5",
+            "gridcolor": theme.GRID,
             "separatethousands": True,
             "rangemode": "tozero",
         },
@@ -120,7 +109,7 @@ def rag_by_portfolio(portfolios: pl.DataFrame) -> Chart:
         barmode="stack",
         margin={"l": 170, "r": 20, "t": 40, "b": 30},
         yaxis={"autorange": "reversed"},
-        xaxis={"dtick": 1, "gridcolor": "#e5e5e5"},
+        xaxis={"dtick": 1, "gridcolor": theme.GRID},
         legend={"orientation": "h", "y": -0.12, "x": 0, "traceorder": "normal"},
     )
     return Chart(
@@ -157,7 +146,7 @@ def grouped_bars(
         else:
             bar.update(x=names, y=values)
         data.append(bar)
-    value_axis = {"title": {"text": currency}, "gridcolor": "#e5e5e5", "separatethousands": True}
+    value_axis = {"title": {"text": currency}, "gridcolor": theme.GRID, "separatethousands": True}
     layout = _layout(
         title,
         barmode="stack" if stacked else "group",
@@ -191,15 +180,20 @@ def eac_range(frame: pl.DataFrame, currency: str) -> Chart:
         for label, column, colour, symbol in (
             ("BAC", "budget_at_completion", "bac", "line-ns-open"),
             ("EAC = BAC / CPI", "estimate_at_completion", "eac", "circle"),
-            ("EAC = AC + (BAC − EV)", "estimate_at_completion_atypical", "pv", "diamond"),
-            ("EAC = AC + (BAC − EV) / (CPI × SPI)", "estimate_at_completion_cpi_spi", "red", "x"),
+            ("EAC = AC + (BAC − EV)", "estimate_at_completion_atypical", "eac_atypical", "diamond"),
+            (
+                "EAC = AC + (BAC − EV) / (CPI × SPI)",
+                "estimate_at_completion_cpi_spi",
+                "eac_cpi_spi",
+                "x",
+            ),
         )
     ]
     layout = _layout(
         "EAC range by project",
         margin={"l": 60, "r": 20, "t": 40, "b": 60},
-        xaxis={"title": {"text": currency}, "gridcolor": "#e5e5e5", "separatethousands": True},
-        yaxis={"autorange": "reversed", "gridcolor": "#f0f0f0"},
+        xaxis={"title": {"text": currency}, "gridcolor": theme.GRID, "separatethousands": True},
+        yaxis={"autorange": "reversed", "gridcolor": theme.GRID_LIGHT},
     )
     return Chart(
         "eac-range",

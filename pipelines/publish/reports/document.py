@@ -2,23 +2,24 @@
 
 The HTML/PDF and the XLSX are rendered from the same tables, so the workbook holds exactly the
 figures the pages show. Values stay as the marts hold them (no rounding); only their display is
-formatted, from the catalog's ``meta.metric`` format, so a column renders the same way in the
-dashboards and the reports.
+formatted, from the catalog's ``meta.metric`` format by :mod:`pipelines.publish.formatting`, the
+formatter the dashboards use, so a column renders the same way on a page and in a pack.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
-from .source import ColumnMeta, ReportSource
+from pipelines.publish.formatting import MONEY_UNITS, is_missing
+from pipelines.publish.reader import ColumnMeta
+
+from .source import ReportSource
 
 NUMERIC_FORMATS = {
     "currency",
@@ -31,19 +32,12 @@ NUMERIC_FORMATS = {
     "integer",
 }
 RAG_VALUES = ("red", "amber", "green", "grey")
-MONEY_UNITS = ("EUR", "USD", "GBP")
 VARIANCE_WORDS = ("variance", "_effect", "_change_amount")
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
 
 
 @dataclass(frozen=True)
-class Column:
-    name: str
-    label: str
-    format: str = "text"
-    unit: str | None = None
-    description: str = ""
-    good_when: str = "neutral"
+class Column(ColumnMeta):
+    """A column of a report table: the catalog's meta, with what the report reads from it."""
 
     @property
     def numeric(self) -> bool:
@@ -168,66 +162,16 @@ def columns_for(
     return columns
 
 
-def format_value(value: Any, column: Column) -> str:
-    """Display text for one cell. Full precision stays in the data; this is only the label."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    fmt = column.format
-    if isinstance(value, Decimal):
-        value = float(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if fmt == "rag":
-        return str(value).capitalize()
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%b %Y") if fmt == "month" else value.isoformat()
-    if isinstance(value, int | float):
-        if column.is_money:
-            return _number(value, 0)
-        if fmt in ("index", "ratio"):
-            return _number(value, 2)
-        if fmt == "percent":
-            return _number(value, 1) + "%"
-        if fmt == "percent_of_one":
-            return _number(value * 100, 1) + "%"
-        if fmt == "months":
-            return _number(value, 1)
-        if fmt == "integer" or isinstance(value, int):
-            return _number(value, 0)
-        return _number(value, 1)
-    return str(value)
-
-
-def _number(value: float, decimals: int) -> str:
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and set(text[1:]) <= set("0.,"):
-        text = text[1:]  # no "-0"
-    return text
-
-
 def variance_mark(value: Any, column: Column) -> str | None:
     """'fav' or 'unfav' for a variance cell by its sign and the column's good direction;
     None for anything else, and for a variance that rounds to nothing."""
     if not column.is_variance or not isinstance(value, int | float | Decimal):
         return None
     value = float(value)
-    if math.isnan(value) or abs(value) < 0.5:
+    if is_missing(value) or abs(value) < 0.5:
         return None
     good = value > 0 if column.good_when == "higher" else value < 0
     return "fav" if good else "unfav"
-
-
-def money_text(value: Any, currency: str) -> str:
-    """An amount with its currency, for cards and sentences: '€1,234', '−$56', 'CHF 7,890'
-    (whole units, a real minus sign); '–' when there is none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    number = _number(abs(float(value)), 0)
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    text = f"{symbol}{number}" if symbol else f"{currency.upper()} {number}"
-    return f"−{text}" if float(value) <= -0.5 else text
 
 
 def readable_model_name(model: str) -> str:

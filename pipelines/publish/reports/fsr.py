@@ -548,8 +548,41 @@ class FsrReport:
 def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     currency = source.reporting_currency()
     tables = {section.key: read(source, section, month=month) for section in SECTIONS}
+    portfolio = _budget_vs_actual(source, month, tables)
+    totals = portfolio.frame.filter(pl.col("is_total")).to_dicts()[0]
+    _variance_totals(source, tables, totals)
+    variance_model, variance_note = _labour_variance(source, month, tables)
+    _forecast_totals(month, tables, totals)
 
-    # --- budget vs actual vs forecast: the total rows named for their table ---------------
+    # --- reconciliation with the MSR ----------------------------------------------------
+    recon = reconciliation.build(source, month, RECONCILIATION)
+    tables["reconciliation"] = recon.summary
+    tables["reconciliation_portfolios"] = recon.portfolios
+    tables["reconciliation_projects"] = recon.projects
+
+    status_dates = tables["lines"].frame["status_date"].drop_nulls()
+    is_as_of_month = month == date(as_of.year, as_of.month, 1)
+    return FsrReport(
+        kind="fsr",
+        title="Financial status report",
+        month=month,
+        as_of=as_of,
+        status_date=status_dates.max() if len(status_dates) else None,
+        currency=currency,
+        is_as_of_month=is_as_of_month,
+        totals=totals,
+        tables=in_order(tables, SHEET_ORDER),
+        charts=_charts(tables, portfolio, currency),
+        labour_variance_model=variance_model,
+        labour_variance_note=variance_note,
+        reconciliation=recon,
+        notes=_notes(tables, month, as_of, is_as_of_month),
+    )
+
+
+def _budget_vs_actual(source: ReportSource, month: date, tables: dict[str, Table]) -> Table:
+    """Budget vs actual vs forecast: the total rows named for their table; the portfolio table
+    (a report needs at least one portfolio besides the total)."""
     portfolio = _total_named(tables["portfolio"], "portfolio", "All portfolios")
     portfolio.frame = portfolio.frame.with_columns(pl.col("portfolio").fill_null("(no portfolio)"))
     if portfolio.frame.height < 2:
@@ -559,9 +592,13 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         )
     _total_named(tables["categories"], "cost_category", "All categories")
     _total_named(tables["capex"], "expense_type", "Total")
-    totals = portfolio.frame.filter(pl.col("is_total")).to_dicts()[0]
+    return portfolio
 
-    # --- variance commentary: the projects over the threshold, the largest variance first ---
+
+def _variance_totals(
+    source: ReportSource, tables: dict[str, Table], totals: dict[str, Any]
+) -> None:
+    """Variance commentary: the projects over the threshold, the largest variance first."""
     variances = tables.pop("variances").frame
     over = tables["variance"].frame
     settings = dict(
@@ -578,9 +615,9 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
     totals["overrun_projects"] = int((over["variance_direction"] == "unfavourable").sum())
     totals["underrun_projects"] = int((over["variance_direction"] == "favourable").sum())
 
-    variance_model, variance_note = _labour_variance(source, month, tables)
 
-    # --- forecast at completion of the portfolio, unpaid invoices --------------------------
+def _forecast_totals(month: date, tables: dict[str, Table], totals: dict[str, Any]) -> None:
+    """Forecast at completion of the portfolio, and the unpaid invoices."""
     forecast = tables.pop("portfolio_forecast").frame
     if forecast.height != 1:
         raise ReportError(
@@ -588,20 +625,13 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             f"{month:%Y-%m}."
         )
     totals.update({f"portfolio_{k}": v for k, v in forecast.to_dicts()[0].items()})
-    ageing_totals = tables["ageing_totals"]
     totals["unpaid_amount"] = next(
-        row["unpaid_amount"] for row in ageing_totals.rows() if row["is_all_ages"]
+        row["unpaid_amount"] for row in tables["ageing_totals"].rows() if row["is_all_ages"]
     )
 
-    # --- reconciliation with the MSR ----------------------------------------------------
-    recon = reconciliation.build(source, month, RECONCILIATION)
-    tables["reconciliation"] = recon.summary
-    tables["reconciliation_portfolios"] = recon.portfolios
-    tables["reconciliation_projects"] = recon.projects
 
-    projects = tables["projects"].frame
+def _charts(tables: dict[str, Table], portfolio: Table, currency: str) -> dict[str, Chart]:
     capex_projects = tables["capex_projects"].frame
-    eac = tables["eac"].frame
     chart_map = {
         "portfolio": charts.grouped_bars(
             "fsr-portfolio",
@@ -619,7 +649,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
         "projects": charts.grouped_bars(
             "fsr-projects",
             "Budget at completion vs forecast at completion by project",
-            projects,
+            tables["projects"].frame,
             "project_code",
             [
                 ("Budget at completion", "budget_at_completion", "bac"),
@@ -641,27 +671,29 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             "project_code",
             [
                 (t.upper(), t, c)
-                for t, c in (("capex", "budget"), ("opex", "commitments"))
+                for t, c in (("capex", "capex"), ("opex", "opex"))
                 if t in capex_projects["expense_type"].to_list()
             ],
             currency,
             stacked=True,
             horizontal=True,
         ),
-        "eac": charts.eac_range(eac, currency),
+        "eac": charts.eac_range(tables["eac"].frame, currency),
     }
     if tables["ageing"].frame.height:
         chart_map["ageing"] = charts.grouped_bars(
             "fsr-ageing",
             "Unpaid invoices by age bucket",
-            ageing_totals.frame.filter(~pl.col("is_all_ages")),
+            tables["ageing_totals"].frame.filter(~pl.col("is_all_ages")),
             "age_bucket",
-            [("Unpaid amount", "unpaid_amount", "commitments")],
+            [("Unpaid amount", "unpaid_amount", "unpaid")],
             currency,
         )
-    status_dates = tables["lines"].frame["status_date"].drop_nulls()
+    return chart_map
+
+
+def _notes(tables: dict[str, Table], month: date, as_of: date, is_as_of_month: bool) -> list[str]:
     low_confidence = tables["low_confidence"].frame
-    is_as_of_month = month == date(as_of.year, as_of.month, 1)
     notes = []
     if low_confidence.height:
         codes = ", ".join(low_confidence["project_code"].to_list())
@@ -675,22 +707,7 @@ def build(source: ReportSource, month: date, as_of: date) -> FsrReport:
             f"Invoice ageing and the invoicing of purchase orders are measured at the snapshot's "
             f"as-of date ({as_of.isoformat()}), not at the end of {month:%B %Y}."
         )
-    return FsrReport(
-        kind="fsr",
-        title="Financial status report",
-        month=month,
-        as_of=as_of,
-        status_date=status_dates.max() if len(status_dates) else None,
-        currency=currency,
-        is_as_of_month=is_as_of_month,
-        totals=totals,
-        tables=in_order(tables, SHEET_ORDER),
-        charts=chart_map,
-        labour_variance_model=variance_model,
-        labour_variance_note=variance_note,
-        reconciliation=recon,
-        notes=notes,
-    )
+    return notes
 
 
 def _total_named(table: Table, column: str, label: str) -> Table:

@@ -28,10 +28,11 @@ from typing import Any
 
 from pipelines.config import DataPaths
 from pipelines.publish.catalog import code_version
+from pipelines.publish.formatting import cell_text
 from pipelines.publish.snapshot import Snapshot
 
 from . import closure, fsr, html, msr, pdf, weekly, xlsx
-from .document import Column, format_value
+from .document import Column
 from .errors import ReportError
 from .source import (
     ReportSource,
@@ -546,18 +547,18 @@ def _pdf_markers(kind: str, report: Any, context: dict[str, Any]) -> list[str]:
         return [
             *markers,
             report.heading,
-            format_value(report.facts["actual_cost"], money),
+            cell_text(report.facts["actual_cost"], money),
             "Budget outcome",
             "Milestone history",
             "Risks that materialised",
             "Lessons learned",
         ]
     if kind == "msr":
-        markers.append(format_value(report.all_portfolios["estimate_at_completion"], money))
+        markers.append(cell_text(report.all_portfolios["estimate_at_completion"], money))
         markers += [f"{p.code} — " for p in report.projects]
     else:
-        markers.append(format_value(report.totals["forecast_at_completion"], money))
-        markers.append(format_value(report.totals["cumulative_actual_cost"], money))
+        markers.append(cell_text(report.totals["forecast_at_completion"], money))
+        markers.append(cell_text(report.totals["cumulative_actual_cost"], money))
     return markers
 
 

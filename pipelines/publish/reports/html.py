@@ -20,7 +20,10 @@ from typing import Any
 
 import jinja2
 
-from .document import Chart, Column, Table, format_value, in_words, money_text, variance_mark
+from pipelines.publish import theme
+from pipelines.publish.formatting import NO_VALUE, cell_text, money_text
+
+from .document import Chart, Column, Table, in_words, variance_mark
 
 # Identifier columns never wrap (a project code split over two lines reads as two codes).
 ID_COLUMNS = frozenset(
@@ -56,26 +59,29 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fmt"] = format_value
+    env.filters["fmt"] = cell_text
     env.filters["variance_mark"] = variance_mark
     env.filters["in_words"] = in_words
     env.filters["month_label"] = lambda d: d.strftime("%B %Y")
     env.filters["rag_class"] = lambda v: (
         f"rag rag-{v}" if v in ("red", "amber", "green", "grey") else "rag rag-none"
     )
+    env.globals["NO_VALUE"] = NO_VALUE
     env.globals["ID_COLUMNS"] = ID_COLUMNS
     env.globals["LONG_COLUMNS"] = LONG_COLUMNS
     # the report's own currency is bound in render(); a page without one prints plain numbers
-    env.globals["money"] = lambda v: format_value(v, Column("v", "v", "currency"))
-    env.globals["index"] = lambda v: format_value(v, Column("v", "v", "index"))
-    env.globals["count"] = lambda v: format_value(v, Column("v", "v", "integer"))
+    env.globals["money"] = lambda v: cell_text(v, Column("v", "v", "currency"))
+    env.globals["index"] = lambda v: cell_text(v, Column("v", "v", "index"))
+    env.globals["count"] = lambda v: cell_text(v, Column("v", "v", "integer"))
     return env
 
 
 def stylesheet() -> str:
-    return (resources.files("pipelines.publish.reports") / "static" / "report.css").read_text(
+    """The theme's colours and font as CSS variables, then the report stylesheet that uses them."""
+    rules = (resources.files("pipelines.publish.reports") / "static" / "report.css").read_text(
         encoding="utf-8"
     )
+    return theme.css_variables() + rules
 
 
 def _json_default(value: Any) -> Any:

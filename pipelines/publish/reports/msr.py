@@ -16,8 +16,10 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.publish.formatting import cell_text
+
 from . import charts, reconciliation
-from .document import Chart, Column, Table, columns_for, format_value, readable_model_name
+from .document import Chart, Column, Table, columns_for, readable_model_name
 from .errors import ReportError
 from .fx import FX_GAPS
 from .reconciliation import Reconciliation
@@ -1258,8 +1260,15 @@ def _steering(
         .otherwise(pl.col("attention_reason"))
         .alias("why"),
     )
+    tables["attention"] = _attention_table(listed, month)
+    tables["milestones_due"] = _milestones_table(source, as_of)
+    return _headline(listed, projects), projects
+
+
+def _attention_table(listed: pl.DataFrame, month: date) -> Table:
+    """The steering table: colours of the last three months, the PM's, why, what is asked."""
     months = [previous_month(previous_month(month)), previous_month(month), month]
-    tables["attention"] = Table(
+    return Table(
         "attention",
         "Projects that need attention",
         listed,
@@ -1276,6 +1285,10 @@ def _steering(
         "measured health and the project managers' status notes",
         sheet="Steering",
     )
+
+
+def _milestones_table(source: ReportSource, as_of: date) -> Table:
+    """Milestones overdue or due within the model's horizon, with when in words."""
     milestones = read(source, MILESTONES_DUE).frame
     days = (
         pl.when(pl.col("is_overdue"))
@@ -1289,7 +1302,7 @@ def _steering(
         .alias("timing")
     )
     horizon = milestones["horizon_days"][0] if milestones.height else None
-    tables["milestones_due"] = Table(
+    return Table(
         "milestones_due",
         f"Milestones overdue or due in the next {horizon} days (as of {as_of:%-d %b %Y})"
         if horizon
@@ -1305,6 +1318,9 @@ def _steering(
         "the projects' latest milestone plans",
         sheet="Milestones due",
     )
+
+
+def _headline(listed: pl.DataFrame, projects: pl.DataFrame) -> str:
     red = listed.filter(pl.col("overall_status") == "red").height
     amber = listed.filter(pl.col("overall_status") == "amber").height
     parts = [
@@ -1317,7 +1333,7 @@ def _steering(
     decisions = listed.filter(pl.col("decision_needed").is_not_null()).height
     if decisions:
         parts.append(f"{decisions} decision(s) asked for")
-    return "; ".join(parts) + ".", projects
+    return "; ".join(parts) + "."
 
 
 def _formatted(metrics: Any, labels: dict[str, Any]) -> pl.Series:
@@ -1325,19 +1341,24 @@ def _formatted(metrics: Any, labels: dict[str, Any]) -> pl.Series:
     for metric, value in zip(
         metrics["metric"].to_list(), metrics["metric_value"].to_list(), strict=True
     ):
-        texts.append(format_value(value, Column.from_meta(labels[metric])))
+        texts.append(cell_text(value, Column.from_meta(labels[metric])))
     return pl.Series("value_text", texts, dtype=pl.String)
 
 
-def _project_pages(
-    source: ReportSource,
-    projects: pl.DataFrame,
-    tables: dict[str, Table],
-    is_as_of_month: bool,
-    as_of: date,
-    month: date,
-    recon: Reconciliation,
-) -> list[ProjectPage]:
+@dataclass(frozen=True)
+class _PageRows:
+    """What the project pages read, grouped by project code."""
+
+    by_code: dict[str, dict[str, dict[str, Any]]]
+    quarantined: dict[str, list[dict[str, Any]]]
+    stale: dict[str, list[str]]
+    rebaselines: dict[str, list[dict[str, Any]]]
+    curve: pl.DataFrame
+
+
+def _page_rows(tables: dict[str, Table]) -> _PageRows:
+    """The rows of the per-project sections by project (the sections leave the tables: they
+    are shown on each project's page, not as tables of their own)."""
     notes = tables.pop("notes")
     flows = tables.pop("risk_flows")
     curve = tables.pop("curves").frame
@@ -1354,11 +1375,24 @@ def _project_pages(
     stale: dict[str, list[str]] = {}
     for row in tables["stale"].rows():
         stale.setdefault(row["project_code"], []).append(row["entity"])
-    currency = source.reporting_currency()
     rebaselines: dict[str, list[dict[str, Any]]] = {}
     for row in tables.pop("rebaselines").rows():
         rebaselines.setdefault(row["project_code"], []).append(row)
-    money = Column("amount", "Amount", "currency", currency)
+    return _PageRows(by_code, quarantined, stale, rebaselines, curve)
+
+
+def _project_pages(
+    source: ReportSource,
+    projects: pl.DataFrame,
+    tables: dict[str, Table],
+    is_as_of_month: bool,
+    as_of: date,
+    month: date,
+    recon: Reconciliation,
+) -> list[ProjectPage]:
+    rows = _page_rows(tables)
+    by_code, curve = rows.by_code, rows.curve
+    currency = source.reporting_currency()
     pages = []
     for info in projects.to_dicts():
         code = info["project_code"]
@@ -1366,62 +1400,10 @@ def _project_pages(
         note = by_code["note"].get(code)
         quality = by_code["quality"].get(code)
         flow = by_code["flow"].get(code)
-        caveats = []
-        if note is None:
-            caveats.append(f"No status note from the project manager for {month:%B %Y}.")
-        if evm and evm.get("earned_value_source") == "none":
-            caveats.append(
-                "No progress evidence this month: earned value and the indices "
-                "built on it are unknown."
-            )
-        for change in rebaselines.get(code, []):
-            caveats.append(
-                f"Re-baselined {change['previous_baseline_version']} → "
-                f"{change['baseline_version']} from {change['effective_month']:%B %Y} "
-                f"(approved {change['approved_on']:%d %b %Y}, a re-plan of the "
-                f"{change['rebaseline_shape']}): "
-                f"{change['rebaseline_reason']}. BAC "
-                f"{format_value(change['previous_budget_at_completion'], money)} → "
-                f"{format_value(change['budget_at_completion'], money)} {currency}; planned "
-                "value before it is kept."
-            )
-        if evm and evm.get("evm_confidence") == "low":
-            caveats.append(
-                f"Earned-value figures of low confidence ({evm['evm_confidence_reason']}): "
-                "shown but not rated, and left out of the portfolio indices."
-            )
-        elif evm and evm.get("forecast_confidence") == "low":
-            caveats.append(f"Forecast caveat: {evm['forecast_confidence_reason']}.")
-        if evm and evm.get("is_earned_schedule_lower_bound"):
-            caveats.append(
-                "The planned-value curve ends before the work earned: earned schedule and "
-                "SPI(t) are lower bounds, the forecast finish a latest date."
-            )
-        if flow is not None and not flow.get("has_risk_register"):
-            caveats.append("No risk register exported yet: risk figures are unknown, not zero.")
-        if quality:
-            if quality.get("data_quality_issues"):
-                caveats.append(f"Data-quality findings: {quality['data_quality_issues']}.")
-            if quality.get("uncosted_timesheet_entry_count"):
-                caveats.append(
-                    f"{quality['uncosted_timesheet_entry_count']} timesheet entries have no "
-                    "cost rate or exchange rate: their hours cost nothing in AC."
-                )
+        caveats = _measure_caveats(month, evm, note, rows.rebaselines.get(code, []), currency)
+        caveats += _data_caveats(evm, flow, quality)
         caveats += recon.project_lines(code, "msr")
-        for entity in stale.get(code, []):
-            caveats.append(f"Stale export: {entity} (see Data caveats).")
-        for row in quarantined.get(code, []):
-            if row["rows_represented"] > 1:
-                caveats.append(
-                    f"{row['rows_represented']:,} quarantined {row['entity']} rows: "
-                    f"{row['source_file']} lines {row['source_line']}–{row['last_source_line']}, "
-                    f"e.g. {row['reason']}."
-                )
-            else:
-                caveats.append(
-                    f"Quarantined {row['entity']} row: {row['source_file']} line "
-                    f"{row['source_line']} — {row['reason']}."
-                )
+        caveats += _load_caveats(rows.stale.get(code, []), rows.quarantined.get(code, []))
         if not is_as_of_month:
             caveats.append(
                 f"Milestones, the delivery forecast and data quality are measured at the "
@@ -1441,6 +1423,85 @@ def _project_pages(
             )
         )
     return pages
+
+
+def _measure_caveats(
+    month: date,
+    evm: dict[str, Any] | None,
+    note: dict[str, Any] | None,
+    rebaselines: list[dict[str, Any]],
+    currency: str,
+) -> list[str]:
+    """What a reader must know about how the month's figures were measured: a missing note,
+    no progress evidence, a re-baseline."""
+    money = Column("amount", "Amount", "currency", currency)
+    caveats = []
+    if note is None:
+        caveats.append(f"No status note from the project manager for {month:%B %Y}.")
+    if evm and evm.get("earned_value_source") == "none":
+        caveats.append(
+            "No progress evidence this month: earned value and the indices built on it are unknown."
+        )
+    for change in rebaselines:
+        caveats.append(
+            f"Re-baselined {change['previous_baseline_version']} → "
+            f"{change['baseline_version']} from {change['effective_month']:%B %Y} "
+            f"(approved {change['approved_on']:%d %b %Y}, a re-plan of the "
+            f"{change['rebaseline_shape']}): "
+            f"{change['rebaseline_reason']}. BAC "
+            f"{cell_text(change['previous_budget_at_completion'], money)} → "
+            f"{cell_text(change['budget_at_completion'], money)} {currency}; planned "
+            "value before it is kept."
+        )
+    return caveats
+
+
+def _data_caveats(
+    evm: dict[str, Any] | None, flow: dict[str, Any] | None, quality: dict[str, Any] | None
+) -> list[str]:
+    """The confidence of the earned-value figures and what the data lacks."""
+    caveats = []
+    if evm and evm.get("evm_confidence") == "low":
+        caveats.append(
+            f"Earned-value figures of low confidence ({evm['evm_confidence_reason']}): "
+            "shown but not rated, and left out of the portfolio indices."
+        )
+    elif evm and evm.get("forecast_confidence") == "low":
+        caveats.append(f"Forecast caveat: {evm['forecast_confidence_reason']}.")
+    if evm and evm.get("is_earned_schedule_lower_bound"):
+        caveats.append(
+            "The planned-value curve ends before the work earned: earned schedule and "
+            "SPI(t) are lower bounds, the forecast finish a latest date."
+        )
+    if flow is not None and not flow.get("has_risk_register"):
+        caveats.append("No risk register exported yet: risk figures are unknown, not zero.")
+    if quality:
+        if quality.get("data_quality_issues"):
+            caveats.append(f"Data-quality findings: {quality['data_quality_issues']}.")
+        if quality.get("uncosted_timesheet_entry_count"):
+            caveats.append(
+                f"{quality['uncosted_timesheet_entry_count']} timesheet entries have no "
+                "cost rate or exchange rate: their hours cost nothing in AC."
+            )
+    return caveats
+
+
+def _load_caveats(stale: list[str], quarantined: list[dict[str, Any]]) -> list[str]:
+    """Stale exports and quarantined rows of the project, each with its file and line."""
+    caveats = [f"Stale export: {entity} (see Data caveats)." for entity in stale]
+    for row in quarantined:
+        if row["rows_represented"] > 1:
+            caveats.append(
+                f"{row['rows_represented']:,} quarantined {row['entity']} rows: "
+                f"{row['source_file']} lines {row['source_line']}–{row['last_source_line']}, "
+                f"e.g. {row['reason']}."
+            )
+        else:
+            caveats.append(
+                f"Quarantined {row['entity']} row: {row['source_file']} line "
+                f"{row['source_line']} — {row['reason']}."
+            )
+    return caveats
 
 
 def appendix_tables(source: ReportSource, month: date, used: set[str]) -> list[Table]:

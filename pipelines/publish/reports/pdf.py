@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.publish import theme
+
 from .errors import ReportError
 
 CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
@@ -34,8 +36,8 @@ CHROMIUM_ARGS = [
 PRINT_WIDTH = {"portrait": 710, "landscape": 1038}
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![s\w])")
 FOOTER = (
-    '<div style="font-size:7px;width:100%;padding:0 11mm;color:#5d6673;'
-    'font-family:Helvetica,Arial,sans-serif;display:flex;justify-content:space-between">'
+    f'<div style="font-size:7px;width:100%;padding:0 11mm;color:{theme.MUTED};'
+    f'font-family:{theme.FONT_FAMILY};display:flex;justify-content:space-between">'
     '<span>{label}</span><span>page <span class="pageNumber"></span> of '
     '<span class="totalPages"></span></span></div>'
 )
@@ -81,19 +83,11 @@ def print_pdf(
     timeout_ms: int = 120_000,
 ) -> PdfCheck:
     """Print ``html_path`` to ``pdf_path`` and verify it; ReportError if anything is off."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise ReportError(
-            "cannot print the PDF: the playwright package is not installed "
-            "(it drives the system Chromium; no browser download is needed)."
-        ) from None
+    sync_playwright, playwright_error = _playwright()
     if not Path(CHROMIUM).exists():
         raise ReportError(
             f"cannot print the PDF: no Chromium at {CHROMIUM} (apt-get install chromium)."
         )
-    url = html_path.resolve().as_uri()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -103,39 +97,7 @@ def print_pdf(
                 page = browser.new_page(
                     viewport={"width": PRINT_WIDTH[orientation], "height": 1100}
                 )
-                # Offline by construction: the page may load nothing but itself. A request for
-                # anything else means the HTML is not self-contained, which fails the report.
-                blocked: list[str] = []
-
-                def only_the_report(route: Any) -> None:
-                    if route.request.url == url:
-                        route.continue_()
-                    else:
-                        blocked.append(route.request.url)
-                        route.abort()
-
-                page.route("**/*", only_the_report)
-                page.emulate_media(media="print")
-                page.goto(url, wait_until="load", timeout=timeout_ms)
-                page.wait_for_function(
-                    "document.body.getAttribute('data-charts') !== 'pending'",
-                    timeout=timeout_ms,
-                )
-                state = page.evaluate("document.body.getAttribute('data-charts')")
-                if state != "ready":
-                    error = page.evaluate("document.body.getAttribute('data-chart-error')")
-                    raise ReportError(f"the charts of {html_path.name} did not render: {error}")
-                if blocked:
-                    raise ReportError(
-                        f"{html_path.name} is not self-contained: it asked for "
-                        f"{', '.join(sorted(set(blocked))[:3])}."
-                    )
-                drawn = page.evaluate("document.querySelectorAll('.chart .main-svg').length")
-                expected = page.evaluate("Number(document.body.dataset.chartCount)")
-                if drawn < expected:
-                    raise ReportError(
-                        f"only {drawn} of {expected} charts of {html_path.name} were drawn."
-                    )
+                _load(page, html_path, timeout_ms)
                 pdf = page.pdf(
                     path=str(pdf_path),
                     prefer_css_page_size=True,
@@ -148,11 +110,61 @@ def print_pdf(
                 )
             finally:
                 browser.close()
-    except PlaywrightError as error:
+    except playwright_error as error:
         raise ReportError(
             f"Chromium could not print {html_path.name}: {str(error).splitlines()[0]}"
         ) from None
     return verify_pdf(pdf_path, pdf, must_contain)
+
+
+def _playwright() -> tuple[Any, type[Exception]]:
+    """Playwright's entry point and its error class (imported when a PDF is printed)."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise ReportError(
+            "cannot print the PDF: the playwright package is not installed "
+            "(it drives the system Chromium; no browser download is needed)."
+        ) from None
+    return sync_playwright, PlaywrightError
+
+
+def _load(page: Any, html_path: Path, timeout_ms: int) -> None:
+    """Open the report offline and wait for its charts: ReportError if the page asks for
+    anything but itself or a chart is not drawn."""
+    url = html_path.resolve().as_uri()
+    # Offline by construction: the page may load nothing but itself. A request for
+    # anything else means the HTML is not self-contained, which fails the report.
+    blocked: list[str] = []
+
+    def only_the_report(route: Any) -> None:
+        if route.request.url == url:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_report)
+    page.emulate_media(media="print")
+    page.goto(url, wait_until="load", timeout=timeout_ms)
+    page.wait_for_function(
+        "document.body.getAttribute('data-charts') !== 'pending'",
+        timeout=timeout_ms,
+    )
+    state = page.evaluate("document.body.getAttribute('data-charts')")
+    if state != "ready":
+        error = page.evaluate("document.body.getAttribute('data-chart-error')")
+        raise ReportError(f"the charts of {html_path.name} did not render: {error}")
+    if blocked:
+        raise ReportError(
+            f"{html_path.name} is not self-contained: it asked for "
+            f"{', '.join(sorted(set(blocked))[:3])}."
+        )
+    drawn = page.evaluate("document.querySelectorAll('.chart .main-svg').length")
+    expected = page.evaluate("Number(document.body.dataset.chartCount)")
+    if drawn < expected:
+        raise ReportError(f"only {drawn} of {expected} charts of {html_path.name} were drawn.")
 
 
 def verify_pdf(path: Path, pdf: bytes, must_contain: Sequence[str]) -> PdfCheck:

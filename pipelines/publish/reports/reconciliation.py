@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .document import Column, Table, columns_for, format_value
+from pipelines.publish.formatting import cell_text
+
+from .document import Column, Table, columns_for
 from .errors import ReportError
 from .source import ReportSource, Requirement
 
@@ -114,10 +116,10 @@ class Reconciliation:
             # this pack's figure first
             mine, theirs = ("msr", "fsr") if side == "msr" else ("fsr", "msr")
             lines.append(
-                f"{row[f'{mine}_measure_label']} {format_value(row[f'{mine}_amount'], money)} "
+                f"{row[f'{mine}_measure_label']} {cell_text(row[f'{mine}_amount'], money)} "
                 f"here, {row[f'{theirs}_measure_label']} "
-                f"{format_value(row[f'{theirs}_amount'], money)} in the {theirs.upper()} "
-                f"(difference MSR − FSR {format_value(row['difference_amount'], money)}): "
+                f"{cell_text(row[f'{theirs}_amount'], money)} in the {theirs.upper()} "
+                f"(difference MSR − FSR {cell_text(row['difference_amount'], money)}): "
                 f"{row['reconciliation_reason']}."
             )
         return lines
@@ -190,14 +192,12 @@ def _lines(rows: list[dict[str, Any]], columns: list[Column]) -> list[str]:
         if not r["reconciliation_note"]:
             continue
         parts = [
-            f"{c.label} {format_value(r[c.name], c)}"
-            for c in items
-            if format_value(r[c.name], c) != "0"
+            f"{c.label} {cell_text(r[c.name], c)}" for c in items if cell_text(r[c.name], c) != "0"
         ]
         lines.append(
-            f"{r['msr_measure_label']} {format_value(r['msr_amount'], money)} (MSR) vs "
-            f"{r['fsr_measure_label']} {format_value(r['fsr_amount'], money)} (FSR): "
-            f"difference {format_value(r['difference_amount'], money)}"
+            f"{r['msr_measure_label']} {cell_text(r['msr_amount'], money)} (MSR) vs "
+            f"{r['fsr_measure_label']} {cell_text(r['fsr_amount'], money)} (FSR): "
+            f"difference {cell_text(r['difference_amount'], money)}"
             + (f" = {' + '.join(parts)}" if parts else "")
             + f" ({r['reconciliation_note']})."
         )

@@ -1,10 +1,10 @@
 """The pinned snapshot a report reads: one read-only connection, the catalog, and what is missing.
 
 A report reads exactly one published snapshot (never the live warehouse) so that the same month
-from the same snapshot always gives the same numbers. The snapshot is opened through an
-in-memory DuckDB with the file ATTACHed read-only: ``duckdb.connect(path)`` could hand back a
-cached, already-replaced database. Every model a section needs is checked up front, so a report
-with a missing model fails before anything is written, naming the model and the section.
+from the same snapshot always gives the same numbers. The snapshot is opened by
+:mod:`pipelines.publish.reader` (attached read-only, file access off). Every model a section
+needs is checked up front, so a report with a missing model fails before anything is written,
+naming the model and the section.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from pipelines.config import DataPaths
+from pipelines.publish.reader import Catalog, ColumnMeta, open_database
 from pipelines.publish.snapshot import Snapshot, current_snapshot, get_snapshot, list_snapshots
 
 from .errors import ReportError
@@ -40,19 +41,6 @@ class Requirement:
     model: str
     columns: tuple[str, ...]
     published: bool = True
-
-
-@dataclass(frozen=True)
-class ColumnMeta:
-    """How to show one column: the catalog's ``meta.metric`` label, format and unit."""
-
-    name: str
-    label: str
-    format: str = "text"
-    unit: str | None = None
-    description: str = ""
-    good_when: str = "neutral"
-    """'higher', 'lower' or 'neutral': which way the number is favourable."""
 
 
 def parse_month(month: str) -> date:
@@ -126,22 +114,19 @@ class ReportSource:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         try:
-            self.catalog: dict[str, Any] = snapshot.catalog()
+            self._catalog = Catalog(snapshot.catalog())
         except (OSError, ValueError) as error:
             raise ReportError(
                 f"the catalog of snapshot {snapshot.snapshot_id} cannot be read: {error}"
             ) from None
-        self._models = {model["name"]: model for model in self.catalog.get("models", [])}
+        self.catalog: dict[str, Any] = self._catalog.body
+        self._models = self._catalog.models
         # One thread: a sum of doubles then adds its rows in one order every time, so a pack
         # rebuilt from the same snapshot has the same last digits (parallel partial sums of the
         # FSR's totals differed in the 16th digit from one build to the next).
-        self.con = duckdb.connect(":memory:", config={"threads": 1})
         try:
-            path = str(snapshot.database).replace("'", "''")
-            self.con.execute(f"attach '{path}' as wh (read_only)")
-            self.con.execute("use wh")
+            self.con = open_database(snapshot.database, threads=1)
         except duckdb.Error as error:
-            self.con.close()
             raise ReportError(
                 f"the database of snapshot {snapshot.snapshot_id} cannot be opened: "
                 f"{str(error).splitlines()[0]}"
@@ -204,21 +189,10 @@ class ReportSource:
 
     def column_meta(self, model: str, column: str) -> ColumnMeta:
         """The catalog's label/format for a column; a readable fallback for unlabelled ones."""
-        for entry in self._models.get(model, {}).get("columns", []):
-            if entry.get("name") == column:
-                metric = entry.get("metric") or {}
-                return ColumnMeta(
-                    name=column,
-                    label=str(metric.get("label") or _humanise(column)),
-                    format=str(metric.get("format") or "text"),
-                    unit=metric.get("unit"),
-                    description=str(metric.get("description") or entry.get("description") or ""),
-                    good_when=str(metric.get("good_when") or "neutral"),
-                )
-        return ColumnMeta(name=column, label=_humanise(column))
+        return self._catalog.column_meta(model, column)
 
     def model_description(self, model: str) -> str:
-        return str(self._models.get(model, {}).get("description") or "")
+        return self._catalog.model_description(model)
 
     # -- reading --------------------------------------------------------------------------
     def frame(
@@ -239,7 +213,7 @@ class ReportSource:
             ) from None
 
     def reporting_currency(self) -> str:
-        return self.column_meta("fct_earned_value_monthly", "planned_value").unit or "EUR"
+        return str(self._catalog.reporting_currency())
 
     def month_range(self) -> tuple[date, date, date]:
         """First and last reporting month of the snapshot, and its as-of date."""
@@ -265,7 +239,3 @@ class ReportSource:
                 "(rpt_portfolio_week_summary is empty): nothing to report on."
             )
         return row[0], row[1]
-
-
-def _humanise(name: str) -> str:
-    return name.replace("_", " ").capitalize()

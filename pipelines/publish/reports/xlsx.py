@@ -19,8 +19,10 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from .charts import COLOURS
-from .document import CURRENCY_SYMBOLS, Column, Table
+from pipelines.publish import theme
+from pipelines.publish.formatting import CURRENCY_SYMBOLS
+
+from .document import Column, Table
 from .source import snapshot_created
 
 NUMBER_FORMATS = {
@@ -36,12 +38,10 @@ NUMBER_FORMATS = {
     "month": "mmm yyyy",
 }
 TEXT_FORMAT = {"quote_prefix": True}
-# the pack's RAG colours (charts.COLOURS), white text but on amber
+# the theme's RAG colours, with the text that reads on each
 RAG_FILLS = {
-    "red": {"bg_color": COLOURS["red"], "font_color": "#ffffff"},
-    "amber": {"bg_color": COLOURS["amber"], "font_color": "#1d1d1d"},
-    "green": {"bg_color": COLOURS["green"], "font_color": "#ffffff"},
-    "grey": {"bg_color": COLOURS["grey"], "font_color": "#1d1d1d"},
+    status: {"bg_color": colour, "font_color": theme.RAG_TEXT[status]}
+    for status, colour in theme.RAG.items()
 }
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -179,7 +179,7 @@ def write_workbook(
     used: set[str] = set()
     names = []
     bold = workbook.add_format({"bold": True})
-    heading = workbook.add_format({"bold": True, "font_size": 14, "font_color": "#1f4e79"})
+    heading = workbook.add_format({"bold": True, "font_size": 14, "font_color": theme.ACCENT})
     text = workbook.add_format(TEXT_FORMAT)
     about_sheet = workbook.add_worksheet(_sheet_name("About", used))
     names.append(about_sheet.name)
@@ -237,8 +237,8 @@ def _frame(table: Table) -> pl.DataFrame:
 def money_format(column: Column) -> str:
     """Whole units with the currency's sign (or its code after the amount); a negative value of
     a figure that is better higher (a cost or schedule variance, a budget left) in red."""
-    symbol = CURRENCY_SYMBOLS.get(column.unit or "")
-    if symbol:
+    symbol = CURRENCY_SYMBOLS.get((column.unit or "").upper(), "").strip()
+    if symbol and symbol != column.unit:
         amount = f'"{symbol}"#,##0'
     elif column.unit:
         amount = f'#,##0" {column.unit}"'
@@ -301,7 +301,6 @@ def _add_chart(
     chart = workbook.add_chart(options)
     quoted = "'" + sheet.replace("'", "''") + "'"
     cat = names.index(spec.category)
-    palette = ("#1f4e79", "#c0392b", "#555555", "#8e44ad", "#2e8b57")
     for i, value in enumerate(spec.values):
         col = names.index(value)
         chart.add_series(
@@ -309,7 +308,7 @@ def _add_chart(
                 "name": [sheet, 0, col],
                 "categories": f"={quoted}!${_letter(cat)}$2:${_letter(cat)}${last + 1}",
                 "values": f"={quoted}!${_letter(col)}$2:${_letter(col)}${last + 1}",
-                "fill": {"color": palette[i % len(palette)]},
+                "fill": {"color": _series_colour(value, i)},
                 "border": {"none": True},
             }
         )
@@ -320,7 +319,7 @@ def _add_chart(
     )
     axis = {
         "num_format": "#,##0",
-        "major_gridlines": {"visible": True, "line": {"color": "#e5e5e5"}},
+        "major_gridlines": {"visible": True, "line": {"color": theme.GRID}},
     }
     if spec.kind == "bar":
         chart.set_x_axis(axis)
@@ -329,6 +328,12 @@ def _add_chart(
         chart.set_y_axis(axis)
     worksheet = workbook.get_worksheet_by_name(sheet)
     worksheet.insert_chart(1, len(names) + 1, chart)
+
+
+def _series_colour(column: str, index: int) -> str:
+    """The colour an amount column is drawn in on every chart (the theme's series for it)."""
+    series = theme.AMOUNT_SERIES.get(column)
+    return theme.SERIES[series] if series else theme.PALETTE[index % len(theme.PALETTE)]
 
 
 def _letter(index: int) -> str:
