@@ -310,35 +310,34 @@ def reporting_months(snap: Snapshot) -> list[date]:
 
 # --------------------------------------------------------------------------- drill-downs
 # The rows behind a number, with the file and line they came from. Costed lines come from the
-# dbt model that costs them (int_timesheet_entries_costed) so they add up to AC exactly; when that
-# model is absent the raw lines are shown (hours only).
+# published drill-down model (rpt_timesheet_lines) so they add up to AC exactly; a snapshot built
+# before it shows the raw lines (hours only).
 
 
 def timesheet_lines(
     snap: Snapshot, project_codes: Sequence[str], month_start: date, month_end: date
 ) -> pl.DataFrame:
-    if has_model(snap, "int_timesheet_entries_costed", ["labour_cost", "source_line"]):
-        table, _ = _checked(snap, "int_timesheet_entries_costed", [])
+    if has_model(snap, "rpt_timesheet_lines", ["labour_cost", "source_line"]):
+        table, _ = _checked(snap, "rpt_timesheet_lines", [])
         sql = f"""
             select
-                entry.project_code,
-                entry.work_date,
-                entry.employee_id,
-                person.full_name,
-                entry.role,
-                entry.task_key,
-                entry.logged_hours,
-                entry.hourly_cost_rate,
-                entry.labour_cost,
-                entry.is_cost_missing,
-                entry.comment,
-                entry.source_file,
-                entry.source_line
-            from {table} as entry
-            left join raw.people as person on person.employee_id = entry.employee_id
-            where list_contains(?, entry.project_code)
-                and entry.work_date between ? and ?
-            order by entry.work_date, entry.source_file, entry.source_line
+                project_code,
+                work_date,
+                employee_id,
+                full_name,
+                role,
+                task_key,
+                logged_hours,
+                hourly_cost_rate,
+                labour_cost,
+                is_cost_missing,
+                comment,
+                source_file,
+                source_line
+            from {table}
+            where list_contains(?, project_code)
+                and work_date between ? and ?
+            order by work_date, source_file, source_line
             limit ?
         """
     else:
@@ -375,7 +374,7 @@ def invoices(
 
     ``unpaid_at``: only those not paid by that date (the rows behind the invoice ageing).
     """
-    model = "int_invoices_converted"
+    model = "rpt_invoice_lines"
     if not has_model(snap, model, ["invoice_amount", "source_line"]):
         model = "raw.invoices"
     table, available = _checked(snap, model, ["project_code", "invoice_date", "source_line"])
@@ -440,41 +439,41 @@ def task_snapshot(snap: Snapshot, project_code: str, snapshot_date: date) -> pl.
 
 def open_risks(snap: Snapshot, project_codes: Sequence[str], month: date) -> pl.DataFrame:
     """The open risks of the register in force in the month, with the file and line they came
-    from, highest exposure first (exposure per risk as dbt computes it)."""
-    if has_model(snap, "int_risk_register_monthly", ["exposure_amount", "is_open"]):
-        table, _ = _checked(snap, "int_risk_register_monthly", [])
-        sql = f"""
-            select
-                register.project_code,
-                register.risk_id,
-                register.title,
-                register.category,
-                register.owner,
-                register.severity,
-                register.probability_band,
-                register.impact_band,
-                register.probability_ratio,
-                register.impact_cost,
-                register.exposure_amount,
-                register.impact_days,
-                register.age_days,
-                register.raised_date,
-                register.register_snapshot_date,
-                source.source_file,
-                source.source_line
-            from {table} as register
-            left join raw.risks as source
-                on source.project_code = register.project_code
-                and source.risk_id = register.risk_id
-                and source.snapshot_date = register.register_snapshot_date
-            where list_contains(?, register.project_code)
-                and register.reporting_month = ?
-                and register.is_open
-            order by register.exposure_amount desc nulls last, register.severity_score desc
-            limit ?
-        """
-        return query(snap, sql, [list(project_codes), month, DRILL_ROW_LIMIT])
-    raise MissingData(snap.snapshot_id, "int_risk_register_monthly")
+    from, in the order the MSR lists them (largest exposure first, as dbt ranks them)."""
+    table, _ = _checked(
+        snap, "rpt_risk_register_monthly", ["exposure_amount", "is_open", "open_exposure_rank"]
+    )
+    sql = f"""
+        select
+            register.project_code,
+            register.risk_id,
+            register.title,
+            register.category,
+            register.owner,
+            register.severity,
+            register.probability_band,
+            register.impact_band,
+            register.probability_ratio,
+            register.impact_cost,
+            register.exposure_amount,
+            register.impact_days,
+            register.age_days,
+            register.raised_date,
+            register.register_snapshot_date,
+            source.source_file,
+            source.source_line
+        from {table} as register
+        left join raw.risks as source
+            on source.project_code = register.project_code
+            and source.risk_id = register.risk_id
+            and source.snapshot_date = register.register_snapshot_date
+        where list_contains(?, register.project_code)
+            and register.reporting_month = ?
+            and register.is_open
+        order by register.project_code, register.open_exposure_rank
+        limit ?
+    """
+    return query(snap, sql, [list(project_codes), month, DRILL_ROW_LIMIT])
 
 
 def person_week_lines(snap: Snapshot, employee_id: str, week_start: date) -> pl.DataFrame:

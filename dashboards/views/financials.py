@@ -5,7 +5,7 @@ commitments and invoice ageing.
 Reads rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly, rpt_project_kpis_monthly,
 rpt_financial_variance_monthly,
 fct_project_financials_monthly, rpt_invoice_ageing, and for drill-down
-int_invoices_converted / raw.invoices and int_timesheet_entries_costed. Where a bar shows a
+rpt_invoice_lines / raw.invoices and rpt_timesheet_lines. Where a bar shows a
 total, Plotly stacks the published rows.
 """
 

@@ -2,7 +2,7 @@
 
 Reads rpt_project_kpis_monthly, fct_earned_value_monthly (S-curve, indices, earned schedule),
 rpt_project_health_metrics_monthly (threshold bands, reasons), fct_milestone_slippage,
-int_risk_register_monthly (top risks), fct_project_financials_monthly (by category),
+rpt_risk_register_monthly (top risks), fct_project_financials_monthly (by category),
 raw.status_notes (the PM's note), rpt_data_quality_by_project (caveats), rpt_raid_summary_monthly
 and fct_raid_items_monthly (issues, decisions and actions).
 """

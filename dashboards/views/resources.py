@@ -218,7 +218,10 @@ def _person_week(ctx: state.Context, row: dict | None) -> None:
 def timesheet_caveat(ctx: state.Context) -> None:
     """Utilisation is only as complete as the timesheets: say what is missing from it."""
     refused = data.read(
-        ctx.snap, "raw.quarantine", select=["rows_represented"], where={"entity": "timesheets"}
+        ctx.snap,
+        "rpt_quarantined_rows",
+        select=["rows_represented"],
+        where={"entity": "timesheets"},
     )["rows_represented"].sum()
     stale = pl.DataFrame()
     if data.has_model(ctx.snap, "fct_export_freshness"):

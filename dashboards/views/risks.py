@@ -2,7 +2,7 @@
 their ageing.
 
 Reads rpt_risk_heatmap, fct_risk_exposure_monthly, fct_risk_exposure_by_category_monthly,
-rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly (tiles), int_risk_register_monthly +
+rpt_portfolio_kpis_monthly / rpt_program_kpis_monthly (tiles), rpt_risk_register_monthly +
 raw.risks (the risks behind the numbers, with file and line).
 """
 

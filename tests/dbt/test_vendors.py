@@ -51,7 +51,8 @@ spend / contract); invoice accuracy Mar 2 of 3.
 
 The vendor base in March (rpt_vendor_portfolio_monthly): 3 vendors, all active; 2 contracts in
 force; SLAs 1 met of 5 (20 %), 4 breaches by 2 vendors; contract value 10 900, spend 9 091 of
-which 6 850 contracted (62.84 %) and 2 241 uncontracted (1 vendor); 1 vendor over contract (Contoso); 7 invoices, 4 not matching.
+which 6 850 contracted (62.84 %) and 2 241 uncontracted (1 vendor); 1 vendor over contract
+(Contoso); 7 invoices, 4 not matching.
 
 Rows counting nowhere (fct_vendor_rows_left_out): CT-1's first_time_fix_pct measurement (no such
 term), a CT-9 measurement, ticket T7 (CT-7), deliverable D9 (CT-8) and a CT-9 term (contracts

@@ -324,6 +324,8 @@ final as (
         variance_at_completion_pct,
         variance_direction,
         is_over_variance_threshold,
+        threshold_pct as variance_threshold_pct,
+        threshold_amount as variance_threshold_amount,
         cumulative_budget_amount,
         cumulative_actual_cost,
         cumulative_cost_variance,

@@ -12,6 +12,8 @@ select
     owner,
     risk_status,
     severity,
+    probability_band,
+    impact_band,
     probability_ratio,
     impact_cost,
     exposure_amount,

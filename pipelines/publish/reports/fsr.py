@@ -485,7 +485,11 @@ SECTIONS: tuple[Section, ...] = (
 )
 REQUIREMENTS: tuple[Requirement, ...] = (
     *(section.requirement for section in SECTIONS),
-    Requirement(VARIANCE, "finance_settings", ("setting_name", "setting_value"), published=False),
+    Requirement(
+        VARIANCE,
+        "rpt_financial_variance_monthly",
+        ("variance_threshold_pct", "variance_threshold_amount"),
+    ),
     *reconciliation.requirements(RECONCILIATION),
 )
 USED_MODELS = {req.model for req in REQUIREMENTS}
@@ -601,15 +605,16 @@ def _variance_totals(
     """Variance commentary: the projects over the threshold, the largest variance first."""
     variances = tables.pop("variances").frame
     over = tables["variance"].frame
-    settings = dict(
-        source.frame(
-            "select setting_name, setting_value from finance_settings", section=VARIANCE
-        ).iter_rows()
-    )
+    [settings] = source.frame(
+        "select max(variance_threshold_pct) as variance_threshold_pct,"
+        " max(variance_threshold_amount) as variance_threshold_amount"
+        " from rpt_financial_variance_monthly",
+        section=VARIANCE,
+    ).to_dicts()
     methods = variances["forecast_method"].drop_nulls().unique().to_list()
     totals["forecast_method"] = methods[0] if len(methods) == 1 else None
-    totals["variance_threshold_pct"] = float(settings.get("variance_threshold_pct", 0) or 0)
-    totals["variance_threshold_amount"] = float(settings.get("variance_threshold_amount", 0) or 0)
+    totals["variance_threshold_pct"] = float(settings["variance_threshold_pct"] or 0)
+    totals["variance_threshold_amount"] = float(settings["variance_threshold_amount"] or 0)
     totals["projects_over_threshold"] = over.height
     totals["projects_with_forecast"] = int(variances["variance_direction"].is_not_null().sum())
     totals["overrun_projects"] = int((over["variance_direction"] == "unfavourable").sum())
