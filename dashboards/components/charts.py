@@ -28,6 +28,7 @@ SERIES = theme.SERIES
 PALETTE = list(theme.PALETTE)
 AXIS_RANGE = (0.5, 1.5)  # CPI / SPI shown on the bubble chart; beyond it, on the edge
 SEVERITY_COLOURS = theme.SEVERITY
+DAY_MS = 86_400_000  # a day on a date axis, in milliseconds (the unit of a bar's length there)
 
 
 def _layout(
@@ -140,6 +141,80 @@ def rag_matrix(
     )
 
 
+def _bubble_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """The indices clipped to ``AXIS_RANGE`` (``_x``, ``_y``) and whether either was (``_off``):
+    an index beyond the range is drawn on its edge as a triangle, to keep the chart readable."""
+    low, high = AXIS_RANGE
+    return rows.with_columns(
+        pl.col("cost_performance_index").clip(low, high).alias("_x"),
+        pl.col("schedule_performance_index").clip(low, high).alias("_y"),
+        (
+            (pl.col("cost_performance_index") < low)
+            | (pl.col("cost_performance_index") > high)
+            | (pl.col("schedule_performance_index") < low)
+            | (pl.col("schedule_performance_index") > high)
+        ).alias("_off"),
+    )
+
+
+def _bubble_hover(
+    row: dict[str, Any],
+    cpi_meta: dict[str, Any],
+    spi_meta: dict[str, Any],
+    bac_meta: dict[str, Any],
+) -> str:
+    return (
+        f"{row['project_code']} · {row.get('project_name') or ''}<br>"
+        f"{cpi_meta.get('label', 'CPI')} "
+        f"{format_value(row['cost_performance_index'], cpi_meta)} · "
+        f"{spi_meta.get('label', 'SPI')} "
+        f"{format_value(row['schedule_performance_index'], spi_meta)}<br>"
+        f"{bac_meta.get('label', 'BAC')} "
+        f"{format_value(row['budget_at_completion'], bac_meta)}"
+        + ("<br>(off the scale: drawn on the edge)" if row["_off"] else "")
+    )
+
+
+def _bubble_trace(
+    part: pl.DataFrame, status: str, largest: float, metas: tuple[dict[str, Any], ...]
+) -> go.Scatter:
+    """One health colour's projects; ``metas`` are the CPI, SPI and BAC metas."""
+    # area ∝ BAC, but no bubble so large that it hides its neighbours around CPI = SPI = 1
+    sizes = [10 + 30 * math.sqrt(max(v or 0, 0) / largest) for v in part["budget_at_completion"]]
+    return go.Scatter(
+        x=part["_x"].to_list(),
+        y=part["_y"].to_list(),
+        mode="markers+text",
+        cliponaxis=False,  # a marker drawn on the edge shows whole, never cut
+        name=RAG_LABELS[status],
+        text=part["project_code"].to_list(),
+        textposition="middle center",
+        textfont={"size": 10, "color": theme.PAPER},
+        marker={
+            "size": sizes,
+            "color": RAG_COLOURS[status],
+            "opacity": 0.85,
+            "symbol": ["triangle-up" if off else "circle" for off in part["_off"]],
+            "line": {"width": 1, "color": theme.PAPER},
+        },
+        customdata=part["project_code"].to_list(),
+        hovertext=[_bubble_hover(row, *metas) for row in part.iter_rows(named=True)],
+        hoverinfo="text",
+    )
+
+
+def _threshold_lines(fig: go.Figure, thresholds: dict[str, float | None]) -> None:
+    """CPI = SPI = 1 dotted, and the amber and red thresholds dashed in their colours."""
+    fig.add_hline(y=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
+    fig.add_vline(x=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
+    for key, status in (("amber_below", "amber"), ("red_below", "red")):
+        if thresholds.get(key) is None:
+            continue
+        line = {"line_dash": "dash", "line_color": RAG_COLOURS[status], "opacity": 0.6}
+        fig.add_hline(y=thresholds[key], **line)
+        fig.add_vline(x=thresholds[key], **line)
+
+
 def cpi_spi_bubbles(
     frame: pl.DataFrame,
     *,
@@ -157,81 +232,13 @@ def cpi_spi_bubbles(
         return empty_figure("No project has both CPI and SPI for this month.")
     largest = max((v or 0) for v in rows["budget_at_completion"].to_list()) or 1
     low, high = AXIS_RANGE
-    # keep the chart readable: an index beyond the range is drawn on its edge as a triangle
-    rows = rows.with_columns(
-        pl.col("cost_performance_index").clip(low, high).alias("_x"),
-        pl.col("schedule_performance_index").clip(low, high).alias("_y"),
-        (
-            (pl.col("cost_performance_index") < low)
-            | (pl.col("cost_performance_index") > high)
-            | (pl.col("schedule_performance_index") < low)
-            | (pl.col("schedule_performance_index") > high)
-        ).alias("_off"),
-    )
+    rows = _bubble_rows(rows)
     fig = go.Figure()
     for status in ("red", "amber", "green", "grey"):
         part = rows.filter(pl.col("overall_status").fill_null("grey") == status)
-        if part.is_empty():
-            continue
-        # area ∝ BAC, but no bubble so large that it hides its neighbours around CPI = SPI = 1
-        sizes = [
-            10 + 30 * math.sqrt(max(v or 0, 0) / largest) for v in part["budget_at_completion"]
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=part["_x"].to_list(),
-                y=part["_y"].to_list(),
-                mode="markers+text",
-                cliponaxis=False,  # a marker drawn on the edge shows whole, never cut
-                name=RAG_LABELS[status],
-                text=part["project_code"].to_list(),
-                textposition="middle center",
-                textfont={"size": 10, "color": theme.PAPER},
-                marker={
-                    "size": sizes,
-                    "color": RAG_COLOURS[status],
-                    "opacity": 0.85,
-                    "symbol": ["triangle-up" if off else "circle" for off in part["_off"]],
-                    "line": {"width": 1, "color": theme.PAPER},
-                },
-                customdata=part["project_code"].to_list(),
-                hovertext=[
-                    f"{row['project_code']} · {row.get('project_name') or ''}<br>"
-                    f"{cpi_meta.get('label', 'CPI')} "
-                    f"{format_value(row['cost_performance_index'], cpi_meta)} · "
-                    f"{spi_meta.get('label', 'SPI')} "
-                    f"{format_value(row['schedule_performance_index'], spi_meta)}<br>"
-                    f"{bac_meta.get('label', 'BAC')} "
-                    f"{format_value(row['budget_at_completion'], bac_meta)}"
-                    + ("<br>(off the scale: drawn on the edge)" if row["_off"] else "")
-                    for row in part.iter_rows(named=True)
-                ],
-                hoverinfo="text",
-            )
-        )
-    fig.add_hline(y=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
-    fig.add_vline(x=1.0, line_dash="dot", line_color=theme.REFERENCE_LINE)
-    thresholds = thresholds or {}
-    if thresholds.get("amber_below") is not None:
-        fig.add_hline(
-            y=thresholds["amber_below"],
-            line_dash="dash",
-            line_color=RAG_COLOURS["amber"],
-            opacity=0.6,
-        )
-        fig.add_vline(
-            x=thresholds["amber_below"],
-            line_dash="dash",
-            line_color=RAG_COLOURS["amber"],
-            opacity=0.6,
-        )
-    if thresholds.get("red_below") is not None:
-        fig.add_hline(
-            y=thresholds["red_below"], line_dash="dash", line_color=RAG_COLOURS["red"], opacity=0.6
-        )
-        fig.add_vline(
-            x=thresholds["red_below"], line_dash="dash", line_color=RAG_COLOURS["red"], opacity=0.6
-        )
+        if not part.is_empty():
+            fig.add_trace(_bubble_trace(part, status, largest, (cpi_meta, spi_meta, bac_meta)))
+    _threshold_lines(fig, thresholds or {})
     fig.update_xaxes(title=_axis_title(cpi_meta, "CPI"), range=[low - 0.08, high + 0.08])
     fig.update_yaxes(title=_axis_title(spi_meta, "SPI"), range=[low - 0.08, high + 0.08])
     return _layout(fig, height=460)
@@ -473,13 +480,8 @@ def milestone_timeline(
     return _layout(fig, height=max(260, 24 * len(labels) + 90))
 
 
-def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | None) -> go.Figure:
-    """Every project as a bar from start to planned finish (colour = health), its forecast finish,
-    and its milestones: baseline (hollow) and forecast or actual (filled)."""
-    if projects.is_empty():
-        return empty_figure("No projects in this selection.")
-    labels = projects["label"].to_list()
-    fig = go.Figure()
+def _roadmap_bars(fig: go.Figure, projects: pl.DataFrame) -> None:
+    """One bar per project from start to planned finish, one trace per health colour."""
     for status in ("red", "amber", "green", "grey"):
         part = projects.filter(pl.col("overall_status").fill_null("grey") == status)
         if part.is_empty():
@@ -490,7 +492,7 @@ def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | N
             go.Bar(
                 y=part["label"].to_list(),
                 x=[
-                    (f - s).days * 86_400_000 if s and f else None
+                    (f - s).days * DAY_MS if s and f else None
                     for s, f in zip(starts, finishes, strict=True)
                 ],
                 base=starts,
@@ -501,64 +503,78 @@ def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | N
                 hovertemplate="%{y}<br>%{base|%d %b %Y} → planned finish<extra></extra>",
             )
         )
+
+
+def _forecast_finish_marks(forecast: pl.DataFrame) -> go.Scatter:
+    return go.Scatter(
+        x=forecast["forecast_finish_date"].to_list(),
+        y=forecast["label"].to_list(),
+        mode="markers",
+        name="Forecast finish (ES)",
+        marker={
+            "symbol": "line-ns",
+            "size": 18,
+            "line": {"width": 3, "color": SERIES["eac"]},
+        },
+        hovertemplate="%{y}<br>forecast finish %{x|%d %b %Y}<extra></extra>",
+    )
+
+
+def _milestone_marks(milestones: pl.DataFrame) -> list[go.Scatter]:
+    """Each milestone's baseline (hollow) and its forecast or actual date (filled; red if late)."""
+    target = milestones.with_columns(
+        pl.coalesce("actual_date", "forecast_date").alias("target_date")
+    )
+    baseline = go.Scatter(
+        x=milestones["baseline_date"].to_list(),
+        y=milestones["label"].to_list(),
+        mode="markers",
+        name="Milestone baseline",
+        marker={
+            "symbol": "diamond-open",
+            "size": 10,
+            "color": SERIES["bac"],
+            "line": {"width": 2},
+        },
+        text=milestones["milestone_name"].to_list(),
+        hovertemplate="%{y}: %{text}<br>baseline %{x|%d %b %Y}<extra></extra>",
+    )
+    forecast = go.Scatter(
+        x=target["target_date"].to_list(),
+        y=target["label"].to_list(),
+        mode="markers",
+        name="Milestone forecast / actual",
+        marker={
+            "symbol": "diamond",
+            "size": 10,
+            "color": [
+                RAG_COLOURS["red"] if (s or 0) > 0 else RAG_COLOURS["green"]
+                for s in target["slippage_days"].to_list()
+            ],
+        },
+        text=target["milestone_name"].to_list(),
+        customdata=target["slippage_days"].to_list(),
+        hovertemplate=(
+            "%{y}: %{text}<br>forecast/actual %{x|%d %b %Y}"
+            "<br>slippage %{customdata} days<extra></extra>"
+        ),
+    )
+    return [baseline, forecast]
+
+
+def roadmap(projects: pl.DataFrame, milestones: pl.DataFrame, *, as_of: date | None) -> go.Figure:
+    """Every project as a bar from start to planned finish (colour = health), its forecast finish,
+    and its milestones: baseline (hollow) and forecast or actual (filled)."""
+    if projects.is_empty():
+        return empty_figure("No projects in this selection.")
+    labels = projects["label"].to_list()
+    fig = go.Figure()
+    _roadmap_bars(fig, projects)
     forecast = projects.filter(pl.col("forecast_finish_date").is_not_null())
     if not forecast.is_empty():
-        fig.add_trace(
-            go.Scatter(
-                x=forecast["forecast_finish_date"].to_list(),
-                y=forecast["label"].to_list(),
-                mode="markers",
-                name="Forecast finish (ES)",
-                marker={
-                    "symbol": "line-ns",
-                    "size": 18,
-                    "line": {"width": 3, "color": SERIES["eac"]},
-                },
-                hovertemplate="%{y}<br>forecast finish %{x|%d %b %Y}<extra></extra>",
-            )
-        )
+        fig.add_trace(_forecast_finish_marks(forecast))
     if not milestones.is_empty():
-        fig.add_trace(
-            go.Scatter(
-                x=milestones["baseline_date"].to_list(),
-                y=milestones["label"].to_list(),
-                mode="markers",
-                name="Milestone baseline",
-                marker={
-                    "symbol": "diamond-open",
-                    "size": 10,
-                    "color": SERIES["bac"],
-                    "line": {"width": 2},
-                },
-                text=milestones["milestone_name"].to_list(),
-                hovertemplate="%{y}: %{text}<br>baseline %{x|%d %b %Y}<extra></extra>",
-            )
-        )
-        target = milestones.with_columns(
-            pl.coalesce("actual_date", "forecast_date").alias("target_date")
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=target["target_date"].to_list(),
-                y=target["label"].to_list(),
-                mode="markers",
-                name="Milestone forecast / actual",
-                marker={
-                    "symbol": "diamond",
-                    "size": 10,
-                    "color": [
-                        RAG_COLOURS["red"] if (s or 0) > 0 else RAG_COLOURS["green"]
-                        for s in target["slippage_days"].to_list()
-                    ],
-                },
-                text=target["milestone_name"].to_list(),
-                customdata=target["slippage_days"].to_list(),
-                hovertemplate=(
-                    "%{y}: %{text}<br>forecast/actual %{x|%d %b %Y}"
-                    "<br>slippage %{customdata} days<extra></extra>"
-                ),
-            )
-        )
+        fig.add_traces(_milestone_marks(milestones))
     if as_of:
         fig.add_vline(x=as_of, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)
@@ -1095,6 +1111,101 @@ GANTT_NAMES = {
 }
 
 
+def _task_kinds(tasks: pl.DataFrame) -> pl.DataFrame:
+    """Each task's kind (``_kind``): done, critical, near-critical or other open work."""
+    kind = (
+        pl.when(pl.col("task_state") == "Done")
+        .then(pl.lit("done"))
+        .when(pl.col("is_critical"))
+        .then(pl.lit("critical"))
+        .when(pl.col("is_near_critical"))
+        .then(pl.lit("near_critical"))
+        .otherwise(pl.lit("open"))
+    )
+    return tasks.with_columns(kind.alias("_kind"))
+
+
+def _float_bars(floats: pl.DataFrame) -> go.Bar:
+    """The total float: a faint bar from the early finish to the late finish."""
+    return go.Bar(
+        y=floats["label"].to_list(),
+        x=[
+            ((late - early).days) * DAY_MS
+            for early, late in zip(
+                floats["early_finish"].to_list(),
+                floats["late_finish"].to_list(),
+                strict=True,
+            )
+        ],
+        base=floats["early_finish"].to_list(),
+        orientation="h",
+        name="Total float",
+        marker={"color": SERIES["baseline"], "opacity": 0.6},
+        customdata=floats["total_float_days"].to_list(),
+        hovertemplate="%{y}<br>float %{customdata} working days<extra></extra>",
+    )
+
+
+def _task_bars(part: pl.DataFrame, name: str) -> go.Bar:
+    """One kind's tasks from early start to early finish, both days included."""
+    return go.Bar(
+        y=part["label"].to_list(),
+        x=[
+            ((finish - start).days + 1) * DAY_MS
+            for start, finish in zip(
+                part["early_start"].to_list(), part["early_finish"].to_list(), strict=True
+            )
+        ],
+        base=part["early_start"].to_list(),
+        orientation="h",
+        name=GANTT_NAMES[name],
+        marker={"color": GANTT_COLOURS[name]},
+        customdata=part.select(
+            pl.col("early_finish").dt.strftime("%d %b %Y"),
+            pl.col("total_float_days").cast(pl.String).fill_null(NO_VALUE),
+        ).rows(),
+        hovertemplate=(
+            "%{y}<br>%{base|%d %b %Y} → %{customdata[0]}"
+            "<br>total float %{customdata[1]} working days<extra></extra>"
+        ),
+    )
+
+
+def _gantt_milestones(marks: pl.DataFrame) -> go.Scatter:
+    return go.Scatter(
+        x=marks["early_finish"].to_list(),
+        y=marks["label"].to_list(),
+        mode="markers",
+        name="Milestone",
+        marker={
+            "symbol": "diamond",
+            "size": 12,
+            "color": [GANTT_COLOURS[k] for k in marks["_kind"].to_list()],
+            "line": {"width": 1, "color": theme.OUTLINE},
+        },
+        hovertemplate="%{y}<br>%{x|%d %b %Y}<extra></extra>",
+    )
+
+
+def _driving_links(links: pl.DataFrame) -> go.Scatter:
+    """Every driving link as one segment, all in one trace (segments split by ``None``)."""
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for start_label, start, end_label, end in links.select(
+        "from_label", "from_date", "to_label", "to_date"
+    ).iter_rows():
+        xs += [start, end, None]
+        ys += [start_label, end_label, None]
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        name="Driving link",
+        line={"color": theme.CONNECTOR, "width": 1},
+        hoverinfo="skip",
+    )
+
+
 def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -> go.Figure:
     """A schedule's tasks as bars from early start to early finish, coloured by criticality,
     with their total float as a faint extension to the late finish, milestones as diamonds and
@@ -1105,102 +1216,21 @@ def gantt(tasks: pl.DataFrame, links: pl.DataFrame, *, data_date: date | None) -
     the driving links' two ends (from_label, from_date, to_label, to_date)."""
     if tasks.is_empty():
         return empty_figure("No schedule network for this project in this month.")
-    kind = (
-        pl.when(pl.col("task_state") == "Done")
-        .then(pl.lit("done"))
-        .when(pl.col("is_critical"))
-        .then(pl.lit("critical"))
-        .when(pl.col("is_near_critical"))
-        .then(pl.lit("near_critical"))
-        .otherwise(pl.lit("open"))
-    )
-    rows = tasks.with_columns(kind.alias("_kind"))
+    rows = _task_kinds(tasks)
     labels = rows["label"].to_list()
     fig = go.Figure()
-    day = 86_400_000
     floats = rows.filter((pl.col("late_finish") > pl.col("early_finish")) & ~pl.col("is_milestone"))
     if not floats.is_empty():
-        fig.add_trace(
-            go.Bar(
-                y=floats["label"].to_list(),
-                x=[
-                    ((late - early).days) * day
-                    for early, late in zip(
-                        floats["early_finish"].to_list(),
-                        floats["late_finish"].to_list(),
-                        strict=True,
-                    )
-                ],
-                base=floats["early_finish"].to_list(),
-                orientation="h",
-                name="Total float",
-                marker={"color": SERIES["baseline"], "opacity": 0.6},
-                customdata=floats["total_float_days"].to_list(),
-                hovertemplate="%{y}<br>float %{customdata} working days<extra></extra>",
-            )
-        )
+        fig.add_trace(_float_bars(floats))
     for name in ("critical", "near_critical", "open", "done"):
         part = rows.filter((pl.col("_kind") == name) & ~pl.col("is_milestone"))
-        if part.is_empty():
-            continue
-        fig.add_trace(
-            go.Bar(
-                y=part["label"].to_list(),
-                x=[
-                    ((finish - start).days + 1) * day
-                    for start, finish in zip(
-                        part["early_start"].to_list(), part["early_finish"].to_list(), strict=True
-                    )
-                ],
-                base=part["early_start"].to_list(),
-                orientation="h",
-                name=GANTT_NAMES[name],
-                marker={"color": GANTT_COLOURS[name]},
-                customdata=part.select(
-                    pl.col("early_finish").dt.strftime("%d %b %Y"),
-                    pl.col("total_float_days").cast(pl.String).fill_null(NO_VALUE),
-                ).rows(),
-                hovertemplate=(
-                    "%{y}<br>%{base|%d %b %Y} → %{customdata[0]}"
-                    "<br>total float %{customdata[1]} working days<extra></extra>"
-                ),
-            )
-        )
+        if not part.is_empty():
+            fig.add_trace(_task_bars(part, name))
     marks = rows.filter(pl.col("is_milestone"))
     if not marks.is_empty():
-        fig.add_trace(
-            go.Scatter(
-                x=marks["early_finish"].to_list(),
-                y=marks["label"].to_list(),
-                mode="markers",
-                name="Milestone",
-                marker={
-                    "symbol": "diamond",
-                    "size": 12,
-                    "color": [GANTT_COLOURS[k] for k in marks["_kind"].to_list()],
-                    "line": {"width": 1, "color": theme.OUTLINE},
-                },
-                hovertemplate="%{y}<br>%{x|%d %b %Y}<extra></extra>",
-            )
-        )
+        fig.add_trace(_gantt_milestones(marks))
     if not links.is_empty():
-        xs: list[Any] = []
-        ys: list[Any] = []
-        for start_label, start, end_label, end in links.select(
-            "from_label", "from_date", "to_label", "to_date"
-        ).iter_rows():
-            xs += [start, end, None]
-            ys += [start_label, end_label, None]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                name="Driving link",
-                line={"color": theme.CONNECTOR, "width": 1},
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(_driving_links(links))
     if data_date:
         fig.add_vline(x=data_date, line_dash="dot", line_color=theme.REFERENCE_LINE)
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), title=None)

@@ -6,6 +6,8 @@ Reads fct_sprint_velocity, fct_project_burnup, rpt_delivery_forecast, fct_delive
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -74,18 +76,9 @@ def velocity(ctx: state.Context) -> None:
     )
 
 
-def burnup(ctx: state.Context) -> str | None:
-    st.subheader("Burn-up and Monte Carlo forecast")
-    forecasts = data.read(
-        ctx.snap, FORECAST, where={"project_code": ctx.scope}, order_by=["project_code"]
-    )
-    history_projects = data.distinct(
-        ctx.snap, BURNUP, "project_code", where={"project_code": ctx.scope}
-    )
-    if not history_projects:
-        ui.empty("No project in this selection has story-point history.")
-        return None
-    # by default the project with the most scope left: where the forecast fan says the most
+def _pick_project(ctx: state.Context, forecasts: pl.DataFrame, history_projects: list[str]) -> str:
+    """The project the burn-up shows: the one in context, else the one with the most scope left,
+    where the forecast fan says the most."""
     remaining = forecasts.filter(pl.col("project_code").is_in(history_projects)).sort(
         "remaining_story_points", descending=True, nulls_last=True
     )
@@ -94,62 +87,56 @@ def burnup(ctx: state.Context) -> str | None:
         if ctx.project in history_projects
         else (remaining["project_code"][0] if remaining.height else history_projects[0])
     )
-    code = st.selectbox(
+    return st.selectbox(
         "Project",
         history_projects,
         index=history_projects.index(default),
         format_func=ctx.project_name,
         key="delivery_project",
     )
-    history = data.read(
-        ctx.snap,
-        BURNUP,
-        where={"project_code": code, "snapshot_date": data.Between(None, ctx.month_end)},
-        order_by=["snapshot_date"],
+
+
+def _forecast_tiles(ctx: state.Context, forecast: dict[str, Any] | None) -> None:
+    """The forecast's dates, odds and inputs beside the fan, or why there is no forecast."""
+    if forecast is None:
+        ui.empty("No forecast for this project.")
+        return
+    if forecast.get("forecast_status") != "forecast":
+        reason = forecast.get("forecast_reason") or forecast.get("forecast_status")
+        ui.empty(f"No forecast: {str(reason).rstrip('.')}.")
+        return
+    for column in (
+        "p50_finish_date",
+        "p85_finish_date",
+        "p95_finish_date",
+        "finish_by_planned_date_probability_ratio",
+        "remaining_story_points",
+        "mean_velocity_story_points",
+    ):
+        ui.kpi(st, ctx.snap, FORECAST, column, forecast)
+    _forecast_notes(forecast)
+
+
+def _forecast_notes(forecast: dict[str, Any]) -> None:
+    st.caption(
+        f"{forecast.get('trial_count')} trials resampling "
+        f"{forecast.get('history_sprint_count')} "
+        f"sprints of history; seed {forecast.get('random_seed')} (recorded, repeatable)."
     )
-    found = forecasts.filter(pl.col("project_code") == code)
-    forecast = found.row(0, named=True) if found.height else None
-    planned = forecast.get("planned_finish_date") if forecast else None
-    left, right = st.columns([2, 1])
-    with left:
-        st.plotly_chart(
-            charts.burnup_fan(history, forecast if ctx.is_latest else None, planned_finish=planned),
-            key="burnup",
+    measured, start = (
+        forecast.get("scope_snapshot_date"),
+        forecast.get("forecast_start_date"),
+    )
+    if measured and start and measured < start:
+        st.caption(
+            f"Remaining points as measured on the latest snapshot, {measured:%d %b %Y}; "
+            f"the forecast counts from {start:%d %b %Y}."
         )
-        if not ctx.is_latest:
-            ui.as_of_note(ctx, "The Monte Carlo forecast")
-    with right:
-        if forecast is None:
-            ui.empty("No forecast for this project.")
-        elif forecast.get("forecast_status") != "forecast":
-            reason = forecast.get("forecast_reason") or forecast.get("forecast_status")
-            ui.empty(f"No forecast: {str(reason).rstrip('.')}.")
-        else:
-            for column in (
-                "p50_finish_date",
-                "p85_finish_date",
-                "p95_finish_date",
-                "finish_by_planned_date_probability_ratio",
-                "remaining_story_points",
-                "mean_velocity_story_points",
-            ):
-                ui.kpi(st, ctx.snap, FORECAST, column, forecast)
-            st.caption(
-                f"{forecast.get('trial_count')} trials resampling "
-                f"{forecast.get('history_sprint_count')} "
-                f"sprints of history; seed {forecast.get('random_seed')} (recorded, repeatable)."
-            )
-            measured, start = (
-                forecast.get("scope_snapshot_date"),
-                forecast.get("forecast_start_date"),
-            )
-            if measured and start and measured < start:
-                st.caption(
-                    f"Remaining points as measured on the latest snapshot, {measured:%d %b %Y}; "
-                    f"the forecast counts from {start:%d %b %Y}."
-                )
-            if forecast.get("forecast_reason"):
-                st.caption(forecast["forecast_reason"])
+    if forecast.get("forecast_reason"):
+        st.caption(forecast["forecast_reason"])
+
+
+def _forecast_table(ctx: state.Context, forecasts: pl.DataFrame) -> None:
     st.markdown("**Forecasts of every project in the selection**")
     ui.table(
         ctx,
@@ -175,6 +162,40 @@ def burnup(ctx: state.Context) -> str | None:
         model=FORECAST,
         name="delivery_forecasts",
     )
+
+
+def burnup(ctx: state.Context) -> str | None:
+    st.subheader("Burn-up and Monte Carlo forecast")
+    forecasts = data.read(
+        ctx.snap, FORECAST, where={"project_code": ctx.scope}, order_by=["project_code"]
+    )
+    history_projects = data.distinct(
+        ctx.snap, BURNUP, "project_code", where={"project_code": ctx.scope}
+    )
+    if not history_projects:
+        ui.empty("No project in this selection has story-point history.")
+        return None
+    code = _pick_project(ctx, forecasts, history_projects)
+    history = data.read(
+        ctx.snap,
+        BURNUP,
+        where={"project_code": code, "snapshot_date": data.Between(None, ctx.month_end)},
+        order_by=["snapshot_date"],
+    )
+    found = forecasts.filter(pl.col("project_code") == code)
+    forecast = found.row(0, named=True) if found.height else None
+    planned = forecast.get("planned_finish_date") if forecast else None
+    left, right = st.columns([2, 1])
+    with left:
+        st.plotly_chart(
+            charts.burnup_fan(history, forecast if ctx.is_latest else None, planned_finish=planned),
+            key="burnup",
+        )
+        if not ctx.is_latest:
+            ui.as_of_note(ctx, "The Monte Carlo forecast")
+    with right:
+        _forecast_tiles(ctx, forecast)
+    _forecast_table(ctx, forecasts)
     return code
 
 

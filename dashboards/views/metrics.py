@@ -67,12 +67,8 @@ def time_column(snap: data.Snapshot, model: dict[str, Any], types: dict[str, str
     return None
 
 
-def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
-    numeric = metrics.filter(pl.col("format").is_in(list(NUMERIC_FORMATS)))
-    models = sorted(numeric["model"].unique().to_list())
-    if not models:
-        ui.empty("The catalog has no numeric metric yet.")
-        return
+def _pick_metric(numeric: pl.DataFrame, models: list[str]) -> tuple[str, str]:
+    """The model and the metric column to explore, by default the project KPIs' CPI."""
     left, right = st.columns(2)
     default_model = (
         "rpt_project_kpis_monthly" if "rpt_project_kpis_monthly" in models else models[0]
@@ -92,8 +88,11 @@ def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
         format_func=lambda c: f"{labels[c]} ({c})",
         key="mx_metric",
     )
-    model = ctx.snap.model_meta(model_name)
-    meta = ctx.snap.column_meta(model_name, column)
+    return model_name, column
+
+
+def _metric_card(model_name: str, column: str, model: dict[str, Any], meta: dict[str, Any]) -> None:
+    """What the metric means: label, description, unit, format, source and grain."""
     with st.container(border=True):
         st.markdown(f"### {meta.get('label', column)}")
         st.markdown(meta.get("description") or "")
@@ -107,7 +106,12 @@ def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
         st.markdown(" · ".join(facts))
         st.caption((model.get("description") or "").strip()[:600])
 
-    types = data.columns(ctx.snap, model_name)
+
+def _pick_grouping(
+    ctx: state.Context, model_name: str, model: dict[str, Any], types: dict[str, str]
+) -> tuple[str | None, list[str], str, Any]:
+    """The model's time column, its grain without it, the chosen colour grouping and the
+    column container left for the period slider."""
     when = time_column(ctx.snap, model, types)
     grain = [c for c in (model.get("grain") or []) if c != when and c in types]
     if not grain and "project_code" in types:
@@ -129,7 +133,13 @@ def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
         ),
         key="mx_group",
     )
+    return when, grain, group, right
 
+
+def _filters(
+    ctx: state.Context, model_name: str, when: str | None, types: dict[str, str], slot: Any
+) -> dict[str, Any]:
+    """The rows to read: the selection's projects and the period chosen on the slider."""
     where: dict[str, Any] = {}
     if "project_code" in types:
         where["project_code"] = ctx.scope
@@ -137,7 +147,7 @@ def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
         periods = [p for p in data.distinct(ctx.snap, model_name, when) if _by_as_of(ctx, p)]
         if periods:
             start_default = periods[max(0, len(periods) - 12)]
-            start, end = right.select_slider(
+            start, end = slot.select_slider(
                 "Period",
                 options=periods,
                 value=(start_default, periods[-1]),
@@ -145,25 +155,42 @@ def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
                 key="mx_period",
             )
             where[when] = data.Between(start, end)
-    select = list(dict.fromkeys([*([when] if when else []), *grain, column]))
+    return where
+
+
+def _read_rows(
+    ctx: state.Context,
+    model_name: str,
+    select: list[str],
+    *,
+    where: dict[str, Any],
+    grain: list[str],
+    group: str,
+    types: dict[str, str],
+) -> pl.DataFrame:
+    """The metric's rows, with the grouping column joined from the model or the projects."""
     frame = data.read(ctx.snap, model_name, select=select, where=where, order_by=select[:1])
-    if group != NONE and group not in frame.columns:
-        if group in types:
-            frame = frame.join(
-                data.read(ctx.snap, model_name, select=[*grain, group], where=where).unique(grain),
-                on=grain,
-                how="left",
-            )
-        else:
-            frame = frame.join(
-                ctx.projects.select("project_code", group), on="project_code", how="left"
-            )
-    series = "series"
-    frame = frame.with_columns(
-        pl.concat_str([pl.col(c).cast(pl.String) for c in grain], separator=" · ").alias(series)
-        if grain
-        else pl.lit(meta.get("label", column)).alias(series)
-    )
+    if group == NONE or group in frame.columns:
+        return frame
+    if group in types:
+        return frame.join(
+            data.read(ctx.snap, model_name, select=[*grain, group], where=where).unique(grain),
+            on=grain,
+            how="left",
+        )
+    return frame.join(ctx.projects.select("project_code", group), on="project_code", how="left")
+
+
+def _chart(
+    frame: pl.DataFrame,
+    *,
+    series: str,
+    when: str | None,
+    column: str,
+    meta: dict[str, Any],
+    group: str,
+) -> None:
+    """One line per series over time (or one bar per series), at most ``MAX_SERIES`` of them."""
     keys = frame[series].unique(maintain_order=True).to_list()
     if len(keys) > MAX_SERIES:
         st.caption(
@@ -181,6 +208,31 @@ def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
     else:
         figure = charts.bars(frame_chart, x=series, y=column, meta=meta, colour_by=colour_by)
     st.plotly_chart(figure, key="mx_chart")
+
+
+def explorer(ctx: state.Context, metrics: pl.DataFrame) -> None:
+    numeric = metrics.filter(pl.col("format").is_in(list(NUMERIC_FORMATS)))
+    models = sorted(numeric["model"].unique().to_list())
+    if not models:
+        ui.empty("The catalog has no numeric metric yet.")
+        return
+    model_name, column = _pick_metric(numeric, models)
+    model = ctx.snap.model_meta(model_name)
+    meta = ctx.snap.column_meta(model_name, column)
+    _metric_card(model_name, column, model, meta)
+
+    types = data.columns(ctx.snap, model_name)
+    when, grain, group, slot = _pick_grouping(ctx, model_name, model, types)
+    where = _filters(ctx, model_name, when, types, slot)
+    select = list(dict.fromkeys([*([when] if when else []), *grain, column]))
+    frame = _read_rows(ctx, model_name, select, where=where, grain=grain, group=group, types=types)
+    series = "series"
+    frame = frame.with_columns(
+        pl.concat_str([pl.col(c).cast(pl.String) for c in grain], separator=" · ").alias(series)
+        if grain
+        else pl.lit(meta.get("label", column)).alias(series)
+    )
+    _chart(frame, series=series, when=when, column=column, meta=meta, group=group)
     ui.table(
         ctx,
         frame.drop(series),

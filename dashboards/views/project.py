@@ -142,73 +142,89 @@ def _drill_from_curve() -> None:
             st.session_state["project_drill"] = ui.DRILL_EV_TASKS
 
 
-def evm(ctx: state.Context, code: str, row: dict) -> None:
-    history = data.read(
+def _rebaselines(ctx: state.Context, code: str) -> pl.DataFrame:
+    """The project's re-baselines up to the as-of month (none where the model is not published)."""
+    if not data.has_model(ctx.snap, REBASELINE_MODEL):
+        return pl.DataFrame()
+    return data.read(
         ctx.snap,
-        EV_MODEL,
-        where={"project_code": code, "reporting_month": data.Between(None, ctx.month)},
-        order_by=["reporting_month"],
+        REBASELINE_MODEL,
+        where={"project_code": code, "effective_month": data.Between(None, ctx.month)},
+        order_by=["effective_month"],
     )
-    metas = {c: ui.meta_for(ctx.snap, c, EV_MODEL) for c in history.columns}
-    latest = history.row(-1, named=True) if history.height else None
-    rebaselines = pl.DataFrame()
-    if data.has_model(ctx.snap, REBASELINE_MODEL):
-        rebaselines = data.read(
+
+
+def _s_curve(
+    history: pl.DataFrame,
+    metas: dict[str, dict],
+    *,
+    latest: dict | None,
+    row: dict,
+    rebaselines: pl.DataFrame,
+) -> None:
+    """PV, EV and AC over time with the EAC projection; a click on AC or EV drills down."""
+    st.subheader("Earned value S-curve")
+    st.plotly_chart(
+        charts.s_curve(
+            history,
+            metas=metas,
+            projection=latest,
+            planned_finish=row.get("planned_finish_date"),
+            rebaselines=[
+                (r["effective_month"], f"re-baselined to {r['baseline_version']}")
+                for r in rebaselines.iter_rows(named=True)
+            ],
+        ),
+        key="s_curve",
+        on_select=_drill_from_curve,
+        selection_mode="points",
+    )
+    st.caption("Click an AC or EV point for the rows behind it.")
+    for r in rebaselines.iter_rows(named=True):
+        before = format_value(r["previous_budget_at_completion"], metas["budget_at_completion"])
+        after = format_value(r["budget_at_completion"], metas["budget_at_completion"])
+        st.caption(
+            f":material/edit_calendar: Re-baselined {r['previous_baseline_version']} → "
+            f"{r['baseline_version']} from {month_label(r['effective_month'])} "
+            f"(approved {r['approved_on']:%d %b %Y}): {r['rebaseline_reason']}. "
+            f"BAC {before} → {after}; PV before it is kept."
+        )
+    if latest and latest.get("is_earned_schedule_lower_bound"):
+        st.caption(
+            ":material/info: The planned-value curve ends before the work earned: earned "
+            "schedule and SPI(t) are lower bounds, the forecast finish a latest date."
+        )
+
+
+def _indices(ctx: state.Context, code: str, history: pl.DataFrame, metas: dict[str, dict]) -> None:
+    """CPI, SPI and SPI(t) over time against the health thresholds' amber and red bands."""
+    st.subheader("CPI, SPI and SPI(t)")
+    bands = {}
+    if data.has_model(ctx.snap, "rpt_project_health_metrics_monthly"):
+        found = data.read(
             ctx.snap,
-            REBASELINE_MODEL,
-            where={"project_code": code, "effective_month": data.Between(None, ctx.month)},
-            order_by=["effective_month"],
+            "rpt_project_health_metrics_monthly",
+            select=["amber_below", "red_below"],
+            where={
+                "project_code": code,
+                "metric": "cost_performance_index",
+                "reporting_month": ctx.month,
+            },
         )
-    left, right = st.columns([1.3, 1])
-    with left:
-        st.subheader("Earned value S-curve")
-        st.plotly_chart(
-            charts.s_curve(
-                history,
-                metas=metas,
-                projection=latest,
-                planned_finish=row.get("planned_finish_date"),
-                rebaselines=[
-                    (r["effective_month"], f"re-baselined to {r['baseline_version']}")
-                    for r in rebaselines.iter_rows(named=True)
-                ],
-            ),
-            key="s_curve",
-            on_select=_drill_from_curve,
-            selection_mode="points",
-        )
-        st.caption("Click an AC or EV point for the rows behind it.")
-        for r in rebaselines.iter_rows(named=True):
-            before = format_value(r["previous_budget_at_completion"], metas["budget_at_completion"])
-            after = format_value(r["budget_at_completion"], metas["budget_at_completion"])
-            st.caption(
-                f":material/edit_calendar: Re-baselined {r['previous_baseline_version']} → "
-                f"{r['baseline_version']} from {month_label(r['effective_month'])} "
-                f"(approved {r['approved_on']:%d %b %Y}): {r['rebaseline_reason']}. "
-                f"BAC {before} → {after}; PV before it is kept."
-            )
-        if latest and latest.get("is_earned_schedule_lower_bound"):
-            st.caption(
-                ":material/info: The planned-value curve ends before the work earned: earned "
-                "schedule and SPI(t) are lower bounds, the forecast finish a latest date."
-            )
-    with right:
-        st.subheader("CPI, SPI and SPI(t)")
-        bands = {}
-        if data.has_model(ctx.snap, "rpt_project_health_metrics_monthly"):
-            found = data.read(
-                ctx.snap,
-                "rpt_project_health_metrics_monthly",
-                select=["amber_below", "red_below"],
-                where={
-                    "project_code": code,
-                    "metric": "cost_performance_index",
-                    "reporting_month": ctx.month,
-                },
-            )
-            bands = found.row(0, named=True) if found.height else {}
-        st.plotly_chart(charts.index_trend(history, metas=metas, bands=bands), key="indices")
-        st.caption("Shaded: the amber and red bands of the health thresholds (the PMO's settings).")
+        bands = found.row(0, named=True) if found.height else {}
+    st.plotly_chart(charts.index_trend(history, metas=metas, bands=bands), key="indices")
+    st.caption("Shaded: the amber and red bands of the health thresholds (the PMO's settings).")
+
+
+def _finish_forecast(
+    ctx: state.Context,
+    history: pl.DataFrame,
+    metas: dict[str, dict],
+    *,
+    latest: dict | None,
+    row: dict,
+) -> None:
+    """Earned-schedule tiles beside the trend of the forecast finish against the planned one."""
     st.subheader("Earned-schedule forecast finish vs planned finish")
     left, right = st.columns([1, 3])
     with left:
@@ -228,6 +244,9 @@ def evm(ctx: state.Context, code: str, row: dict) -> None:
             ),
             key="finish_trend",
         )
+
+
+def _milestones(ctx: state.Context, code: str) -> None:
     st.subheader("Milestones: baseline vs forecast vs actual")
     with ui.needs():
         milestones = data.read(
@@ -243,6 +262,25 @@ def evm(ctx: state.Context, code: str, row: dict) -> None:
                 charts.milestone_timeline(milestones, as_of=ctx.month_end), key="milestones"
             )
             ui.as_of_note(ctx, "The milestone slippage")
+
+
+def evm(ctx: state.Context, code: str, row: dict) -> None:
+    history = data.read(
+        ctx.snap,
+        EV_MODEL,
+        where={"project_code": code, "reporting_month": data.Between(None, ctx.month)},
+        order_by=["reporting_month"],
+    )
+    metas = {c: ui.meta_for(ctx.snap, c, EV_MODEL) for c in history.columns}
+    latest = history.row(-1, named=True) if history.height else None
+    rebaselines = _rebaselines(ctx, code)
+    left, right = st.columns([1.3, 1])
+    with left:
+        _s_curve(history, metas, latest=latest, row=row, rebaselines=rebaselines)
+    with right:
+        _indices(ctx, code, history, metas)
+    _finish_forecast(ctx, history, metas, latest=latest, row=row)
+    _milestones(ctx, code)
 
 
 def risks_and_money(ctx: state.Context, code: str) -> None:
