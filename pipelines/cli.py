@@ -118,8 +118,8 @@ def _run_refresh_job(paths: DataPaths) -> bool:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
     from pipelines.eventlog import batch_event_writes
-    from pipelines.jobs import REFRESH_JOB_NAME
 
     with dg.DagsterInstance.get() as instance:
         batch_event_writes(instance)
@@ -469,7 +469,7 @@ def _refuse_after_failed_refresh(paths: DataPaths, pack: str) -> None:
     os.environ.setdefault("DAGSTER_HOME", str(paths.ensure().dagster_home))
     import dagster as dg
 
-    from pipelines.publish.report_assets import last_refresh_failure
+    from pipelines.defs.reports.assets import last_refresh_failure
 
     failure = last_refresh_failure(dg.DagsterInstance.get())
     if failure:

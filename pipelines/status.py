@@ -216,7 +216,7 @@ def _last_run_read_only(home: Path) -> str:
 def _last_run_from_dagster() -> str:
     import dagster as dg
 
-    from pipelines.jobs import REFRESH_JOB_NAME
+    from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
 
     instance = dg.DagsterInstance.get()
     records = instance.get_run_records(dg.RunsFilter(job_name=REFRESH_JOB_NAME), limit=1)

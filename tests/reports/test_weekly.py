@@ -25,6 +25,8 @@ import pytest
 
 from pipelines.config import DataPaths
 from pipelines.definitions import build_defs
+from pipelines.defs.reports.schedules import report_week_due
+from pipelines.defs.resources import WarehouseResource
 from pipelines.publish.reports import (
     ReportResult,
     generate_weekly_report,
@@ -32,8 +34,6 @@ from pipelines.publish.reports import (
     verify_report,
 )
 from pipelines.publish.reports.html import without_generated_at
-from pipelines.resources import WarehouseResource
-from pipelines.schedules import report_week_due
 from tests.reports.conftest import copy_snapshot
 
 WEEK, MONDAY = "2026-W40", date(2026, 9, 28)

@@ -1,4 +1,4 @@
-"""Report packs as partitioned Dagster assets, and the jobs their schedules run.
+"""Report packs as partitioned Dagster assets (their jobs and schedules are beside this module).
 
 The month-end pack (MSR/FSR, and the closure report of each project that closed in the month)
 is partitioned by month; the weekly status report is a second
@@ -16,8 +16,9 @@ from datetime import date
 
 import dagster as dg
 
-from pipelines.jobs import REFRESH_JOB_NAME
-from pipelines.publish.assets import SNAPSHOT_KEY
+from pipelines.defs.publish.assets import SNAPSHOT_KEY
+from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
+from pipelines.defs.resources import WarehouseResource, progress
 from pipelines.publish.reports import (
     MONTH_KINDS,
     ReportError,
@@ -26,12 +27,9 @@ from pipelines.publish.reports import (
     generate_weekly_report,
 )
 from pipelines.publish.reports.source import week_label
-from pipelines.resources import WarehouseResource, progress
 
 REPORT_KEY = dg.AssetKey(["reports", "month_end_pack"])
-REPORT_JOB_NAME = "month_end_reports"
 WEEKLY_REPORT_KEY = dg.AssetKey(["reports", "weekly_pack"])
-WEEKLY_REPORT_JOB_NAME = "weekly_reports"
 
 monthly = dg.MonthlyPartitionsDefinition(start_date="2024-01-01", end_offset=0)
 # day_offset=1: weeks start on Monday (ISO weeks); a week's partition exists once it has ended
@@ -110,19 +108,3 @@ def weekly_pack(
     week = week_label(date.fromisoformat(context.partition_key))
     _refuse_after_failed_refresh(context.instance, week)
     return _materialized(week, generate_weekly_report(warehouse.paths, week))
-
-
-report_job = dg.define_asset_job(
-    REPORT_JOB_NAME,
-    selection=[REPORT_KEY],
-    executor_def=dg.in_process_executor,
-    description="Build one month's MSR/FSR pack, with the closure reports of the projects that "
-    "closed in the month, from the current snapshot.",
-)
-
-weekly_report_job = dg.define_asset_job(
-    WEEKLY_REPORT_JOB_NAME,
-    selection=[WEEKLY_REPORT_KEY],
-    executor_def=dg.in_process_executor,
-    description="Build one ISO week's weekly status report from the current snapshot.",
-)
