@@ -3,15 +3,16 @@ day of the next month, and the weekly status report every Monday for the week be
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 
 import dagster as dg
 
+from pipelines.environment import (
+    DEFAULT_REPORT_BUSINESS_DAY,
+    REPORT_BUSINESS_DAY_ENV,
+    read_environment,
+)
 from pipelines.publish.reports.source import week_label
-
-REPORT_BUSINESS_DAY_ENV = "PMO_REPORT_BUSINESS_DAY"
-DEFAULT_REPORT_BUSINESS_DAY = 3
 
 
 def nth_business_day(year: int, month: int, n: int) -> date:
@@ -34,14 +35,6 @@ def report_month_due(today: date, business_day: int) -> str | None:
     return f"{previous:%Y-%m}"
 
 
-def business_day_setting() -> int:
-    value = os.environ.get(REPORT_BUSINESS_DAY_ENV, str(DEFAULT_REPORT_BUSINESS_DAY))
-    try:
-        return max(1, min(int(value), 20))
-    except ValueError:
-        return DEFAULT_REPORT_BUSINESS_DAY
-
-
 def build_month_end_schedule(report_job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="month_end_reports",
@@ -55,7 +48,7 @@ def build_month_end_schedule(report_job: dg.UnresolvedAssetJobDefinition) -> dg.
     )
     def month_end_reports(context: dg.ScheduleEvaluationContext):
         moment = context.scheduled_execution_time or datetime.now()
-        month = report_month_due(moment.date(), business_day_setting())
+        month = report_month_due(moment.date(), read_environment().report_business_day)
         if month is None:
             return dg.SkipReason(f"{moment:%Y-%m-%d} is not the report business day")
         return dg.RunRequest(run_key=f"reports-{month}", partition_key=f"{month}-01")

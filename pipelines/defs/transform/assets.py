@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from packaging.version import Version
 
 from pipelines.config import DataPaths
 from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
+from pipelines.environment import set_for_child
 from pipelines.inputs import note_build_started, nothing_new_loaded, raw_tables_changed
 from pipelines.progress import reporter
 from pipelines.settings import (
@@ -295,22 +296,25 @@ def dbt_build(
     # The run folder's dbt.log keeps one line per node (info): at debug level it also logs
     # every statement (~14 MB a demo build, ~2 s of the build's one Python core); the SQL
     # each node ran is in the folder's run/ and compiled/ anyway.
-    invocation = dbt.cli(
-        [
-            "build",
-            "--log-level-file",
-            "info",
-            "--exclude-resource-type",
-            "unit_test",
-            "--threads",
-            str(max(1, os.cpu_count() or 1)),
-            "--vars",
-            json.dumps(build_vars),
-            *plan.exclude_args(),
-        ],
-        context=context,
-        target_path=dbt_run_dir(warehouse.paths, context.run_id, build_vars),
-    )
+    # dagster-dbt starts dbt with this process's environment: profiles.yml reads the warehouse
+    # file from it
+    with set_for_child(**{WAREHOUSE_ENV: str(warehouse.paths.warehouse)}):
+        invocation = dbt.cli(
+            [
+                "build",
+                "--log-level-file",
+                "info",
+                "--exclude-resource-type",
+                "unit_test",
+                "--threads",
+                str(max(1, os.cpu_count() or 1)),
+                "--vars",
+                json.dumps(build_vars),
+                *plan.exclude_args(),
+            ],
+            context=context,
+            target_path=dbt_run_dir(warehouse.paths, context.run_id, build_vars),
+        )
     yield from plan.unbuilt_outputs()
     reporter().dbt_started(plan.node_count)
     for event in invocation.stream():
@@ -347,7 +351,11 @@ def report_build(
             context.log.warning(line.strip())
 
 
+@cache
 def build_dbt_assets() -> dg.AssetsDefinition:
+    """The dbt models' assets, made once a process from the manifest (parsed when stale): every
+    ``Definitions`` built in it (the code location's, the command line's) shares them."""
+
     @dbt_assets(
         manifest=ensure_manifest(),
         project=dbt_project,
@@ -361,7 +369,6 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
         refresh_lock: RefreshLockResource,
     ) -> Iterator[Any]:
-        os.environ[WAREHOUSE_ENV] = str(warehouse.paths.warehouse)
         state = warehouse_state(context, warehouse)
         if state.unchanged:
             # the models (skippable) are not materialised, so publish does not run either
