@@ -19,7 +19,7 @@ from streamlit import logger as streamlit_logger
 from streamlit.testing.v1 import AppTest
 
 from dashboards.navigation import DEFAULT, PAGES
-from pipelines.config import DATA_DIR_ENV
+from pipelines.environment import DATA_DIR_ENV, read_environment
 
 APP = Path(__file__).resolve().parent / "streamlit_app.py"
 
@@ -70,7 +70,7 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", default=os.environ.get(DATA_DIR_ENV, "data"))
+    parser.add_argument("--data-dir", default=read_environment().data_dir)
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--cold", action="store_true")
     arguments = parser.parse_args()

@@ -6,13 +6,12 @@ caller's process with it. The data directory reaches the app through ``PMO_DATA_
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.config import DATA_DIR_ENV
+from pipelines.environment import DATA_DIR_ENV, child_environment, read_environment
 
 APP = Path(__file__).resolve().parent / "streamlit_app.py"
 
@@ -51,9 +50,7 @@ def command(port: int) -> list[str]:
 
 
 def environment(data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env[DATA_DIR_ENV] = str(Path(data_dir).expanduser().resolve())
-    return env
+    return child_environment(**{DATA_DIR_ENV: str(Path(data_dir).expanduser().resolve())})
 
 
 def serve(data_dir: Path, port: int) -> int:
@@ -78,7 +75,7 @@ if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description="Serve the pmo-pulse dashboards.")
-    parser.add_argument("--data-dir", default=os.environ.get(DATA_DIR_ENV, "data"))
+    parser.add_argument("--data-dir", default=read_environment().data_dir)
     parser.add_argument("--port", type=int, default=8501)
     arguments = parser.parse_args()
     sys.exit(serve(Path(arguments.data_dir), arguments.port))

@@ -7,7 +7,6 @@ Serve with ``pmo dashboard`` (or ``python -m dashboards.serve``); the data direc
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,9 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboards/streamlit_app.py` out
 
 from dashboards import data, state  # noqa: E402
 from dashboards.navigation import DEFAULT, SECTIONS  # noqa: E402
+from pipelines.environment import read_environment  # noqa: E402
 
-POLL_SECONDS = float(os.environ.get("PMO_DASHBOARD_POLL_SECONDS", "20"))
+POLL_SECONDS = read_environment().dashboard_poll_seconds
 
 
 def navigation() -> Any:

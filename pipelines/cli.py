@@ -21,7 +21,8 @@ from typing import Any
 
 import click
 
-from pipelines.config import DATA_DIR_ENV, DataPaths, resolve_data_dir
+from pipelines.config import DataPaths, open_instance, resolve_data_dir
+from pipelines.environment import DATA_DIR_ENV
 from pipelines.errors import PmoError
 from pipelines.text import failure_summary
 
@@ -57,7 +58,7 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             from pipelines.space import disk_hint, disk_trouble
 
             if disk_trouble(error):
-                _fail(f"{detail}: {disk_hint(resolve_data_dir())}")
+                _fail(f"{detail}: {disk_hint(resolve_data_dir(kwargs.get('data_dir')))}")
             _fail(f"{detail} (run with --debug for details)")
 
     return wrapper
@@ -77,9 +78,7 @@ verbose_option = click.option(
 
 
 def _paths(data_dir: Path | None) -> DataPaths:
-    paths = resolve_data_dir(data_dir)
-    os.environ[DATA_DIR_ENV] = str(paths.root)
-    return paths
+    return resolve_data_dir(data_dir)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,14 +113,13 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False, verbose: bool = False)
 
 def _run_refresh_job(paths: DataPaths) -> bool:
     paths.ensure()
-    os.environ.setdefault("DAGSTER_HOME", str(paths.dagster_home))
-    import dagster as dg
-
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_defs
+    from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
+    from pipelines.defs.resources import WarehouseResource
     from pipelines.eventlog import batch_event_writes
-    from pipelines.jobs import REFRESH_JOB_NAME
 
-    with dg.DagsterInstance.get() as instance:
+    defs = build_defs(WarehouseResource(data_dir=str(paths.root)))
+    with open_instance(paths) as instance:
         batch_event_writes(instance)
         return _execute_refresh(paths, instance, defs.resolve_job_def(REFRESH_JOB_NAME))
 
@@ -398,28 +396,35 @@ def report(
     (--month YYYY-MM), the closure reports of the projects that closed in it (--kind closure
     --month YYYY-MM), one closed project's closure report (--kind closure --project CODE) or an
     ISO week's weekly status report (--week YYYY-Www)."""
-    from pipelines.publish.reports import (
-        generate_closure_report,
-        generate_report,
-        generate_weekly_report,
-    )
+    from pipelines.defs.reports.on_demand import build_month_pack, build_week_pack
+    from pipelines.publish.reports import generate_closure_report
 
     period = _report_period(month, week, kinds, project)
     pack = period if project is not None else f"{period} pack"
     paths = _paths(data_dir)
-    if snapshot_id is None:
-        _refuse_after_failed_refresh(paths, pack)
-    click.echo(f"Building the {pack} …", err=True)
-    if project is not None:
-        result = generate_closure_report(
-            paths, project, month=month, snapshot_id=snapshot_id, formats=formats
-        )
-    elif week is not None:
-        result = generate_weekly_report(paths, period, snapshot_id=snapshot_id, formats=formats)
-    else:
-        result = generate_report(
-            paths, period, snapshot_id=snapshot_id, formats=formats, kinds=kinds or "msr,fsr"
-        )
+    with open_instance(paths.ensure()) as instance:
+        if snapshot_id is None:
+            _refuse_after_failed_refresh(instance, pack)
+        click.echo(f"Building the {pack} …", err=True)
+        if project is not None:
+            # a project's closure report is filed under the month it closed from, which only
+            # the snapshot tells: no partition of the month-end job to run it in
+            result = generate_closure_report(
+                paths, project, month=month, snapshot_id=snapshot_id, formats=formats
+            )
+        elif week is not None:
+            result = build_week_pack(
+                paths, instance, period, snapshot_id=snapshot_id, formats=formats
+            )
+        else:
+            result = build_month_pack(
+                paths,
+                instance,
+                period,
+                snapshot_id=snapshot_id,
+                formats=formats,
+                kinds=kinds or "msr,fsr",
+            )
     click.echo(
         f"{result.period} v{result.version} from snapshot {result.snapshot_id}: {result.folder}"
     )
@@ -464,14 +469,11 @@ def _report_period(
     return week_label(parse_week(week))
 
 
-def _refuse_after_failed_refresh(paths: DataPaths, pack: str) -> None:
+def _refuse_after_failed_refresh(instance: Any, pack: str) -> None:
     """No pack from the current snapshot after a failed refresh: it would show stale numbers."""
-    os.environ.setdefault("DAGSTER_HOME", str(paths.ensure().dagster_home))
-    import dagster as dg
+    from pipelines.defs.reports.assets import last_refresh_failure
 
-    from pipelines.publish.report_assets import last_refresh_failure
-
-    failure = last_refresh_failure(dg.DagsterInstance.get())
+    failure = last_refresh_failure(instance)
     if failure:
         _fail(
             f"the latest refresh ({failure}) did not publish, so the {pack} would show "

@@ -1,6 +1,7 @@
 """One setting decides where everything lives: the data directory.
 
-``--data-dir`` on every CLI command, else ``PMO_DATA_DIR``, else ``./data``. Everything the
+``--data-dir`` on every CLI command, else ``PMO_DATA_DIR`` (read by ``pipelines.environment``),
+else ``./data``. Everything the
 product writes stays under it.
 """
 
@@ -9,8 +10,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-DATA_DIR_ENV = "PMO_DATA_DIR"
+from pipelines.environment import read_environment
+
+if TYPE_CHECKING:
+    import dagster as dg
+
 REFRESH_TAG = "pmo/refresh"
 INSTANCE_CONFIG = f"""\
 telemetry:
@@ -78,5 +84,17 @@ class DataPaths:
 
 
 def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPaths:
-    value = cli_value or os.environ.get(DATA_DIR_ENV) or "data"
+    value = cli_value or read_environment().data_dir
     return DataPaths(Path(value).expanduser().resolve())
+
+
+def dagster_home(paths: DataPaths) -> Path:
+    """Where Dagster records the runs: ``$DAGSTER_HOME`` when set, else ``<data-dir>/dagster``."""
+    return Path(read_environment().dagster_home or paths.dagster_home).expanduser()
+
+
+def open_instance(paths: DataPaths) -> dg.DagsterInstance:
+    """The Dagster instance a command records its runs in (and reads them from)."""
+    import dagster as dg
+
+    return dg.DagsterInstance.from_config(str(dagster_home(paths)))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from pipelines.config import DataPaths
+from pipelines.config import DataPaths, dagster_home, open_instance
 from pipelines.errors import PmoError
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import REASON_VALUES
@@ -172,14 +171,13 @@ def warehouse_status(paths: DataPaths) -> str:
 
 def _last_run(paths: DataPaths) -> str:
     """The last refresh run recorded by Dagster under the data directory, with its outcome."""
-    home = os.environ.get("DAGSTER_HOME") or str(paths.dagster_home)
-    if not Path(home).is_dir() or not any(Path(home).iterdir()):
+    home = dagster_home(paths)
+    if not home.is_dir() or not any(home.iterdir()):
         return "Last refresh run: none recorded"
-    os.environ.setdefault("DAGSTER_HOME", home)
     try:
-        return _last_run_from_dagster()
+        return _last_run_from_dagster(paths)
     except Exception:  # a read-only data directory: Dagster cannot open its storage to write
-        return _last_run_read_only(Path(home))
+        return _last_run_read_only(home)
 
 
 def _last_run_read_only(home: Path) -> str:
@@ -205,12 +203,12 @@ def _last_run_read_only(home: Path) -> str:
     return f"Last refresh run: {status}{stamp} (run {run_id[:8]}; run history read-only)"
 
 
-def _last_run_from_dagster() -> str:
+def _last_run_from_dagster(paths: DataPaths) -> str:
     import dagster as dg
 
-    from pipelines.jobs import REFRESH_JOB_NAME
+    from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
 
-    instance = dg.DagsterInstance.get()
+    instance = open_instance(paths)
     records = instance.get_run_records(dg.RunsFilter(job_name=REFRESH_JOB_NAME), limit=1)
     if not records:
         return "Last refresh run: none recorded"

@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.definitions import build_defs, defs
-from pipelines.ingest.assets import ingest_landing
+from pipelines.defs.ingest.assets import ingest_landing
+from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest.contracts import ENTITIES
-from pipelines.resources import WarehouseResource
 
 INGEST_KEYS = list(ingest_landing.keys)
 

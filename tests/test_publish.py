@@ -10,10 +10,10 @@ import duckdb
 
 from pipelines.config import resolve_data_dir
 from pipelines.definitions import build_defs
+from pipelines.defs.resources import WarehouseResource
 from pipelines.inputs import note_run_inputs, raw_tables_changed, refresh_inputs
 from pipelines.publish.snapshot import current_snapshot, list_snapshots
 from pipelines.query import run_query
-from pipelines.resources import WarehouseResource
 
 PROJECTS = """project_code,project_name,portfolio,methodology,start_date,planned_finish_date
 PAY,Payments renewal,Digital,waterfall,2026-01-01,2026-06-30

@@ -15,8 +15,8 @@ import pytest
 
 from pipelines.config import resolve_data_dir
 from pipelines.definitions import build_defs
+from pipelines.defs.resources import WarehouseResource
 from pipelines.publish.reports import list_reports
-from pipelines.resources import WarehouseResource
 
 
 @pytest.mark.slow

@@ -10,8 +10,8 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import defs
-from pipelines.schedules import nth_business_day, report_month_due
-from pipelines.sensors import landing_sensor
+from pipelines.defs.ingest.sensors import landing_sensor
+from pipelines.defs.reports.schedules import nth_business_day, report_month_due
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def test_a_refresh_writes_only_under_its_data_directory(dollar_portfolio: Path) 
 
 def test_only_the_newest_dbt_runs_are_kept(tmp_path: Path) -> None:
     from pipelines.config import DataPaths
-    from pipelines.transform.assets import DBT_RUNS_KEPT, dbt_run_dir
+    from pipelines.defs.transform.assets import DBT_RUNS_KEPT, dbt_run_dir
 
     paths = DataPaths(tmp_path)
     made = []

@@ -6,14 +6,12 @@ downstream can be traced to a file, its sha256 and a line.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 
+from pipelines.environment import read_environment
 from pipelines.ingest.contracts import DUCKDB_TYPES, ENTITIES, LINEAGE_COLUMNS, Entity
-
-MEMORY_LIMIT_ENV = "PMO_DUCKDB_MEMORY_LIMIT"
 
 LOAD_LOG_DDL = """
 create table if not exists raw.load_log (
@@ -149,7 +147,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     # the loader's DuckDB never takes the whole machine (the same limit as the dbt build)
-    con.execute(f"set memory_limit = '{os.environ.get(MEMORY_LIMIT_ENV, '4GB')}'")
+    con.execute(f"set memory_limit = '{read_environment().duckdb_memory_limit}'")
     ensure_schema(con)
     return con
 

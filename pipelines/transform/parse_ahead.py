@@ -20,7 +20,6 @@ Only the standard library here: the command line imports this before Dagster and
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,11 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.config import DataPaths
+from pipelines.environment import WAREHOUSE_PATH_ENV, child_environment
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).parent / "pmo-dbt"
 """dbt's command line as ``pipelines.transform.dbt_cli`` runs it."""
-WAREHOUSE_ENV = "PMO_WAREHOUSE_PATH"
+WAREHOUSE_ENV = WAREHOUSE_PATH_ENV
 PARSE_STATE = "partial_parse.msgpack"
 PARSE_FOLDER_SUFFIX = "-parse"
 INSTALL_PARSE_STATE = DBT_PROJECT_DIR / "target" / PARSE_STATE
@@ -87,7 +87,7 @@ class _Parse:
         self.folder = paths.dbt_runs / f"{stamp}{PARSE_FOLDER_SUFFIX}"
         self.folder.mkdir(parents=True, exist_ok=True)
         # the environment the build will have: the warehouse path is part of dbt's state check
-        env = {**os.environ, WAREHOUSE_ENV: str(paths.warehouse)}
+        env = child_environment(**{WAREHOUSE_ENV: str(paths.warehouse)})
         self._process = subprocess.Popen(
             [
                 str(DBT_EXECUTABLE),

@@ -9,13 +9,13 @@ build starts from (see ``parse_ahead``).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from pipelines.environment import child_environment
 from pipelines.errors import PmoError
 from pipelines.transform.parse_ahead import (
     DBT_EXECUTABLE,
@@ -43,10 +43,9 @@ def ensure_manifest() -> Path:
         return manifest
     # Parsing renders the profile but never opens the warehouse: any folder will do, the file
     # name is a data directory's (it names the database relations are qualified with).
-    env = {
-        **os.environ,
-        WAREHOUSE_ENV: str(Path(tempfile.gettempdir()) / "pmo-parse" / INSTALL_WAREHOUSE_NAME),
-    }
+    env = child_environment(
+        **{WAREHOUSE_ENV: str(Path(tempfile.gettempdir()) / "pmo-parse" / INSTALL_WAREHOUSE_NAME)}
+    )
     manifest.parent.mkdir(parents=True, exist_ok=True)
     # parsed into a folder of its own, then moved into place in one step: processes that parse
     # at the same time never read a half-written manifest

@@ -25,6 +25,8 @@ import pytest
 
 from pipelines.config import DataPaths
 from pipelines.definitions import build_defs
+from pipelines.defs.reports.schedules import report_week_due
+from pipelines.defs.resources import WarehouseResource
 from pipelines.publish.reports import (
     ReportResult,
     generate_weekly_report,
@@ -32,8 +34,6 @@ from pipelines.publish.reports import (
     verify_report,
 )
 from pipelines.publish.reports.html import without_generated_at
-from pipelines.resources import WarehouseResource
-from pipelines.schedules import report_week_due
 from tests.reports.conftest import copy_snapshot
 
 WEEK, MONDAY = "2026-W40", date(2026, 9, 28)
@@ -259,6 +259,24 @@ def test_the_weekly_job_builds_the_partition_the_schedule_asks_for(weekly: Weekl
         assert run.success
     versions = [info.version for info in list_reports(weekly.paths) if info.period == WEEK]
     assert max(versions) >= 2  # filed beside the earlier versions, never over them
+
+
+@demo
+def test_a_pack_asked_for_on_the_command_line_is_a_run_of_the_weekly_job(
+    demo_data_dir: Path, tmp_path: Path
+):
+    paths, snapshot_id = copy_snapshot(demo_data_dir, tmp_path / "data")
+    built = _pmo("report", "--data-dir", str(paths.root), "--week", WEEK, "--format", "html")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.splitlines()[:2] == [
+        f"{WEEK} v1 from snapshot {snapshot_id}: {paths.reports / WEEK / 'v1'}",
+        f"  weekly-{WEEK}.html",
+    ]
+    with dg.DagsterInstance.from_config(str(paths.dagster_home)) as instance:
+        (record,) = instance.get_run_records(dg.RunsFilter(job_name="weekly_reports"))
+        assert record.dagster_run.tags["dagster/partition"] == MONDAY.isoformat()
+        event = instance.get_latest_materialization_event(dg.AssetKey(["reports", "weekly_pack"]))
+    assert event.asset_materialization.metadata["folder"].value == str(paths.reports / WEEK / "v1")
 
 
 @pytest.mark.parametrize(

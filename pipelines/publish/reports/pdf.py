@@ -10,7 +10,6 @@ downloads one.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.environment import read_environment
 from pipelines.publish import theme
 
 from .errors import ReportError
 
-CHROMIUM = os.environ.get("PMO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = read_environment().chromium
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-dev-shm-usage",

@@ -15,9 +15,9 @@ import json
 import dagster as dg
 import duckdb
 
+from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import table_state
-from pipelines.resources import WarehouseResource
 
 CHECK_NAME = "great_expectations_suite"
 

@@ -1,42 +1,18 @@
-"""Schedules: a daily refresh, the month-end report pack (MSR, FSR and the month's closure
-reports) on a business day of the next month, and the weekly status report every Monday for the
-week before."""
+"""Report schedules: the month-end pack (MSR, FSR and the month's closure reports) on a business
+day of the next month, and the weekly status report every Monday for the week before."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 
 import dagster as dg
 
-from pipelines.jobs import refresh_job
-from pipelines.publish.reports.source import week_label
-
-REPORT_BUSINESS_DAY_ENV = "PMO_REPORT_BUSINESS_DAY"
-DEFAULT_REPORT_BUSINESS_DAY = 3
-
-
-@dg.schedule(
-    name="daily_refresh",
-    job=refresh_job,
-    cron_schedule="0 6 * * *",
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Load the day's exports, rebuild and publish a snapshot daily at 06:00 UTC "
-    "(skipped when nothing changed since the snapshot in use was built).",
+from pipelines.environment import (
+    DEFAULT_REPORT_BUSINESS_DAY,
+    REPORT_BUSINESS_DAY_ENV,
+    read_environment,
 )
-def daily_refresh_schedule(context: dg.ScheduleEvaluationContext):
-    from pipelines.config import resolve_data_dir
-    from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
-    from pipelines.lock import describe_holder, refresh_running
-
-    paths = resolve_data_dir()
-    if refresh_running(paths):
-        return dg.SkipReason(describe_holder(paths))
-    verdict = unchanged_since_publish(paths, refresh_inputs(paths))
-    if isinstance(verdict, Unchanged):
-        return dg.SkipReason(f"nothing changed since snapshot {verdict.snapshot_id} was built")
-    return dg.RunRequest()
+from pipelines.publish.reports.source import week_label
 
 
 def nth_business_day(year: int, month: int, n: int) -> date:
@@ -59,14 +35,6 @@ def report_month_due(today: date, business_day: int) -> str | None:
     return f"{previous:%Y-%m}"
 
 
-def business_day_setting() -> int:
-    value = os.environ.get(REPORT_BUSINESS_DAY_ENV, str(DEFAULT_REPORT_BUSINESS_DAY))
-    try:
-        return max(1, min(int(value), 20))
-    except ValueError:
-        return DEFAULT_REPORT_BUSINESS_DAY
-
-
 def build_month_end_schedule(report_job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="month_end_reports",
@@ -80,7 +48,7 @@ def build_month_end_schedule(report_job: dg.UnresolvedAssetJobDefinition) -> dg.
     )
     def month_end_reports(context: dg.ScheduleEvaluationContext):
         moment = context.scheduled_execution_time or datetime.now()
-        month = report_month_due(moment.date(), business_day_setting())
+        month = report_month_due(moment.date(), read_environment().report_business_day)
         if month is None:
             return dg.SkipReason(f"{moment:%Y-%m-%d} is not the report business day")
         return dg.RunRequest(run_key=f"reports-{month}", partition_key=f"{month}-01")

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
+from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.inputs import record_publish
 from pipelines.publish.catalog import build_catalog
 from pipelines.publish.snapshot import new_snapshot_id, publish
-from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.transform.project import DBT_PROJECT_DIR, dbt_project
 
 SNAPSHOT_KEY = dg.AssetKey(["published", "snapshot"])

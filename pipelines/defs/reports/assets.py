@@ -1,4 +1,4 @@
-"""Report packs as partitioned Dagster assets, and the jobs their schedules run.
+"""Report packs as partitioned Dagster assets (their jobs and schedules are beside this module).
 
 The month-end pack (MSR/FSR, and the closure report of each project that closed in the month)
 is partitioned by month; the weekly status report is a second
@@ -16,9 +16,11 @@ from datetime import date
 
 import dagster as dg
 
-from pipelines.jobs import REFRESH_JOB_NAME
-from pipelines.publish.assets import SNAPSHOT_KEY
+from pipelines.defs.publish.assets import SNAPSHOT_KEY
+from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
+from pipelines.defs.resources import WarehouseResource, progress
 from pipelines.publish.reports import (
+    FORMATS,
     MONTH_KINDS,
     ReportError,
     ReportResult,
@@ -26,16 +28,33 @@ from pipelines.publish.reports import (
     generate_weekly_report,
 )
 from pipelines.publish.reports.source import week_label
-from pipelines.resources import WarehouseResource, progress
 
 REPORT_KEY = dg.AssetKey(["reports", "month_end_pack"])
-REPORT_JOB_NAME = "month_end_reports"
 WEEKLY_REPORT_KEY = dg.AssetKey(["reports", "weekly_pack"])
-WEEKLY_REPORT_JOB_NAME = "weekly_reports"
 
 monthly = dg.MonthlyPartitionsDefinition(start_date="2024-01-01", end_offset=0)
 # day_offset=1: weeks start on Monday (ISO weeks); a week's partition exists once it has ended
 weekly = dg.WeeklyPartitionsDefinition(start_date="2024-01-01", day_offset=1, end_offset=0)
+
+
+class PackConfig(dg.Config):
+    """What a run builds besides its period (the partition): a scheduled run takes the
+    defaults, `pmo report` passes what it was asked for."""
+
+    snapshot_id: str = ""
+    """A published snapshot's id; empty: the current one, refused after a failed refresh."""
+    formats: str = ",".join(FORMATS)
+    """Comma-separated: html, pdf, xlsx."""
+
+    @property
+    def pinned_snapshot(self) -> str | None:
+        return self.snapshot_id or None
+
+
+class MonthPackConfig(PackConfig):
+    kinds: str = ",".join(MONTH_KINDS)
+    """Comma-separated: msr, fsr, closure (the closure report of each project that closed in
+    the month)."""
 
 
 def last_refresh_failure(instance: dg.DagsterInstance) -> str | None:
@@ -52,8 +71,12 @@ def last_refresh_failure(instance: dg.DagsterInstance) -> str | None:
     return f"run {records[0].dagster_run.run_id[:8]} failed"
 
 
-def _refuse_after_failed_refresh(instance: dg.DagsterInstance, period: str) -> None:
-    failure = last_refresh_failure(instance)
+def _refuse_after_failed_refresh(
+    instance: dg.DagsterInstance, period: str, config: PackConfig
+) -> None:
+    """A pack from the current snapshot after a failed refresh would show stale numbers (one
+    from a snapshot named in the config is what was asked for)."""
+    failure = None if config.snapshot_id else last_refresh_failure(instance)
     if failure:
         raise ReportError(
             f"no {period} pack: the latest refresh ({failure}) did not publish; fix it and "
@@ -87,11 +110,17 @@ def _materialized(period: str, result: ReportResult) -> dg.MaterializeResult:
     kinds={"html", "pdf", "xlsx"},
 )
 def month_end_pack(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, config: MonthPackConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     month = context.partition_key[:7]
-    _refuse_after_failed_refresh(context.instance, month)
-    return _materialized(month, generate_report(warehouse.paths, month, kinds=MONTH_KINDS))
+    _refuse_after_failed_refresh(context.instance, month, config)
+    pinned, formats = config.pinned_snapshot, config.formats
+    return _materialized(
+        month,
+        generate_report(
+            warehouse.paths, month, snapshot_id=pinned, formats=formats, kinds=config.kinds
+        ),
+    )
 
 
 @dg.asset(
@@ -105,24 +134,11 @@ def month_end_pack(
     kinds={"html", "pdf", "xlsx"},
 )
 def weekly_pack(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, config: PackConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     week = week_label(date.fromisoformat(context.partition_key))
-    _refuse_after_failed_refresh(context.instance, week)
-    return _materialized(week, generate_weekly_report(warehouse.paths, week))
-
-
-report_job = dg.define_asset_job(
-    REPORT_JOB_NAME,
-    selection=[REPORT_KEY],
-    executor_def=dg.in_process_executor,
-    description="Build one month's MSR/FSR pack, with the closure reports of the projects that "
-    "closed in the month, from the current snapshot.",
-)
-
-weekly_report_job = dg.define_asset_job(
-    WEEKLY_REPORT_JOB_NAME,
-    selection=[WEEKLY_REPORT_KEY],
-    executor_def=dg.in_process_executor,
-    description="Build one ISO week's weekly status report from the current snapshot.",
-)
+    _refuse_after_failed_refresh(context.instance, week, config)
+    pinned, formats = config.pinned_snapshot, config.formats
+    return _materialized(
+        week, generate_weekly_report(warehouse.paths, week, snapshot_id=pinned, formats=formats)
+    )

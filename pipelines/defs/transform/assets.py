@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,16 @@ from dagster_dbt import (
 from packaging.version import Version
 
 from pipelines.config import DataPaths
+from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
+from pipelines.environment import set_for_child
 from pipelines.inputs import note_build_started, nothing_new_loaded, raw_tables_changed
 from pipelines.progress import reporter
-from pipelines.resources import RefreshLockResource, WarehouseResource, progress
-from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
+from pipelines.settings import (
+    ReportingCurrency,
+    dbt_vars,
+    load_settings,
+    resolve_reporting_currency,
+)
 from pipelines.status import fx_rate_gap_lines
 from pipelines.transform.parse_ahead import (
     INSTALL_PARSE_VARS,
@@ -230,61 +236,69 @@ def dbt_resource() -> DbtCliResource:
     )
 
 
-def build_dbt_assets() -> dg.AssetsDefinition:
-    @dbt_assets(
-        manifest=ensure_manifest(),
-        project=dbt_project,
-        dagster_dbt_translator=PmoDbtTranslator(
-            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
-        ),
-    )
-    def pmo_dbt_models(
-        context: dg.AssetExecutionContext,
-        dbt: DbtCliResource,
-        warehouse: WarehouseResource,
-        refresh_lock: RefreshLockResource,
-    ) -> Iterator[Any]:
-        os.environ[WAREHOUSE_ENV] = str(warehouse.paths.warehouse)
-        settings = load_settings(warehouse.paths)
-        with warehouse.connect() as con:
-            unchanged = nothing_new_loaded(warehouse.paths, context.run_id, con)
-            currency = resolve_reporting_currency(settings, con)
-            build_vars = dbt_vars(currency)
-            changed = (
-                None
-                if unchanged
-                else raw_tables_changed(warehouse.paths, context.run_id, con, build_vars)
+@dataclass(frozen=True)
+class WarehouseState:
+    """What the warehouse says before a build: whether anything new was loaded, the reporting
+    currency and dbt vars, and which raw tables changed."""
+
+    unchanged: str | None
+    """The snapshot the warehouse was built for, when nothing new was loaded since."""
+    currency: ReportingCurrency
+    build_vars: dict[str, str]
+    changed: frozenset[str] | None
+    relations: frozenset[str]
+
+
+def warehouse_state(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> WarehouseState:
+    settings = load_settings(warehouse.paths)
+    with warehouse.connect() as con:
+        unchanged = nothing_new_loaded(warehouse.paths, context.run_id, con)
+        currency = resolve_reporting_currency(settings, con)
+        build_vars = dbt_vars(currency)
+        changed = (
+            None
+            if unchanged
+            else raw_tables_changed(warehouse.paths, context.run_id, con, build_vars)
+        )
+        relations = (
+            frozenset(
+                name
+                for (name,) in con.execute(
+                    "select table_name from information_schema.tables"
+                    " where table_catalog = current_database() and table_schema = 'main'"
+                ).fetchall()
             )
-            relations = (
-                frozenset(
-                    name
-                    for (name,) in con.execute(
-                        "select table_name from information_schema.tables"
-                        " where table_catalog = current_database() and table_schema = 'main'"
-                    ).fetchall()
-                )
-                if changed
-                else frozenset()  # nothing to leave out: every model is built
-            )
-        if unchanged:
-            # the models (skippable) are not materialised, so publish does not run either
-            progress(
-                f"  ✓ nothing new was loaded: the warehouse is the one snapshot {unchanged} was "
-                "built from, so the dbt build and the publish are skipped"
-            )
-            return
-        progress(f"  • reporting currency: {currency.describe()}")
-        if currency.warning:
-            context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
-        plan = BuildPlan.of(ensure_manifest(), changed, context, relations)
-        note_build_started(warehouse.paths, context.run_id, build_vars)
-        progress(f"  … dbt build: {plan.describe()}")
-        # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
-        # user's data; they need the tested model's current columns in the warehouse, so after an
-        # upgrade that adds a column they would fail every refresh of an existing warehouse.
-        # The run folder's dbt.log keeps one line per node (info): at debug level it also logs
-        # every statement (~14 MB a demo build, ~2 s of the build's one Python core); the SQL
-        # each node ran is in the folder's run/ and compiled/ anyway.
+            if changed
+            else frozenset()  # nothing to leave out: every model is built
+        )
+    return WarehouseState(unchanged, currency, build_vars, changed, relations)
+
+
+def dbt_build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    state: WarehouseState,
+) -> Iterator[Any]:
+    """The dbt build of the models the plan names, its events streamed to Dagster."""
+    currency, build_vars = state.currency, state.build_vars
+    progress(f"  • reporting currency: {currency.describe()}")
+    if currency.warning:
+        context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
+    plan = BuildPlan.of(ensure_manifest(), state.changed, context, state.relations)
+    note_build_started(warehouse.paths, context.run_id, build_vars)
+    progress(f"  … dbt build: {plan.describe()}")
+    # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
+    # user's data; they need the tested model's current columns in the warehouse, so after an
+    # upgrade that adds a column they would fail every refresh of an existing warehouse.
+    # The run folder's dbt.log keeps one line per node (info): at debug level it also logs
+    # every statement (~14 MB a demo build, ~2 s of the build's one Python core); the SQL
+    # each node ran is in the folder's run/ and compiled/ anyway.
+    # dagster-dbt starts dbt with this process's environment: profiles.yml reads the warehouse
+    # file from it
+    with set_for_child(**{WAREHOUSE_ENV: str(warehouse.paths.warehouse)}):
         invocation = dbt.cli(
             [
                 "build",
@@ -301,31 +315,68 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             context=context,
             target_path=dbt_run_dir(warehouse.paths, context.run_id, build_vars),
         )
-        yield from plan.unbuilt_outputs()
-        reporter().dbt_started(plan.node_count)
-        for event in invocation.stream():
-            yield event
-            reporter().dbt_node_done()
-        reporter().dbt_done()
-        results = invocation.get_artifact("run_results.json").get("results", [])
-        statuses = Counter(result.get("status") for result in results)
-        progress(
-            "  ✓ dbt build: "
-            + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
-        )
-        warned = False
-        for result in results:
-            if result.get("status") == "warn":
-                warned = True
-                name = result.get("unique_id", "").split(".")[2]
-                rows = result.get("failures") or 0
-                progress(f"  ⚠ check {name} warned on {rows} row(s): flagged, not blocking")
-        with warehouse.connect() as con:
-            if warned:
-                for code, issues in con.execute(WARNED_PROJECTS_SQL).fetchall():
-                    progress(f"  ⚠ {code} data-quality flags: {issues}")
-            for line in fx_rate_gap_lines(con):
-                progress(f"  ⚠ {line.strip()}")
-                context.log.warning(line.strip())
+    yield from plan.unbuilt_outputs()
+    reporter().dbt_started(plan.node_count)
+    for event in invocation.stream():
+        yield event
+        reporter().dbt_node_done()
+    reporter().dbt_done()
+    report_build(context, warehouse, invocation.get_artifact("run_results.json"))
+
+
+def report_build(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, run_results: dict[str, Any]
+) -> None:
+    """The build's outcome for whoever watches: counts by status, each warning, the projects
+    with data-quality flags and the missing exchange rates."""
+    results = run_results.get("results", [])
+    statuses = Counter(result.get("status") for result in results)
+    progress(
+        "  ✓ dbt build: "
+        + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+    )
+    warned = False
+    for result in results:
+        if result.get("status") == "warn":
+            warned = True
+            name = result.get("unique_id", "").split(".")[2]
+            rows = result.get("failures") or 0
+            progress(f"  ⚠ check {name} warned on {rows} row(s): flagged, not blocking")
+    with warehouse.connect() as con:
+        if warned:
+            for code, issues in con.execute(WARNED_PROJECTS_SQL).fetchall():
+                progress(f"  ⚠ {code} data-quality flags: {issues}")
+        for line in fx_rate_gap_lines(con):
+            progress(f"  ⚠ {line.strip()}")
+            context.log.warning(line.strip())
+
+
+@cache
+def build_dbt_assets() -> dg.AssetsDefinition:
+    """The dbt models' assets, made once a process from the manifest (parsed when stale): every
+    ``Definitions`` built in it (the code location's, the command line's) shares them."""
+
+    @dbt_assets(
+        manifest=ensure_manifest(),
+        project=dbt_project,
+        dagster_dbt_translator=PmoDbtTranslator(
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        ),
+    )
+    def pmo_dbt_models(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        refresh_lock: RefreshLockResource,
+    ) -> Iterator[Any]:
+        state = warehouse_state(context, warehouse)
+        if state.unchanged:
+            # the models (skippable) are not materialised, so publish does not run either
+            progress(
+                f"  ✓ nothing new was loaded: the warehouse is the one snapshot {state.unchanged} "
+                "was built from, so the dbt build and the publish are skipped"
+            )
+            return
+        yield from dbt_build(context, dbt, warehouse, state)
 
     return pmo_dbt_models

@@ -44,7 +44,7 @@ class RefreshLockResource(dg.ConfigurableResource):
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Any]:
-        from pipelines.jobs import mark_abandoned_runs
+        from pipelines.defs.publish.jobs import mark_abandoned_runs
 
         run_id = context.run_id or ""
         with refresh_lock(

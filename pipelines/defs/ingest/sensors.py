@@ -5,8 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.config import resolve_data_dir
+from pipelines.defs.publish.jobs import refresh_job
 from pipelines.inputs import landing_fingerprint
-from pipelines.jobs import refresh_job
 
 
 @dg.sensor(

@@ -11,6 +11,7 @@ import time
 
 import dagster as dg
 
+from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
 from pipelines.ingest.load import (
     FileOutcome,
@@ -22,7 +23,6 @@ from pipelines.ingest.load import (
 )
 from pipelines.inputs import note_run_inputs, refresh_inputs
 from pipelines.progress import file_line, reporter
-from pipelines.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.settings import load_settings
 
 LANDING_KEY = dg.AssetKey(["raw", "landing_files"])

@@ -1,0 +1,17 @@
+"""Publish: the snapshot asset that ends every refresh, the refresh job (everything but the
+report packs) and its daily schedule."""
+
+import dagster as dg
+
+from pipelines.defs.publish.assets import build_publish_asset
+from pipelines.defs.publish.jobs import refresh_job
+from pipelines.defs.publish.schedules import daily_refresh_schedule
+
+
+def defs(upstream: list[dg.AssetKey]) -> dg.Definitions:
+    """``upstream``: the assets a snapshot is published after (every dbt model)."""
+    return dg.Definitions(
+        assets=[build_publish_asset(upstream)],
+        jobs=[refresh_job],
+        schedules=[daily_refresh_schedule],
+    )
