@@ -45,19 +45,7 @@ imports_with_currency as (
 
 imports_with_rate as (
 
-    select
-        imports_with_currency.*,
-        case
-            when imports_with_currency.original_currency = imports_with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from imports_with_currency
-    left join fx_rates
-        on imports_with_currency.original_currency = fx_rates.currency
-        and imports_with_currency.original_currency <> imports_with_currency.reporting_currency
-        and imports_with_currency.status_month = fx_rates.amount_month
+    {{ with_reporting_rate('imports_with_currency', 'status_month') }}
 
 ),
 

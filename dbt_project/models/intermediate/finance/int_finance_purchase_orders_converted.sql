@@ -81,19 +81,7 @@ orders_with_currency as (
 
 orders_with_rate as (
 
-    select
-        orders_with_currency.*,
-        case
-            when orders_with_currency.original_currency = orders_with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from orders_with_currency
-    left join fx_rates
-        on orders_with_currency.original_currency = fx_rates.currency
-        and orders_with_currency.original_currency <> orders_with_currency.reporting_currency
-        and orders_with_currency.po_month = fx_rates.amount_month
+    {{ with_reporting_rate('orders_with_currency', 'po_month') }}
 
 ),
 

@@ -56,20 +56,7 @@ contracts_with_currency as (
 
 contracts_with_rate as (
 
-    select
-        contracts_with_currency.*,
-        case
-            when contracts_with_currency.original_currency
-                = contracts_with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from contracts_with_currency
-    left join fx_rates
-        on contracts_with_currency.original_currency = fx_rates.currency
-        and contracts_with_currency.original_currency <> contracts_with_currency.reporting_currency
-        and contracts_with_currency.start_month = fx_rates.amount_month
+    {{ with_reporting_rate('contracts_with_currency', 'start_month') }}
 
 ),
 
