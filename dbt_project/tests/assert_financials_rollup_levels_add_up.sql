@@ -24,9 +24,10 @@ line_totals as (
 
     select
         reporting_month,
-        {% for amount in amounts -%}
-        coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
-        {% endfor %}
+    {% for amount in amounts -%}
+    coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
+    
+{% endfor %}
 
     from lines
     group by reporting_month
@@ -38,9 +39,10 @@ level_totals as (
     select
         reporting_month,
         rollup_level,
-        {% for amount in amounts -%}
-        coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
-        {% endfor %}
+    {% for amount in amounts -%}
+    coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
+    
+{% endfor %}
 
     from rolled
     group by reporting_month, rollup_level

@@ -68,9 +68,11 @@ thresholds as (
 
     select
         max(case when setting_name = 'variance_threshold_pct'
-            then cast(setting_value as {{ type_double() }}) end) as threshold_pct,
+                then cast(setting_value as {{ type_double() }})
+        end) as threshold_pct,
         max(case when setting_name = 'variance_threshold_amount'
-            then cast(setting_value as {{ type_double() }}) end) as threshold_amount
+                then cast(setting_value as {{ type_double() }})
+        end) as threshold_amount
 
     from settings
 
@@ -133,7 +135,7 @@ measured as (
         labour_variance.cumulative_hours_variance as cumulative_labour_hours_effect,
         labour_variance.cumulative_rate_variance as cumulative_labour_rate_effect,
         coalesce(project_months.cumulative_invoiced_budget_amount, 0)
-            - coalesce(project_months.cumulative_invoiced_cost, 0)
+        - coalesce(project_months.cumulative_invoiced_cost, 0)
             as cumulative_invoiced_cost_variance,
         coalesce(approved_changes.approved_change_count, 0) as approved_change_count,
         coalesce(approved_changes.approved_change_cost, 0) as approved_change_cost,

@@ -86,25 +86,28 @@ final as (
         changes.snapshot_sequence,
         changes.change_kind,
         case
-            when change_kind = 'planned' then
-                'planned for ' || coalesce({{ date_text('forecast_date') }}, 'no date')
-                || case
-                    when baseline_date is not null
-                        then ' (baseline ' || {{ date_text('baseline_date') }} || ')'
-                    else ''
-                end
-            when change_kind = 'reached' then
-                'reached on ' || {{ date_text('actual_date') }}
-            when change_kind = 're-baselined' then
-                'baseline moved from ' || coalesce({{ date_text('previous_baseline_date') }}, 'none')
-                || ' to ' || coalesce({{ date_text('baseline_date') }}, 'none')
+            when change_kind = 'planned'
+                then
+                    'planned for ' || coalesce({{ date_text('forecast_date') }}, 'no date')
+                    || case
+                        when baseline_date is not null
+                            then ' (baseline ' || {{ date_text('baseline_date') }} || ')'
+                        else ''
+                    end
+            when change_kind = 'reached'
+                then
+                    'reached on ' || {{ date_text('actual_date') }}
+            when change_kind = 're-baselined'
+                then
+                    'baseline moved from ' || coalesce({{ date_text('previous_baseline_date') }}, 'none')
+                    || ' to ' || coalesce({{ date_text('baseline_date') }}, 'none')
             when forecast_date is null
                 then 'forecast removed (was ' || {{ date_text('previous_forecast_date') }} || ')'
             when previous_forecast_date is null
                 then 'forecast set to ' || {{ date_text('forecast_date') }}
             when forecast_move_days > 0
                 then 'forecast moved ' || {{ days_text('forecast_move_days') }} || ' later to '
-                || {{ date_text('forecast_date') }}
+                    || {{ date_text('forecast_date') }}
             else 'forecast moved ' || {{ days_text('-forecast_move_days') }} || ' earlier to '
                 || {{ date_text('forecast_date') }}
         end as detail,

@@ -64,11 +64,19 @@ month_numbers as (
 
 vendor_keys as (
 
-    select vendor_key, vendor, 1 as name_rank from vendors
+    select
+        vendor_key,
+        vendor,
+        1 as name_rank
+    from vendors
 
     union all
 
-    select vendor_key, vendor, 2 as name_rank from contracts
+    select
+        vendor_key,
+        vendor,
+        2 as name_rank
+    from contracts
 
 ),
 
@@ -86,15 +94,24 @@ vendor_names as (
 
 first_months as (
 
-    select vendor_key, start_month as first_month from contracts
+    select
+        vendor_key,
+        start_month as first_month
+    from contracts
 
     union all
 
-    select lower(trim(vendor)), po_month from purchase_orders
+    select
+        lower(trim(vendor)),
+        po_month
+    from purchase_orders
 
     union all
 
-    select vendor_key, invoice_month from invoice_checks
+    select
+        vendor_key,
+        invoice_month
+    from invoice_checks
 
 ),
 

@@ -177,9 +177,9 @@ sprints_measured as (
         case
             when sprints_dated.start_date is null then sighting_bounds.first_seen_snapshot_date
             else coalesce(
-                sighting_bounds.first_sighting_from_start_date,
-                sighting_bounds.last_sighting_before_start_date
-            )
+                    sighting_bounds.first_sighting_from_start_date,
+                    sighting_bounds.last_sighting_before_start_date
+                )
         end as commitment_snapshot_date,
         coalesce(
             finish_snapshots.first_snapshot_from_finish_date,

@@ -216,7 +216,8 @@ curve_finishes as (
         curves.project_code,
         curves.baseline_version,
         min(case when curves.cumulative_planned_value >= curve_ends.final_planned_value - 0.005
-            then curves.period_number end) as curve_finish_period
+                then curves.period_number
+        end) as curve_finish_period
 
     from curves
     inner join (

@@ -15,7 +15,9 @@ exceptions as (
 
 network_projects as (
 
-    select distinct network_month, project_code
+    select distinct
+        network_month,
+        project_code
     from {{ ref('int_schedule_tasks_monthly') }}
 
 ),

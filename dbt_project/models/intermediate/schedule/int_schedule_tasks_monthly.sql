@@ -88,7 +88,7 @@ select
     scheduled_tasks.actual_start,
     scheduled_tasks.actual_finish,
     scheduled_tasks.forecast_finish is not null
-        and (scheduled_tasks.forecast_start is not null or coalesce(scheduled_tasks.is_milestone, false))
+    and (scheduled_tasks.forecast_start is not null or coalesce(scheduled_tasks.is_milestone, false))
         as has_dates
 
 from latest_snapshots

@@ -118,10 +118,10 @@ final as (
         case
             when projects.project_status in ('closed', 'cancelled')
                 then coalesce(
-                    last_cost_months.last_cost_month,
-                    {{ month_start('projects.planned_finish_date') }},
-                    {{ month_start('projects.start_date') }}
-                )
+                        last_cost_months.last_cost_month,
+                        {{ month_start('projects.planned_finish_date') }},
+                        {{ month_start('projects.start_date') }}
+                    )
         end as closed_from_month
 
     from projects
