@@ -24,10 +24,11 @@ line_totals as (
 
     select
         reporting_month,
-    {% for amount in amounts -%}
-    coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
-    
-{% endfor %}
+        -- noqa: disable=LT02
+        {% for amount in amounts -%}
+        coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
+        {% endfor %}
+    -- noqa: enable=LT02
 
     from lines
     group by reporting_month
@@ -39,10 +40,11 @@ level_totals as (
     select
         reporting_month,
         rollup_level,
-    {% for amount in amounts -%}
-    coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
-    
-{% endfor %}
+        -- noqa: disable=LT02
+        {% for amount in amounts -%}
+        coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
+        {% endfor %}
+    -- noqa: enable=LT02
 
     from rolled
     group by reporting_month, rollup_level

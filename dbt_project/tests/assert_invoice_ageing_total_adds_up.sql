@@ -49,10 +49,10 @@ compared as (
     from total cross join buckets
     union all
     select
-        'projects',
+        'projects' as against,
         total.*,
-        projects.unpaid_invoice_count,
-        projects.unpaid_amount
+        projects.unpaid_invoice_count as parts_count,
+        projects.unpaid_amount as parts_amount
     from total cross join projects
 
 )

@@ -420,6 +420,7 @@ forecasts as (
         project_inputs.*,
         percentiles.finish_within_horizon_probability_ratio,
         percentiles.finish_by_planned_date_probability_ratio,
+        -- noqa: disable=LT02
         {% for level in ['p50', 'p85', 'p95'] -%}
         -- fractional sprints (dates) and the sprint they fall in
         case
@@ -433,6 +434,7 @@ forecasts as (
                 then cast(ceiling(percentiles.{{ level }}_sprints) as integer)
         end as {{ level }}_sprints_to_finish{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from project_inputs
     left join percentiles

@@ -229,8 +229,8 @@ decisions as (
     from steering
     where decision_needed is not null
         and project_code not in (
-            select project_code from kept_logs
-            where item_type = 'decision'
+            select kept_logs.project_code from kept_logs
+            where kept_logs.item_type = 'decision'
         )
 
 ),
@@ -253,8 +253,8 @@ actions as (
     from steering
     where manager_next_steps is not null
         and project_code not in (
-            select project_code from kept_logs
-            where item_type = 'action'
+            select kept_logs.project_code from kept_logs
+            where kept_logs.item_type = 'action'
         )
 
 ),

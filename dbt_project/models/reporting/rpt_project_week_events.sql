@@ -284,7 +284,8 @@ risk_closed as (
         title,
         case
             when raised_date is not null and closed_date >= raised_date
-                then 'closed after ' || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
+                then 'closed after '
+                    || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
                     || ' on the register'
             else 'closed'
         end as detail,
@@ -363,7 +364,8 @@ issue_resolved as (
         title,
         case
             when closed_date > raised_date
-                then 'resolved after ' || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
+                then 'resolved after '
+                    || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
             else 'resolved the day it was raised'
         end as detail,
         closed_date as event_date,

@@ -143,6 +143,7 @@ joined as (
         coalesce(project_health.red_dimension_count, 0) as red_dimension_count,
         overdue_milestones.overdue_milestone_count,
         reporting_period.as_of_date,
+        -- noqa: disable=LT02
         {% for who, column in [
             ('measured', 'project_kpis.overall_status'),
             ('manager', 'latest_notes.overall_status'),
@@ -151,6 +152,7 @@ joined as (
         case {{ column }} when 'red' then 3 when 'amber' then 2 when 'green' then 1 else 0 end
             as {{ who }}_rank{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from project_kpis
     cross join reporting_period

@@ -102,8 +102,8 @@ first_months as (
     union all
 
     select
-        lower(trim(vendor)),
-        po_month
+        lower(trim(vendor)) as vendor_key,
+        po_month as first_month
     from purchase_orders
 
     union all
@@ -143,7 +143,7 @@ vendor_months as (
     cross join reporting_period
     inner join month_numbers
         on month_numbers.generated_number
-        <= {{ months_between('vendor_bounds.first_month', 'reporting_period.as_of_month') }} + 1
+        <= {{ months_between('vendor_bounds.first_month', 'reporting_period.as_of_month') }} + 1  -- noqa: LT05
 
 ),
 

@@ -230,7 +230,7 @@ final as (
         finish_date,
         case
             when finish_date >= start_date
-                then {{ dbt.datediff('start_date', 'finish_date', 'day') }} + 1
+                then {{ dbt.datediff('start_date', 'finish_date', 'day') }} + 1  -- noqa: LT05
         end as sprint_length_days,
         commitment_snapshot_date,
         completion_snapshot_date,

@@ -51,7 +51,8 @@ candidates as (
                 calendars.is_every_project asc,
                 calendars.snapshot_date > {{ month_end('network_projects.network_month') }},
                 case
-                    when calendars.snapshot_date <= {{ month_end('network_projects.network_month') }}
+                    when
+                        calendars.snapshot_date <= {{ month_end('network_projects.network_month') }}
                         then calendars.snapshot_date
                 end desc,
                 calendars.snapshot_date

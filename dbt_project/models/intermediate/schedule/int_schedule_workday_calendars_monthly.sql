@@ -53,7 +53,8 @@ exception_days as (
 
 worked_days as (
 
-    select * from exception_days where is_working
+    select * from exception_days
+    where is_working
 
 ),
 
