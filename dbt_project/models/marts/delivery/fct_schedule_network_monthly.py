@@ -598,12 +598,12 @@ def schedule(
     if tasks.is_empty():
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     tasks = tasks.with_row_index("_node")
-    calendars, calendar_of, calendar_name = _calendars(
+    working, calendar_of, calendar_name = _calendars(
         tasks, calendars if calendars is not None else pl.DataFrame(schema=CALENDAR_SCHEMA)
     )
 
     def positions(dates: np.ndarray) -> np.ndarray:
-        return calendars.positions(dates, calendar_of)
+        return working.positions(dates, calendar_of)
 
     network = _links(tasks, links)
     graph = _graph(tasks.height, network.source, network.target)
@@ -611,16 +611,16 @@ def schedule(
     network.between(calendar_of)
     work = _work(tasks, positions, network.target)
     generations = _generations(graph)
-    required = _forward(work, network, calendars, generations)
+    required = _forward(work, network, working, generations)
 
     project = tasks.get_column("project_code").to_numpy()
     project_ids, project_index = np.unique(project, return_inverse=True)
     project_finish = np.full(project_ids.size, -NO_BOUND, dtype=np.int64)
     np.maximum.at(project_finish, project_index, work.early_finish)
     own_finish = project_finish[project_index]
-    late_start, late_finish = _backward(work, network, calendars, generations, own_finish)
+    late_start, late_finish = _backward(work, network, working, generations, own_finish)
     total_float = late_finish - work.early_finish
-    free_float, slack = _free_float(work, network, calendars, own_finish, total_float, required)
+    free_float, slack = _free_float(work, network, working, own_finish, total_float, required)
     driving_project, driving_key, driving_name = _driving(tasks, work, network, slack)
     found = {
         "late_start": late_start,
@@ -642,7 +642,7 @@ def schedule(
         work,
         found,
         near_critical_days,
-        lambda positions, valid: calendars.dates(positions, valid, calendar_of),
+        lambda positions, valid: working.dates(positions, valid, calendar_of),
     )
 
 
