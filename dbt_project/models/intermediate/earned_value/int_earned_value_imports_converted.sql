@@ -30,16 +30,7 @@ reporting_period as (
 
 imports_with_currency as (
 
-    select
-        earned_value_imports.*,
-        {{ month_start('earned_value_imports.status_date') }} as status_month,
-        coalesce(projects.currency, reporting_period.reporting_currency) as original_currency,
-        reporting_period.reporting_currency
-
-    from earned_value_imports
-    cross join reporting_period
-    left join projects
-        on earned_value_imports.project_code = projects.project_code
+    {{ with_amount_currency('earned_value_imports', 'status_date', 'status_month') }}
 
 ),
 

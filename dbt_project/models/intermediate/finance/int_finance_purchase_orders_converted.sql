@@ -63,19 +63,9 @@ vendor_categories as (
 
 orders_with_currency as (
 
-    select
-        purchase_orders.*,
-        {{ month_start('purchase_orders.po_date') }} as po_month,
-        coalesce(
-            purchase_orders.currency, projects.currency, reporting_period.reporting_currency
-        ) as original_currency,
-        reporting_period.reporting_currency
-
-    from purchase_orders
-    cross join reporting_period
-    left join projects
-        on purchase_orders.project_code = projects.project_code
-    where purchase_orders.po_date <= reporting_period.as_of_date
+    {{ with_amount_currency(
+        'purchase_orders', 'po_date', 'po_month', currency_column='currency', up_to_as_of=true
+    ) }}
 
 ),
 

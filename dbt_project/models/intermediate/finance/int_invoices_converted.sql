@@ -30,18 +30,9 @@ reporting_period as (
 
 invoices_with_currency as (
 
-    select
-        invoices.*,
-        {{ month_start('invoices.invoice_date') }} as invoice_month,
-        coalesce(
-            invoices.currency, projects.currency, reporting_period.reporting_currency
-        ) as original_currency,
-        reporting_period.reporting_currency
-
-    from invoices
-    cross join reporting_period
-    left join projects
-        on invoices.project_code = projects.project_code
+    {{ with_amount_currency(
+        'invoices', 'invoice_date', 'invoice_month', currency_column='currency'
+    ) }}
 
 ),
 

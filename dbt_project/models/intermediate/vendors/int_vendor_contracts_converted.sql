@@ -38,19 +38,9 @@ reporting_period as (
 
 contracts_with_currency as (
 
-    select
-        contracts.*,
-        {{ month_start('contracts.start_date') }} as start_month,
-        coalesce(
-            contracts.currency, projects.currency, reporting_period.reporting_currency
-        ) as original_currency,
-        reporting_period.reporting_currency
-
-    from contracts
-    cross join reporting_period
-    left join projects
-        on contracts.project_code = projects.project_code
-    where contracts.start_date <= reporting_period.as_of_date
+    {{ with_amount_currency(
+        'contracts', 'start_date', 'start_month', currency_column='currency', up_to_as_of=true
+    ) }}
 
 ),
 
