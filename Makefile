@@ -46,9 +46,17 @@ dev: env ## the Dagster UI with the asset graph, sharing run history with `pmo r
 	mkdir -p $(DATA_DIR)/dagster
 	PMO_DATA_DIR=$(DATA_DIR) DAGSTER_HOME=$(abspath $(DATA_DIR))/dagster $(VENV)/bin/dagster dev -m pipelines.definitions
 
-lint: env
+# sqlfluff renders each model with dbt: the profile needs a warehouse path, and dbt's target/
+# and logs/ go to a scratch directory with it, so a lint leaves no file behind.
+SQLFLUFF_PROCESSES ?= 2
+
+lint: env ## ruff over the Python, sqlfluff (dbt templater) over the dbt project's SQL
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && cd dbt_project && \
+		PMO_WAREHOUSE_PATH=$$scratch/lint.duckdb DBT_TARGET_PATH=$$scratch/target \
+		DBT_LOG_PATH=$$scratch/logs $(abspath $(VENV))/bin/sqlfluff lint models macros tests \
+		--processes $(SQLFLUFF_PROCESSES)
 
 format: env
 	$(VENV)/bin/ruff format .

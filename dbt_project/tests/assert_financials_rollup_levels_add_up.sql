@@ -24,9 +24,11 @@ line_totals as (
 
     select
         reporting_month,
+        -- noqa: disable=LT02
         {% for amount in amounts -%}
         coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from lines
     group by reporting_month
@@ -38,9 +40,11 @@ level_totals as (
     select
         reporting_month,
         rollup_level,
+        -- noqa: disable=LT02
         {% for amount in amounts -%}
         coalesce(sum({{ amount }}), 0) as {{ amount }}{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from rolled
     group by reporting_month, rollup_level

@@ -31,7 +31,9 @@ buckets as (
 
 total as (
 
-    select unpaid_invoice_count, unpaid_amount
+    select
+        unpaid_invoice_count,
+        unpaid_amount
     from portfolio
     where is_all_ages
 
@@ -39,11 +41,18 @@ total as (
 
 compared as (
 
-    select 'buckets' as against, total.*, buckets.unpaid_invoice_count as parts_count,
+    select
+        'buckets' as against,
+        total.*,
+        buckets.unpaid_invoice_count as parts_count,
         buckets.unpaid_amount as parts_amount
     from total cross join buckets
     union all
-    select 'projects', total.*, projects.unpaid_invoice_count, projects.unpaid_amount
+    select
+        'projects' as against,
+        total.*,
+        projects.unpaid_invoice_count as parts_count,
+        projects.unpaid_amount as parts_amount
     from total cross join projects
 
 )

@@ -100,7 +100,7 @@ measures as (
         fsr_actual_cost as fsr_amount,
         actual_cost_source = {{ import_source }} as is_from_earned_value_import,
         false as is_on_earlier_baseline,
-        'AC is the actual cost the earned-value import reports (scheduling tool); the FSR books costed timesheet hours and invoices'
+        'AC is the actual cost the earned-value import reports (scheduling tool); the FSR books costed timesheet hours and invoices'  -- noqa: LT05
             as import_reason,
         cast(null as {{ text }}) as baseline_reason
 
@@ -175,7 +175,7 @@ measures as (
         fsr_forecast_at_completion as fsr_amount,
         earned_value_source = {{ import_source }} as is_from_earned_value_import,
         false as is_on_earlier_baseline,
-        'EAC is built on the earned-value import (scheduling tool); the FSR has no forecast lines to spread it over'
+        'EAC is built on the earned-value import (scheduling tool); the FSR has no forecast lines to spread it over'  -- noqa: LT05
             as import_reason,
         cast(null as {{ text }}) as baseline_reason
 

@@ -54,16 +54,26 @@ reporting_period as (
 settings as (
 
     select
-        cast(max(case when setting_name = 'forecast_history_sprints' then setting_value end)
-            as integer) as history_sprints_setting,
-        cast(max(case when setting_name = 'forecast_trial_count' then setting_value end)
-            as integer) as trial_count,
-        cast(max(case when setting_name = 'forecast_random_seed' then setting_value end)
-            as {{ dbt.type_bigint() }}) as random_seed,
-        cast(max(case when setting_name = 'forecast_horizon_sprints' then setting_value end)
-            as integer) as horizon_sprints,
-        cast(max(case when setting_name = 'default_sprint_length_days' then setting_value end)
-            as integer) as default_sprint_length_days
+        cast(
+            max(case when setting_name = 'forecast_history_sprints' then setting_value end)
+            as integer
+        ) as history_sprints_setting,
+        cast(
+            max(case when setting_name = 'forecast_trial_count' then setting_value end)
+            as integer
+        ) as trial_count,
+        cast(
+            max(case when setting_name = 'forecast_random_seed' then setting_value end)
+            as {{ dbt.type_bigint() }}
+        ) as random_seed,
+        cast(
+            max(case when setting_name = 'forecast_horizon_sprints' then setting_value end)
+            as integer
+        ) as horizon_sprints,
+        cast(
+            max(case when setting_name = 'default_sprint_length_days' then setting_value end)
+            as integer
+        ) as default_sprint_length_days
 
     from delivery_settings
 
@@ -207,9 +217,9 @@ simulated_projects as (
                 and project_inputs.remaining_story_points
                 / project_inputs.min_velocity_story_points + 1 < project_inputs.horizon_sprints
                 then cast(ceiling(
-                    project_inputs.remaining_story_points
-                    / project_inputs.min_velocity_story_points
-                ) as integer) + 1
+                        project_inputs.remaining_story_points
+                        / project_inputs.min_velocity_story_points
+                    ) as integer) + 1
             else project_inputs.horizon_sprints
         end as step_limit
 
@@ -334,16 +344,16 @@ trial_results as (
                 then simulated_projects.horizon_sprints + 1
             when trial_steps.drawn_story_points > 0
                 then trial_steps.step_number - 1 + least(
-                    1.0,
-                    greatest(
-                        0.0,
-                        (
-                            trial_steps.remaining_story_points
-                            - trial_steps.cumulative_story_points
-                            + trial_steps.drawn_story_points
-                        ) / trial_steps.drawn_story_points
+                        1.0,
+                        greatest(
+                            0.0,
+                            (
+                                trial_steps.remaining_story_points
+                                - trial_steps.cumulative_story_points
+                                + trial_steps.drawn_story_points
+                            ) / trial_steps.drawn_story_points
+                        )
                     )
-                )
             -- drew nothing yet covered the points: only a floating-point tie with the sprint
             -- before; the whole sprint counts
             else trial_steps.step_number
@@ -410,6 +420,7 @@ forecasts as (
         project_inputs.*,
         percentiles.finish_within_horizon_probability_ratio,
         percentiles.finish_by_planned_date_probability_ratio,
+        -- noqa: disable=LT02
         {% for level in ['p50', 'p85', 'p95'] -%}
         -- fractional sprints (dates) and the sprint they fall in
         case
@@ -423,6 +434,7 @@ forecasts as (
                 then cast(ceiling(percentiles.{{ level }}_sprints) as integer)
         end as {{ level }}_sprints_to_finish{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from project_inputs
     left join percentiles

@@ -68,9 +68,11 @@ thresholds as (
 
     select
         max(case when setting_name = 'variance_threshold_pct'
-            then cast(setting_value as {{ type_double() }}) end) as threshold_pct,
+                then cast(setting_value as {{ type_double() }})
+        end) as threshold_pct,
         max(case when setting_name = 'variance_threshold_amount'
-            then cast(setting_value as {{ type_double() }}) end) as threshold_amount
+                then cast(setting_value as {{ type_double() }})
+        end) as threshold_amount
 
     from settings
 
@@ -133,7 +135,7 @@ measured as (
         labour_variance.cumulative_hours_variance as cumulative_labour_hours_effect,
         labour_variance.cumulative_rate_variance as cumulative_labour_rate_effect,
         coalesce(project_months.cumulative_invoiced_budget_amount, 0)
-            - coalesce(project_months.cumulative_invoiced_cost, 0)
+        - coalesce(project_months.cumulative_invoiced_cost, 0)
             as cumulative_invoiced_cost_variance,
         coalesce(approved_changes.approved_change_count, 0) as approved_change_count,
         coalesce(approved_changes.approved_change_cost, 0) as approved_change_cost,
@@ -317,36 +319,36 @@ final as (
         sentences.project_code,
         projects.project_name,
         sentences.reporting_month,
-        budget_at_completion,
-        forecast_at_completion,
-        forecast_method,
-        variance_at_completion,
-        variance_at_completion_pct,
-        variance_direction,
-        is_over_variance_threshold,
-        threshold_pct as variance_threshold_pct,
-        threshold_amount as variance_threshold_amount,
-        cumulative_budget_amount,
-        cumulative_actual_cost,
-        cumulative_cost_variance,
-        cumulative_labour_hours_effect,
-        cumulative_labour_rate_effect,
-        cumulative_invoiced_cost_variance,
-        approved_change_count,
-        approved_change_cost,
-        rebaseline_budget_change,
-        open_commitment_amount,
+        sentences.budget_at_completion,
+        sentences.forecast_at_completion,
+        sentences.forecast_method,
+        sentences.variance_at_completion,
+        sentences.variance_at_completion_pct,
+        sentences.variance_direction,
+        sentences.is_over_variance_threshold,
+        sentences.threshold_pct as variance_threshold_pct,
+        sentences.threshold_amount as variance_threshold_amount,
+        sentences.cumulative_budget_amount,
+        sentences.cumulative_actual_cost,
+        sentences.cumulative_cost_variance,
+        sentences.cumulative_labour_hours_effect,
+        sentences.cumulative_labour_rate_effect,
+        sentences.cumulative_invoiced_cost_variance,
+        sentences.approved_change_count,
+        sentences.approved_change_cost,
+        sentences.rebaseline_budget_change,
+        sentences.open_commitment_amount,
         concat_ws(
             ' ',
-            forecast_sentence,
-            confidence_sentence,
-            to_date_sentence,
-            hours_sentence,
-            rate_sentence,
-            invoiced_sentence,
-            change_sentence,
-            rebaseline_sentence,
-            commitment_sentence
+            sentences.forecast_sentence,
+            sentences.confidence_sentence,
+            sentences.to_date_sentence,
+            sentences.hours_sentence,
+            sentences.rate_sentence,
+            sentences.invoiced_sentence,
+            sentences.change_sentence,
+            sentences.rebaseline_sentence,
+            sentences.commitment_sentence
         ) as variance_commentary
 
     from sentences

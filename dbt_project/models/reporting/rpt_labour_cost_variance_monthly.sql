@@ -367,12 +367,12 @@ final as (
         case
             when standard_hourly_rate <> 0
                 then {{ prefix }}planned_labour_cost
-                - standard_hourly_rate * {{ prefix }}actual_hours
+                    - standard_hourly_rate * {{ prefix }}actual_hours
         end as {{ prefix }}hours_variance,
         case
             when standard_hourly_rate <> 0
                 then standard_hourly_rate * {{ prefix }}actual_hours
-                - {{ prefix }}actual_labour_cost
+                    - {{ prefix }}actual_labour_cost
         end as {{ prefix }}rate_variance,
 
         {% endfor -%}

@@ -12,7 +12,10 @@ lessons as (
 
 category_phases as (
 
-    select distinct category, phase from lessons
+    select distinct
+        category,
+        phase
+    from lessons
 
 ),
 

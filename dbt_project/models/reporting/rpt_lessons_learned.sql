@@ -24,7 +24,9 @@ reporting_period as (
 
 recurring as (
 
-    select category, count(distinct project_code) >= 2 as is_recurring_theme
+    select
+        category,
+        count(distinct project_code) >= 2 as is_recurring_theme
     from lessons
     group by category
 

@@ -86,34 +86,41 @@ final as (
         changes.snapshot_sequence,
         changes.change_kind,
         case
-            when change_kind = 'planned' then
-                'planned for ' || coalesce({{ date_text('forecast_date') }}, 'no date')
-                || case
-                    when baseline_date is not null
-                        then ' (baseline ' || {{ date_text('baseline_date') }} || ')'
-                    else ''
-                end
-            when change_kind = 'reached' then
-                'reached on ' || {{ date_text('actual_date') }}
-            when change_kind = 're-baselined' then
-                'baseline moved from ' || coalesce({{ date_text('previous_baseline_date') }}, 'none')
-                || ' to ' || coalesce({{ date_text('baseline_date') }}, 'none')
-            when forecast_date is null
-                then 'forecast removed (was ' || {{ date_text('previous_forecast_date') }} || ')'
-            when previous_forecast_date is null
-                then 'forecast set to ' || {{ date_text('forecast_date') }}
-            when forecast_move_days > 0
-                then 'forecast moved ' || {{ days_text('forecast_move_days') }} || ' later to '
-                || {{ date_text('forecast_date') }}
-            else 'forecast moved ' || {{ days_text('-forecast_move_days') }} || ' earlier to '
-                || {{ date_text('forecast_date') }}
+            when changes.change_kind = 'planned'
+                then
+                    'planned for ' || coalesce({{ date_text('changes.forecast_date') }}, 'no date')
+                    || case
+                        when changes.baseline_date is not null
+                            then ' (baseline ' || {{ date_text('changes.baseline_date') }} || ')'
+                        else ''
+                    end
+            when changes.change_kind = 'reached'
+                then
+                    'reached on ' || {{ date_text('changes.actual_date') }}
+            when changes.change_kind = 're-baselined'
+                then
+                    'baseline moved from '
+                    || coalesce({{ date_text('changes.previous_baseline_date') }}, 'none')
+                    || ' to ' || coalesce({{ date_text('changes.baseline_date') }}, 'none')
+            when changes.forecast_date is null
+                then 'forecast removed (was '
+                    || {{ date_text('changes.previous_forecast_date') }} || ')'
+            when changes.previous_forecast_date is null
+                then 'forecast set to ' || {{ date_text('changes.forecast_date') }}
+            when changes.forecast_move_days > 0
+                then 'forecast moved ' || {{ days_text('changes.forecast_move_days') }}
+                    || ' later to ' || {{ date_text('changes.forecast_date') }}
+            else 'forecast moved ' || {{ days_text('-changes.forecast_move_days') }}
+                || ' earlier to ' || {{ date_text('changes.forecast_date') }}
         end as detail,
-        baseline_date,
-        previous_forecast_date,
-        forecast_date,
-        actual_date,
-        forecast_move_days,
-        {{ dbt.datediff('baseline_date', 'coalesce(actual_date, forecast_date)', 'day') }}
+        changes.baseline_date,
+        changes.previous_forecast_date,
+        changes.forecast_date,
+        changes.actual_date,
+        changes.forecast_move_days,
+        {{ dbt.datediff(
+            'changes.baseline_date', 'coalesce(changes.actual_date, changes.forecast_date)', 'day'
+        ) }}
             as slip_days
 
     from changes

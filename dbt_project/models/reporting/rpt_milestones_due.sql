@@ -26,8 +26,10 @@ delivery_settings as (
 settings as (
 
     select
-        cast(max(case when setting_name = 'steering_milestone_days' then setting_value end)
-            as integer) as steering_milestone_days
+        cast(
+            max(case when setting_name = 'steering_milestone_days' then setting_value end)
+            as integer
+        ) as steering_milestone_days
 
     from delivery_settings
 
@@ -68,9 +70,9 @@ final as (
         row_number() over (
             order by
                 milestones.is_overdue desc,
-                milestones.due_date,
-                milestones.project_code,
-                milestones.milestone_name
+                milestones.due_date asc,
+                milestones.project_code asc,
+                milestones.milestone_name asc
         ) as display_order,
 
         ----------  booleans

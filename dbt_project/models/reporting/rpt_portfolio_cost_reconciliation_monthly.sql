@@ -7,7 +7,9 @@
 -- its parts. Amounts in the reporting currency; nothing rounded.
 
 {%- set all_portfolios = "'All portfolios'" %}
-{%- set measures = ['actual_cost', 'planned_value', 'budget_at_completion', 'estimate_at_completion'] %}
+{%- set measures = [
+    'actual_cost', 'planned_value', 'budget_at_completion', 'estimate_at_completion'
+] %}
 
 with
 
@@ -279,7 +281,9 @@ note_parts as (
         reporting_month,
         measure,
         2 as part_order,
-        {{ dbt.concat(["'baseline in force in the month, not the current one: '", "baseline_in_force_projects"]) }}
+        {{ dbt.concat([
+            "'baseline in force in the month, not the current one: '", "baseline_in_force_projects"
+        ]) }}
             as part
 
     from compared

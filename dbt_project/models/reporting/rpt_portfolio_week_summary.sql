@@ -23,10 +23,12 @@ final as (
         {% for event_type in ['health', 'milestone', 'risk', 'issue', 'decision', 'action'] -%}
         sum({{ event_type }}_event_count) as {{ event_type }}_event_count,
         {% endfor -%}
+        -- noqa: disable=LT02
         {% for colour in ['red', 'amber', 'green', 'grey'] -%}
         count(case when overall_status = '{{ colour }}' then 1 end)
             as {{ colour }}_project_count{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from project_weeks
     group by

@@ -42,7 +42,9 @@ milestones as (
 
 milestone_dates as (
 
-    select project_code, max(actual_date) as last_milestone_date
+    select
+        project_code,
+        max(actual_date) as last_milestone_date
     from {{ ref('fct_milestone_slippage') }}
     group by project_code
 
@@ -107,7 +109,9 @@ approved_changes as (
 
 lesson_counts as (
 
-    select project_code, count(*) as lesson_count
+    select
+        project_code,
+        count(*) as lesson_count
     from lessons
     group by project_code
 
@@ -144,9 +148,9 @@ select
     earned_value.estimate_at_completion_method,
     kpis.variance_at_completion,
     kpis.actual_cost
-        / nullif(
-            coalesce(first_baselines.original_budget_at_completion, kpis.budget_at_completion), 0
-        ) as cost_to_original_budget_ratio,
+    / nullif(
+        coalesce(first_baselines.original_budget_at_completion, kpis.budget_at_completion), 0
+    ) as cost_to_original_budget_ratio,
     kpis.cost_performance_index,
     kpis.schedule_performance_index,
     kpis.schedule_performance_index_time,

@@ -381,11 +381,12 @@ final as (
             ('reason_template', 'health_reason'), ('plain_template', 'plain_reason')
         ] %}
         case
-            when metric_status in ('red', 'amber') then
-                {%- set built = namespace(reason=template) %}
-                {%- for placeholder, text in placeholders %}
-                {%- set built.reason = dbt.replace(built.reason, "'" ~ placeholder ~ "'", text) %}
-                {%- endfor %}
+            when
+                metric_status in ('red', 'amber') then
+            {%- set built = namespace(reason=template) %}
+            {%- for placeholder, text in placeholders %}
+            {%- set built.reason = dbt.replace(built.reason, "'" ~ placeholder ~ "'", text) %}
+            {%- endfor %}
                 {{ built.reason }}
         end as {{ reason }},
         {%- endfor %}

@@ -115,13 +115,13 @@ final as (
         ----------  numerics
         dimension_statuses.red_dimension_count,
         dimension_statuses.amber_dimension_count,
-        {% for metric in metric_columns -%}
+    {% for metric in metric_columns -%}
         {% if metric in ('open_high_risk_count', 'sla_breach_count') -%}
         cast(project_months.{{ metric }} as {{ dbt.type_bigint() }}) as {{ metric }}
         {%- else -%}
         project_months.{{ metric }}
         {%- endif %}{{ "," if not loop.last }}
-        {% endfor %}
+    {% endfor %}
 
     from project_months
     inner join dimension_statuses

@@ -44,7 +44,9 @@ raid_items as (
 -- the logs a project keeps (a decision or action log replaces what its status note says)
 kept_logs as (
 
-    select distinct project_code, item_type
+    select distinct
+        project_code,
+        item_type
     from raid_items
     where item_source <> 'task tracker'
 
@@ -89,7 +91,8 @@ register_items as (
             partition by steering.project_code, steering.reporting_month, risk_register.is_open
             order by
                 case when risk_register.is_open then risk_register.exposure_amount
-                    else risk_register.impact_cost end desc nulls last,
+                    else risk_register.impact_cost
+                end desc nulls last,
                 risk_register.risk_id
         ) as item_order,
         risk_register.risk_id as reference,
@@ -99,7 +102,8 @@ register_items as (
         case when risk_register.is_open then risk_register.severity else 'occurred' end
             as status,
         case when risk_register.is_open then risk_register.exposure_amount
-            else risk_register.impact_cost end as amount
+            else risk_register.impact_cost
+        end as amount
 
     from steering
     inner join risk_register
@@ -118,8 +122,9 @@ issues as (
         2 as type_order,
         row_number() over (
             partition by project_code, reporting_month
-            order by escalation_rank desc nulls last, is_overdue desc, amount desc nulls last,
-                reference
+            order by
+                escalation_rank desc nulls last, is_overdue desc, amount desc nulls last,
+                reference asc
         ) as item_order,
         reference,
         title,
@@ -130,14 +135,30 @@ issues as (
 
     from (
         select
-            project_code, reporting_month, reference, title, owner, due_date, status, amount,
-            cast(null as integer) as escalation_rank, false as is_overdue
+            project_code,
+            reporting_month,
+            reference,
+            title,
+            owner,
+            due_date,
+            status,
+            amount,
+            cast(null as integer) as escalation_rank,
+            false as is_overdue
         from register_items
         where item_type = 'issue'
         union all
         select
-            project_code, reporting_month, reference, title, owner, due_date, status,
-            cast(null as {{ type_double() }}) as amount, escalation_rank, is_overdue
+            project_code,
+            reporting_month,
+            reference,
+            title,
+            owner,
+            due_date,
+            status,
+            cast(null as {{ type_double() }}) as amount,
+            escalation_rank,
+            is_overdue
         from open_log_items
         where item_type = 'issue'
     ) as all_issues
@@ -153,7 +174,7 @@ logged_decisions as (
         3 as type_order,
         row_number() over (
             partition by project_code, reporting_month
-            order by is_overdue desc, due_date nulls last, reference
+            order by is_overdue desc, due_date asc nulls last, reference asc
         ) as item_order,
         reference,
         title,
@@ -176,7 +197,7 @@ logged_actions as (
         4 as type_order,
         row_number() over (
             partition by project_code, reporting_month
-            order by is_overdue desc, due_date nulls last, reference
+            order by is_overdue desc, due_date asc nulls last, reference asc
         ) as item_order,
         reference,
         title,
@@ -208,7 +229,8 @@ decisions as (
     from steering
     where decision_needed is not null
         and project_code not in (
-            select project_code from kept_logs where item_type = 'decision'
+            select kept_logs.project_code from kept_logs
+            where kept_logs.item_type = 'decision'
         )
 
 ),
@@ -231,7 +253,8 @@ actions as (
     from steering
     where manager_next_steps is not null
         and project_code not in (
-            select project_code from kept_logs where item_type = 'action'
+            select kept_logs.project_code from kept_logs
+            where kept_logs.item_type = 'action'
         )
 
 ),
@@ -273,17 +296,21 @@ changes as (
 
 items as (
 
-    select * from register_items where item_type = 'risk' and item_order <= 3
+    select * from register_items
+    where item_type = 'risk' and item_order <= 3
     union all
-    select * from issues where item_order <= 5
+    select * from issues
+    where item_order <= 5
     union all
     select * from decisions
     union all
-    select * from logged_decisions where item_order <= 3
+    select * from logged_decisions
+    where item_order <= 3
     union all
     select * from actions
     union all
-    select * from logged_actions where item_order <= 3
+    select * from logged_actions
+    where item_order <= 3
     union all
     select * from changes
 

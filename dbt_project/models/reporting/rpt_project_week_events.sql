@@ -79,8 +79,10 @@ raid_items as (
 settings as (
 
     select
-        cast(max(case when setting_name = 'weekly_due_horizon_days' then setting_value end)
-            as integer) as due_horizon_days
+        cast(
+            max(case when setting_name = 'weekly_due_horizon_days' then setting_value end)
+            as integer
+        ) as due_horizon_days
 
     from delivery_settings
 
@@ -132,10 +134,10 @@ milestone_reached as (
             when baseline_date is null then 'reached; it has no baseline date'
             when slippage_days > 0
                 then 'reached ' || {{ days_text('slippage_days') }}
-                || ' after its baseline date (' || {{ date_text('baseline_date') }} || ')'
+                    || ' after its baseline date (' || {{ date_text('baseline_date') }} || ')'
             when slippage_days < 0
                 then 'reached ' || {{ days_text('-slippage_days') }}
-                || ' before its baseline date (' || {{ date_text('baseline_date') }} || ')'
+                    || ' before its baseline date (' || {{ date_text('baseline_date') }} || ')'
             else 'reached on its baseline date'
         end as detail,
         actual_date as event_date,
@@ -163,7 +165,7 @@ milestone_moves as (
                 then 'forecast set to ' || {{ date_text('forecast_date') }}
             when forecast_move_days > 0
                 then 'forecast moved ' || {{ days_text('forecast_move_days') }} || ' later to '
-                || {{ date_text('forecast_date') }}
+                    || {{ date_text('forecast_date') }}
             else 'forecast moved ' || {{ days_text('-forecast_move_days') }} || ' earlier to '
                 || {{ date_text('forecast_date') }}
         end
@@ -282,8 +284,9 @@ risk_closed as (
         title,
         case
             when raised_date is not null and closed_date >= raised_date
-                then 'closed after ' || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
-                || ' on the register'
+                then 'closed after '
+                    || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
+                    || ' on the register'
             else 'closed'
         end as detail,
         closed_date as event_date,
@@ -361,7 +364,8 @@ issue_resolved as (
         title,
         case
             when closed_date > raised_date
-                then 'resolved after ' || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
+                then 'resolved after '
+                    || {{ days_text(dbt.datediff('raised_date', 'closed_date', 'day')) }}
             else 'resolved the day it was raised'
         end as detail,
         closed_date as event_date,

@@ -70,10 +70,12 @@ event_counts as (
         project_code,
         week_start,
         count(*) as event_count,
+        -- noqa: disable=LT02
         {% for event_type in ['health', 'milestone', 'risk', 'issue', 'decision', 'action'] -%}
         count(case when event_type = '{{ event_type }}' then 1 end)
             as {{ event_type }}_event_count{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from week_events
     group by

@@ -19,8 +19,9 @@ final as (
         current_month.risk_id,
         current_month.title,
         case
+            -- in parentheses: sqlfluff parses `is distinct from` in a CASE only so
             when current_month.risk_status = 'occurred'
-                and previous_month.risk_status is distinct from 'occurred'
+                and (previous_month.risk_status is distinct from 'occurred')
                 then 'materialised'
             else 'new'
         end as risk_change,

@@ -25,9 +25,9 @@ select
     case
         when is_open
             then row_number() over (
-                partition by project_code, reporting_month, is_open
-                order by exposure_amount desc nulls last, risk_id
-            )
+                    partition by project_code, reporting_month, is_open
+                    order by exposure_amount desc nulls last, risk_id asc
+                )
     end as open_exposure_rank,
     raised_date,
     closed_date,

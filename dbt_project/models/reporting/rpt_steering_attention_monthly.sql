@@ -68,7 +68,7 @@ ranked_reasons as (
         metric_order,
         row_number() over (
             partition by project_code, reporting_month
-            order by status_rank desc, dimension_order, metric_order
+            order by status_rank desc, dimension_order asc, metric_order asc
         ) as reason_order,
         count(*) over (partition by project_code, reporting_month) as reason_count
 
@@ -143,6 +143,7 @@ joined as (
         coalesce(project_health.red_dimension_count, 0) as red_dimension_count,
         overdue_milestones.overdue_milestone_count,
         reporting_period.as_of_date,
+        -- noqa: disable=LT02
         {% for who, column in [
             ('measured', 'project_kpis.overall_status'),
             ('manager', 'latest_notes.overall_status'),
@@ -151,6 +152,7 @@ joined as (
         case {{ column }} when 'red' then 3 when 'amber' then 2 when 'green' then 1 else 0 end
             as {{ who }}_rank{{ "," if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
 
     from project_kpis
     cross join reporting_period
@@ -188,8 +190,8 @@ assessed as (
         manager_rank > 0 and measured_rank > 0 and manager_rank <> measured_rank
             as is_colour_disputed,
         measured_rank >= 2
-            or manager_rank > measured_rank
-            or nullif(trim(decisions_needed), '') is not null
+        or manager_rank > measured_rank
+        or nullif(trim(decisions_needed), '') is not null
             as needs_attention
 
     from joined
@@ -219,13 +221,14 @@ final as (
         status_2_months_before,
         status_1_month_before,
         case
-            when needs_attention and top_reasons is not null then top_reasons
-                || case
-                    when reason_count > 3
-                        then ' (and ' || cast(reason_count - 3 as {{ dbt.type_string() }})
-                            || ' more)'
-                    else ''
-                end
+            when needs_attention and top_reasons is not null
+                then top_reasons
+                    || case
+                        when reason_count > 3
+                            then ' (and ' || cast(reason_count - 3 as {{ dbt.type_string() }})
+                                || ' more)'
+                        else ''
+                    end
             when needs_attention and manager_rank > measured_rank
                 then 'the project manager reports ' || manager_status
                     || ' while the figures show no breach'
@@ -254,14 +257,14 @@ final as (
         ----------  numerics
         case
             when needs_attention then row_number() over (
-                partition by reporting_month, needs_attention
-                order by
-                    attention_status_rank desc,
-                    is_worse_than_last_month desc,
-                    red_dimension_count desc,
-                    coalesce(least(variance_at_completion, 0), 0),
-                    project_code
-            )
+                    partition by reporting_month, needs_attention
+                    order by
+                        attention_status_rank desc,
+                        is_worse_than_last_month desc,
+                        red_dimension_count desc,
+                        coalesce(least(variance_at_completion, 0), 0),
+                        project_code asc
+                )
         end as attention_rank,
         red_dimension_count,
         overdue_milestone_count,

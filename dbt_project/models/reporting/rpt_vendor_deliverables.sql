@@ -71,8 +71,9 @@ final as (
         case
             when known.accepted_by_as_of_date is not null
                 then greatest(
-                    {{ dbt.datediff('known.due_date', 'known.accepted_by_as_of_date', 'day') }}, 0
-                )
+                        {{ dbt.datediff('known.due_date', 'known.accepted_by_as_of_date', 'day') }},
+                        0
+                    )
             else greatest({{ dbt.datediff('known.due_date', 'known.as_of_date', 'day') }}, 0)
         end as days_late,
 

@@ -72,11 +72,19 @@ month_numbers as (
 
 vendor_keys as (
 
-    select vendor_key, vendor, 1 as name_rank from vendors
+    select
+        vendor_key,
+        vendor,
+        1 as name_rank
+    from vendors
 
     union all
 
-    select vendor_key, vendor, 2 as name_rank from contracts
+    select
+        vendor_key,
+        vendor,
+        2 as name_rank
+    from contracts
 
 ),
 
@@ -94,15 +102,24 @@ vendor_names as (
 
 first_months as (
 
-    select vendor_key, start_month as first_month from contracts
+    select
+        vendor_key,
+        start_month as first_month
+    from contracts
 
     union all
 
-    select lower(trim(vendor)), po_month from purchase_orders
+    select
+        lower(trim(vendor)) as vendor_key,
+        po_month as first_month
+    from purchase_orders
 
     union all
 
-    select vendor_key, invoice_month from invoice_checks
+    select
+        vendor_key,
+        invoice_month
+    from invoice_checks
 
 ),
 
@@ -134,7 +151,7 @@ vendor_months as (
     cross join reporting_period
     inner join month_numbers
         on month_numbers.generated_number
-        <= {{ months_between('vendor_bounds.first_month', 'reporting_period.as_of_month') }} + 1
+        <= {{ months_between('vendor_bounds.first_month', 'reporting_period.as_of_month') }} + 1  -- noqa: LT05
 
 ),
 

@@ -56,7 +56,7 @@ latest as (
 as_of as (
 
     select
-        {% if has_as_of_var -%}
+            {% if has_as_of_var -%}
         cast('{{ as_of_var }}' as date) as as_of_date
         {%- else -%}
         {{ month_end('latest_date') }} as as_of_date

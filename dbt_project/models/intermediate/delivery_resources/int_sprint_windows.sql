@@ -177,9 +177,9 @@ sprints_measured as (
         case
             when sprints_dated.start_date is null then sighting_bounds.first_seen_snapshot_date
             else coalesce(
-                sighting_bounds.first_sighting_from_start_date,
-                sighting_bounds.last_sighting_before_start_date
-            )
+                    sighting_bounds.first_sighting_from_start_date,
+                    sighting_bounds.last_sighting_before_start_date
+                )
         end as commitment_snapshot_date,
         coalesce(
             finish_snapshots.first_snapshot_from_finish_date,
@@ -230,7 +230,7 @@ final as (
         finish_date,
         case
             when finish_date >= start_date
-                then {{ dbt.datediff('start_date', 'finish_date', 'day') }} + 1
+                then {{ dbt.datediff('start_date', 'finish_date', 'day') }} + 1  -- noqa: LT05
         end as sprint_length_days,
         commitment_snapshot_date,
         completion_snapshot_date,

@@ -160,19 +160,7 @@ lines as (
 
 lines_with_rate as (
 
-    select
-        lines.*,
-        case
-            when lines.original_currency = lines.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from lines
-    left join fx_rates
-        on lines.original_currency = fx_rates.currency
-        and lines.original_currency <> lines.reporting_currency
-        and lines.budget_month = fx_rates.amount_month
+    {{ with_reporting_rate('lines', 'budget_month') }}
 
 ),
 

@@ -30,34 +30,13 @@ reporting_period as (
 
 imports_with_currency as (
 
-    select
-        earned_value_imports.*,
-        {{ month_start('earned_value_imports.status_date') }} as status_month,
-        coalesce(projects.currency, reporting_period.reporting_currency) as original_currency,
-        reporting_period.reporting_currency
-
-    from earned_value_imports
-    cross join reporting_period
-    left join projects
-        on earned_value_imports.project_code = projects.project_code
+    {{ with_amount_currency('earned_value_imports', 'status_date', 'status_month') }}
 
 ),
 
 imports_with_rate as (
 
-    select
-        imports_with_currency.*,
-        case
-            when imports_with_currency.original_currency = imports_with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from imports_with_currency
-    left join fx_rates
-        on imports_with_currency.original_currency = fx_rates.currency
-        and imports_with_currency.original_currency <> imports_with_currency.reporting_currency
-        and imports_with_currency.status_month = fx_rates.amount_month
+    {{ with_reporting_rate('imports_with_currency', 'status_month') }}
 
 ),
 

@@ -15,7 +15,9 @@
 -- A month with no progress evidence yet has EV NULL (unknown), not 0; AC is 0 until money is
 -- spent.
 
-{%- set import_measures = ['planned_value', 'earned_value', 'actual_cost', 'budget_at_completion'] %}
+{%- set import_measures = [
+    'planned_value', 'earned_value', 'actual_cost', 'budget_at_completion'
+] %}
 
 with
 

@@ -210,24 +210,32 @@ curves as (
 
 ),
 
+curve_ends as (
+
+    select
+        project_code,
+        baseline_version,
+        max(cumulative_planned_value) as final_planned_value
+    from curves
+    where is_complete_curve
+    group by project_code, baseline_version
+
+),
+
 curve_finishes as (
 
     select
         curves.project_code,
         curves.baseline_version,
-        min(case when curves.cumulative_planned_value >= curve_ends.final_planned_value - 0.005
-            then curves.period_number end) as curve_finish_period
+        min(
+            case
+                when curves.cumulative_planned_value >= curve_ends.final_planned_value - 0.005
+                    then curves.period_number
+            end
+        ) as curve_finish_period
 
     from curves
-    inner join (
-        select
-            project_code,
-            baseline_version,
-            max(cumulative_planned_value) as final_planned_value
-        from curves
-        where is_complete_curve
-        group by project_code, baseline_version
-    ) as curve_ends
+    inner join curve_ends
         on curves.project_code = curve_ends.project_code
         and curves.baseline_version = curve_ends.baseline_version
     group by

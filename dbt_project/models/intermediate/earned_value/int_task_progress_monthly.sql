@@ -90,25 +90,23 @@ progress as (
 
 ),
 
-progress_with_rate as (
+progress_with_currency as (
 
     select
         progress.*,
-        case
-            when coalesce(projects.currency, reporting_period.reporting_currency)
-                = reporting_period.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
+        coalesce(projects.currency, reporting_period.reporting_currency) as original_currency,
+        reporting_period.reporting_currency
 
     from progress
     cross join reporting_period
     left join projects
         on progress.project_code = projects.project_code
-    left join fx_rates
-        on projects.currency = fx_rates.currency
-        and projects.currency <> reporting_period.reporting_currency
-        and progress.snapshot_month = fx_rates.amount_month
+
+),
+
+progress_with_rate as (
+
+    {{ with_reporting_rate('progress_with_currency', 'snapshot_month') }}
 
 ),
 

@@ -30,7 +30,7 @@ person_rates_deduplicated as (
             partition by employee_id, effective_from
             order by
                 case when role is null then 0 else 1 end,
-                role,
+                role asc,
                 hourly_cost_rate desc
         ) as duplicate_rank
 
@@ -67,7 +67,7 @@ role_rates_deduplicated as (
         currency,
         row_number() over (
             partition by lower(trim(role)), effective_from
-            order by role, hourly_cost_rate desc
+            order by role asc, hourly_cost_rate desc
         ) as duplicate_rank
 
     from cost_rates

@@ -49,19 +49,7 @@ with_currency as (
 
 with_rate as (
 
-    select
-        with_currency.*,
-        case
-            when with_currency.original_currency = with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from with_currency
-    left join fx_rates
-        on with_currency.original_currency = fx_rates.currency
-        and with_currency.original_currency <> with_currency.reporting_currency
-        and with_currency.effective_month = fx_rates.amount_month
+    {{ with_reporting_rate('with_currency', 'effective_month') }}
 
 ),
 

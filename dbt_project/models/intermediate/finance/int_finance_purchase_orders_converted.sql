@@ -63,37 +63,15 @@ vendor_categories as (
 
 orders_with_currency as (
 
-    select
-        purchase_orders.*,
-        {{ month_start('purchase_orders.po_date') }} as po_month,
-        coalesce(
-            purchase_orders.currency, projects.currency, reporting_period.reporting_currency
-        ) as original_currency,
-        reporting_period.reporting_currency
-
-    from purchase_orders
-    cross join reporting_period
-    left join projects
-        on purchase_orders.project_code = projects.project_code
-    where purchase_orders.po_date <= reporting_period.as_of_date
+    {{ with_amount_currency(
+        'purchase_orders', 'po_date', 'po_month', currency_column='currency', up_to_as_of=true
+    ) }}
 
 ),
 
 orders_with_rate as (
 
-    select
-        orders_with_currency.*,
-        case
-            when orders_with_currency.original_currency = orders_with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from orders_with_currency
-    left join fx_rates
-        on orders_with_currency.original_currency = fx_rates.currency
-        and orders_with_currency.original_currency <> orders_with_currency.reporting_currency
-        and orders_with_currency.po_month = fx_rates.amount_month
+    {{ with_reporting_rate('orders_with_currency', 'po_month') }}
 
 ),
 

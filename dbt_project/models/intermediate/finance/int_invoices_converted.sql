@@ -30,37 +30,15 @@ reporting_period as (
 
 invoices_with_currency as (
 
-    select
-        invoices.*,
-        {{ month_start('invoices.invoice_date') }} as invoice_month,
-        coalesce(
-            invoices.currency, projects.currency, reporting_period.reporting_currency
-        ) as original_currency,
-        reporting_period.reporting_currency
-
-    from invoices
-    cross join reporting_period
-    left join projects
-        on invoices.project_code = projects.project_code
+    {{ with_amount_currency(
+        'invoices', 'invoice_date', 'invoice_month', currency_column='currency'
+    ) }}
 
 ),
 
 invoices_with_rate as (
 
-    select
-        invoices_with_currency.*,
-        case
-            when invoices_with_currency.original_currency
-                = invoices_with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from invoices_with_currency
-    left join fx_rates
-        on invoices_with_currency.original_currency = fx_rates.currency
-        and invoices_with_currency.original_currency <> invoices_with_currency.reporting_currency
-        and invoices_with_currency.invoice_month = fx_rates.amount_month
+    {{ with_reporting_rate('invoices_with_currency', 'invoice_month') }}
 
 ),
 

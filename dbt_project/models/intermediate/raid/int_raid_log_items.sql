@@ -39,7 +39,9 @@ reporting_period as (
 
 latest_task_snapshots as (
 
-    select tasks.project_code, max(tasks.snapshot_date) as snapshot_date
+    select
+        tasks.project_code,
+        max(tasks.snapshot_date) as snapshot_date
     from tasks
     cross join reporting_period
     where tasks.snapshot_date <= reporting_period.as_of_date

@@ -240,7 +240,7 @@ final as (
         scored.impact_band,
         scored.severity_score,
         severity_ranges.severity_rank,
-        {{ dbt.datediff('scored.raised_date', 'scored.status_date', 'day') }} as age_days,
+        {{ dbt.datediff('scored.raised_date', 'scored.status_date', 'day') }} as age_days,  -- noqa: LT05
 
         ----------  booleans
         scored.is_open,

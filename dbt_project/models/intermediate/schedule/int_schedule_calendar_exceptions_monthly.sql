@@ -15,7 +15,9 @@ exceptions as (
 
 network_projects as (
 
-    select distinct network_month, project_code
+    select distinct
+        network_month,
+        project_code
     from {{ ref('int_schedule_tasks_monthly') }}
 
 ),
@@ -29,10 +31,10 @@ reporting_period as (
 snapshots as (
 
     select distinct
-        project_code,
-        is_every_project,
-        source_format,
-        snapshot_date
+        exceptions.project_code,
+        exceptions.is_every_project,
+        exceptions.source_format,
+        exceptions.snapshot_date
     from exceptions
     cross join reporting_period
     where exceptions.snapshot_date <= reporting_period.as_of_date
@@ -56,7 +58,8 @@ in_force as (
             order by
                 snapshots.snapshot_date > {{ month_end('network_projects.network_month') }},
                 case
-                    when snapshots.snapshot_date <= {{ month_end('network_projects.network_month') }}
+                    when
+                        snapshots.snapshot_date <= {{ month_end('network_projects.network_month') }}
                         then snapshots.snapshot_date
                 end desc,
                 snapshots.snapshot_date

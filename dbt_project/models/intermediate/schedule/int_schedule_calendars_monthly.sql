@@ -15,7 +15,9 @@ calendars as (
 
 network_projects as (
 
-    select distinct network_month, project_code
+    select distinct
+        network_month,
+        project_code
     from {{ ref('int_schedule_tasks_monthly') }}
 
 ),
@@ -46,10 +48,11 @@ candidates as (
         row_number() over (
             partition by network_projects.network_month, network_projects.project_code
             order by
-                calendars.is_every_project,
+                calendars.is_every_project asc,
                 calendars.snapshot_date > {{ month_end('network_projects.network_month') }},
                 case
-                    when calendars.snapshot_date <= {{ month_end('network_projects.network_month') }}
+                    when
+                        calendars.snapshot_date <= {{ month_end('network_projects.network_month') }}
                         then calendars.snapshot_date
                 end desc,
                 calendars.snapshot_date
@@ -66,7 +69,8 @@ candidates as (
 
 chosen as (
 
-    select * from candidates where preference = 1
+    select * from candidates
+    where preference = 1
 
 )
 

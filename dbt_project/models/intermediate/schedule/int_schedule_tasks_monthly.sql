@@ -4,9 +4,10 @@
 -- scheduled when links name it (as successor or predecessor); a backlog without links has no
 -- network to compute. has_dates says whether the task can be scheduled: a start and a finish
 -- (a milestone: its date). Tracker stories without dates (a Jira "blocks" link between two
--- backlog items) stay out of the pass; their links are reported as undated. Projects without a snapshot in the month take part through their latest
--- earlier one, so cross-project links always meet a task; only the projects whose snapshot is
--- in the month (is_snapshot_month) are reported for it.
+-- backlog items) stay out of the pass; their links are reported as undated. Projects without a
+-- snapshot in the month take part through their latest earlier one, so cross-project links
+-- always meet a task; only the projects whose snapshot is in the month (is_snapshot_month) are
+-- reported for it.
 
 with
 
@@ -88,7 +89,10 @@ select
     scheduled_tasks.actual_start,
     scheduled_tasks.actual_finish,
     scheduled_tasks.forecast_finish is not null
-        and (scheduled_tasks.forecast_start is not null or coalesce(scheduled_tasks.is_milestone, false))
+    and (
+        scheduled_tasks.forecast_start is not null
+        or coalesce(scheduled_tasks.is_milestone, false)
+    )
         as has_dates
 
 from latest_snapshots

@@ -38,38 +38,15 @@ reporting_period as (
 
 contracts_with_currency as (
 
-    select
-        contracts.*,
-        {{ month_start('contracts.start_date') }} as start_month,
-        coalesce(
-            contracts.currency, projects.currency, reporting_period.reporting_currency
-        ) as original_currency,
-        reporting_period.reporting_currency
-
-    from contracts
-    cross join reporting_period
-    left join projects
-        on contracts.project_code = projects.project_code
-    where contracts.start_date <= reporting_period.as_of_date
+    {{ with_amount_currency(
+        'contracts', 'start_date', 'start_month', currency_column='currency', up_to_as_of=true
+    ) }}
 
 ),
 
 contracts_with_rate as (
 
-    select
-        contracts_with_currency.*,
-        case
-            when contracts_with_currency.original_currency
-                = contracts_with_currency.reporting_currency
-                then cast(1 as {{ type_double() }})
-            else fx_rates.rate_to_reporting_currency
-        end as fx_rate_to_reporting_currency
-
-    from contracts_with_currency
-    left join fx_rates
-        on contracts_with_currency.original_currency = fx_rates.currency
-        and contracts_with_currency.original_currency <> contracts_with_currency.reporting_currency
-        and contracts_with_currency.start_month = fx_rates.amount_month
+    {{ with_reporting_rate('contracts_with_currency', 'start_month') }}
 
 ),
 

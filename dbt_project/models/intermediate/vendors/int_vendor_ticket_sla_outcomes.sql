@@ -74,7 +74,7 @@ candidates as (
         ticket_terms.compliance_target_pct,
         row_number() over (
             partition by tickets.ticket_id, ticket_terms.metric
-            order by contracts.start_date desc, contracts.contract_id
+            order by contracts.start_date desc, contracts.contract_id asc
         ) as contract_rank
 
     from tickets

@@ -101,7 +101,7 @@ final as (
         coalesce(baseline_counts.baseline_version_count, 0) as baseline_version_count,
         case
             when projects.planned_finish_date >= projects.start_date
-                then {{ months_between('projects.start_date', 'projects.planned_finish_date') }} + 1
+                then {{ months_between('projects.start_date', 'projects.planned_finish_date') }} + 1  -- noqa: LT05
         end as planned_duration_months,
 
         ----------  booleans
@@ -118,10 +118,10 @@ final as (
         case
             when projects.project_status in ('closed', 'cancelled')
                 then coalesce(
-                    last_cost_months.last_cost_month,
-                    {{ month_start('projects.planned_finish_date') }},
-                    {{ month_start('projects.start_date') }}
-                )
+                        last_cost_months.last_cost_month,
+                        {{ month_start('projects.planned_finish_date') }},
+                        {{ month_start('projects.start_date') }}
+                    )
         end as closed_from_month
 
     from projects

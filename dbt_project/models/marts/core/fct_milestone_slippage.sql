@@ -31,8 +31,10 @@ delivery_settings as (
 settings as (
 
     select
-        cast(max(case when setting_name = 'upcoming_milestone_days' then setting_value end)
-            as integer) as upcoming_milestone_days
+        cast(
+            max(case when setting_name = 'upcoming_milestone_days' then setting_value end)
+            as integer
+        ) as upcoming_milestone_days
 
     from delivery_settings
 

@@ -52,7 +52,7 @@ project_months as (
     from project_bounds
     inner join month_numbers
         on month_numbers.generated_number
-        <= {{ months_between('project_bounds.first_month', 'project_bounds.last_month') }} + 1
+        <= {{ months_between('project_bounds.first_month', 'project_bounds.last_month') }} + 1  -- noqa: LT05
 
 ),
 

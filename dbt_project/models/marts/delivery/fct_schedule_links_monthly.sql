@@ -48,7 +48,7 @@ joined as (
         links.source_line,
         successor.is_snapshot_month,
         predecessor.task_name as predecessor_task_name,
-        successor.task_name as task_name,
+        successor.task_name,
         predecessor.early_start as predecessor_early_start,
         predecessor.early_finish as predecessor_early_finish,
         successor.early_start,

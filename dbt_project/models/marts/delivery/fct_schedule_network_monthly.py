@@ -9,8 +9,8 @@ link from another project's task constrains a task as a link inside its project 
 project's slip moves the critical path of the projects that wait on it.
 
 Scheduling rules (Primavera P6 and MS Project agree on them):
-- Time is counted in working days of the task's project calendar (int_schedule_calendars_monthly:
-  its weekdays, and the days off of int_schedule_calendar_exceptions_monthly as numpy holidays;
+- Time is counted in working days of the task's project calendar
+  (int_schedule_workday_calendars_monthly: its weekdays, and its days off as numpy holidays;
   Monday to Friday without one). Position ``k`` is the start of the k-th working day since
   2000-01-03 in that calendar; a task of ``d`` days starting at ``s`` finishes at ``s + d`` (the
   start of the next working day). Its finish date is the working day before that. A milestone
@@ -52,26 +52,21 @@ milliseconds (``make bench`` prints it).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import polars as pl
 
 EPOCH = np.datetime64("2000-01-03", "D")  # a Monday: position 0
 WEEKMASK = "1111100"
-WEEKDAY_COLUMNS = tuple(
-    f"is_{day}_working"
-    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-)
 ONE_DAY = np.timedelta64(1, "D")
-WEEK_SCHEMA = {
+CALENDAR_SCHEMA = {
     "project_code": pl.String,
     "calendar_name": pl.String,
-    **{name: pl.Boolean for name in WEEKDAY_COLUMNS},
-}
-EXCEPTION_SCHEMA = {
-    "project_code": pl.String,
-    "start_date": pl.Date,
-    "end_date": pl.Date,
-    "is_working": pl.Boolean,
+    "weekmask": pl.String,
+    "holiday_dates": pl.List(pl.Date),
+    "catch_up_dates": pl.List(pl.Date),
+    "calendar_number": pl.Int64,
 }
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 NO_BOUND = np.iinfo(np.int64).max // 4
@@ -196,70 +191,28 @@ class Calendars:
 
 
 def _calendars(
-    tasks: pl.DataFrame, weeks: pl.DataFrame, exceptions: pl.DataFrame
+    tasks: pl.DataFrame, calendars: pl.DataFrame
 ) -> tuple[Calendars, np.ndarray, np.ndarray]:
-    """Each task's calendar (index into the network's distinct calendars) and name. A project
-    without a calendar row works Monday to Friday; its days off are the days its non-working
-    exceptions cover and no working exception does; its catch-up days the days a working
-    exception covers on a weekday its week does not work."""
-    projects = tasks.select("project_code").unique()
-    week = projects.join(weeks, on="project_code", how="left").with_columns(
-        pl.concat_str(
-            [
-                pl.col(name).fill_null(default).cast(pl.Int8).cast(pl.String)
-                for name, default in zip(WEEKDAY_COLUMNS, [True] * 5 + [False] * 2, strict=True)
-            ]
-        ).alias("_weekmask"),
-        pl.col("calendar_name").fill_null("Monday to Friday"),
-    )
-    spans = exceptions.filter(pl.col("end_date") >= pl.col("start_date"))
-    days = spans.select(
-        "project_code",
-        "is_working",
-        pl.date_ranges("start_date", "end_date", interval="1d").alias("_day"),
-    ).explode("_day")
-    worked = days.filter(pl.col("is_working")).select("project_code", "_day").unique()
-    off = (
-        days.filter(~pl.col("is_working"))
-        .select("project_code", "_day")
-        .unique()
-        .join(worked, on=["project_code", "_day"], how="anti")
-        .group_by("project_code")
-        .agg(pl.col("_day").sort())
-    )
-    extra = (
-        worked.join(week.select("project_code", "_weekmask"), on="project_code", how="inner")
-        # the week's flag of the day's weekday (polars: Monday 1 .. Sunday 7)
-        .filter(pl.col("_weekmask").str.slice(pl.col("_day").dt.weekday() - 1, 1) == "0")
-        .group_by("project_code")
-        .agg(pl.col("_day").sort().alias("_extra"))
-    )
-    week = (
-        week.join(off, on="project_code", how="left")
-        .join(extra, on="project_code", how="left")
-        .with_columns(pl.col("_day").fill_null([]), pl.col("_extra").fill_null([]))
-    )
-    signatures: dict[tuple, int] = {}
-    calendars: list[np.busdaycalendar] = []
-    extra_days: list[np.ndarray] = []
-    ids: dict[str, int] = {}
-    for code, mask, holidays, catch_up in week.select(
-        "project_code", "_weekmask", "_day", "_extra"
-    ).iter_rows():
-        # one row per project of the month: the calendars are built once per distinct set
-        key = (mask, tuple(holidays), tuple(catch_up))
-        if key not in signatures:
-            signatures[key] = len(calendars)
-            calendars.append(
-                np.busdaycalendar(weekmask=mask, holidays=np.array(holidays, dtype="datetime64[D]"))
-            )
-            extra_days.append(np.array(catch_up, dtype="datetime64[D]"))
-        ids[code] = signatures[key]
-    names = dict(week.select("project_code", "calendar_name").iter_rows())
+    """Each task's calendar (index into the network's distinct calendars) and name, from the
+    month's int_schedule_workday_calendars_monthly rows. A project without a row works Monday to
+    Friday."""
+    distinct = calendars.unique("calendar_number").sort("calendar_number")
+    built = [
+        np.busdaycalendar(weekmask=mask, holidays=np.array(days, dtype="datetime64[D]"))
+        for mask, days in distinct.select("weekmask", "holiday_dates").iter_rows()
+    ] + [np.busdaycalendar(weekmask=WEEKMASK)]
+    extra_days = [
+        np.array(days, dtype="datetime64[D]")
+        for days in distinct.get_column("catch_up_dates").to_list()
+    ] + [NO_DAYS]
+    ids = dict(calendars.select("project_code", "calendar_number").iter_rows())
+    names = dict(calendars.select("project_code", "calendar_name").iter_rows())
     project = tasks.get_column("project_code")
-    task_ids = project.replace_strict(ids, return_dtype=pl.Int64).to_numpy()
-    task_names = project.replace_strict(names, return_dtype=pl.String).to_numpy()
-    return Calendars(calendars, extra_days), task_ids, task_names
+    task_ids = project.replace_strict(ids, default=len(built) - 1, return_dtype=pl.Int64).to_numpy()
+    task_names = project.replace_strict(
+        names, default="Monday to Friday", return_dtype=pl.String
+    ).to_numpy()
+    return Calendars(built, extra_days), task_ids, task_names
 
 
 def _day(frame: pl.DataFrame, name: str) -> np.ndarray:
@@ -295,33 +248,49 @@ def _generations(graph) -> list[np.ndarray]:
     return [np.fromiter(group, dtype=np.int64) for group in nx.topological_generations(graph)]
 
 
-def schedule(
-    tasks: pl.DataFrame,
-    links: pl.DataFrame,
-    near_critical_days: float,
-    weeks: pl.DataFrame | None = None,
-    exceptions: pl.DataFrame | None = None,
-    previous_finish: dict[str, object] | None = None,
-) -> pl.DataFrame:
-    """The CPM rows of one network (one month): ``tasks`` as int_schedule_tasks_monthly gives
-    them, ``links`` as int_schedule_links_monthly does, the projects' calendars as
-    int_schedule_calendars_monthly and int_schedule_calendar_exceptions_monthly do (none:
-    Monday to Friday). ``previous_finish``: each project's critical-path finish date in its
-    previous snapshot month, whose distance to this month's is counted in this month's calendar
-    (a calendar changed since does not shift it)."""
-    if tasks.is_empty():
-        return pl.DataFrame(schema=OUTPUT_SCHEMA)
-    tasks = tasks.with_row_index("_node")
-    count = tasks.height
-    calendars, calendar_of, calendar_name = _calendars(
-        tasks,
-        weeks if weeks is not None else pl.DataFrame(schema=WEEK_SCHEMA),
-        exceptions if exceptions is not None else pl.DataFrame(schema=EXCEPTION_SCHEMA),
-    )
+@dataclass
+class _Links:
+    """The network's links, one entry a link: predecessor and successor node, type, lag in whole
+    working days of the successor's calendar, and the two calendars."""
 
-    def positions(dates: np.ndarray) -> np.ndarray:
-        return calendars.positions(dates, calendar_of)
+    source: np.ndarray
+    target: np.ndarray
+    kind: np.ndarray
+    lag: np.ndarray
+    from_calendar: np.ndarray = field(init=False)
+    to_calendar: np.ndarray = field(init=False)
+    is_ss_or_sf: np.ndarray = field(init=False)
+    is_ff_or_sf: np.ndarray = field(init=False)
 
+    def between(self, calendar_of: np.ndarray) -> None:
+        """Each link's two calendars: a link between two counts its lag in the successor's."""
+        self.is_ss_or_sf = (self.kind == "SS") | (self.kind == "SF")
+        self.is_ff_or_sf = (self.kind == "FF") | (self.kind == "SF")
+        self.from_calendar = calendar_of[self.source]
+        self.to_calendar = calendar_of[self.target]
+
+    def kept(self, keep: np.ndarray) -> _Links:
+        return _Links(self.source[keep], self.target[keep], self.kind[keep], self.lag[keep])
+
+
+@dataclass
+class _Work:
+    """Each task's duration, state and the dates fixed before the passes, in working-day
+    positions of its own calendar."""
+
+    milestone: np.ndarray
+    duration: np.ndarray
+    done: np.ndarray
+    started: np.ndarray
+    waiting: np.ndarray
+    data_position: np.ndarray
+    floor: np.ndarray
+    early_start: np.ndarray
+    early_finish: np.ndarray
+
+
+def _links(tasks: pl.DataFrame, links: pl.DataFrame) -> _Links:
+    """The links between two tasks of the network (a repeated link counted once)."""
     node_keys = tasks.select(
         pl.col("project_code"), pl.col("task_key"), pl.col("_node").cast(pl.Int64)
     )
@@ -344,32 +313,38 @@ def schedule(
         )
         .unique(["_from", "_to", "link_type"], keep="first", maintain_order=True)
     )
-    source = edges.get_column("_from").to_numpy().astype(np.int64)
-    target = edges.get_column("_to").to_numpy().astype(np.int64)
-    kind = edges.get_column("link_type").to_numpy()
-    lag = edges.get_column("_lag").to_numpy().astype(np.int64)
+    return _Links(
+        edges.get_column("_from").to_numpy().astype(np.int64),
+        edges.get_column("_to").to_numpy().astype(np.int64),
+        edges.get_column("link_type").to_numpy(),
+        edges.get_column("_lag").to_numpy().astype(np.int64),
+    )
 
-    # links that close a loop cannot be scheduled: they are left out and their tasks named
+
+def _without_loops(tasks: pl.DataFrame, graph, links: _Links) -> tuple[_Links, np.ndarray]:
+    """Links that close a loop cannot be scheduled: they are left out (of ``graph`` too) and
+    their tasks named (the loop's text of each task, None outside loops)."""
+    count = tasks.height
     loop_text = np.full(count, None, dtype=object)
-    graph = _graph(count, source, target)
     loops = _loops(graph)
-    if loops:
-        component = np.full(count, -1, dtype=np.int64)
-        keys = tasks.select(pl.concat_str("project_code", "task_key", separator=" ")).to_series()
-        for number, members in enumerate(loops):
-            listed = np.fromiter(members, dtype=np.int64)
-            component[listed] = number
-            names = ", ".join(sorted(keys.gather(listed).to_list())[:8])
-            loop_text[listed] = names + (
-                f" and {len(members) - 8} more" if len(members) > 8 else ""
-            )
-        inside = (component[source] >= 0) & (component[source] == component[target])
-        graph.remove_edges_from(zip(source[inside].tolist(), target[inside].tolist(), strict=True))
-        keep = ~inside
-        source, target, kind, lag = source[keep], target[keep], kind[keep], lag[keep]
+    if not loops:
+        return links, loop_text
+    source, target = links.source, links.target
+    component = np.full(count, -1, dtype=np.int64)
+    keys = tasks.select(pl.concat_str("project_code", "task_key", separator=" ")).to_series()
+    for number, members in enumerate(loops):
+        listed = np.fromiter(members, dtype=np.int64)
+        component[listed] = number
+        names = ", ".join(sorted(keys.gather(listed).to_list())[:8])
+        loop_text[listed] = names + (f" and {len(members) - 8} more" if len(members) > 8 else "")
+    inside = (component[source] >= 0) & (component[source] == component[target])
+    graph.remove_edges_from(zip(source[inside].tolist(), target[inside].tolist(), strict=True))
+    return links.kept(~inside), loop_text
 
-    # durations and the fixed dates of work done or started, in working-day positions of each
-    # task's own calendar
+
+def _work(tasks: pl.DataFrame, positions, target: np.ndarray) -> _Work:
+    """Durations and the fixed dates of work done or started; the floor of work not started."""
+    count = tasks.height
     start = _day(tasks, "forecast_start")
     finish = _day(tasks, "forecast_finish")
     actual_start = _day(tasks, "actual_start")
@@ -424,87 +399,124 @@ def schedule(
     own_start = np.where(milestone, after_finish, start_position)
     floor = np.where(has_predecessor, data_position, np.maximum(data_position, own_start))
     waiting = ~done & ~started
+    return _Work(
+        milestone, duration, done, started, waiting, data_position, floor, early_start, early_finish
+    )
 
-    is_ss_or_sf = (kind == "SS") | (kind == "SF")
-    is_ff_or_sf = (kind == "FF") | (kind == "SF")
-    # each link's two calendars: a link between two counts its lag in the successor's
-    from_calendar = calendar_of[source]
-    to_calendar = calendar_of[target]
-    generations = _generations(graph)
+
+def _generation_slices(
+    generations: list[np.ndarray], nodes: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The links ordered by the generation of ``nodes`` (one end of each link), and where each
+    generation's links begin in that order."""
     generation_of = np.zeros(count, dtype=np.int64)
     for number, members in enumerate(generations):
         generation_of[members] = number
-    incoming_generation = generation_of[target] if target.size else np.zeros(0, dtype=np.int64)
-    order = np.argsort(incoming_generation, kind="stable")
-    bounds = np.searchsorted(incoming_generation[order], np.arange(len(generations) + 1))
+    link_generation = generation_of[nodes] if nodes.size else np.zeros(0, dtype=np.int64)
+    order = np.argsort(link_generation, kind="stable")
+    return order, np.searchsorted(link_generation[order], np.arange(len(generations) + 1))
+
+
+def _forward(
+    work: _Work, links: _Links, calendars: Calendars, generations: list[np.ndarray]
+) -> np.ndarray:
+    """The forward pass, generation by generation: the early dates of work not started (in
+    ``work``), and the start each link asks of its successor."""
+    count = work.floor.size
+    source, target = links.source, links.target
+    early_start, early_finish = work.early_start, work.early_finish
+    order, bounds = _generation_slices(generations, target, count)
 
     required = np.zeros(target.size, dtype=np.int64)
     for number, members in enumerate(generations):
         chosen = order[bounds[number] : bounds[number + 1]]
-        candidate = floor[members].copy()
+        candidate = work.floor[members].copy()
         if chosen.size:
             before = source[chosen]
             anchor = calendars.forward(
-                np.where(is_ss_or_sf[chosen], early_start[before], early_finish[before]),
+                np.where(links.is_ss_or_sf[chosen], early_start[before], early_finish[before]),
                 # a milestone's start is its finish: the end of the day it falls on
-                ~is_ss_or_sf[chosen] | (early_start[before] == early_finish[before]),
-                from_calendar[chosen],
-                to_calendar[chosen],
+                ~links.is_ss_or_sf[chosen] | (early_start[before] == early_finish[before]),
+                links.from_calendar[chosen],
+                links.to_calendar[chosen],
             )
-            need = anchor + lag[chosen] - np.where(is_ff_or_sf[chosen], duration[target[chosen]], 0)
+            need = (
+                anchor
+                + links.lag[chosen]
+                - np.where(links.is_ff_or_sf[chosen], work.duration[target[chosen]], 0)
+            )
             required[chosen] = need
             bound = np.full(count, -NO_BOUND, dtype=np.int64)
             np.maximum.at(bound, target[chosen], need)
             candidate = np.maximum(candidate, bound[members])
-        moving = members[waiting[members]]
-        early_start[moving] = candidate[waiting[members]]
-        early_finish[moving] = early_start[moving] + duration[moving]
+        moving = members[work.waiting[members]]
+        early_start[moving] = candidate[work.waiting[members]]
+        early_finish[moving] = early_start[moving] + work.duration[moving]
+    return required
 
-    span = early_finish - early_start
-    project = tasks.get_column("project_code").to_numpy()
-    project_ids, project_index = np.unique(project, return_inverse=True)
-    project_finish = np.full(project_ids.size, -NO_BOUND, dtype=np.int64)
-    np.maximum.at(project_finish, project_index, early_finish)
-    own_finish = project_finish[project_index]
 
-    # backward: generations in reverse, each node bounded by its successors' late dates
+def _backward(
+    work: _Work,
+    links: _Links,
+    calendars: Calendars,
+    generations: list[np.ndarray],
+    own_finish: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The backward pass: generations in reverse, each node bounded by its successors' late
+    dates; the late start and late finish of every task."""
+    count = own_finish.size
+    source, target = links.source, links.target
+    span = work.early_finish - work.early_start
     late_finish = own_finish.copy()
     late_start = late_finish - span
-    outgoing_generation = generation_of[source] if source.size else np.zeros(0, dtype=np.int64)
-    back_order = np.argsort(outgoing_generation, kind="stable")
-    back_bounds = np.searchsorted(outgoing_generation[back_order], np.arange(len(generations) + 1))
+    order, bounds = _generation_slices(generations, source, count)
     for number in range(len(generations) - 1, -1, -1):
         members = generations[number]
-        chosen = back_order[back_bounds[number] : back_bounds[number + 1]]
+        chosen = order[bounds[number] : bounds[number + 1]]
         if chosen.size:
             successor = target[chosen]
-            anchor = np.where(is_ff_or_sf[chosen], late_finish[successor], late_start[successor])
-            allowed = calendars.backward(
-                anchor - lag[chosen],
-                ~is_ss_or_sf[chosen] | (span[source[chosen]] == 0),
-                from_calendar[chosen],
-                to_calendar[chosen],
+            anchor = np.where(
+                links.is_ff_or_sf[chosen], late_finish[successor], late_start[successor]
             )
-            limit = allowed + np.where(is_ss_or_sf[chosen], span[source[chosen]], 0)
+            allowed = calendars.backward(
+                anchor - links.lag[chosen],
+                ~links.is_ss_or_sf[chosen] | (span[source[chosen]] == 0),
+                links.from_calendar[chosen],
+                links.to_calendar[chosen],
+            )
+            limit = allowed + np.where(links.is_ss_or_sf[chosen], span[source[chosen]], 0)
             bound = np.full(count, NO_BOUND, dtype=np.int64)
             np.minimum.at(bound, source[chosen], limit)
             late_finish[members] = np.minimum(own_finish[members], bound[members])
         late_start[members] = late_finish[members] - span[members]
+    return late_start, late_finish
 
-    total_float = late_finish - early_finish
+
+def _free_float(
+    work: _Work,
+    links: _Links,
+    calendars: Calendars,
+    own_finish: np.ndarray,
+    total_float: np.ndarray,
+    required: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each task's free float and each link's slack (in the successor's working days)."""
+    source, target = links.source, links.target
+    early_start, early_finish = work.early_start, work.early_finish
+    span = early_finish - early_start
     slack = np.zeros(0, dtype=np.int64)
     free_float = own_finish - early_finish
     if target.size:
         slack = early_start[target] - required  # in the successor's working days
         # the predecessor's own slack on the link, in its working days
-        own_anchor = np.where(is_ss_or_sf, early_start[source], early_finish[source])
+        own_anchor = np.where(links.is_ss_or_sf, early_start[source], early_finish[source])
         latest = calendars.backward(
-            early_start[target] + np.where(is_ff_or_sf, duration[target], 0) - lag,
-            ~is_ss_or_sf | (span[source] == 0),
-            from_calendar,
-            to_calendar,
+            early_start[target] + np.where(links.is_ff_or_sf, work.duration[target], 0) - links.lag,
+            ~links.is_ss_or_sf | (span[source] == 0),
+            links.from_calendar,
+            links.to_calendar,
         )
-        bound = np.full(count, NO_BOUND, dtype=np.int64)
+        bound = np.full(own_finish.size, NO_BOUND, dtype=np.int64)
         np.minimum.at(bound, source, latest - own_anchor)
         free_float = np.minimum(free_float, bound)
     # A task cannot slip further without delaying a successor than it can without delaying the
@@ -513,13 +525,20 @@ def schedule(
     # successor with negative float could show more free float than total float. Nor is it ever
     # below 0: a successor started before this task finished (progress overriding the link)
     # leaves the link a negative slack, which is the total float's to tell, not the free float's.
-    free_float = np.clip(free_float, 0, np.maximum(total_float, 0))
+    return np.clip(free_float, 0, np.maximum(total_float, 0)), slack
 
-    # the link that sets each waiting task's start (no slack): the first such link listed
+
+def _driving(
+    tasks: pl.DataFrame, work: _Work, links: _Links, slack: np.ndarray
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """The link that sets each waiting task's start (no slack; the first such link listed):
+    its predecessor's project, key and name (with the project when it is another's)."""
+    count = tasks.height
+    source, target = links.source, links.target
     driving = np.full(count, -1, dtype=np.int64)
     if target.size:
         tight = np.flatnonzero(
-            (slack <= 0) & waiting[target] & (early_start[target] > floor[target])
+            (slack <= 0) & work.waiting[target] & (work.early_start[target] > work.floor[target])
         )
         successors, first = np.unique(target[tight], return_index=True)
         driving[successors] = source[tight[first]]
@@ -537,21 +556,18 @@ def schedule(
         np.where(elsewhere, keys_project[driver].astype(object) + " · " + named, named),
         None,
     )
+    return (
+        pl.Series(driving_project.tolist(), dtype=pl.String),
+        pl.Series(driving_key.tolist(), dtype=pl.String),
+        pl.Series(driving_name.tolist(), dtype=pl.String),
+    )
 
-    predecessor_count = np.bincount(target, minlength=count)
-    successor_count = np.bincount(source, minlength=count)
-    open_work = ~done
-    valid = np.ones(count, dtype=bool)
 
-    def dates(positions: np.ndarray, valid: np.ndarray) -> np.ndarray:
-        return calendars.dates(positions, valid, calendar_of)
-
-    # a milestone (no length) sits at the end of the working day before its position
-    shown_start = np.where(span > 0, early_start, early_start - 1)
-    shown_late_start = np.where(span > 0, late_start, late_start - 1)
-    finish_position = np.where(span > 0, early_finish - 1, early_start - 1)
-    late_finish_position = np.where(span > 0, late_finish - 1, late_start - 1)
-    state = np.where(done, "Done", np.where(started, "In progress", "Not started"))
+def _drift(
+    tasks: pl.DataFrame, positions, own_finish: np.ndarray, previous_finish: dict | None
+) -> pl.Series:
+    """How many working days each project's finish moved since its previous snapshot month
+    (null in a month without a snapshot of its own, or without an earlier one)."""
     earlier = (
         tasks.get_column("project_code")
         .replace_strict(previous_finish or {}, default=None, return_dtype=pl.Date)
@@ -559,11 +575,98 @@ def schedule(
         .astype("datetime64[D]")
     )
     has_earlier = ~np.isnat(earlier) & tasks.get_column("is_snapshot_month").to_numpy()
-    drift = pl.select(
+    return pl.select(
         pl.when(pl.Series(has_earlier)).then(
-            pl.Series(np.where(has_earlier, own_finish - positions(earlier + one_day), 0))
+            pl.Series(np.where(has_earlier, own_finish - positions(earlier + ONE_DAY), 0))
         )
     ).to_series()
+
+
+def schedule(
+    tasks: pl.DataFrame,
+    links: pl.DataFrame,
+    near_critical_days: float,
+    calendars: pl.DataFrame | None = None,
+    previous_finish: dict[str, object] | None = None,
+) -> pl.DataFrame:
+    """The CPM rows of one network (one month): ``tasks`` as int_schedule_tasks_monthly gives
+    them, ``links`` as int_schedule_links_monthly does, the projects' calendars as
+    int_schedule_workday_calendars_monthly does (none: Monday to Friday). ``previous_finish``:
+    each project's critical-path finish date in its previous snapshot month, whose distance to
+    this month's is counted in this month's calendar (a calendar changed since does not shift
+    it)."""
+    if tasks.is_empty():
+        return pl.DataFrame(schema=OUTPUT_SCHEMA)
+    tasks = tasks.with_row_index("_node")
+    working, calendar_of, calendar_name = _calendars(
+        tasks, calendars if calendars is not None else pl.DataFrame(schema=CALENDAR_SCHEMA)
+    )
+
+    def positions(dates: np.ndarray) -> np.ndarray:
+        return working.positions(dates, calendar_of)
+
+    network = _links(tasks, links)
+    graph = _graph(tasks.height, network.source, network.target)
+    network, loop_text = _without_loops(tasks, graph, network)
+    network.between(calendar_of)
+    work = _work(tasks, positions, network.target)
+    generations = _generations(graph)
+    required = _forward(work, network, working, generations)
+
+    project = tasks.get_column("project_code").to_numpy()
+    project_ids, project_index = np.unique(project, return_inverse=True)
+    project_finish = np.full(project_ids.size, -NO_BOUND, dtype=np.int64)
+    np.maximum.at(project_finish, project_index, work.early_finish)
+    own_finish = project_finish[project_index]
+    late_start, late_finish = _backward(work, network, working, generations, own_finish)
+    total_float = late_finish - work.early_finish
+    free_float, slack = _free_float(work, network, working, own_finish, total_float, required)
+    driving_project, driving_key, driving_name = _driving(tasks, work, network, slack)
+    found = {
+        "late_start": late_start,
+        "late_finish": late_finish,
+        "own_finish": own_finish,
+        "total_float": total_float,
+        "free_float": free_float,
+        "predecessor_count": np.bincount(network.target, minlength=tasks.height),
+        "successor_count": np.bincount(network.source, minlength=tasks.height),
+        "driving_predecessor_project_code": driving_project,
+        "driving_predecessor_key": driving_key,
+        "driving_predecessor_name": driving_name,
+        "calendar_name": calendar_name,
+        "project_finish_drift_days": _drift(tasks, positions, own_finish, previous_finish),
+        "loop_tasks": pl.Series(loop_text.tolist(), dtype=pl.String),
+    }
+    return _rows(
+        tasks,
+        work,
+        found,
+        near_critical_days,
+        lambda positions, valid: working.dates(positions, valid, calendar_of),
+    )
+
+
+def _rows(
+    tasks: pl.DataFrame,
+    work: _Work,
+    found: dict[str, object],
+    near_critical_days: float,
+    dates,
+) -> pl.DataFrame:
+    """The output rows: positions as dates (``dates``: positions and where they are valid, to
+    each task's calendar's working days), float only for open work."""
+    early_start, early_finish = work.early_start, work.early_finish
+    late_start, late_finish = found["late_start"], found["late_finish"]
+    total_float, own_finish = found["total_float"], found["own_finish"]
+    span = early_finish - early_start
+    open_work = ~work.done
+    valid = np.ones(tasks.height, dtype=bool)
+    # a milestone (no length) sits at the end of the working day before its position
+    shown_start = np.where(span > 0, early_start, early_start - 1)
+    shown_late_start = np.where(span > 0, late_start, late_start - 1)
+    finish_position = np.where(span > 0, early_finish - 1, early_start - 1)
+    late_finish_position = np.where(span > 0, late_finish - 1, late_start - 1)
+    state = np.where(work.done, "Done", np.where(work.started, "In progress", "Not started"))
     return pl.DataFrame(
         {
             "network_month": tasks.get_column("network_month"),
@@ -572,32 +675,30 @@ def schedule(
             "task_key": tasks.get_column("task_key"),
             "task_name": tasks.get_column("task_name"),
             "snapshot_date": tasks.get_column("snapshot_date"),
-            "data_date": dates(data_position, valid),
-            "is_milestone": milestone.astype(bool),
+            "data_date": dates(work.data_position, valid),
+            "is_milestone": work.milestone.astype(bool),
             "task_state": state,
-            "duration_days": duration,
+            "duration_days": work.duration,
             "early_start": dates(shown_start, valid),
             "early_finish": dates(finish_position, valid),
             "late_start": dates(shown_late_start, open_work),
             "late_finish": dates(late_finish_position, open_work),
             "total_float_days": np.where(open_work, total_float, 0),
-            "free_float_days": np.where(open_work, free_float, 0),
+            "free_float_days": np.where(open_work, found["free_float"], 0),
             "is_critical": open_work & (total_float <= 0),
             "is_near_critical": open_work & (total_float > 0) & (total_float <= near_critical_days),
-            "predecessor_count": predecessor_count.astype(np.int64),
-            "successor_count": successor_count.astype(np.int64),
-            "driving_predecessor_project_code": pl.Series(
-                driving_project.tolist(), dtype=pl.String
-            ),
-            "driving_predecessor_key": pl.Series(driving_key.tolist(), dtype=pl.String),
-            "driving_predecessor_name": pl.Series(driving_name.tolist(), dtype=pl.String),
-            "calendar_name": calendar_name,
+            "predecessor_count": found["predecessor_count"].astype(np.int64),
+            "successor_count": found["successor_count"].astype(np.int64),
+            "driving_predecessor_project_code": found["driving_predecessor_project_code"],
+            "driving_predecessor_key": found["driving_predecessor_key"],
+            "driving_predecessor_name": found["driving_predecessor_name"],
+            "calendar_name": found["calendar_name"],
             "project_early_finish": dates(own_finish - 1, valid),
-            "project_finish_drift_days": drift,
-            "loop_tasks": pl.Series(loop_text.tolist(), dtype=pl.String),
+            "project_finish_drift_days": found["project_finish_drift_days"],
+            "loop_tasks": found["loop_tasks"],
             "early_start_workday": early_start,
             "early_finish_workday": early_finish,
-            "data_date_workday": data_position,
+            "data_date_workday": work.data_position,
             "project_finish_workday": own_finish,
         },
         schema=OUTPUT_SCHEMA,
@@ -613,8 +714,7 @@ def model(dbt, session):
     near_critical_days = float(dbt.config.get("near_critical_float_days") or 10)
     tasks = dbt.ref("int_schedule_tasks_monthly").pl().filter(pl.col("has_dates"))
     links = dbt.ref("int_schedule_links_monthly").pl()
-    weeks = dbt.ref("int_schedule_calendars_monthly").pl()
-    exceptions = dbt.ref("int_schedule_calendar_exceptions_monthly").pl()
+    calendars = dbt.ref("int_schedule_workday_calendars_monthly").pl()
     months = sorted(tasks.get_column("network_month").unique().to_list())
     parts = []
     previous_finish: dict[str, object] = {}
@@ -623,8 +723,7 @@ def model(dbt, session):
             tasks.filter(pl.col("network_month") == month),
             links.filter(pl.col("network_month") == month),
             near_critical_days,
-            weeks.filter(pl.col("network_month") == month),
-            exceptions.filter(pl.col("network_month") == month),
+            calendars.filter(pl.col("network_month") == month),
             previous_finish,
         )
         previous_finish.update(

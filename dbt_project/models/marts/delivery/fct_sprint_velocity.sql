@@ -97,8 +97,8 @@ sprint_points as (
         case
             when sprint_windows.commitment_snapshot_date is not null
                 then coalesce(
-                    committed.committed_story_points, cast(0 as {{ type_double() }})
-                )
+                        committed.committed_story_points, cast(0 as {{ type_double() }})
+                    )
         end as committed_story_points,
         case
             when sprint_windows.completion_snapshot_date is not null
@@ -107,8 +107,8 @@ sprint_points as (
         case
             when sprint_windows.completion_snapshot_date is not null
                 then coalesce(
-                    completed.completed_story_points, cast(0 as {{ type_double() }})
-                )
+                        completed.completed_story_points, cast(0 as {{ type_double() }})
+                    )
         end as completed_story_points
 
     from sprint_windows

@@ -262,9 +262,9 @@ estimates as (
     select
         estimate_variants.*,
         case coalesce(forecast_method.forecast_eac_method, 'typical')
-            when 'atypical' then estimate_at_completion_atypical
-            when 'cpi_spi' then estimate_at_completion_cpi_spi
-            else estimate_at_completion_typical
+            when 'atypical' then estimate_variants.estimate_at_completion_atypical
+            when 'cpi_spi' then estimate_variants.estimate_at_completion_cpi_spi
+            else estimate_variants.estimate_at_completion_typical
         end as estimate_at_completion,
         case coalesce(forecast_method.forecast_eac_method, 'typical')
             when 'atypical' then 'AC + (BAC − EV)'
@@ -283,16 +283,22 @@ forecasts as (
         estimates.*,
         estimate_at_completion - actual_cost as estimate_to_complete,
         budget_at_completion - estimate_at_completion as variance_at_completion,
-        {{ safe_divide('budget_at_completion - earned_value', 'budget_at_completion - actual_cost') }}
+        {{ safe_divide(
+            'budget_at_completion - earned_value', 'budget_at_completion - actual_cost'
+        ) }}
             as to_complete_performance_index,
-        {{ safe_divide('budget_at_completion - earned_value', 'estimate_at_completion - actual_cost') }}
+        {{ safe_divide(
+            'budget_at_completion - earned_value', 'estimate_at_completion - actual_cost'
+        ) }}
             as to_complete_performance_index_eac,
         {{ safe_divide('100 * earned_value', 'budget_at_completion') }} as percent_complete,
         {{ safe_divide('100 * actual_cost', 'budget_at_completion') }} as percent_spent,
         -- beyond 100 years a forecast date means nothing (and would overflow the date type)
         case
             when independent_eac_time_months <= 1200 then
-                {{ add_months('start_month', 'cast(floor(independent_eac_time_months) as integer)') }}
+                {{ add_months(
+                    'start_month', 'cast(floor(independent_eac_time_months) as integer)'
+                ) }}
         end as forecast_finish_month
 
     from estimates
@@ -507,7 +513,8 @@ final as (
         end as evm_confidence,
         case
             when earned_value is null then 'no progress reported yet'
-            when budget_at_completion is null or budget_at_completion <= 0 then 'no budget at completion'
+            when budget_at_completion is null or budget_at_completion <= 0
+                then 'no budget at completion'
             when joined_reasons <> ''
                 then substring(joined_reasons, 1, length(joined_reasons) - 2)
         end as evm_confidence_reason,

@@ -187,11 +187,23 @@ commitment_monthly as (
 
 lines as (
 
-    select project_code, cost_category, expense_type from budget_totals
+    select
+        project_code,
+        cost_category,
+        expense_type
+    from budget_totals
     union
-    select project_code, cost_category, expense_type from actual_monthly
+    select
+        project_code,
+        cost_category,
+        expense_type
+    from actual_monthly
     union
-    select project_code, cost_category, expense_type from commitment_monthly
+    select
+        project_code,
+        cost_category,
+        expense_type
+    from commitment_monthly
 
 ),
 

@@ -65,50 +65,25 @@ reporting_period as (
 
 latest_exports as (
 
+    {# the exports dated by one column: the latest date on or before the as-of date -#}
+    {% for entity, date_column in [
+        ('timesheets', 'work_date'),
+        ('tasks', 'snapshot_date'),
+        ('risks', 'snapshot_date'),
+        ('milestones', 'snapshot_date'),
+    ] -%}
     select
-        'timesheets' as entity,
-        timesheets.project_code,
-        max(timesheets.work_date) as latest_export_date
-    from timesheets
+        '{{ entity }}' as entity,
+        {{ entity }}.project_code,
+        max({{ entity }}.{{ date_column }}) as latest_export_date
+    from {{ entity }}
     cross join reporting_period
-    where timesheets.work_date <= reporting_period.as_of_date
-    group by timesheets.project_code
+    where {{ entity }}.{{ date_column }} <= reporting_period.as_of_date
+    group by {{ entity }}.project_code
 
     union all
 
-    select
-        'tasks' as entity,
-        tasks.project_code,
-        max(tasks.snapshot_date) as latest_export_date
-    from tasks
-    cross join reporting_period
-    where tasks.snapshot_date <= reporting_period.as_of_date
-    group by tasks.project_code
-
-    union all
-
-    select
-        'risks' as entity,
-        risks.project_code,
-        max(risks.snapshot_date) as latest_export_date
-    from risks
-    cross join reporting_period
-    where risks.snapshot_date <= reporting_period.as_of_date
-    group by risks.project_code
-
-    union all
-
-    select
-        'milestones' as entity,
-        milestones.project_code,
-        max(milestones.snapshot_date) as latest_export_date
-    from milestones
-    cross join reporting_period
-    where milestones.snapshot_date <= reporting_period.as_of_date
-    group by milestones.project_code
-
-    union all
-
+    {% endfor -%}
     select
         'status_notes' as entity,
         status_notes.project_code,

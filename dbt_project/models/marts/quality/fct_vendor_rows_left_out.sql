@@ -79,7 +79,12 @@ reported_term_lists as (
         contract_id,
         {{ dbt.listagg('metric', "', '", 'order by metric') }} as metrics
 
-    from (select distinct contract_id, metric from reported_terms) as distinct_terms
+    from (
+        select distinct
+            contract_id,
+            metric
+        from reported_terms
+    ) as distinct_terms
     group by contract_id
 
 ),

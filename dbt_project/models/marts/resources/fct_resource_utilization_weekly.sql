@@ -75,7 +75,7 @@ person_weeks_with_capacity as (
             as capacity_hours,
         {{ dbt.dateadd('day', 3, 'person_weeks.week_start_date') }} as iso_thursday,
         cast({{ dbt.dateadd('day', 6, 'person_weeks.week_start_date') }} as date)
-            > reporting_period.as_of_date as is_partial_week
+        > reporting_period.as_of_date as is_partial_week
 
     from person_weeks
     cross join reporting_period

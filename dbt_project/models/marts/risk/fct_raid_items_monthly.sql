@@ -24,7 +24,7 @@ monthly as (
         periods.project_code,
         periods.period_month as reporting_month,
         periods.status_date as month_end_date,
-        items.*  exclude (project_code)
+        items.* exclude (project_code)  -- noqa: RF02
 
     from periods
     inner join items
@@ -60,7 +60,9 @@ select
     closed_date is null or closed_date > month_end_date as is_open_at_month_end,
     coalesce(closed_date between reporting_month and month_end_date, false) as is_closed_in_month,
     raised_date >= reporting_month as is_new_in_month,
-    {{ dbt.datediff('raised_date', 'least(coalesce(closed_date, month_end_date), month_end_date)', 'day') }}
+    {{ dbt.datediff(
+        'raised_date', 'least(coalesce(closed_date, month_end_date), month_end_date)', 'day'
+    ) }}
         as age_days,
     coalesce(
         (closed_date is null or closed_date > month_end_date) and due_date < month_end_date,
