@@ -272,7 +272,7 @@ def read(
     table, available = _checked(snap, model, wanted)
     projection = ", ".join(_ident(column) for column in select) if select else "*"
     clause, params = _where(where)
-    sql = f"select {projection} from {table}{clause}"
+    sql = f"select {projection} from {table}{clause}"  # noqa: S608
     if order_by:
         direction = " desc" if descending else ""
         sql += " order by " + ", ".join(f"{_ident(c)}{direction} nulls last" for c in order_by)
@@ -288,7 +288,7 @@ def distinct(
     """Sorted distinct values of one column (for filter options)."""
     table, _ = _checked(snap, model, [column, *(where or {})])
     clause, params = _where(where or {})
-    sql = f"select distinct {_ident(column)} as value from {table}{clause} order by 1 nulls last"
+    sql = f"select distinct {_ident(column)} as value from {table}{clause} order by 1 nulls last"  # noqa: S608
     return [value for value in query(snap, sql, params)["value"].to_list() if value is not None]
 
 
@@ -339,7 +339,7 @@ def timesheet_lines(
                 and work_date between ? and ?
             order by work_date, source_file, source_line
             limit ?
-        """
+        """  # noqa: S608
     else:
         _checked(snap, "raw.timesheets", ["source_line"])
         sql = """
@@ -393,7 +393,7 @@ def invoices(
         "source_line",
     ]
     projection = ", ".join(_ident(c) for c in wanted if c and c in available)
-    sql = f"select {projection} from {table} where list_contains(?, project_code)"
+    sql = f"select {projection} from {table} where list_contains(?, project_code)"  # noqa: S608
     params: list[Any] = [list(project_codes)]
     if dated_from is not None:
         sql += " and invoice_date >= ?"
@@ -472,7 +472,7 @@ def open_risks(snap: Snapshot, project_codes: Sequence[str], month: date) -> pl.
             and register.is_open
         order by register.project_code, register.open_exposure_rank
         limit ?
-    """
+    """  # noqa: S608
     return query(snap, sql, [list(project_codes), month, DRILL_ROW_LIMIT])
 
 

@@ -1,10 +1,10 @@
-"""Azure DevOps work-item CSV exports (Boards > Queries > Export to CSV) for hybrid projects.
+r"""Azure DevOps work-item CSV exports (Boards > Queries > Export to CSV) for hybrid projects.
 
 Hybrid projects plan releases like a waterfall but deliver in sprints, so their backlog comes
 from the same sprint simulation as the Jira teams, mapped onto the Agile process template:
 Epic > Feature > User Story / Bug. As the real export does, the header is unquoted and every
 value is double-quoted (empty values are left bare), identities are ``Name <email>``, paths use
-backslashes (``DWH\\Release 2\\Sprint 9``) and dates follow a US locale
+backslashes (``DWH\Release 2\Sprint 9``) and dates follow a US locale
 (``12/12/2025 3:30:19 PM``). One project is exported from a tree query, which gives
 ``Title 1/2/3`` indentation instead of a Parent column.
 """

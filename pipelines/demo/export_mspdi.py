@@ -31,7 +31,8 @@ HOURLY = 85.0
 
 @lru_cache(maxsize=65536)
 def _guid(*parts: object) -> str:
-    text = hashlib.md5("|".join(str(p) for p in parts).encode()).hexdigest().upper()
+    seed = "|".join(str(p) for p in parts).encode()
+    text = hashlib.md5(seed, usedforsecurity=False).hexdigest().upper()
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 

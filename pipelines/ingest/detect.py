@@ -175,7 +175,7 @@ def _matching_adapter(probe: Probe) -> Adapter | None:
         try:
             if adapter.sniff(probe):
                 return adapter
-        except Exception:  # a sniffer must never take detection down
+        except Exception:  # noqa: S112  a sniffer must never take detection down
             continue
     return None
 

@@ -338,7 +338,7 @@ def _read_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> pl.DataFrame 
         return None
     wanted = [c for c in (*entity.column_names, *LINEAGE_NOT_NULL) if c in present]
     select = ", ".join(f'"{c}"' for c in wanted)
-    return con.sql(f'select {select} from raw."{entity.name}"').pl()
+    return con.sql(f'select {select} from raw."{entity.name}"').pl()  # noqa: S608
 
 
 def _describe_failure(result: Any, frame: pd.DataFrame) -> dict[str, Any]:

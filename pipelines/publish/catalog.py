@@ -69,7 +69,7 @@ def build_catalog(
         schema, name = node.get("schema"), node.get("alias") or node["name"]
         if (schema, name) not in tables:
             continue
-        count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]
+        count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]  # noqa: S608
         columns = [
             {
                 "name": column["name"],

@@ -306,8 +306,10 @@ joined as (
         coalesce(contract_months.active_contract_count, 0) as active_contract_count,
         coalesce(contract_months.signed_contract_count, 0) > 0 as has_contract,
         contract_months.contract_value,
-        contract_months.contract_currency_count = 1
-            and contract_months.contract_value > 0 as is_compared_in_contract_currency,
+        (
+            contract_months.contract_currency_count = 1
+            and contract_months.contract_value > 0
+        ) as is_compared_in_contract_currency,
         contract_months.contract_value_in_contract_currency,
         contract_months.contract_value / contract_months.contract_value_in_contract_currency
             as contract_fx_rate,

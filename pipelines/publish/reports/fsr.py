@@ -745,7 +745,7 @@ def _labour_variance(
         ]
         select = ", ".join(f'"{c}"' for c in shown)
         frame = source.frame(
-            f'select {select} from "{model["name"]}" where reporting_month = ? '
+            f'select {select} from "{model["name"]}" where reporting_month = ? '  # noqa: S608
             "order by project_code",
             [month],
             section=LABOUR,

@@ -1528,7 +1528,7 @@ def appendix_tables(source: ReportSource, month: date, used: set[str]) -> list[T
             ("where reporting_month = ?", [month]) if "reporting_month" in present else ("", [])
         )
         frame = source.frame(
-            f'select {select} from "{name}" {where} order by {order or "1"}',
+            f'select {select} from "{name}" {where} order by {order or "1"}',  # noqa: S608
             params,
             section=f"Appendix: {name}",
         )

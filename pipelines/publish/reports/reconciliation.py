@@ -128,7 +128,7 @@ class Reconciliation:
 def build(source: ReportSource, month: date, section: str) -> Reconciliation:
     cols = ", ".join(PORTFOLIO_COLUMNS)
     portfolio_frame = source.frame(
-        f"select {cols} from {PORTFOLIO_MODEL} where reporting_month = ? "
+        f"select {cols} from {PORTFOLIO_MODEL} where reporting_month = ? "  # noqa: S608
         "order by is_all_portfolios desc, portfolio, measure_order",
         [month],
         section=section,
@@ -152,7 +152,7 @@ def build(source: ReportSource, month: date, section: str) -> Reconciliation:
     )
     cols = ", ".join(PROJECT_COLUMNS)
     project_frame = source.frame(
-        f"select {cols} from {PROJECT_MODEL} "
+        f"select {cols} from {PROJECT_MODEL} "  # noqa: S608
         "where reporting_month = ? and reconciliation_reason is not null "
         "order by project_code, measure_order",
         [month],

