@@ -10,69 +10,39 @@
 --   SPI(t) weighted by the months it has run.
 -- * EAC: sum of the projects' EAC, a project without one (no CPI yet) counting its BAC - with no
 --   performance data the budget is the forecast. VAC = sum(BAC) - EAC.
--- The project months come from int_kpi_project_months, the column lists from macros/kpi_rollup.sql;
--- the same roll-up, per programme: rpt_program_kpis_monthly.
+-- The roll-up is int_kpi_rollup_monthly's portfolio level (the same roll-up, per programme:
+-- rpt_program_kpis_monthly).
 
-{%- set all_portfolios = "'All portfolios'" %}
+select
+    portfolio,
+    reporting_month,
+    is_all_portfolios,
+    project_count,
+    measured_project_count,
+    planned_value,
+    earned_value,
+    actual_cost,
+    budget_at_completion,
+    estimate_at_completion,
+    variance_at_completion,
+    overrun_at_completion,
+    underrun_at_completion,
+    overrun_project_count,
+    underrun_project_count,
+    low_confidence_variance_at_completion,
+    low_confidence_project_count,
+    cost_performance_index,
+    cost_performance_index_with_low_confidence,
+    schedule_performance_index,
+    schedule_performance_index_time,
+    red_project_count,
+    amber_project_count,
+    green_project_count,
+    grey_project_count,
+    closed_project_count,
+    open_risk_count,
+    open_high_risk_count,
+    open_risk_exposure_amount
 
-with
-
-project_months as (
-
-    select * from {{ ref('int_kpi_project_months') }}
-
-),
-
-levels as (
-
-    select
-        false as is_all_portfolios,
-        project_months.*
-
-    from project_months
-
-    union all
-
-    select
-        true as is_all_portfolios,
-        project_months.* replace ({{ all_portfolios }} as portfolio)
-
-    from project_months
-
-),
-
-totals as (
-
-    select
-        portfolio,
-        is_all_portfolios,
-        reporting_month,
-        {{ kpi_rollup_totals() }}
-
-    from levels
-    group by
-        portfolio,
-        is_all_portfolios,
-        reporting_month
-
-),
-
-final as (
-
-    select
-
-        ----------  ids
-        portfolio,
-        reporting_month,
-
-        ----------  booleans
-        is_all_portfolios,
-
-        ----------  numerics
-        {{ kpi_rollup_indices() }}
-
-    from totals
-
-)
-
-select * from final
+from {{ ref('int_kpi_rollup_monthly') }}
+where rollup_level = 'portfolio'

@@ -1,23 +1,80 @@
-{#-
-    The column lists of the portfolio and programme KPI roll-ups (rpt_portfolio_kpis_monthly,
-    rpt_program_kpis_monthly), so a total means the same at every level. Both models read the
-    project months of int_kpi_project_months, add their level columns and group by them:
+-- The portfolio and programme KPI roll-ups in one place, so a total means the same at every
+-- level: one row per roll-up level, group and reporting month, from the project months of
+-- int_kpi_project_months.
+-- * rollup_level 'portfolio': each portfolio (program NULL), and 'All portfolios'
+--   (is_all_portfolios) over every project: rpt_portfolio_kpis_monthly.
+-- * rollup_level 'program': each programme of a portfolio, and each programme across all
+--   portfolios ('All portfolios'); a project without a programme is in no programme row and still
+--   counts in its portfolio: rpt_program_kpis_monthly.
+-- Indices are ratios of sums, never averages of project ratios. Trust rules: the headline
+-- indices (CPI, SPI, SPI(t)) count only projects whose month is of high EVM confidence
+-- (fct_earned_value_monthly.evm_confidence); the low-confidence ones are counted and their CPI
+-- shown beside (cost_performance_index_with_low_confidence). Money totals add up every project,
+-- so a total always equals the sum of its projects, and VAC is shown both ways: the overruns, the
+-- underruns and the net. Health counts leave out the projects closed by the month
+-- (dim_projects.closed_from_month); they are counted apart.
 
-    * kpi_rollup_totals(): the sums and counts of the project months of a group (aggregate
-      expressions for the select list of a `group by`).
-    * kpi_rollup_indices(): the columns computed from those totals - indices as ratios of sums,
-      never averages of project ratios.
+{%- set all_portfolios = "'All portfolios'" %}
 
-    Trust rules: the headline indices (CPI, SPI, SPI(t)) count only projects whose month is of
-    high EVM confidence (fct_earned_value_monthly.evm_confidence); the low-confidence ones are
-    counted and their CPI shown beside (cost_performance_index_with_low_confidence). Money
-    totals add up every project, so a total always equals the sum of its projects, and VAC is
-    shown both ways: the overruns, the underruns and the net. Health counts leave out the
-    projects closed by the month (dim_projects.closed_from_month); they are counted apart.
--#}
+with
 
-{% macro kpi_rollup_totals() -%}
+project_months as (
 
+    select * from {{ ref('int_kpi_project_months') }}
+
+),
+
+levels as (
+
+    select
+        'portfolio' as rollup_level,
+        false as is_all_portfolios,
+        project_months.* replace (cast(null as {{ dbt.type_string() }}) as program)
+
+    from project_months
+
+    union all
+
+    select
+        'portfolio' as rollup_level,
+        true as is_all_portfolios,
+        project_months.* replace (
+            {{ all_portfolios }} as portfolio,
+            cast(null as {{ dbt.type_string() }}) as program
+        )
+
+    from project_months
+
+    union all
+
+    select
+        'program' as rollup_level,
+        false as is_all_portfolios,
+        project_months.*
+
+    from project_months
+    where project_months.program is not null
+
+    union all
+
+    select
+        'program' as rollup_level,
+        true as is_all_portfolios,
+        project_months.* replace ({{ all_portfolios }} as portfolio)
+
+    from project_months
+    where project_months.program is not null
+
+),
+
+totals as (
+
+    select
+        rollup_level,
+        portfolio,
+        program,
+        is_all_portfolios,
+        reporting_month,
         count(*) as project_count,
         count(case when earned_value is not null then 1 end) as measured_project_count,
         count(case when is_low_confidence then 1 end) as low_confidence_project_count,
@@ -59,11 +116,30 @@
             as open_high_risk_count,
         coalesce(sum(open_risk_exposure_amount), 0) as open_risk_exposure_amount
 
-{%- endmacro %}
+    from levels
+    group by
+        rollup_level,
+        portfolio,
+        program,
+        is_all_portfolios,
+        reporting_month
 
+),
 
-{% macro kpi_rollup_indices() -%}
+final as (
 
+    select
+
+        ----------  ids
+        rollup_level,
+        portfolio,
+        program,
+        reporting_month,
+
+        ----------  booleans
+        is_all_portfolios,
+
+        ----------  numerics
         project_count,
         measured_project_count,
         planned_value,
@@ -95,4 +171,8 @@
         open_high_risk_count,
         open_risk_exposure_amount
 
-{%- endmacro %}
+    from totals
+
+)
+
+select * from final
