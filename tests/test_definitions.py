@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -82,3 +84,22 @@ def test_expectation_suites_run_as_blocking_asset_checks(tmp_path: Path):
     kinds = {(f["expectation_type"], f["column"]) for f in failures}
     assert ("expect_column_values_to_be_in_set", "methodology") in kinds
     assert ("expect_column_values_to_be_unique", "project_code") in kinds
+
+
+def test_the_refresh_jobs_name_is_read_without_loading_dagster_dbt():
+    """`pmo status` and a refresh with nothing to do read the refresh job's name: importing it
+    must not import every definition (dagster-dbt and dbt alone take seconds to import)."""
+    probe = (
+        "import sys; from pipelines.defs.publish.jobs import REFRESH_JOB_NAME; "
+        "from pipelines import status; "
+        "print(sorted(m for m in ('dagster_dbt', 'dbt.adapters', 'pipelines.defs.transform.assets')"
+        " if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.stdout.strip() == "[]"
