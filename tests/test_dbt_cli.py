@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 
+import pytest
 from dbt_common.events.base_types import EventLevel
 from dbt_common.events.event_manager import EventManager
 from dbt_common.events.logger import LineFormat, LoggerConfig
 from dbt_common.events.types import Note
 
-from pipelines.transform.dbt_cli import _unlogged_events_skipped
+from pipelines.transform.dbt_cli import _messages_built_when_read, _unlogged_events_skipped
 
 QUIET = frozenset({EventLevel.DEBUG, EventLevel.TEST})
 
@@ -54,3 +56,23 @@ def test_a_debug_logger_or_a_listener_gets_every_event() -> None:
     manager.add_callback(lambda message: heard.append(message.info.msg))
     _fire(manager, "SQL status: OK", EventLevel.DEBUG)
     assert heard == ["SQL status: OK"]
+
+
+def test_an_event_is_built_when_first_read_with_the_fields_it_was_made_with() -> None:
+    note = type("Note", (Note,), {})  # a Note of its own: the patch stays in this test
+    _messages_built_when_read(note)
+
+    # a field dbt's message type does not have: the real Note fails when made (under pytest),
+    # this one only when read, so a dropped event is never built
+    unread = note(msg="dropped", not_a_field=1)
+    with pytest.raises(Exception, match="Unable to parse logging event"):
+        _ = unread.msg
+
+    kept = note(msg="1 of 523 OK created sql view model")
+    assert kept.msg == "1 of 523 OK created sql view model"
+    changed = note(msg="before")
+    changed.msg = "after"
+    assert json.loads(changed.to_json()) == {"msg": "after"}
+    stream = io.StringIO()
+    EventManager.fire_event(_manager(EventLevel.INFO, stream), note(msg="logged"), EventLevel.INFO)
+    assert json.loads(stream.getvalue())["info"]["msg"] == "logged"
