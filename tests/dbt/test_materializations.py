@@ -57,9 +57,8 @@ def test_a_model_held_as_the_other_kind_is_replaced_with_its_rows(
             assert built[name][0] == kind
             con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} main.{name}")
             # the older relation: the other kind, one stale row
-            con.execute(
-                f"create {'table' if older == 'BASE TABLE' else 'view'} main.{name} as select 1 as stale"
-            )
+            older_kind = "table" if older == "BASE TABLE" else "view"
+            con.execute(f"create {older_kind} main.{name} as select 1 as stale")
     finally:
         con.close()
 
@@ -70,7 +69,7 @@ def test_a_model_held_as_the_other_kind_is_replaced_with_its_rows(
     assert build.returncode == 0, build.output[-4000:]
     assert {r["status"] for r in build.run_results["results"]} == {"success"}
     rebuilt = _kinds_and_counts(warehouse)
-    for name, kind, _ in SWAPPED:
+    for name, _, _ in SWAPPED:
         assert rebuilt[name] == built[name], name
     assert sorted(rebuilt) == sorted(built)  # no __dbt_tmp or __dbt_backup relation left
     assert rebuilt == built
