@@ -278,6 +278,13 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
     assert f"✓ nothing changed since snapshot {snapshot} was built (landing: 4 files" in waited
     assert "dbt build" not in waited
     assert len(list((data_dir / "published").glob("2*"))) == 1
+    # the first refresh's suites ran in the suite worker while the next entities loaded
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data_dir / "dagster"))) as runs:
+        check = dg.AssetCheckKey(dg.AssetKey(["raw", "timesheets"]), "great_expectations_suite")
+        record = runs.get_latest_asset_check_evaluation_record(check)
+        evaluation = record.event.dagster_event.event_specific_data
+    assert evaluation.passed
+    assert evaluation.metadata["validated"].value == "while the load went on"
 
     status = pmo("status", "--data-dir", str(data_dir))
     assert "Last refresh run: SUCCESS" in status.stdout  # the refused ones left no failed run

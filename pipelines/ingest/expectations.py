@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import queue
 import re
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -249,6 +252,9 @@ class SuiteWorkerError(RuntimeError):
 
 
 class _SuiteWorker:
+    """The child process, and a thread here that owns the pipe to it: tables are queued and
+    sent one at a time, so queueing one never waits for the suites of the one before."""
+
     def __init__(self) -> None:
         import multiprocessing
 
@@ -261,13 +267,41 @@ class _SuiteWorker:
         self._process.start()
         child.close()
         self._fallback: _Validator | None = None
+        self._jobs: queue.SimpleQueue[tuple[str, pl.DataFrame | None, Future] | None] = (
+            queue.SimpleQueue()
+        )
+        self._sender = threading.Thread(target=self._send, name="pmo-suite-sender", daemon=True)
+        self._sender.start()
+        self.ahead: dict[str, tuple[object, Future]] = {}
+        """entity -> (the state of the table sent, its result to come): see validate_ahead."""
+        self._closing = False
+
+    def submit(self, name: str, table: pl.DataFrame | None) -> Future:
+        future: Future = Future()
+        self._jobs.put((name, table, future))
+        return future
 
     def validate(self, name: str, table: pl.DataFrame | None) -> SuiteResult:
+        return self.submit(name, table).result()
+
+    def _send(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            name, table, future = job
+            try:
+                future.set_result(self._validated(name, table))
+            except BaseException as error:  # noqa: BLE001 - raised where the result is read
+                future.set_exception(error)
+        with suppress(OSError):
+            self._conn.send(None)
+
+    def _validated(self, name: str, table: pl.DataFrame | None) -> SuiteResult:
         if self._fallback is None:
             try:
                 self._conn.send((name, table))
                 outcome, value = self._conn.recv()
             except (EOFError, OSError):
+                if self._closing:  # the run is over: nobody waits for this result
+                    raise
                 # The worker died (killed, out of memory): validate here rather than fail.
                 self._fallback = _Validator()
             else:
@@ -277,8 +311,11 @@ class _SuiteWorker:
         return self._fallback.validate(name, table)
 
     def close(self) -> None:
-        with suppress(OSError):
-            self._conn.send(None)
+        self._closing = True
+        self.ahead.clear()
+        self._jobs.put(None)
+        # Suites still queued (the run stopped early) are not waited for.
+        self._sender.join(timeout=0.2)
         self._conn.close()
         # A worker still importing GE (nothing was loaded after all) is not waited for.
         self._process.join(timeout=0.2)
@@ -319,6 +356,36 @@ def suite_worker() -> Iterator[None]:
     finally:
         worker, _worker = _worker, None
         worker.close()
+
+
+def suite_worker_running() -> bool:
+    """Whether ``suite_worker`` is open in this process (suites can be started ahead)."""
+    return _worker is not None
+
+
+def validate_ahead(con: duckdb.DuckDBPyConnection, name: str, state: object) -> bool:
+    """Start validating ``raw.<name>`` now, in the suite worker, while the refresh goes on (the
+    next entity's load): ``state`` says which table it is (its rows and suite), and only a
+    check that finds the table in that same state takes the result (``validated_ahead``).
+    False, and nothing started, without a worker or for a table too large for it."""
+    if _worker is None:
+        return False
+    table = _read_table(con, get_entity(name))
+    if table is not None and table.height > WORKER_MAX_ROWS:
+        return False
+    _worker.ahead[name] = (state, _worker.submit(name, table))
+    return True
+
+
+def validated_ahead(name: str, state: object) -> SuiteResult | None:
+    """The result of the suite ``validate_ahead`` started on the table in ``state``; None when
+    none was started for that state (the table changed since, or nothing was started)."""
+    if _worker is None:
+        return None
+    started = _worker.ahead.pop(name, None)
+    if started is None or started[0] != state:
+        return None
+    return started[1].result()
 
 
 def _read_table(con: duckdb.DuckDBPyConnection, entity: Entity) -> pl.DataFrame | None:

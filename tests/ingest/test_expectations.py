@@ -353,6 +353,28 @@ def test_a_table_too_large_for_the_worker_is_validated_here(
     assert risks.failed[0]["source_lines"] == [20]
 
 
+def test_a_suite_started_ahead_serves_only_the_table_it_was_started_on(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    insert_good_rows(con, "risks")
+    insert_row(con, "risks", line=20, risk_id="R-099", probability=1.5)
+    assert not expectations.validate_ahead(con, "risks", "state 1")  # no worker: nothing started
+    with suite_worker():
+        assert expectations.validate_ahead(con, "risks", "state 1")
+        # the table is fixed after the suite started: a check in the new state must not take it
+        con.execute("update raw.risks set probability = 0.5 where risk_id = 'R-099'")
+        assert expectations.validated_ahead("risks", "state 2") is None
+        assert expectations.validated_ahead("risks", "state 1") is None  # taken once at most
+        assert run_suites(con, ["risks"])["risks"].success
+
+        assert expectations.validate_ahead(con, "risks", "state 2")
+        con.execute("update raw.risks set probability = 1.5 where risk_id = 'R-099'")
+        ahead = expectations.validated_ahead("risks", "state 2")
+    # the result of the table as it was sent (fixed), the same as validating it there and then
+    assert ahead is not None and ahead.success and ahead.row_count == 3
+    assert expectations.validated_ahead("risks", "state 2") is None  # the worker is gone
+
+
 def test_unknown_entity_and_no_entities() -> None:
     connection = duckdb.connect()
     with pytest.raises(KeyError, match="unknown entity 'projekts'"):

@@ -11,6 +11,7 @@ import time
 
 import dagster as dg
 
+from pipelines.defs.ingest.checks import start_suite
 from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, Entity
 from pipelines.ingest.load import (
@@ -146,6 +147,8 @@ def ingest_landing(
             )
             reporter().entity_done(name, outcomes, time.perf_counter() - started)
             _log_entity(context, name, outcomes)
+            if any(outcome.status == "loaded" for outcome in outcomes):
+                start_suite(con, name)  # validated while the next entity loads
             yield dg.MaterializeResult(
                 asset_key=entity_key(name),
                 metadata={
