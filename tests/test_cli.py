@@ -570,3 +570,37 @@ def test_status_names_the_kinds_of_quarantine_reason_it_does_not_list(tmp_path: 
     assert "… and 2 more kind(s) of reason, 3 row(s): the data-quality page lists every one" in (
         status
     )
+
+
+def _files_below(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file below ``folder`` (Python's byte-code caches aside): path -> (size, mtime)."""
+    return {
+        str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_a_refresh_writes_nothing_outside_the_data_directory(data_dir: Path, tmp_path: Path):
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    # what a refresh could leave in the install: dbt's target/ and logs/, a log at the top
+    project_before = _files_below(ROOT / "dbt_project")
+    top_before = {path.name for path in ROOT.iterdir()}
+
+    result = pmo(
+        "refresh",
+        "--data-dir",
+        str(data_dir),
+        env={"HOME": str(home), "PYTHONPATH": str(ROOT)},
+        cwd=work,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (data_dir / "published" / "CURRENT").exists()
+    assert _files_below(ROOT / "dbt_project") == project_before
+    assert {path.name for path in ROOT.iterdir()} == top_before
+    assert list(home.iterdir()) == [] and list(work.iterdir()) == []
+    # dbt's artefacts went to the data directory
+    assert list((data_dir / "dbt" / "runs").glob("*/run_results.json"))
