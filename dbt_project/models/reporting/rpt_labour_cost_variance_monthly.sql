@@ -134,11 +134,8 @@ window_entries as (
         timesheet_entries.project_code,
         timesheet_entries.employee_id,
         lower(trim(timesheet_entries.role)) as role_key,
-        case
-            when timesheet_entries.work_month < project_frames.start_month
-                then project_frames.start_month
-            else timesheet_entries.work_month
-        end as reporting_month,
+        {{ folded_into_start('timesheet_entries.work_month', 'project_frames.start_month') }}
+            as reporting_month,
         timesheet_entries.logged_hours,
         timesheet_entries.is_cost_missing
 

@@ -118,11 +118,8 @@ folded_amounts as (
 
     select
         dated_amounts.*,
-        case
-            when dated_amounts.amount_month < project_frames.start_month
-                then project_frames.start_month
-            else dated_amounts.amount_month
-        end as period_month
+        {{ folded_into_start('dated_amounts.amount_month', 'project_frames.start_month') }}
+            as period_month
 
     from dated_amounts
     inner join project_frames
