@@ -52,6 +52,12 @@ class Context:
         return self.projects["project_code"].to_list()
 
     @property
+    def is_narrowed(self) -> bool:
+        """Whether the sidebar selects part of the portfolio (a portfolio, programme or
+        project): pages that show every project's rows then keep the selection's."""
+        return bool(self.portfolio or self.program or self.project)
+
+    @property
     def month_end(self) -> date | None:
         if self.month is None:
             return None

@@ -404,6 +404,24 @@ def forecast_finish_trend(
     return _layout(fig, height=300)
 
 
+def _milestone_dates(
+    frame: pl.DataFrame, label_column: str, date_column: str, name: str, series: str
+) -> go.Scatter:
+    """Filled diamonds at the milestones' forecast or actual dates, their slippage on hover."""
+    verb = "reached" if date_column == "actual_date" else "forecast"
+    return go.Scatter(
+        x=frame[date_column].to_list(),
+        y=frame[label_column].to_list(),
+        mode="markers",
+        name=name,
+        marker={"symbol": "diamond", "size": 11, "color": SERIES[series]},
+        customdata=frame["slippage_days"].to_list() if "slippage_days" in frame.columns else None,
+        hovertemplate=(
+            f"%{{y}}<br>{verb} %{{x|%d %b %Y}}<br>slippage %{{customdata}} days<extra></extra>"
+        ),
+    )
+
+
 def milestone_timeline(
     frame: pl.DataFrame, *, as_of: date | None = None, label_column: str = "label"
 ) -> go.Figure:
@@ -442,37 +460,12 @@ def milestone_timeline(
             hovertemplate="%{y}<br>baseline %{x|%d %b %Y}<extra></extra>",
         )
     )
-    forecast = frame.filter(pl.col("actual_date").is_null())
+    reached = pl.col("actual_date").is_not_null()
     fig.add_trace(
-        go.Scatter(
-            x=forecast["forecast_date"].to_list(),
-            y=forecast[label_column].to_list(),
-            mode="markers",
-            name="Forecast",
-            marker={"symbol": "diamond", "size": 11, "color": SERIES["p50"]},
-            customdata=forecast["slippage_days"].to_list()
-            if "slippage_days" in forecast.columns
-            else None,
-            hovertemplate=(
-                "%{y}<br>forecast %{x|%d %b %Y}<br>slippage %{customdata} days<extra></extra>"
-            ),
-        )
+        _milestone_dates(frame.filter(~reached), label_column, "forecast_date", "Forecast", "p50")
     )
-    actual = frame.filter(pl.col("actual_date").is_not_null())
     fig.add_trace(
-        go.Scatter(
-            x=actual["actual_date"].to_list(),
-            y=actual[label_column].to_list(),
-            mode="markers",
-            name="Actual",
-            marker={"symbol": "diamond", "size": 11, "color": SERIES["ev"]},
-            customdata=actual["slippage_days"].to_list()
-            if "slippage_days" in actual.columns
-            else None,
-            hovertemplate=(
-                "%{y}<br>reached %{x|%d %b %Y}<br>slippage %{customdata} days<extra></extra>"
-            ),
-        )
+        _milestone_dates(frame.filter(reached), label_column, "actual_date", "Actual", "ev")
     )
     if as_of:
         fig.add_vline(x=as_of, line_dash="dot", line_color=theme.REFERENCE_LINE)

@@ -105,7 +105,7 @@ def search(ctx: state.Context) -> None:
         shown = shown.filter(pl.col("category").is_in(categories))
     if impacts:
         shown = shown.filter(pl.col("impact").is_in(impacts))
-    if ctx.portfolio or ctx.program or ctx.project:
+    if ctx.is_narrowed:
         st.caption("Lessons from every project are searched, whatever the sidebar selects.")
     ui.table(
         ctx,

@@ -23,6 +23,21 @@ CATEGORY_EXPOSURE = "fct_risk_exposure_by_category_monthly"
 MAX_COLOURS = 12
 
 
+def _risk_columns(*measures: str) -> list[str]:
+    """A risk table's columns: which risk, the measures asked for, then its age, owner and the
+    file and line it was read from (every risk table lets the reader go back to the source)."""
+    return [
+        "project_code",
+        "risk_id",
+        "title",
+        *measures,
+        "age_days",
+        "owner",
+        "source_file",
+        "source_line",
+    ]
+
+
 def tiles(ctx: state.Context) -> None:
     months = [m for m in (ctx.month, ctx.previous_month) if m]
     before = month_label(ctx.previous_month) if ctx.previous_month else None
@@ -184,17 +199,7 @@ def category_risks(ctx: state.Context, point: dict) -> None:
     )
     ui.table(
         ctx,
-        risks.select(
-            "project_code",
-            "risk_id",
-            "title",
-            "severity",
-            "exposure_amount",
-            "age_days",
-            "owner",
-            "source_file",
-            "source_line",
-        ),
+        risks.select(_risk_columns("severity", "exposure_amount")),
         key="category_risks",
         name=f"risks_{category}_{month:%Y-%m}",
         empty_message="No open risks in this segment (its risks were closed by then).",
@@ -206,18 +211,9 @@ def top_risks(ctx: state.Context, risks: pl.DataFrame) -> None:
     ui.table(
         ctx,
         risks.head(25).select(
-            "project_code",
-            "risk_id",
-            "title",
-            "category",
-            "severity",
-            "exposure_amount",
-            "probability_ratio",
-            "impact_cost",
-            "age_days",
-            "owner",
-            "source_file",
-            "source_line",
+            _risk_columns(
+                "category", "severity", "exposure_amount", "probability_ratio", "impact_cost"
+            )
         ),
         key="top_risks",
         name=f"top_risks_{ctx.month:%Y-%m}",

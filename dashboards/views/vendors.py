@@ -112,7 +112,7 @@ def tiles(ctx: state.Context) -> None:
     scope = (
         " They count every vendor: a vendor-level agreement serves no project; the breaches, "
         "deliverables and invoices below follow the selection."
-        if ctx.portfolio or ctx.program or ctx.project
+        if ctx.is_narrowed
         else ""
     )
     st.caption(
@@ -167,6 +167,12 @@ def trend(ctx: state.Context) -> None:
     )
 
 
+def _of_selection(ctx: state.Context, rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the selected projects; every row (vendor-level ones too) when the sidebar
+    selects the whole portfolio."""
+    return rows.filter(pl.col("project_code").is_in(ctx.scope)) if ctx.is_narrowed else rows
+
+
 def breaches(ctx: state.Context) -> None:
     st.subheader("SLA breaches")
     if ctx.month is None:
@@ -177,8 +183,8 @@ def breaches(ctx: state.Context) -> None:
         where={"reporting_month": ctx.month, "is_breach": True},
         order_by=["vendor", "contract_id", "sla_name"],
     )
-    if ctx.portfolio or ctx.program or ctx.project:
-        rows = rows.filter(pl.col("project_code").is_in(ctx.scope))
+    rows = _of_selection(ctx, rows)
+    if ctx.is_narrowed:
         st.caption("Breaches of the contracts serving the selected projects.")
     ui.table(
         ctx,
@@ -199,8 +205,7 @@ def deliverables(ctx: state.Context) -> None:
         order_by=["days_late"],
         descending=True,
     )
-    if ctx.portfolio or ctx.program or ctx.project:
-        rows = rows.filter(pl.col("project_code").is_in(ctx.scope))
+    rows = _of_selection(ctx, rows)
     ui.table(
         ctx,
         rows.select(DELIVERABLE_COLUMNS),
@@ -221,8 +226,7 @@ def invoices(ctx: state.Context) -> None:
         order_by=["invoice_date"],
         descending=True,
     )
-    if ctx.portfolio or ctx.program or ctx.project:
-        rows = rows.filter(pl.col("project_code").is_in(ctx.scope))
+    rows = _of_selection(ctx, rows)
     ui.table(
         ctx,
         present(rows, INVOICE_COLUMNS),

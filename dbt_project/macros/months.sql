@@ -32,3 +32,20 @@
         'day'
     ) }}
 {%- endmacro %}
+
+{# A month, or the start month when it falls before it: what is dated before a project's first
+   reporting month counts in that month. #}
+{% macro folded_into_start(month_expression, start_month) -%}
+    case
+        when {{ month_expression }} < {{ start_month }} then {{ start_month }}
+        else {{ month_expression }}
+    end
+{%- endmacro %}
+
+{# The order that puts first, for a month, the snapshot in force at its end (the latest on or
+   before the month's last day) and, when none is that old, the earliest after it. #}
+{% macro in_force_first(snapshot_date, month) -%}
+    {{ snapshot_date }} > {{ month_end(month) }},
+    case when {{ snapshot_date }} <= {{ month_end(month) }} then {{ snapshot_date }} end desc,
+    {{ snapshot_date }}
+{%- endmacro %}

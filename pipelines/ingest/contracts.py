@@ -123,6 +123,33 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 WEEKDAY_COLUMNS = tuple(f"is_{day}_working" for day in WEEKDAYS)
 """A working calendar's week, Monday first (numpy's weekmask order)."""
 
+
+def _raid_log(
+    name: str,
+    id_column: str,
+    description: str,
+    columns: tuple[Column, ...],
+    *,
+    example: dict[str, str],
+) -> Entity:
+    """A RAID log (issues, decisions, actions): every row is an item of one project, named by
+    its id on the project's log, with a title and the date it was raised."""
+    return Entity(
+        name,
+        description,
+        (
+            C(id_column, required=True, nullable=False),
+            C("project_code", required=True, nullable=False),
+            C("title", required=True, nullable=False),
+            C("raised_date", "date", required=True, nullable=False),
+            *columns,
+        ),
+        ("project_code", id_column),
+        references={"project_code": "projects"},
+        example=example,
+    )
+
+
 ENTITIES: dict[str, Entity] = {
     entity.name: entity
     for entity in (
@@ -774,15 +801,12 @@ ENTITIES: dict[str, Entity] = {
                 "decision_due_date": "2026-11-14",
             },
         ),
-        Entity(
+        _raid_log(
             "issues_log",
+            "issue_id",
             "One row per issue on a project's issue log (the I of RAID): something that is "
             "happening now, who owns it, how far it has been escalated and when it was resolved.",
             (
-                C("issue_id", required=True, nullable=False),
-                C("project_code", required=True, nullable=False),
-                C("title", required=True, nullable=False),
-                C("raised_date", "date", required=True, nullable=False),
                 C("owner"),
                 C("priority", allowed=PRIORITIES),
                 C("escalation_level", allowed=ESCALATION_LEVELS),
@@ -790,8 +814,6 @@ ENTITIES: dict[str, Entity] = {
                 C("resolved_date", "date"),
                 C("status", allowed=LOG_STATUSES),
             ),
-            ("project_code", "issue_id"),
-            references={"project_code": "projects"},
             example={
                 "issue_id": "ISS-014",
                 "project_code": "PRJ-001",
@@ -805,15 +827,12 @@ ENTITIES: dict[str, Entity] = {
                 "status": "open",
             },
         ),
-        Entity(
+        _raid_log(
             "decisions",
+            "decision_id",
             "One row per decision on a project's decision log: what must be decided, by whom "
             "and by when, in which forum, and what was decided.",
             (
-                C("decision_id", required=True, nullable=False),
-                C("project_code", required=True, nullable=False),
-                C("title", required=True, nullable=False),
-                C("raised_date", "date", required=True, nullable=False),
                 C("needed_by_date", "date"),
                 C("owner"),
                 C("forum", allowed=FORUMS),
@@ -821,8 +840,6 @@ ENTITIES: dict[str, Entity] = {
                 C("decided_date", "date"),
                 C("outcome"),
             ),
-            ("project_code", "decision_id"),
-            references={"project_code": "projects"},
             example={
                 "decision_id": "DEC-007",
                 "project_code": "PRJ-001",
@@ -836,23 +853,18 @@ ENTITIES: dict[str, Entity] = {
                 "outcome": "",
             },
         ),
-        Entity(
+        _raid_log(
             "actions",
+            "action_id",
             "One row per action on a project's action log: who does what by when, and when it "
             "was done; related_id names the issue or decision it serves, if any.",
             (
-                C("action_id", required=True, nullable=False),
-                C("project_code", required=True, nullable=False),
-                C("title", required=True, nullable=False),
-                C("raised_date", "date", required=True, nullable=False),
                 C("owner"),
                 C("due_date", "date"),
                 C("completed_date", "date"),
                 C("status", allowed=ACTION_STATUSES),
                 C("related_id"),
             ),
-            ("project_code", "action_id"),
-            references={"project_code": "projects"},
             example={
                 "action_id": "ACT-031",
                 "project_code": "PRJ-001",

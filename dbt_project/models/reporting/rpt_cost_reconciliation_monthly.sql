@@ -85,101 +85,100 @@ project_months as (
 
 ----------  one row per measure, with the reason its two figures may differ
 
-measures as (
-
-    select
-        project_code,
-        reporting_month,
-        'actual_cost' as measure,
-        1 as measure_order,
-        'Actual cost (AC, earned value)' as msr_measure_label,
-        'Booked cost to date (timesheets + invoices)' as fsr_measure_label,
-        msr_baseline_version,
-        fsr_baseline_version,
-        actual_cost as msr_amount,
-        fsr_actual_cost as fsr_amount,
-        actual_cost_source = {{ import_source }} as is_from_earned_value_import,
-        false as is_on_earlier_baseline,
-        'AC is the actual cost the earned-value import reports (scheduling tool); the FSR books costed timesheet hours and invoices'  -- noqa: LT05
-            as import_reason,
-        cast(null as {{ text }}) as baseline_reason
-
-    from project_months
-
-    union all
-
-    select
-        project_code,
-        reporting_month,
-        'planned_value' as measure,
-        2 as measure_order,
-        'Planned value (PV, earned value)' as msr_measure_label,
-        'Budget to date (current baseline)' as fsr_measure_label,
-        msr_baseline_version,
-        fsr_baseline_version,
-        planned_value as msr_amount,
-        fsr_budget_to_date as fsr_amount,
-        is_planned_by_import as is_from_earned_value_import,
-        is_on_earlier_baseline,
-        {{ dbt.concat([
-            "'PV is the plan of the earned-value import (scheduling tool); the FSR budgets to date by '",
-            "coalesce(" ~ dbt.concat(["'baseline '", "fsr_baseline_version"]) ~ ", 'no baseline')",
-        ]) }} as import_reason,
-        {{ dbt.concat([
+{#- Each measure once: its labels, its two figures, whether it comes from an earned-value
+    import or a baseline no longer current, and the reason given for either. -#}
+{%- set no_baseline_reason = "cast(null as " ~ text ~ ")" %}
+{%- set fsr_baseline = "coalesce(" ~ dbt.concat(["'baseline '", "fsr_baseline_version"])
+    ~ ", 'no baseline')" %}
+{%- set measures = [
+    {
+        'measure': 'actual_cost',
+        'msr_label': 'Actual cost (AC, earned value)',
+        'fsr_label': 'Booked cost to date (timesheets + invoices)',
+        'msr_amount': 'actual_cost',
+        'fsr_amount': 'fsr_actual_cost',
+        'is_from_import': 'actual_cost_source = ' ~ import_source,
+        'is_on_earlier_baseline': 'false',
+        'import_reason': "'AC is the actual cost the earned-value import reports "
+            ~ "(scheduling tool); the FSR books costed timesheet hours and invoices'",
+        'baseline_reason': no_baseline_reason,
+    },
+    {
+        'measure': 'planned_value',
+        'msr_label': 'Planned value (PV, earned value)',
+        'fsr_label': 'Budget to date (current baseline)',
+        'msr_amount': 'planned_value',
+        'fsr_amount': 'fsr_budget_to_date',
+        'is_from_import': 'is_planned_by_import',
+        'is_on_earlier_baseline': 'is_on_earlier_baseline',
+        'import_reason': dbt.concat([
+            "'PV is the plan of the earned-value import (scheduling tool); "
+                ~ "the FSR budgets to date by '",
+            fsr_baseline,
+        ]),
+        'baseline_reason': dbt.concat([
             "'PV is measured against baseline '", "msr_baseline_version",
             "', in force in the month; the FSR budgets every month by the current baseline '",
             "fsr_baseline_version",
-        ]) }} as baseline_reason
-
-    from project_months
-
-    union all
-
-    select
-        project_code,
-        reporting_month,
-        'budget_at_completion' as measure,
-        3 as measure_order,
-        'Budget at completion (BAC, earned value)' as msr_measure_label,
-        'Budget at completion (current baseline)' as fsr_measure_label,
-        msr_baseline_version,
-        fsr_baseline_version,
-        budget_at_completion as msr_amount,
-        fsr_budget_at_completion as fsr_amount,
-        is_planned_by_import as is_from_earned_value_import,
-        is_on_earlier_baseline,
-        {{ dbt.concat([
-            "'BAC is the budget the earned-value import reports (scheduling tool); the FSR totals '",
-            "coalesce(" ~ dbt.concat(["'baseline '", "fsr_baseline_version"]) ~ ", 'no baseline')",
-        ]) }} as import_reason,
-        {{ dbt.concat([
+        ]),
+    },
+    {
+        'measure': 'budget_at_completion',
+        'msr_label': 'Budget at completion (BAC, earned value)',
+        'fsr_label': 'Budget at completion (current baseline)',
+        'msr_amount': 'budget_at_completion',
+        'fsr_amount': 'fsr_budget_at_completion',
+        'is_from_import': 'is_planned_by_import',
+        'is_on_earlier_baseline': 'is_on_earlier_baseline',
+        'import_reason': dbt.concat([
+            "'BAC is the budget the earned-value import reports (scheduling tool); "
+                ~ "the FSR totals '",
+            fsr_baseline,
+        ]),
+        'baseline_reason': dbt.concat([
             "'BAC is baseline '", "msr_baseline_version",
             "', in force in the month; the FSR totals the current baseline '",
             "fsr_baseline_version",
-        ]) }} as baseline_reason
+        ]),
+    },
+    {
+        'measure': 'estimate_at_completion',
+        'msr_label': 'Estimate at completion (EAC, earned value)',
+        'fsr_label': 'Forecast at completion',
+        'msr_amount': 'estimate_at_completion',
+        'fsr_amount': 'fsr_forecast_at_completion',
+        'is_from_import': 'earned_value_source = ' ~ import_source,
+        'is_on_earlier_baseline': 'false',
+        'import_reason': "'EAC is built on the earned-value import (scheduling tool); "
+            ~ "the FSR has no forecast lines to spread it over'",
+        'baseline_reason': no_baseline_reason,
+    },
+] %}
 
-    from project_months
+measures as (
 
-    union all
-
+    {% for measure in measures %}
     select
         project_code,
         reporting_month,
-        'estimate_at_completion' as measure,
-        4 as measure_order,
-        'Estimate at completion (EAC, earned value)' as msr_measure_label,
-        'Forecast at completion' as fsr_measure_label,
+        '{{ measure.measure }}' as measure,
+        {{ loop.index }} as measure_order,
+        '{{ measure.msr_label }}' as msr_measure_label,
+        '{{ measure.fsr_label }}' as fsr_measure_label,
         msr_baseline_version,
         fsr_baseline_version,
-        estimate_at_completion as msr_amount,
-        fsr_forecast_at_completion as fsr_amount,
-        earned_value_source = {{ import_source }} as is_from_earned_value_import,
-        false as is_on_earlier_baseline,
-        'EAC is built on the earned-value import (scheduling tool); the FSR has no forecast lines to spread it over'  -- noqa: LT05
-            as import_reason,
-        cast(null as {{ text }}) as baseline_reason
+        {{ measure.msr_amount }} as msr_amount,
+        {{ measure.fsr_amount }} as fsr_amount,
+        {{ measure.is_from_import }} as is_from_earned_value_import,
+        {{ measure.is_on_earlier_baseline }} as is_on_earlier_baseline,
+        {{ measure.import_reason }} as import_reason,
+        {{ measure.baseline_reason }} as baseline_reason
 
     from project_months
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {%- endfor %}
 
 ),
 

@@ -382,180 +382,131 @@ findings as (
 
 ----------  the checks, scored 0-1 (NULL: does not apply), with what failed in words
 
-checks as (
-
-    select
-        project_code,
-        1 as check_order,
-        'has_baseline' as check_name,
-        case
-            when project_status = 'proposed' then null
-            when has_baseline then 1.0
-            else 0.0
-        end as check_score,
-        'no baseline' as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        2 as check_order,
-        'has_manager' as check_name,
-        case when has_manager then 1.0 else 0.0 end as check_score,
-        'no project manager' as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        3 as check_order,
-        'estimated_stories' as check_name,
-        1 - {{ safe_divide('unestimated_story_count', 'story_count') }} as check_score,
-        {{ dbt.concat([
+{#- Each check once: its name, when it does not apply, when it passes (or its score: the two
+    shares), and the words for a failure. The order of the list is the order of the issues. -#}
+{%- set checks = [
+    {
+        'name': 'has_baseline',
+        'not_applicable': "project_status = 'proposed'",
+        'passes': 'has_baseline',
+        'issue': ["'no baseline'"],
+    },
+    {
+        'name': 'has_manager',
+        'passes': 'has_manager',
+        'issue': ["'no project manager'"],
+    },
+    {
+        'name': 'estimated_stories',
+        'score': '1 - ' ~ safe_divide('unestimated_story_count', 'story_count'),
+        'issue': [
             "'stories unestimated: '",
             "cast(unestimated_story_count as " ~ text ~ ")",
             "' of '",
             "cast(story_count as " ~ text ~ ")",
-        ]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        4 as check_order,
-        'fresh_exports' as check_name,
-        1 - {{ safe_divide('stale_export_count', 'checked_export_count') }} as check_score,
-        {{ dbt.concat(["'stale exports: '", "stale_exports"]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        5 as check_order,
-        'no_quarantined_rows' as check_name,
-        case when quarantined_row_count = 0 then 1.0 else 0.0 end as check_score,
-        {{ dbt.concat([
-            "'rows quarantined: '", "cast(quarantined_row_count as " ~ text ~ ")"
-        ]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        6 as check_order,
-        'no_unknown_project_timesheets' as check_name,
-        case when unknown_project_timesheet_row_count = 0 then 1.0 else 0.0 end as check_score,
-        {{ dbt.concat([
+        ],
+    },
+    {
+        'name': 'fresh_exports',
+        'score': '1 - ' ~ safe_divide('stale_export_count', 'checked_export_count'),
+        'issue': ["'stale exports: '", "stale_exports"],
+    },
+    {
+        'name': 'no_quarantined_rows',
+        'passes': 'quarantined_row_count = 0',
+        'issue': ["'rows quarantined: '", "cast(quarantined_row_count as " ~ text ~ ")"],
+    },
+    {
+        'name': 'no_unknown_project_timesheets',
+        'passes': 'unknown_project_timesheet_row_count = 0',
+        'issue': [
             "'timesheet rows on unknown project codes: '",
             "cast(unknown_project_timesheet_row_count as " ~ text ~ ")",
-        ]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        7 as check_order,
-        'fully_costed_timesheets' as check_name,
-        case when uncosted_timesheet_entry_count = 0 then 1.0 else 0.0 end as check_score,
-        {{ dbt.concat([
+        ],
+    },
+    {
+        'name': 'fully_costed_timesheets',
+        'passes': 'uncosted_timesheet_entry_count = 0',
+        'issue': [
             "'timesheet entries without a cost rate: '",
             "cast(uncosted_timesheet_entry_count as " ~ text ~ ")",
-        ]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        8 as check_order,
-        'all_amounts_converted' as check_name,
-        case when fx_rate_gap_row_count = 0 then 1.0 else 0.0 end as check_score,
-        {{ dbt.concat([
+        ],
+    },
+    {
+        'name': 'all_amounts_converted',
+        'passes': 'fx_rate_gap_row_count = 0',
+        'issue': [
             "'amounts without an exchange rate (left out of totals): '",
             "cast(fx_rate_gap_row_count as " ~ text ~ ")",
             "' rows ('", "fx_rate_gaps", "')'",
-        ]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        9 as check_order,
-        'earned_value_within_budget' as check_name,
-        case
-            when earned_value_month_count = 0 then null
-            when earned_value_over_budget_month_count = 0 then 1.0
-            else 0.0
-        end as check_score,
-        {{ dbt.concat([
+        ],
+    },
+    {
+        'name': 'earned_value_within_budget',
+        'not_applicable': 'earned_value_month_count = 0',
+        'passes': 'earned_value_over_budget_month_count = 0',
+        'issue': [
             "'earned value above the budget at completion in '",
             "cast(earned_value_over_budget_month_count as " ~ text ~ ")",
             "' month(s), latest '",
             "substring(cast(latest_earned_value_over_budget_month as " ~ text ~ "), 1, 7)",
             "' (progress or baseline out of date)'",
-        ]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        10 as check_order,
-        'one_budget_line_per_month' as check_name,
-        case
-            when budget_line_group_count = 0 then null
-            when duplicated_budget_line_count = 0 then 1.0
-            else 0.0
-        end as check_score,
-        {{ dbt.concat([
+        ],
+    },
+    {
+        'name': 'one_budget_line_per_month',
+        'not_applicable': 'budget_line_group_count = 0',
+        'passes': 'duplicated_budget_line_count = 0',
+        'issue': [
             "'budget lines dated twice in one month (added up): '",
             "cast(duplicated_budget_line_count as " ~ text ~ ")",
             "', latest '",
             "substring(cast(latest_duplicated_budget_month as " ~ text ~ "), 1, 7)",
-        ]) }} as issue_text
-    from findings
-
-    union all
-
-    select
-        project_code,
-        11 as check_order,
-        'one_status_note_per_month' as check_name,
-        case
-            when status_note_month_count = 0 then null
-            when duplicated_status_note_month_count = 0 then 1.0
-            else 0.0
-        end as check_score,
-        {{ dbt.concat([
+        ],
+    },
+    {
+        'name': 'one_status_note_per_month',
+        'not_applicable': 'status_note_month_count = 0',
+        'passes': 'duplicated_status_note_month_count = 0',
+        'issue': [
             "'several status notes for one month (the latest loaded is reported): '",
             "cast(duplicated_status_note_month_count as " ~ text ~ ")",
             "' month(s), latest '",
             "substring(cast(latest_duplicated_status_note_month as " ~ text ~ "), 1, 7)",
-        ]) }} as issue_text
-    from findings
+        ],
+    },
+    {
+        'name': 'sprints_finish_after_start',
+        'not_applicable': 'sprint_count = 0',
+        'passes': 'inverted_sprint_count = 0',
+        'issue': ["'sprints that finish before they start: '", "inverted_sprints"],
+    },
+] %}
 
-    union all
+checks as (
 
+    {% for check in checks %}
     select
         project_code,
-        12 as check_order,
-        'sprints_finish_after_start' as check_name,
+        {{ loop.index }} as check_order,
+        '{{ check.name }}' as check_name,
+        {% if check.score -%}
+        {{ check.score }} as check_score,
+        {% else -%}
         case
-            when sprint_count = 0 then null
-            when inverted_sprint_count = 0 then 1.0
+            {% if check.not_applicable -%}
+            when {{ check.not_applicable }} then null
+            {% endif -%}
+            when {{ check.passes }} then 1.0
             else 0.0
         end as check_score,
-        {{ dbt.concat([
-            "'sprints that finish before they start: '", "inverted_sprints"
-        ]) }} as issue_text
+        {% endif -%}
+        {{ dbt.concat(check.issue) }} as issue_text
     from findings
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {%- endfor %}
 
 ),
 

@@ -134,11 +134,8 @@ window_entries as (
         timesheet_entries.project_code,
         timesheet_entries.employee_id,
         lower(trim(timesheet_entries.role)) as role_key,
-        case
-            when timesheet_entries.work_month < project_frames.start_month
-                then project_frames.start_month
-            else timesheet_entries.work_month
-        end as reporting_month,
+        {{ folded_into_start('timesheet_entries.work_month', 'project_frames.start_month') }}
+            as reporting_month,
         timesheet_entries.logged_hours,
         timesheet_entries.is_cost_missing
 
@@ -206,16 +203,7 @@ people_rated as (
         people_hours.employee_id,
         people_hours.logged_hours,
         {{ month_start('standard_rate_dates.standard_rate_date') }} as standard_rate_month,
-        case
-            when person_rates.hourly_cost_rate is not null then person_rates.hourly_cost_rate
-            else role_rates.hourly_cost_rate
-        end as hourly_cost_rate,
-        case
-            when person_rates.hourly_cost_rate is not null
-                then coalesce(person_rates.currency, reporting_period.reporting_currency)
-            when role_rates.hourly_cost_rate is not null
-                then coalesce(role_rates.currency, reporting_period.reporting_currency)
-        end as cost_rate_currency,
+        {{ person_or_role_rate() }},
         reporting_period.reporting_currency
 
     from people_hours

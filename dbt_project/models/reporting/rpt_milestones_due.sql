@@ -26,10 +26,7 @@ delivery_settings as (
 settings as (
 
     select
-        cast(
-            max(case when setting_name = 'steering_milestone_days' then setting_value end)
-            as integer
-        ) as steering_milestone_days
+        {{- settings_columns(['steering_milestone_days'], as_type='integer') }}
 
     from delivery_settings
 

@@ -37,6 +37,28 @@ projects as (
 
 ),
 
+----------  each project counts in its portfolio and in all portfolios
+
+portfolio_levels as (
+
+    select
+        project_code,
+        portfolio,
+        false as is_all_portfolios
+
+    from projects
+
+    union all
+
+    select
+        project_code,
+        {{ all_portfolios }} as portfolio,
+        true as is_all_portfolios
+
+    from projects
+
+),
+
 ----------  the MSR's headline figures, one row per measure
 
 headlines as (
@@ -59,10 +81,11 @@ headlines as (
 
 ----------  the FSR's totals, straight from the lines
 
-finance_lines as (
+finance_levels as (
 
     select
-        projects.portfolio,
+        portfolio_levels.portfolio,
+        portfolio_levels.is_all_portfolios,
         financials.reporting_month,
         financials.cumulative_actual_cost,
         financials.cumulative_budget_amount,
@@ -70,36 +93,8 @@ finance_lines as (
         financials.forecast_at_completion
 
     from financials
-    inner join projects
-        on financials.project_code = projects.project_code
-
-),
-
-finance_levels as (
-
-    select
-        portfolio,
-        false as is_all_portfolios,
-        finance_lines.reporting_month,
-        finance_lines.cumulative_actual_cost,
-        finance_lines.cumulative_budget_amount,
-        finance_lines.budget_at_completion,
-        finance_lines.forecast_at_completion
-
-    from finance_lines
-
-    union all
-
-    select
-        {{ all_portfolios }} as portfolio,
-        true as is_all_portfolios,
-        finance_lines.reporting_month,
-        finance_lines.cumulative_actual_cost,
-        finance_lines.cumulative_budget_amount,
-        finance_lines.budget_at_completion,
-        finance_lines.forecast_at_completion
-
-    from finance_lines
+    inner join portfolio_levels
+        on financials.project_code = portfolio_levels.project_code
 
 ),
 
@@ -145,24 +140,13 @@ finance_measures as (
 project_levels as (
 
     select
-        projects.portfolio,
-        false as is_all_portfolios,
+        portfolio_levels.portfolio,
+        portfolio_levels.is_all_portfolios,
         project_reconciliation.*
 
     from project_reconciliation
-    inner join projects
-        on project_reconciliation.project_code = projects.project_code
-
-    union all
-
-    select
-        {{ all_portfolios }} as portfolio,
-        true as is_all_portfolios,
-        project_reconciliation.*
-
-    from project_reconciliation
-    inner join projects
-        on project_reconciliation.project_code = projects.project_code
+    inner join portfolio_levels
+        on project_reconciliation.project_code = portfolio_levels.project_code
 
 ),
 
@@ -243,85 +227,62 @@ compared as (
         on headlines.is_all_portfolios = project_sums.is_all_portfolios
         and headlines.reporting_month = project_sums.reporting_month
         and headlines.measure = project_sums.measure
-        and (
-            headlines.portfolio = project_sums.portfolio
-            or (headlines.portfolio is null and project_sums.portfolio is null)
-        )
+        and headlines.portfolio is not distinct from project_sums.portfolio
     left join finance_measures
         on headlines.is_all_portfolios = finance_measures.is_all_portfolios
         and headlines.reporting_month = finance_measures.reporting_month
         and headlines.measure = finance_measures.measure
-        and (
-            headlines.portfolio = finance_measures.portfolio
-            or (headlines.portfolio is null and finance_measures.portfolio is null)
-        )
+        and headlines.portfolio is not distinct from finance_measures.portfolio
 
 ),
 
 ----------  the difference in words: one part per item that is not 0
 
+{#- Each item once: the amount that names it when it is not 0, and its words. -#}
+{%- set note_items = [
+    (
+        'earned_value_import_amount',
+        dbt.concat(["'earned-value import: '", "earned_value_import_projects"]),
+    ),
+    (
+        'baseline_in_force_amount',
+        dbt.concat([
+            "'baseline in force in the month, not the current one: '",
+            "baseline_in_force_projects",
+        ]),
+    ),
+    (
+        'headline_adjustment_amount',
+        "case when measure = 'estimate_at_completion' and projects_without_figure is not null"
+        ~ " then " ~ dbt.concat([
+            "'MSR headline counts projects without an EAC yet at their BAC: '",
+            "projects_without_figure",
+        ])
+        ~ " else 'MSR headline differs from the sum of its projects' end",
+    ),
+    (
+        'unexplained_amount',
+        dbt.concat(["'not explained: '", "coalesce(unexplained_projects, 'rounding')"]),
+    ),
+] %}
+
 note_parts as (
 
+    {% for amount, part in note_items %}
     select
         portfolio,
         is_all_portfolios,
         reporting_month,
         measure,
-        1 as part_order,
-        {{ dbt.concat(["'earned-value import: '", "earned_value_import_projects"]) }} as part
+        {{ loop.index }} as part_order,
+        {{ part }} as part
 
     from compared
-    where abs(earned_value_import_amount) >= 0.005
-
+    where abs({{ amount }}) >= 0.005
+    {% if not loop.last %}
     union all
-
-    select
-        portfolio,
-        is_all_portfolios,
-        reporting_month,
-        measure,
-        2 as part_order,
-        {{ dbt.concat([
-            "'baseline in force in the month, not the current one: '", "baseline_in_force_projects"
-        ]) }}
-            as part
-
-    from compared
-    where abs(baseline_in_force_amount) >= 0.005
-
-    union all
-
-    select
-        portfolio,
-        is_all_portfolios,
-        reporting_month,
-        measure,
-        3 as part_order,
-        case
-            when measure = 'estimate_at_completion' and projects_without_figure is not null
-                then {{ dbt.concat([
-                    "'MSR headline counts projects without an EAC yet at their BAC: '",
-                    "projects_without_figure",
-                ]) }}
-            else 'MSR headline differs from the sum of its projects'
-        end as part
-
-    from compared
-    where abs(headline_adjustment_amount) >= 0.005
-
-    union all
-
-    select
-        portfolio,
-        is_all_portfolios,
-        reporting_month,
-        measure,
-        4 as part_order,
-        {{ dbt.concat(["'not explained: '", "coalesce(unexplained_projects, 'rounding')"]) }}
-            as part
-
-    from compared
-    where abs(unexplained_amount) >= 0.005
+    {% endif %}
+    {%- endfor %}
 
 ),
 
@@ -376,10 +337,7 @@ final as (
         on compared.is_all_portfolios = notes.is_all_portfolios
         and compared.reporting_month = notes.reporting_month
         and compared.measure = notes.measure
-        and (
-            compared.portfolio = notes.portfolio
-            or (compared.portfolio is null and notes.portfolio is null)
-        )
+        and compared.portfolio is not distinct from notes.portfolio
 
 )
 

@@ -165,15 +165,16 @@ issues as (
 
 ),
 
-logged_decisions as (
+-- the open decisions and actions of a project's own logs, each type in the order it reads
+logged_items as (
 
     select
         project_code,
         reporting_month,
-        'decision' as item_type,
-        3 as type_order,
+        item_type,
+        case item_type when 'decision' then 3 else 4 end as type_order,
         row_number() over (
-            partition by project_code, reporting_month
+            partition by project_code, reporting_month, item_type
             order by is_overdue desc, due_date asc nulls last, reference asc
         ) as item_order,
         reference,
@@ -184,30 +185,7 @@ logged_decisions as (
         cast(null as {{ type_double() }}) as amount
 
     from open_log_items
-    where item_type = 'decision'
-
-),
-
-logged_actions as (
-
-    select
-        project_code,
-        reporting_month,
-        'action' as item_type,
-        4 as type_order,
-        row_number() over (
-            partition by project_code, reporting_month
-            order by is_overdue desc, due_date asc nulls last, reference asc
-        ) as item_order,
-        reference,
-        title,
-        owner,
-        due_date,
-        status,
-        cast(null as {{ type_double() }}) as amount
-
-    from open_log_items
-    where item_type = 'action'
+    where item_type in ('decision', 'action')
 
 ),
 
@@ -304,12 +282,9 @@ items as (
     union all
     select * from decisions
     union all
-    select * from logged_decisions
-    where item_order <= 3
-    union all
     select * from actions
     union all
-    select * from logged_actions
+    select * from logged_items
     where item_order <= 3
     union all
     select * from changes

@@ -30,40 +30,6 @@ week_events as (
 
 ),
 
-health_in_force as (
-
-    select
-        project_weeks.project_code,
-        project_weeks.week_start,
-        max(project_health.status_date) as health_status_date
-
-    from project_weeks
-    inner join project_health
-        on project_weeks.project_code = project_health.project_code
-        and project_health.status_date <= project_weeks.measured_to_date
-    group by
-        project_weeks.project_code,
-        project_weeks.week_start
-
-),
-
-notes_in_force as (
-
-    select
-        project_weeks.project_code,
-        project_weeks.week_start,
-        max(status_notes.reporting_month) as status_note_month
-
-    from project_weeks
-    inner join status_notes
-        on project_weeks.project_code = status_notes.project_code
-        and status_notes.reporting_month <= project_weeks.measured_to_date
-    group by
-        project_weeks.project_code,
-        project_weeks.week_start
-
-),
-
 event_counts as (
 
     select
@@ -104,7 +70,7 @@ final as (
         coalesce(project_health.overall_status, 'grey') as overall_status,
         project_health.reporting_month as health_month,
         project_health.health_reason,
-        notes_in_force.status_note_month,
+        status_notes.reporting_month as status_note_month,
 
         ----------  events of the week
         coalesce(event_counts.event_count, 0) as event_count,
@@ -114,15 +80,13 @@ final as (
         coalesce(event_counts.event_count, 0) > 0 as has_events
 
     from project_weeks
-    left join health_in_force
-        on project_weeks.project_code = health_in_force.project_code
-        and project_weeks.week_start = health_in_force.week_start
-    left join project_health
-        on health_in_force.project_code = project_health.project_code
-        and health_in_force.health_status_date = project_health.status_date
-    left join notes_in_force
-        on project_weeks.project_code = notes_in_force.project_code
-        and project_weeks.week_start = notes_in_force.week_start
+    -- asof: the latest measurement, and the latest note, on or before the week's end
+    asof left join project_health
+        on project_weeks.project_code = project_health.project_code
+        and project_weeks.measured_to_date >= project_health.status_date
+    asof left join status_notes
+        on project_weeks.project_code = status_notes.project_code
+        and project_weeks.measured_to_date >= status_notes.reporting_month
     left join event_counts
         on project_weeks.project_code = event_counts.project_code
         and project_weeks.week_start = event_counts.week_start

@@ -12,6 +12,7 @@ A pack is built from the current published snapshot, and only when the latest re
 succeeded: a report on top of a failed refresh would present stale numbers as the period's.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 import dagster as dg
@@ -99,15 +100,27 @@ def _materialized(period: str, result: ReportResult) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(
-    key=REPORT_KEY,
-    deps=[SNAPSHOT_KEY],
-    partitions_def=monthly,
-    group_name="reports",
-    description="The MSR and FSR for the month, and the closure report of each project that "
+def _pack_asset(
+    key: dg.AssetKey, partitions_def: dg.PartitionsDefinition, description: str
+) -> Callable[[Callable[..., dg.MaterializeResult]], dg.AssetsDefinition]:
+    """A pack's asset: built after the snapshot is published, in the reports group, as HTML,
+    PDF and XLSX, one partition per period."""
+    return dg.asset(
+        key=key,
+        deps=[SNAPSHOT_KEY],
+        partitions_def=partitions_def,
+        group_name="reports",
+        description=description,
+        kinds={"html", "pdf", "xlsx"},
+    )
+
+
+@_pack_asset(
+    REPORT_KEY,
+    monthly,
+    "The MSR and FSR for the month, and the closure report of each project that "
     "closed in it (HTML, PDF, XLSX), in <data-dir>/reports/YYYY-MM/vN/ with manifest.json, from "
     "the current published snapshot.",
-    kinds={"html", "pdf", "xlsx"},
 )
 def month_end_pack(
     context: dg.AssetExecutionContext, config: MonthPackConfig, warehouse: WarehouseResource
@@ -123,15 +136,12 @@ def month_end_pack(
     )
 
 
-@dg.asset(
-    key=WEEKLY_REPORT_KEY,
-    deps=[SNAPSHOT_KEY],
-    partitions_def=weekly,
-    group_name="reports",
-    description="The weekly status report for an ISO week (HTML, PDF, XLSX) in "
+@_pack_asset(
+    WEEKLY_REPORT_KEY,
+    weekly,
+    "The weekly status report for an ISO week (HTML, PDF, XLSX) in "
     "<data-dir>/reports/YYYY-Www/vN/ with manifest.json, from the current published snapshot; "
     "the partition key is the week's Monday.",
-    kinds={"html", "pdf", "xlsx"},
 )
 def weekly_pack(
     context: dg.AssetExecutionContext, config: PackConfig, warehouse: WarehouseResource

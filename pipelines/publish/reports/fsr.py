@@ -145,8 +145,35 @@ VARIANCE_COLUMNS = (
 )
 
 THIS_MONTH = "reporting_month = $month"
-# the roll-up rows of one level (and the total) of the month
-ROLLUP_ROWS = THIS_MONTH + " and rollup_level in ('{0}', 'all')"
+
+
+def _level_with_total(
+    level: str,
+    key: str,
+    title: str,
+    part: str,
+    *,
+    sheet: str,
+    note: str,
+    counts: tuple[str, ...] = (),
+    labels: dict[str, str] = AMOUNT_LABELS,
+) -> Section:
+    """The month's roll-up rows of one level (portfolio, category, expense type) with the
+    total row last: the amounts of each, and any counts before them."""
+    return Section(
+        key,
+        title,
+        ROLLUP,
+        (level, *counts, *AMOUNTS),
+        part,
+        where=f"{THIS_MONTH} and rollup_level in ('{level}', 'all')",
+        order=f"is_total, {level}",
+        also=("is_total",),
+        labels=labels,
+        sheet=sheet,
+        note=note,
+    )
+
 
 VARIANCES = Section(
     "variances",
@@ -179,15 +206,12 @@ OVER_THRESHOLD = Section(
     note="financial lines, earned value, labour variance, change requests, re-baselines and "
     "purchase orders of the month",
 )
-BY_PORTFOLIO = Section(
+BY_PORTFOLIO = _level_with_total(
+    "portfolio",
     "portfolio",
     "By portfolio",
-    ROLLUP,
-    ("portfolio", "project_count", *AMOUNTS),
     BVA,
-    where=ROLLUP_ROWS.format("portfolio"),
-    order="is_total, portfolio",
-    also=("is_total",),
+    counts=("project_count",),
     labels={"project_count": "Projects", **AMOUNT_LABELS},
     sheet="By portfolio",
     note="the portfolio's lines summed",
@@ -204,16 +228,11 @@ BY_PROJECT = Section(
     sheet="By project",
     note="the project's lines summed",
 )
-BY_CATEGORY = Section(
+BY_CATEGORY = _level_with_total(
+    "cost_category",
     "categories",
     "By cost category",
-    ROLLUP,
-    ("cost_category", *AMOUNTS),
     BVA,
-    where=ROLLUP_ROWS.format("cost_category"),
-    order="is_total, cost_category",
-    also=("is_total",),
-    labels=AMOUNT_LABELS,
     sheet="By category",
     note="the category's lines summed",
 )
@@ -239,16 +258,11 @@ LINES_FULL = Section(
     order="project_code, cost_category, expense_type",
     sheet="Financial lines",
 )
-CAPEX_OPEX = Section(
+CAPEX_OPEX = _level_with_total(
+    "expense_type",
     "capex",
     "CAPEX / OPEX, portfolio",
-    ROLLUP,
-    ("expense_type", *AMOUNTS),
     CAPEX,
-    where=ROLLUP_ROWS.format("expense_type"),
-    order="is_total, expense_type",
-    also=("is_total",),
-    labels=AMOUNT_LABELS,
     sheet="CAPEX OPEX",
     note="the lines summed by expense type",
 )

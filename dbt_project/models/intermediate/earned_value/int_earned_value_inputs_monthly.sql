@@ -159,10 +159,7 @@ actual_costs_by_period as (
 
     select
         actual_costs.project_code,
-        case
-            when actual_costs.cost_month < periods.start_month then periods.start_month
-            else actual_costs.cost_month
-        end as period_month,
+        {{ folded_into_start('actual_costs.cost_month', 'periods.start_month') }} as period_month,
         sum(actual_costs.actual_cost) as actual_cost
 
     from actual_costs
@@ -171,10 +168,7 @@ actual_costs_by_period as (
         and periods.period_number = 1
     group by
         actual_costs.project_code,
-        case
-            when actual_costs.cost_month < periods.start_month then periods.start_month
-            else actual_costs.cost_month
-        end
+        {{ folded_into_start('actual_costs.cost_month', 'periods.start_month') }}
 
 ),
 

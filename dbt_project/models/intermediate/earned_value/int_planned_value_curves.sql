@@ -42,10 +42,7 @@ budget_months as (
     select
         budget_lines.project_code,
         budget_lines.baseline_version,
-        case
-            when budget_lines.budget_month < periods.start_month then periods.start_month
-            else budget_lines.budget_month
-        end as period_month,
+        {{ folded_into_start('budget_lines.budget_month', 'periods.start_month') }} as period_month,
         sum(budget_lines.budget_amount) as planned_amount
 
     from budget_lines
@@ -55,10 +52,7 @@ budget_months as (
     group by
         budget_lines.project_code,
         budget_lines.baseline_version,
-        case
-            when budget_lines.budget_month < periods.start_month then periods.start_month
-            else budget_lines.budget_month
-        end
+        {{ folded_into_start('budget_lines.budget_month', 'periods.start_month') }}
 
 ),
 

@@ -75,16 +75,7 @@ entries_rated as (
             when person_rates.hourly_cost_rate is not null then 'person'
             when role_rates.hourly_cost_rate is not null then 'role'
         end as cost_rate_source,
-        case
-            when person_rates.hourly_cost_rate is not null then person_rates.hourly_cost_rate
-            else role_rates.hourly_cost_rate
-        end as hourly_cost_rate,
-        case
-            when person_rates.hourly_cost_rate is not null
-                then coalesce(person_rates.currency, reporting_period.reporting_currency)
-            when role_rates.hourly_cost_rate is not null
-                then coalesce(role_rates.currency, reporting_period.reporting_currency)
-        end as cost_rate_currency,
+        {{ person_or_role_rate() }},
         reporting_period.reporting_currency
 
     from entries

@@ -56,13 +56,7 @@ in_force as (
                 snapshots.is_every_project,
                 snapshots.source_format
             order by
-                snapshots.snapshot_date > {{ month_end('network_projects.network_month') }},
-                case
-                    when
-                        snapshots.snapshot_date <= {{ month_end('network_projects.network_month') }}
-                        then snapshots.snapshot_date
-                end desc,
-                snapshots.snapshot_date
+                {{ in_force_first('snapshots.snapshot_date', 'network_projects.network_month') }}
         ) as preference
 
     from network_projects

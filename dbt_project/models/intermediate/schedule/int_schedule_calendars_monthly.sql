@@ -49,13 +49,7 @@ candidates as (
             partition by network_projects.network_month, network_projects.project_code
             order by
                 calendars.is_every_project asc,
-                calendars.snapshot_date > {{ month_end('network_projects.network_month') }},
-                case
-                    when
-                        calendars.snapshot_date <= {{ month_end('network_projects.network_month') }}
-                        then calendars.snapshot_date
-                end desc,
-                calendars.snapshot_date
+                {{ in_force_first('calendars.snapshot_date', 'network_projects.network_month') }}
         ) as preference
 
     from network_projects

@@ -31,10 +31,7 @@ delivery_settings as (
 settings as (
 
     select
-        cast(
-            max(case when setting_name = 'upcoming_milestone_days' then setting_value end)
-            as integer
-        ) as upcoming_milestone_days
+        {{- settings_columns(['upcoming_milestone_days'], as_type='integer') }}
 
     from delivery_settings
 

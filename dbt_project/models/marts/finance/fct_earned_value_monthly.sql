@@ -348,12 +348,9 @@ forecast_dates as (
 guard_settings as (
 
     select
-        max(case when setting_name = 'min_share_of_bac_pct' then setting_value end)
-            as min_share_of_bac_pct,
-        max(case when setting_name = 'min_index' then setting_value end) as min_index,
-        max(case when setting_name = 'max_index' then setting_value end) as max_index,
-        max(case when setting_name = 'min_tcpi' then setting_value end) as min_tcpi,
-        max(case when setting_name = 'max_tcpi' then setting_value end) as max_tcpi
+        {{- settings_columns([
+            'min_share_of_bac_pct', 'min_index', 'max_index', 'min_tcpi', 'max_tcpi'
+        ]) }}
 
     from credibility_settings
 

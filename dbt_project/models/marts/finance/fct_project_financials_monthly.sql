@@ -62,34 +62,86 @@ project_frames as (
 current_budget as (
 
     select
-        budget_lines.project_code,
-        budget_lines.baseline_version,
-        lower(trim(budget_lines.cost_category)) as cost_category,
-        budget_lines.expense_type,
-        case
-            when budget_lines.budget_month < project_frames.start_month
-                then project_frames.start_month
-            else budget_lines.budget_month
-        end as period_month,
-        budget_lines.budget_amount
+        project_code,
+        baseline_version,
+        lower(trim(cost_category)) as cost_category,
+        expense_type,
+        budget_month,
+        budget_amount
 
     from budget_lines
-    inner join project_frames
-        on budget_lines.project_code = project_frames.project_code
-    where budget_lines.is_current_baseline
+    where is_current_baseline
 
 ),
 
-budget_monthly as (
+-- every amount of a line in the month it is dated: budget, actual cost, purchase orders (by
+-- name: each source brings its own amounts, the others' are NULL)
+dated_amounts as (
+
+    select
+        project_code,
+        cost_category,
+        expense_type,
+        budget_month as amount_month,
+        budget_amount
+
+    from current_budget
+
+    union all by name
+
+    select
+        project_code,
+        cost_category,
+        expense_type,
+        cost_month as amount_month,
+        labour_cost,
+        vendor_cost,
+        logged_hours
+
+    from actual_costs
+
+    union all by name
+
+    select
+        project_code,
+        cost_category,
+        expense_type,
+        po_month as amount_month,
+        po_amount,
+        open_commitment_amount
+
+    from purchase_orders
+
+),
+
+folded_amounts as (
+
+    select
+        dated_amounts.*,
+        {{ folded_into_start('dated_amounts.amount_month', 'project_frames.start_month') }}
+            as period_month
+
+    from dated_amounts
+    inner join project_frames
+        on dated_amounts.project_code = project_frames.project_code
+
+),
+
+line_months as (
 
     select
         project_code,
         cost_category,
         expense_type,
         period_month,
-        sum(budget_amount) as budget_amount
+        sum(budget_amount) as budget_amount,
+        sum(labour_cost) as actual_labour_cost,
+        sum(vendor_cost) as actual_vendor_cost,
+        sum(logged_hours) as logged_hours,
+        sum(po_amount) as po_amount,
+        sum(open_commitment_amount) as open_commitment_amount
 
-    from current_budget
+    from folded_amounts
     group by
         project_code,
         cost_category,
@@ -124,86 +176,16 @@ baseline_versions as (
 
 ),
 
-actual_monthly as (
-
-    select
-        actual_costs.project_code,
-        actual_costs.cost_category,
-        actual_costs.expense_type,
-        case
-            when actual_costs.cost_month < project_frames.start_month
-                then project_frames.start_month
-            else actual_costs.cost_month
-        end as period_month,
-        sum(actual_costs.labour_cost) as actual_labour_cost,
-        sum(actual_costs.vendor_cost) as actual_vendor_cost,
-        sum(actual_costs.logged_hours) as logged_hours
-
-    from actual_costs
-    inner join project_frames
-        on actual_costs.project_code = project_frames.project_code
-    group by
-        actual_costs.project_code,
-        actual_costs.cost_category,
-        actual_costs.expense_type,
-        case
-            when actual_costs.cost_month < project_frames.start_month
-                then project_frames.start_month
-            else actual_costs.cost_month
-        end
-
-),
-
-commitment_monthly as (
-
-    select
-        purchase_orders.project_code,
-        purchase_orders.cost_category,
-        purchase_orders.expense_type,
-        case
-            when purchase_orders.po_month < project_frames.start_month
-                then project_frames.start_month
-            else purchase_orders.po_month
-        end as period_month,
-        sum(purchase_orders.po_amount) as po_amount,
-        sum(purchase_orders.open_commitment_amount) as open_commitment_amount
-
-    from purchase_orders
-    inner join project_frames
-        on purchase_orders.project_code = project_frames.project_code
-    group by
-        purchase_orders.project_code,
-        purchase_orders.cost_category,
-        purchase_orders.expense_type,
-        case
-            when purchase_orders.po_month < project_frames.start_month
-                then project_frames.start_month
-            else purchase_orders.po_month
-        end
-
-),
-
 ----------  every line of the project in every reporting month
 
 lines as (
 
-    select
+    select distinct
         project_code,
         cost_category,
         expense_type
-    from budget_totals
-    union
-    select
-        project_code,
-        cost_category,
-        expense_type
-    from actual_monthly
-    union
-    select
-        project_code,
-        cost_category,
-        expense_type
-    from commitment_monthly
+
+    from line_months
 
 ),
 
@@ -227,38 +209,28 @@ monthly as (
     select
         grid.*,
         baseline_versions.baseline_version,
-        coalesce(budget_monthly.budget_amount, 0) as budget_amount,
+        coalesce(line_months.budget_amount, 0) as budget_amount,
         coalesce(budget_totals.budget_at_completion, 0) as budget_at_completion,
-        coalesce(actual_monthly.actual_labour_cost, 0) as actual_labour_cost,
-        coalesce(actual_monthly.actual_vendor_cost, 0) as actual_vendor_cost,
-        coalesce(actual_monthly.actual_labour_cost, 0)
-        + coalesce(actual_monthly.actual_vendor_cost, 0) as actual_cost,
-        coalesce(actual_monthly.logged_hours, 0) as logged_hours,
-        coalesce(commitment_monthly.po_amount, 0) as po_amount,
-        coalesce(commitment_monthly.open_commitment_amount, 0) as open_commitment_amount
+        coalesce(line_months.actual_labour_cost, 0) as actual_labour_cost,
+        coalesce(line_months.actual_vendor_cost, 0) as actual_vendor_cost,
+        coalesce(line_months.actual_labour_cost, 0)
+        + coalesce(line_months.actual_vendor_cost, 0) as actual_cost,
+        coalesce(line_months.logged_hours, 0) as logged_hours,
+        coalesce(line_months.po_amount, 0) as po_amount,
+        coalesce(line_months.open_commitment_amount, 0) as open_commitment_amount
 
     from grid
     left join baseline_versions
         on grid.project_code = baseline_versions.project_code
-    left join budget_monthly
-        on grid.project_code = budget_monthly.project_code
-        and grid.cost_category = budget_monthly.cost_category
-        and grid.expense_type = budget_monthly.expense_type
-        and grid.reporting_month = budget_monthly.period_month
+    left join line_months
+        on grid.project_code = line_months.project_code
+        and grid.cost_category = line_months.cost_category
+        and grid.expense_type = line_months.expense_type
+        and grid.reporting_month = line_months.period_month
     left join budget_totals
         on grid.project_code = budget_totals.project_code
         and grid.cost_category = budget_totals.cost_category
         and grid.expense_type = budget_totals.expense_type
-    left join actual_monthly
-        on grid.project_code = actual_monthly.project_code
-        and grid.cost_category = actual_monthly.cost_category
-        and grid.expense_type = actual_monthly.expense_type
-        and grid.reporting_month = actual_monthly.period_month
-    left join commitment_monthly
-        on grid.project_code = commitment_monthly.project_code
-        and grid.cost_category = commitment_monthly.cost_category
-        and grid.expense_type = commitment_monthly.expense_type
-        and grid.reporting_month = commitment_monthly.period_month
 
 ),
 

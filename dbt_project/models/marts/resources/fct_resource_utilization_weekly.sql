@@ -35,10 +35,7 @@ delivery_settings as (
 settings as (
 
     select
-        max(case when setting_name = 'over_allocation_ratio' then setting_value end)
-            as over_allocation_ratio,
-        max(case when setting_name = 'under_allocation_ratio' then setting_value end)
-            as under_allocation_ratio
+        {{- settings_columns(['over_allocation_ratio', 'under_allocation_ratio']) }}
 
     from delivery_settings
 
