@@ -10,6 +10,7 @@ lineage and Great Expectations check; a subset selection loads only the selected
 import time
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs.ingest.checks import start_suite
 from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
@@ -98,6 +99,47 @@ def _count(con, query: str, params: list | None = None) -> int:
     return con.execute(query, params or []).fetchall()[0][0]
 
 
+def _load_one(
+    context: dg.AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    files: list[LandingFile],
+    cache: FrameCache,
+    window_years: int,
+) -> dg.MaterializeResult:
+    """Load one entity's files, start its suite, and say what it holds now."""
+    entity = ENTITIES[name]
+    started = time.perf_counter()
+    outcomes = load_entity(
+        con,
+        _files_for(entity, files),
+        name,
+        progress=reporter().file_done,
+        cache=cache,
+        window_years=window_years,
+        started=lambda count: reporter().entity_started(name, count),
+    )
+    reporter().entity_done(name, outcomes, time.perf_counter() - started)
+    _log_entity(context, name, outcomes)
+    if any(outcome.status == "loaded" for outcome in outcomes):
+        start_suite(con, name)  # validated while the next entity loads
+    return dg.MaterializeResult(
+        asset_key=entity_key(name),
+        metadata={
+            "files_loaded": sum(1 for o in outcomes if o.status == "loaded"),
+            "files_rejected": sum(1 for o in outcomes if o.status == "rejected"),
+            "rows_loaded_this_run": sum(o.rows_loaded for o in outcomes),
+            "rows_quarantined_this_run": sum(o.rows_quarantined for o in outcomes),
+            "dagster/row_count": _count(con, f"select count(*) from raw.{name}"),  # noqa: S608
+            "quarantined_rows_total": _count(
+                con,
+                "select coalesce(sum(rows_represented), 0) from raw.quarantine where entity = ?",
+                [name],
+            ),
+        },
+    )
+
+
 @dg.multi_asset(
     specs=SPECS,
     can_subset=True,
@@ -132,39 +174,8 @@ def ingest_landing(
             )
         cache: FrameCache = {}
         for name in LOAD_ORDER:
-            if entity_key(name) not in selected:
-                continue
-            entity = ENTITIES[name]
-            started = time.perf_counter()
-            outcomes = load_entity(
-                con,
-                _files_for(entity, files),
-                name,
-                progress=reporter().file_done,
-                cache=cache,
-                window_years=window_years,
-                started=lambda count, name=name: reporter().entity_started(name, count),
-            )
-            reporter().entity_done(name, outcomes, time.perf_counter() - started)
-            _log_entity(context, name, outcomes)
-            if any(outcome.status == "loaded" for outcome in outcomes):
-                start_suite(con, name)  # validated while the next entity loads
-            yield dg.MaterializeResult(
-                asset_key=entity_key(name),
-                metadata={
-                    "files_loaded": sum(1 for o in outcomes if o.status == "loaded"),
-                    "files_rejected": sum(1 for o in outcomes if o.status == "rejected"),
-                    "rows_loaded_this_run": sum(o.rows_loaded for o in outcomes),
-                    "rows_quarantined_this_run": sum(o.rows_quarantined for o in outcomes),
-                    "dagster/row_count": _count(con, f"select count(*) from raw.{name}"),  # noqa: S608
-                    "quarantined_rows_total": _count(
-                        con,
-                        "select coalesce(sum(rows_represented), 0) from raw.quarantine "
-                        "where entity = ?",
-                        [name],
-                    ),
-                },
-            )
+            if entity_key(name) in selected:
+                yield _load_one(context, con, name, files, cache, window_years)
         if LOAD_LOG_KEY in selected:
             yield dg.MaterializeResult(
                 asset_key=LOAD_LOG_KEY,
