@@ -68,6 +68,23 @@ def test_jira_exports_read_stacked_give_each_file_its_rows_and_lines(tmp_path: P
     assert "not_jira.csv" in str(refused) and "no issue key column" in str(refused)
 
 
+def test_records_with_no_text_are_blank_whatever_column_is_empty(tmp_path: Path) -> None:
+    sparse = tmp_path / "sparse.csv"
+    sparse.write_text(
+        HEADER
+        + ",,,,,,,\n"  # line 2: separators only
+        + "  , ,\t,,,,,\n"  # line 3: whitespace only
+        + ",PAY-110,10010,Story,Done,PAY,,\n"  # line 4: no summary, the rest filled
+        + ",,,,,,,30/Jun/26\n"  # line 5: the due date alone
+        + "Fourth,PAY-111,10011,Story,Done,PAY,,\n",  # line 6
+        encoding="utf-8",
+    )
+    (result,) = read_together(jira_csv, [sparse])
+    tasks = result["tasks"]
+    assert tasks["source_line"].to_list() == [4, 5, 6]
+    assert tasks["task_key"].to_list() == ["PAY-110", None, "PAY-111"]
+
+
 def test_azure_devops_exports_read_stacked_give_each_file_its_rows_and_lines(
     tmp_path: Path,
 ) -> None:

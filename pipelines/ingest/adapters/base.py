@@ -164,10 +164,11 @@ def number_csv_rows(
         index: _physical_lines(probes[index].data) - probes[index].header_row == height
         for index, height in heights.items()
     }
-    # one text per record, every cell end to end: counting its newlines and testing it for
-    # blank is one pass, where column by column it is one pass a column
-    record = pl.concat_str([f"c{i}" for i in range(width)], ignore_nulls=True).fill_null("")
-    newlines = pl.col("_record").str.count_matches("\n", literal=True).cast(pl.Int64)
+    columns = [f"c{i}" for i in range(width)]
+    # newlines inside a record's quoted cells (only looked at when some record spans lines)
+    newlines = pl.sum_horizontal(
+        pl.col(column).str.count_matches("\n", literal=True).fill_null(0) for column in columns
+    ).cast(pl.Int64)
     if len(heights) == 1:
         (index,) = heights
         line = probes[index].header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
@@ -193,11 +194,28 @@ def number_csv_rows(
                 newlines.cum_sum().over("_file") - newlines
             )
     return (
-        cells.with_columns(record.alias("_record"))
-        .with_columns(line.alias("source_line"))
-        .filter(pl.col("_record").str.strip_chars() != "")
-        .drop("_record", "_first_line", "_one_line_each", strict=False)
+        cells.with_columns(line.alias("source_line"))
+        .filter(_with_text(cells, columns))
+        .drop("_first_line", "_one_line_each", strict=False)
     )
+
+
+def _with_text(cells: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """Whether each record has a cell with text in it (else it is blank: every cell empty,
+    missing or only whitespace). The column filled most often decides most records alone; only
+    the records it leaves open are looked at cell by cell, not the whole file a column at a
+    time (~10x less work on a timesheet export)."""
+
+    def has_text(column: str) -> pl.Expr:
+        return pl.col(column).str.contains(r"\S").fill_null(False)
+
+    fullest = min(columns, key=lambda column: cells[column].null_count())
+    decided = cells.select(has_text(fullest)).to_series()
+    open_rows = (~decided).arg_true()
+    if open_rows.len() == 0:
+        return decided
+    rest = cells[open_rows].select(pl.any_horizontal(has_text(column) for column in columns))
+    return decided.scatter(open_rows, rest.to_series())
 
 
 def _physical_lines(data: bytes) -> int:
