@@ -1,17 +1,22 @@
-"""``pmo-dbt`` drops the events no logger would write, and only those."""
+"""``pmo-dbt`` drops the events no logger would write, and only those, and writes a build's
+manifest once."""
 
 from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
+import duckdb
 import pytest
 from dbt_common.events.base_types import EventLevel
 from dbt_common.events.event_manager import EventManager
 from dbt_common.events.logger import LineFormat, LoggerConfig
 from dbt_common.events.types import Note
 
+from pipelines.ingest.warehouse import ensure_schema
 from pipelines.transform.dbt_cli import _messages_built_when_read, _unlogged_events_skipped
+from tests.dbt.conftest import dbt_build
 
 QUIET = frozenset({EventLevel.DEBUG, EventLevel.TEST})
 
@@ -76,3 +81,26 @@ def test_an_event_is_built_when_first_read_with_the_fields_it_was_made_with() ->
     stream = io.StringIO()
     EventManager.fire_event(_manager(EventLevel.INFO, stream), note(msg="logged"), EventLevel.INFO)
     assert json.loads(stream.getvalue())["info"]["msg"] == "logged"
+
+
+def test_a_build_writes_its_manifest_once_when_it_ends(tmp_path: Path) -> None:
+    warehouse = tmp_path / "pmo.duckdb"
+    con = duckdb.connect(str(warehouse))
+    ensure_schema(con)
+    con.close()
+    build = dbt_build(
+        tmp_path,
+        warehouse,
+        "run",
+        "--select",
+        "stg_raw__projects",
+        "--log-level-file",
+        "debug",
+    )
+    assert build.returncode == 0, build.output[-3000:]
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    written = [line for line in log.splitlines() if "Wrote artifact WritableManifest" in line]
+    assert len(written) == 1  # dbt itself writes it after parsing too
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))
+    node = manifest["nodes"]["model.pmo_pulse.stg_raw__projects"]
+    assert "select" in node["compiled_code"]  # the manifest of the run, compiled SQL included
