@@ -165,14 +165,11 @@ def number_csv_rows(
         for index, height in heights.items()
     }
     columns = [f"c{i}" for i in range(width)]
-    # newlines inside a record's quoted cells (only looked at when some record spans lines)
-    newlines = pl.sum_horizontal(
-        pl.col(column).str.count_matches("\n", literal=True).fill_null(0) for column in columns
-    ).cast(pl.Int64)
     if len(heights) == 1:
         (index,) = heights
         line = probes[index].header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
         if not one_line_each[index]:
+            newlines = _newlines(cells, columns)
             line = line + newlines.cum_sum() - newlines
     else:
         files = pl.DataFrame(
@@ -190,6 +187,7 @@ def number_csv_rows(
         cells = cells.join(files, on="_file", how="left", maintain_order="left")
         line = pl.col("_first_line") + pl.int_range(pl.len(), dtype=pl.Int64).over("_file")
         if not all(one_line_each.values()):
+            newlines = _newlines(cells, columns)
             line = line + pl.when(pl.col("_one_line_each")).then(0).otherwise(
                 newlines.cum_sum().over("_file") - newlines
             )
@@ -198,6 +196,20 @@ def number_csv_rows(
         .filter(_with_text(cells, columns))
         .drop("_first_line", "_one_line_each", strict=False)
     )
+
+
+def _newlines(cells: pl.DataFrame, columns: list[str]) -> pl.Expr:
+    """The newlines inside each record's quoted cells, counted in the columns that have any
+    (a description, a comment: rarely more than two of an export's columns)."""
+    found = cells.select(
+        pl.col(column).str.contains("\n", literal=True).any() for column in columns
+    ).row(0)
+    spanning = [column for column, has in zip(columns, found, strict=True) if has]
+    if not spanning:
+        return pl.lit(0, pl.Int64)
+    return pl.sum_horizontal(
+        pl.col(column).str.count_matches("\n", literal=True).fill_null(0) for column in spanning
+    ).cast(pl.Int64)
 
 
 def _with_text(cells: pl.DataFrame, columns: list[str]) -> pl.Series:
