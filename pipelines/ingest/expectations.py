@@ -370,6 +370,13 @@ def validate_ahead(con: duckdb.DuckDBPyConnection, name: str, state: object) -> 
     False, and nothing started, without a worker or for a table too large for it."""
     if _worker is None:
         return False
+    sizes = con.execute(
+        "select estimated_size from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'raw' and table_name = ?",
+        [name],
+    ).fetchall()
+    if sizes and sizes[0][0] > WORKER_MAX_ROWS:
+        return False  # not read for nothing: the check validates it in this process
     table = _read_table(con, get_entity(name))
     if table is not None and table.height > WORKER_MAX_ROWS:
         return False

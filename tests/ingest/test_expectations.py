@@ -375,6 +375,22 @@ def test_a_suite_started_ahead_serves_only_the_table_it_was_started_on(
     assert expectations.validated_ahead("risks", "state 2") is None  # the worker is gone
 
 
+def test_a_table_too_large_for_the_worker_is_not_started_ahead(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    insert_good_rows(con, "risks")
+    insert_row(con, "risks", line=20, risk_id="R-099", probability=1.5)
+    monkeypatch.setattr(expectations, "WORKER_MAX_ROWS", 2)  # the risks table has 3 rows
+    read = expectations._read_table
+    monkeypatch.setattr(expectations, "_read_table", lambda *_: pytest.fail("read for nothing"))
+    with suite_worker():
+        assert not expectations.validate_ahead(con, "risks", "state 1")
+        assert expectations.validated_ahead("risks", "state 1") is None
+        monkeypatch.setattr(expectations, "_read_table", read)
+        risks = run_suites(con, ["risks"])["risks"]  # the check validates it here
+    assert risks.failed[0]["unexpected_values"] == ["1.5"]
+
+
 def test_unknown_entity_and_no_entities() -> None:
     connection = duckdb.connect()
     with pytest.raises(KeyError, match="unknown entity 'projekts'"):
