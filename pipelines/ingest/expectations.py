@@ -358,16 +358,9 @@ def suite_worker() -> Iterator[None]:
         worker.close()
 
 
-def suite_worker_running() -> bool:
-    """Whether ``suite_worker`` is open in this process (suites can be started ahead)."""
-    return _worker is not None
-
-
-def validate_ahead(con: duckdb.DuckDBPyConnection, name: str, state: object) -> bool:
-    """Start validating ``raw.<name>`` now, in the suite worker, while the refresh goes on (the
-    next entity's load): ``state`` says which table it is (its rows and suite), and only a
-    check that finds the table in that same state takes the result (``validated_ahead``).
-    False, and nothing started, without a worker or for a table too large for it."""
+def can_validate_ahead(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether ``raw.<name>`` can be validated ahead: a suite worker runs in this process and the
+    table is not over its limit (by DuckDB's row estimate, read before any row is)."""
     if _worker is None:
         return False
     sizes = con.execute(
@@ -375,8 +368,17 @@ def validate_ahead(con: duckdb.DuckDBPyConnection, name: str, state: object) -> 
         " and schema_name = 'raw' and table_name = ?",
         [name],
     ).fetchall()
-    if sizes and sizes[0][0] > WORKER_MAX_ROWS:
-        return False  # not read for nothing: the check validates it in this process
+    return not sizes or sizes[0][0] <= WORKER_MAX_ROWS
+
+
+def validate_ahead(con: duckdb.DuckDBPyConnection, name: str, state: object) -> bool:
+    """Start validating ``raw.<name>`` now, in the suite worker, while the refresh goes on (the
+    next entity's load): ``state`` says which table it is (its rows and suite), and only a
+    check that finds the table in that same state takes the result (``validated_ahead``).
+    False, and nothing started, without a worker or for a table too large for it (then not
+    read: the check validates it in this process)."""
+    if _worker is None or not can_validate_ahead(con, name):
+        return False
     table = _read_table(con, get_entity(name))
     if table is not None and table.height > WORKER_MAX_ROWS:
         return False

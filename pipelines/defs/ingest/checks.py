@@ -54,10 +54,10 @@ def passed_before(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str, o
 
 def start_suite(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Start ``raw.<name>``'s suite ahead of its check when the check would run it."""
-    from pipelines.ingest.expectations import suite_worker_running, validate_ahead
+    from pipelines.ingest.expectations import can_validate_ahead, validate_ahead
 
-    if not suite_worker_running():
-        return
+    if not can_validate_ahead(con, name):
+        return  # no worker, or a table it would not take: not hashed here for nothing
     state = (table_state(con, name), suite_state(name))
     if passed_before(con).get(name, (None, None))[:2] != state:
         validate_ahead(con, name, state)
