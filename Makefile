@@ -10,7 +10,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 DEMO_SERVE ?= 1
-.PHONY: env manifest system-deps demo test bench dev lint format clean-data
+.PHONY: env env-spark manifest system-deps demo test test-spark bench dev lint format clean-data
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -18,9 +18,17 @@ $(TOOLS)/bin/uv:
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(if $(findstring $(TOOLS),$(UV)),$(TOOLS)/bin/uv)
 	$(UV) sync --frozen --quiet
+	rm -f $(VENV)/.synced-spark
 	touch $@
 
 env: $(VENV)/.synced
+
+# The optional Spark engine (pyspark + dbt-spark, ~480 MB; needs Java 17 on the PATH)
+$(VENV)/.synced-spark: $(VENV)/.synced
+	$(UV) sync --frozen --quiet --extra spark
+	touch $@
+
+env-spark: $(VENV)/.synced-spark
 
 manifest: env ## parse the dbt project once per change of it: the manifest Dagster reads and the parse state every build starts from
 	$(VENV)/bin/python -c "from pipelines.transform.project import ensure_manifest; ensure_manifest()"
@@ -36,8 +44,11 @@ system-deps: ## Chromium (PDF printing, browser tests) and poppler (PDF text che
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	fi
 
-test: manifest system-deps ## the whole test suite
-	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=25
+test: manifest system-deps ## the whole test suite (the Spark engine's tests are `make test-spark`)
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup --durations=25 -m "not spark"
+
+test-spark: manifest env-spark system-deps ## the same models built on Apache Spark (local mode), proven equal to DuckDB
+	$(VENV)/bin/pytest -q -m spark --durations=10
 
 bench: env ## ingestion/build throughput at scale (prints rows per second per stage)
 	$(VENV)/bin/python -m bench.run --data-dir bench/out
