@@ -65,6 +65,16 @@ class DataPaths:
         """One folder per refresh's dbt build: artefacts and log (the last few are kept)."""
         return self.root / "dbt" / "runs"
 
+    @property
+    def raw_parquet(self) -> Path:
+        """The raw layer as Parquet, one folder per raw table (written for the Spark engine)."""
+        return self.root / "lake" / "raw"
+
+    @property
+    def spark(self) -> Path:
+        """The Spark engine's own state: its warehouse of built models and its metastore."""
+        return self.root / "spark"
+
     def ensure(self) -> DataPaths:
         for folder in (
             self.landing,

@@ -1,0 +1,70 @@
+"""The raw layer as Parquet: what an engine other than DuckDB reads.
+
+The loader keeps its guarantees (line numbers, quarantine, one transaction per file, idempotent
+reloads) in the DuckDB warehouse; the raw tables it leaves there are the one source of truth.
+For the Spark engine each raw table is also written as Parquet, one folder per table
+(``<data>/lake/raw/<table>/part-0.parquet``), with every lineage column. DuckDB writes it in one
+``COPY`` per table; a table is written into a fresh folder beside the old one and swapped in with
+a rename, so a reader sees the old or the new rows, never a mix. Timestamps are written as
+microseconds (Spark reads a timestamp without time zone as ``timestamp_ntz``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+RAW_SCHEMA = "raw"
+PART = "part-0.parquet"
+
+
+def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table of the warehouse's raw schema, by name."""
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+        [RAW_SCHEMA],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def write_raw_parquet(
+    con: duckdb.DuckDBPyConnection, folder: Path, tables: Iterable[str] | None = None
+) -> list[str]:
+    """Write the named raw tables (all of them when ``tables`` is None) as Parquet under
+    ``folder``; return the tables written."""
+    known = raw_tables(con)
+    chosen = known if tables is None else [name for name in known if name in set(tables)]
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in chosen:
+        target = folder / name
+        fresh = folder / f".{name}.{uuid.uuid4().hex[:8]}"
+        fresh.mkdir()
+        con.execute(
+            f"copy {RAW_SCHEMA}.{_quoted(name)} to '{_literal(fresh / PART)}' "
+            "(format parquet, compression zstd)"
+        )
+        _swap_in(fresh, target)
+    return chosen
+
+
+def _swap_in(fresh: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
