@@ -10,7 +10,7 @@ export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 DEMO_SERVE ?= 1
-.PHONY: env env-spark manifest system-deps demo test test-spark bench dev lint format clean-data
+.PHONY: env env-spark manifest system-deps demo test test-spark bench bench-spark dev lint format clean-data
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,6 +52,9 @@ test-spark: manifest env-spark system-deps ## the same models built on Apache Sp
 
 bench: env ## ingestion/build throughput at scale (prints rows per second per stage)
 	$(VENV)/bin/python -m bench.run --data-dir bench/out
+
+bench-spark: env-spark ## the same, with the dbt build also on Spark in local mode (1 and 2 cores)
+	$(VENV)/bin/python -m bench.run --data-dir bench/out --spark-cores 1,2
 
 dev: env ## the Dagster UI with the asset graph, sharing run history with `pmo refresh`
 	mkdir -p $(DATA_DIR)/dagster

@@ -111,8 +111,11 @@ def raw_readers(con, scanned) -> dict[str, tuple[float, int]]:
     }
 
 
-def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[float, int]]:
-    """stage -> (seconds, rows)."""
+def run_scale(
+    root: Path, name: str, params: dict[str, int], spark_cores: tuple[int, ...] = ()
+) -> dict[str, tuple[float, int]]:
+    """stage -> (seconds, rows); ``spark_cores``: also build on Spark in local mode with each of
+    these core counts."""
     paths = resolve_data_dir(root / name)
     if paths.root.exists():
         shutil.rmtree(paths.root)
@@ -140,6 +143,8 @@ def run_scale(root: Path, name: str, params: dict[str, int]) -> dict[str, tuple[
             stages[f"dbt {command} FAILED"] = (time.perf_counter() - start, 0)
             return stages
         stages[label] = (time.perf_counter() - start, timesheet_rows)
+    for cores in spark_cores:
+        spark_stages(paths, currency, cores, timesheet_rows, stages, peaks)
     publish_stages(paths, target, timesheet_rows, stages, peaks)
     print(
         "peak memory by stage: "
@@ -188,7 +193,12 @@ def ingest_stages(
 
 
 def dbt_command(
-    command: str, paths: DataPaths, currency: ReportingCurrency, target: Path
+    command: str,
+    paths: DataPaths,
+    currency: ReportingCurrency,
+    target: Path,
+    target_name: str = "duckdb",
+    env: dict[str, str] | None = None,
 ) -> tuple[int, str, float]:
     """`dbt parse` or `dbt build` on the warehouse as the refresh runs it (a thread a core, the
     SQL's unit tests left to `make test`, the log file at info): (exit code, output, peak MiB)."""
@@ -214,9 +224,63 @@ def dbt_command(
             str(DBT_PROJECT_DIR),
             "--target-path",
             str(target),
+            "--target",
+            target_name,
         ],
-        env={**os.environ, WAREHOUSE_ENV: str(paths.warehouse)},
+        env={**os.environ, WAREHOUSE_ENV: str(paths.warehouse), **(env or {})},
     )
+
+
+def spark_stages(
+    paths: DataPaths,
+    currency: ReportingCurrency,
+    cores: int,
+    timesheet_rows: int,
+    stages: dict[str, tuple[float, int]],
+    peaks: dict[str, float],
+) -> None:
+    """The same build on Spark in local mode with ``cores`` cores, as a refresh on the spark
+    engine runs it: the raw layer written as Parquet, dbt's build (parse included: the install's
+    parse is DuckDB's), then the built models copied into a copy of the warehouse file."""
+    from pipelines.ingest.lake import write_raw_parquet
+    from pipelines.transform.engines import SPARK, spark_variables
+    from pipelines.transform.spark_models import built_relations, copy_spark_models
+
+    spark_dir = paths.root / f"spark-{cores}"
+    shutil.rmtree(spark_dir, ignore_errors=True)
+    con = connect(paths.warehouse)
+    start = time.perf_counter()
+    write_raw_parquet(con, paths.raw_parquet)
+    con.close()
+    stages["spark: raw layer written as Parquet"] = (time.perf_counter() - start, timesheet_rows)
+    target = paths.root / f"dbt_target_spark_{cores}"
+    start = time.perf_counter()
+    returncode, output, peaks[f"spark build local[{cores}]"] = dbt_command(
+        "build",
+        paths,
+        currency,
+        target,
+        target_name=SPARK,
+        env=spark_variables(spark_dir, paths.raw_parquet, f"local[{cores}]"),
+    )
+    label = f"spark: dbt build, local[{cores}] (parse included)"
+    if returncode != 0:
+        print(f"spark build failed:\n{output[-3000:]}", flush=True)
+        stages[f"{label} FAILED"] = (time.perf_counter() - start, 0)
+        return
+    stages[label] = (time.perf_counter() - start, timesheet_rows)
+    copy = paths.root / "spark-copy.duckdb"
+    shutil.copyfile(paths.warehouse, copy)
+    con = connect(copy)
+    start = time.perf_counter()
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    copied = copy_spark_models(con, spark_dir, built_relations(results))
+    con.close()
+    stages[f"spark: {copied} built models copied into the warehouse file"] = (
+        time.perf_counter() - start,
+        timesheet_rows,
+    )
+    copy.unlink()
 
 
 def publish_stages(
@@ -298,12 +362,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", default="bench/out")
     parser.add_argument("--scales", default="demo,large")
+    parser.add_argument(
+        "--spark-cores",
+        default="",
+        help="Also build on Spark in local mode with these core counts, e.g. 1,2 (the spark "
+        "extra: make env-spark).",
+    )
     args = parser.parse_args()
+    spark_cores = tuple(int(n) for n in args.spark_cores.split(",") if n)
     root = Path(args.data_dir)
     results = {}
     for name in args.scales.split(","):
         print(f"== {name}: {SCALES[name]}", flush=True)
-        results[name] = run_scale(root, name, SCALES[name])
+        results[name] = run_scale(root, name, SCALES[name], spark_cores)
         rows = [
             (
                 stage,
@@ -325,6 +396,7 @@ def main() -> None:
     print(format_table(["stage", "seconds", "links"], critical_path_timings()), flush=True)
     for name, stages in results.items():
         print(f"\n{name}: {ratios(stages)}")
+        print(f"{name}: {engine_ratios(stages)}")
     scaled = [name for name in SCALES if name in results and "load timesheets" in results[name]]
     if len(scaled) > 1:
         print("\nscaling, against the smallest scale run (≤ 1 means linear or better):")
@@ -404,6 +476,23 @@ def critical_path_timings(sizes: tuple[int, ...] = (500, 5000, 20000)) -> list[t
             (f"critical path, {len(keys):,} tasks", round(statistics.median(runs), 3), len(links))
         )
     return rows
+
+
+def engine_ratios(stages: dict[str, tuple[float, int]]) -> str:
+    """Spark's build against DuckDB's on the same warehouse, in the same run."""
+    duck = stages.get("dbt build (models + tests, as a refresh runs it)")
+    spark = {
+        stage.split(", ")[1].split(" ")[0]: seconds
+        for stage, (seconds, _) in stages.items()
+        if stage.startswith("spark: dbt build, ")
+    }
+    if not duck or not spark:
+        return "built on DuckDB only"
+    return "; ".join(
+        f"Spark {master} took {seconds / duck[0]:.1f}× DuckDB's build ({seconds:,.0f} s against "
+        f"{duck[0]:,.0f} s)"
+        for master, seconds in spark.items()
+    )
 
 
 def ratios(stages: dict[str, tuple[float, int]]) -> str:

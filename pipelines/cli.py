@@ -25,6 +25,7 @@ from pipelines.config import DataPaths, open_instance, resolve_data_dir
 from pipelines.environment import DATA_DIR_ENV
 from pipelines.errors import PmoError
 from pipelines.text import failure_summary
+from pipelines.transform.engines import ENGINES, check_engine_installed
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -90,8 +91,11 @@ def main(debug: bool) -> None:
 # --- refresh ---------------------------------------------------------------------------------
 
 
-def run_refresh(paths: DataPaths, *, quiet: bool = False, verbose: bool = False) -> bool:
-    """Run the Dagster refresh job in-process against a persistent instance under the data dir."""
+def run_refresh(
+    paths: DataPaths, *, quiet: bool = False, verbose: bool = False, engine: str = ""
+) -> bool:
+    """Run the Dagster refresh job in-process against a persistent instance under the data dir
+    (``engine`` empty: the one the settings name)."""
     from pipelines import progress
     from pipelines.ingest.expectations import suite_worker
     from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
@@ -105,20 +109,20 @@ def run_refresh(paths: DataPaths, *, quiet: bool = False, verbose: bool = False)
         # settings give; the projects loaded may still change the currency: dbt then re-parses).
         expected_vars = dbt_vars(resolve_reporting_currency(load_settings(paths), None))
         with suite_worker(), parsed_ahead(paths, expected_vars):
-            return _run_refresh_job(paths)
+            return _run_refresh_job(paths, engine)
     finally:
         shown.close()
         progress.use(previous)
 
 
-def _run_refresh_job(paths: DataPaths) -> bool:
+def _run_refresh_job(paths: DataPaths, engine: str) -> bool:
     paths.ensure()
     from pipelines.definitions import build_defs
     from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
     from pipelines.defs.resources import WarehouseResource
     from pipelines.eventlog import batch_event_writes
 
-    defs = build_defs(WarehouseResource(data_dir=str(paths.root)))
+    defs = build_defs(WarehouseResource(data_dir=str(paths.root), engine=engine))
     with open_instance(paths) as instance:
         batch_event_writes(instance)
         return _execute_refresh(paths, instance, defs.resolve_job_def(REFRESH_JOB_NAME))
@@ -169,26 +173,37 @@ def _hint_disk_trouble(paths: DataPaths, result: Any) -> None:
 @data_dir_option
 @click.option("--full", is_flag=True, help="Rebuild the warehouse from every landing file.")
 @click.option("--wait", is_flag=True, help="If a refresh is already running, start when it ends.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Build the models on this engine (default: settings.toml's [engine] name, else duckdb).",
+)
 @verbose_option
 @friendly
-def refresh(data_dir: Path | None, full: bool, wait: bool, verbose: bool) -> None:
+def refresh(
+    data_dir: Path | None, full: bool, wait: bool, engine: str | None, verbose: bool
+) -> None:
     """Load new exports and rebuild the warehouse (the same Dagster job the schedule runs).
 
     When nothing changed since the snapshot in use was built (landing files, settings, product
-    code), there is nothing to rebuild and the refresh says so; --full rebuilds anyway.
+    code, engine), there is nothing to rebuild and the refresh says so; --full rebuilds anyway.
     """
     from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
     from pipelines.lock import command_line, refresh_lock
+    from pipelines.settings import load_settings
     from pipelines.space import check_free_space
 
     paths = _paths(data_dir)
+    engine = engine or load_settings(paths).engine
+    check_engine_installed(engine)
     with refresh_lock(paths, wait=wait, on_wait=_waiting, command=command_line()):
         check_free_space(paths)
         if full and paths.warehouse.exists():
             paths.warehouse.unlink()
         click.echo(f"Refreshing {paths.root}", err=True)
         if not full:
-            verdict = unchanged_since_publish(paths, refresh_inputs(paths))
+            verdict = unchanged_since_publish(paths, refresh_inputs(paths, engine))
             if isinstance(verdict, Unchanged):
                 click.echo(
                     f"  ✓ nothing changed since snapshot {verdict.snapshot_id} was built "
@@ -198,7 +213,7 @@ def refresh(data_dir: Path | None, full: bool, wait: bool, verbose: bool) -> Non
                 )
                 _print_status(paths)
                 return
-        ok = run_refresh(paths, verbose=verbose)
+        ok = run_refresh(paths, verbose=verbose, engine=engine)
     _print_status(paths)
     if not ok:
         _fail("the refresh failed; the previous data stays in place. See the failed step above.")

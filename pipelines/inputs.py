@@ -35,10 +35,17 @@ class RefreshInputs:
     """sha256 of settings.toml, or 'none'."""
     code: str
     """sha256 over the product's Python modules and the dbt project's sources."""
+    engine: str = "duckdb"
+    """The engine the models are built on (a snapshot built on the other one is rebuilt)."""
 
     def changes_from(self, other: RefreshInputs) -> list[str]:
         """The inputs that differ, in words, for the refresh summary."""
-        names = {"landing": "landing files", "settings": "settings", "code": "product code"}
+        names = {
+            "landing": "landing files",
+            "settings": "settings",
+            "code": "product code",
+            "engine": "engine",
+        }
         return [
             words for name, words in names.items() if getattr(self, name) != getattr(other, name)
         ]
@@ -77,8 +84,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def refresh_inputs(paths: DataPaths) -> RefreshInputs:
-    from pipelines.settings import settings_path
+def refresh_inputs(paths: DataPaths, engine: str | None = None) -> RefreshInputs:
+    """The inputs as they are now; ``engine`` None: the one the settings name."""
+    from pipelines.settings import load_settings, settings_path
 
     landing, count = landing_fingerprint(paths.landing)
     settings_file = settings_path(paths)
@@ -86,7 +94,8 @@ def refresh_inputs(paths: DataPaths) -> RefreshInputs:
         settings = hashlib.sha256(settings_file.read_bytes()).hexdigest()
     except FileNotFoundError:
         settings = "none"
-    return RefreshInputs(landing, count, settings, code_fingerprint())
+    engine = engine or load_settings(paths).engine
+    return RefreshInputs(landing, count, settings, code_fingerprint(), engine)
 
 
 # --- what the last publish was built from ----------------------------------------------------

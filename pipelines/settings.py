@@ -6,6 +6,10 @@ currency = "USD"   # ISO 4217 code every amount is reported in
 
 [load]
 date_window_years = 5   # rows dated further from their project's dates are quarantined
+
+[engine]
+name = "duckdb"          # or "spark": the dbt build runs on Apache Spark (the spark extra)
+spark_master = "local[*]"  # a cluster's URL (spark://host:7077, yarn, k8s://...) in production
 ```
 
 The file is optional. Without a reporting currency the product takes the one currency every
@@ -24,12 +28,18 @@ import duckdb
 
 from pipelines.config import DataPaths
 from pipelines.errors import PmoError
+from pipelines.transform.engines import DEFAULT_ENGINE, ENGINES
 
 SETTINGS_FILE = "settings.toml"
 DEFAULT_REPORTING_CURRENCY = "EUR"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_KNOWN = {"reporting": {"currency"}, "load": {"date_window_years"}}
+_KNOWN = {
+    "reporting": {"currency"},
+    "load": {"date_window_years"},
+    "engine": {"name", "spark_master"},
+}
 DEFAULT_DATE_WINDOW_YEARS = 5
+DEFAULT_SPARK_MASTER = "local[*]"
 DEMO_SETTINGS = """\
 # pmo-pulse settings (see the README, "Settings")
 [reporting]
@@ -47,6 +57,11 @@ class Settings:
     date_window_years: int = DEFAULT_DATE_WINDOW_YEARS
     """A row dated more than this many years before its project starts or after it is planned
     to finish is taken for a typo (2062 for 2026) and quarantined."""
+    engine: str = DEFAULT_ENGINE
+    """The engine the dbt build runs on: ``duckdb`` (the warehouse file) or ``spark``."""
+    spark_master: str = DEFAULT_SPARK_MASTER
+    """Spark's master when the engine is ``spark``: ``local[*]`` runs Spark in this machine's
+    process; a cluster's URL in production."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +125,31 @@ def load_settings(paths: DataPaths) -> Settings:
                 f"{path}: reporting.currency is {currency!r}; expected a three-letter ISO 4217 "
                 'code such as "EUR" or "USD".'
             )
-    return Settings(path, reporting_currency=code, date_window_years=window)
+    engine, master = _engine(path, document.get("engine", {}))
+    return Settings(
+        path,
+        reporting_currency=code,
+        date_window_years=window,
+        engine=engine,
+        spark_master=master,
+    )
+
+
+def _engine(path: Path, values: dict[str, object]) -> tuple[str, str]:
+    engine = values.get("name", DEFAULT_ENGINE)
+    if engine not in ENGINES:
+        raise PmoError(
+            f"{path}: engine.name is {engine!r}; expected one of "
+            + ", ".join(f'"{name}"' for name in ENGINES)
+            + "."
+        )
+    master = values.get("spark_master", DEFAULT_SPARK_MASTER)
+    if not isinstance(master, str) or not master.strip():
+        raise PmoError(
+            f"{path}: engine.spark_master is {master!r}; expected Spark's master URL, "
+            'e.g. "local[*]" or "spark://host:7077".'
+        )
+    return str(engine), master.strip()
 
 
 def resolve_reporting_currency(

@@ -140,6 +140,8 @@ def warehouse_status(paths: DataPaths) -> str:
     lines = [f"Data directory: {paths.root}", ""]
     lines.append(f"Settings ({settings.path.name}{'' if settings.path.is_file() else ': none'}):")
     lines.append(f"  reporting currency: {currency.describe()}")
+    if settings.engine != "duckdb":
+        lines.append(f"  engine: {settings.engine} (master {settings.spark_master})")
     if built_currency and built_currency[0] != currency.code:
         lines.append(f"  the current warehouse was built in {built_currency[0]}: refresh to apply")
     lines.append("")

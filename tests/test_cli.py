@@ -315,6 +315,7 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
 
     # Any input that changes makes the next refresh (and the daily schedule) rebuild.
     assert isinstance(unchanged_since_publish(paths, refresh_inputs(paths)), Unchanged)
+    assert unchanged_since_publish(paths, refresh_inputs(paths, "spark")) == "engine changed"
     settings = data_dir / "settings.toml"
     settings.write_text('[reporting]\ncurrency = "USD"\n')
     assert unchanged_since_publish(paths, refresh_inputs(paths)) == "settings changed"

@@ -21,10 +21,18 @@ class WarehouseResource(dg.ConfigurableResource):
 
     data_dir: str = ""
     """Empty means: PMO_DATA_DIR, else ./data (read when the run starts, not at import)."""
+    engine: str = ""
+    """The engine the dbt build runs on; empty means the settings' (``[engine] name``)."""
 
     @property
     def paths(self) -> DataPaths:
         return resolve_data_dir(self.data_dir or None).ensure()
+
+    @property
+    def engine_name(self) -> str:
+        from pipelines.settings import load_settings
+
+        return self.engine or load_settings(self.paths).engine
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -17,6 +17,7 @@ import datetime as dt
 import math
 import queue
 import re
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
@@ -114,9 +115,31 @@ def suite_checks(entity: Entity) -> list[Check]:
     return list(dict.fromkeys(checks))
 
 
+def great_expectations() -> Any:
+    """Great Expectations, imported as if pyspark were not installed.
+
+    GE imports pyspark (its ML and Connect modules too) whenever it is installed, as it is with
+    the Spark engine's extra: seconds more per import, and in a process whose main module has
+    no file (``python -c``, a pytest-xdist worker) pyspark's Connect module ends the process
+    (exit code 0, nothing said) when its own optional packages are missing. The suites here
+    validate pandas frames only, so GE is shown no pyspark while it imports; nothing else in
+    the process is affected."""
+    if "great_expectations" in sys.modules:
+        return sys.modules["great_expectations"]
+    hidden = "pyspark" not in sys.modules
+    if hidden:
+        sys.modules["pyspark"] = None  # type: ignore[assignment]  # "import pyspark" fails
+    try:
+        import great_expectations as gx
+    finally:
+        if hidden and sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
+    return gx
+
+
 def build_suite(entity: Entity) -> ExpectationSuite:
     """The Great Expectations suite for one entity (imports GE: call it inside a run)."""
-    import great_expectations as gx
+    gx = great_expectations()
 
     expectations = [_to_expectation(gx.expectations, check) for check in suite_checks(entity)]
     return gx.ExpectationSuite(name=f"raw_{entity.name}", expectations=expectations)
@@ -179,7 +202,7 @@ class _Validator:
     """Great Expectations' side: one ephemeral context, its suites built on first use."""
 
     def __init__(self) -> None:
-        import great_expectations as gx
+        gx = great_expectations()
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx = gx

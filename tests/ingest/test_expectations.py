@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -396,3 +398,19 @@ def test_unknown_entity_and_no_entities() -> None:
     with pytest.raises(KeyError, match="unknown entity 'projekts'"):
         run_suites(connection, ["projekts"])
     assert run_suites(connection, []) == {}
+
+
+def test_suites_build_in_a_process_whose_main_module_has_no_file():
+    """With the Spark engine's extra installed, Great Expectations imports pyspark, whose Connect
+    module ends a ``python -c`` process (or a pytest-xdist worker) with exit code 0 mid-import:
+    the suites would silently never run there."""
+    code = (
+        "from pipelines.ingest.contracts import get_entity\n"
+        "from pipelines.ingest.expectations import build_suite\n"
+        "print(len(build_suite(get_entity('timesheets')).expectations))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.strip() or 0) >= 5, result.stdout + result.stderr[-2000:]

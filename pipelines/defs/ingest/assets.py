@@ -153,7 +153,9 @@ def ingest_landing(
     selected = context.selected_asset_keys
     if {entity_key(name) for name in ENTITIES} <= selected:
         # what this refresh starts from, taken before the scan (see pipelines/inputs.py)
-        note_run_inputs(warehouse.paths, context.run_id, refresh_inputs(warehouse.paths))
+        note_run_inputs(
+            warehouse.paths, context.run_id, refresh_inputs(warehouse.paths, warehouse.engine_name)
+        )
     window_years = load_settings(warehouse.paths).date_window_years
     with warehouse.connect() as con:
         files = scan_landing(con, warehouse.paths.landing)

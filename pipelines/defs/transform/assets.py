@@ -24,6 +24,7 @@ from packaging.version import Version
 from pipelines.config import DataPaths
 from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.environment import set_for_child
+from pipelines.ingest.lake import write_raw_parquet
 from pipelines.inputs import note_build_started, nothing_new_loaded, raw_tables_changed
 from pipelines.progress import reporter
 from pipelines.settings import (
@@ -33,6 +34,7 @@ from pipelines.settings import (
     resolve_reporting_currency,
 )
 from pipelines.status import fx_rate_gap_lines
+from pipelines.transform.engines import SPARK, check_engine_installed, spark_variables
 from pipelines.transform.parse_ahead import (
     INSTALL_PARSE_VARS,
     PARSE_FOLDER_SUFFIX,
@@ -41,6 +43,7 @@ from pipelines.transform.parse_ahead import (
     wait_for_parse,
 )
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
+from pipelines.transform.spark_models import built_relations, copy_spark_models
 
 # Projects carrying a fact a warn-severity dbt test reports (rpt_data_quality_by_project counts
 # them on the project they concern), to name them in the refresh summary.
@@ -296,12 +299,14 @@ def dbt_build(
     # The run folder's dbt.log keeps one line per node (info): at debug level it also logs
     # every statement (~14 MB a demo build, ~2 s of the build's one Python core); the SQL
     # each node ran is in the folder's run/ and compiled/ anyway.
+    engine = BuildEngine.of(warehouse)
     # dagster-dbt starts dbt with this process's environment: profiles.yml reads the warehouse
-    # file from it
-    with set_for_child(**{WAREHOUSE_ENV: str(warehouse.paths.warehouse)}):
+    # file (and on Spark its folders and master) from it
+    with set_for_child(**{WAREHOUSE_ENV: str(warehouse.paths.warehouse)}, **engine.variables):
         invocation = dbt.cli(
             [
                 "build",
+                *engine.target_args,
                 "--log-level-file",
                 "info",
                 "--exclude-resource-type",
@@ -321,7 +326,41 @@ def dbt_build(
         yield event
         reporter().dbt_node_done()
     reporter().dbt_done()
-    report_build(context, warehouse, invocation.get_artifact("run_results.json"))
+    run_results = invocation.get_artifact("run_results.json")
+    engine.copy_built(warehouse, run_results)
+    report_build(context, warehouse, run_results)
+
+
+@dataclass(frozen=True)
+class BuildEngine:
+    """Where the dbt build runs: the warehouse file (DuckDB), or Spark (see
+    ``pipelines/transform/engines.py``): then the raw layer is written as Parquet first and the
+    models Spark built are copied into the warehouse file after."""
+
+    name: str
+    variables: Mapping[str, str]
+    target_args: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, warehouse: WarehouseResource) -> "BuildEngine":
+        name = warehouse.engine_name
+        if name != SPARK:
+            return cls(name, {})
+        check_engine_installed(name)
+        paths = warehouse.paths
+        master = load_settings(paths).spark_master
+        with warehouse.connect() as con:
+            written = write_raw_parquet(con, paths.raw_parquet)
+        progress(f"  • engine: Spark ({master}); {len(written)} raw tables written as Parquet")
+        variables = spark_variables(paths.spark, paths.raw_parquet, master)
+        return cls(name, variables, ("--target", SPARK))
+
+    def copy_built(self, warehouse: WarehouseResource, run_results: Mapping[str, Any]) -> None:
+        if self.name != SPARK:
+            return
+        with warehouse.connect() as con:
+            copied = copy_spark_models(con, warehouse.paths.spark, built_relations(run_results))
+        progress(f"  ✓ {copied} models Spark built copied into the warehouse file")
 
 
 def report_build(

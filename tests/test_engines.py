@@ -1,0 +1,98 @@
+"""Choosing the engine the models build on: the setting, its checks, and what a refresh on
+Spark copies back into the warehouse file (the Spark build itself: tests/spark)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.config import DataPaths
+from pipelines.errors import PmoError
+from pipelines.settings import load_settings
+from pipelines.transform.engines import spark_model_folder
+from pipelines.transform.spark_models import built_relations, copy_spark_models
+
+
+def test_the_engine_is_a_checked_setting(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path)
+    assert (load_settings(paths).engine, load_settings(paths).spark_master) == (
+        "duckdb",
+        "local[*]",
+    )
+    (tmp_path / "settings.toml").write_text(
+        '[engine]\nname = "spark"\nspark_master = "spark://pmo-cluster:7077"\n'
+    )
+    settings = load_settings(paths)
+    assert (settings.engine, settings.spark_master) == ("spark", "spark://pmo-cluster:7077")
+    (tmp_path / "settings.toml").write_text('[engine]\nname = "postgres"\n')
+    with pytest.raises(PmoError) as error:
+        load_settings(paths)
+    assert 'engine.name is \'postgres\'; expected one of "duckdb", "spark"' in str(error.value)
+    (tmp_path / "settings.toml").write_text('[engine]\nname = "spark"\nspark_master = ""\n')
+    with pytest.raises(PmoError) as error:
+        load_settings(paths)
+    assert "engine.spark_master is ''; expected Spark's master URL" in str(error.value)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pyspark") is not None, reason="the spark extra is installed here"
+)
+def test_a_spark_refresh_without_the_spark_extra_says_how_to_install_it(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "refresh", "--data-dir", str(tmp_path)]
+        + ["--engine", "spark"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "the Spark engine needs pyspark" in result.stderr
+    assert "make env-spark" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "warehouse").exists()  # nothing started
+
+
+def test_models_spark_built_replace_the_warehouse_relations_in_one_transaction(
+    tmp_path: Path,
+) -> None:
+    spark_dir = tmp_path / "spark"
+    source = duckdb.connect()
+    for name, sql in {
+        "fct_costs": "select 'ERP' as project_code, 1250.5::double as actual_cost",
+        "rpt_lines": "select 'ERP' as project_code, 3 as line_count",
+    }.items():
+        folder = spark_model_folder(spark_dir, name)
+        folder.mkdir(parents=True)
+        source.execute(f"copy ({sql}) to '{folder / 'part-00000.parquet'}'")
+    (spark_model_folder(spark_dir, "fct_costs") / "_SUCCESS").write_text("")
+    con = duckdb.connect(str(tmp_path / "pmo.duckdb"))
+    con.execute("create view main.rpt_lines as select 'old' as project_code, 0 as line_count")
+    con.execute("create table main.fct_costs as select 'old' as project_code, 0.0 as actual_cost")
+    results = {
+        "results": [
+            {"unique_id": "model.pmo_pulse.fct_costs", "status": "success"},
+            {"unique_id": "model.pmo_pulse.rpt_lines", "status": "success"},
+            {"unique_id": "test.pmo_pulse.not_null_fct_costs_project_code", "status": "pass"},
+            {"unique_id": "model.pmo_pulse.rpt_skipped", "status": "skipped"},
+        ]
+    }
+    assert built_relations(results) == ["fct_costs", "rpt_lines"]
+    assert copy_spark_models(con, spark_dir, built_relations(results)) == 2
+    assert con.execute("from main.fct_costs").fetchall() == [("ERP", 1250.5)]
+    assert con.execute("from main.rpt_lines").fetchall() == [("ERP", 3)]
+    kinds = con.execute(
+        "select table_name, table_type from information_schema.tables order by 1"
+    ).fetchall()
+    assert kinds == [("fct_costs", "BASE TABLE"), ("rpt_lines", "BASE TABLE")]
+    # a model Spark says it built but whose folder holds nothing: nothing is copied at all
+    newer = spark_model_folder(spark_dir, "fct_costs") / "part-00000.parquet"
+    source.execute(f"copy (select 'ERP' as project_code, 99.0::double as actual_cost) to '{newer}'")
+    with pytest.raises(PmoError) as error:
+        copy_spark_models(con, spark_dir, ["fct_costs", "rpt_missing"])
+    assert "rpt_missing" in str(error.value) and "holds no Parquet file" in str(error.value)
+    assert con.execute("from main.fct_costs").fetchall() == [("ERP", 1250.5)]
