@@ -107,8 +107,15 @@ def run_refresh(
         # While Dagster starts and files load, child processes import Great Expectations and,
         # before a data directory's first build, parse the dbt project (with the vars the
         # settings give; the projects loaded may still change the currency: dbt then re-parses).
-        expected_vars = dbt_vars(resolve_reporting_currency(load_settings(paths), None))
-        with suite_worker(), parsed_ahead(paths, expected_vars):
+        settings = load_settings(paths)
+        expected_vars = dbt_vars(resolve_reporting_currency(settings, None))
+        # (a parse ahead is DuckDB's: a build on Spark parses for its own target)
+        ahead = (
+            parsed_ahead(paths, expected_vars)
+            if (engine or settings.engine) != "spark"
+            else contextlib.nullcontext()
+        )
+        with suite_worker(), ahead:
             return _run_refresh_job(paths, engine)
     finally:
         shown.close()

@@ -96,3 +96,51 @@ def test_models_spark_built_replace_the_warehouse_relations_in_one_transaction(
         copy_spark_models(con, spark_dir, ["fct_costs", "rpt_missing"])
     assert "rpt_missing" in str(error.value) and "holds no Parquet file" in str(error.value)
     assert con.execute("from main.fct_costs").fetchall() == [("ERP", 1250.5)]
+
+
+def test_a_build_starts_from_the_parse_state_of_its_own_engine(tmp_path: Path) -> None:
+    """dbt reuses a parse only for the target it was made for: a Spark build starts from the
+    last Spark build's state, a DuckDB build never from a Spark one."""
+    import time
+
+    from pipelines.defs.transform.assets import dbt_run_dir
+    from pipelines.transform.parse_ahead import PARSE_STATE
+
+    paths = DataPaths(tmp_path)
+    vars_ = {"reporting_currency": "USD"}  # not the install's parse: the runs' states count
+    duck = dbt_run_dir(paths, "duck0001", vars_)
+    (duck / PARSE_STATE).write_bytes(b"duckdb state")
+    time.sleep(0.01)
+    spark = dbt_run_dir(paths, "spark001", vars_, "spark")
+    assert spark.name.endswith("-spark")
+    assert not (spark / PARSE_STATE).exists()  # DuckDB's would only be parsed again
+    (spark / PARSE_STATE).write_bytes(b"spark state")
+    time.sleep(0.01)
+    assert (dbt_run_dir(paths, "duck0002", vars_) / PARSE_STATE).read_bytes() == b"duckdb state"
+    time.sleep(0.01)
+    again = dbt_run_dir(paths, "spark002", vars_, "spark")
+    assert (again / PARSE_STATE).read_bytes() == b"spark state"
+
+
+def test_the_raw_layer_written_is_the_tables_named_and_any_not_written_yet(
+    tmp_path: Path,
+) -> None:
+    from pipelines.ingest.lake import write_raw_parquet
+
+    con = duckdb.connect(str(tmp_path / "pmo.duckdb"))
+    con.execute("create schema raw")
+    con.execute("create table raw.projects as select 'ERP' as project_code, 1 as source_line")
+    con.execute("create table raw.timesheets as select 'ERP' as project_code, 7.5 as hours")
+    lake = tmp_path / "lake"
+    assert write_raw_parquet(con, lake, ["timesheets"]) == ["projects", "timesheets"]
+    con.execute("insert into raw.timesheets values ('ERP', 2.0)")
+    con.execute("insert into raw.projects values ('CRM', 2)")
+    assert write_raw_parquet(con, lake, ["timesheets"]) == ["timesheets"]
+    read = duckdb.connect()
+    assert read.execute(
+        f"select sum(hours) from read_parquet('{lake / 'timesheets' / '*.parquet'}')"
+    ).fetchone() == (9.5,)
+    assert read.execute(
+        f"select count(*) from read_parquet('{lake / 'projects' / '*.parquet'}')"
+    ).fetchone() == (1,)  # not named: the Parquet stays the one built from
+    assert sorted(p.name for p in lake.iterdir()) == ["projects", "timesheets"]  # no leftovers

@@ -35,10 +35,11 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 def write_raw_parquet(
     con: duckdb.DuckDBPyConnection, folder: Path, tables: Iterable[str] | None = None
 ) -> list[str]:
-    """Write the named raw tables (all of them when ``tables`` is None) as Parquet under
-    ``folder``; return the tables written."""
+    """Write the named raw tables (all of them when ``tables`` is None), and any not written
+    under ``folder`` yet, as Parquet; return the tables written."""
     known = raw_tables(con)
-    chosen = known if tables is None else [name for name in known if name in set(tables)]
+    named = set(known if tables is None else tables)
+    chosen = [name for name in known if name in named or not (folder / name).is_dir()]
     folder.mkdir(parents=True, exist_ok=True)
     for name in chosen:
         target = folder / name

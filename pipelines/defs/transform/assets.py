@@ -61,7 +61,9 @@ WARNED_PROJECTS_SQL = """
 DBT_RUNS_KEPT = 5
 
 
-def dbt_run_dir(paths: DataPaths, run_id: str, build_vars: dict[str, str]) -> Path:
+def dbt_run_dir(
+    paths: DataPaths, run_id: str, build_vars: dict[str, str], engine: str = "duckdb"
+) -> Path:
     """A fresh folder under the data directory for this build's dbt artefacts and log.
 
     The source tree is never written to (the product runs from a read-only install), and only
@@ -72,7 +74,8 @@ def dbt_run_dir(paths: DataPaths, run_id: str, build_vars: dict[str, str]) -> Pa
     the files changed since, not the whole project on every refresh (it re-parses everything by
     itself when the vars or the dbt version differ). A parse started ahead of this build
     (``parse_ahead``) is waited for, is then the newest, and its folder goes once its state is
-    copied.
+    copied. A build on Spark starts from the newest earlier Spark build's state (its folder's
+    name ends in ``-spark``): the install's parse is DuckDB's, which dbt would not reuse there.
     """
     wait_for_parse()
     runs = paths.dbt_runs
@@ -83,17 +86,20 @@ def dbt_run_dir(paths: DataPaths, run_id: str, build_vars: dict[str, str]) -> Pa
     )
     for folder in older[: max(0, len(older) - (DBT_RUNS_KEPT - 1))]:
         shutil.rmtree(folder, ignore_errors=True)
-    parsed = install_parse_state() if build_vars == INSTALL_PARSE_VARS else None
+    suffix = f"-{SPARK}" if engine == SPARK else ""
+    parsed = install_parse_state() if build_vars == INSTALL_PARSE_VARS and engine != SPARK else None
     parsed = parsed or next(
         (
             folder / PARSE_STATE
             for folder in reversed(older)
-            if folder.exists() and (folder / PARSE_STATE).is_file()
+            if folder.exists()
+            and folder.name.endswith(f"-{SPARK}") == (engine == SPARK)
+            and (folder / PARSE_STATE).is_file()
         ),
         None,
     )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    folder = runs / f"{stamp}-{run_id[:8]}"
+    folder = runs / f"{stamp}-{run_id[:8]}{suffix}"
     folder.mkdir()
     if parsed is not None:
         shutil.copyfile(parsed, folder / PARSE_STATE)
@@ -299,7 +305,7 @@ def dbt_build(
     # The run folder's dbt.log keeps one line per node (info): at debug level it also logs
     # every statement (~14 MB a demo build, ~2 s of the build's one Python core); the SQL
     # each node ran is in the folder's run/ and compiled/ anyway.
-    engine = BuildEngine.of(warehouse)
+    engine = BuildEngine.of(warehouse, plan.changed if plan.left_out else None)
     # dagster-dbt starts dbt with this process's environment: profiles.yml reads the warehouse
     # file (and on Spark its folders and master) from it
     with set_for_child(**{WAREHOUSE_ENV: str(warehouse.paths.warehouse)}, **engine.variables):
@@ -318,7 +324,7 @@ def dbt_build(
                 *plan.exclude_args(),
             ],
             context=context,
-            target_path=dbt_run_dir(warehouse.paths, context.run_id, build_vars),
+            target_path=dbt_run_dir(warehouse.paths, context.run_id, build_vars, engine.name),
         )
     yield from plan.unbuilt_outputs()
     reporter().dbt_started(plan.node_count)
@@ -342,7 +348,9 @@ class BuildEngine:
     target_args: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, warehouse: WarehouseResource) -> "BuildEngine":
+    def of(cls, warehouse: WarehouseResource, changed: frozenset[str] | None) -> "BuildEngine":
+        """``changed``: the raw tables that changed when the build takes only their dependents
+        (the others' Parquet is the one the models left out were built from); None: all."""
         name = warehouse.engine_name
         if name != SPARK:
             return cls(name, {})
@@ -350,8 +358,8 @@ class BuildEngine:
         paths = warehouse.paths
         master = load_settings(paths).spark_master
         with warehouse.connect() as con:
-            written = write_raw_parquet(con, paths.raw_parquet)
-        progress(f"  • engine: Spark ({master}); {len(written)} raw tables written as Parquet")
+            written = write_raw_parquet(con, paths.raw_parquet, changed)
+        progress(f"  • engine: Spark ({master}); {len(written)} raw table(s) written as Parquet")
         variables = spark_variables(paths.spark, paths.raw_parquet, master)
         return cls(name, variables, ("--target", SPARK))
 
