@@ -2,7 +2,8 @@
 
 Each check returns the rows that break it; an empty result everywhere means the headline numbers
 hold together: % complete at most 100 and EV at most BAC unless flagged, earned schedule within
-the planned duration, no forecast finish before the month it is made in, portfolio totals equal
+the planned duration, no forecast finish before the month it is made in (but for a project that
+has finished: completed, or closed in an earlier month), portfolio totals equal
 to the sum of their projects, no unknown money without a flag, every red with a reason. The tests
 run them over hand-built portfolios and the demo, `make bench` over the large portfolio.
 """
@@ -27,7 +28,7 @@ CHECKS: dict[str, str] = {
     """,
     "forecast finish before the month it is made in": """
         select project_code, reporting_month from fct_earned_value_monthly
-        where not is_completed and forecast_finish_date < reporting_month
+        where not is_completed and not is_closed and forecast_finish_date < reporting_month
     """,
     "delivery forecast before the as-of month": """
         select project_code, p50_finish_date as reporting_month from rpt_delivery_forecast

@@ -13,7 +13,8 @@
 --    snapshot on or before the month: baseline cost x % complete, or for agile work BAC x done
 --    points / planned points; AC = costed timesheet hours + invoices, cumulative.
 -- A month with no progress evidence yet has EV NULL (unknown), not 0; AC is 0 until money is
--- spent.
+-- spent. A closed project (int_project_closures) is closed from the month it closed on
+-- (is_closed); its actual time stops there.
 
 {%- set import_measures = [
     'planned_value', 'earned_value', 'actual_cost', 'budget_at_completion'
@@ -60,6 +61,12 @@ earned_value_imports as (
 reporting_period as (
 
     select * from {{ ref('int_reporting_period') }}
+
+),
+
+closures as (
+
+    select * from {{ ref('int_project_closures') }}
 
 ),
 
@@ -288,7 +295,17 @@ combined as (
         reporting_periods.project_code,
         reporting_periods.period_month as reporting_month,
         reporting_periods.status_date,
-        reporting_periods.period_number as actual_time_months,
+        -- a closed project's clock stops in the month it closed
+        case
+            when closures.closed_from_month < reporting_periods.period_month
+                then greatest(
+                    {{ months_between('reporting_periods.start_month', 'closures.closed_from_month') }}
+                    + 1,
+                    1
+                )
+            else reporting_periods.period_number
+        end as actual_time_months,
+        closures.closed_from_month,
         reporting_periods.start_month,
         reporting_periods.planned_finish_month,
         reporting_periods.planned_duration_months,
@@ -313,6 +330,8 @@ combined as (
         ) as import_budget_at_completion
 
     from reporting_periods
+    left join closures
+        on reporting_periods.project_code = closures.project_code
     left join budget_measures
         on reporting_periods.project_code = budget_measures.project_code
         and reporting_periods.period_number = budget_measures.period_number
@@ -347,6 +366,7 @@ inputs as (
         reporting_month,
         status_date,
         actual_time_months,
+        coalesce(closed_from_month <= reporting_month, false) as is_closed,
         start_month,
         planned_finish_month,
         coalesce(

@@ -24,21 +24,9 @@ earned_value_imports as (
 
 ),
 
-actual_costs as (
+closures as (
 
-    select * from {{ ref('int_actual_costs_monthly') }}
-
-),
-
-last_cost_months as (
-
-    select
-        project_code,
-        max(cost_month) as last_cost_month
-
-    from actual_costs
-    where actual_cost <> 0
-    group by project_code
+    select * from {{ ref('int_project_closures') }}
 
 ),
 
@@ -115,14 +103,7 @@ final as (
         {{ month_start('projects.start_date') }} as start_month,
         {{ month_start('projects.planned_finish_date') }} as planned_finish_month,
         current_baselines.approved_on as current_baseline_approved_on,
-        case
-            when projects.project_status in ('closed', 'cancelled')
-                then coalesce(
-                        last_cost_months.last_cost_month,
-                        {{ month_start('projects.planned_finish_date') }},
-                        {{ month_start('projects.start_date') }}
-                    )
-        end as closed_from_month
+        closures.closed_from_month
 
     from projects
     left join current_baselines
@@ -131,8 +112,8 @@ final as (
         on projects.project_code = baseline_counts.project_code
     left join import_projects
         on projects.project_code = import_projects.project_code
-    left join last_cost_months
-        on projects.project_code = last_cost_months.project_code
+    left join closures
+        on projects.project_code = closures.project_code
 
 )
 

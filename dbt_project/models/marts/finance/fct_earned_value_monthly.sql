@@ -227,29 +227,32 @@ indices as (
 
 ),
 
-----------  forecasts (a completed project's estimates collapse to what it actually cost)
+----------  forecasts (a completed or closed project's estimates collapse to what it actually
+----------  cost, and a closed one finished in the month it closed: IEAC(t) = its actual time)
 
 estimate_variants as (
 
     select
         indices.*,
         case
-            when is_completed then actual_cost
+            when is_completed or is_closed then actual_cost
             else {{ safe_divide('budget_at_completion', 'cost_performance_index') }}
         end as estimate_at_completion_typical,
         case
-            when is_completed then actual_cost
+            when is_completed or is_closed then actual_cost
             else actual_cost + (budget_at_completion - earned_value)
         end as estimate_at_completion_atypical,
         case
-            when is_completed then actual_cost
+            when is_completed or is_closed then actual_cost
             else actual_cost + {{ safe_divide(
                 'budget_at_completion - earned_value',
                 'cost_performance_index * schedule_performance_index'
             ) }}
         end as estimate_at_completion_cpi_spi,
-        {{ safe_divide('planned_duration_months', 'schedule_performance_index_time') }}
-            as independent_eac_time_months
+        case
+            when is_closed then cast(actual_time_months as {{ type_double() }})
+            else {{ safe_divide('planned_duration_months', 'schedule_performance_index_time') }}
+        end as independent_eac_time_months
 
     from indices
 
@@ -283,14 +286,19 @@ forecasts as (
         estimates.*,
         estimate_at_completion - actual_cost as estimate_to_complete,
         budget_at_completion - estimate_at_completion as variance_at_completion,
-        {{ safe_divide(
-            'budget_at_completion - earned_value', 'budget_at_completion - actual_cost'
-        ) }}
-            as to_complete_performance_index,
-        {{ safe_divide(
-            'budget_at_completion - earned_value', 'estimate_at_completion - actual_cost'
-        ) }}
-            as to_complete_performance_index_eac,
+        -- nothing is left to complete once a project has closed
+        case
+            when is_closed then null
+            else {{ safe_divide(
+                'budget_at_completion - earned_value', 'budget_at_completion - actual_cost'
+            ) }}
+        end as to_complete_performance_index,
+        case
+            when is_closed then null
+            else {{ safe_divide(
+                'budget_at_completion - earned_value', 'estimate_at_completion - actual_cost'
+            ) }}
+        end as to_complete_performance_index_eac,
         {{ safe_divide('100 * earned_value', 'budget_at_completion') }} as percent_complete,
         {{ safe_divide('100 * actual_cost', 'budget_at_completion') }} as percent_spent,
         -- beyond 100 years a forecast date means nothing (and would overflow the date type)
@@ -380,6 +388,7 @@ credibility_checks as (
         coalesce(unconverted_months.fx_rate_gap_row_count, 0) > 0 as is_fx_rate_missing,
         case
             when not forecast_dates.is_completed
+                and not coalesce(forecast_dates.is_closed, false)
                 and (
                     forecast_dates.percent_spent < guard_settings.min_share_of_bac_pct
                     or forecast_dates.percent_complete < guard_settings.min_share_of_bac_pct
@@ -499,6 +508,7 @@ final as (
         baseline_version,
         progress_snapshot_date,
         is_completed,
+        coalesce(is_closed, false) as is_closed,
         is_earned_value_over_budget,
         is_earned_schedule_lower_bound,
         is_fx_rate_missing,
