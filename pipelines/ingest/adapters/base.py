@@ -517,6 +517,27 @@ def parse_bool(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def by_value(
+    frame: pl.DataFrame, keys: Sequence[pl.Expr], work: Callable[..., pl.Expr]
+) -> pl.Series:
+    """``work(*keys)`` for every row of ``frame``, worked out once per distinct combination of
+    the keys' values and looked up per row (nulls match nulls).
+
+    For normalisers that depend on nothing but their inputs, over columns whose values repeat:
+    a status, story points, a sprint or a date take a handful of values over thousands of rows
+    (and every monthly snapshot of a project repeats them), while a normaliser's chain of text
+    operations costs the same for each row it runs on."""
+    names = [f"__key{index}" for index in range(len(keys))]
+    rows = frame.with_columns(
+        key.alias(name) for key, name in zip(keys, names, strict=True)
+    ).select(names)
+    distinct = rows.unique()
+    distinct = distinct.with_columns(work(*(pl.col(name) for name in names)).alias("__value"))
+    return rows.join(
+        distinct, on=names, how="left", nulls_equal=True, maintain_order="left"
+    ).get_column("__value")
+
+
 def canonical_frame(columns: dict[str, pl.Expr], source: pl.DataFrame) -> pl.DataFrame:
     """Select canonical columns (as text) plus source_line from a positional frame."""
     return source.select(
