@@ -36,6 +36,7 @@ from pipelines.ingest.adapters.base import (
     Adapter,
     Probe,
     blank_to_null,
+    by_value,
     one_of_many,
     parse_bool,
     parse_date,
@@ -492,16 +493,56 @@ def _flag(expr: pl.Expr) -> pl.Expr:
     return parse_bool(expr).fill_null(pl.lit("false"))
 
 
+_DATE_FIELDS = (
+    "BaselineStart",
+    "BaselineFinish",
+    "Start",
+    "Finish",
+    "ActualStart",
+    "ActualFinish",
+    "_status_date",
+)
+
+
+def _normalised_fields(raw: pl.DataFrame) -> pl.DataFrame:
+    """``raw`` with its fields normalised as ``_n_<field>`` columns, each normaliser run once per
+    distinct value (see by_value): a plan's snapshots repeat the same dates, flags and
+    durations month after month."""
+    fields = {
+        **dict.fromkeys(_DATE_FIELDS, _date),
+        "BaselineWork": _duration_hours,
+        "Work": _duration_hours,
+        "BaselineCost": _currency,
+        "Summary": _flag,
+        "Milestone": _flag,
+    }
+    return raw.with_columns(
+        *[by_value(raw, [pl.col(name)], work).alias(f"_n_{name}") for name, work in fields.items()],
+        *[
+            by_value(
+                raw,
+                [blank_to_null(pl.col("PercentComplete"))],
+                lambda percent, output=output: _progress(percent)[output],
+            ).alias(f"_n_{output}")
+            for output in ("status", "status_category", "percent_complete")
+        ],
+    )
+
+
 def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
     """The tasks of one or more files, normalised in one pass: ``raw`` holds their collected
     values with ``_file``, ``_project`` and ``_status_date`` per row; ``assignees`` maps
     (``_file``, ``UID``) to the task's assignee."""
     outline = blank_to_null(pl.col("OutlineNumber"))
-    raw = _with_parents(raw, outline).join(
+    raw = _with_parents(_normalised_fields(raw), outline).join(
         assignees, on=["_file", "UID"], how="left", maintain_order="left"
     )
-    is_summary = _flag(pl.col("Summary"))
-    is_milestone = _flag(pl.col("Milestone"))
+
+    def normalised(name: str) -> pl.Expr:
+        return pl.col(f"_n_{name}")
+
+    is_summary = normalised("Summary")
+    is_milestone = normalised("Milestone")
     values = {
         "project_code": pl.col("_project"),
         "task_key": blank_to_null(pl.col("UID")),
@@ -514,21 +555,21 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
         "parent_key": pl.when(outline.is_not_null() & pl.col("outline_parent").is_not_null())
         .then(pl.col("outline_parent"))
         .otherwise(pl.col("level_parent")),
-        **_progress(blank_to_null(pl.col("PercentComplete"))),
-        "estimate_hours": pl.coalesce(
-            _duration_hours(pl.col("BaselineWork")), _duration_hours(pl.col("Work"))
-        ),
-        "planned_start": pl.coalesce(_date(pl.col("BaselineStart")), _date(pl.col("Start"))),
-        "planned_finish": pl.coalesce(_date(pl.col("BaselineFinish")), _date(pl.col("Finish"))),
-        "forecast_start": _date(pl.col("Start")),
-        "forecast_finish": _date(pl.col("Finish")),
-        "baseline_cost": _currency(pl.col("BaselineCost")),
-        "actual_start": _date(pl.col("ActualStart")),
-        "actual_finish": _date(pl.col("ActualFinish")),
+        "status": normalised("status"),
+        "status_category": normalised("status_category"),
+        "percent_complete": normalised("percent_complete"),
+        "estimate_hours": pl.coalesce(normalised("BaselineWork"), normalised("Work")),
+        "planned_start": pl.coalesce(normalised("BaselineStart"), normalised("Start")),
+        "planned_finish": pl.coalesce(normalised("BaselineFinish"), normalised("Finish")),
+        "forecast_start": normalised("Start"),
+        "forecast_finish": normalised("Finish"),
+        "baseline_cost": normalised("BaselineCost"),
+        "actual_start": normalised("ActualStart"),
+        "actual_finish": normalised("ActualFinish"),
         "assignee": pl.col("assignee"),
         "is_summary": is_summary,
         "is_milestone": is_milestone,
-        "snapshot_date": _date(pl.col("_status_date")),
+        "snapshot_date": normalised("_status_date"),
     }
     return raw.select(
         *[
@@ -537,8 +578,8 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
         ],
         pl.col("source_line"),
         # Carried for the milestone rows; dropped from the tasks frame by the caller.
-        _date(pl.col("BaselineFinish")).alias("_baseline_finish"),
-        _date(pl.col("Finish")).alias("_finish"),
+        normalised("BaselineFinish").alias("_baseline_finish"),
+        normalised("Finish").alias("_finish"),
         pl.col("_file"),
     )
 
