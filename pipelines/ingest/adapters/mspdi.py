@@ -165,9 +165,17 @@ def _local(element: etree._Element) -> str:
     return tag[len(_NS) :] if isinstance(tag, str) and tag.startswith(_NS) else ""
 
 
+def _child(parent: etree._Element, name: str) -> etree._Element | None:
+    """The first child element ``<name>`` in the MSPDI namespace (what ``find`` gives, with the
+    tag matched in lxml rather than through an ElementPath query)."""
+    return next(parent.iterchildren(f"{_NS}{name}"), None)
+
+
 def _child_text(parent: etree._Element, name: str) -> str | None:
-    text = parent.findtext(f"{_NS}{name}")
-    return text.strip() if text is not None and text.strip() else None
+    """The stripped text of the first child ``<name>``; None when absent or blank."""
+    child = _child(parent, name)
+    text = None if child is None else child.text
+    return (text.strip() or None) if text is not None else None
 
 
 def _first_texts(parent: etree._Element, tags: dict[str, str]) -> dict[str, str | None]:
@@ -200,7 +208,7 @@ def _project_code(probe: Probe, root: etree._Element) -> str:
 def _assignees(root: etree._Element) -> dict[str, str]:
     """Task UID -> the first assigned work resource (its email when it has one, else its name)."""
     people: dict[str, str] = {}
-    resources = root.find(f"{_NS}Resources")
+    resources = _child(root, "Resources")
     if resources is not None:
         for resource in resources.iterchildren(f"{_NS}Resource"):
             uid = _child_text(resource, "UID")
@@ -210,7 +218,7 @@ def _assignees(root: etree._Element) -> dict[str, str]:
             if uid is not None and who and kind in (None, "1"):
                 people[uid] = who
     first: dict[str, str] = {}
-    assignments = root.find(f"{_NS}Assignments")
+    assignments = _child(root, "Assignments")
     if assignments is not None:
         for assignment in assignments.iterchildren(f"{_NS}Assignment"):
             task_uid = _child_text(assignment, "TaskUID")
@@ -237,7 +245,7 @@ def _collect_tasks(root: etree._Element) -> dict[str, list]:
     for name in _LINK_FIELDS:
         columns[f"link_{name}"] = []
     columns["link_task"] = []
-    tasks = root.find(f"{_NS}Tasks")
+    tasks = _child(root, "Tasks")
     if tasks is None:
         return columns
     stack: list[tuple[int, str | None]] = []
@@ -346,7 +354,7 @@ def _date_part(text: str | None) -> str | None:
 
 def _calendar_chain(root: etree._Element) -> list[etree._Element]:
     """The project's calendar and its bases, the base first (what derives overrides it)."""
-    calendars = root.find(f"{_NS}Calendars")
+    calendars = _child(root, "Calendars")
     if calendars is None:
         return []
     by_uid = {
@@ -370,7 +378,7 @@ def _exception_rows(calendar: etree._Element) -> list[dict]:
     rows = []
     name = _child_text(calendar, "Name") or "calendar"
     for day in calendar.iter(f"{_NS}WeekDay"):
-        period = day.find(f"{_NS}TimePeriod")
+        period = _child(day, "TimePeriod")
         if _child_text(day, "DayType") != "0" or period is None:
             continue
         rows.append(
@@ -382,9 +390,9 @@ def _exception_rows(calendar: etree._Element) -> list[dict]:
                 "source_line": day.sourceline,
             }
         )
-    exceptions = calendar.find(f"{_NS}Exceptions")
+    exceptions = _child(calendar, "Exceptions")
     for exception in () if exceptions is None else exceptions.iterchildren(f"{_NS}Exception"):
-        period = exception.find(f"{_NS}TimePeriod")
+        period = _child(exception, "TimePeriod")
         start = None if period is None else _date_part(_child_text(period, "FromDate"))
         end = None if period is None else _date_part(_child_text(period, "ToDate"))
         kind = _child_text(exception, "Type") or "1"
