@@ -229,78 +229,61 @@ def _assignees(root: etree._Element) -> dict[str, str]:
 
 
 _LINK_FIELDS = ("PredecessorUID", "Type", "LinkLag", "LagFormat", "source_line")
+_XPATH_NAMESPACES = {"p": NAMESPACE}
+_FIELD_PATHS = {
+    name: etree.XPath(f"p:Task/p:{name}[1]", namespaces=_XPATH_NAMESPACES) for name in _TASK_FIELDS
+}
+"""Each task field: the first ``<name>`` of every task that has one, in document order."""
+_BASELINE_PATH = etree.XPath("p:Task/p:Baseline", namespaces=_XPATH_NAMESPACES)
+_LINK_PATH = etree.XPath("p:Task/p:PredecessorLink", namespaces=_XPATH_NAMESPACES)
 
 
-def _collect_tasks(root: etree._Element) -> dict[str, list]:
-    """One list per field, one entry per task (the project summary task and blank rows left out),
-    and the ``link_*`` lists: one entry per predecessor link of those tasks.
+def _text(element: etree._Element) -> str | None:
+    text = element.text
+    return (text.strip() or None) if text is not None else None
 
-    The parent by outline level is worked out here, in document order, for files that carry
-    ``OutlineLevel`` but no ``OutlineNumber``.
-    """
-    columns: dict[str, list] = {name: [] for name in _TASK_FIELDS}
-    columns.update({f"Baseline{name}": [] for name in _BASELINE_FIELDS})
-    columns["level_parent"] = []
-    columns["source_line"] = []
-    for name in _LINK_FIELDS:
-        columns[f"link_{name}"] = []
-    columns["link_task"] = []
+
+def _collect_tasks(root: etree._Element) -> tuple[dict[str, list], dict[str, list]]:
+    """The ``<Task>`` elements' values, one list per field with one entry per task in document
+    order (``task_index``), and their predecessor links, one list per field with one entry per
+    ``<PredecessorLink>`` (``link_task_index`` naming its task). Which tasks are kept (not the
+    project summary task, not blank rows) and each task's parent by outline level are worked
+    out over the frame (see :func:`_kept_tasks`).
+
+    Each field is fetched for every task in one XPath query; only a field some tasks lack is
+    placed by its task. The first element of a tag counts, as ``findtext`` reads it."""
     tasks = _child(root, "Tasks")
-    if tasks is None:
-        return columns
-    stack: list[tuple[int, str | None]] = []
-    for task in tasks.iterchildren(f"{_NS}Task"):
-        values, baseline, links = _task_children(task)
-        if values.get("UID") == "0":
-            continue  # the project summary task: the project itself, not a task
-        if values.get("IsNull") == "1" or values.get("ExternalTask") == "1":
-            continue  # a blank row, or a ghost of a task that lives in another project file
-        for link in links:
-            for name in _LINK_FIELDS:
-                columns[f"link_{name}"].append(link.get(name))
-            columns["link_task"].append(values.get("UID"))
-        for name in _TASK_FIELDS:
-            columns[name].append(values.get(name))
-        for name in _BASELINE_FIELDS:
-            columns[f"Baseline{name}"].append(baseline.get(name))
-        level = _as_int(values.get("OutlineLevel"))
-        if level is None:
-            columns["level_parent"].append(None)
+    elements = [] if tasks is None else list(tasks.iterchildren(f"{_NS}Task"))
+    count = len(elements)
+    position = {task: index for index, task in enumerate(elements)}
+    columns: dict[str, list] = {}
+    for name, path in _FIELD_PATHS.items():
+        found = path(tasks) if count else []
+        if len(found) == count:
+            columns[name] = [_text(element) for element in found]
         else:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            columns["level_parent"].append(stack[-1][1] if stack else None)
-            stack.append((level, values.get("UID")))
-        columns["source_line"].append(task.sourceline)
-    return columns
-
-
-def _task_children(
-    task: etree._Element,
-) -> tuple[dict[str, str | None], dict[str, str | None], list[dict]]:
-    """A ``<Task>``'s fields (the first of each), its baseline 0 and its predecessor links, from
-    one look at each child by its full tag (comments and PIs are gone: never wanted)."""
-    values: dict[str, str | None] = {}
-    baseline: dict[str, str | None] = {}
-    links: list[dict] = []
-    wanted = _TASK_TAGS
-    baseline_tag = _BASELINE_TAG
-    for child in task:
-        tag = child.tag
-        name = wanted.get(tag)
-        if name is not None:
-            if name not in values:
-                text = child.text
-                values[name] = (text.strip() or None) if text else None
-        elif tag == baseline_tag:
-            found = _first_texts(child, _BASELINE_TAGS)
-            if found.get("Number") == "0":
-                baseline = found
-        elif tag == _LINK_TAG:
-            found = _first_texts(child, _LINK_TAGS)
-            found["source_line"] = child.sourceline
-            links.append(found)
-    return values, baseline, links
+            column: list[str | None] = [None] * count
+            for element in found:
+                column[position[element.getparent()]] = _text(element)
+            columns[name] = column
+    baselines: list[dict[str, str | None]] = [{} for _ in range(count)]
+    for baseline in _BASELINE_PATH(tasks) if count else []:
+        found = _first_texts(baseline, _BASELINE_TAGS)
+        if found.get("Number") == "0":
+            baselines[position[baseline.getparent()]] = found
+    for name in _BASELINE_FIELDS:
+        columns[f"Baseline{name}"] = [values.get(name) for values in baselines]
+    columns["task_index"] = list(range(count))
+    columns["source_line"] = [task.sourceline for task in elements]
+    links: dict[str, list] = {f"link_{name}": [] for name in _LINK_FIELDS}
+    links["link_task_index"] = []
+    for link in _LINK_PATH(tasks) if count else []:
+        found = _first_texts(link, _LINK_TAGS)
+        found["source_line"] = link.sourceline
+        for name in _LINK_FIELDS:
+            links[f"link_{name}"].append(found.get(name))
+        links["link_task_index"].append(position[link.getparent()])
+    return columns, links
 
 
 def _as_int(text: str | None) -> int | None:
@@ -308,6 +291,60 @@ def _as_int(text: str | None) -> int | None:
         return int(text) if text is not None else None
     except ValueError:
         return None
+
+
+def _kept_tasks(raw: pl.DataFrame, links: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The task rows (the project summary task, UID 0, is the project itself; ``IsNull`` rows
+    are blank and ``ExternalTask`` ones ghosts of tasks in another file) with ``level_parent``,
+    and the links of those tasks with ``link_task`` (their task's UID)."""
+    left_out = (
+        (pl.col("UID") == "0").fill_null(False)
+        | (pl.col("IsNull") == "1").fill_null(False)
+        | (pl.col("ExternalTask") == "1").fill_null(False)
+    )
+    kept = _with_level_parent(raw.filter(~left_out))
+    links = links.join(
+        kept.select(
+            "_file", pl.col("task_index").alias("link_task_index"), pl.col("UID").alias("link_task")
+        ),
+        on=["_file", "link_task_index"],
+        how="inner",
+        maintain_order="left",
+    )
+    return kept, links
+
+
+def _with_level_parent(tasks: pl.DataFrame) -> pl.DataFrame:
+    """``level_parent``: the UID of the nearest task above with a lower ``OutlineLevel`` in the
+    same file (for files that carry levels but no ``OutlineNumber``); null for a task without
+    a level. One pass per distinct level, not per task: the nearest row above at each lower
+    level is carried down, and the latest of them is the parent."""
+    texts = tasks.get_column("OutlineLevel").drop_nulls().unique().to_list()
+    levels = {text: level for text in texts if (level := _as_int(text)) is not None}
+    # each level as its rank among the file's levels: the order is all that counts
+    ranks = {level: rank for rank, level in enumerate(sorted(set(levels.values())))}
+    tasks = tasks.with_row_index("_row").with_columns(
+        pl.col("OutlineLevel")
+        .replace_strict(
+            list(levels),
+            [ranks[level] for level in levels.values()],
+            default=None,
+            return_dtype=pl.Int64,
+        )
+        .alias("_level"),
+        pl.lit(None, pl.UInt32).alias("_parent_row"),
+    )
+    for rank in ranks.values():
+        above = pl.when(pl.col("_level") == rank).then(pl.col("_row")).forward_fill()
+        tasks = tasks.with_columns(
+            pl.max_horizontal(
+                "_parent_row", pl.when(pl.col("_level") > rank).then(above.over("_file"))
+            ).alias("_parent_row")
+        )
+    parents = tasks.select(pl.col("_row").alias("_parent_row"), pl.col("UID").alias("level_parent"))
+    return tasks.join(parents, on="_parent_row", how="left", maintain_order="left").drop(
+        "_row", "_level", "_parent_row"
+    )
 
 
 # --- the project's working calendar -----------------------------------------------------------
@@ -758,12 +795,9 @@ class _Collected:
 
     def add(self, index: int, root: etree._Element, project_code: str) -> None:
         """One file's tasks, links, assignees and calendar."""
-        columns = _collect_tasks(root)
+        columns, link_columns = _collect_tasks(root)
         status_date = _child_text(root, "StatusDate")
-        link_columns = {
-            name: columns.pop(name) for name in list(columns) if name.startswith("link_")
-        }
-        count = len(link_columns["link_task"])
+        count = len(link_columns["link_task_index"])
         link_columns["_file"] = [index] * count
         link_columns["_project"] = [project_code] * count
         link_columns["_status_date"] = [status_date] * count
@@ -797,24 +831,20 @@ class _Collected:
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Every entity's frame over all the files, ``_file`` still on each row."""
+        whole = ("source_line", "_file", "task_index", "link_source_line", "link_task_index")
         raw = pl.DataFrame(
             self.values,
-            schema={
-                name: pl.Int64 if name in ("source_line", "_file") else pl.String
-                for name in self.values
-            },
+            schema={name: pl.Int64 if name in whole else pl.String for name in self.values},
         )
         assignees = pl.DataFrame(
             self.people, schema={"_file": pl.Int64, "UID": pl.String, "assignee": pl.String}
         )
-        tasks = _tasks_frame(raw, assignees)
         links = pl.DataFrame(
             self.links,
-            schema={
-                name: pl.Int64 if name in ("link_source_line", "_file") else pl.String
-                for name in self.links
-            },
+            schema={name: pl.Int64 if name in whole else pl.String for name in self.links},
         )
+        raw, links = _kept_tasks(raw, links)
+        tasks = _tasks_frame(raw, assignees)
         return {
             "tasks": tasks.drop("_baseline_finish", "_finish"),
             "milestones": _milestones_frame(tasks),
