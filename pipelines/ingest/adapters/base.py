@@ -538,6 +538,36 @@ def by_value(
     ).get_column("__value")
 
 
+def by_shared_value(
+    frame: pl.DataFrame, columns: dict[str, pl.Expr], work: Callable[[pl.Expr], pl.Expr]
+) -> pl.DataFrame:
+    """``frame`` with a column ``name = work(text)`` for each ``name -> text`` of ``columns``,
+    ``work`` run once over the distinct texts of all of them together (see :func:`by_value`):
+    for columns one normaliser reads, whose values overlap (a plan's start, finish and
+    baseline dates)."""
+    names = list(columns)
+    keys = frame.with_columns(
+        expr.cast(pl.String).alias(f"__key_{name}") for name, expr in columns.items()
+    ).select(f"__key_{name}" for name in names)
+    distinct = pl.concat(keys.get_columns()).unique().to_frame("key")
+    table = distinct.with_columns(work(pl.col("key")).alias("value"))
+    known = table.filter(pl.col("key").is_not_null())
+    of_null = table.filter(pl.col("key").is_null()).get_column("value")
+    null_value = of_null[0] if of_null.len() else None
+    dtype = table.schema["value"]
+    return frame.with_columns(
+        pl.when(keys.get_column(f"__key_{name}").is_null())
+        .then(pl.lit(null_value, dtype))
+        .otherwise(
+            keys.get_column(f"__key_{name}").replace_strict(
+                known.get_column("key"), known.get_column("value"), default=None, return_dtype=dtype
+            )
+        )
+        .alias(name)
+        for name in names
+    )
+
+
 def canonical_frame(columns: dict[str, pl.Expr], source: pl.DataFrame) -> pl.DataFrame:
     """Select canonical columns (as text) plus source_line from a positional frame."""
     return source.select(

@@ -26,7 +26,7 @@ touches the network.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -36,6 +36,7 @@ from pipelines.ingest.adapters.base import (
     Adapter,
     Probe,
     blank_to_null,
+    by_shared_value,
     by_value,
     one_of_many,
     parse_bool,
@@ -551,27 +552,24 @@ _DATE_FIELDS = (
 
 def _normalised_fields(raw: pl.DataFrame) -> pl.DataFrame:
     """``raw`` with its fields normalised as ``_n_<field>`` columns, each normaliser run once per
-    distinct value (see by_value): a plan's snapshots repeat the same dates, flags and
-    durations month after month."""
-    fields = {
-        **dict.fromkeys(_DATE_FIELDS, _date),
-        "BaselineWork": _duration_hours,
-        "Work": _duration_hours,
-        "BaselineCost": _currency,
-        "Summary": _flag,
-        "Milestone": _flag,
+    distinct value (see by_shared_value): a plan's snapshots repeat the same dates, flags and
+    durations month after month, and its start, finish and baseline dates overlap."""
+    fields: dict[Callable[[pl.Expr], pl.Expr], tuple[str, ...]] = {
+        _date: _DATE_FIELDS,
+        _duration_hours: ("BaselineWork", "Work"),
+        _currency: ("BaselineCost",),
+        _flag: ("Summary", "Milestone"),
     }
-    return raw.with_columns(
-        *[by_value(raw, [pl.col(name)], work).alias(f"_n_{name}") for name, work in fields.items()],
-        *[
-            by_value(
-                raw,
-                [blank_to_null(pl.col("PercentComplete"))],
-                lambda percent, output=output: _progress(percent)[output],
-            ).alias(f"_n_{output}")
-            for output in ("status", "status_category", "percent_complete")
-        ],
+    for work, names in fields.items():
+        raw = by_shared_value(raw, {f"_n_{name}": pl.col(name) for name in names}, work)
+    progress = by_value(
+        raw,
+        [blank_to_null(pl.col("PercentComplete"))],
+        lambda percent: pl.struct(
+            **{f"_n_{name}": value for name, value in _progress(percent).items()}
+        ),
     )
+    return raw.hstack(progress.struct.unnest().get_columns())
 
 
 def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
