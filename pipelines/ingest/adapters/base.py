@@ -201,10 +201,16 @@ def number_csv_rows(
 def _newlines(cells: pl.DataFrame, columns: list[str]) -> pl.Expr:
     """The newlines inside each record's quoted cells, counted in the columns that have any
     (a description, a comment: rarely more than two of an export's columns)."""
-    found = cells.select(
-        pl.col(column).str.contains("\n", literal=True).any() for column in columns
-    ).row(0)
-    spanning = [column for column, has in zip(columns, found, strict=True) if has]
+    # a column with no value at all (an export's unused custom fields) is not looked at
+    filled = [column for column in columns if cells[column].null_count() < cells.height]
+    found = (
+        cells.select(
+            pl.col(column).str.contains("\n", literal=True).any() for column in filled
+        ).row(0)
+        if filled
+        else ()
+    )
+    spanning = [column for column, has in zip(filled, found, strict=True) if has]
     if not spanning:
         return pl.lit(0, pl.Int64)
     return pl.sum_horizontal(
