@@ -515,6 +515,51 @@ def test_files_read_together_give_what_each_gives_alone(tmp_path: Path) -> None:
     ]
 
 
+def _plan_with_levels(folder: Path, title: str, tasks: list[tuple[str, str, bool]]) -> Path:
+    """A plan with only outline levels: (UID, OutlineLevel, whether it is a blank row)."""
+    rows = "".join(
+        f"<Task><UID>{uid}</UID><Name>Task {uid}</Name><OutlineLevel>{level}</OutlineLevel>"
+        f"<IsNull>{int(blank)}</IsNull></Task>"
+        for uid, level, blank in tasks
+    )
+    path = folder / f"{title}.xml"
+    path.write_text(
+        f'<Project xmlns="{mspdi.NAMESPACE}"><Title>{title}</Title><Tasks>{rows}</Tasks></Project>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_parents_by_outline_level_stay_within_each_file_read_together(tmp_path: Path) -> None:
+    """A task's parent by level is the nearest task above it with a lower level in its own
+    plan: a blank row does not count, a level that is not a number has no parent and is no
+    parent, and a plan read after another never takes a parent from it."""
+    first = _plan_with_levels(
+        tmp_path,
+        "PLAN-A",
+        [
+            ("10", "1", False),
+            ("11", "2", False),
+            ("12", "1", True),  # a blank row: left out, and not a parent
+            ("13", "3", False),
+            ("14", "x", False),
+            ("15", "2", False),
+        ],
+    )
+    second = _plan_with_levels(tmp_path, "PLAN-B", [("20", "2", False), ("21", "3", False)])
+    together = read_together(mspdi, [first, second])
+    alone = [load(first), load(second)]
+    expected = [
+        {"10": None, "11": "10", "13": "11", "14": None, "15": "10"},
+        {"20": None, "21": "20"},
+    ]
+    for frames in (together, alone):
+        for plan, parents in zip(frames, expected, strict=True):
+            assert isinstance(plan, dict)
+            tasks = plan["tasks"]
+            assert dict(zip(tasks["task_key"], tasks["parent_key"], strict=True)) == parents
+
+
 # --- the project's working calendar -----------------------------------------------------------
 
 

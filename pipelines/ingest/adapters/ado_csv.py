@@ -30,6 +30,7 @@ from pipelines.ingest.adapters.base import (
     Adapter,
     Probe,
     blank_to_null,
+    by_value,
     normalise_header,
     one_of_many,
     parse_number,
@@ -115,6 +116,21 @@ def _path_segments(path: pl.Expr) -> pl.Expr:
     return path.str.split("\\").list.eval(pl.element().str.strip_chars())
 
 
+def _project_code(team_project: pl.Expr, area_path: pl.Expr, iteration_path: pl.Expr) -> pl.Expr:
+    """The Team Project, else the root of the Area Path, else of the Iteration Path."""
+    return pl.coalesce(
+        team_project,
+        _path_segments(area_path).list.first(),
+        _path_segments(iteration_path).list.first(),
+    )
+
+
+def _sprint(iteration_path: pl.Expr) -> pl.Expr:
+    """The last segment of the Iteration Path; a bare root path means "no sprint"."""
+    iteration = _path_segments(iteration_path)
+    return pl.when(iteration.list.len() > 1).then(iteration.list.last())
+
+
 def _with_tree_parent(frame: pl.DataFrame, levels: list[tuple[int, int]]) -> pl.DataFrame:
     """Add ``_title`` and ``_tree_parent`` (the ID of the nearest preceding shallower row)."""
     cells = [(level, blank_to_null(pl.col(f"c{position}"))) for level, position in levels]
@@ -187,6 +203,17 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
     read_by_layout)."""
     frame = _with_work_item_fields(probe, frame, month_first)
     state = pick(probe, ["State"])
+    # each normaliser below runs once per distinct value (see by_value)
+    frame = frame.with_columns(
+        by_value(frame, [state], _category).alias("_status_category"),
+        by_value(frame, [pick(probe, ["Story Points", "Effort", "Size"])], parse_number).alias(
+            "_story_points"
+        ),
+        by_value(frame, [pick(probe, ["Original Estimate"])], parse_number).alias(
+            "_estimate_hours"
+        ),
+        by_value(frame, [pick(probe, ["Assigned To"])], display_name).alias("_assignee"),
+    )
     columns: dict[str, pl.Expr] = {
         "project_code": pl.col("_project"),
         "task_key": pl.col("_id"),
@@ -194,9 +221,9 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
         "task_type": pick(probe, ["Work Item Type"]),
         "parent_key": pl.coalesce(pick(probe, ["Parent"]), pl.col("_tree_parent")),
         "status": state,
-        "status_category": _category(state),
-        "story_points": parse_number(pick(probe, ["Story Points", "Effort", "Size"])),
-        "estimate_hours": parse_number(pick(probe, ["Original Estimate"])),
+        "status_category": pl.col("_status_category"),
+        "story_points": pl.col("_story_points"),
+        "estimate_hours": pl.col("_estimate_hours"),
         "planned_start": pl.col("_planned_start"),
         "planned_finish": pl.col("_planned_finish"),
         "actual_start": pl.col("_actual_start"),
@@ -204,7 +231,7 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
         "created_at": pl.col("_created_at"),
         "resolved_at": pl.col("_resolved_at"),
         "sprint": pl.col("_sprint"),
-        "assignee": display_name(pick(probe, ["Assigned To"])),
+        "assignee": pl.col("_assignee"),
     }
     tasks = frame.select(
         *[
@@ -230,13 +257,15 @@ def _with_work_item_fields(probe: Probe, frame: pl.DataFrame, month_first: bool)
             _title=pick(probe, ["Title"]), _tree_parent=pl.lit(None, pl.String)
         )
 
-    area = _path_segments(pick(probe, ["Area Path"]))
-    iteration = _path_segments(pick(probe, ["Iteration Path"]))
-    project_code = pl.coalesce(
-        pick(probe, ["Team Project"]), area.list.first(), iteration.list.first()
+    paths = [
+        pick(probe, ["Team Project"]),
+        pick(probe, ["Area Path"]),
+        pick(probe, ["Iteration Path"]),
+    ]
+    frame = frame.with_columns(
+        by_value(frame, paths, _project_code).alias("_project"),
+        by_value(frame, paths[2:], _sprint).alias("_sprint"),
     )
-    sprint = pl.when(iteration.list.len() > 1).then(iteration.list.last())
-    frame = frame.with_columns(_project=project_code, _sprint=sprint)
 
     dates = _date_columns(probe)
     created, closed, activated = dates["created"], dates["closed"], dates["activated"]

@@ -201,10 +201,16 @@ def number_csv_rows(
 def _newlines(cells: pl.DataFrame, columns: list[str]) -> pl.Expr:
     """The newlines inside each record's quoted cells, counted in the columns that have any
     (a description, a comment: rarely more than two of an export's columns)."""
-    found = cells.select(
-        pl.col(column).str.contains("\n", literal=True).any() for column in columns
-    ).row(0)
-    spanning = [column for column, has in zip(columns, found, strict=True) if has]
+    # a column with no value at all (an export's unused custom fields) is not looked at
+    filled = [column for column in columns if cells[column].null_count() < cells.height]
+    found = (
+        cells.select(
+            pl.col(column).str.contains("\n", literal=True).any() for column in filled
+        ).row(0)
+        if filled
+        else ()
+    )
+    spanning = [column for column, has in zip(filled, found, strict=True) if has]
     if not spanning:
         return pl.lit(0, pl.Int64)
     return pl.sum_horizontal(
@@ -514,6 +520,57 @@ def parse_bool(expr: pl.Expr) -> pl.Expr:
         .when(text.is_in(falsy))
         .then(pl.lit("false"))
         .otherwise(blank_to_null(expr))
+    )
+
+
+def by_value(
+    frame: pl.DataFrame, keys: Sequence[pl.Expr], work: Callable[..., pl.Expr]
+) -> pl.Series:
+    """``work(*keys)`` for every row of ``frame``, worked out once per distinct combination of
+    the keys' values and looked up per row (nulls match nulls).
+
+    For normalisers that depend on nothing but their inputs, over columns whose values repeat:
+    a status, story points, a sprint or a date take a handful of values over thousands of rows
+    (and every monthly snapshot of a project repeats them), while a normaliser's chain of text
+    operations costs the same for each row it runs on."""
+    names = [f"__key{index}" for index in range(len(keys))]
+    rows = frame.with_columns(
+        key.alias(name) for key, name in zip(keys, names, strict=True)
+    ).select(names)
+    distinct = rows.unique()
+    distinct = distinct.with_columns(work(*(pl.col(name) for name in names)).alias("__value"))
+    return rows.join(
+        distinct, on=names, how="left", nulls_equal=True, maintain_order="left"
+    ).get_column("__value")
+
+
+def by_shared_value(
+    frame: pl.DataFrame, columns: dict[str, pl.Expr], work: Callable[[pl.Expr], pl.Expr]
+) -> pl.DataFrame:
+    """``frame`` with a column ``name = work(text)`` for each ``name -> text`` of ``columns``,
+    ``work`` run once over the distinct texts of all of them together (see :func:`by_value`):
+    for columns one normaliser reads, whose values overlap (a plan's start, finish and
+    baseline dates)."""
+    names = list(columns)
+    keys = frame.with_columns(
+        expr.cast(pl.String).alias(f"__key_{name}") for name, expr in columns.items()
+    ).select(f"__key_{name}" for name in names)
+    distinct = pl.concat(keys.get_columns()).unique().to_frame("key")
+    table = distinct.with_columns(work(pl.col("key")).alias("value"))
+    known = table.filter(pl.col("key").is_not_null())
+    of_null = table.filter(pl.col("key").is_null()).get_column("value")
+    null_value = of_null[0] if of_null.len() else None
+    dtype = table.schema["value"]
+    return frame.with_columns(
+        pl.when(keys.get_column(f"__key_{name}").is_null())
+        .then(pl.lit(null_value, dtype))
+        .otherwise(
+            keys.get_column(f"__key_{name}").replace_strict(
+                known.get_column("key"), known.get_column("value"), default=None, return_dtype=dtype
+            )
+        )
+        .alias(name)
+        for name in names
     )
 
 

@@ -34,6 +34,7 @@ from pipelines.ingest.adapters.base import (
     Adapter,
     Probe,
     blank_to_null,
+    by_value,
     normalise_header,
     one_of_many,
     parse_number,
@@ -504,16 +505,29 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
     )
     sprint_cells = [blank_to_null(pl.col(f"c{p}")) for p in _positions(probe, "sprint")]
     latest_sprint = pl.coalesce(sprint_cells[::-1]) if sprint_cells else pl.lit(None, pl.String)
-
-    estimate_text = parse_number(_first_filled(probe, "original_estimate"))
-    estimate_seconds = estimate_text.cast(pl.Float64, strict=False)
-    estimate_hours = (
-        pl.when(estimate_seconds.is_not_null())
-        .then((estimate_seconds / 3600).cast(pl.String))
-        .otherwise(estimate_text)
-    )
     status = _first(probe, "status")
-    resolved = _first(probe, "resolved")
+    # each normaliser below runs once per distinct value (see by_value)
+    frame = frame.with_columns(
+        by_value(frame, [_first_filled(probe, "story_points")], parse_number).alias(
+            "_story_points"
+        ),
+        by_value(frame, [_first_filled(probe, "original_estimate")], _estimate_hours).alias(
+            "_estimate_hours"
+        ),
+        by_value(
+            frame,
+            [
+                _first(probe, "status_category"),
+                status,
+                _first(probe, "resolution"),
+                _first(probe, "resolved").is_not_null(),
+            ],
+            lambda category, status, resolution, resolved: status_category(
+                category, status, resolution, pl.when(resolved).then(pl.lit(True))
+            ),
+        ).alias("_status_category"),
+        by_value(frame, [latest_sprint], sprint_name).alias("_sprint"),
+    )
     columns: dict[str, pl.Expr] = {
         "project_code": pl.col("_project"),
         "task_key": pl.col("_key"),
@@ -521,16 +535,14 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
         "task_type": _first(probe, "issue_type"),
         "parent_key": pl.col("_parent"),
         "status": status,
-        "status_category": status_category(
-            _first(probe, "status_category"), status, _first(probe, "resolution"), resolved
-        ),
-        "story_points": parse_number(_first_filled(probe, "story_points")),
-        "estimate_hours": estimate_hours,
+        "status_category": pl.col("_status_category"),
+        "story_points": pl.col("_story_points"),
+        "estimate_hours": pl.col("_estimate_hours"),
         "planned_start": pl.col("_planned_start"),
         "planned_finish": pl.col("_planned_finish"),
         "created_at": pl.col("_created_at"),
         "resolved_at": pl.col("_resolved_at"),
-        "sprint": sprint_name(latest_sprint),
+        "sprint": pl.col("_sprint"),
         "assignee": _first(probe, "assignee"),
     }
     tasks = frame.select(
@@ -546,6 +558,17 @@ def _normalise(probe: Probe, frame: pl.DataFrame, month_first: bool) -> dict[str
         "sprints": _sprints(probe, frame, sprint_cells),
         "dependencies": _dependencies(probe, frame),
     }
+
+
+def _estimate_hours(estimate: pl.Expr) -> pl.Expr:
+    """Jira's original estimate (seconds) as hours; text that is not a number kept as found."""
+    estimate_text = parse_number(estimate)
+    estimate_seconds = estimate_text.cast(pl.Float64, strict=False)
+    return (
+        pl.when(estimate_seconds.is_not_null())
+        .then((estimate_seconds / 3600).cast(pl.String))
+        .otherwise(estimate_text)
+    )
 
 
 def _sprints(probe: Probe, frame: pl.DataFrame, sprint_cells: list[pl.Expr]) -> pl.DataFrame:

@@ -4,7 +4,7 @@ Both tools write dates in the user's profile format: named months in the UI lang
 (``25/Feb/26 2:54 PM``, ``10/nov/25 4:51 PM``), dotted day-first dates (``10.11.2025``) and
 numeric dates whose day/month order the value alone cannot tell (``6/7/2025``). The order is
 decided once per file from every value (:func:`numeric_month_first_by_file`), then
-:func:`with_locale_dates` turns each column into canonical text in a few whole-column passes.
+:func:`with_locale_dates` turns each column into canonical text, reading each distinct text once.
 """
 
 from __future__ import annotations
@@ -67,20 +67,33 @@ def numeric_month_first_by_file(
 
     A user profile gives one format for the whole export, so one value with a day over 12 settles
     the order for every value of the file; when nothing tells (or the file has no rows),
-    ``default`` (US order) is assumed.
+    ``default`` (US order) is assumed. The two leading numbers are read once per distinct text
+    (exports repeat the same dates across snapshots and columns), then looked up per row.
     """
     exprs = list(exprs)
     decided = dict.fromkeys(files, default)
     if not exprs or frame.height == 0:
         return decided
-    parts = [blank_to_null(expr).str.extract_groups(_NUMERIC_DATE) for expr in exprs]
-    checks = frame.group_by("_file").agg(
-        pl.max_horizontal(
-            [part.struct.field("2").cast(pl.Int32, strict=False).max() for part in parts]
-        ).alias("second"),
-        pl.max_horizontal(
-            [part.struct.field("1").cast(pl.Int32, strict=False).max() for part in parts]
-        ).alias("first"),
+    texts = pl.concat(
+        [frame.select(pl.col("_file"), blank_to_null(expr).alias("text")) for expr in exprs]
+    ).drop_nulls("text")
+    distinct = texts.get_column("text").unique()
+    numbers = distinct.to_frame("text").select(
+        pl.col("text")
+        .str.extract_groups(_NUMERIC_DATE)
+        .struct.field(part)
+        .cast(pl.Int32, strict=False)
+        .alias(part)
+        for part in ("1", "2")
+    )
+
+    def number(part: str) -> pl.Expr:
+        return pl.col("text").replace_strict(
+            distinct, numbers.get_column(part), default=None, return_dtype=pl.Int32
+        )
+
+    checks = texts.group_by("_file").agg(
+        number("2").max().alias("second"), number("1").max().alias("first")
     )
     for index, second, first in checks.iter_rows():
         if (second or 0) > 12:
@@ -134,64 +147,69 @@ def with_locale_dates(
     Timestamps become ``YYYY-MM-DD HH:MM:SS`` and dates ``YYYY-MM-DD``; a value no format fits is
     kept as found. Named-month (``25/Feb/26``) and dotted (``10.11.2025``) values are day-first in
     every locale; other numeric ones follow ``month_first``. Two-digit-year formats are tried
-    first so ``26`` is never read as year 26. The work is staged column by column so each regex
-    and each format runs once per column, not once per nested copy of an expression.
+    first so ``26`` is never read as year 26. A value's reading depends on nothing but its text,
+    so each distinct text of all the columns is read once (exports repeat the same dates across
+    snapshots, and an empty column costs nothing) and the rows look their value up.
     """
     if not targets:
         return frame
     raw = {name: f"__{name}_raw" for name in targets}
-    prep = {name: f"__{name}_prep" for name in targets}
-    parsed_names = {name: f"__{name}_parsed" for name in targets}
     frame = frame.with_columns(
         blank_to_null(expr).alias(raw[name]) for name, (expr, _) in targets.items()
     )
-    frame = frame.with_columns(
-        _prepare_date_text(pl.col(raw[name])).alias(prep[name]) for name in targets
-    )
-    day_first_formats = _day_month_formats(False)
-    numeric_formats = [*_day_month_formats(month_first), *_ISO_FORMATS]
-    day_first_shape = r"^\d{1,2}[/.\-\s]\p{L}|^\d{1,2}\.\d{1,2}\.\d{2,4}\b"
-    is_day_first = {name: pl.col(raw[name]).str.contains(day_first_shape) for name in targets}
-    # a few values of each column and shape tell which formats the column needs
-    samples = frame.select(
-        pl.col(prep[name]).filter(shape).head(SAMPLES).implode().alias(f"{name}|{kind}")
-        for name in targets
-        for kind, shape in (("day", is_day_first[name]), ("numeric", ~is_day_first[name]))
-    ).row(0, named=True)
-    branches = {"day": day_first_formats, "numeric": numeric_formats}
+    distinct = pl.concat([frame.get_column(column) for column in raw.values()]).drop_nulls()
+    distinct = distinct.unique()
+    canonical = _read_dates(distinct, month_first)
+    return frame.with_columns(
+        pl.coalesce(
+            pl.col(raw[name]).replace_strict(
+                distinct, canonical.get_column(kind), default=None, return_dtype=pl.String
+            ),
+            pl.col(raw[name]),
+        ).alias(name)
+        for name, (_, kind) in targets.items()
+    ).drop(*raw.values())
 
-    def parse(name: str, every: bool) -> pl.Expr:
+
+def _read_dates(texts: pl.Series, month_first: bool) -> pl.DataFrame:
+    """Each of ``texts`` (distinct, not blank) as canonical ``timestamp`` and ``date`` text, or
+    null in both where no format fits. The work is staged so each regex and each format runs
+    once over the values."""
+    frame = texts.to_frame("raw").with_columns(_prepare_date_text(pl.col("raw")).alias("prep"))
+    day_first_shape = r"^\d{1,2}[/.\-\s]\p{L}|^\d{1,2}\.\d{1,2}\.\d{2,4}\b"
+    frame = frame.with_columns(pl.col("raw").str.contains(day_first_shape).alias("day_first"))
+    branches = {
+        "day": _day_month_formats(False),
+        "numeric": [*_day_month_formats(month_first), *_ISO_FORMATS],
+    }
+    # a few values of each shape tell which formats are worth trying on all of them
+    samples = frame.select(
+        pl.col("prep").filter(shape).head(SAMPLES).implode().alias(kind)
+        for kind, shape in (("day", pl.col("day_first")), ("numeric", ~pl.col("day_first")))
+    ).row(0, named=True)
+
+    def parse(every: bool) -> pl.Expr:
         chosen = {
             kind: formats
             if every
-            else _formats_needed(pl.Series(samples[f"{name}|{kind}"], dtype=pl.String), formats)
+            else _formats_needed(pl.Series(samples[kind], dtype=pl.String), formats)
             for kind, formats in branches.items()
         }
-        text = pl.col(prep[name])
         nothing = pl.lit(None, pl.Datetime("us"))
+        text = pl.col("prep")
         return (
-            pl.when(is_day_first[name])
+            pl.when(pl.col("day_first"))
             .then(_attempts(text, chosen["day"]) if chosen["day"] else nothing)
             .otherwise(_attempts(text, chosen["numeric"]) if chosen["numeric"] else nothing)
-            .alias(parsed_names[name])
+            .alias("parsed")
         )
 
-    frame = frame.with_columns(parse(name, every=False) for name in targets)
+    frame = frame.with_columns(parse(every=False))
     # a value the samples did not stand for (another format further down the list) gets
     # every format, as it would have without the samples
-    unparsed = frame.select(
-        (pl.col(prep[name]).is_not_null() & pl.col(parsed_names[name]).is_null()).any().alias(name)
-        for name in targets
-    ).row(0, named=True)
-    again = [name for name, found in unparsed.items() if found]
-    if again:
-        frame = frame.with_columns(parse(name, every=True) for name in again)
-    patterns = {"timestamp": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d"}
-    frame = frame.with_columns(
-        pl.when(pl.col(parsed_names[name]).is_not_null())
-        .then(pl.col(parsed_names[name]).dt.strftime(patterns[kind]))
-        .otherwise(pl.col(raw[name]))
-        .alias(name)
-        for name, (_, kind) in targets.items()
+    if frame.select((pl.col("prep").is_not_null() & pl.col("parsed").is_null()).any()).item():
+        frame = frame.with_columns(parse(every=True))
+    return frame.select(
+        pl.col("parsed").dt.strftime("%Y-%m-%d %H:%M:%S").alias("timestamp"),
+        pl.col("parsed").dt.strftime("%Y-%m-%d").alias("date"),
     )
-    return frame.drop(*raw.values(), *prep.values(), *parsed_names.values())

@@ -26,7 +26,7 @@ touches the network.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -36,6 +36,8 @@ from pipelines.ingest.adapters.base import (
     Adapter,
     Probe,
     blank_to_null,
+    by_shared_value,
+    by_value,
     one_of_many,
     parse_bool,
     parse_date,
@@ -164,9 +166,17 @@ def _local(element: etree._Element) -> str:
     return tag[len(_NS) :] if isinstance(tag, str) and tag.startswith(_NS) else ""
 
 
+def _child(parent: etree._Element, name: str) -> etree._Element | None:
+    """The first child element ``<name>`` in the MSPDI namespace (what ``find`` gives, with the
+    tag matched in lxml rather than through an ElementPath query)."""
+    return next(parent.iterchildren(f"{_NS}{name}"), None)
+
+
 def _child_text(parent: etree._Element, name: str) -> str | None:
-    text = parent.findtext(f"{_NS}{name}")
-    return text.strip() if text is not None and text.strip() else None
+    """The stripped text of the first child ``<name>``; None when absent or blank."""
+    child = _child(parent, name)
+    text = None if child is None else child.text
+    return (text.strip() or None) if text is not None else None
 
 
 def _first_texts(parent: etree._Element, tags: dict[str, str]) -> dict[str, str | None]:
@@ -199,7 +209,7 @@ def _project_code(probe: Probe, root: etree._Element) -> str:
 def _assignees(root: etree._Element) -> dict[str, str]:
     """Task UID -> the first assigned work resource (its email when it has one, else its name)."""
     people: dict[str, str] = {}
-    resources = root.find(f"{_NS}Resources")
+    resources = _child(root, "Resources")
     if resources is not None:
         for resource in resources.iterchildren(f"{_NS}Resource"):
             uid = _child_text(resource, "UID")
@@ -209,7 +219,7 @@ def _assignees(root: etree._Element) -> dict[str, str]:
             if uid is not None and who and kind in (None, "1"):
                 people[uid] = who
     first: dict[str, str] = {}
-    assignments = root.find(f"{_NS}Assignments")
+    assignments = _child(root, "Assignments")
     if assignments is not None:
         for assignment in assignments.iterchildren(f"{_NS}Assignment"):
             task_uid = _child_text(assignment, "TaskUID")
@@ -220,78 +230,61 @@ def _assignees(root: etree._Element) -> dict[str, str]:
 
 
 _LINK_FIELDS = ("PredecessorUID", "Type", "LinkLag", "LagFormat", "source_line")
+_XPATH_NAMESPACES = {"p": NAMESPACE}
+_FIELD_PATHS = {
+    name: etree.XPath(f"p:Task/p:{name}[1]", namespaces=_XPATH_NAMESPACES) for name in _TASK_FIELDS
+}
+"""Each task field: the first ``<name>`` of every task that has one, in document order."""
+_BASELINE_PATH = etree.XPath("p:Task/p:Baseline", namespaces=_XPATH_NAMESPACES)
+_LINK_PATH = etree.XPath("p:Task/p:PredecessorLink", namespaces=_XPATH_NAMESPACES)
 
 
-def _collect_tasks(root: etree._Element) -> dict[str, list]:
-    """One list per field, one entry per task (the project summary task and blank rows left out),
-    and the ``link_*`` lists: one entry per predecessor link of those tasks.
+def _text(element: etree._Element) -> str | None:
+    text = element.text
+    return (text.strip() or None) if text is not None else None
 
-    The parent by outline level is worked out here, in document order, for files that carry
-    ``OutlineLevel`` but no ``OutlineNumber``.
-    """
-    columns: dict[str, list] = {name: [] for name in _TASK_FIELDS}
-    columns.update({f"Baseline{name}": [] for name in _BASELINE_FIELDS})
-    columns["level_parent"] = []
-    columns["source_line"] = []
-    for name in _LINK_FIELDS:
-        columns[f"link_{name}"] = []
-    columns["link_task"] = []
-    tasks = root.find(f"{_NS}Tasks")
-    if tasks is None:
-        return columns
-    stack: list[tuple[int, str | None]] = []
-    for task in tasks.iterchildren(f"{_NS}Task"):
-        values, baseline, links = _task_children(task)
-        if values.get("UID") == "0":
-            continue  # the project summary task: the project itself, not a task
-        if values.get("IsNull") == "1" or values.get("ExternalTask") == "1":
-            continue  # a blank row, or a ghost of a task that lives in another project file
-        for link in links:
-            for name in _LINK_FIELDS:
-                columns[f"link_{name}"].append(link.get(name))
-            columns["link_task"].append(values.get("UID"))
-        for name in _TASK_FIELDS:
-            columns[name].append(values.get(name))
-        for name in _BASELINE_FIELDS:
-            columns[f"Baseline{name}"].append(baseline.get(name))
-        level = _as_int(values.get("OutlineLevel"))
-        if level is None:
-            columns["level_parent"].append(None)
+
+def _collect_tasks(root: etree._Element) -> tuple[dict[str, list], dict[str, list]]:
+    """The ``<Task>`` elements' values, one list per field with one entry per task in document
+    order (``task_index``), and their predecessor links, one list per field with one entry per
+    ``<PredecessorLink>`` (``link_task_index`` naming its task). Which tasks are kept (not the
+    project summary task, not blank rows) and each task's parent by outline level are worked
+    out over the frame (see :func:`_kept_tasks`).
+
+    Each field is fetched for every task in one XPath query; only a field some tasks lack is
+    placed by its task. The first element of a tag counts, as ``findtext`` reads it."""
+    tasks = _child(root, "Tasks")
+    elements = [] if tasks is None else list(tasks.iterchildren(f"{_NS}Task"))
+    count = len(elements)
+    position = {task: index for index, task in enumerate(elements)}
+    columns: dict[str, list] = {}
+    for name, path in _FIELD_PATHS.items():
+        found = path(tasks) if count else []
+        if len(found) == count:
+            columns[name] = [_text(element) for element in found]
         else:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            columns["level_parent"].append(stack[-1][1] if stack else None)
-            stack.append((level, values.get("UID")))
-        columns["source_line"].append(task.sourceline)
-    return columns
-
-
-def _task_children(
-    task: etree._Element,
-) -> tuple[dict[str, str | None], dict[str, str | None], list[dict]]:
-    """A ``<Task>``'s fields (the first of each), its baseline 0 and its predecessor links, from
-    one look at each child by its full tag (comments and PIs are gone: never wanted)."""
-    values: dict[str, str | None] = {}
-    baseline: dict[str, str | None] = {}
-    links: list[dict] = []
-    wanted = _TASK_TAGS
-    baseline_tag = _BASELINE_TAG
-    for child in task:
-        tag = child.tag
-        name = wanted.get(tag)
-        if name is not None:
-            if name not in values:
-                text = child.text
-                values[name] = (text.strip() or None) if text else None
-        elif tag == baseline_tag:
-            found = _first_texts(child, _BASELINE_TAGS)
-            if found.get("Number") == "0":
-                baseline = found
-        elif tag == _LINK_TAG:
-            found = _first_texts(child, _LINK_TAGS)
-            found["source_line"] = child.sourceline
-            links.append(found)
-    return values, baseline, links
+            column: list[str | None] = [None] * count
+            for element in found:
+                column[position[element.getparent()]] = _text(element)
+            columns[name] = column
+    baselines: list[dict[str, str | None]] = [{} for _ in range(count)]
+    for baseline in _BASELINE_PATH(tasks) if count else []:
+        found = _first_texts(baseline, _BASELINE_TAGS)
+        if found.get("Number") == "0":
+            baselines[position[baseline.getparent()]] = found
+    for name in _BASELINE_FIELDS:
+        columns[f"Baseline{name}"] = [values.get(name) for values in baselines]
+    columns["task_index"] = list(range(count))
+    columns["source_line"] = [task.sourceline for task in elements]
+    links: dict[str, list] = {f"link_{name}": [] for name in _LINK_FIELDS}
+    links["link_task_index"] = []
+    for link in _LINK_PATH(tasks) if count else []:
+        found = _first_texts(link, _LINK_TAGS)
+        found["source_line"] = link.sourceline
+        for name in _LINK_FIELDS:
+            links[f"link_{name}"].append(found.get(name))
+        links["link_task_index"].append(position[link.getparent()])
+    return columns, links
 
 
 def _as_int(text: str | None) -> int | None:
@@ -299,6 +292,60 @@ def _as_int(text: str | None) -> int | None:
         return int(text) if text is not None else None
     except ValueError:
         return None
+
+
+def _kept_tasks(raw: pl.DataFrame, links: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The task rows (the project summary task, UID 0, is the project itself; ``IsNull`` rows
+    are blank and ``ExternalTask`` ones ghosts of tasks in another file) with ``level_parent``,
+    and the links of those tasks with ``link_task`` (their task's UID)."""
+    left_out = (
+        (pl.col("UID") == "0").fill_null(False)
+        | (pl.col("IsNull") == "1").fill_null(False)
+        | (pl.col("ExternalTask") == "1").fill_null(False)
+    )
+    kept = _with_level_parent(raw.filter(~left_out))
+    links = links.join(
+        kept.select(
+            "_file", pl.col("task_index").alias("link_task_index"), pl.col("UID").alias("link_task")
+        ),
+        on=["_file", "link_task_index"],
+        how="inner",
+        maintain_order="left",
+    )
+    return kept, links
+
+
+def _with_level_parent(tasks: pl.DataFrame) -> pl.DataFrame:
+    """``level_parent``: the UID of the nearest task above with a lower ``OutlineLevel`` in the
+    same file (for files that carry levels but no ``OutlineNumber``); null for a task without
+    a level. One pass per distinct level, not per task: the nearest row above at each lower
+    level is carried down, and the latest of them is the parent."""
+    texts = tasks.get_column("OutlineLevel").drop_nulls().unique().to_list()
+    levels = {text: level for text in texts if (level := _as_int(text)) is not None}
+    # each level as its rank among the file's levels: the order is all that counts
+    ranks = {level: rank for rank, level in enumerate(sorted(set(levels.values())))}
+    tasks = tasks.with_row_index("_row").with_columns(
+        pl.col("OutlineLevel")
+        .replace_strict(
+            list(levels),
+            [ranks[level] for level in levels.values()],
+            default=None,
+            return_dtype=pl.Int64,
+        )
+        .alias("_level"),
+        pl.lit(None, pl.UInt32).alias("_parent_row"),
+    )
+    for rank in ranks.values():
+        above = pl.when(pl.col("_level") == rank).then(pl.col("_row")).forward_fill()
+        tasks = tasks.with_columns(
+            pl.max_horizontal(
+                "_parent_row", pl.when(pl.col("_level") > rank).then(above.over("_file"))
+            ).alias("_parent_row")
+        )
+    parents = tasks.select(pl.col("_row").alias("_parent_row"), pl.col("UID").alias("level_parent"))
+    return tasks.join(parents, on="_parent_row", how="left", maintain_order="left").drop(
+        "_row", "_level", "_parent_row"
+    )
 
 
 # --- the project's working calendar -----------------------------------------------------------
@@ -345,7 +392,7 @@ def _date_part(text: str | None) -> str | None:
 
 def _calendar_chain(root: etree._Element) -> list[etree._Element]:
     """The project's calendar and its bases, the base first (what derives overrides it)."""
-    calendars = root.find(f"{_NS}Calendars")
+    calendars = _child(root, "Calendars")
     if calendars is None:
         return []
     by_uid = {
@@ -369,7 +416,7 @@ def _exception_rows(calendar: etree._Element) -> list[dict]:
     rows = []
     name = _child_text(calendar, "Name") or "calendar"
     for day in calendar.iter(f"{_NS}WeekDay"):
-        period = day.find(f"{_NS}TimePeriod")
+        period = _child(day, "TimePeriod")
         if _child_text(day, "DayType") != "0" or period is None:
             continue
         rows.append(
@@ -381,9 +428,9 @@ def _exception_rows(calendar: etree._Element) -> list[dict]:
                 "source_line": day.sourceline,
             }
         )
-    exceptions = calendar.find(f"{_NS}Exceptions")
+    exceptions = _child(calendar, "Exceptions")
     for exception in () if exceptions is None else exceptions.iterchildren(f"{_NS}Exception"):
-        period = exception.find(f"{_NS}TimePeriod")
+        period = _child(exception, "TimePeriod")
         start = None if period is None else _date_part(_child_text(period, "FromDate"))
         end = None if period is None else _date_part(_child_text(period, "ToDate"))
         kind = _child_text(exception, "Type") or "1"
@@ -492,16 +539,53 @@ def _flag(expr: pl.Expr) -> pl.Expr:
     return parse_bool(expr).fill_null(pl.lit("false"))
 
 
+_DATE_FIELDS = (
+    "BaselineStart",
+    "BaselineFinish",
+    "Start",
+    "Finish",
+    "ActualStart",
+    "ActualFinish",
+    "_status_date",
+)
+
+
+def _normalised_fields(raw: pl.DataFrame) -> pl.DataFrame:
+    """``raw`` with its fields normalised as ``_n_<field>`` columns, each normaliser run once per
+    distinct value (see by_shared_value): a plan's snapshots repeat the same dates, flags and
+    durations month after month, and its start, finish and baseline dates overlap."""
+    fields: dict[Callable[[pl.Expr], pl.Expr], tuple[str, ...]] = {
+        _date: _DATE_FIELDS,
+        _duration_hours: ("BaselineWork", "Work"),
+        _currency: ("BaselineCost",),
+        _flag: ("Summary", "Milestone"),
+    }
+    for work, names in fields.items():
+        raw = by_shared_value(raw, {f"_n_{name}": pl.col(name) for name in names}, work)
+    progress = by_value(
+        raw,
+        [blank_to_null(pl.col("PercentComplete"))],
+        lambda percent: pl.struct(
+            **{f"_n_{name}": value for name, value in _progress(percent).items()}
+        ),
+    )
+    return raw.hstack(progress.struct.unnest().get_columns())
+
+
 def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
     """The tasks of one or more files, normalised in one pass: ``raw`` holds their collected
     values with ``_file``, ``_project`` and ``_status_date`` per row; ``assignees`` maps
     (``_file``, ``UID``) to the task's assignee."""
     outline = blank_to_null(pl.col("OutlineNumber"))
-    raw = _with_parents(raw, outline).join(
+    raw = _with_parents(_normalised_fields(raw), outline).join(
         assignees, on=["_file", "UID"], how="left", maintain_order="left"
     )
-    is_summary = _flag(pl.col("Summary"))
-    is_milestone = _flag(pl.col("Milestone"))
+
+    def normalised(name: str) -> pl.Expr:
+        return pl.col(f"_n_{name}")
+
+    is_summary = normalised("Summary")
+    is_milestone = normalised("Milestone")
     values = {
         "project_code": pl.col("_project"),
         "task_key": blank_to_null(pl.col("UID")),
@@ -514,21 +598,21 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
         "parent_key": pl.when(outline.is_not_null() & pl.col("outline_parent").is_not_null())
         .then(pl.col("outline_parent"))
         .otherwise(pl.col("level_parent")),
-        **_progress(blank_to_null(pl.col("PercentComplete"))),
-        "estimate_hours": pl.coalesce(
-            _duration_hours(pl.col("BaselineWork")), _duration_hours(pl.col("Work"))
-        ),
-        "planned_start": pl.coalesce(_date(pl.col("BaselineStart")), _date(pl.col("Start"))),
-        "planned_finish": pl.coalesce(_date(pl.col("BaselineFinish")), _date(pl.col("Finish"))),
-        "forecast_start": _date(pl.col("Start")),
-        "forecast_finish": _date(pl.col("Finish")),
-        "baseline_cost": _currency(pl.col("BaselineCost")),
-        "actual_start": _date(pl.col("ActualStart")),
-        "actual_finish": _date(pl.col("ActualFinish")),
+        "status": normalised("status"),
+        "status_category": normalised("status_category"),
+        "percent_complete": normalised("percent_complete"),
+        "estimate_hours": pl.coalesce(normalised("BaselineWork"), normalised("Work")),
+        "planned_start": pl.coalesce(normalised("BaselineStart"), normalised("Start")),
+        "planned_finish": pl.coalesce(normalised("BaselineFinish"), normalised("Finish")),
+        "forecast_start": normalised("Start"),
+        "forecast_finish": normalised("Finish"),
+        "baseline_cost": normalised("BaselineCost"),
+        "actual_start": normalised("ActualStart"),
+        "actual_finish": normalised("ActualFinish"),
         "assignee": pl.col("assignee"),
         "is_summary": is_summary,
         "is_milestone": is_milestone,
-        "snapshot_date": _date(pl.col("_status_date")),
+        "snapshot_date": normalised("_status_date"),
     }
     return raw.select(
         *[
@@ -537,8 +621,8 @@ def _tasks_frame(raw: pl.DataFrame, assignees: pl.DataFrame) -> pl.DataFrame:
         ],
         pl.col("source_line"),
         # Carried for the milestone rows; dropped from the tasks frame by the caller.
-        _date(pl.col("BaselineFinish")).alias("_baseline_finish"),
-        _date(pl.col("Finish")).alias("_finish"),
+        normalised("BaselineFinish").alias("_baseline_finish"),
+        normalised("Finish").alias("_finish"),
         pl.col("_file"),
     )
 
@@ -709,12 +793,9 @@ class _Collected:
 
     def add(self, index: int, root: etree._Element, project_code: str) -> None:
         """One file's tasks, links, assignees and calendar."""
-        columns = _collect_tasks(root)
+        columns, link_columns = _collect_tasks(root)
         status_date = _child_text(root, "StatusDate")
-        link_columns = {
-            name: columns.pop(name) for name in list(columns) if name.startswith("link_")
-        }
-        count = len(link_columns["link_task"])
+        count = len(link_columns["link_task_index"])
         link_columns["_file"] = [index] * count
         link_columns["_project"] = [project_code] * count
         link_columns["_status_date"] = [status_date] * count
@@ -748,24 +829,20 @@ class _Collected:
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """Every entity's frame over all the files, ``_file`` still on each row."""
+        whole = ("source_line", "_file", "task_index", "link_source_line", "link_task_index")
         raw = pl.DataFrame(
             self.values,
-            schema={
-                name: pl.Int64 if name in ("source_line", "_file") else pl.String
-                for name in self.values
-            },
+            schema={name: pl.Int64 if name in whole else pl.String for name in self.values},
         )
         assignees = pl.DataFrame(
             self.people, schema={"_file": pl.Int64, "UID": pl.String, "assignee": pl.String}
         )
-        tasks = _tasks_frame(raw, assignees)
         links = pl.DataFrame(
             self.links,
-            schema={
-                name: pl.Int64 if name in ("link_source_line", "_file") else pl.String
-                for name in self.links
-            },
+            schema={name: pl.Int64 if name in whole else pl.String for name in self.links},
         )
+        raw, links = _kept_tasks(raw, links)
+        tasks = _tasks_frame(raw, assignees)
         return {
             "tasks": tasks.drop("_baseline_finish", "_finish"),
             "milestones": _milestones_frame(tasks),
