@@ -96,11 +96,16 @@ def header(ctx: state.Context, row: dict) -> None:
     master = ctx.projects.filter(pl.col("project_code") == row["project_code"])
     start = master["start_date"][0] if master.height and "start_date" in master.columns else None
     date_meta = {"format": "date"}
+    # a closed project has finished: its figures are those it closed with
+    finish = (
+        f"**Closed from:** {format_value(row.get('closed_from_month'), {'format': 'month'})}"
+        if row.get("is_closed")
+        else "**Forecast finish (earned schedule):** "
+        f"{format_value(row.get('forecast_finish_date'), date_meta)}"
+    )
     st.markdown(
         f"**Start:** {format_value(start, date_meta)} · "
-        f"**Planned finish:** {format_value(row.get('planned_finish_date'), date_meta)} · "
-        "**Forecast finish (earned schedule):** "
-        f"{format_value(row.get('forecast_finish_date'), date_meta)}"
+        f"**Planned finish:** {format_value(row.get('planned_finish_date'), date_meta)} · " + finish
     )
     st.caption(
         f"As of {month_label(ctx.month)} · "

@@ -425,6 +425,41 @@ def test_project_page_shows_the_projects_published_figures(app_env: Published):
         assert f"{note[0]['source_file']}, line {note[0]['source_line']}" in captions
 
 
+def test_a_closed_projects_page_shows_its_final_figures_not_a_forecast(app_env: Published):
+    month = latest_month(app_env)
+    closed = app_env.rows(
+        "select project_code, closed_from_month from rpt_project_kpis_monthly"
+        " where reporting_month = ? and is_closed and closed_from_month < reporting_month"
+        " order by project_code limit 1",
+        [month],
+    )
+    assert closed, "the demo has projects that closed before its last month"
+    code = closed[0]["project_code"]
+    final = app_env.one(
+        "select actual_cost, estimate_at_completion, forecast_finish_date, actual_time_months,"
+        " schedule_performance_index_time from fct_earned_value_monthly"
+        " where project_code = ? and reporting_month = ?",
+        [code, month],
+    )
+    at_close = app_env.one(
+        "select actual_time_months, schedule_performance_index_time from fct_earned_value_monthly"
+        " where project_code = ? and reporting_month = ?",
+        [code, closed[0]["closed_from_month"]],
+    )
+    # its clock stopped when it closed: no worsening month after month since
+    assert final["actual_time_months"] == at_close["actual_time_months"]
+    assert final["schedule_performance_index_time"] == at_close["schedule_performance_index_time"]
+    assert final["estimate_at_completion"] == final["actual_cost"]
+    assert final["forecast_finish_date"] < month
+    app = run_page(PAGES["project"], {"project": code})
+    text = " ".join(m.value for m in app.markdown)
+    closed_from = format_value(closed[0]["closed_from_month"], {"format": "month"})
+    assert f"**Closed from:** {closed_from}" in text
+    assert "Forecast finish (earned schedule)" not in text
+    health = " ".join(m.value for m in app.markdown if "border-radius" in m.value)
+    assert "months late" not in health
+
+
 def test_project_page_calls_out_a_pm_colour_the_figures_contradict(app_env: Published):
     month = latest_month(app_env)
     disputed = app_env.rows(
