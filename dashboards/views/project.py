@@ -294,13 +294,15 @@ def risks_and_money(ctx: state.Context, code: str) -> None:
         st.subheader("Top risks")
         with ui.needs():
             risks = data.open_risks(ctx.snap, [code], ctx.month).head(8)
+            # half the page wide: the exposure comes before the title, so a long title is what
+            # the table cuts, not the money
             ui.table(
                 ctx,
                 risks.select(
                     "risk_id",
-                    "title",
                     "exposure_amount",
                     "severity",
+                    "title",
                     "age_days",
                     "category",
                     "owner",
