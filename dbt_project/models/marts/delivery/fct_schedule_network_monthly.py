@@ -713,7 +713,13 @@ def model(dbt, session):
     dbt.config(materialized="table")
     near_critical_days = float(dbt.config.get("near_critical_float_days") or 10)
     tasks = dbt.ref("int_schedule_tasks_monthly").pl().filter(pl.col("has_dates"))
-    links = dbt.ref("int_schedule_links_monthly").pl()
+    # in the order the schedules list them, whatever order the engine reads the rows in: the
+    # first of two links that both drive a task is the one named
+    links = (
+        dbt.ref("int_schedule_links_monthly")
+        .pl()
+        .sort("network_month", "source_file", "source_line", maintain_order=True)
+    )
     calendars = dbt.ref("int_schedule_workday_calendars_monthly").pl()
     months = sorted(tasks.get_column("network_month").unique().to_list())
     parts = []
