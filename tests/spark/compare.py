@@ -6,8 +6,9 @@ and the same row count; rows are paired after sorting both by every column (exac
 first), then compared column by column: floating and decimal values to a relative 1e-9, every
 other value exactly. A double near zero is compared to ABSOLUTE_TOLERANCE instead: a difference
 of two sums of money (a reconciliation's residue) is exact only to the order the engine added
-them in, 1e-10 of a currency unit either side of zero. ``python -m tests.spark.compare A.duckdb B.duckdb`` compares the
-fct_/rpt_/dim_ tables of two DuckDB warehouses.
+them in, 1e-10 of a currency unit either side of zero.
+``python -m tests.spark.compare A.duckdb B.duckdb`` compares the fct_/rpt_/dim_ tables of two
+DuckDB warehouses.
 """
 
 from __future__ import annotations
