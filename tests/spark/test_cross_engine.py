@@ -141,14 +141,17 @@ def test_every_node_builds_and_every_data_test_passes_on_spark(builds):
     for build in (builds.duckdb, builds.spark):
         assert build.returncode == 0, f"{build.target} build failed:\n{build.output[-5000:]}"
     results = builds.spark.results()
+    on_duckdb = {r["unique_id"]: r["status"] for r in builds.duckdb.results()}
+    # every node built or passed; a warn-severity test warns on Spark where it warns on DuckDB
     failed = [
-        (r["unique_id"], r["status"], r.get("message")) for r in results if r["status"] not in OK
+        (r["unique_id"], r["status"], r.get("message"))
+        for r in results
+        if r["status"] not in OK and not (r["status"] == "warn" == on_duckdb.get(r["unique_id"]))
     ]
     assert not failed, f"not built or not passed on Spark: {failed}"
     kinds = {r["unique_id"].split(".")[0] for r in results}
     assert {"model", "seed", "test"} <= kinds
-    expected = {r["unique_id"] for r in builds.duckdb.results()}
-    assert {r["unique_id"] for r in results} == expected, "Spark built other nodes than DuckDB"
+    assert {r["unique_id"] for r in results} == set(on_duckdb), "Spark built other nodes"
     print(
         f"\nbuild of {len(results)} nodes: DuckDB {builds.duckdb.seconds:.0f} s, "
         f"Spark {builds.spark.seconds:.0f} s"
