@@ -19,3 +19,4 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+

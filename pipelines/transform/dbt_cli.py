@@ -21,6 +21,11 @@ A command that runs nodes (``build``, ``run``, ``test``, ``seed``, ``snapshot``)
 ``manifest.json`` once, when it ends (with what the run compiled), not also right after parsing:
 the same 5 MB file written twice (~0.45 s of the busy core in a demo build, py-spy).
 
+On the Spark target (dbt-spark's ``session`` method) a Python model runs in this process's
+SparkSession: dbt-spark itself submits Python to Databricks only, so ``session`` is registered
+as a submission method, the default one when the connection is a session
+(``macros/python_models.sql`` writes the code it runs). Nothing changes on DuckDB.
+
 Everything else is dbt's own command line, unchanged. Should dbt's parser or event manager stop
 looking as expected, dbt runs as it is (a full parse where it would have made one anyway, every
 event built).
@@ -123,11 +128,50 @@ def _skip_unlogged_events() -> None:
         _messages_built_when_read(BaseEvent)
 
 
+SESSION = "session"
+
+
+class SparkSessionPythonJob:
+    """Runs a Python model's compiled code in the process's SparkSession (the one dbt-spark's
+    ``session`` connection opened): the code reads its refs and writes its table there."""
+
+    def __init__(self, parsed_model: dict[str, Any], credentials: Any) -> None:
+        self.name = f"<python model {parsed_model.get('alias', '?')}>"
+
+    def submit(self, compiled_code: str) -> None:
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.builder.getOrCreate()
+        namespace = {"__name__": "__pmo_python_model__", "spark": spark}
+        # the materialisation indents the code's first line where it calls the macro
+        exec(compile(compiled_code.lstrip(), self.name, "exec"), namespace)  # noqa: S102
+
+
+def _register_spark_session_jobs() -> None:
+    try:
+        from dbt.adapters.spark.impl import SparkAdapter
+    except ImportError:  # the Spark extra is not installed
+        return
+    helpers = SparkAdapter.python_submission_helpers
+    default = SparkAdapter.default_python_submission_method
+
+    def python_submission_helpers(adapter: Any) -> dict[str, Any]:
+        return {**helpers.fget(adapter), SESSION: SparkSessionPythonJob}
+
+    def default_python_submission_method(adapter: Any) -> str:
+        method = getattr(adapter.config.credentials, "method", None)
+        return SESSION if method == SESSION else default.fget(adapter)
+
+    SparkAdapter.python_submission_helpers = property(python_submission_helpers)  # type: ignore[method-assign,assignment]
+    SparkAdapter.default_python_submission_method = property(default_python_submission_method)  # type: ignore[method-assign,assignment]
+
+
 def main() -> None:
     from dbt.cli.main import cli
     from dbt.parser.manifest import ManifestLoader
 
     _skip_unlogged_events()
+    _register_spark_session_jobs()
 
     if len(sys.argv) > 1 and sys.argv[1] in NODE_COMMANDS:
         from dbt.cli import requires

@@ -54,9 +54,9 @@ def two_refreshes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         str(duck),
         "--no-refresh",
         "--projects",
-        "3",
+        "6",
         "--people",
-        "12",
+        "20",
         "--months",
         "6",
         env=env,
@@ -129,6 +129,8 @@ def test_the_packs_agree_in_every_number(two_refreshes: dict[str, Path]) -> None
             assert len(rows) == len(spark[sheet]), (duck_file.name, sheet)
             for line, (left, right) in enumerate(zip(rows, spark[sheet], strict=True), start=1):
                 assert len(left) == len(right), (duck_file.name, sheet, line)
+                if sheet == "About" and left[0] == "Snapshot":
+                    continue  # each pack names the snapshot it was built from
                 differing = [
                     (column, a, b)
                     for column, (a, b) in enumerate(zip(left, right, strict=True), start=1)

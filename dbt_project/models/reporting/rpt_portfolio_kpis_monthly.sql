@@ -13,6 +13,6 @@
 -- The roll-up is int_kpi_rollup_monthly's portfolio level (the same roll-up, per programme:
 -- rpt_program_kpis_monthly).
 
-select * exclude (rollup_level, program)
+select {{ star_except(['rollup_level', 'program']) }}
 from {{ ref('int_kpi_rollup_monthly') }}
 where rollup_level = 'portfolio'

@@ -4,6 +4,6 @@
 -- level. Projects without a programme belong to no row here; they still count in their
 -- portfolio's totals.
 
-select * exclude (rollup_level)
+select {{ star_except(['rollup_level']) }}
 from {{ ref('int_kpi_rollup_monthly') }}
 where rollup_level = 'program'

@@ -81,12 +81,12 @@ final as (
 
     from project_weeks
     -- asof: the latest measurement, and the latest note, on or before the week's end
-    asof left join project_health
-        on project_weeks.project_code = project_health.project_code
-        and project_weeks.measured_to_date >= project_health.status_date
-    asof left join status_notes
-        on project_weeks.project_code = status_notes.project_code
-        and project_weeks.measured_to_date >= status_notes.reporting_month
+    {{ asof_left_join(
+        'project_weeks', 'project_health', ['project_code'], 'measured_to_date', 'status_date'
+    ) }}
+    {{ asof_left_join(
+        'project_weeks', 'status_notes', ['project_code'], 'measured_to_date', 'reporting_month'
+    ) }}
     left join event_counts
         on project_weeks.project_code = event_counts.project_code
         and project_weeks.week_start = event_counts.week_start

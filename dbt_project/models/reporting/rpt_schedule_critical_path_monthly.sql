@@ -120,8 +120,9 @@ select
     compared.previous_critical_path_finish_date,
     compared.finish_drift_days,
     projects.planned_finish_date,
-    compared.critical_path_finish_date - projects.planned_finish_date
-        as finish_vs_plan_calendar_days,
+    {{ dbt.datediff(
+        'projects.planned_finish_date', 'compared.critical_path_finish_date', 'day'
+    ) }} as finish_vs_plan_calendar_days,
     compared.critical_path_remaining_days,
     compared.calendar_name,
     compared.open_task_count,

@@ -29,7 +29,9 @@ levels as (
     select
         'portfolio' as rollup_level,
         false as is_all_portfolios,
-        project_months.* replace (cast(null as {{ dbt.type_string() }}) as program)
+        {{ star_replace(ref('int_kpi_project_months'), [
+            ('program', 'cast(null as ' ~ dbt.type_string() ~ ')'),
+        ], 'project_months') }}
 
     from project_months
 
@@ -38,10 +40,10 @@ levels as (
     select
         'portfolio' as rollup_level,
         true as is_all_portfolios,
-        project_months.* replace (
-            {{ all_portfolios }} as portfolio,
-            cast(null as {{ dbt.type_string() }}) as program
-        )
+        {{ star_replace(ref('int_kpi_project_months'), [
+            ('portfolio', all_portfolios),
+            ('program', 'cast(null as ' ~ dbt.type_string() ~ ')'),
+        ], 'project_months') }}
 
     from project_months
 
@@ -60,7 +62,9 @@ levels as (
     select
         'program' as rollup_level,
         true as is_all_portfolios,
-        project_months.* replace ({{ all_portfolios }} as portfolio)
+        {{ star_replace(ref('int_kpi_project_months'), [
+            ('portfolio', all_portfolios),
+        ], 'project_months') }}
 
     from project_months
     where project_months.program is not null

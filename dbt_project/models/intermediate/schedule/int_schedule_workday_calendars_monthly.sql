@@ -44,7 +44,7 @@ exception_days as (
         network_month,
         project_code,
         is_working,
-        cast(unnest(generate_series(start_date, end_date, interval 1 day)) as date) as exception_day
+        {{ each_day('start_date', 'end_date') }} as exception_day
 
     from exceptions
     where end_date >= start_date
@@ -63,7 +63,7 @@ days_off as (
     select
         exception_days.network_month,
         exception_days.project_code,
-        list(exception_days.exception_day order by exception_days.exception_day asc)
+        {{ sorted_list('exception_days.exception_day') }}
             as holiday_dates
 
     from exception_days
@@ -81,14 +81,14 @@ catch_up_days as (
     select
         worked_days.network_month,
         worked_days.project_code,
-        list(worked_days.exception_day order by worked_days.exception_day asc) as catch_up_dates
+        {{ sorted_list('worked_days.exception_day') }} as catch_up_dates
 
     from worked_days
     inner join weekmasks
         on worked_days.network_month = weekmasks.network_month
         and worked_days.project_code = weekmasks.project_code
     -- the week's flag of the day's weekday (isodow: Monday 1 .. Sunday 7)
-    where substring(weekmasks.weekmask, isodow(worked_days.exception_day), 1) = '0'
+    where substring(weekmasks.weekmask, {{ iso_day_of_week('worked_days.exception_day') }}, 1) = '0'
     group by worked_days.network_month, worked_days.project_code
 
 ),
@@ -100,8 +100,8 @@ calendars as (
         weekmasks.project_code,
         weekmasks.calendar_name,
         weekmasks.weekmask,
-        coalesce(days_off.holiday_dates, cast([] as date[])) as holiday_dates,
-        coalesce(catch_up_days.catch_up_dates, cast([] as date[])) as catch_up_dates
+        coalesce(days_off.holiday_dates, {{ empty_list('date') }}) as holiday_dates,
+        coalesce(catch_up_days.catch_up_dates, {{ empty_list('date') }}) as catch_up_dates
 
     from weekmasks
     left join days_off

@@ -69,6 +69,14 @@ CALENDAR_SCHEMA = {
     "calendar_number": pl.Int64,
 }
 LINK_TYPES = ("FS", "SS", "FF", "SF")
+LINK_ORDER = [
+    "network_month",
+    "project_code",
+    "task_key",
+    "predecessor_project_code",
+    "predecessor_key",
+    "link_type",
+]
 NO_BOUND = np.iinfo(np.int64).max // 4
 NO_DAYS = np.array([], dtype="datetime64[D]")
 
@@ -713,7 +721,10 @@ def model(dbt, session):
     dbt.config(materialized="table")
     near_critical_days = float(dbt.config.get("near_critical_float_days") or 10)
     tasks = dbt.ref("int_schedule_tasks_monthly").pl().filter(pl.col("has_dates"))
-    links = dbt.ref("int_schedule_links_monthly").pl()
+    # tasks and links in one order whatever order the engine reads the rows in: of two links
+    # that both drive a task, the one named is the first in it
+    tasks = tasks.sort("network_month", "project_code", "task_key")
+    links = dbt.ref("int_schedule_links_monthly").pl().sort(LINK_ORDER)
     calendars = dbt.ref("int_schedule_workday_calendars_monthly").pl()
     months = sorted(tasks.get_column("network_month").unique().to_list())
     parts = []

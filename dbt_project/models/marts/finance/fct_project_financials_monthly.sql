@@ -77,41 +77,20 @@ current_budget as (
 -- every amount of a line in the month it is dated: budget, actual cost, purchase orders (by
 -- name: each source brings its own amounts, the others' are NULL)
 dated_amounts as (
-
-    select
-        project_code,
-        cost_category,
-        expense_type,
-        budget_month as amount_month,
-        budget_amount
-
-    from current_budget
-
-    union all by name
-
-    select
-        project_code,
-        cost_category,
-        expense_type,
-        cost_month as amount_month,
-        labour_cost,
-        vendor_cost,
-        logged_hours
-
-    from actual_costs
-
-    union all by name
-
-    select
-        project_code,
-        cost_category,
-        expense_type,
-        po_month as amount_month,
-        po_amount,
-        open_commitment_amount
-
-    from purchase_orders
-
+{{ union_all_by_name([
+    ('current_budget', [
+        'project_code', 'cost_category', 'expense_type', 'budget_month as amount_month',
+        'budget_amount',
+    ]),
+    ('actual_costs', [
+        'project_code', 'cost_category', 'expense_type', 'cost_month as amount_month',
+        'labour_cost', 'vendor_cost', 'logged_hours',
+    ]),
+    ('purchase_orders', [
+        'project_code', 'cost_category', 'expense_type', 'po_month as amount_month',
+        'po_amount', 'open_commitment_amount',
+    ]),
+]) }}
 ),
 
 folded_amounts as (

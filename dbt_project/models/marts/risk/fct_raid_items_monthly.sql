@@ -24,7 +24,7 @@ monthly as (
         periods.project_code,
         periods.period_month as reporting_month,
         periods.status_date as month_end_date,
-        items.* exclude (project_code)  -- noqa: RF02
+        {{ star_except(['project_code'], 'items') }}
 
     from periods
     inner join items
