@@ -297,12 +297,11 @@ combined as (
         reporting_periods.status_date,
         -- a closed project's clock stops in the month it closed
         case
+            when closures.closed_from_month < reporting_periods.start_month then 1
             when closures.closed_from_month < reporting_periods.period_month
-                then greatest(
-                    {{ months_between('reporting_periods.start_month', 'closures.closed_from_month') }}
-                    + 1,
-                    1
-                )
+                then {{ months_between(
+                    'reporting_periods.start_month', 'closures.closed_from_month'
+                ) }} + 1
             else reporting_periods.period_number
         end as actual_time_months,
         closures.closed_from_month,
