@@ -376,7 +376,12 @@ def report_build(
 ) -> None:
     """The build's outcome for whoever watches: counts by status, each warning, the projects
     with data-quality flags and the missing exchange rates."""
-    results = run_results.get("results", [])
+    # the nodes built and tested (not the project's hooks: on Spark, declaring the raw sources)
+    results = [
+        result
+        for result in run_results.get("results", [])
+        if not str(result.get("unique_id", "")).startswith("operation.")
+    ]
     statuses = Counter(result.get("status") for result in results)
     progress(
         "  ✓ dbt build: "
