@@ -82,13 +82,24 @@ def test_models_spark_built_replace_the_warehouse_relations_in_one_transaction(
         ]
     }
     assert built_relations(results) == ["fct_costs", "rpt_lines"]
-    assert copy_spark_models(con, spark_dir, built_relations(results)) == 2
+    # rpt_lines is a view on DuckDB (a drill-down's rows): it stays one, over the copied rows
+    assert copy_spark_models(con, spark_dir, built_relations(results), frozenset({"rpt_lines"}))
     assert con.execute("from main.fct_costs").fetchall() == [("ERP", 1250.5)]
     assert con.execute("from main.rpt_lines").fetchall() == [("ERP", 3)]
     kinds = con.execute(
-        "select table_name, table_type from information_schema.tables order by 1"
+        "select table_schema, table_name, table_type from information_schema.tables order by 1, 2"
     ).fetchall()
-    assert kinds == [("fct_costs", "BASE TABLE"), ("rpt_lines", "BASE TABLE")]
+    assert kinds == [
+        ("main", "fct_costs", "BASE TABLE"),
+        ("main", "rpt_lines", "VIEW"),
+        ("spark_built", "rpt_lines", "BASE TABLE"),
+    ]
+    # a view on DuckDB that Spark built as a table, and back: the kind follows DuckDB's
+    assert copy_spark_models(con, spark_dir, ["rpt_lines"]) == 1
+    assert con.execute(
+        "select table_type from information_schema.tables "
+        "where table_schema = 'main' and table_name = 'rpt_lines'"
+    ).fetchall() == [("BASE TABLE",)]
     # a model Spark says it built but whose folder holds nothing: nothing is copied at all
     newer = spark_model_folder(spark_dir, "fct_costs") / "part-00000.parquet"
     source.execute(f"copy (select 'ERP' as project_code, 99.0::double as actual_cost) to '{newer}'")

@@ -33,8 +33,28 @@ def built_relations(run_results: Mapping[str, Any]) -> list[str]:
     return names
 
 
-def copy_spark_models(con: duckdb.DuckDBPyConnection, spark_dir: Path, names: Iterable[str]) -> int:
-    """Copy each named model's Parquet folder into ``main.<name>``; return how many."""
+def duckdb_views(manifest: Mapping[str, Any]) -> frozenset[str]:
+    """The models a DuckDB build makes views (the staging and intermediate layers, the drill
+    rows), by relation name, from the project's DuckDB manifest."""
+    return frozenset(
+        node.get("alias") or node["name"]
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+        and (node.get("config") or {}).get("materialized") == "view"
+    )
+
+
+def copy_spark_models(
+    con: duckdb.DuckDBPyConnection,
+    spark_dir: Path,
+    names: Iterable[str],
+    views: frozenset[str] = frozenset(),
+) -> int:
+    """Copy each named model's Parquet folder into ``main.<name>``; return how many.
+
+    A model DuckDB builds as a view (``views``) is copied into the ``spark_built`` schema and
+    ``main.<name>`` is a view of it, so the snapshot holds the same tables and views a DuckDB
+    build leaves (the catalog, and so the packs, list tables only)."""
     existing = dict(
         con.execute(
             "select table_name, table_type from information_schema.tables "
@@ -44,6 +64,8 @@ def copy_spark_models(con: duckdb.DuckDBPyConnection, spark_dir: Path, names: It
     copied = 0
     con.execute("begin")
     try:
+        if views:
+            con.execute("create schema if not exists spark_built")
         for name in names:
             folder = spark_model_folder(spark_dir, name)
             if not any(folder.glob("*.parquet")):
@@ -52,11 +74,16 @@ def copy_spark_models(con: duckdb.DuckDBPyConnection, spark_dir: Path, names: It
                     "expected the table Spark wrote there (is spark.sql.warehouse.dir the data "
                     "directory's spark/warehouse?)"
                 )
-            if existing.get(name) == "VIEW":
-                con.execute(f'drop view main."{name}"')
+            kind = "VIEW" if name in views else "BASE TABLE"
+            if existing.get(name) not in (None, kind):
+                con.execute(f'drop {"view" if kind == "BASE TABLE" else "table"} main."{name}"')
             # the name is a dbt model's (letters, digits, underscores), from the run's results
-            copy = f'create or replace table main."{name}" as select * from read_parquet(?)'  # noqa: S608
+            into = f'spark_built."{name}"' if kind == "VIEW" else f'main."{name}"'
+            copy = f"create or replace table {into} as select * from read_parquet(?)"  # noqa: S608
             con.execute(copy, [str(folder / "*.parquet")])
+            if kind == "VIEW":
+                view = f'create or replace view main."{name}" as select * from {into}'  # noqa: S608
+                con.execute(view)
             copied += 1
         con.execute("commit")
     except BaseException:

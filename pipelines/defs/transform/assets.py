@@ -43,7 +43,7 @@ from pipelines.transform.parse_ahead import (
     wait_for_parse,
 )
 from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
-from pipelines.transform.spark_models import built_relations, copy_spark_models
+from pipelines.transform.spark_models import built_relations, copy_spark_models, duckdb_views
 
 # Projects carrying a fact a warn-severity dbt test reports (rpt_data_quality_by_project counts
 # them on the project they concern), to name them in the refresh summary.
@@ -366,8 +366,11 @@ class BuildEngine:
     def copy_built(self, warehouse: WarehouseResource, run_results: Mapping[str, Any]) -> None:
         if self.name != SPARK:
             return
+        views = duckdb_views(json.loads(ensure_manifest().read_text(encoding="utf-8")))
         with warehouse.connect() as con:
-            copied = copy_spark_models(con, warehouse.paths.spark, built_relations(run_results))
+            copied = copy_spark_models(
+                con, warehouse.paths.spark, built_relations(run_results), views
+            )
         progress(f"  ✓ {copied} models Spark built copied into the warehouse file")
 
 
