@@ -167,7 +167,8 @@ def test_every_published_table_agrees(two_refreshes: dict[str, Path]) -> None:
             (column, kind)
             for column, kind in con.execute(
                 "select column_name, data_type from information_schema.columns "
-                "where table_catalog = 'duckdb' and table_name = ? order by ordinal_position",
+                "where table_catalog = 'duckdb' and table_schema = 'main' and table_name = ? "
+                "order by ordinal_position",
                 [name],
             ).fetchall()
         ]
@@ -175,7 +176,8 @@ def test_every_published_table_agrees(two_refreshes: dict[str, Path]) -> None:
             column
             for (column,) in con.execute(
                 "select column_name from information_schema.columns "
-                "where table_catalog = 'spark' and table_name = ? order by ordinal_position",
+                "where table_catalog = 'spark' and table_schema = 'main' and table_name = ? "
+                "order by ordinal_position",
                 [name],
             ).fetchall()
         ]
