@@ -25,7 +25,7 @@ from pipelines.config import DataPaths, open_instance, resolve_data_dir
 from pipelines.environment import DATA_DIR_ENV
 from pipelines.errors import PmoError
 from pipelines.text import failure_summary
-from pipelines.transform.engines import ENGINES, check_engine_installed
+from pipelines.transform.engines import ENGINES, SPARK, check_engine_installed
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -112,7 +112,7 @@ def run_refresh(
         # (a parse ahead is DuckDB's: a build on Spark parses for its own target)
         ahead = (
             parsed_ahead(paths, expected_vars)
-            if (engine or settings.engine) != "spark"
+            if (engine or settings.engine) != SPARK
             else contextlib.nullcontext()
         )
         with suite_worker(), ahead:

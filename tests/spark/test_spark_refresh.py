@@ -27,13 +27,16 @@ pytestmark = [
 MONTH = "2026-10"
 
 
-def _pmo(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _pmo(
+    *args: str, env: dict[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pipelines.cli", *args],
         capture_output=True,
         text=True,
         check=False,
         env=env,
+        cwd=cwd,
         timeout=1800,
     )
 
@@ -64,16 +67,7 @@ def two_refreshes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert written.returncode == 0, written.stderr[-3000:]
     shutil.copytree(duck, spark)
     for folder, engine in ((duck, "duckdb"), (spark, "spark")):
-        result = subprocess.run(
-            [sys.executable, "-m", "pipelines.cli", "refresh", "--data-dir", str(folder)]
-            + ["--engine", engine],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-            cwd=cwd,
-            timeout=1800,
-        )
+        result = _pmo("refresh", "--data-dir", str(folder), "--engine", engine, env=env, cwd=cwd)
         log = folder / "dagster" / "last_refresh.log"
         assert result.returncode == 0, result.stderr[-4000:] + (
             log.read_text()[-4000:] if log.exists() else ""
