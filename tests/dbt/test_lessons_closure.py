@@ -305,6 +305,9 @@ def test_the_closure_figures_are_the_closing_months_earned_value_and_schedule(wa
         "schedule_variance_time_months",
     ):
         assert closure[column] == final[column], column
+    # closed: the estimate at completion is what it cost, and the method says so
+    assert closure["estimate_at_completion"] == pytest.approx(closure["actual_cost"])
+    assert closure["estimate_at_completion_method"] == "Actual cost (closed)"
     assert closure["actual_cost"] == pytest.approx(6580.0)
     assert (closure["original_budget_at_completion"], closure["budget_at_completion"]) == (
         10000.0,

@@ -117,6 +117,8 @@ LINES_MODEL = "fct_project_financials_monthly"
 ROLLUP = "rpt_financials_rollup_monthly"
 """The line roll-ups every budget-vs-actual, CAPEX/OPEX, commitment and labour table reads."""
 VARIANCE = "Variance commentary"
+ACTUAL_COST_METHOD = "Actual cost"
+"""How fct_earned_value_monthly's method starts for a complete or closed project's EAC."""
 BVA = "Budget vs actual vs forecast"
 CAPEX = "CAPEX / OPEX"
 COMMIT = "Commitments, purchase orders and invoices"
@@ -625,7 +627,14 @@ def _variance_totals(
         " from rpt_financial_variance_monthly",
         section=VARIANCE,
     ).to_dicts()
-    methods = variances["forecast_method"].drop_nulls().unique().to_list()
+    # the formula the open projects' forecasts follow (a complete or closed one's is its cost)
+    methods = (
+        variances.filter(~pl.col("forecast_method").str.starts_with(ACTUAL_COST_METHOD))[
+            "forecast_method"
+        ]
+        .unique()
+        .to_list()
+    )
     totals["forecast_method"] = methods[0] if len(methods) == 1 else None
     totals["variance_threshold_pct"] = float(settings["variance_threshold_pct"] or 0)
     totals["variance_threshold_amount"] = float(settings["variance_threshold_amount"] or 0)

@@ -269,9 +269,13 @@ estimates as (
             when 'cpi_spi' then estimate_variants.estimate_at_completion_cpi_spi
             else estimate_variants.estimate_at_completion_typical
         end as estimate_at_completion,
-        case coalesce(forecast_method.forecast_eac_method, 'typical')
-            when 'atypical' then 'AC + (BAC − EV)'
-            when 'cpi_spi' then 'AC + (BAC − EV) / (CPI × SPI)'
+        -- a completed or closed project's EAC is what it actually cost, whatever the setting
+        case
+            when estimate_variants.is_closed then 'Actual cost (closed)'
+            when estimate_variants.is_completed then 'Actual cost (complete)'
+            when forecast_method.forecast_eac_method = 'atypical' then 'AC + (BAC − EV)'
+            when forecast_method.forecast_eac_method = 'cpi_spi'
+                then 'AC + (BAC − EV) / (CPI × SPI)'
             else 'BAC / CPI'
         end as estimate_at_completion_method
 
