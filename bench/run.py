@@ -143,6 +143,7 @@ def run_scale(
             stages[f"dbt {command} FAILED"] = (time.perf_counter() - start, 0)
             return stages
         stages[label] = (time.perf_counter() - start, timesheet_rows)
+    print_slowest_nodes("DuckDB", target)
     for cores in spark_cores:
         spark_stages(paths, currency, cores, timesheet_rows, stages, peaks)
     publish_stages(paths, target, timesheet_rows, stages, peaks)
@@ -201,7 +202,8 @@ def dbt_command(
     env: dict[str, str] | None = None,
 ) -> tuple[int, str, float]:
     """`dbt parse` or `dbt build` on the warehouse as the refresh runs it (a thread a core, the
-    SQL's unit tests left to `make test`, the log file at info): (exit code, output, peak MiB)."""
+    SQL's unit tests left to `make test`, the log file at info, beside the target):
+    (exit code, output, peak MiB)."""
     build_args = [
         "--threads",
         str(max(1, os.cpu_count() or 1)),
@@ -226,6 +228,8 @@ def dbt_command(
             str(target),
             "--target",
             target_name,
+            "--log-path",
+            str(target / "logs"),
         ],
         env={**os.environ, WAREHOUSE_ENV: str(paths.warehouse), **(env or {})},
     )
@@ -269,6 +273,7 @@ def spark_stages(
         stages[f"{label} FAILED"] = (time.perf_counter() - start, 0)
         return
     stages[label] = (time.perf_counter() - start, timesheet_rows)
+    print_slowest_nodes(f"Spark local[{cores}]", target)
     copy = paths.root / "spark-copy.duckdb"
     shutil.copyfile(paths.warehouse, copy)
     con = connect(copy)
@@ -281,6 +286,24 @@ def spark_stages(
         timesheet_rows,
     )
     copy.unlink()
+
+
+def print_slowest_nodes(engine: str, target: Path, count: int = 8) -> None:
+    """The build's slowest models and tests (dbt's run results), where an engine's time goes."""
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    nodes = sorted(
+        (r for r in results if not r["unique_id"].startswith("operation.")),
+        key=lambda r: r["execution_time"],
+        reverse=True,
+    )
+    total = sum(r["execution_time"] for r in nodes)
+    print(
+        f"{engine}: {len(nodes)} nodes, {total:,.0f} s of node time; slowest: "
+        + ", ".join(
+            f"{r['unique_id'].split('.')[2]} {r['execution_time']:.1f} s" for r in nodes[:count]
+        ),
+        flush=True,
+    )
 
 
 def publish_stages(
