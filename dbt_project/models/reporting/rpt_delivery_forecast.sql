@@ -240,28 +240,46 @@ step_numbers as (
 
 ),
 
-draws as (
+trials as (
 
+    -- one row per project and trial, spread over the engine's workers by trial (DuckDB
+    -- parallelises on its own; on Spark the generated numbers are one partition otherwise, and
+    -- every draw of every project would run on one core)
     select
+        {{ spread_rows(['project_code', 'trial_number']) }}
         simulated_projects.project_code,
         simulated_projects.history_sprint_count,
         simulated_projects.remaining_story_points,
-        trial_numbers.generated_number as trial_number,
-        step_numbers.generated_number as step_number,
-        -- the draw's key, e.g. '20260101|17|3'; its md5 is the random number
-        {{ dbt.hash(dbt.concat([
-            "cast(simulated_projects.random_seed as " ~ dbt.type_string() ~ ")",
-            "'|'",
-            "cast(trial_numbers.generated_number as " ~ dbt.type_string() ~ ")",
-            "'|'",
-            "cast(step_numbers.generated_number as " ~ dbt.type_string() ~ ")",
-        ])) }} as draw_hash
+        simulated_projects.random_seed,
+        simulated_projects.step_limit,
+        trial_numbers.generated_number as trial_number
 
     from simulated_projects
     inner join trial_numbers
         on trial_numbers.generated_number <= simulated_projects.trial_count
+
+),
+
+draws as (
+
+    select
+        trials.project_code,
+        trials.history_sprint_count,
+        trials.remaining_story_points,
+        trials.trial_number,
+        step_numbers.generated_number as step_number,
+        -- the draw's key, e.g. '20260101|17|3'; its md5 is the random number
+        {{ dbt.hash(dbt.concat([
+            "cast(trials.random_seed as " ~ dbt.type_string() ~ ")",
+            "'|'",
+            "cast(trials.trial_number as " ~ dbt.type_string() ~ ")",
+            "'|'",
+            "cast(step_numbers.generated_number as " ~ dbt.type_string() ~ ")",
+        ])) }} as draw_hash
+
+    from trials
     inner join step_numbers
-        on step_numbers.generated_number <= simulated_projects.step_limit
+        on step_numbers.generated_number <= trials.step_limit
 
 ),
 
@@ -313,20 +331,19 @@ trial_steps as (
 trial_finish_steps as (
 
     select
-        project_code,
-        trial_number,
+        trial_steps.*,
         -- the sprint whose drawn points first cover the remaining points (NULL: none within
         -- the horizon)
         min(
             case
-                when cumulative_story_points >= remaining_story_points then step_number
+                when trial_steps.cumulative_story_points >= trial_steps.remaining_story_points
+                    then trial_steps.step_number
             end
+        ) over (
+            partition by trial_steps.project_code, trial_steps.trial_number
         ) as finish_step_number
 
     from trial_steps
-    group by
-        project_code,
-        trial_number
 
 ),
 
@@ -342,30 +359,29 @@ trial_results as (
         case
             when trial_finish_steps.finish_step_number is null
                 then simulated_projects.horizon_sprints + 1
-            when trial_steps.drawn_story_points > 0
-                then trial_steps.step_number - 1 + least(
+            when trial_finish_steps.drawn_story_points > 0
+                then trial_finish_steps.step_number - 1 + least(
                         1.0,
                         greatest(
                             0.0,
                             (
-                                trial_steps.remaining_story_points
-                                - trial_steps.cumulative_story_points
-                                + trial_steps.drawn_story_points
-                            ) / trial_steps.drawn_story_points
+                                trial_finish_steps.remaining_story_points
+                                - trial_finish_steps.cumulative_story_points
+                                + trial_finish_steps.drawn_story_points
+                            ) / trial_finish_steps.drawn_story_points
                         )
                     )
             -- drew nothing yet covered the points: only a floating-point tie with the sprint
             -- before; the whole sprint counts
-            else trial_steps.step_number
+            else trial_finish_steps.step_number
         end as sprints_to_finish
 
     from trial_finish_steps
     inner join simulated_projects
         on trial_finish_steps.project_code = simulated_projects.project_code
-    left join trial_steps
-        on trial_finish_steps.project_code = trial_steps.project_code
-        and trial_finish_steps.trial_number = trial_steps.trial_number
-        and trial_finish_steps.finish_step_number = trial_steps.step_number
+    -- one row per trial: its finishing sprint, or its first when it never finishes (every
+    -- trial draws a first sprint); the steps are read once, so no engine computes them twice
+    where trial_finish_steps.step_number = coalesce(trial_finish_steps.finish_step_number, 1)
 
 ),
 
