@@ -3,8 +3,10 @@
 
     On DuckDB the sources are the loader's raw tables: nothing to do. On Spark each source of
     _raw__sources.yml becomes the table raw.<table> over the loader's Parquet copy of it,
-    <PMO_RAW_PARQUET_DIR>/<table> (pipelines/ingest/lake.py writes it): dropped and declared
-    again every run, which touches metadata only and lets a changed schema through.
+    <PMO_RAW_PARQUET_DIR>/<table> (pipelines/ingest/lake.py writes it, one or more files): the
+    lake as Spark addresses it (engine.lake_uri: file://, s3a://, abfss://, hdfs://...). Each
+    is dropped and declared again every run, which touches metadata only and lets a changed
+    schema through.
 -#}
 {% macro register_raw_sources() -%}
     {{ return(adapter.dispatch('register_raw_sources', 'pmo_pulse')()) }}
