@@ -5,7 +5,9 @@ tests/spark/test_lake_read.py)."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -181,3 +183,15 @@ def test_spark_s_metastore_starts_afresh_when_the_lake_moves(tmp_path: Path) -> 
     # a model folder the new metastore does not know would stop Spark making the table
     assert not (there.spark_dir / "warehouse").exists()
     assert (spark_dir / "metastore_warehouse.txt").read_text().strip() == there.warehouse_uri
+
+
+def test_the_readme_s_production_lake_is_a_valid_setting(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    tail = readme[readme.index("**In production**") :]
+    block = textwrap.dedent(re.search(r"```toml\n(.*?)```", tail, re.DOTALL).group(1))
+    settings = load_settings(_settings(tmp_path, block))
+    assert (settings.engine, settings.spark_master) == (
+        "spark",
+        "spark://spark-master.internal:7077",
+    )
+    assert settings.lake == Lake(Path("/mnt/pmo-lake"), "s3a://pmo-lake/prod")
