@@ -5,6 +5,7 @@ tests/spark/test_lake_read.py)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import textwrap
@@ -17,7 +18,7 @@ from pipelines.config import DataPaths
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.transform.assets import BuildEngine
 from pipelines.errors import PmoError
-from pipelines.ingest.lake import write_raw_parquet
+from pipelines.ingest.lake import raw_schema_marks, write_raw_parquet
 from pipelines.settings import load_settings
 from pipelines.transform.engines import Lake, metastore_for, spark_model_folder
 from pipelines.transform.spark_models import copy_spark_models
@@ -145,12 +146,15 @@ def test_a_spark_build_writes_the_lake_in_the_settings_and_tells_spark_its_uri(
         con.execute(f"create table raw.timesheets as {TIMESHEETS}")  # noqa: S608
     warehouse = WarehouseResource(data_dir=str(tmp_path))
     engine = BuildEngine.of(warehouse, None)
+    marks = json.loads(engine.variables.pop("PMO_RAW_SCHEMAS"))
     assert engine.variables == {
         "PMO_SPARK_MASTER": "local[*]",
         "PMO_SPARK_DIR": str(tmp_path / "spark"),
         "PMO_RAW_PARQUET_DIR": "s3a://pmo-lake/prod/raw",
         "PMO_SPARK_WAREHOUSE": "s3a://pmo-lake/prod/spark/warehouse",
     }
+    # a mark for every raw table written, so the build declares again only a changed one
+    assert "timesheets" in marks and set(marks) == {p.name for p in (shared / "raw").iterdir()}
     assert any((shared / "raw" / "timesheets").glob("part-*.parquet"))
     assert not (tmp_path / "lake").exists()  # nothing under the data directory's own lake
 
@@ -195,3 +199,20 @@ def test_the_readme_s_production_lake_is_a_valid_setting(tmp_path: Path) -> None
         "spark://spark-master.internal:7077",
     )
     assert settings.lake == Lake(Path("/mnt/pmo-lake"), "s3a://pmo-lake/prod")
+
+
+def test_a_raw_table_s_mark_changes_with_its_columns_or_its_folder_only(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "pmo.duckdb"))
+    con.execute("create schema raw")
+    con.execute(f"create table raw.timesheets as {TIMESHEETS}")  # noqa: S608
+    con.execute("create table raw.projects (project_code varchar, source_line bigint)")
+    here = raw_schema_marks(con, "file:///data/lake/raw")
+    assert sorted(here) == ["projects", "timesheets"]
+    con.execute("insert into raw.projects values ('PRJ-1', 1)")  # new rows: the same mark
+    assert raw_schema_marks(con, "file:///data/lake/raw/") == here
+    con.execute("alter table raw.projects add column sponsor varchar")  # Spark must see it
+    gained = raw_schema_marks(con, "file:///data/lake/raw")
+    assert gained["projects"] != here["projects"]
+    assert gained["timesheets"] == here["timesheets"]
+    moved = raw_schema_marks(con, "s3a://pmo-lake/prod/raw")
+    assert all(moved[name] != gained[name] for name in gained)

@@ -39,6 +39,20 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def raw_schema_marks(con: duckdb.DuckDBPyConnection, location: str) -> dict[str, str]:
+    """Per raw table, a short hash of its columns (names and types, in order) and of the folder
+    Spark reads it from (``location``, its parent): the build's hook declares a table again
+    only when its mark differs from the one it was declared with (macros/raw_sources.sql)."""
+    rows = con.execute(
+        "select table_name, left(md5(? || string_agg(column_name || ' ' || data_type, ', ' "
+        "order by ordinal_position)), 16) from information_schema.columns "
+        "where table_catalog = current_database() and table_schema = ? group by table_name",
+        [location.rstrip("/") + "/", RAW_SCHEMA],
+    ).fetchall()
+    known = set(raw_tables(con))
+    return {name: mark for name, mark in sorted(rows) if name in known}
+
+
 def write_raw_parquet(
     con: duckdb.DuckDBPyConnection,
     folder: Path,

@@ -20,6 +20,7 @@ Only the standard library here: the command line checks the engine before anythi
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ RAW_PARQUET_DIR_ENV = "PMO_RAW_PARQUET_DIR"
 """Not set by users: the raw layer as Parquet, as Spark addresses it (``<lake_uri>/raw``)."""
 SPARK_WAREHOUSE_ENV = "PMO_SPARK_WAREHOUSE"
 """Not set by users: Spark's warehouse of built models (``<lake_uri>/spark/warehouse``)."""
+RAW_SCHEMAS_ENV = "PMO_RAW_SCHEMAS"
+"""Not set by users: a mark of each raw table's columns (``lake.raw_schema_marks``), as JSON."""
 SPARK_SCHEMA = "pmo"
 """The Spark database the models are built in (``profiles.yml``)."""
 METASTORE = "metastore_db"
@@ -103,16 +106,22 @@ def check_engine_installed(engine: str) -> None:
 
 
 def spark_variables(
-    spark_dir: Path, raw_parquet: Path | str, master: str, warehouse: str | None = None
+    spark_dir: Path,
+    raw_parquet: Path | str,
+    master: str,
+    warehouse: str | None = None,
+    raw_schemas: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment a dbt build on Spark is started with (``profiles.yml`` reads it):
     ``raw_parquet`` and ``warehouse`` as Spark addresses them (``Lake.raw_uri`` and
-    ``Lake.warehouse_uri``); without ``warehouse``, ``spark_dir``'s ``warehouse/``."""
+    ``Lake.warehouse_uri``); without ``warehouse``, ``spark_dir``'s ``warehouse/``. Without
+    ``raw_schemas`` the build declares every raw table again."""
     return {
         SPARK_MASTER_ENV: master,
         SPARK_DIR_ENV: str(spark_dir),
         RAW_PARQUET_DIR_ENV: str(raw_parquet),
         SPARK_WAREHOUSE_ENV: warehouse or str(spark_dir / "warehouse"),
+        RAW_SCHEMAS_ENV: json.dumps(raw_schemas or {}, sort_keys=True),
     }
 
 

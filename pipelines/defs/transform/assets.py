@@ -24,7 +24,7 @@ from packaging.version import Version
 from pipelines.config import DataPaths
 from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.environment import set_for_child
-from pipelines.ingest.lake import write_raw_parquet
+from pipelines.ingest.lake import raw_schema_marks, write_raw_parquet
 from pipelines.inputs import note_build_started, nothing_new_loaded, raw_tables_changed
 from pipelines.progress import reporter
 from pipelines.settings import (
@@ -379,11 +379,12 @@ class BuildEngine:
         master, lake = settings.spark_master, settings.lake
         with warehouse.connect() as con:
             written = write_raw_parquet(con, lake.raw_dir, changed)
+            marks = raw_schema_marks(con, lake.raw_uri)
         progress(
             f"  • engine: Spark ({master}); {len(written)} raw table(s) written as Parquet "
             f"to {lake.raw_dir}"
         )
-        variables = spark_variables(paths.spark, lake.raw_uri, master, lake.warehouse_uri)
+        variables = spark_variables(paths.spark, lake.raw_uri, master, lake.warehouse_uri, marks)
         return cls(name, variables, ("--target", SPARK), lake)
 
     def copy_built(self, warehouse: WarehouseResource, run_results: Mapping[str, Any]) -> None:
