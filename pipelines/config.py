@@ -67,12 +67,14 @@ class DataPaths:
 
     @property
     def raw_parquet(self) -> Path:
-        """The raw layer as Parquet, one folder per raw table (written for the Spark engine)."""
+        """The raw layer as Parquet, one folder per raw table, in the default lake (the settings'
+        ``engine.lake_dir`` moves it: ``Settings.lake``)."""
         return self.root / "lake" / "raw"
 
     @property
     def spark(self) -> Path:
-        """The Spark engine's own state: its warehouse of built models and its metastore."""
+        """The Spark driver's own state: its metastore, scratch and tmp folders (its warehouse of
+        built models is in the lake: ``Settings.lake``)."""
         return self.root / "spark"
 
     def ensure(self) -> DataPaths:

@@ -10,6 +10,8 @@ date_window_years = 5   # rows dated further from their project's dates are quar
 [engine]
 name = "duckdb"          # or "spark": the dbt build runs on Apache Spark (the spark extra)
 spark_master = "local[*]"  # a cluster's URL (spark://host:7077, yarn, k8s://...) in production
+lake_dir = "/mnt/pmo-lake"  # the raw Parquet and Spark's warehouse; default <data-dir>/lake
+lake_uri = "s3a://pmo-lake/prod"  # the same directory as Spark reads it; default file://<lake_dir>
 ```
 
 The file is optional. Without a reporting currency the product takes the one currency every
@@ -28,16 +30,18 @@ import duckdb
 
 from pipelines.config import DataPaths
 from pipelines.errors import PmoError
-from pipelines.transform.engines import DEFAULT_ENGINE, ENGINES
+from pipelines.transform.engines import DEFAULT_ENGINE, ENGINES, Lake
 
 SETTINGS_FILE = "settings.toml"
 DEFAULT_REPORTING_CURRENCY = "EUR"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 _KNOWN = {
     "reporting": {"currency"},
     "load": {"date_window_years"},
-    "engine": {"name", "spark_master"},
+    "engine": {"name", "spark_master", "lake_dir", "lake_uri"},
 }
+LAKE_FOLDER = "lake"
 DEFAULT_DATE_WINDOW_YEARS = 5
 DEFAULT_SPARK_MASTER = "local[*]"
 DEMO_SETTINGS = """\
@@ -62,6 +66,17 @@ class Settings:
     spark_master: str = DEFAULT_SPARK_MASTER
     """Spark's master when the engine is ``spark``: ``local[*]`` runs Spark in this machine's
     process; a cluster's URL in production."""
+    lake_dir: Path | None = None
+    """As set (absolute), or None: ``<data-dir>/lake``."""
+    lake_uri: str | None = None
+    """As set (no trailing slash), or None: the ``file://`` URI of the lake's directory."""
+
+    @property
+    def lake(self) -> Lake:
+        """Where the raw Parquet and Spark's warehouse live, as this machine and as Spark see
+        it (a cluster's executors need a directory they reach: a shared filesystem or a
+        bucket mounted here)."""
+        return Lake.at(self.lake_dir or self.path.parent / LAKE_FOLDER, self.lake_uri)
 
 
 @dataclass(frozen=True)
@@ -126,12 +141,15 @@ def load_settings(paths: DataPaths) -> Settings:
                 'code such as "EUR" or "USD".'
             )
     engine, master = _engine(path, document.get("engine", {}))
+    lake_dir, lake_uri = _lake(path, document.get("engine", {}))
     return Settings(
         path,
         reporting_currency=code,
         date_window_years=window,
         engine=engine,
         spark_master=master,
+        lake_dir=lake_dir,
+        lake_uri=lake_uri,
     )
 
 
@@ -150,6 +168,28 @@ def _engine(path: Path, values: dict[str, object]) -> tuple[str, str]:
             'e.g. "local[*]" or "spark://host:7077".'
         )
     return str(engine), master.strip()
+
+
+def _lake(path: Path, values: dict[str, object]) -> tuple[Path | None, str | None]:
+    folder = values.get("lake_dir")
+    lake_dir = None
+    if folder is not None:
+        if not isinstance(folder, str) or not folder.strip() or _URI.match(folder.strip()):
+            raise PmoError(
+                f"{path}: engine.lake_dir is {folder!r}; expected a directory of this machine "
+                'that the Spark cluster sees too, e.g. "/mnt/pmo-lake" (a URI such as '
+                "s3a://... goes in engine.lake_uri)."
+            )
+        # a relative directory is taken from the data directory, as the settings file is
+        lake_dir = (path.parent / Path(folder.strip()).expanduser()).absolute()
+    uri = values.get("lake_uri")
+    if uri is not None and (not isinstance(uri, str) or not _URI.match(uri.strip().rstrip("/"))):
+        raise PmoError(
+            f"{path}: engine.lake_uri is {uri!r}; expected the URI Spark reads engine.lake_dir "
+            'by, e.g. "s3a://pmo-lake/prod", "abfss://lake@account.dfs.core.windows.net/pmo", '
+            '"hdfs://namenode/pmo" or "file:///mnt/pmo-lake".'
+        )
+    return lake_dir, uri.strip().rstrip("/") if isinstance(uri, str) else None
 
 
 def resolve_reporting_currency(

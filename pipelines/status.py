@@ -142,6 +142,7 @@ def warehouse_status(paths: DataPaths) -> str:
     lines.append(f"  reporting currency: {currency.describe()}")
     if settings.engine != "duckdb":
         lines.append(f"  engine: {settings.engine} (master {settings.spark_master})")
+        lines.append(f"  lake: {settings.lake.dir} (Spark reads it as {settings.lake.uri})")
     if built_currency and built_currency[0] != currency.code:
         lines.append(f"  the current warehouse was built in {built_currency[0]}: refresh to apply")
     lines.append("")

@@ -1,6 +1,6 @@
 """The models a Spark build wrote, copied into the warehouse file.
 
-Spark writes each model it builds as a Parquet folder under ``<data>/spark/warehouse/pmo.db/``.
+Spark writes each model it builds as a Parquet folder under ``<lake>/spark/warehouse/pmo.db/``.
 The snapshot a refresh publishes is the warehouse file (immutable, one file, read by the
 dashboards, the packs and ``pmo sql``), and Spark's folders are overwritten by its next build, so
 after a build every model and seed it built is copied into the warehouse's ``main`` schema under
@@ -50,7 +50,8 @@ def copy_spark_models(
     names: Iterable[str],
     views: frozenset[str] = frozenset(),
 ) -> int:
-    """Copy each named model's Parquet folder into ``main.<name>``; return how many.
+    """Copy each named model's Parquet folder (under ``spark_dir``'s ``warehouse/``: the lake's
+    ``spark/``) into ``main.<name>``; return how many.
 
     A model DuckDB builds as a view (``views``) is copied into the ``spark_built`` schema and
     ``main.<name>`` is a view of it, so the snapshot holds the same tables and views a DuckDB
@@ -71,8 +72,8 @@ def copy_spark_models(
             if not any(folder.glob("*.parquet")):
                 raise PmoError(
                     f"the Spark build reported {name} built, but {folder} holds no Parquet file; "
-                    "expected the table Spark wrote there (is spark.sql.warehouse.dir the data "
-                    "directory's spark/warehouse?)"
+                    "expected the table Spark wrote there (is engine.lake_dir in the settings "
+                    "the directory engine.lake_uri names, as this machine sees it?)"
                 )
             kind = "VIEW" if name in views else "BASE TABLE"
             if existing.get(name) not in (None, kind):

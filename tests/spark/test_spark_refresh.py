@@ -104,8 +104,10 @@ def test_the_spark_refresh_says_its_engine_and_copies_its_models(
     assert "engine: Spark (local[*])" in said
     assert "models Spark built copied into the warehouse file" in said
     assert "engine: Spark" not in (two_refreshes["duckdb"] / "refresh.txt").read_text()
-    spark_state = two_refreshes["spark"] / "spark"
-    assert (spark_state / "warehouse").is_dir() and (spark_state / "metastore_db").is_dir()
+    # the models in the lake's warehouse, the driver's metastore in the data directory
+    lake = two_refreshes["spark"] / "lake"
+    assert (lake / "spark" / "warehouse" / "pmo.db").is_dir() and (lake / "raw").is_dir()
+    assert (two_refreshes["spark"] / "spark" / "metastore_db").is_dir()
 
 
 def test_the_packs_agree_in_every_number(two_refreshes: dict[str, Path]) -> None:

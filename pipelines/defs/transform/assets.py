@@ -24,7 +24,7 @@ from packaging.version import Version
 from pipelines.config import DataPaths
 from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.environment import set_for_child
-from pipelines.ingest.lake import write_raw_parquet
+from pipelines.ingest.lake import raw_schema_marks, write_raw_parquet
 from pipelines.inputs import note_build_started, nothing_new_loaded, raw_tables_changed
 from pipelines.progress import reporter
 from pipelines.settings import (
@@ -34,7 +34,13 @@ from pipelines.settings import (
     resolve_reporting_currency,
 )
 from pipelines.status import fx_rate_gap_lines
-from pipelines.transform.engines import SPARK, check_engine_installed, spark_variables
+from pipelines.transform.engines import (
+    SPARK,
+    Lake,
+    check_engine_installed,
+    metastore_for,
+    spark_variables,
+)
 from pipelines.transform.parse_ahead import (
     INSTALL_PARSE_VARS,
     PARSE_FOLDER_SUFFIX,
@@ -296,7 +302,10 @@ def dbt_build(
     progress(f"  • reporting currency: {currency.describe()}")
     if currency.warning:
         context.log.warning(f"reporting currency {currency.code}: {currency.warning}")
-    plan = BuildPlan.of(ensure_manifest(), state.changed, context, state.relations)
+    # a Spark metastore new to the lake knows none of the models a plan would leave out
+    fresh_spark = BuildEngine.fresh_metastore(warehouse)
+    changed = None if fresh_spark else state.changed
+    plan = BuildPlan.of(ensure_manifest(), changed, context, state.relations)
     note_build_started(warehouse.paths, context.run_id, build_vars)
     progress(f"  … dbt build: {plan.describe()}")
     # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
@@ -346,6 +355,16 @@ class BuildEngine:
     name: str
     variables: Mapping[str, str]
     target_args: tuple[str, ...] = ()
+    lake: Lake | None = None
+    """On Spark: where the raw Parquet is written and the models Spark built are read from."""
+
+    @staticmethod
+    def fresh_metastore(warehouse: WarehouseResource) -> bool:
+        """On Spark: whether its metastore is new to the lake in the settings (then every model
+        is built); see ``metastore_for``."""
+        if warehouse.engine_name != SPARK:
+            return False
+        return metastore_for(warehouse.paths.spark, load_settings(warehouse.paths).lake)
 
     @classmethod
     def of(cls, warehouse: WarehouseResource, changed: frozenset[str] | None) -> "BuildEngine":
@@ -356,20 +375,25 @@ class BuildEngine:
             return cls(name, {})
         check_engine_installed(name)
         paths = warehouse.paths
-        master = load_settings(paths).spark_master
+        settings = load_settings(paths)
+        master, lake = settings.spark_master, settings.lake
         with warehouse.connect() as con:
-            written = write_raw_parquet(con, paths.raw_parquet, changed)
-        progress(f"  • engine: Spark ({master}); {len(written)} raw table(s) written as Parquet")
-        variables = spark_variables(paths.spark, paths.raw_parquet, master)
-        return cls(name, variables, ("--target", SPARK))
+            written = write_raw_parquet(con, lake.raw_dir, changed)
+            marks = raw_schema_marks(con, lake.raw_uri)
+        progress(
+            f"  • engine: Spark ({master}); {len(written)} raw table(s) written as Parquet "
+            f"to {lake.raw_dir}"
+        )
+        variables = spark_variables(paths.spark, lake.raw_uri, master, lake.warehouse_uri, marks)
+        return cls(name, variables, ("--target", SPARK), lake)
 
     def copy_built(self, warehouse: WarehouseResource, run_results: Mapping[str, Any]) -> None:
-        if self.name != SPARK:
+        if self.name != SPARK or self.lake is None:
             return
         views = duckdb_views(json.loads(ensure_manifest().read_text(encoding="utf-8")))
         with warehouse.connect() as con:
             copied = copy_spark_models(
-                con, warehouse.paths.spark, built_relations(run_results), views
+                con, self.lake.spark_dir, built_relations(run_results), views
             )
         progress(f"  ✓ {copied} models Spark built copied into the warehouse file")
 
