@@ -218,11 +218,30 @@
 {% macro spark__star_replace(relation, replacements, prefix) -%}
     {%- set replaced = dict(replacements) -%}
     {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- set columns = adapter.get_columns_in_relation(pmo_relation_with_columns(relation)) -%}
+        {%- if not columns -%}
+            {{ exceptions.raise_compiler_error('star_replace: no columns found in ' ~ relation) }}
+        {%- endif -%}
+        {%- for column in columns -%}
         {{ replaced.get(column.name, prefix ~ '.' ~ column.name) }} as {{ column.name }}
         {{- ',\n        ' if not loop.last }}
         {%- endfor -%}
     {%- else -%}
         {{ prefix }}.*
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    The relation whose columns `relation` has. In a unit test a ref is the test's fixture, a CTE
+    with every column of the model it stands for (dbt fills the ones the test leaves out): that
+    model's relation then, in the target's schema where every model is built. Any other relation
+    is itself.
+-#}
+{% macro pmo_relation_with_columns(relation) -%}
+    {%- set cte_prefix = api.Relation.add_ephemeral_prefix('') -%}
+    {%- if relation.type == 'cte' and relation.identifier.startswith(cte_prefix) -%}
+        {{ return(api.Relation.create(
+            schema=target.schema, identifier=relation.identifier[cte_prefix | length:])) }}
+    {%- endif -%}
+    {{ return(relation) }}
 {%- endmacro %}

@@ -4,7 +4,9 @@ One small demo portfolio is generated and loaded (the loader's DuckDB raw tables
 tables written as Parquet (``pipelines.ingest.lake``), then built once per engine with the
 refresh's command (``pmo-dbt build --exclude-resource-type unit_test``). Every fct_/rpt_/dim_
 model is compared row by row (``tests.spark.compare``): the Spark tables are read from their
-Parquet folders, as the published snapshot will read them. Skipped without pyspark or Java.
+Parquet folders, as the published snapshot will read them. The dbt unit tests then run on the
+Spark build (``pmo-dbt test --select test_type:unit``), as they do on DuckDB in ``make test``.
+Skipped without pyspark or Java.
 """
 
 from __future__ import annotations
@@ -60,15 +62,17 @@ class Builds:
     spark: Build
     workdir: Path
     home: Path
+    env: dict[str, str]
 
 
-def _build(target: str, data_dir: Path, env: dict[str, str], cwd: Path) -> Build:
-    target_dir = data_dir / f"dbt-{target}"
+def _dbt(
+    command: str, target: str, target_dir: Path, env: dict[str, str], cwd: Path, *args: str
+) -> Build:
     started = time.monotonic()
     result = subprocess.run(
         [
             str(PMO_DBT),
-            "build",
+            command,
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
@@ -77,10 +81,9 @@ def _build(target: str, data_dir: Path, env: dict[str, str], cwd: Path) -> Build
             target,
             "--target-path",
             str(target_dir),
-            "--exclude-resource-type",
-            "unit_test",
             "--threads",
             "2",
+            *args,
         ],
         capture_output=True,
         text=True,
@@ -91,6 +94,11 @@ def _build(target: str, data_dir: Path, env: dict[str, str], cwd: Path) -> Build
     )
     seconds = time.monotonic() - started
     return Build(target, target_dir, seconds, result.returncode, result.stdout + result.stderr)
+
+
+def _build(target: str, data_dir: Path, env: dict[str, str], cwd: Path) -> Build:
+    target_dir = data_dir / f"dbt-{target}"
+    return _dbt("build", target, target_dir, env, cwd, "--exclude-resource-type", "unit_test")
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +133,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     }
     duckdb_build = _build("duckdb", data_dir, env, workdir)
     spark_build = _build("spark", data_dir, env, workdir)
-    return Builds(data_dir, spark_dir, duckdb_build, spark_build, workdir, home)
+    return Builds(data_dir, spark_dir, duckdb_build, spark_build, workdir, home, env)
 
 
 def _marts(build: Build) -> list[str]:
@@ -176,6 +184,42 @@ def test_every_mart_is_equal_on_both_engines(builds):
     for kind in sorted({(a, b) for _, _, a, b in typed}):
         print(f"  {kind[0]} -> {kind[1]}: {sum(1 for t in typed if (t[2], t[3]) == kind)}")
     assert not differences, "\n".join(map(str, differences[:20]))
+
+
+def test_every_dbt_unit_test_passes_on_spark(builds):
+    """The unit tests (hand-computed inputs and expected rows) on the Spark build's relations:
+    the same expectations as on DuckDB, so both engines compute the same numbers."""
+    assert builds.spark.returncode == 0, builds.spark.output[-5000:]
+    target_dir = builds.data_dir / "dbt-spark-unit"
+    target_dir.mkdir()
+    # the build's parse state: the unit tests start without parsing the project again
+    state = builds.spark.target_dir / "partial_parse.msgpack"
+    (target_dir / "partial_parse.msgpack").write_bytes(state.read_bytes())
+    run = _dbt(
+        "test",
+        "spark",
+        target_dir,
+        builds.env,
+        builds.workdir,
+        "--select",
+        "test_type:unit",
+        # a unit test reads the columns of the relations it names, never dbt's relation cache
+        "--no-populate-cache",
+    )
+    results = [r for r in run.results() if r["unique_id"].startswith("unit_test.")]
+    expected = [
+        node["unique_id"] for node in builds.spark.manifest().get("unit_tests", {}).values()
+    ]
+    failed = [
+        f"{r['unique_id'].split('.', 2)[-1]} ({r['status']}): {r.get('message')}"
+        for r in results
+        if r["status"] != "pass"
+    ]
+    assert not failed, "\n\n".join(failed)
+    assert run.returncode == 0, run.output[-5000:]
+    assert len(expected) > 50
+    assert sorted(r["unique_id"] for r in results) == sorted(expected)
+    print(f"\n{len(results)} unit tests passed on Spark in {run.seconds:.0f} s")
 
 
 def test_spark_keeps_its_state_under_its_own_directory(builds):
