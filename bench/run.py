@@ -146,6 +146,8 @@ def run_scale(
     print_slowest_nodes("DuckDB", target)
     for cores in spark_cores:
         spark_stages(paths, currency, cores, timesheet_rows, stages, peaks)
+    if len(spark_cores) > 1:
+        print_unspread_nodes(paths.root, min(spark_cores), max(spark_cores))
     publish_stages(paths, target, timesheet_rows, stages, peaks)
     print(
         "peak memory by stage: "
@@ -301,6 +303,40 @@ def print_slowest_nodes(engine: str, target: Path, count: int = 8) -> None:
         f"{engine}: {len(nodes)} nodes, {total:,.0f} s of node time; slowest: "
         + ", ".join(
             f"{r['unique_id'].split('.')[2]} {r['execution_time']:.1f} s" for r in nodes[:count]
+        ),
+        flush=True,
+    )
+
+
+def print_unspread_nodes(
+    root: Path, few: int, many: int, floor: float = 5.0, count: int = 10
+) -> None:
+    """The Spark models and tests that took as long with ``many`` cores as with ``few``: the
+    work that does not spread over the executors (one partition, the driver), which a cluster's
+    cores would not shorten either; where a scale-out starts looking."""
+    times = {}
+    for cores in (few, many):
+        target = root / f"dbt_target_spark_{cores}" / "run_results.json"
+        results = json.loads(target.read_text(encoding="utf-8"))["results"]
+        times[cores] = {r["unique_id"].split(".")[2]: r["execution_time"] for r in results}
+    unspread = sorted(
+        (
+            (name, seconds, times[many][name])
+            for name, seconds in times[few].items()
+            if seconds >= floor and times[many].get(name, 0) >= 0.8 * seconds
+        ),
+        key=lambda item: -item[1],
+    )[:count]
+    # a local Spark runs one job's tasks before the next one's: a node much slower with more
+    # cores waited for another model's tasks (its own time is the smaller figure)
+    print(
+        f"Spark: not faster on local[{many}] than on local[{few}] (over {floor:.0f} s): "
+        + (
+            ", ".join(
+                f"{name} {a:.1f} → {b:.1f} s{' (waited)' if b > 2 * a else ''}"
+                for name, a, b in unspread
+            )
+            or "none"
         ),
         flush=True,
     )

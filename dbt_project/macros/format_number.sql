@@ -1,23 +1,36 @@
 {#-
+    A number rounded as its decimal digits read, the same on every engine: 3.15 to one decimal
+    is 3.2 (halves away from zero). DuckDB's round() of a double works on its binary value
+    (3.15 is 3.14999…, so 3.1) where Spark's works on its decimal text (3.2): going through a
+    decimal of scale 9 first gives both the digits a person reads, and drops the last bits in
+    which two engines' sums of the same amounts may differ. Returns a decimal of `decimals`
+    places (|value| below 10^29). `decimals` is a number.
+-#}
+{% macro round_decimal(expression, decimals) -%}
+    round(cast({{ expression }} as decimal(38, 9)), {{ decimals }})
+{%- endmacro %}
+
+
+{#-
     A number as text with a fixed count of decimals (0 to 4), for sentences such as a health
     reason ("CPI 0.82 below 0.90"). Rounding happens here, for display only: the value itself is
     never rounded in a model. `decimals` may be a column (e.g. a seed's display_decimals); a
     value outside 0-4 falls back to 2. Casting through a fixed-scale decimal keeps trailing
-    zeros (0.90, not 0.9) on every engine.
+    zeros (0.90, not 0.9) on every engine; halves round away from zero (round_decimal).
 -#}
 {% macro format_number(expression, decimals) -%}
     {%- if decimals is number -%}
-    cast(cast(round({{ expression }}, {{ decimals }}) as decimal(38, {{ decimals }}))
+    cast(cast({{ round_decimal(expression, decimals) }} as decimal(38, {{ decimals }}))
         as {{ dbt.type_string() }})
     {%- else -%}
     case {{ decimals }}
         {%- for scale in range(0, 5) %}
         when {{ scale }} then cast(
-            cast(round({{ expression }}, {{ scale }}) as decimal(38, {{ scale }}))
+            cast({{ round_decimal(expression, scale) }} as decimal(38, {{ scale }}))
             as {{ dbt.type_string() }}
         )
         {%- endfor %}
-        else cast(cast(round({{ expression }}, 2) as decimal(38, 2)) as {{ dbt.type_string() }})
+        else cast(cast({{ round_decimal(expression, 2) }} as decimal(38, 2)) as {{ dbt.type_string() }})
     end
     {%- endif -%}
 {%- endmacro %}

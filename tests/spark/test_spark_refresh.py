@@ -16,6 +16,8 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from tests.spark.compare import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+
 pytestmark = [
     pytest.mark.spark,
     pytest.mark.skipif(
@@ -25,6 +27,14 @@ pytestmark = [
 ]
 
 MONTH = "2026-10"
+
+PORTFOLIO = {
+    # CI's: six projects, twenty people, six months (the Spark refresh ~6 min on 2 cores)
+    "small": ("--projects", "6", "--people", "20", "--months", "6"),
+    # `pmo demo`'s own portfolio (24 projects, 18 months), for a run by hand:
+    # PMO_SPARK_REFRESH_PORTFOLIO=demo make test-spark
+    "demo": (),
+}[os.environ.get("PMO_SPARK_REFRESH_PORTFOLIO", "small")]
 
 
 def _pmo(
@@ -43,8 +53,8 @@ def _pmo(
 
 @pytest.fixture(scope="module")
 def two_refreshes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One small portfolio's landing, refreshed on DuckDB in one data directory and on Spark in
-    another (with HOME and the working folder empty, to see what Spark writes where)."""
+    """One portfolio's landing (``PORTFOLIO``), refreshed on DuckDB in one data directory and on
+    Spark in another (with HOME and the working folder empty, to see what Spark writes where)."""
     root = tmp_path_factory.mktemp("engines")
     home, cwd = root / "home", root / "cwd"
     home.mkdir()
@@ -56,12 +66,7 @@ def two_refreshes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "--data-dir",
         str(duck),
         "--no-refresh",
-        "--projects",
-        "6",
-        "--people",
-        "20",
-        "--months",
-        "6",
+        *PORTFOLIO,
         env=env,
     )
     assert written.returncode == 0, written.stderr[-3000:]
@@ -90,10 +95,13 @@ def _cells(workbook: Path) -> dict[str, list[list[object]]]:
 
 
 def _same(a: object, b: object) -> bool:
+    """Equal, doubles as the cross-engine comparison takes them (``tests/spark/compare.py``):
+    to a relative 1e-9, or within its absolute tolerance near zero (a difference of two sums,
+    such as the MSR–FSR reconciliation's, is exact only to the order they were added in)."""
     if isinstance(a, float) or isinstance(b, float):
         if not isinstance(a, int | float) or not isinstance(b, int | float):
             return False
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+        return math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
     return a == b
 
 

@@ -89,16 +89,16 @@ compared as (
             running.original_currency = purchase_orders.original_currency
             and running.invoices_before_count = running.invoices_before_in_currency_count
         ) as is_compared_in_po_currency,
-        round(
-            running.original_amount
-            - (purchase_orders.original_amount - running.invoiced_before_original_amount),
+        cast({{ round_decimal(
+            'running.original_amount'
+            ~ ' - (purchase_orders.original_amount - running.invoiced_before_original_amount)',
             2
-        ) as excess_in_po_currency,
-        round(
-            running.invoice_amount
-            - (purchase_orders.po_amount - running.invoiced_before_amount),
+        ) }} as {{ type_double() }}) as excess_in_po_currency,
+        cast({{ round_decimal(
+            'running.invoice_amount'
+            ~ ' - (purchase_orders.po_amount - running.invoiced_before_amount)',
             2
-        ) as excess_in_reporting_currency
+        ) }} as {{ type_double() }}) as excess_in_reporting_currency
 
     from running
     left join purchase_orders

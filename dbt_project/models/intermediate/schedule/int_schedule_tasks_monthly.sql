@@ -55,19 +55,31 @@ network_months as (
 
 ),
 
+-- each project's snapshot dates, a few rows a project: the month-by-date comparison below is
+-- not an equality, so it is made on these rather than on every task row (on Spark a join
+-- without an equality runs as a nested loop over both sides)
+project_snapshots as (
+
+    select distinct
+        project_code,
+        snapshot_date
+    from scheduled_tasks
+
+),
+
 latest_snapshots as (
 
     select
         network_months.network_month,
-        scheduled_tasks.project_code,
-        max(scheduled_tasks.snapshot_date) as snapshot_date
+        project_snapshots.project_code,
+        max(project_snapshots.snapshot_date) as snapshot_date
 
     from network_months
-    inner join scheduled_tasks
-        on scheduled_tasks.snapshot_date <= {{ month_end('network_months.network_month') }}
+    inner join project_snapshots
+        on project_snapshots.snapshot_date <= {{ month_end('network_months.network_month') }}
     group by
         network_months.network_month,
-        scheduled_tasks.project_code
+        project_snapshots.project_code
 
 )
 

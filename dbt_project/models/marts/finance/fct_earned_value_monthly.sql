@@ -399,9 +399,9 @@ credibility_checks as (
                 )
                 then {{ dbt.concat([
                     "'early: '",
-                    "cast(cast(round(forecast_dates.percent_spent, 0) as integer) as " ~ dbt.type_string() ~ ")",
+                    "cast(cast(" ~ round_decimal("forecast_dates.percent_spent", 0) ~ " as integer) as " ~ dbt.type_string() ~ ")",
                     "'% of BAC spent, '",
-                    "cast(cast(round(forecast_dates.percent_complete, 0) as integer) as " ~ dbt.type_string() ~ ")",
+                    "cast(cast(" ~ round_decimal("forecast_dates.percent_complete", 0) ~ " as integer) as " ~ dbt.type_string() ~ ")",
                     "'% earned'",
                 ]) }}
         end as early_work_reason,
@@ -409,7 +409,7 @@ credibility_checks as (
             when forecast_dates.is_earned_value_over_budget
                 then {{ dbt.concat([
                     "'EV above BAC ('",
-                    "cast(cast(round(forecast_dates.percent_complete, 0) as integer) as " ~ dbt.type_string() ~ ")",
+                    "cast(cast(" ~ round_decimal("forecast_dates.percent_complete", 0) ~ " as integer) as " ~ dbt.type_string() ~ ")",
                     "'% complete)'",
                 ]) }}
         end as over_budget_reason,
@@ -419,7 +419,8 @@ credibility_checks as (
                 or forecast_dates.{{ index }}_performance_index > guard_settings.max_index
                 then {{ dbt.concat([
                     "'" ~ label ~ " '",
-                    "cast(round(forecast_dates." ~ index ~ "_performance_index, 2) as "
+                    "cast(cast(" ~ round_decimal("forecast_dates." ~ index ~ "_performance_index", 2)
+                    ~ " as " ~ type_double() ~ ") as "
                     ~ dbt.type_string() ~ ")",
                     "' outside '",
                     "cast(guard_settings.min_index as " ~ dbt.type_string() ~ ")",
@@ -433,14 +434,16 @@ credibility_checks as (
                 and forecast_dates.to_complete_performance_index < guard_settings.min_tcpi
                 then {{ dbt.concat([
                     "'AC above BAC with work left: TCPI '",
-                    "cast(round(forecast_dates.to_complete_performance_index, 2) as " ~ dbt.type_string() ~ ")",
+                    "cast(cast(" ~ round_decimal("forecast_dates.to_complete_performance_index", 2)
+                    ~ " as " ~ type_double() ~ ") as " ~ dbt.type_string() ~ ")",
                     "', a new estimate is needed'",
                 ]) }}
             when forecast_dates.percent_complete < 99.5
                 and forecast_dates.to_complete_performance_index > guard_settings.max_tcpi
                 then {{ dbt.concat([
                     "'TCPI '",
-                    "cast(round(forecast_dates.to_complete_performance_index, 2) as " ~ dbt.type_string() ~ ")",
+                    "cast(cast(" ~ round_decimal("forecast_dates.to_complete_performance_index", 2)
+                    ~ " as " ~ type_double() ~ ") as " ~ dbt.type_string() ~ ")",
                     "' above '",
                     "cast(guard_settings.max_tcpi as " ~ dbt.type_string() ~ ")",
                     "': the rest cannot be done within BAC'",
