@@ -321,8 +321,14 @@ trial_steps as (
             rows between unbounded preceding and current row
         ) as cumulative_story_points
 
+    -- every draw finds its sprint (the rank is 1..n over the project's n history sprints,
+    -- numbered by row_number), so a left join keeps the same rows as an inner one. It is left
+    -- for Spark: an inner join makes its optimiser infer "rank is not null" and push that into
+    -- the join of trials and step numbers below it, a nested loop where it evaluated the draw's
+    -- six md5 digits for every trial and step number, taken or not (108 M pairs at the large
+    -- bench scale: 245 s, against 18 s with the left join)
     from draws_ranked
-    inner join history
+    left join history
         on draws_ranked.project_code = history.project_code
         and draws_ranked.drawn_recency_rank = history.recency_rank
 
