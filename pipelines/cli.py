@@ -212,9 +212,12 @@ def refresh(
         if not full:
             verdict = unchanged_since_publish(paths, refresh_inputs(paths, engine))
             if isinstance(verdict, Unchanged):
+                touched = (
+                    f", {verdict.touched} touched with the same content" if verdict.touched else ""
+                )
                 click.echo(
                     f"  ✓ nothing changed since snapshot {verdict.snapshot_id} was built "
-                    f"(landing: {verdict.landing_files} files, settings, product code): "
+                    f"(landing: {verdict.landing_files} files{touched}, settings, product code): "
                     "it stays in use. `pmo refresh --full` rebuilds anyway.\n",
                     err=True,
                 )

@@ -6,6 +6,11 @@ was published, and the raw layer is still the one that snapshot was built on, a 
 rebuild the same numbers: `pmo refresh` says so and stops in about a second instead of running
 the load and the whole dbt build again.
 
+Landing files are compared by name, size and modification time first (nothing is read). When
+only modification times differ (a sync tool or a re-export that wrote the same bytes again), the
+files so changed are read and their content hashes compared with those the last scan recorded:
+the same content is no change.
+
 The inputs are taken when a refresh starts, before the landing scan, so a file that lands while
 a refresh runs makes the next refresh differ (it is loaded then) rather than be skipped.
 """
@@ -65,6 +70,57 @@ def landing_fingerprint(landing: Path) -> tuple[str, int]:
     for path, reason in special_entries(landing):  # a link or pipe is listed as rejected
         digest.update(f"{display_name(path, landing)}\0{reason}\n".encode())
     return digest.hexdigest(), len(files)
+
+
+def _content_digest(entries: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for name, content in sorted(entries):
+        digest.update(f"{name}\0{content}\n".encode())
+    return digest.hexdigest()
+
+
+def _special_entries(landing: Path) -> list[tuple[str, str]]:
+    from pipelines.ingest.load import display_name, special_entries
+
+    return [(display_name(path, landing), reason) for path, reason in special_entries(landing)]
+
+
+def scanned_landing_content(paths: DataPaths, con: Any) -> str:
+    """One hash over what the last landing scan found: every file's name and content hash
+    (``raw.landing_files``), and the links and pipes by name (they have no content)."""
+    rows = con.execute("select source_file, source_sha256 from raw.landing_files").fetchall()
+    return _content_digest([*rows, *_special_entries(paths.landing)])
+
+
+def landing_content_now(paths: DataPaths, con: Any) -> tuple[str, int] | None:
+    """The same hash over the landing folder as it is now, and how many of its files were
+    read to know it, when every file the last scan saw is still there with its size (only its
+    modification time may differ) and no other came; else None: the content changed. A file
+    whose modification time is the one the scan saw keeps the content hash the scan recorded,
+    the others are read."""
+    from pipelines.ingest.load import display_name, landing_files, sha256_of
+
+    scanned = {
+        name: (size, modified, sha)
+        for name, size, modified, sha in con.execute(
+            "select source_file, size_bytes, modified_ns, source_sha256 from raw.landing_files"
+        ).fetchall()
+    }
+    files = landing_files(paths.landing)
+    if len(files) != len(scanned):
+        return None
+    entries, read = [], 0
+    for path in files:
+        name, status = display_name(path, paths.landing), path.stat()
+        known = scanned.get(name)
+        if known is None or known[0] != status.st_size:
+            return None
+        if known[1] == status.st_mtime_ns:
+            entries.append((name, known[2]))
+        else:
+            entries.append((name, sha256_of(path)))
+            read += 1
+    return _content_digest([*entries, *_special_entries(paths.landing)]), read
 
 
 def _code_files() -> list[Path]:
@@ -139,7 +195,13 @@ def record_publish(paths: DataPaths, run_id: str, snapshot_id: str, con: Any) ->
     except (FileNotFoundError, ValueError):
         state.unlink(missing_ok=True)  # inputs unknown: the next refresh rebuilds
         return
-    body = {"snapshot_id": snapshot_id, "run_id": run_id, "inputs": inputs, "raw": _raw_state(con)}
+    body = {
+        "snapshot_id": snapshot_id,
+        "run_id": run_id,
+        "inputs": inputs,
+        "raw": _raw_state(con),
+        "landing_content": scanned_landing_content(paths, con),
+    }
     try:
         building = json.loads(state.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
@@ -186,7 +248,9 @@ def nothing_new_loaded(paths: DataPaths, run_id: str, con: Any) -> str | None:
         return None
     state_file = paths.warehouse_dir / STATE_FILE
     staging = state_file.with_suffix(".tmp")
-    staging.write_text(json.dumps({**state, "inputs": asdict(now)}, indent=1), encoding="utf-8")
+    # the files this run scanned (copies, touched ones) are those of the snapshot from now on
+    body = {**state, "inputs": asdict(now), "landing_content": scanned_landing_content(paths, con)}
+    staging.write_text(json.dumps(body, indent=1), encoding="utf-8")
     staging.replace(state_file)
     inputs_file(paths, run_id).unlink(missing_ok=True)
     return state["snapshot_id"]
@@ -238,6 +302,8 @@ def note_build_started(paths: DataPaths, run_id: str, dbt_vars: dict[str, Any]) 
 class Unchanged:
     snapshot_id: str
     landing_files: int
+    touched: int = 0
+    """Files whose modification time changed since the publish, with the same content."""
 
 
 def unchanged_since_publish(paths: DataPaths, inputs: RefreshInputs) -> Unchanged | str:
@@ -254,15 +320,23 @@ def unchanged_since_publish(paths: DataPaths, inputs: RefreshInputs) -> Unchange
     if snapshot is None or snapshot.snapshot_id != state.get("snapshot_id"):
         return "the snapshot in use is not the last one built"
     changes = inputs.changes_from(recorded)
-    if changes:
+    # Files only touched (copied again, synced, re-exported the same) change the landing's
+    # fingerprint, not its content: that is compared below, reading only those files.
+    if changes and changes != ["landing files"]:
         return " and ".join(changes) + " changed"
     if not paths.warehouse.exists():
         return "no warehouse"
     con = open_read_only(paths)
     try:
         raw = _raw_state(con)
+        touched = 0
+        if changes:
+            now = landing_content_now(paths, con)
+            if now is None or now[0] != state.get("landing_content"):
+                return "landing files changed"
+            touched = now[1]
     finally:
         con.close()
     if raw != state.get("raw"):
         return "the raw layer changed since the last publish"
-    return Unchanged(snapshot.snapshot_id, inputs.landing_files)
+    return Unchanged(snapshot.snapshot_id, inputs.landing_files, touched)

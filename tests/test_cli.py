@@ -292,17 +292,27 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
         schedule_verdict(data_dir, monkeypatch).skip_message
     )
 
-    # A file touched (or copied again) but the same content: it is not loaded twice, so the dbt
-    # build and the publish are skipped, and the refresh after that stops at once.
+    # A file touched (synced, re-exported the same) keeps its content: the refresh reads that
+    # file alone to know it, and stops before Dagster starts.
     os.utime(data_dir / "landing" / "time.csv", (1_750_000_000, 1_750_000_000))
     touched = pmo("refresh", "--data-dir", str(data_dir))
     assert touched.returncode == 0, touched.stderr[-3000:]
+    assert (
+        f"✓ nothing changed since snapshot {snapshot} was built (landing: 4 files, 1 touched "
+        "with the same content, settings, product code)" in touched.stderr
+    ), touched.stderr[-3000:]
+    assert isinstance(unchanged_since_publish(paths, refresh_inputs(paths)), Unchanged)
+    # A copy of a loaded file under another name is a new file, but not new content: it is
+    # not loaded twice, so the dbt build and the publish are skipped.
+    shutil.copyfile(data_dir / "landing" / "time.csv", data_dir / "landing" / "time-copy.csv")
+    copied = pmo("refresh", "--data-dir", str(data_dir))
+    assert copied.returncode == 0, copied.stderr[-3000:]
     run_log = data_dir / "dagster" / "last_refresh.log"
     assert (
         f"✓ nothing new was loaded: the warehouse is the one snapshot {snapshot} was built from"
-        in touched.stderr
-    ), touched.stdout[-2000:] + (run_log.read_text()[-4000:] if run_log.exists() else "")
-    assert "dbt build:" not in touched.stderr and "emitted no result" not in touched.stderr
+        in copied.stderr
+    ), copied.stdout[-2000:] + (run_log.read_text()[-4000:] if run_log.exists() else "")
+    assert "dbt build:" not in copied.stderr and "emitted no result" not in copied.stderr
     assert (data_dir / "published" / "CURRENT").read_text().strip() == snapshot
     assert len(list((data_dir / "published").glob("2*"))) == 1
     # nor were the unchanged raw tables validated again by Great Expectations
@@ -322,7 +332,12 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
     assert schedule_verdict(data_dir, monkeypatch).run_requests
     settings.unlink()
     assert isinstance(unchanged_since_publish(paths, refresh_inputs(paths)), Unchanged)
+    # touched again with the same content: unchanged; the same size, other content: changed
     os.utime(data_dir / "landing" / "time.csv", (1_800_000_000, 1_800_000_000))
+    verdict = unchanged_since_publish(paths, refresh_inputs(paths))
+    assert isinstance(verdict, Unchanged) and verdict.touched == 1
+    timesheet = data_dir / "landing" / "time.csv"
+    timesheet.write_bytes(timesheet.read_bytes().replace(b"2026-10-0", b"2026-10-1", 1))
     assert unchanged_since_publish(paths, refresh_inputs(paths)) == "landing files changed"
     # A file loaded and then removed from landing leaves its rows in the raw layer: the
     # landing looks as it did at the publish, but the next refresh must rebuild.
