@@ -988,18 +988,15 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
         con.register("_quarantine", quarantine.to_arrow())
     con.execute("begin transaction")
     try:
-        _group_keys(con, entity)
-        _chain_writers(con, entity)
-        if entity.keep_known:
-            _fill_from_superseded(con, entity)
-        _replace_rows(con, entity)
-        by_file = {
-            index: (int(loaded), int(replaced))
-            for index, loaded, replaced in con.execute(
-                "select _file, sum(_n), sum(_replaced) from _chain group by all"
-            ).fetchall()
-        }
-        counts = [by_file.get(index, (0, 0)) for index in range(len(files))]
+        if _keys_are_new(con, entity):
+            # nothing to replace or supersede: each file's rows go in as they are
+            columns = ", ".join(_raw_columns(entity))
+            con.execute(
+                f"insert into raw.{entity.name} ({columns}) select {columns} from _incoming"  # noqa: S608
+            )
+            counts = [(item.prepared.good.height, 0) for item in files]
+        else:
+            counts = _write_by_key(con, entity, len(files))
         if quarantine.height:
             _insert_quarantine(con)
         _insert_load_log(con, files, counts, quarantined, now)
@@ -1028,6 +1025,49 @@ def write_files(con: duckdb.DuckDBPyConnection, files: list[ToWrite]) -> list[Fi
         )
         for index, item in enumerate(files)
     ]
+
+
+def _raw_columns(entity: Entity) -> list[str]:
+    """The columns a file's rows fill in raw.<entity>: the contract's and the lineage."""
+    lineage = ["source_line", "source_file", "source_sha256", "source_format", "load_id"]
+    return [*entity.column_names, *lineage, "loaded_at"]
+
+
+def _keys_are_new(con: duckdb.DuckDBPyConnection, entity: Entity) -> bool:
+    """Whether no key of the incoming rows is loaded already and none comes in more than one
+    file of the batch (a first load, the files of new weeks): then no row replaces another."""
+    key = list(entity.natural_key)
+    keys = ", ".join(key)
+    (new,) = con.execute(
+        f"""
+        select not exists (
+            select 1 from _incoming as n semi join raw.{entity.name} as t
+                on {_key_match("n", "t", key)}
+        ) and not exists (
+            select 1 from _incoming group by {keys} having min(_file) <> max(_file)
+        )
+        """  # noqa: S608
+    ).fetchone()
+    return bool(new)
+
+
+def _write_by_key(
+    con: duckdb.DuckDBPyConnection, entity: Entity, file_count: int
+) -> list[tuple[int, int]]:
+    """Write the incoming rows key by key, the rules of ``write_files`` applied; each file's
+    (rows loaded, rows replaced)."""
+    _group_keys(con, entity)
+    _chain_writers(con, entity)
+    if entity.keep_known:
+        _fill_from_superseded(con, entity)
+    _replace_rows(con, entity)
+    by_file = {
+        index: (int(loaded), int(replaced))
+        for index, loaded, replaced in con.execute(
+            "select _file, sum(_n), sum(_replaced) from _chain group by all"
+        ).fetchall()
+    }
+    return [by_file.get(index, (0, 0)) for index in range(file_count)]
 
 
 def _incoming(files: list[ToWrite], now: datetime) -> pl.DataFrame:
@@ -1131,15 +1171,7 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     (``keep_known`` values filled along the chain first, from the rows about to be replaced)."""
     name = entity.name
     key = list(entity.natural_key)
-    columns = [
-        *entity.column_names,
-        "source_line",
-        "source_file",
-        "source_sha256",
-        "source_format",
-        "load_id",
-        "loaded_at",
-    ]
+    columns = _raw_columns(entity)
     filled = {
         c: f"coalesce(n.{c}, last_value(n.{c} ignore nulls) over chain, t.{c})"
         for c in entity.keep_known

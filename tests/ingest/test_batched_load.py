@@ -173,6 +173,50 @@ def test_a_batch_gives_what_loading_file_by_file_gives_on_a_generated_portfolio(
     assert len({row[2] for row in in_batches["load_log"]}) > 50  # distinct files, by content
 
 
+def test_rows_of_new_keys_written_as_they_come_are_those_the_key_by_key_write_gives(
+    tmp_path, monkeypatch
+):
+    """A batch whose keys are all new (a first load, the files of new weeks) is inserted as it
+    comes; the write that matches every key against what is loaded must give the same rows,
+    load log and quarantine, on every export format of the demo and a second landing after."""
+    taken: list[bool] = []
+    real = load_module._keys_are_new
+
+    def noted(con, entity):
+        taken.append(real(con, entity))
+        return taken[-1]
+
+    def demo(landing: Path) -> None:
+        generate_demo(
+            landing / "demo", seed=5, as_of=date(2026, 10, 31), projects=6, people=20, months=6
+        )
+
+    def later(landing: Path) -> None:  # new weeks, and a re-export of a loaded key
+        write(landing, "master/projects.csv", PROJECTS, 0)
+        write(landing, "master/people.csv", PEOPLE, 0)
+        write(landing, "w1.csv", TIME + "E1,PAY,PAY-1,2026-10-05,7\nE2,PAY,,2026-10-05,1\n", 100)
+        write(landing, "w2.csv", TIME + "E1,PAY,PAY-1,2026-10-12,6\n", 200)
+        write(landing, "w1-fixed.csv", TIME + "E1,PAY,PAY-1,2026-10-05,5\n", 300)
+
+    landing = tmp_path / "landing"
+    as_they_come = connect(tmp_path / "new.duckdb")
+    key_by_key = connect(tmp_path / "keyed.duckdb")
+    for step in (demo, later):
+        step(landing)
+        monkeypatch.setattr(load_module, "_keys_are_new", noted)
+        load_landing(as_they_come, landing)
+        monkeypatch.setattr(load_module, "_keys_are_new", lambda con, entity: False)
+        load_landing(key_by_key, landing)
+    assert True in taken and False in taken  # both ways were taken in the first warehouse
+    assert tables(as_they_come) == tables(key_by_key)
+    assert as_they_come.execute(
+        "select source_file, rows_loaded, rows_replaced from raw.load_log"
+        " where source_file like 'w%' order by 1"
+    ).fetchall() == [("w1-fixed.csv", 1, 1), ("w1.csv", 2, 0), ("w2.csv", 1, 0)]
+    as_they_come.close()
+    key_by_key.close()
+
+
 @pytest.mark.parametrize("size", [1, 2])
 def test_a_batch_failing_half_way_loads_none_of_its_files(tmp_path, monkeypatch, size):
     """One transaction a batch: a write failing after its rows went in (here: at the load log,
