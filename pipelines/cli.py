@@ -110,27 +110,30 @@ def run_refresh(
         settings = load_settings(paths)
         expected_vars = dbt_vars(resolve_reporting_currency(settings, None))
         # (a parse ahead is DuckDB's: a build on Spark parses for its own target)
-        ahead = (
-            parsed_ahead(paths, expected_vars)
-            if (engine or settings.engine) != SPARK
-            else contextlib.nullcontext()
-        )
+        on_duckdb = (engine or settings.engine) != SPARK
+        ahead = parsed_ahead(paths, expected_vars) if on_duckdb else contextlib.nullcontext()
         with suite_worker(), ahead:
-            return _run_refresh_job(paths, engine)
+            return _run_refresh_job(paths, engine, warm=on_duckdb)
     finally:
         shown.close()
         progress.use(previous)
 
 
-def _run_refresh_job(paths: DataPaths, engine: str) -> bool:
+def _run_refresh_job(paths: DataPaths, engine: str, *, warm: bool = False) -> bool:
+    """``warm``: once Dagster is imported (the suite worker's import of Great Expectations is
+    done by then), a dbt process starts importing dbt, for the build to run in (a build on
+    Spark spends minutes, not the seconds of that import)."""
     paths.ensure()
     from pipelines.definitions import build_defs
     from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
     from pipelines.defs.resources import WarehouseResource
+    from pipelines.environment import child_environment
     from pipelines.eventlog import batch_event_writes
+    from pipelines.transform.dbt_warm import warm_dbt
 
     defs = build_defs(WarehouseResource(data_dir=str(paths.root), engine=engine))
-    with open_instance(paths) as instance:
+    ahead = warm_dbt(child_environment()) if warm else contextlib.nullcontext()
+    with ahead, open_instance(paths) as instance:
         batch_event_writes(instance)
         return _execute_refresh(paths, instance, defs.resolve_job_def(REFRESH_JOB_NAME))
 

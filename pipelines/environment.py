@@ -30,6 +30,9 @@ DAGSTER_HOME_ENV = "DAGSTER_HOME"
 """Dagster's own: where its runs are recorded (default ``<data-dir>/dagster``)."""
 WAREHOUSE_PATH_ENV = "PMO_WAREHOUSE_PATH"
 """Not read by the product: the warehouse file each dbt process is given (``profiles.yml``)."""
+DBT_WARM_SOCKET_ENV = "PMO_DBT_WARM_SOCKET"
+"""Not one to set: where the dbt process a refresh started ahead waits for its build's command
+(``pipelines/transform/dbt_warm.py``); read by ``pmo-dbt``."""
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"

@@ -1,10 +1,14 @@
-"""``pmo-dbt`` drops the events no logger would write, and only those, and writes a build's
-manifest once."""
+"""``pmo-dbt`` drops the events no logger would write, and only those, writes a build's
+manifest once, and runs a refresh's build in the dbt process started ahead of it."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -14,8 +18,10 @@ from dbt_common.events.event_manager import EventManager
 from dbt_common.events.logger import LineFormat, LoggerConfig
 from dbt_common.events.types import Note
 
+from pipelines.environment import child_environment
 from pipelines.ingest.warehouse import ensure_schema
 from pipelines.transform.dbt_cli import _messages_built_when_read, _unlogged_events_skipped
+from pipelines.transform.dbt_warm import warm_dbt
 from tests.dbt.conftest import dbt_build
 
 QUIET = frozenset({EventLevel.DEBUG, EventLevel.TEST})
@@ -104,3 +110,79 @@ def test_a_build_writes_its_manifest_once_when_it_ends(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))
     node = manifest["nodes"]["model.pmo_pulse.stg_raw__projects"]
     assert "select" in node["compiled_code"]  # the manifest of the run, compiled SQL included
+
+
+def _pids(log: Path) -> set[int]:
+    return {
+        json.loads(line)["info"]["pid"] for line in log.read_text(encoding="utf-8").splitlines()
+    }
+
+
+def test_a_build_started_during_a_refresh_runs_in_the_dbt_process_started_ahead(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "pmo.duckdb"
+    con = duckdb.connect(str(warehouse))
+    ensure_schema(con)
+    con.close()
+    logs = tmp_path / "logs"
+    args = ("--select", "stg_raw__projects", "--log-format-file", "json")
+    with warm_dbt(child_environment()) as warm_pid:
+        assert warm_pid is not None
+        socket_folder = Path(os.environ["PMO_DBT_WARM_SOCKET"]).parent
+        build = dbt_build(tmp_path, warehouse, "run", *args)
+        assert build.returncode == 0, build.output[-3000:]
+        assert "OK created sql view model main.stg_raw__projects" in build.output
+        assert build.run_results["results"][0]["status"] == "success"
+        assert _pids(logs / "dbt.log") == {warm_pid}  # dbt ran in the process started ahead
+        # it serves one command: the next runs in its own process, as without one
+        (logs / "dbt.log").unlink()
+        again = dbt_build(tmp_path, warehouse, "run", *args)
+        assert again.returncode == 0, again.output[-3000:]
+        assert warm_pid not in _pids(logs / "dbt.log")
+    assert not socket_folder.exists()  # nothing is left behind
+    assert "PMO_DBT_WARM_SOCKET" not in os.environ
+
+
+def test_a_failing_build_in_the_dbt_process_started_ahead_fails_with_dbt_s_exit_code(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "pmo.duckdb"
+    duckdb.connect(str(warehouse)).close()  # no raw layer: the staging view cannot be made
+    with warm_dbt(child_environment()):
+        build = dbt_build(tmp_path, warehouse, "run", "--select", "stg_raw__projects")
+    assert build.returncode == 1
+    assert "Catalog Error" in build.output and "raw" in build.output
+
+
+def test_the_dbt_process_started_ahead_ends_when_its_refresh_is_killed(tmp_path: Path) -> None:
+    refresh = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\n"
+            "from pipelines.environment import child_environment\n"
+            "from pipelines.transform.dbt_warm import warm_dbt\n"
+            "with warm_dbt(child_environment()) as pid:\n"
+            "    print(pid, flush=True)\n"
+            "    time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    warm_pid = int(refresh.stdout.readline())
+    refresh.kill()  # no chance to end what it started
+    refresh.wait()
+    deadline = time.monotonic() + 60
+    while _running(warm_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(warm_pid)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

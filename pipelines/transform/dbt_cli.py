@@ -166,22 +166,40 @@ def _register_spark_session_jobs() -> None:
     SparkAdapter.default_python_submission_method = property(default_python_submission_method)  # type: ignore[method-assign,assignment]
 
 
-def main() -> None:
+def prepared_dbt() -> Callable[[], int]:
+    """dbt imported and changed as above: what runs its command line on ``sys.argv`` and
+    returns the exit code."""
     from dbt.cli.main import cli
     from dbt.parser.manifest import ManifestLoader
 
     _skip_unlogged_events()
     _register_spark_session_jobs()
-
-    if len(sys.argv) > 1 and sys.argv[1] in NODE_COMMANDS:
-        from dbt.cli import requires
-
-        requires.parse_manifest = _manifest_not_written_on_parse(requires.parse_manifest)
-
     check = getattr(ManifestLoader, "build_manifest_state_check", None)
     if callable(check):
         ManifestLoader.build_manifest_state_check = _path_left_out(check)  # type: ignore[method-assign]
-    sys.exit(cli())
+
+    def run() -> int:
+        if len(sys.argv) > 1 and sys.argv[1] in NODE_COMMANDS:
+            from dbt.cli import requires
+
+            requires.parse_manifest = _manifest_not_written_on_parse(requires.parse_manifest)
+        try:
+            cli()
+        except SystemExit as done:
+            return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        return 0
+
+    return run
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] in NODE_COMMANDS:
+        from pipelines.transform.dbt_warm import run_in_warm_process
+
+        code = run_in_warm_process()
+        if code is not None:
+            sys.exit(code)
+    sys.exit(prepared_dbt()())
 
 
 if __name__ == "__main__":
