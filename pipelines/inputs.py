@@ -303,7 +303,7 @@ class Unchanged:
     snapshot_id: str
     landing_files: int
     touched: int = 0
-    """Files whose modification time changed since the publish, with the same content."""
+    """Files whose modification time changed since the last scan, with the same content."""
 
 
 def unchanged_since_publish(paths: DataPaths, inputs: RefreshInputs) -> Unchanged | str:
