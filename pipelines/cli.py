@@ -132,7 +132,9 @@ def _run_refresh_job(paths: DataPaths, engine: str, *, warm: bool = False) -> bo
     from pipelines.transform.dbt_warm import warm_dbt
 
     defs = build_defs(WarehouseResource(data_dir=str(paths.root), engine=engine))
-    ahead = warm_dbt(child_environment()) if warm else contextlib.nullcontext()
+    ahead = (
+        warm_dbt(child_environment(), paths.dbt_runs.parent) if warm else contextlib.nullcontext()
+    )
     with ahead, open_instance(paths) as instance:
         batch_event_writes(instance)
         return _execute_refresh(paths, instance, defs.resolve_job_def(REFRESH_JOB_NAME))

@@ -127,9 +127,10 @@ def test_a_build_started_during_a_refresh_runs_in_the_dbt_process_started_ahead(
     con.close()
     logs = tmp_path / "logs"
     args = ("--select", "stg_raw__projects", "--log-format-file", "json")
-    with warm_dbt(child_environment()) as warm_pid:
+    with warm_dbt(child_environment(), tmp_path / "dbt") as warm_pid:
         assert warm_pid is not None
         socket_folder = Path(os.environ["PMO_DBT_WARM_SOCKET"]).parent
+        assert socket_folder.parent == tmp_path / "dbt"  # under the data directory
         build = dbt_build(tmp_path, warehouse, "run", *args)
         assert build.returncode == 0, build.output[-3000:]
         assert "OK created sql view model main.stg_raw__projects" in build.output
@@ -149,7 +150,7 @@ def test_a_failing_build_in_the_dbt_process_started_ahead_fails_with_dbt_s_exit_
 ) -> None:
     warehouse = tmp_path / "pmo.duckdb"
     duckdb.connect(str(warehouse)).close()  # no raw layer: the staging view cannot be made
-    with warm_dbt(child_environment()):
+    with warm_dbt(child_environment(), tmp_path / "dbt"):
         build = dbt_build(tmp_path, warehouse, "run", "--select", "stg_raw__projects")
     assert build.returncode == 1
     assert "Catalog Error" in build.output and "raw" in build.output
@@ -161,9 +162,10 @@ def test_the_dbt_process_started_ahead_ends_when_its_refresh_is_killed(tmp_path:
             sys.executable,
             "-c",
             "import time\n"
+            "from pathlib import Path\n"
             "from pipelines.environment import child_environment\n"
             "from pipelines.transform.dbt_warm import warm_dbt\n"
-            "with warm_dbt(child_environment()) as pid:\n"
+            "with warm_dbt(child_environment(), Path('dbt')) as pid:\n"
             "    print(pid, flush=True)\n"
             "    time.sleep(600)\n",
         ],
@@ -178,6 +180,7 @@ def test_the_dbt_process_started_ahead_ends_when_its_refresh_is_killed(tmp_path:
     while _running(warm_pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _running(warm_pid)
+    assert list((tmp_path / "dbt").iterdir()) == []  # its socket and folder went with it
 
 
 def _running(pid: int) -> bool:

@@ -39,18 +39,26 @@ from pipelines.environment import DBT_WARM_SOCKET_ENV, set_for_child
 
 STANDARD_STREAMS = (0, 1, 2)
 MESSAGE_LIMIT = 1 << 20
+SOCKET_PATH_LIMIT = 100
+"""Bytes of a Unix socket's path (the systems' limits are 104 and 108)."""
 
 
 @contextlib.contextmanager
-def warm_dbt(environment: dict[str, str]) -> Iterator[int | None]:
+def warm_dbt(environment: dict[str, str], near: Path) -> Iterator[int | None]:
     """While open, one ``pmo-dbt`` node command (``build``...) started by this process runs in a
     dbt process started now (``environment``: its own, until a command brings its own), whose
     pid the block gets (None: none was started). The process is ended when the block ends,
-    whether it served or not."""
+    whether it served or not. Its socket is in a folder made in ``near`` (the data directory's
+    dbt folder), or in the system's temporary folder when that path would be too long for a
+    socket; the folder goes with the block."""
     if not hasattr(socket, "send_fds") or DBT_WARM_SOCKET_ENV in os.environ:
         yield None
         return
-    folder = Path(tempfile.mkdtemp(prefix="pmo-dbt-"))
+    if len(str(near / f"warm-{os.getpid()}" / "socket")) <= SOCKET_PATH_LIMIT:
+        folder = near / f"warm-{os.getpid()}"
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="pmo-dbt-"))
     path = folder / "socket"
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.transform.dbt_warm", str(path), str(os.getpid())],
@@ -91,6 +99,10 @@ def serve(path: str, parent: int, prepare: Callable[[], Callable[[], int]]) -> i
             break
         except TimeoutError:
             if os.getppid() != parent:  # the refresh ended without ending this (killed)
+                listener.close()
+                Path(path).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    Path(path).parent.rmdir()
                 return 0
     connection.settimeout(None)
     listener.close()
