@@ -26,6 +26,9 @@ SparkSession: dbt-spark itself submits Python to Databricks only, so ``session``
 as a submission method, the default one when the connection is a session
 (``macros/python_models.sql`` writes the code it runs). Nothing changes on DuckDB.
 
+A node command started while a refresh's dbt process waits (``dbt_warm.py``) is handed to that
+process, which imported dbt ahead and runs it with the same changes.
+
 Everything else is dbt's own command line, unchanged. Should dbt's parser or event manager stop
 looking as expected, dbt runs as it is (a full parse where it would have made one anyway, every
 event built).

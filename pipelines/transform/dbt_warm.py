@@ -18,7 +18,7 @@ The process starts once the refresh has imported Dagster: on two cores, started 
 refresh it slowed Dagster's start (and the suite worker's import of Great Expectations) by about
 as much as it saved; started then, the demo's one-file refresh measured 2.3 s less in dbt and
 0.8 s more before the load (a net ~1.5 s of ~19 s). It ends by itself when the refresh that
-started it is gone. Only the standard library here.
+started it is gone. Only the standard library here (and the product's environment names).
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def warm_dbt(environment: dict[str, str], near: Path) -> Iterator[int | None]:
     if not hasattr(socket, "send_fds") or DBT_WARM_SOCKET_ENV in os.environ:
         yield None
         return
-    if len(str(near / f"warm-{os.getpid()}" / "socket")) <= SOCKET_PATH_LIMIT:
-        folder = near / f"warm-{os.getpid()}"
+    folder = near / f"warm-{os.getpid()}"
+    if len(str(folder / "socket")) <= SOCKET_PATH_LIMIT:
         folder.mkdir(parents=True, exist_ok=True)
     else:
         folder = Path(tempfile.mkdtemp(prefix="pmo-dbt-"))
@@ -139,20 +139,22 @@ def serve(path: str, parent: int, prepare: Callable[[], Callable[[], int]]) -> i
 def run_in_warm_process() -> int | None:
     """Hand this process's dbt command to the waiting dbt process and wait for its exit code;
     None when no process waits (or it could not take the command): then run dbt here."""
+    # set only by ``warm_dbt``, which checked that sockets can carry file descriptors here
     path = os.environ.pop(DBT_WARM_SOCKET_ENV, None)  # the command's dbt does not see it
-    if not path or not hasattr(socket, "send_fds"):
+    if not path:
         return None
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    reader = connection.makefile("rb")
     try:
         connection.connect(path)
-        reader = connection.makefile("rb")
         pid = int(reader.readline() or b"0")  # once dbt is imported there
         if not pid:
-            return None
+            raise ValueError("the dbt process ended before it took a command")
         command = {"argv": sys.argv, "cwd": str(Path.cwd()), "env": dict(os.environ)}
         message = json.dumps(command).encode() + b"\n"
         socket.send_fds(connection, [message], list(STANDARD_STREAMS))
     except (OSError, ValueError):
+        reader.close()
         connection.close()
         return None  # nothing was handed over: dbt runs here
     for number in (signal.SIGINT, signal.SIGTERM):
