@@ -246,7 +246,7 @@ def schedule_verdict(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
         return schedule.evaluate_tick(dg.build_schedule_context(instance=instance))
 
 
-def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothing(
+def test_one_refresh_at_a_time_a_killed_one_is_marked_failed_and_nothing_changed_rebuilds_nothing(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     paths = DataPaths(data_dir)
@@ -265,29 +265,40 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
     full = pmo("refresh", "--full", "--data-dir", str(data_dir))
     assert full.returncode == 1 and "this one did not start" in full.stderr
     assert paths.warehouse.exists()
+
+    # a refresh started with --wait waits; the first is killed while it loads (its run is
+    # "started" in Dagster's records): the operating system releases the lock, the waiter
+    # takes it, marks the killed run failed and refreshes
+    waiter = start_refresh(data_dir, "--wait", log=tmp_path / "waiter.log")
+    waiting = "is running; waiting for it to end"
+    wait_for(lambda: waiting in (tmp_path / "waiter.log").read_text(), "the waiter")
+    assert first.poll() is None, (tmp_path / "first.log").read_text()
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
     # the schedule does not pile a run onto a running refresh
     assert "is running" in schedule_verdict(data_dir, monkeypatch).skip_message
-
-    waiter = start_refresh(data_dir, "--wait", log=tmp_path / "waiter.log")
-    assert first.wait(timeout=300) == 0, (tmp_path / "first.log").read_text()[-3000:]
     assert waiter.wait(timeout=300) == 0, (tmp_path / "waiter.log").read_text()[-3000:]
     waited = (tmp_path / "waiter.log").read_text()
-    assert "is running; waiting for it to end" in waited
+    assert "had stopped without finishing: marked failed" in waited
+    assert "✓ published snapshot" in waited
     snapshot = (data_dir / "published" / "CURRENT").read_text().strip()
-    # the waiter found nothing new: no second load or dbt build, the same snapshot in use
-    assert f"✓ nothing changed since snapshot {snapshot} was built (landing: 4 files" in waited
-    assert "dbt build" not in waited
     assert len(list((data_dir / "published").glob("2*"))) == 1
-    # the first refresh's suites ran in the suite worker while the next entities loaded
+
+    # the same refresh again finds nothing new: no second load or dbt build, the same snapshot
+    again = pmo("refresh", "--data-dir", str(data_dir))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert (
+        f"✓ nothing changed since snapshot {snapshot} was built (landing: 4 files" in again.stderr
+    )
+    assert "dbt build" not in again.stderr
+    assert len(list((data_dir / "published").glob("2*"))) == 1
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data_dir / "dagster"))) as runs:
-        check = dg.AssetCheckKey(dg.AssetKey(["raw", "timesheets"]), "great_expectations_suite")
-        record = runs.get_latest_asset_check_evaluation_record(check)
-        evaluation = record.event.dagster_event.event_specific_data
-    assert evaluation.passed
-    assert evaluation.metadata["validated"].value == "while the load went on"
+        waiter_run, killed_run = runs.get_run_records(dg.RunsFilter(job_name="refresh"))
+    assert waiter_run.dagster_run.status == dg.DagsterRunStatus.SUCCESS
+    assert killed_run.dagster_run.status == dg.DagsterRunStatus.FAILURE  # marked by the waiter
 
     status = pmo("status", "--data-dir", str(data_dir))
-    assert "Last refresh run: SUCCESS" in status.stdout  # the refused ones left no failed run
+    assert "Last refresh run: SUCCESS" in status.stdout  # the refused ones left no run
     assert f"nothing changed since snapshot {snapshot}" in (
         schedule_verdict(data_dir, monkeypatch).skip_message
     )
@@ -355,28 +366,6 @@ def test_a_second_refresh_is_refused_or_waits_and_nothing_changed_rebuilds_nothi
     os.utime(data_dir / "landing" / "time.csv", (1_700_000_000, 1_700_000_000))
     verdict = unchanged_since_publish(paths, refresh_inputs(paths))
     assert verdict in ("landing files changed", "the raw layer changed since the last publish")
-
-
-def test_a_killed_refresh_releases_the_lock_and_is_marked_failed_by_the_next(
-    data_dir: Path, tmp_path: Path
-):
-    paths = DataPaths(data_dir)
-    killed = start_refresh(data_dir, log=tmp_path / "killed.log")
-    # killed once its run has started loading (the run is "started" in Dagster's records)
-    wait_for(lambda: paths.warehouse.exists() or killed.poll() is not None, "the refresh")
-    assert killed.poll() is None, (tmp_path / "killed.log").read_text()
-    killed.send_signal(signal.SIGKILL)
-    killed.wait(timeout=30)
-    assert not refresh_running(paths)  # the operating system released the lock
-
-    status = pmo("status", "--data-dir", str(data_dir))
-    assert "Last refresh run: STARTED" in status.stdout
-    rerun = pmo("refresh", "--data-dir", str(data_dir))
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-    assert "had stopped without finishing: marked failed" in rerun.stderr
-    assert "✓ published snapshot" in rerun.stderr
-    status = pmo("status", "--data-dir", str(data_dir))
-    assert "Last refresh run: SUCCESS" in status.stdout
 
 
 def test_a_full_disk_is_named_before_anything_changes_and_a_read_only_one_still_reads(
@@ -475,22 +464,44 @@ def _written_in_the_install_since(moment: float) -> list[str]:
     )
 
 
-def test_a_changed_entity_rebuilds_only_its_dependents_and_gives_the_full_builds_numbers(
+def _files_below(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file below ``folder`` (Python's byte-code caches aside): path -> (size, mtime)."""
+    return {
+        str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_a_refresh_writes_only_its_data_directory_and_a_changed_entity_rebuilds_its_dependents(
     data_dir: Path, tmp_path: Path
 ):
     # run from an empty folder with an empty home: a refresh writes under its data directory
-    # only, not where it was started, not in the home folder, not in the install
+    # only, not where it was started, not in the home folder, not in the install (dbt's
+    # target/ and logs/, a log at the top)
     started, home, cwd = time.time(), tmp_path / "home", tmp_path / "cwd"
     home.mkdir()
     cwd.mkdir()
+    project_before = _files_below(ROOT / "dbt_project")
+    top_before = {path.name for path in ROOT.iterdir()}
     first = pmo("refresh", "--data-dir", str(data_dir), env={"HOME": str(home)}, cwd=cwd)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "dbt build: models and data tests" in first.stderr
     assert list(home.rglob("*")) == [] and list(cwd.rglob("*")) == []
     assert _written_in_the_install_since(started) == []
+    assert _files_below(ROOT / "dbt_project") == project_before
+    assert {path.name for path in ROOT.iterdir()} == top_before
+    # the suites ran in the suite worker while the next entities loaded
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data_dir / "dagster"))) as runs:
+        check = dg.AssetCheckKey(dg.AssetKey(["raw", "timesheets"]), "great_expectations_suite")
+        record = runs.get_latest_asset_check_evaluation_record(check)
+        evaluation = record.event.dagster_event.event_specific_data
+    assert evaluation.passed
+    assert evaluation.metadata["validated"].value == "while the load went on"
     # the first build of the data directory started from the install's parse of the dbt
     # project: dbt did not parse it again (dbt logs why it would, at info level)
     (first_build,) = (data_dir / "dbt" / "runs").iterdir()  # no parse ahead was needed
+    assert (first_build / "run_results.json").is_file()  # dbt's artefacts are there
     first_log = "".join(log.read_text() for log in first_build.glob("dbt.log*"))
     assert '"stat_line": "' in first_log  # the log holds the parse's outcome
     assert "Unable to do partial parsing" not in first_log
@@ -586,37 +597,3 @@ def test_status_names_the_kinds_of_quarantine_reason_it_does_not_list(tmp_path: 
     assert "… and 2 more kind(s) of reason, 3 row(s): the data-quality page lists every one" in (
         status
     )
-
-
-def _files_below(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file below ``folder`` (Python's byte-code caches aside): path -> (size, mtime)."""
-    return {
-        str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
-        for path in folder.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
-    }
-
-
-def test_a_refresh_writes_nothing_outside_the_data_directory(data_dir: Path, tmp_path: Path):
-    home, work = tmp_path / "home", tmp_path / "work"
-    home.mkdir()
-    work.mkdir()
-    # what a refresh could leave in the install: dbt's target/ and logs/, a log at the top
-    project_before = _files_below(ROOT / "dbt_project")
-    top_before = {path.name for path in ROOT.iterdir()}
-
-    result = pmo(
-        "refresh",
-        "--data-dir",
-        str(data_dir),
-        env={"HOME": str(home), "PYTHONPATH": str(ROOT)},
-        cwd=work,
-    )
-
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert (data_dir / "published" / "CURRENT").exists()
-    assert _files_below(ROOT / "dbt_project") == project_before
-    assert {path.name for path in ROOT.iterdir()} == top_before
-    assert list(home.iterdir()) == [] and list(work.iterdir()) == []
-    # dbt's artefacts went to the data directory
-    assert list((data_dir / "dbt" / "runs").glob("*/run_results.json"))

@@ -131,6 +131,12 @@ def test_a_build_started_during_a_refresh_runs_in_the_dbt_process_started_ahead(
         assert warm_pid is not None
         socket_folder = Path(os.environ["PMO_DBT_WARM_SOCKET"]).parent
         assert socket_folder.parent == tmp_path / "dbt"  # under the data directory
+        # a refresh's build starts seconds after the process (the load runs between); here it
+        # starts once the process listens (before dbt is imported there)
+        deadline = time.monotonic() + 30
+        while not Path(os.environ["PMO_DBT_WARM_SOCKET"]).exists():
+            assert time.monotonic() < deadline, "the dbt process started ahead never listened"
+            time.sleep(0.02)
         build = dbt_build(tmp_path, warehouse, "run", *args)
         assert build.returncode == 0, build.output[-3000:]
         assert "OK created sql view model main.stg_raw__projects" in build.output

@@ -126,7 +126,10 @@ def pick(ctx: state.Context, paths: pl.DataFrame) -> dict[str, Any]:
 
 
 def tiles(ctx: state.Context, row: dict[str, Any]) -> None:
-    for column, name in zip(st.columns(len(TILES)), TILES, strict=True):
+    # two rows of three: when the finish is, then how much of the plan drives it (six in a row
+    # cut a date such as "13 Apr 2027" at 1280 px)
+    columns = [*st.columns(3), *st.columns(3)]
+    for column, name in zip(columns, TILES, strict=True):
         ui.kpi(column, ctx.snap, PATH, name, row)
     st.caption(
         f"Critical path of the {row['snapshot_date']:%d %b %Y} plan, scheduled from the data date "
