@@ -275,10 +275,10 @@ def _check_unpacked_size(raw: bytes, display_name: str) -> None:
 
 def _check_line_lengths(raw: bytes, display_name: str) -> None:
     """Refuse a text file with a line over MAX_LINE_BYTES before it is decoded or split."""
-    import numpy as np
-
     if len(raw) <= MAX_LINE_BYTES:
         return
+    import numpy as np
+
     data = np.frombuffer(raw, dtype=np.uint8)
     previous_end, lines_before = -1, 0  # the last newline seen, and the lines it closed
     step = 64 * 1024**2  # slices bound the extra memory, whatever the file's size
