@@ -612,6 +612,16 @@ class DbtPortfolio:
         finally:
             con.close()
 
+    def unit_tests_passed(self) -> set[str]:
+        """The unique ids of the unit tests the first build ran and passed. It builds the whole
+        project, so every unit test runs there (their rows are their own, not the portfolio's):
+        the modules' own builds leave unit tests out and read them here."""
+        return {
+            r["unique_id"]
+            for r in self.first.run_results["results"]
+            if r["unique_id"].startswith("unit_test.") and r["status"] == "pass"
+        }
+
 
 COMPARED_MODELS = ("fct_earned_value_monthly", "dim_projects", "int_timesheet_entries_costed")
 

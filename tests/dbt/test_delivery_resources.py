@@ -36,7 +36,13 @@ import pytest
 
 from pipelines.ingest.contracts import ENTITIES
 from pipelines.ingest.warehouse import ensure_schema
-from tests.dbt.conftest import DBT_EXECUTABLE, DBT_PROJECT_DIR, LOADED_AT, built_once
+from tests.dbt.conftest import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    LOADED_AT,
+    DbtPortfolio,
+    built_once,
+)
 
 # one worker builds the portfolio once for every test here (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
@@ -602,6 +608,8 @@ def _build(tmp_path_factory: pytest.TempPathFactory) -> Built:
         *(f"@{model}" for model in MODELS),
         "--indirect-selection",
         "cautious",
+        "--exclude",
+        "test_type:unit",  # they run once, in the whole project's build (conftest.py)
     )
     if code != 0:
         pytest.fail(f"dbt build failed:\n{output[-6000:]}")
@@ -623,14 +631,15 @@ def assert_row(actual: dict[str, Any], expected: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------- the build
 
 
-def test_build_passes_every_test_and_unit_test(built: Built) -> None:
+def test_build_passes_every_test_and_unit_test(built: Built, dbt_portfolio: DbtPortfolio) -> None:
     results = built.run_results["results"]
     failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
     assert failed == []
     ids = {r["unique_id"] for r in results}
+    unit_tests = dbt_portfolio.unit_tests_passed()
     for model in (*MODELS, *INTERMEDIATE_MODELS):
         assert any(uid.startswith("model.") and uid.endswith(f".{model}") for uid in ids), model
-        assert any(uid.startswith(f"unit_test.pmo_pulse.{model}.") for uid in ids), model
+        assert any(uid.startswith(f"unit_test.pmo_pulse.{model}.") for uid in unit_tests), model
     assert "seed.pmo_pulse.delivery_settings" in ids
 
 

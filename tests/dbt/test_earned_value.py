@@ -8,6 +8,7 @@ IM-1 import row).
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -393,6 +394,10 @@ def test_dbt_build_passes_every_model_test_and_unit_test(dbt_portfolio: DbtPortf
     results = dbt_portfolio.first.run_results["results"]
     failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
     assert failed == [], dbt_portfolio.first.output[-4000:]
+    # every unit test of the project ran here (the other modules' builds leave them out)
+    manifest = dbt_portfolio.warehouse.parent / "target" / "manifest.json"
+    every = set(json.loads(manifest.read_text())["unit_tests"])
+    assert len(every) >= 60 and dbt_portfolio.unit_tests_passed() == every
     unit_tests = {
         r["unique_id"].rsplit(".", 1)[-1]
         for r in results

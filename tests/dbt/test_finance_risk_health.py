@@ -30,7 +30,14 @@ import duckdb
 import pytest
 
 from pipelines.ingest.contracts import ENTITIES
-from tests.dbt.conftest import BuiltWarehouse, DbtBuild, built_portfolio, dbt_build, insert_raw_rows
+from tests.dbt.conftest import (
+    BuiltWarehouse,
+    DbtBuild,
+    DbtPortfolio,
+    built_portfolio,
+    dbt_build,
+    insert_raw_rows,
+)
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
@@ -523,13 +530,13 @@ def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
         # to dim_projects would otherwise be picked up without their models
         "--indirect-selection",
         "cautious",
-        # the earned-value family's own unit tests run in test_earned_value.py; the steering
+        # unit tests run once, in the whole project's build (conftest.py); the steering
         # models downstream also read the milestone family, not built here; the variance
         # commentary (built and tested with the labour variance it reads) neither; the closure
         # report reads the re-baselines of the earned-value family (test_lessons_closure.py),
         # the weekly events the project week calendar (test_week_events.py)
         "--exclude",
-        "test_type:unit,+fct_earned_value_monthly",
+        "test_type:unit",
         "rpt_steering_attention_monthly+",
         "rpt_financial_variance_monthly+",
         "rpt_project_closure+",
@@ -558,15 +565,13 @@ def ratio(value: float) -> Any:
 # ------------------------------------------------------------------------------------- build
 
 
-def test_every_test_and_unit_test_of_the_selection_passed(warehouse: Warehouse) -> None:
+def test_every_test_and_unit_test_of_the_selection_passed(
+    warehouse: Warehouse, dbt_portfolio: DbtPortfolio
+) -> None:
     results = warehouse.build.run_results["results"]
     failed = [r["unique_id"] for r in results if r["status"] not in ("pass", "success")]
     assert failed == []
-    unit_tests = {
-        r["unique_id"].rsplit(".", 1)[-1]
-        for r in results
-        if r["unique_id"].startswith("unit_test.")
-    }
+    unit_tests = {uid.rsplit(".", 1)[-1] for uid in dbt_portfolio.unit_tests_passed()}
     assert {
         "project_financials_budget_actual_commitments_and_forecast",
         "project_financials_forecast_when_no_budget_remains",
@@ -704,8 +709,10 @@ def test_fin1_march_roll_ups_are_the_sums_of_the_lines(warehouse: Warehouse) -> 
         assert parts["ac"] == cents(lines["ac"]), level
 
 
-def test_the_managers_note_of_the_month_is_read_by_one_rule(warehouse: Warehouse) -> None:
-    ran = {r["unique_id"].split(".")[-1] for r in warehouse.build.run_results["results"]}
+def test_the_managers_note_of_the_month_is_read_by_one_rule(
+    warehouse: Warehouse, dbt_portfolio: DbtPortfolio
+) -> None:
+    ran = {uid.split(".")[-1] for uid in dbt_portfolio.unit_tests_passed()}
     assert "status_notes_the_managers_word_is_the_note_loaded_last_then_the_later_line" in ran
     note = warehouse.one(
         "select * from rpt_status_notes_monthly"

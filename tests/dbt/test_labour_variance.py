@@ -28,7 +28,14 @@ from typing import Any
 import pytest
 
 from pipelines.publish.reports.fsr import RATE, VOLUME
-from tests.dbt.conftest import BuiltWarehouse, DbtBuild, built_portfolio, dbt_build, load_portfolio
+from tests.dbt.conftest import (
+    BuiltWarehouse,
+    DbtBuild,
+    DbtPortfolio,
+    built_portfolio,
+    dbt_build,
+    load_portfolio,
+)
 
 # one worker builds this module's warehouse (pytest -n 2 --dist loadgroup)
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
@@ -274,6 +281,8 @@ def dbt_build_selected(work_dir: Path, warehouse: Path) -> DbtBuild:
         # only tests whose every parent is built here
         "--indirect-selection",
         "cautious",
+        "--exclude",
+        "test_type:unit",  # they run once, in the whole project's build (conftest.py)
         "--threads",
         "2",
     )
@@ -301,13 +310,13 @@ def ratio(value: float) -> Any:
 # ------------------------------------------------------------------------------------- build
 
 
-def test_every_test_unit_test_and_reconciliation_passed(warehouse: Warehouse) -> None:
+def test_every_test_unit_test_and_reconciliation_passed(
+    warehouse: Warehouse, dbt_portfolio: DbtPortfolio
+) -> None:
     results = warehouse.build.run_results["results"]
     failed = [r["unique_id"] for r in results if r["status"] not in ("pass", "success")]
     assert failed == []
-    ran = {
-        r["unique_id"].split(".")[-1] for r in results if r["unique_id"].startswith("unit_test.")
-    }
+    ran = {uid.split(".")[-1] for uid in dbt_portfolio.unit_tests_passed()}
     assert {
         "labour_variance_splits_into_hours_and_rate_effects",
         "labour_variance_standard_rate_edge_cases",
