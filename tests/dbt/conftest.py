@@ -758,7 +758,8 @@ def snapshot_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 @pytest.fixture(scope="session")
 def dbt_portfolio(tmp_path_factory: pytest.TempPathFactory) -> DbtPortfolio:
-    """`dbt build` the hand-built portfolio, then rebuild every model from the same inputs.
+    """`dbt build` the hand-built portfolio, then rebuild the compared models from the same
+    inputs.
 
     The rebuild is `dbt run` of the compared models and their ancestors (models only: the tests
     already ran once) in the same target directory, so it also reuses the parsed manifest.
