@@ -20,6 +20,7 @@ from dagster._core.instance.ref import InstanceRef
 from pipelines.config import DataPaths
 from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
 from pipelines.lock import refresh_running
+from tests.conftest import wait_for
 from tests.filesystems import make_read_only, tmpfs
 
 PMO = [sys.executable, "-m", "pipelines.cli"]
@@ -227,14 +228,6 @@ def start_refresh(data_dir: Path, *args: str, log: Path) -> subprocess.Popen:
         env=environment,
         cwd=ROOT,
     )
-
-
-def wait_for(condition, what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
 
 
 def schedule_verdict(data_dir: Path, monkeypatch: pytest.MonkeyPatch):

@@ -22,6 +22,7 @@ from pipelines.environment import child_environment
 from pipelines.ingest.warehouse import ensure_schema
 from pipelines.transform.dbt_cli import _messages_built_when_read, _unlogged_events_skipped
 from pipelines.transform.dbt_warm import warm_dbt
+from tests.conftest import wait_for
 from tests.dbt.conftest import dbt_build
 
 QUIET = frozenset({EventLevel.DEBUG, EventLevel.TEST})
@@ -133,10 +134,8 @@ def test_a_build_started_during_a_refresh_runs_in_the_dbt_process_started_ahead(
         assert socket_folder.parent == tmp_path / "dbt"  # under the data directory
         # a refresh's build starts seconds after the process (the load runs between); here it
         # starts once the process listens (before dbt is imported there)
-        deadline = time.monotonic() + 30
-        while not Path(os.environ["PMO_DBT_WARM_SOCKET"]).exists():
-            assert time.monotonic() < deadline, "the dbt process started ahead never listened"
-            time.sleep(0.02)
+        listening = Path(os.environ["PMO_DBT_WARM_SOCKET"]).exists
+        wait_for(listening, "the dbt process started ahead to listen", timeout=30, every=0.02)
         build = dbt_build(tmp_path, warehouse, "run", *args)
         assert build.returncode == 0, build.output[-3000:]
         assert "OK created sql view model main.stg_raw__projects" in build.output
