@@ -518,6 +518,22 @@ class DbtBuild:
     run_results: dict[str, Any]
     seconds: float
 
+    def rule_statuses(self) -> dict[str, str]:
+        """``"model: rule"`` -> the status of the grain test that checked that rule, for every
+        rule (a grain test's ``rules``) this build ran."""
+        from pipelines.transform.project import ensure_manifest
+
+        nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"]
+        statuses = {}
+        for result in self.run_results.get("results", []):
+            node = nodes.get(result["unique_id"], {})
+            test = node.get("test_metadata") or {}
+            if test.get("name") == "grain":
+                model = node["attached_node"].split(".")[-1]
+                for rule in test["kwargs"].get("rules", {}):
+                    statuses[f"{model}: {rule}"] = result["status"]
+        return statuses
+
 
 class BuiltWarehouse:
     """A module's built warehouse, read through a read-only attachment, rows as dicts."""

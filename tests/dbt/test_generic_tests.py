@@ -102,3 +102,51 @@ def test_a_repeated_key_fails_the_grain_check_naming_the_value_and_its_rows(
     finally:
         con.close()
     assert found == [("repeated key", "project_code, reporting_month", "WF-1 | 2026-03-01", 2)]
+
+
+def test_a_broken_rule_fails_the_grain_check_naming_the_rule_and_its_rows(
+    dbt_portfolio: DbtPortfolio, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(dbt_portfolio.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        broken = con.execute(
+            "update main.fct_earned_value_monthly set actual_cost = -1 "
+            "where project_code = 'WF-1' and reporting_month >= '2026-03-01'"
+        ).fetchone()[0]
+        # an unknown value is not a broken rule: a NULL earned schedule keeps its rule
+        unknown = con.execute(
+            "update main.fct_earned_value_monthly set earned_schedule_months = null "
+            "where project_code = 'AG-1'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert broken > 0 and unknown > 0
+
+    build = dbt_build(
+        tmp_path,
+        warehouse,
+        "test",
+        "--select",
+        "test_name:grain,fct_earned_value_monthly",
+        "--store-failures",
+    )
+
+    assert build.returncode == 1, build.output[-3000:]
+    [result] = [r for r in build.run_results["results"] if r["unique_id"].startswith("test.")]
+    assert result["failures"] == 1
+    assert build.rule_statuses()["fct_earned_value_monthly: actual_cost_is_never_negative"] == (
+        "fail"
+    )
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        [(table,)] = con.execute(
+            "select table_name from duckdb_tables() where schema_name like '%dbt_test__audit'"
+        ).fetchall()
+        found = con.execute(
+            f'select problem, column_name, found, rows from main_dbt_test__audit."{table}"'
+        ).fetchall()
+    finally:
+        con.close()
+    assert found == [("broken rule", "actual_cost_is_never_negative", None, broken)]
