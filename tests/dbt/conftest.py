@@ -518,21 +518,20 @@ class DbtBuild:
     run_results: dict[str, Any]
     seconds: float
 
-    def rule_statuses(self) -> dict[str, str]:
-        """``"model: rule"`` -> the status of the grain test that checked that rule, for every
-        rule (a grain test's ``rules``) this build ran."""
+    def grain_checks(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Model -> the status and the arguments (key, not_null, accepted_values, references,
+        rules) of the grain test this build ran on it."""
         from pipelines.transform.project import ensure_manifest
 
         nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"]
-        statuses = {}
+        checks = {}
         for result in self.run_results.get("results", []):
             node = nodes.get(result["unique_id"], {})
             test = node.get("test_metadata") or {}
             if test.get("name") == "grain":
                 model = node["attached_node"].split(".")[-1]
-                for rule in test["kwargs"].get("rules", {}):
-                    statuses[f"{model}: {rule}"] = result["status"]
-        return statuses
+                checks[model] = (result["status"], test["kwargs"])
+        return checks
 
 
 class BuiltWarehouse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -13,28 +14,9 @@ from tests.dbt.conftest import DbtPortfolio, dbt_build
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 
-def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(
-    dbt_portfolio: DbtPortfolio, tmp_path: Path
-) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(dbt_portfolio.warehouse, warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        rows = con.execute(
-            "update main.fct_earned_value_monthly set actual_cost_source = null, "
-            "evm_confidence = null where project_code = 'WF-1' and reporting_month >= '2026-03-01'"
-        ).fetchone()[0]
-        con.execute(
-            "update main.fct_earned_value_monthly set evm_confidence = null "
-            "where project_code = 'AG-1'"
-        )
-        expected_confidence = con.execute(
-            "select count(*) from main.fct_earned_value_monthly where evm_confidence is null"
-        ).fetchone()[0]
-    finally:
-        con.close()
-    assert rows > 0 and expected_confidence > rows
-
+def _grain_check(tmp_path: Path, warehouse: Path) -> tuple[dict[str, Any], list]:
+    """fct_earned_value_monthly's grain test on ``warehouse``, its failures stored: the test's
+    result and the failure rows (problem, column_name, found, rows) as stored."""
     build = dbt_build(
         tmp_path,
         warehouse,
@@ -43,110 +25,105 @@ def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(
         "test_name:grain,fct_earned_value_monthly",
         "--store-failures",
     )
-
     assert build.returncode == 1, build.output[-3000:]
     [result] = [r for r in build.run_results["results"] if r["unique_id"].startswith("test.")]
-    assert result["status"] == "fail"
-    assert result["failures"] == 2  # two columns hold nulls; the other six none
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        audit = con.execute(
+        [(table,)] = con.execute(
             "select table_name from duckdb_tables() where schema_name like '%dbt_test__audit'"
         ).fetchall()
-        [(table,)] = audit
         found = con.execute(
-            f'select problem, column_name, rows from main_dbt_test__audit."{table}" order by 2'
+            f'select problem, column_name, found, rows from main_dbt_test__audit."{table}" '
+            "order by problem, column_name"
         ).fetchall()
     finally:
         con.close()
+    return result, found
+
+
+def _changed_copy(
+    dbt_portfolio: DbtPortfolio, tmp_path: Path, *statements: str
+) -> tuple[Path, list[int]]:
+    """A copy of the built warehouse with ``statements`` run on it: the copy and the number of
+    rows each statement changed."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(dbt_portfolio.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        changed = [con.execute(statement).fetchone()[0] for statement in statements]
+    finally:
+        con.close()
+    return warehouse, changed
+
+
+def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(
+    dbt_portfolio: DbtPortfolio, tmp_path: Path
+) -> None:
+    warehouse, (rows, other) = _changed_copy(
+        dbt_portfolio,
+        tmp_path,
+        "update main.fct_earned_value_monthly set actual_cost_source = null, "
+        "evm_confidence = null where project_code = 'WF-1' and reporting_month >= '2026-03-01'",
+        "update main.fct_earned_value_monthly set evm_confidence = null "
+        "where project_code = 'AG-1'",
+    )
+    assert rows > 0 and other > 0
+
+    result, found = _grain_check(tmp_path, warehouse)
+
+    assert result["status"] == "fail"
+    assert result["failures"] == 2  # two columns hold nulls; the other six none
     assert found == [
-        ("nulls", "actual_cost_source", rows),
-        ("nulls", "evm_confidence", expected_confidence),
+        ("nulls", "actual_cost_source", None, rows),
+        ("nulls", "evm_confidence", None, rows + other),
     ]
 
 
 def test_a_repeated_key_fails_the_grain_check_naming_the_value_and_its_rows(
     dbt_portfolio: DbtPortfolio, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(dbt_portfolio.warehouse, warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute(
-            "insert into main.fct_earned_value_monthly select * from main.fct_earned_value_monthly "
-            "where project_code = 'WF-1' and reporting_month = '2026-03-01'"
-        )
-    finally:
-        con.close()
-
-    build = dbt_build(
+    warehouse, _ = _changed_copy(
+        dbt_portfolio,
         tmp_path,
-        warehouse,
-        "test",
-        "--select",
-        "test_name:grain,fct_earned_value_monthly",
-        "--store-failures",
+        "insert into main.fct_earned_value_monthly select * from main.fct_earned_value_monthly "
+        "where project_code = 'WF-1' and reporting_month = '2026-03-01'",
     )
 
-    assert build.returncode == 1, build.output[-3000:]
-    [result] = [r for r in build.run_results["results"] if r["unique_id"].startswith("test.")]
+    result, found = _grain_check(tmp_path, warehouse)
+
     assert result["failures"] == 1
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        [(table,)] = con.execute(
-            "select table_name from duckdb_tables() where schema_name like '%dbt_test__audit'"
-        ).fetchall()
-        found = con.execute(
-            f'select problem, column_name, found, rows from main_dbt_test__audit."{table}"'
-        ).fetchall()
-    finally:
-        con.close()
     assert found == [("repeated key", "project_code, reporting_month", "WF-1 | 2026-03-01", 2)]
 
 
-def test_a_broken_rule_fails_the_grain_check_naming_the_rule_and_its_rows(
+def test_a_broken_rule_an_unexpected_value_or_an_unknown_reference_fails_the_grain_check(
     dbt_portfolio: DbtPortfolio, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / "warehouse.duckdb"
-    shutil.copy(dbt_portfolio.warehouse, warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        broken = con.execute(
-            "update main.fct_earned_value_monthly set actual_cost = -1 "
-            "where project_code = 'WF-1' and reporting_month >= '2026-03-01'"
-        ).fetchone()[0]
-        # an unknown value is not a broken rule: a NULL earned schedule keeps its rule
-        unknown = con.execute(
-            "update main.fct_earned_value_monthly set earned_schedule_months = null "
-            "where project_code = 'AG-1'"
-        ).fetchone()[0]
-    finally:
-        con.close()
-    assert broken > 0 and unknown > 0
-
-    build = dbt_build(
+    warehouse, (broken, unknown, medium, spelled, renamed) = _changed_copy(
+        dbt_portfolio,
         tmp_path,
-        warehouse,
-        "test",
-        "--select",
-        "test_name:grain,fct_earned_value_monthly",
-        "--store-failures",
+        "update main.fct_earned_value_monthly set actual_cost = -1 "
+        "where project_code = 'WF-1' and reporting_month >= '2026-03-01'",
+        # an unknown value is not a broken rule: a NULL earned schedule keeps its rule
+        "update main.fct_earned_value_monthly set earned_schedule_months = null "
+        "where project_code = 'AG-1'",
+        "update main.fct_earned_value_monthly set forecast_confidence = 'medium' "
+        "where project_code = 'AG-1' and reporting_month < '2026-03-01'",
+        "update main.fct_earned_value_monthly set forecast_confidence = 'High' "
+        "where project_code = 'WF-1' and reporting_month < '2026-03-01'",
+        # a project the portfolio does not have
+        "update main.fct_earned_value_monthly set project_code = 'ZZ-9' "
+        "where project_code = 'AG-1' and reporting_month = "
+        "(select min(reporting_month) from main.fct_earned_value_monthly "
+        "where project_code = 'AG-1')",
     )
+    assert min(broken, unknown, medium, spelled) > 0 and renamed == 1
 
-    assert build.returncode == 1, build.output[-3000:]
-    [result] = [r for r in build.run_results["results"] if r["unique_id"].startswith("test.")]
-    assert result["failures"] == 1
-    assert build.rule_statuses()["fct_earned_value_monthly: actual_cost_is_never_negative"] == (
-        "fail"
-    )
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        [(table,)] = con.execute(
-            "select table_name from duckdb_tables() where schema_name like '%dbt_test__audit'"
-        ).fetchall()
-        found = con.execute(
-            f'select problem, column_name, found, rows from main_dbt_test__audit."{table}"'
-        ).fetchall()
-    finally:
-        con.close()
-    assert found == [("broken rule", "actual_cost_is_never_negative", None, broken)]
+    result, found = _grain_check(tmp_path, warehouse)
+
+    assert result["failures"] == 3
+    assert found == [
+        ("broken rule", "actual_cost_is_never_negative", None, broken),
+        # the first unexpected value in sort order, and every row holding one
+        ("unexpected value", "forecast_confidence", "High", medium + spelled),
+        ("unknown reference", "project_code", "ZZ-9", 1),
+    ]

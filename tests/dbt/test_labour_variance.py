@@ -327,9 +327,10 @@ def test_every_test_unit_test_and_reconciliation_passed(
     }
     # reconciliations that can fail: with the FSR's finance mart, costed timesheets, baseline
     assert data_tests >= RECONCILIATIONS
-    rules = warehouse.build.rule_statuses()
-    assert rules[f"{MODEL}: hours_and_rate_effects_add_up"] == "pass"
-    assert any(name.startswith(f"relationships_{MODEL}_project_code") for name in data_tests)
+    status, checked = warehouse.build.grain_checks()[MODEL]
+    assert status == "pass"
+    assert "hours_and_rate_effects_add_up" in checked["rules"]
+    assert checked["references"] == {"project_code": "ref('dim_projects')"}
 
 
 METRIC_FORMATS = {"text", "date", "integer", "number", "currency", "percent", "ratio", "boolean"}
