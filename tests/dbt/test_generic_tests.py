@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,14 +10,17 @@ from typing import Any
 import duckdb
 import pytest
 
+from pipelines.transform.check_failures import grain_failures
+from pipelines.transform.project import ensure_manifest
 from tests.dbt.conftest import DbtPortfolio, dbt_build
 
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
 
 
-def _grain_check(tmp_path: Path, warehouse: Path) -> tuple[dict[str, Any], list]:
+def _grain_check(tmp_path: Path, warehouse: Path) -> tuple[dict[str, Any], list, list[str]]:
     """fct_earned_value_monthly's grain test on ``warehouse``, its failures stored: the test's
-    result and the failure rows (problem, column_name, found, rows) as stored."""
+    result, the failure rows (problem, column_name, found, rows) as stored, and the lines a
+    failed refresh prints for it."""
     build = dbt_build(
         tmp_path,
         warehouse,
@@ -36,9 +40,11 @@ def _grain_check(tmp_path: Path, warehouse: Path) -> tuple[dict[str, Any], list]
             f'select problem, column_name, found, rows from main_dbt_test__audit."{table}" '
             "order by problem, column_name"
         ).fetchall()
+        nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"]
+        lines = grain_failures(con, build.run_results, nodes)
     finally:
         con.close()
-    return result, found
+    return result, found, lines
 
 
 def _changed_copy(
@@ -69,13 +75,17 @@ def test_nulls_in_guarded_columns_fail_the_model_check_naming_each_column(
     )
     assert rows > 0 and other > 0
 
-    result, found = _grain_check(tmp_path, warehouse)
+    result, found, lines = _grain_check(tmp_path, warehouse)
 
     assert result["status"] == "fail"
     assert result["failures"] == 2  # two columns hold nulls; the other six none
     assert found == [
         ("nulls", "actual_cost_source", None, rows),
         ("nulls", "evm_confidence", None, rows + other),
+    ]
+    assert lines == [
+        f"fct_earned_value_monthly: actual_cost_source is empty on {rows} row(s)",
+        f"fct_earned_value_monthly: evm_confidence is empty on {rows + other} row(s)",
     ]
 
 
@@ -89,10 +99,14 @@ def test_a_repeated_key_fails_the_grain_check_naming_the_value_and_its_rows(
         "where project_code = 'WF-1' and reporting_month = '2026-03-01'",
     )
 
-    result, found = _grain_check(tmp_path, warehouse)
+    result, found, lines = _grain_check(tmp_path, warehouse)
 
     assert result["failures"] == 1
     assert found == [("repeated key", "project_code, reporting_month", "WF-1 | 2026-03-01", 2)]
+    assert lines == [
+        "fct_earned_value_monthly: repeated key (project_code, reporting_month) = "
+        "WF-1 | 2026-03-01 on 2 row(s)"
+    ]
 
 
 def test_a_broken_rule_an_unexpected_value_or_an_unknown_reference_fails_the_grain_check(
@@ -118,7 +132,7 @@ def test_a_broken_rule_an_unexpected_value_or_an_unknown_reference_fails_the_gra
     )
     assert min(broken, unknown, medium, spelled) > 0 and renamed == 1
 
-    result, found = _grain_check(tmp_path, warehouse)
+    result, found, lines = _grain_check(tmp_path, warehouse)
 
     assert result["failures"] == 3
     assert found == [
@@ -126,4 +140,10 @@ def test_a_broken_rule_an_unexpected_value_or_an_unknown_reference_fails_the_gra
         # the first unexpected value in sort order, and every row holding one
         ("unexpected value", "forecast_confidence", "High", medium + spelled),
         ("unknown reference", "project_code", "ZZ-9", 1),
+    ]
+    assert lines == [
+        f"fct_earned_value_monthly: rule actual_cost_is_never_negative broken on {broken} row(s)",
+        "fct_earned_value_monthly: unexpected value 'High' in forecast_confidence "
+        f"on {medium + spelled} row(s)",
+        "fct_earned_value_monthly: project_code 'ZZ-9' is not in dim_projects on 1 row(s)",
     ]

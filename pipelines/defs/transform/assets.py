@@ -34,6 +34,7 @@ from pipelines.settings import (
     resolve_reporting_currency,
 )
 from pipelines.status import fx_rate_gap_lines
+from pipelines.transform.check_failures import grain_failures
 from pipelines.transform.engines import (
     SPARK,
     Lake,
@@ -337,9 +338,13 @@ def dbt_build(
         )
     yield from plan.unbuilt_outputs()
     reporter().dbt_started(plan.node_count)
-    for event in invocation.stream():
-        yield event
-        reporter().dbt_node_done()
+    try:
+        for event in invocation.stream():
+            yield event
+            reporter().dbt_node_done()
+    except Exception:
+        explain_failed_checks(context, warehouse, engine, invocation)
+        raise
     reporter().dbt_done()
     run_results = invocation.get_artifact("run_results.json")
     engine.copy_built(warehouse, run_results)
@@ -396,6 +401,27 @@ class BuildEngine:
                 con, self.lake.spark_dir, built_relations(run_results), views
             )
         progress(f"  ✓ {copied} models Spark built copied into the warehouse file")
+
+
+def explain_failed_checks(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    engine: "BuildEngine",
+    invocation: Any,
+) -> None:
+    """After a failed build, what each failed model check found (the value, the rule, the rows),
+    one line each, before the failure itself is reported."""
+    if engine.name == SPARK:  # the compiled checks are Spark SQL
+        return
+    try:
+        run_results = invocation.get_artifact("run_results.json")
+    except OSError:  # dbt stopped before it wrote its results
+        return
+    nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"]
+    with warehouse.connect() as con:
+        for line in grain_failures(con, run_results, nodes):
+            progress(f"  ✗ {line}")
+            context.log.error(line)
 
 
 def report_build(
