@@ -11,12 +11,15 @@ def rows_text(count: int, noun: str = "row") -> str:
 
 
 def failure_summary(message: str, limit: int = 4) -> str:
-    """The lines of an error worth showing a user: the error lines, not carets or banners."""
+    """The lines of an error worth showing a user: the error lines, not carets, banners or
+    headings (``Errors parsed from dbt logs:`` with nothing under it says nothing)."""
     lines = [
         re.sub(r"^(\w+\.)*\w+(Error|Exception): ", "", line.strip())
         for line in message.strip().splitlines()
     ]
-    lines = [line for line in lines if line and set(line) - set("^~ -=")]
+    lines = [line for line in lines if line and set(line) - set("^~ -=") and not line.endswith(":")]
+    if not lines:
+        return "no details in the error (the run's log in the data directory has them)"
     errors = [line for line in lines if "error" in line.lower() and "dbt.log" not in line]
     chosen = errors or lines[-1:]
     unique = list(dict.fromkeys(chosen))
