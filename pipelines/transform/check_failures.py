@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 SHOWN_A_CHECK = 10
-"""Problems listed for one check; the rest are counted."""
+"""Problems listed for one check; a line says when there are more."""
 
 
 def grain_failures(

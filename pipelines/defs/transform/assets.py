@@ -343,7 +343,10 @@ def dbt_build(
             yield event
             reporter().dbt_node_done()
     except Exception:
-        explain_failed_checks(context, warehouse, engine, invocation)
+        try:
+            explain_failed_checks(context, warehouse, engine, invocation)
+        except Exception as error:  # the build's own failure is the one to report
+            context.log.warning(f"the failed checks could not be explained: {error}")
         raise
     reporter().dbt_done()
     run_results = invocation.get_artifact("run_results.json")
