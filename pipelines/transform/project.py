@@ -12,6 +12,7 @@ import json
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from dagster_dbt import DbtProject
 
@@ -29,7 +30,14 @@ from pipelines.transform.parse_ahead import (
     newest_project_mtime,
 )
 
-__all__ = ["DBT_EXECUTABLE", "DBT_PROJECT_DIR", "WAREHOUSE_ENV", "dbt_project", "ensure_manifest"]
+__all__ = [
+    "DBT_EXECUTABLE",
+    "DBT_PROJECT_DIR",
+    "WAREHOUSE_ENV",
+    "dbt_project",
+    "ensure_manifest",
+    "read_manifest",
+]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -78,3 +86,8 @@ def ensure_manifest() -> Path:
             state.replace(INSTALL_PARSE_STATE)
         parsed.replace(manifest)
     return manifest
+
+
+def read_manifest() -> dict[str, Any]:
+    """The install's manifest (parsed first when stale), as JSON."""
+    return json.loads(ensure_manifest().read_text(encoding="utf-8"))

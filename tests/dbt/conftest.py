@@ -521,9 +521,9 @@ class DbtBuild:
     def grain_checks(self) -> dict[str, tuple[str, dict[str, Any]]]:
         """Model -> the status and the arguments (key, not_null, accepted_values, references,
         rules) of the grain test this build ran on it."""
-        from pipelines.transform.project import ensure_manifest
+        from pipelines.transform.project import read_manifest
 
-        nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"]
+        nodes = read_manifest()["nodes"]
         checks = {}
         for result in self.run_results.get("results", []):
             node = nodes.get(result["unique_id"], {})

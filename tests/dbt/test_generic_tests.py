@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.transform.check_failures import grain_failures
-from pipelines.transform.project import ensure_manifest
+from pipelines.transform.project import read_manifest
 from tests.dbt.conftest import DbtPortfolio, dbt_build
 
 pytestmark = pytest.mark.xdist_group(__name__)  # its tests share one built warehouse
@@ -40,7 +39,7 @@ def _grain_check(tmp_path: Path, warehouse: Path) -> tuple[dict[str, Any], list,
             f'select problem, column_name, found, rows from main_dbt_test__audit."{table}" '
             "order by problem, column_name"
         ).fetchall()
-        nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"]
+        nodes = read_manifest()["nodes"]
         lines = grain_failures(con, build.run_results, nodes)
     finally:
         con.close()

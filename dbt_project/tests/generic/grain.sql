@@ -64,7 +64,7 @@ row_problems as (
         {% for expression in rules.values() -%}
         sum(case when not ({{ expression }}) then 1 else 0 end) as broken_rows_{{ loop.index }},
         {% endfor -%}
-        count(*) as row_count
+        count(*) as row_count  {#- ends the list: each column above ends with a comma #}
     from {{ model }}
 
 ){% endif %}{% for column, parent in references.items() %},

@@ -49,7 +49,13 @@ from pipelines.transform.parse_ahead import (
     install_parse_state,
     wait_for_parse,
 )
-from pipelines.transform.project import DBT_EXECUTABLE, WAREHOUSE_ENV, dbt_project, ensure_manifest
+from pipelines.transform.project import (
+    DBT_EXECUTABLE,
+    WAREHOUSE_ENV,
+    dbt_project,
+    ensure_manifest,
+    read_manifest,
+)
 from pipelines.transform.spark_models import built_relations, copy_spark_models, duckdb_views
 
 # Projects carrying a fact a warn-severity dbt test reports (rpt_data_quality_by_project counts
@@ -398,7 +404,7 @@ class BuildEngine:
     def copy_built(self, warehouse: WarehouseResource, run_results: Mapping[str, Any]) -> None:
         if self.name != SPARK or self.lake is None:
             return
-        views = duckdb_views(json.loads(ensure_manifest().read_text(encoding="utf-8")))
+        views = duckdb_views(read_manifest())
         with warehouse.connect() as con:
             copied = copy_spark_models(
                 con, self.lake.spark_dir, built_relations(run_results), views
@@ -420,7 +426,7 @@ def explain_failed_checks(
         run_results = invocation.get_artifact("run_results.json")
     except OSError:  # dbt stopped before it wrote its results
         return
-    nodes = json.loads(ensure_manifest().read_text(encoding="utf-8"))["nodes"]
+    nodes = read_manifest()["nodes"]
     with warehouse.connect() as con:
         for line in grain_failures(con, run_results, nodes):
             progress(f"  ✗ {line}")
