@@ -592,18 +592,20 @@ def over_24_hours(
     earlier files of the batch will have written, and not the ones it refuses. That is computed
     for every file at once, then again from the first file with a day over 24 hours (its
     refused rows change what the later files see), so a batch costs one pass plus one for
-    each file with such a day."""
-    key = list(entity.natural_key)
+    each file with such a day, on the rows of the days whose entries together pass 24 hours
+    (a handful: no other day can be refused)."""
     carried = BATCH_FILE in good.columns
-    rows = (
-        good if carried else good.with_columns(pl.lit(0, pl.Int32).alias(BATCH_FILE))
-    ).with_columns(_key_text(key).alias("_key"))
+    rows = good if carried else good.with_columns(pl.lit(0, pl.Int32).alias(BATCH_FILE))
     if rows.is_empty():
         return good, _no_problems(good)
-    loaded = _loaded_day_hours(con, entity, rows)
-    groups = _hours_by_key_and_file(rows, loaded, modified)
-    refused = _days_over_24(rows, groups, loaded)
-    flagged = rows.drop("_key").join(refused, on=[BATCH_FILE, *DAY], how="left")
+    days = rows.group_by(DAY).agg(pl.col("hours").sum())
+    loaded = _loaded_day_hours(con, entity, days.select(DAY))
+    long_days = rows.join(_days_past_24(days, loaded), on=DAY, how="semi").with_columns(
+        _key_text(list(entity.natural_key)).alias("_key")
+    )
+    groups = _hours_by_key_and_file(long_days, loaded, modified)
+    refused = _days_over_24(long_days, groups, loaded)
+    flagged = rows.join(refused, on=[BATCH_FILE, *DAY], how="left")
     if not carried:
         flagged = flagged.drop(BATCH_FILE)
     is_over = pl.col("day_hours").is_not_null()
@@ -626,12 +628,12 @@ def over_24_hours(
 
 
 def _loaded_day_hours(
-    con: duckdb.DuckDBPyConnection, entity: Entity, rows: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, entity: Entity, days: pl.DataFrame
 ) -> pl.DataFrame:
-    """The loaded hours of each natural key on the days ``rows`` touch, with the newest
+    """The loaded hours of each natural key on the (person, day) ``days``, with the newest
     modification time of the files that loaded them (``_newest``)."""
     key = list(entity.natural_key)
-    con.register("_days", rows.select(DAY).unique().to_arrow())
+    con.register("_days", days.to_arrow())
     try:
         loaded = con.sql(
             f"""
@@ -646,6 +648,19 @@ def _loaded_day_hours(
     finally:
         con.unregister("_days")
     return loaded.with_columns(_key_text(key).alias("_key"))
+
+
+def _days_past_24(days: pl.DataFrame, loaded: pl.DataFrame) -> pl.DataFrame:
+    """(person, day) of the ``days`` (person, day, the batch's hours) whose entries, every
+    file's and the loaded ones together, sum over 24 hours: no file can see more than that on
+    a day (it counts its own entries and some of the others', and no entry is negative), so
+    no other day can be refused."""
+    loaded_days = loaded.group_by(DAY).agg(pl.col("_hours").sum())
+    return (
+        days.join(loaded_days, on=DAY, how="left")
+        .filter(pl.col("hours") + pl.col("_hours").fill_null(0) > 24)
+        .select(DAY)
+    )
 
 
 def _hours_by_key_and_file(

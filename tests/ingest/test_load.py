@@ -150,6 +150,32 @@ def test_more_than_24_hours_a_day_across_files_goes_to_quarantine(landing, con):
     ]
 
 
+def test_a_day_one_file_fills_past_24_hours_is_refused_beside_a_day_two_files_share(landing, con):
+    header = "employee_id,project_code,work_date,hours\n"
+    write(
+        landing / "a.csv",
+        header + "E1,PAY,2026-10-05,13\nE1,CRM,2026-10-05,12\nE1,PAY,2026-10-07,10\n",
+        mtime=1_700_000_100,
+    )
+    write(
+        landing / "b.csv",
+        header + "E1,CRM,2026-10-07,15\nE2,PAY,2026-10-05,8\n",
+        mtime=1_700_000_200,
+    )
+    load_landing(con, landing)
+    assert rows(con, "select source_file, employee_id, hours from raw.timesheets order by all") == [
+        ("a.csv", "E1", 10.0),
+        ("b.csv", "E2", 8.0),
+    ]
+    assert rows(
+        con, "select source_file, source_line, reason from raw.quarantine order by all"
+    ) == [
+        ("a.csv", 2, "hours: E1 logged 25.0 h on 2026-10-05, expected at most 24 h in a day"),
+        ("a.csv", 3, "hours: E1 logged 25.0 h on 2026-10-05, expected at most 24 h in a day"),
+        ("b.csv", 2, "hours: E1 logged 25.0 h on 2026-10-07, expected at most 24 h in a day"),
+    ]
+
+
 def test_same_file_twice_changes_nothing(landing, con, tmp_path):
     write(landing / "time.csv", "employee_id,project_code,work_date,hours\nE1,PAY,2026-10-05,8\n")
     first = load_landing(con, landing)

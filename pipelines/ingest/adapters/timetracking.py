@@ -21,9 +21,11 @@ import polars as pl
 from pipelines.ingest.adapters.base import (
     Probe,
     blank_to_null,
+    distinct_inputs,
     normalise_header,
     parse_bool,
     parse_number,
+    per_distinct,
     read_csv_positional,
     read_xlsx_positional,
 )
@@ -31,6 +33,9 @@ from pipelines.ingest.contracts import ENTITIES
 
 ENTITY = "timesheets"
 TIMESHEET_COLUMNS: tuple[str, ...] = tuple(ENTITIES[ENTITY].column_names)
+BY_VALUE = ("work_date", "hours", "is_billable")
+"""Columns whose normalisers (regular expressions, locale rules) run once per distinct value
+of the cells they read: a month's export repeats a few hundred dates and durations."""
 
 # Date shapes, each rewritten to "@YYYY-M-D" (the "@" marks a rewritten value, so text that
 # merely looks like "15-1-2" is never read as the year 15). A trailing time part is ignored.
@@ -116,6 +121,8 @@ def timesheets(frame: pl.DataFrame, columns: dict[str, pl.Expr | None]) -> dict[
         expr = columns.get(name)
         if expr is None:
             expr = pl.lit(None, pl.String)
+        elif name in BY_VALUE:
+            expr = pl.lit(per_distinct(frame, expr.cast(pl.String)))
         selected.append(expr.cast(pl.String).alias(name))
     return {ENTITY: frame.select(*selected, pl.col("source_line").cast(pl.Int64))}
 
@@ -148,12 +155,16 @@ def uses_decimal_comma(frame: pl.DataFrame, exprs: Sequence[pl.Expr | None]) -> 
     present = [expr for expr in exprs if expr is not None]
     if frame.height == 0 or not present:
         return None
-    stats = frame.select(
-        pl.any_horizontal([expr.str.contains(",").any() for expr in present]).alias("comma"),
-        pl.any_horizontal([expr.str.contains(".", literal=True).any() for expr in present]).alias(
-            "dot"
-        ),
-    ).row(0)
+    stats = (
+        distinct_inputs(frame, present)
+        .select(
+            pl.any_horizontal([expr.str.contains(",").any() for expr in present]).alias("comma"),
+            pl.any_horizontal(
+                [expr.str.contains(".", literal=True).any() for expr in present]
+            ).alias("dot"),
+        )
+        .row(0)
+    )
     comma, dot = bool(stats[0]), bool(stats[1])
     if comma and not dot:
         return True
@@ -235,9 +246,11 @@ def day_first_dates(frame: pl.DataFrame, expr: pl.Expr | None, *, default: bool)
     text = blank_to_null(expr)
     first = text.str.extract(_SLASHED_ANY, 1).cast(pl.Int32, strict=False)
     second = text.str.extract(_SLASHED_ANY, 2).cast(pl.Int32, strict=False)
-    votes = frame.select(
-        (first > 12).any().alias("day_first"), (second > 12).any().alias("month_first")
-    ).row(0)
+    votes = (
+        distinct_inputs(frame, [expr])
+        .select((first > 12).any().alias("day_first"), (second > 12).any().alias("month_first"))
+        .row(0)
+    )
     day_first, month_first = bool(votes[0]), bool(votes[1])
     if day_first and not month_first:
         return True
