@@ -46,9 +46,19 @@ def _text(name: str) -> pl.Expr:
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
+def _typed_name(column: Column) -> str:
+    """Where :func:`validate` keeps a column's typed value (its text when it is plain text)."""
+    return (
+        column.name
+        if column.dtype == "str" and column.allowed is None
+        else f"__typed_{column.name}"
+    )
+
+
 def typed_expr(column: Column) -> pl.Expr:
-    """The canonical text of a column cast to its contract type (null where it does not parse)."""
-    text = _text(column.name)
+    """The canonical text of a column (stripped, blank as null) cast to its contract type
+    (null where it does not parse)."""
+    text = pl.col(column.name)
     if column.dtype == "date":
         return text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     if column.dtype == "datetime":
@@ -73,9 +83,10 @@ def _fmt(value: float) -> str:
 
 
 def checks(column: Column) -> list[tuple[pl.Expr, pl.Expr]]:
-    """(failing condition, reason) pairs for one column."""
-    text = _text(column.name)
-    typed = typed_expr(column)
+    """(failing condition, reason) pairs for one column, over the columns :func:`validate`
+    prepares: the column's text (stripped, blank as null) and its typed value."""
+    text = pl.col(column.name)
+    typed = pl.col(_typed_name(column))
     name = column.name
     found = pl.lit(f"{name}: found '") + text.str.slice(0, 80) + pl.lit("', expected ")
     out: list[tuple[pl.Expr, pl.Expr]] = []
@@ -139,6 +150,13 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
     missing = [name for name in entity.column_names if name not in frame.columns]
     if missing:
         frame = frame.with_columns(pl.lit(None, pl.String).alias(name) for name in missing)
+    # each column's text and typed value worked out once, not again in each check that reads it
+    frame = frame.with_columns(_text(name).alias(name) for name in entity.column_names)
+    frame = frame.with_columns(
+        typed_expr(column).alias(_typed_name(column))
+        for column in entity.columns
+        if _typed_name(column) != column.name
+    )
     failing = [
         (column, condition.fill_null(False), reason)
         for column in entity.columns
@@ -153,7 +171,7 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
         pl.when(condition).then(
             pl.struct(
                 pl.lit(column.name).alias("column_name"),
-                _text(column.name).alias("found_value"),
+                pl.col(column.name).alias("found_value"),
                 reason.alias("reason"),
             )
         )
@@ -171,7 +189,7 @@ def validate(frame: pl.DataFrame, entity: Entity) -> tuple[pl.DataFrame, pl.Data
     )
     good = flagged.filter(~pl.col("_flagged")).select(
         *[
-            typed_expr(column).cast(POLARS_TYPES[column.dtype]).alias(column.name)
+            pl.col(_typed_name(column)).cast(POLARS_TYPES[column.dtype]).alias(column.name)
             for column in entity.columns
         ],
         pl.col("source_line").cast(pl.Int64),
