@@ -47,14 +47,14 @@ def decode(raw: bytes, display_name: str) -> str:
     return _decode(raw, display_name)[0]
 
 
-def _decode(raw: bytes, display_name: str) -> tuple[str, bool]:
-    """:func:`decode`, and whether ``raw`` is the text's own UTF-8 (no BOM, nothing replaced)."""
-    plain = True
+def _decode(raw: bytes, display_name: str) -> tuple[str, bytes | None]:
+    """:func:`decode`, and the text's own UTF-8 when the file holds it (``raw`` without its
+    BOM: nothing replaced), so it need not be encoded again."""
     if raw.startswith(codecs.BOM_UTF8):
-        raw, plain = raw[len(codecs.BOM_UTF8) :], False
+        raw = raw[len(codecs.BOM_UTF8) :]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16"), False
+            return raw.decode("utf-16"), None
         except UnicodeDecodeError:
             raise FileRejected(
                 display_name,
@@ -62,9 +62,9 @@ def _decode(raw: bytes, display_name: str) -> tuple[str, bool]:
                 "a UTF-8, UTF-16 or Windows-1252 text export.",
             ) from None
     try:
-        return raw.decode("utf-8"), plain
+        return raw.decode("utf-8"), raw
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), False
+        return raw.decode("cp1252", errors="replace"), None
 
 
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
@@ -195,7 +195,7 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
             "split the export by month or project.",
         )
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): no copy of the whole file
         raise FileRejected(display_name, "the file is empty.", "a header row and data rows.")
     if raw[:4] == b"PK\x03\x04":
         try:
@@ -234,8 +234,8 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
             xml_namespace=namespace,
         )
     _check_line_lengths(raw, display_name)
-    text, own_utf8 = _decode(raw, display_name)
-    return _csv_probe(path, display_name, text, raw if own_utf8 else None)
+    text, utf8 = _decode(raw, display_name)
+    return _csv_probe(path, display_name, text, utf8)
 
 
 def _check_unpacked_size(raw: bytes, display_name: str) -> None:
@@ -274,30 +274,31 @@ def _check_unpacked_size(raw: bytes, display_name: str) -> None:
 
 
 def _check_line_lengths(raw: bytes, display_name: str) -> None:
-    """Refuse a text file with a line over MAX_LINE_BYTES before it is decoded or split."""
-    if len(raw) <= MAX_LINE_BYTES:
-        return
-    import numpy as np
+    """Refuse a text file with a line over MAX_LINE_BYTES before it is decoded or split.
 
-    data = np.frombuffer(raw, dtype=np.uint8)
-    previous_end, lines_before = -1, 0  # the last newline seen, and the lines it closed
-    step = 64 * 1024**2  # slices bound the extra memory, whatever the file's size
-    for start in range(0, len(raw), step):
-        ends = np.flatnonzero(data[start : start + step] == 0x0A) + start
-        last = start + step >= len(raw)
-        bounds = np.concatenate(([previous_end], ends, [len(raw)] if last else []))
-        lengths = np.diff(bounds) - 1
-        over = np.flatnonzero(lengths > MAX_LINE_BYTES)
-        if over.size:
+    A line over the limit holds at least one whole block of half the limit (blocks aligned from
+    the file's start) without a newline in it, so only such blocks are looked at closer: a
+    search for a newline in each block, not a pass over every byte."""
+    half = MAX_LINE_BYTES // 2
+    start = 0
+    while start < len(raw):
+        if raw.find(b"\n", start, start + half) >= 0:
+            start += half
+            continue
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        line_end = raw.find(b"\n", start)
+        line_end = len(raw) if line_end < 0 else line_end
+        length = line_end - line_start
+        if length > MAX_LINE_BYTES:
+            line = raw.count(b"\n", 0, line_start) + 1
             raise FileRejected(
                 display_name,
-                f"line {lines_before + int(over[0]) + 1:,} is "
-                f"{lengths[over[0]] / 1024**2:,.1f} MiB long, over the "
+                f"line {line:,} is "
+                f"{length / 1024**2:,.1f} MiB long, over the "
                 f"{MAX_LINE_BYTES // 1024**2} MiB limit for one line: the file was not read.",
                 "one record per line (a CSV export, at most 1 MiB a line).",
             )
-        if ends.size:
-            previous_end, lines_before = int(ends[-1]), lines_before + ends.size
+        start = (line_end // half + 1) * half
 
 
 def detect(probe: Probe) -> Adapter:

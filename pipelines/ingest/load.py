@@ -1636,11 +1636,13 @@ def _read_together(
         adapter = items[indexes[0]].adapter
         assert adapter is not None and adapter.read_many is not None
         probes: dict[int, Probe] = {}
-        for index in indexes:
-            try:
-                probes[index] = probe_file(items[index].path, items[index].source_file)
-            except FileRejected as error:
-                rejected[index] = error
+        members = [items[index] for index in indexes]
+        found = _each_file(_probe_or_rejection, members, [item.size_bytes for item in members])
+        for index, probe in zip(indexes, found, strict=True):
+            if isinstance(probe, FileRejected):
+                rejected[index] = probe
+            else:
+                probes[index] = probe
         results = adapter.read_many(list(probes.values()))
         for (index, probe), result in zip(probes.items(), results, strict=True):
             if isinstance(result, FileRejected):
@@ -1650,6 +1652,13 @@ def _read_together(
                 probe, adapter, entity, sha256=items[index].sha256, cache=cache, frames=result
             )
     return {index for indexes in groups.values() for index in indexes}
+
+
+def _probe_or_rejection(item: LandingFile) -> Probe | FileRejected:
+    try:
+        return probe_file(item.path, item.source_file)
+    except FileRejected as error:
+        return error
 
 
 def _each_file(work: Callable[[T], R], files: list[T], sizes: list[int]) -> list[R]:

@@ -187,6 +187,34 @@ def test_tempo_blank_username_falls_back_to_full_name(tmp_path: Path) -> None:
     assert frame["is_billable"].to_list() == [None, None]  # no Billed Hours column
 
 
+def test_tempo_columns_it_does_not_read_still_count_for_lines_and_blank_records(
+    tmp_path: Path,
+) -> None:
+    """Only the columns a time export's reader uses are parsed, but a newline inside another
+    column's cell still moves the line numbers of the records after it, and a record with text
+    only in such a column is not blank: it reaches the contract check (and its quarantine)."""
+    header = "Issue Key,Issue summary,Hours,Work date,Username,Project Key\n"
+    spanning = write(
+        tmp_path,
+        "spanning.csv",
+        header + 'A-1,"Cut over\nthe ledger",1,2016-8-1 8:00,jdoe,A\n'
+        "A-2,Reconcile,2,2016-8-2 8:00,jdoe,A\n",
+    )
+    assert load(spanning)[1].select("task_key", "hours", "source_line").rows() == [
+        ("A-1", "1.0", 2),
+        ("A-2", "2.0", 4),
+    ]
+    summary_only = write(
+        tmp_path,
+        "summary_only.csv",
+        header + "A-1,Cut over,1,2016-8-1 8:00,jdoe,A\n,a summary and nothing else,,,,\n,,,,,\n",
+    )
+    assert load(summary_only)[1].select("task_key", "hours", "source_line").rows() == [
+        ("A-1", "1.0", 2),
+        (None, None, 3),
+    ]
+
+
 def test_tempo_without_a_person_column_is_rejected(tmp_path: Path) -> None:
     path = write(
         tmp_path, "worklogs.csv", "Issue Key,Hours,Work date,Project Key\nA-1,1,2016-8-1,A\n"

@@ -52,6 +52,7 @@ class Probe:
     """1-based physical line (CSV) or sheet row (XLSX) of the header."""
 
     _header_index: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    _lines: int | None = field(default=None, repr=False, compare=False)
 
     def header_index(self) -> dict[str, list[int]]:
         """Header multimap: normalised header -> every column position that carries it (worked
@@ -62,6 +63,12 @@ class Probe:
                 index.setdefault(normalise_header(name), []).append(position)
             self._header_index = index
         return self._header_index
+
+    def physical_lines(self) -> int:
+        """CSV: the lines of ``data`` (a last line without a newline counts), counted once."""
+        if self._lines is None:
+            self._lines = self.data.count(b"\n") + (0 if self.data.endswith(b"\n") else 1)
+        return self._lines
 
     def reject(self, problem: str, expected: str = "") -> FileRejected:
         return FileRejected(self.display_name, problem, expected)
@@ -98,20 +105,35 @@ def normalise_header(name: str) -> str:
     return _SPACES.sub(" ", name.replace("\ufeff", "")).strip().casefold()
 
 
-def read_csv_positional(probe: Probe) -> pl.DataFrame:
+def read_csv_positional(probe: Probe, keep: Sequence[str] | None = None) -> pl.DataFrame:
     """Read the data rows of a CSV probe with every column as text, named by position.
 
     Columns are ``c0, c1, …`` in header order, so repeated headers (Jira's ``Sprint,Sprint``)
     survive; ``source_line`` is the physical line where each record starts, counting the newlines
     inside quoted multi-line cells. Blank records are dropped.
+
+    ``keep``: only these columns, when the reader needs no others (a time export's thirty
+    columns, of which it reads eight). The rows are the same: the file is read whole again when
+    a record spans lines (its newlines may sit in any cell) or a record has text only in
+    columns not kept (it is not blank, so it must not be dropped).
     """
-    cells = read_csv_cells(probe)
+    cells = read_csv_cells(probe, keep)
+    if (
+        keep is not None
+        and cells.height
+        and (
+            probe.physical_lines() - probe.header_row != cells.height
+            or not _with_text(cells, cells.columns).all()
+        )
+    ):
+        cells = read_csv_cells(probe)
     return number_csv_rows(cells, [probe], len(probe.header), {0: cells.height})
 
 
-def read_csv_cells(probe: Probe) -> pl.DataFrame:
+def read_csv_cells(probe: Probe, keep: Sequence[str] | None = None) -> pl.DataFrame:
     """The data rows of a CSV probe as text columns ``c0..cN`` (header width, ragged rows cut
-    or padded), not yet numbered: :func:`number_csv_rows` adds ``source_line``."""
+    or padded; only the ``keep`` ones when given), not yet numbered: :func:`number_csv_rows`
+    adds ``source_line``."""
     width = len(probe.header)
     try:
         frame = pl.read_csv(
@@ -125,12 +147,15 @@ def read_csv_cells(probe: Probe) -> pl.DataFrame:
             missing_columns="insert",
             raise_if_empty=False,
             quote_char='"',
+            columns=None if keep is None else sorted({int(name[1:]) for name in keep}),
         )
     except pl.exceptions.PolarsError as error:
         raise probe.reject(
             f"the file could not be read as CSV ({str(error).splitlines()[0]}).",
             "a delimited text export with one header row.",
         ) from None
+    if keep is not None:
+        return frame
     if frame.width > width:
         frame = frame.select(frame.columns[:width])
     if frame.width < width:
@@ -161,10 +186,10 @@ def number_csv_rows(
     heights = {index: height for index, height in heights.items() if height}
     # whether each file has one physical line a record (then no record spans lines)
     one_line_each = {
-        index: _physical_lines(probes[index].data) - probes[index].header_row == height
+        index: probes[index].physical_lines() - probes[index].header_row == height
         for index, height in heights.items()
     }
-    columns = [f"c{i}" for i in range(width)]
+    columns = [f"c{i}" for i in range(width) if f"c{i}" in cells.columns]
     if len(heights) == 1:
         (index,) = heights
         line = probes[index].header_row + 1 + pl.int_range(pl.len(), dtype=pl.Int64)
@@ -234,10 +259,6 @@ def _with_text(cells: pl.DataFrame, columns: list[str]) -> pl.Series:
         return decided
     rest = cells[open_rows].select(pl.any_horizontal(has_text(column) for column in columns))
     return decided.scatter(open_rows, rest.to_series())
-
-
-def _physical_lines(data: bytes) -> int:
-    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
 def read_xlsx_positional(probe: Probe) -> pl.DataFrame:

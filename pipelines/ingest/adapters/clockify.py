@@ -54,7 +54,11 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
     decimal = column(probe, "Duration (decimal)")
     clock = column(probe, "Duration (h)")
 
-    frame = read_rows(probe)
+    task = column(probe, "Task")
+    billable = column(probe, "Billable")
+    comment = column(probe, "Description")
+
+    frame = read_rows(probe, [date, project, employee, decimal, clock, task, billable, comment])
     decimal_comma = uses_decimal_comma(frame, [decimal, clock])
     day_first = day_first_dates(frame, date, default=probe.separator == ";")
     return timesheets(
@@ -62,14 +66,14 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
         {
             "employee_id": employee,
             "project_code": project,
-            "task_key": column(probe, "Task"),
+            "task_key": task,
             "work_date": work_date(date, day_first=day_first),
             "hours": hours_text(
                 [number_value(decimal, decimal_comma), duration_value(clock, decimal_comma)],
                 [decimal, clock],
             ),
-            "is_billable": yes_no(column(probe, "Billable")),
-            "comment": column(probe, "Description"),
+            "is_billable": yes_no(billable),
+            "comment": comment,
         },
     )
 

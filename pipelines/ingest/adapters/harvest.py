@@ -56,7 +56,11 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
             probe, TOOL, "First Name", "Last Name", "Employee Id", purpose="person of each entry"
         )
 
-    frame = read_rows(probe)
+    task = column(probe, "Task")
+    billable = column(probe, "Billable?")
+    comment = column(probe, "Notes")
+
+    frame = read_rows(probe, [date, hours, project, employee, task, billable, comment])
     decimal_comma = uses_decimal_comma(frame, [hours])
     day_first = day_first_dates(frame, date, default=probe.separator == ";")
     return timesheets(
@@ -64,11 +68,11 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
         {
             "employee_id": employee,
             "project_code": project,
-            "task_key": column(probe, "Task"),
+            "task_key": task,
             "work_date": work_date(date, day_first=day_first),
             "hours": hours_text([number_value(hours, decimal_comma)], [hours]),
-            "is_billable": yes_no(column(probe, "Billable?")),
-            "comment": column(probe, "Notes"),
+            "is_billable": yes_no(billable),
+            "comment": comment,
         },
     )
 

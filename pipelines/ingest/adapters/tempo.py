@@ -52,22 +52,24 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
         require(probe, TOOL, "Username", "Full name", purpose="person who logged the time")
     issue = column(probe, "Issue Key")
     billed = column(probe, "Billed Hours")
+    project_key = column(probe, "Project Key")
+    comment = column(probe, "Work Description")
     # The issue key's prefix is the Jira project key: a fallback when Project Key is blank.
     issue_project = None if issue is None else issue.str.extract(ISSUE_KEY, 1)
 
-    frame = read_rows(probe)
+    frame = read_rows(probe, [hours, date, employee, issue, billed, project_key, comment])
     decimal_comma = uses_decimal_comma(frame, [hours, billed])
     day_first = day_first_dates(frame, date, default=probe.separator == ";")
     return timesheets(
         frame,
         {
             "employee_id": employee,
-            "project_code": coalesce(column(probe, "Project Key"), issue_project),
+            "project_code": coalesce(project_key, issue_project),
             "task_key": issue,
             "work_date": work_date(date, day_first=day_first),
             "hours": hours_text([number_value(hours, decimal_comma)], [hours]),
             "is_billable": positive_flag(billed, decimal_comma),
-            "comment": column(probe, "Work Description"),
+            "comment": comment,
         },
     )
 

@@ -22,6 +22,7 @@ from pipelines.ingest.adapters.base import (
     Probe,
     blank_to_null,
     distinct_inputs,
+    inputs_of,
     normalise_header,
     parse_bool,
     parse_number,
@@ -62,11 +63,13 @@ def table_kind(probe: Probe) -> bool:
     return probe.kind in ("csv", "xlsx")
 
 
-def read_rows(probe: Probe) -> pl.DataFrame:
-    """The data rows as text columns ``c0..cN`` plus ``source_line``, from CSV or XLSX."""
+def read_rows(probe: Probe, used: Sequence[pl.Expr | None]) -> pl.DataFrame:
+    """The data rows as text columns ``c0..cN`` plus ``source_line``, from CSV or XLSX; of a CSV
+    only the columns the expressions ``used`` read (see :func:`read_csv_positional`)."""
     if probe.kind == "xlsx":
         return read_xlsx_positional(probe)
-    return read_csv_positional(probe)
+    keep = inputs_of([expr for expr in used if expr is not None])
+    return read_csv_positional(probe, keep or None)
 
 
 def column(probe: Probe, *names: str) -> pl.Expr | None:

@@ -54,7 +54,11 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
     project = require(probe, TOOL, "Project", purpose="project of each entry")
     employee = coalesce(column(probe, "Email"), column(probe, "User"), column(probe, "Member"))
 
-    frame = read_rows(probe)
+    task = column(probe, "Task")
+    billable = column(probe, "Billable")
+    comment = column(probe, "Description")
+
+    frame = read_rows(probe, [date, duration, project, employee, task, billable, comment])
     decimal_comma = uses_decimal_comma(frame, [duration])
     day_first = day_first_dates(frame, date, default=probe.separator == ";")
     return timesheets(
@@ -62,11 +66,11 @@ def read(probe: Probe) -> dict[str, pl.DataFrame]:
         {
             "employee_id": employee,
             "project_code": project,
-            "task_key": column(probe, "Task"),
+            "task_key": task,
             "work_date": work_date(date, day_first=day_first),
             "hours": hours_text([duration_value(duration, decimal_comma)], [duration]),
-            "is_billable": yes_no(column(probe, "Billable")),
-            "comment": column(probe, "Description"),
+            "is_billable": yes_no(billable),
+            "comment": comment,
         },
     )
 
