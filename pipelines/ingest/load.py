@@ -291,12 +291,19 @@ def resolve_references(
         lookup = lookups[target]
         if ENTITIES[target].optional_register and lookup.is_empty():
             continue
-        joined = good.with_columns(pl.col(column).str.to_lowercase().alias("_ref")).join(
-            lookup, left_on="_ref", right_on="ref", how="left"
+        # each distinct reference looked up once, not every row lower-cased and joined
+        found = (
+            good.select(pl.col(column).unique())
+            .drop_nulls()
+            .with_columns(pl.col(column).str.to_lowercase().alias("_ref"))
+            .join(lookup, left_on="_ref", right_on="ref", how="left")
         )
-        unknown = pl.col(column).is_not_null() & pl.col("resolved").is_null()
+        known = found.filter(pl.col("resolved").is_not_null())
+        unknown = pl.col(column).is_not_null() & pl.col(column).is_in(
+            found.filter(pl.col("resolved").is_null()).get_column(column).implode()
+        )
         bad_parts.append(
-            joined.filter(unknown).select(
+            good.filter(unknown).select(
                 "source_line",
                 *_carried(good),
                 pl.lit(column).alias("column_name"),
@@ -308,10 +315,10 @@ def resolve_references(
                 ).alias("reason"),
             )
         )
-        good = (
-            joined.filter(~unknown)
-            .with_columns(pl.coalesce("resolved", column).alias(column))
-            .drop("_ref", "resolved")
+        good = good.filter(~unknown).with_columns(
+            pl.col(column).replace_strict(
+                known.get_column(column), known.get_column("resolved"), default=pl.col(column)
+            )
         )
     quarantine = pl.concat(bad_parts) if bad_parts else _no_problems(good)
     return good, quarantine
@@ -600,7 +607,10 @@ def over_24_hours(
         return good, _no_problems(good)
     days = rows.group_by(DAY).agg(pl.col("hours").sum())
     loaded = _loaded_day_hours(con, entity, days.select(DAY))
-    long_days = rows.join(_days_past_24(days, loaded), on=DAY, how="semi").with_columns(
+    long_days = _days_past_24(days, loaded)
+    if long_days.is_empty():  # the usual case: every row passes, and no join over them all
+        return good, _no_problems(good)
+    long_days = rows.join(long_days, on=DAY, how="semi").with_columns(
         _key_text(list(entity.natural_key)).alias("_key")
     )
     groups = _hours_by_key_and_file(long_days, loaded, modified)
