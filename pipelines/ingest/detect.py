@@ -180,11 +180,12 @@ def _matching_adapter(probe: Probe) -> Adapter | None:
     return None
 
 
-def probe_file(path: Path, display_name: str | None = None) -> Probe:
-    """Read a file once and describe it; raises FileRejected for unreadable input."""
+def probe_file(path: Path, display_name: str | None = None, raw: bytes | None = None) -> Probe:
+    """Read a file once and describe it; raises FileRejected for unreadable input. ``raw``:
+    the file's bytes, when the caller has read them already."""
     display_name = display_name or path.name
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if raw is None else len(raw)
     except OSError as error:
         raise FileRejected(display_name, f"the file cannot be read ({error.strerror}).") from None
     if size > MAX_FILE_BYTES:
@@ -194,7 +195,8 @@ def probe_file(path: Path, display_name: str | None = None) -> Probe:
             f"over the {MAX_FILE_BYTES // 1024**2} MiB limit.",
             "split the export by month or project.",
         )
-    raw = path.read_bytes()
+    if raw is None:
+        raw = path.read_bytes()
     if not raw or raw.isspace():  # not raw.strip(): no copy of the whole file
         raise FileRejected(display_name, "the file is empty.", "a header row and data rows.")
     if raw[:4] == b"PK\x03\x04":

@@ -28,7 +28,7 @@ import duckdb
 import polars as pl
 
 from pipelines.ingest.adapters import adapter_by_name
-from pipelines.ingest.adapters.base import Adapter, Probe
+from pipelines.ingest.adapters.base import MAX_FILE_BYTES, Adapter, Probe
 from pipelines.ingest.contracts import ENTITIES, LOAD_ORDER, WEEKDAY_COLUMNS, Entity
 from pipelines.ingest.detect import detect, probe_file
 from pipelines.ingest.errors import FileRejected
@@ -1369,9 +1369,11 @@ def scan_landing(con: duckdb.DuckDBPyConnection, landing: Path) -> list[LandingF
             sha, format_name, error = cached[2], cached[3], cached[4]
             adapter = adapter_by_name(format_name) if format_name else None
             return LandingFile(path, name, sha, adapter, error, status.st_size)
-        sha = sha256_of(path)
+        # read once for the hash and the probe (a file over the probe's limit is only hashed)
+        raw = path.read_bytes() if status.st_size <= MAX_FILE_BYTES else None
+        sha = sha256_of(path) if raw is None else hashlib.sha256(raw).hexdigest()
         try:
-            adapter, error = detect(probe_file(path, name)), None
+            adapter, error = detect(probe_file(path, name, raw)), None
         except FileRejected as rejection:
             adapter, error = None, str(rejection)
         return LandingFile(path, name, sha, adapter, error, status.st_size)
