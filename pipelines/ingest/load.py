@@ -411,7 +411,7 @@ def duplicate_keys(entity: Entity, good: pl.DataFrame) -> tuple[pl.DataFrame, pl
     if entity.allows_repeated_keys:
         return good, _no_problems(good)
     key = list(entity.natural_key)
-    first_line = pl.col("source_line").min().over(key + _carried(good), order_by="source_line")
+    first_line = pl.col("source_line").min().over(key + _carried(good))
     repeat = pl.col("source_line") != first_line
     flagged = good.with_columns(first_line.alias("_first"))
     bad = flagged.filter(repeat).select(
