@@ -123,17 +123,19 @@ def great_expectations() -> Any:
     no file (``python -c``, a pytest-xdist worker) pyspark's Connect module ends the process
     (exit code 0, nothing said) when its own optional packages are missing. The suites here
     validate pandas frames only, so GE is shown no pyspark while it imports; nothing else in
-    the process is affected."""
+    the process is affected. When something imported pyspark already (the Spark engine), its
+    Connect module alone is hidden, for the same reason."""
     if "great_expectations" in sys.modules:
         return sys.modules["great_expectations"]
-    hidden = "pyspark" not in sys.modules
+    module = "pyspark" if "pyspark" not in sys.modules else "pyspark.sql.connect"
+    hidden = module not in sys.modules
     if hidden:
-        sys.modules["pyspark"] = None  # type: ignore[assignment]  # "import pyspark" fails
+        sys.modules[module] = None  # type: ignore[assignment]  # importing it fails
     try:
         import great_expectations as gx
     finally:
-        if hidden and sys.modules.get("pyspark", 0) is None:
-            del sys.modules["pyspark"]
+        if hidden and sys.modules.get(module, 0) is None:
+            del sys.modules[module]
     return gx
 
 

@@ -7,6 +7,7 @@ rows are inserted with plain SQL, the way a manual fix or a loader bug would put
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import subprocess
 import sys
@@ -400,11 +401,25 @@ def test_unknown_entity_and_no_entities() -> None:
     assert run_suites(connection, []) == {}
 
 
-def test_suites_build_in_a_process_whose_main_module_has_no_file():
+@pytest.mark.parametrize(
+    "first",
+    [
+        "",
+        pytest.param(
+            "import pyspark\n",
+            marks=pytest.mark.skipif(
+                importlib.util.find_spec("pyspark") is None, reason="no Spark extra installed"
+            ),
+            id="after-the-spark-engine-imported-pyspark",
+        ),
+    ],
+)
+def test_suites_build_in_a_process_whose_main_module_has_no_file(first: str):
     """With the Spark engine's extra installed, Great Expectations imports pyspark, whose Connect
     module ends a ``python -c`` process (or a pytest-xdist worker) with exit code 0 mid-import:
-    the suites would silently never run there."""
-    code = (
+    the suites would silently never run there. So too when pyspark itself was imported before
+    (a Spark build in the same process)."""
+    code = first + (
         "from pipelines.ingest.contracts import get_entity\n"
         "from pipelines.ingest.expectations import build_suite\n"
         "print(len(build_suite(get_entity('timesheets')).expectations))\n"
