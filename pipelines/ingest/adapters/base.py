@@ -557,12 +557,8 @@ def by_value(
     names = [f"__key{index}" for index in range(len(keys))]
     rows = frame.with_columns(
         key.alias(name) for key, name in zip(keys, names, strict=True)
-    ).select(names)
-    distinct = rows.unique()
-    distinct = distinct.with_columns(work(*(pl.col(name) for name in names)).alias("__value"))
-    return rows.join(
-        distinct, on=names, how="left", nulls_equal=True, maintain_order="left"
-    ).get_column("__value")
+    ).select(names)  # a key may be a literal (a column the export lacks): broadcast it
+    return per_distinct(rows, work(*(pl.col(name) for name in names)))
 
 
 def inputs_of(exprs: Sequence[pl.Expr]) -> list[str]:
