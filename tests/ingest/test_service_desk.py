@@ -134,6 +134,35 @@ def test_a_jira_service_management_export_is_tickets_not_tasks(landing, con):
     ]
 
 
+def test_month_names_and_two_digit_years_in_a_24_hour_export_read_as_dates(landing, con):
+    # a French / Italian / English mix, a name in only one row of a column, other columns
+    # empty, and the year in two digits: the ticket is from 2026, not from the year 26
+    export = (
+        "Summary,Issue key,Issue id,Priority,Status,Created,Resolved,Organizations,"
+        "Date of First Response\n"
+        "Cannot log in since May,SD-21,10021,Highest,Done,25/févr./26 14:54,02/MAR/26 08:00,"
+        "Contoso Hosting,25/Feb/26 3:10 PM\n"
+        "Mayday,SD-22,10022,Medium,Open,1/dic/26 9:00,,Contoso Hosting,\n"
+        "Disk,SD-23,10023,Low,Done,01.12.2026 09:00:30,31/12/2026 23:59,Contoso Hosting,\n"
+    )
+    write(landing / "vendors" / "jsm_fr.csv", export)
+    load_landing(con, landing)
+    assert con.execute(
+        "select ticket_id, created_at, resolved_at, responded_at from raw.service_tickets"
+        " order by ticket_id"
+    ).fetchall() == [
+        (
+            "SD-21",
+            datetime(2026, 2, 25, 14, 54),
+            datetime(2026, 3, 2, 8),
+            datetime(2026, 2, 25, 15, 10),
+        ),
+        ("SD-22", datetime(2026, 12, 1, 9), None, None),
+        ("SD-23", datetime(2026, 12, 1, 9, 0, 30), datetime(2026, 12, 31, 23, 59), None),
+    ]
+    assert con.execute("select count(*) from raw.quarantine").fetchone() == (0,)
+
+
 def test_canonical_vendor_files_load_and_bad_rows_are_quarantined(landing, con):
     write(
         landing / "vendors" / "vendors.csv",
