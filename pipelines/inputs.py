@@ -29,6 +29,10 @@ PRODUCT_DIR = Path(__file__).resolve().parent
 DBT_PROJECT_DIR = PRODUCT_DIR.parent / "dbt_project"
 DBT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 STATE_FILE = "last_publish.json"
+REPORTING_PERIOD_MODEL = "int_reporting_period"
+"""The model every dated model cuts off at: one row (the as-of date, its month, the reporting
+currency) read from the latest timesheet, task and earned-value dates. A new file of those
+entities changes that row only when it moves the latest date into another month."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ def record_publish(paths: DataPaths, run_id: str, snapshot_id: str, con: Any) ->
         "inputs": inputs,
         "raw": _raw_state(con),
         "landing_content": scanned_landing_content(paths, con),
+        "period": reporting_period(con),
     }
     try:
         building = json.loads(state.read_text(encoding="utf-8"))
@@ -281,6 +286,37 @@ def raw_tables_changed(
         return None
     pairs = zip(names, before, after, strict=True)
     return frozenset(name for name, old, new in pairs if old != new)
+
+
+def reporting_period(con: Any) -> list[str] | None:
+    """The row the reporting-period model gives for the raw tables as they are now, as text;
+    None when the warehouse holds it as a table (built on Spark: it gives the row of that
+    build, not of the raw tables now) or does not hold it (no build yet)."""
+    import duckdb
+
+    try:
+        (kind,) = con.execute(
+            "select table_type from information_schema.tables where table_schema = 'main'"
+            " and table_catalog = current_database() and table_name = ?",
+            [REPORTING_PERIOD_MODEL],
+        ).fetchone() or (None,)
+        if kind != "VIEW":
+            return None
+        rows = con.execute(f"select * from main.{REPORTING_PERIOD_MODEL}").fetchall()  # noqa: S608
+    except duckdb.Error:
+        return None
+    return [str(value) for row in rows for value in row]
+
+
+def reporting_period_unchanged(paths: DataPaths, con: Any) -> bool:
+    """Whether the reporting period is the one the snapshot in use was built for (so a model
+    that reads the changed raw tables only through it gives the rows it gave then)."""
+    try:
+        state = json.loads((paths.warehouse_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return False
+    recorded = state.get("period")
+    return recorded is not None and recorded == reporting_period(con)
 
 
 def note_build_started(paths: DataPaths, run_id: str, dbt_vars: dict[str, Any]) -> None:

@@ -498,16 +498,21 @@ def test_a_refresh_writes_only_its_data_directory_and_a_changed_entity_rebuilds_
     first_log = "".join(log.read_text() for log in first_build.glob("dbt.log*"))
     assert '"stat_line": "' in first_log  # the log holds the parse's outcome
     assert "Unable to do partial parsing" not in first_log
-    # the PM's status note for October arrives
+    # the PM's status note for October arrives, and a second week of October's time: the
+    # reporting period (the month end of the latest date) stays 2026-10-31, so what reads the
+    # time only through it is left out
     (data_dir / "landing" / "notes.csv").write_text(
         "project_code,report_month,author,overall_status,summary\n"
         "PAY,2026-10-01,Ana Souza,amber,Cut-over moved by a week.\n"
     )
+    (data_dir / "landing" / "time_week_2.csv").write_text(
+        "employee_id,project_code,task_key,work_date,hours\nE1,PAY,PAY-1,2026-10-12,6\n"
+    )
     second = pmo("refresh", "--data-dir", str(data_dir))
     assert second.returncode == 0, second.stderr[-3000:]
     assert re.search(
-        r"dbt build: the \d+ model\(s\) downstream of load_log, status_notes \(changed since the "
-        r"snapshot in use\), \d+ unchanged",
+        r"dbt build: the \d+ model\(s\) downstream of load_log, status_notes, timesheets \(changed "
+        r"since the snapshot in use; the reporting period is unchanged\), \d+ unchanged",
         second.stderr,
     ), second.stderr
     assert "✓ published snapshot" in second.stderr
@@ -526,12 +531,18 @@ def test_a_refresh_writes_only_its_data_directory_and_a_changed_entity_rebuilds_
         messages = [event.user_message for event in logs if not event.dagster_event]
         (notes,) = [m for m in messages if m.startswith("status_notes: 1 file(s) loaded")]
         assert "notes.csv: 1 row loaded" in notes, notes
-        model = runs.get_latest_materialization_event(dg.AssetKey(["dim_projects"]))
+        model = runs.get_latest_materialization_event(dg.AssetKey(["fct_schedule_network_monthly"]))
+        costed = runs.get_latest_materialization_event(
+            dg.AssetKey(["int_timesheet_entries_costed"])
+        )
     layer = job.asset_layer
     assert kinds["ASSET_MATERIALIZATION_PLANNED"] == len(layer.executable_asset_keys)
     assert kinds["ASSET_CHECK_EVALUATION_PLANNED"] == len(layer.asset_graph.asset_check_keys)
+    assert kinds["ASSET_MATERIALIZATION"] == len(layer.executable_asset_keys)  # one each
     assert model.run_id == record.dagster_run.run_id  # not rebuilt, reported as unchanged
     assert model.asset_materialization.metadata["rebuilt"].value is False
+    assert costed.run_id == record.dagster_run.run_id  # reads the time: rebuilt
+    assert "rebuilt" not in costed.asset_materialization.metadata
     partial = _published_tables(data_dir)
     freshness = {row[:2] for row in partial["fct_export_freshness"]}
     assert ("PAY", "status_notes") in freshness, freshness  # the note reached the marts
@@ -549,11 +560,16 @@ def test_a_refresh_writes_only_its_data_directory_and_a_changed_entity_rebuilds_
     # A reporting currency that follows the projects (a dbt var every amount reads) changes
     # with a projects export: then the plan is a full build, not the projects' dependents.
     from pipelines.ingest.warehouse import connect
-    from pipelines.inputs import note_run_inputs, raw_tables_changed
+    from pipelines.inputs import note_run_inputs, raw_tables_changed, reporting_period_unchanged
 
     note_run_inputs(paths := DataPaths(data_dir), "probe", refresh_inputs(paths))
     con = connect(paths.warehouse)
     try:
+        # time in a later month moves the reporting period: what reads it is rebuilt then
+        assert reporting_period_unchanged(paths, con)
+        con.execute("update raw.timesheets set work_date = date '2026-11-02' where hours = 6")
+        assert not reporting_period_unchanged(paths, con)
+        con.execute("update raw.timesheets set work_date = date '2026-10-12' where hours = 6")
         con.execute("update raw.projects set currency = 'USD'")
         assert raw_tables_changed(paths, "probe", con, {"reporting_currency": "EUR"}) == {
             "projects"

@@ -4,8 +4,8 @@ import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, cached_property
 from importlib.metadata import version as installed_version
@@ -25,7 +25,13 @@ from pipelines.config import DataPaths
 from pipelines.defs.resources import RefreshLockResource, WarehouseResource, progress
 from pipelines.environment import set_for_child
 from pipelines.ingest.lake import raw_schema_marks, write_raw_parquet
-from pipelines.inputs import note_build_started, nothing_new_loaded, raw_tables_changed
+from pipelines.inputs import (
+    REPORTING_PERIOD_MODEL,
+    note_build_started,
+    nothing_new_loaded,
+    raw_tables_changed,
+    reporting_period_unchanged,
+)
 from pipelines.progress import reporter
 from pipelines.settings import (
     ReportingCurrency,
@@ -133,6 +139,15 @@ class BuildPlan:
     changed: frozenset[str] = frozenset()
     left_out: tuple[tuple[str, dg.AssetKey], ...] = ()
     """(dbt name, asset key) of each model and seed not rebuilt."""
+    settled: frozenset[str] = frozenset()
+    """Models downstream of a change whose rows are known to be those they gave for the
+    snapshot in use (the reporting period): left out, with what reads the change only
+    through them."""
+    late: frozenset[dg.AssetKey] = frozenset()
+    """Models left out that read a rebuilt one (a settled model, what reads it): reported once
+    what they read is, as Dagster takes a multi-asset's outputs upstream first."""
+    parents: Mapping[dg.AssetKey, tuple[dg.AssetKey, ...]] = field(default_factory=dict)
+    """The models and seeds each model reads, by asset key."""
 
     @classmethod
     def of(
@@ -141,19 +156,25 @@ class BuildPlan:
         changed: frozenset[str] | None,
         context: dg.AssetExecutionContext,
         relations: frozenset[str] = frozenset(),
+        settled: frozenset[str] = frozenset(),
     ) -> "BuildPlan":
         """``relations``: the tables and views the warehouse holds now. A model can only be left
         out when it is there (``pmo refresh --full`` or a deleted warehouse file start from
-        none, whatever the raw tables say)."""
+        none, whatever the raw tables say). ``settled``: models (by name) that give the rows
+        they gave for the snapshot in use, whatever changed upstream."""
         everything = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
         if not changed or set(context.selected_asset_keys) != set(context.assets_def.keys):
             return cls(context, everything)  # a subset picked in Dagster is built as picked
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        prefix = f"source.{manifest['metadata'].get('project_name', 'pmo_pulse')}.raw."
-        reached = {prefix + name for name in changed}
-        frontier = list(reached)
+        project = manifest["metadata"].get("project_name", "pmo_pulse")
+        reached = {f"source.{project}.raw.{name}" for name in changed}
+        stops = {f"model.{project}.{name}" for name in settled}
+        frontier, used = list(reached), set()
         while frontier:
             for child in manifest["child_map"].get(frontier.pop(), []):
+                if child in stops:
+                    used.add(child.rsplit(".", 1)[-1])  # same rows: left out, as what reads
+                    continue  # nothing else that changed
                 if child not in reached:
                     reached.add(child)
                     frontier.append(child)
@@ -169,24 +190,27 @@ class BuildPlan:
             for unique_id in kept
         ):
             return cls(context, everything)
+        order = _upstream_first(kept, manifest["parent_map"])
         left_out = tuple(
             (nodes[unique_id]["name"], translator.get_asset_key(nodes[unique_id]))
-            for unique_id in _upstream_first(kept, manifest["parent_map"])
+            for unique_id in order
         )
         built = sum(
             1
             for unique_id in reached
             if unique_id in nodes and nodes[unique_id]["resource_type"] in ("model", "seed", "test")
         )
-        return cls(context, built, frozenset(changed), left_out)
+        late, parents = _late_and_parents(order, reached, manifest["parent_map"], nodes)
+        return cls(context, built, frozenset(changed), left_out, frozenset(used), late, parents)
 
     def describe(self) -> str:
         if not self.left_out:
             return "models and data tests"
         rebuilt = len(self.context.selected_asset_keys) - len(self.left_out)
+        same = "; the reporting period is unchanged" if self.settled else ""
         return (
             f"the {rebuilt} model(s) downstream of {', '.join(sorted(self.changed))} (changed "
-            f"since the snapshot in use), {len(self.left_out)} unchanged"
+            f"since the snapshot in use{same}), {len(self.left_out)} unchanged"
         )
 
     def exclude_args(self) -> list[str]:
@@ -199,16 +223,68 @@ class BuildPlan:
         names = [name for name, _ in self.left_out]
         return ["--indirect-selection", "cautious", "--exclude", " ".join(names)]
 
-    def unbuilt_outputs(self) -> Iterator[dg.Output]:
-        """One output per model left out, upstream first, before any rebuilt one (nothing left
-        out reads a rebuilt model: those are everything downstream of a change)."""
+    def with_unbuilt(self, events: Iterable[Any], each: Callable[[], None]) -> Iterator[Any]:
+        """The build's ``events`` (``each`` called after each) with one output per model left
+        out, upstream first: those that read nothing rebuilt before any event, each of the
+        others just before the first event of a model that reads it (or at the end): by then
+        dbt has built what it reads."""
         for _, key in self.left_out:
-            if key in self.context.selected_asset_keys:
-                yield dg.Output(
-                    None,
-                    output_name=self.context.assets_def.get_output_name_for_asset_key(key),
-                    metadata={"rebuilt": False, "changed_inputs": ", ".join(sorted(self.changed))},
-                )
+            if key not in self.late:
+                yield self._unbuilt(key)
+        pending = {key: None for _, key in self.left_out if key in self.late}
+        outputs = self.context.assets_def.keys_by_output_name
+        for event in events:
+            key = getattr(event, "asset_key", None) if pending else None
+            if pending and key is None and isinstance(event, dg.Output):
+                key = outputs.get(event.output_name)
+            if key is not None:
+                needed = self._ancestors(key) & pending.keys()
+                for ready in [k for k in pending if k in needed]:
+                    del pending[ready]
+                    yield self._unbuilt(ready)
+            yield event
+            each()
+        for key in pending:
+            yield self._unbuilt(key)
+
+    def _ancestors(self, key: dg.AssetKey) -> set[dg.AssetKey]:
+        """``key`` and every model or seed it reads, directly or not."""
+        found, frontier = {key}, [key]
+        while frontier:
+            for parent in self.parents.get(frontier.pop(), ()):
+                if parent not in found:
+                    found.add(parent)
+                    frontier.append(parent)
+        return found
+
+    def _unbuilt(self, key: dg.AssetKey) -> dg.Output:
+        return dg.Output(
+            None,
+            output_name=self.context.assets_def.get_output_name_for_asset_key(key),
+            metadata={"rebuilt": False, "changed_inputs": ", ".join(sorted(self.changed))},
+        )
+
+
+def _late_and_parents(
+    order: list[str], reached: set[str], parent_map: Mapping[str, list[str]], nodes: Mapping
+) -> tuple[frozenset[dg.AssetKey], dict[dg.AssetKey, tuple[dg.AssetKey, ...]]]:
+    """Of the models left out (``order``, upstream first), those that read a rebuilt or changed
+    node, directly or through others left out; and each model's and seed's parents, by key."""
+    translator = PmoDbtTranslator()
+    keys = {
+        unique_id: translator.get_asset_key(node)
+        for unique_id, node in nodes.items()
+        if node["resource_type"] in ("model", "seed")
+    }
+    late: set[str] = set()
+    for unique_id in order:
+        if any(parent in reached or parent in late for parent in parent_map[unique_id]):
+            late.add(unique_id)
+    parents = {
+        key: tuple(keys[parent] for parent in parent_map.get(unique_id, []) if parent in keys)
+        for unique_id, key in keys.items()
+    }
+    return frozenset(keys[unique_id] for unique_id in late), parents
 
 
 def _upstream_first(kept: set[str], parent_map: Mapping[str, list[str]]) -> list[str]:
@@ -269,6 +345,8 @@ class WarehouseState:
     build_vars: dict[str, str]
     changed: frozenset[str] | None
     relations: frozenset[str]
+    settled: frozenset[str] = frozenset()
+    """Models whose rows are those of the snapshot in use (see ``BuildPlan.settled``)."""
 
 
 def warehouse_state(
@@ -295,7 +373,12 @@ def warehouse_state(
             if changed
             else frozenset()  # nothing to leave out: every model is built
         )
-    return WarehouseState(unchanged, currency, build_vars, changed, relations)
+        settled = (
+            frozenset({REPORTING_PERIOD_MODEL})
+            if changed and reporting_period_unchanged(warehouse.paths, con)
+            else frozenset()
+        )
+    return WarehouseState(unchanged, currency, build_vars, changed, relations, settled)
 
 
 def dbt_build(
@@ -312,7 +395,7 @@ def dbt_build(
     # a Spark metastore new to the lake knows none of the models a plan would leave out
     fresh_spark = BuildEngine.fresh_metastore(warehouse)
     changed = None if fresh_spark else state.changed
-    plan = BuildPlan.of(ensure_manifest(), changed, context, state.relations)
+    plan = BuildPlan.of(ensure_manifest(), changed, context, state.relations, state.settled)
     note_build_started(warehouse.paths, context.run_id, build_vars)
     progress(f"  … dbt build: {plan.describe()}")
     # Unit tests check the product's SQL on fixed fixtures (`make test` runs them), not the
@@ -342,12 +425,9 @@ def dbt_build(
             context=context,
             target_path=dbt_run_dir(warehouse.paths, context.run_id, build_vars, engine.name),
         )
-    yield from plan.unbuilt_outputs()
     reporter().dbt_started(plan.node_count)
     try:
-        for event in invocation.stream():
-            yield event
-            reporter().dbt_node_done()
+        yield from plan.with_unbuilt(invocation.stream(), reporter().dbt_node_done)
     except Exception:
         try:
             explain_failed_checks(context, warehouse, engine, invocation)
