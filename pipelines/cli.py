@@ -282,7 +282,10 @@ def _write_and_load_demo(
 
     target = paths.landing / "demo"
     click.echo(f"Writing the demo portfolio to {target} …", err=True)
-    summary = generate_demo(target, **portfolio)
+    if no_refresh:
+        summary = generate_demo(target, **portfolio)
+    else:
+        summary = _generate_while_importing(target, portfolio)
     click.echo(f"  {len(summary.files)} files written", err=True)
     settings_file = settings_path(paths)
     if not settings_file.exists():
@@ -301,6 +304,23 @@ def _write_and_load_demo(
         ' is loaded, `pmo sql "select …"` queries it, and `make dev` opens the Dagster UI.',
         err=True,
     )
+
+
+def _generate_while_importing(target: Path, portfolio: dict[str, Any]) -> Any:
+    """The demo files, written by a child process while this one imports what the refresh
+    runs (Dagster, dagster-dbt and dbt: seconds of one core, as is writing the files), so the
+    two take the machine's two cores rather than one after the other."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipelines.demo.generator import generate_demo
+
+    # spawn, not fork: a forked child would inherit this process's half-done imports
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as writer:
+        written = writer.submit(generate_demo, target, **portfolio)
+        import pipelines.definitions  # noqa: F401  # what the refresh imports first
+
+        return written.result()
 
 
 # --- validate --------------------------------------------------------------------------------
