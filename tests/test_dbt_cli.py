@@ -141,6 +141,13 @@ def test_a_build_started_during_a_refresh_runs_in_the_dbt_process_started_ahead(
         assert "OK created sql view model main.stg_raw__projects" in build.output
         assert build.run_results["results"][0]["status"] == "success"
         assert _pids(logs / "dbt.log") == {warm_pid}  # dbt ran in the process started ahead
+        # there the run's manifest is written after its results, once the exit code is back
+        results, manifest = (
+            tmp_path / "target" / "run_results.json",
+            tmp_path / "target" / "manifest.json",
+        )
+        wait_for(manifest.exists, "the run's manifest.json", timeout=30, every=0.02)
+        assert manifest.stat().st_mtime_ns >= results.stat().st_mtime_ns
         # it serves one command: the next runs in its own process, as without one
         (logs / "dbt.log").unlink()
         again = dbt_build(tmp_path, warehouse, "run", *args)

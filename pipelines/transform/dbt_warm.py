@@ -41,6 +41,11 @@ STANDARD_STREAMS = (0, 1, 2)
 MESSAGE_LIMIT = 1 << 20
 SOCKET_PATH_LIMIT = 100
 """Bytes of a Unix socket's path (the systems' limits are 104 and 108)."""
+SERVED = "served"
+"""Made beside the socket when the process takes a command: it then ends by itself."""
+FINISH_SECONDS = 60
+"""How long a refresh waits, at its end, for the process that served its build to write the
+artefacts dbt writes last (``manifest.json``: about a second at the demo's size)."""
 
 
 @contextlib.contextmanager
@@ -71,6 +76,9 @@ def warm_dbt(environment: dict[str, str], near: Path) -> Iterator[int | None]:
         with set_for_child(**{DBT_WARM_SOCKET_ENV: str(path)}):
             yield process.pid
     finally:
+        if (folder / SERVED).exists():  # a command ran: let it write what dbt left to write
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=FINISH_SECONDS)
         if process.poll() is None:
             process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -84,10 +92,17 @@ def warm_dbt(environment: dict[str, str], near: Path) -> Iterator[int | None]:
 # --- the waiting process ---------------------------------------------------------------------
 
 
-def serve(path: str, parent: int, prepare: Callable[[], Callable[[], int]]) -> int:
+def serve(
+    path: str,
+    parent: int,
+    prepare: Callable[[], Callable[[], int]],
+    finish: Callable[[], None] = lambda: None,
+) -> int:
     """Listen at ``path``, get dbt ready (``prepare``: imports dbt, returns what runs it on
     ``sys.argv``), take one client's command and run it as that client; the exit code dbt
-    ended with. Ends without serving once ``parent`` (the refresh) is no longer its parent."""
+    ended with. Ends without serving once ``parent`` (the refresh) is no longer its parent.
+    Once the client has the exit code, ``finish`` runs (what dbt left to write), after a
+    ``served`` file beside the socket says it will (see ``warm_dbt``)."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(1)
@@ -106,6 +121,7 @@ def serve(path: str, parent: int, prepare: Callable[[], Callable[[], int]]) -> i
                 return 0
     connection.settimeout(None)
     listener.close()
+    (Path(path).parent / SERVED).touch()
     Path(path).unlink()
     with connection:
         connection.sendall(f"{os.getpid()}\n".encode())
@@ -130,6 +146,7 @@ def serve(path: str, parent: int, prepare: Callable[[], Callable[[], int]]) -> i
                 stream.flush()
         with contextlib.suppress(OSError):
             connection.sendall(f"{code}\n".encode())
+    finish()
     return code
 
 
@@ -172,7 +189,15 @@ def _pass_on(pid: int, number: int) -> None:
         os.kill(pid, number)
 
 
+def _run_each(work: list[Callable[[], None]]) -> None:
+    for step in work:
+        step()
+
+
 if __name__ == "__main__":
     from pipelines.transform.dbt_cli import prepared_dbt
 
-    sys.exit(serve(sys.argv[1], int(sys.argv[2]), prepared_dbt))
+    later: list[Callable[[], None]] = []
+    sys.exit(
+        serve(sys.argv[1], int(sys.argv[2]), lambda: prepared_dbt(later), lambda: _run_each(later))
+    )
