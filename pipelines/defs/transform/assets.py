@@ -172,14 +172,19 @@ class BuildPlan:
         frontier, used = list(reached), set()
         while frontier:
             for child in manifest["child_map"].get(frontier.pop(), []):
-                if child in stops:
-                    used.add(child.rsplit(".", 1)[-1])  # same rows: left out, as what reads
-                    continue  # nothing else that changed
+                if child in stops:  # gives the rows it gave: left out, and what reads the
+                    used.add(child.rsplit(".", 1)[-1])  # change only through it is not reached
+                    continue
                 if child not in reached:
                     reached.add(child)
                     frontier.append(child)
         nodes = manifest["nodes"]
         translator = PmoDbtTranslator()
+        keys = {
+            unique_id: translator.get_asset_key(node)
+            for unique_id, node in nodes.items()
+            if node["resource_type"] in ("model", "seed")
+        }
         kept = {
             unique_id
             for unique_id, node in nodes.items()
@@ -191,16 +196,13 @@ class BuildPlan:
         ):
             return cls(context, everything)
         order = _upstream_first(kept, manifest["parent_map"])
-        left_out = tuple(
-            (nodes[unique_id]["name"], translator.get_asset_key(nodes[unique_id]))
-            for unique_id in order
-        )
+        left_out = tuple((nodes[unique_id]["name"], keys[unique_id]) for unique_id in order)
         built = sum(
             1
             for unique_id in reached
             if unique_id in nodes and nodes[unique_id]["resource_type"] in ("model", "seed", "test")
         )
-        late, parents = _late_and_parents(order, reached, manifest["parent_map"], nodes)
+        late, parents = _late_and_parents(order, reached, manifest["parent_map"], keys)
         return cls(context, built, frozenset(changed), left_out, frozenset(used), late, parents)
 
     def describe(self) -> str:
@@ -266,16 +268,14 @@ class BuildPlan:
 
 
 def _late_and_parents(
-    order: list[str], reached: set[str], parent_map: Mapping[str, list[str]], nodes: Mapping
+    order: list[str],
+    reached: set[str],
+    parent_map: Mapping[str, list[str]],
+    keys: Mapping[str, dg.AssetKey],
 ) -> tuple[frozenset[dg.AssetKey], dict[dg.AssetKey, tuple[dg.AssetKey, ...]]]:
     """Of the models left out (``order``, upstream first), those that read a rebuilt or changed
-    node, directly or through others left out; and each model's and seed's parents, by key."""
-    translator = PmoDbtTranslator()
-    keys = {
-        unique_id: translator.get_asset_key(node)
-        for unique_id, node in nodes.items()
-        if node["resource_type"] in ("model", "seed")
-    }
+    node, directly or through others left out; and each model's and seed's parents, by key
+    (``keys``: every model's and seed's asset key)."""
     late: set[str] = set()
     for unique_id in order:
         if any(parent in reached or parent in late for parent in parent_map[unique_id]):
