@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from datetime import date
@@ -92,14 +93,20 @@ def main(debug: bool) -> None:
 
 
 def run_refresh(
-    paths: DataPaths, *, quiet: bool = False, verbose: bool = False, engine: str = ""
+    paths: DataPaths,
+    *,
+    quiet: bool = False,
+    verbose: bool = False,
+    engine: str = "",
+    instance: Any = None,
 ) -> bool:
     """Run the Dagster refresh job in-process against a persistent instance under the data dir
-    (``engine`` empty: the one the settings name)."""
+    (``engine`` empty: the one the settings name; ``instance``: the data directory's Dagster
+    instance when the caller holds it open, else it is opened for the run)."""
     from pipelines import progress
     from pipelines.ingest.expectations import suite_worker
     from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
-    from pipelines.transform.parse_ahead import parsed_ahead
+    from pipelines.transform.parse_ahead import parse_state_for, parsed_ahead
 
     shown = progress.for_terminal(verbose=verbose, quiet=quiet)
     previous = progress.use(shown)
@@ -113,16 +120,28 @@ def run_refresh(
         on_duckdb = (engine or settings.engine) != SPARK
         ahead = parsed_ahead(paths, expected_vars) if on_duckdb else contextlib.nullcontext()
         with suite_worker(), ahead:
-            return _run_refresh_job(paths, engine, warm=on_duckdb)
+            # the dbt process started ahead decodes the parse state the build is expected to
+            # start from (none while a parse ahead makes it)
+            state = parse_state_for(paths, expected_vars) if on_duckdb else None
+            return _run_refresh_job(
+                paths, engine, warm=on_duckdb, instance=instance, parse_state=state
+            )
     finally:
         shown.close()
         progress.use(previous)
 
 
-def _run_refresh_job(paths: DataPaths, engine: str, *, warm: bool = False) -> bool:
+def _run_refresh_job(
+    paths: DataPaths,
+    engine: str,
+    *,
+    warm: bool = False,
+    instance: Any = None,
+    parse_state: Path | None = None,
+) -> bool:
     """``warm``: once Dagster is imported (the suite worker's import of Great Expectations is
     done by then), a dbt process starts importing dbt, for the build to run in (a build on
-    Spark spends minutes, not the seconds of that import)."""
+    Spark spends minutes, not the seconds of that import), unless one already waits."""
     paths.ensure()
     from pipelines.definitions import build_defs
     from pipelines.defs.publish.jobs import REFRESH_JOB_NAME
@@ -133,11 +152,14 @@ def _run_refresh_job(paths: DataPaths, engine: str, *, warm: bool = False) -> bo
 
     defs = build_defs(WarehouseResource(data_dir=str(paths.root), engine=engine))
     ahead = (
-        warm_dbt(child_environment(), paths.dbt_runs.parent) if warm else contextlib.nullcontext()
+        warm_dbt(child_environment(), paths.dbt_runs.parent, parse_state)
+        if warm
+        else contextlib.nullcontext()
     )
-    with ahead, open_instance(paths) as instance:
-        batch_event_writes(instance)
-        return _execute_refresh(paths, instance, defs.resolve_job_def(REFRESH_JOB_NAME))
+    held = contextlib.nullcontext(instance) if instance is not None else open_instance(paths)
+    with ahead, held as opened:
+        batch_event_writes(opened)
+        return _execute_refresh(paths, opened, defs.resolve_job_def(REFRESH_JOB_NAME))
 
 
 def _execute_refresh(paths: DataPaths, instance: Any, job: Any) -> bool:
@@ -191,24 +213,56 @@ def _hint_disk_trouble(paths: DataPaths, result: Any) -> None:
     default=None,
     help="Build the models on this engine (default: settings.toml's [engine] name, else duckdb).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay running: refresh now, then again each time a landing file or settings.toml "
+    "changes (Ctrl-C stops).",
+)
 @verbose_option
 @friendly
 def refresh(
-    data_dir: Path | None, full: bool, wait: bool, engine: str | None, verbose: bool
+    data_dir: Path | None,
+    full: bool,
+    wait: bool,
+    engine: str | None,
+    watch: bool,
+    verbose: bool,
 ) -> None:
     """Load new exports and rebuild the warehouse (the same Dagster job the schedule runs).
 
     When nothing changed since the snapshot in use was built (landing files, settings, product
     code, engine), there is nothing to rebuild and the refresh says so; --full rebuilds anyway.
     """
-    from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
-    from pipelines.lock import command_line, refresh_lock
     from pipelines.settings import load_settings
-    from pipelines.space import check_free_space
 
     paths = _paths(data_dir)
     engine = engine or load_settings(paths).engine
     check_engine_installed(engine)
+    if watch:
+        _watch(paths, engine, full=full, verbose=verbose)
+        return
+    ok = _refresh_once(paths, engine, full=full, wait=wait, verbose=verbose)
+    _print_status(paths)
+    if ok is False:
+        _fail("the refresh failed; the previous data stays in place. See the failed step above.")
+
+
+def _refresh_once(
+    paths: DataPaths,
+    engine: str,
+    *,
+    full: bool,
+    wait: bool,
+    verbose: bool,
+    instance: Any = None,
+) -> bool | None:
+    """One refresh under the data directory's lock: whether it succeeded, or None when nothing
+    changed since the snapshot in use was built (said, and nothing run)."""
+    from pipelines.inputs import Unchanged, refresh_inputs, unchanged_since_publish
+    from pipelines.lock import command_line, refresh_lock
+    from pipelines.space import check_free_space
+
     with refresh_lock(paths, wait=wait, on_wait=_waiting, command=command_line()):
         check_free_space(paths)
         if full and paths.warehouse.exists():
@@ -226,12 +280,101 @@ def refresh(
                     "it stays in use. `pmo refresh --full` rebuilds anyway.\n",
                     err=True,
                 )
-                _print_status(paths)
-                return
-        ok = run_refresh(paths, verbose=verbose, engine=engine)
-    _print_status(paths)
-    if not ok:
-        _fail("the refresh failed; the previous data stays in place. See the failed step above.")
+                return None
+        return run_refresh(paths, verbose=verbose, engine=engine, instance=instance)
+
+
+def _watch(paths: DataPaths, engine: str, *, full: bool, verbose: bool) -> None:
+    """``pmo refresh --watch`` (see ``pipelines.watch``): the suite worker, the run history and a
+    dbt process waiting for its build are kept between refreshes. A refresh that fails, or an
+    input it cannot take, is reported and the watch goes on; a change to the product's code
+    ends it (what runs is the code it started with)."""
+    import pipelines.definitions  # noqa: F401 - once, not at the first change
+    from pipelines.eventlog import batch_event_writes
+    from pipelines.ingest.expectations import suite_worker
+    from pipelines.inputs import code_fingerprint
+    from pipelines.settings import settings_path
+    from pipelines.watch import folder_signature, wait_for_change
+
+    code = code_fingerprint()
+    paths.ensure()
+
+    def look() -> Any:
+        return folder_signature(paths.landing, settings_path(paths))
+
+    seen, rounds = look(), 0
+    with suite_worker(), open_instance(paths) as instance:
+        batch_event_writes(instance)
+        while True:
+            with _dbt_waiting(paths, engine):
+                if rounds:
+                    click.echo(
+                        f"Watching {paths.landing} and {settings_path(paths).name} for changes "
+                        "(Ctrl-C stops) …\n",
+                        err=True,
+                    )
+                    try:
+                        seen = wait_for_change(look, seen)
+                    except KeyboardInterrupt:
+                        click.echo("Stopped watching.", err=True)
+                        return
+                if code_fingerprint() != code:
+                    _fail(
+                        "the product's code changed while watching (an upgrade?): start "
+                        "`pmo refresh --watch` again to refresh with it."
+                    )
+                started = time.perf_counter()
+                try:
+                    ok = _refresh_once(
+                        paths,
+                        engine,
+                        full=full and not rounds,
+                        wait=True,
+                        verbose=verbose,
+                        instance=instance,
+                    )
+                except PmoError as error:  # e.g. the disk is full: said, and watched again
+                    click.echo(f"  ✗ {error}", err=True)
+                    ok = False
+            rounds += 1
+            _report_watched(paths, ok, time.perf_counter() - started, first=rounds == 1)
+
+
+@contextlib.contextmanager
+def _dbt_waiting(paths: DataPaths, engine: str) -> Any:
+    """A dbt process imported and waiting for the next build while the watch waits (DuckDB;
+    a Spark build spends minutes, not the seconds of dbt's import)."""
+    if engine == SPARK:
+        yield
+        return
+    from pipelines.environment import child_environment
+    from pipelines.settings import dbt_vars, load_settings, resolve_reporting_currency
+    from pipelines.transform.dbt_warm import warm_dbt
+    from pipelines.transform.parse_ahead import parse_state_for
+
+    try:
+        expected = dbt_vars(resolve_reporting_currency(load_settings(paths), None))
+    except PmoError:  # settings the refresh will report: nothing decoded ahead
+        state = None
+    else:
+        state = parse_state_for(paths, expected)
+    with warm_dbt(child_environment(), paths.dbt_runs.parent, state):
+        yield
+
+
+def _report_watched(paths: DataPaths, ok: bool | None, seconds: float, *, first: bool) -> None:
+    """After a watched refresh: the status table after the first (as ``pmo refresh`` prints it),
+    a line after the others."""
+    if first:
+        _print_status(paths)
+    if ok is False:
+        click.echo(
+            f"  ✗ the refresh failed after {seconds:.1f} s; the previous data stays in place "
+            "(see above).",
+            err=True,
+        )
+    elif ok:
+        click.echo(f"  ✓ refreshed in {seconds:.1f} s", err=True)
 
 
 def _waiting(message: str) -> None:

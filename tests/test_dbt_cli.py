@@ -113,6 +113,38 @@ def test_a_build_writes_its_manifest_once_when_it_ends(tmp_path: Path) -> None:
     assert "select" in node["compiled_code"]  # the manifest of the run, compiled SQL included
 
 
+def test_a_parse_state_decoded_ahead_is_taken_once_for_the_same_bytes_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumuro_decoder
+
+    from pipelines.transform.dbt_cli import _decoded_ahead
+    from pipelines.transform.project import ensure_manifest
+
+    monkeypatch.setattr(Manifest, "from_msgpack", Manifest.__dict__["from_msgpack"])
+    state = ensure_manifest().parent / "partial_parse.msgpack"
+    data = state.read_bytes()
+
+    def decoded(payload: bytes) -> Manifest:
+        return Manifest.from_msgpack(payload, decoder=extended_mashumuro_decoder)
+
+    plain = decoded(data)
+    _decoded_ahead(tmp_path / "missing.msgpack")  # nothing to decode: dbt reads it itself
+    _decoded_ahead(state)
+    ahead = decoded(data)  # what the build's read gets: the manifest decoded ahead
+    assert ahead is not plain and ahead.to_msgpack() == plain.to_msgpack()
+    again = decoded(data)  # once only: a later read decodes (dbt changes what it is handed)
+    assert again is not ahead and again.to_msgpack() == plain.to_msgpack()
+    copy = tmp_path / "partial_parse.msgpack"
+    copy.write_bytes(data)
+    _decoded_ahead(copy)
+    plain.nodes.pop(next(iter(plain.nodes)))
+    other = plain.to_msgpack()  # other bytes (one node fewer) are decoded as always
+    assert len(decoded(other).nodes) == len(again.nodes) - 1
+    assert decoded(data).to_msgpack() == again.to_msgpack()  # and the same bytes take the copy
+
+
 def _pids(log: Path) -> set[int]:
     return {
         json.loads(line)["info"]["pid"] for line in log.read_text(encoding="utf-8").splitlines()

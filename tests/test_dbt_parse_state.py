@@ -20,7 +20,9 @@ from pipelines.transform.parse_ahead import (
     DBT_EXECUTABLE,
     INSTALL_PARSE_VARS,
     INSTALL_WAREHOUSE_NAME,
+    SPARK_ENGINE,
     has_current_parse_state,
+    parse_state_for,
 )
 from pipelines.transform.project import ensure_manifest
 from tests.dbt.conftest import dbt_build
@@ -60,8 +62,11 @@ def install_state() -> Path:
 
 
 def test_the_install_parse_is_made_with_the_vars_of_the_default_settings() -> None:
+    from pipelines.transform.engines import SPARK
+
     default = ReportingCurrency(DEFAULT_REPORTING_CURRENCY, "default")
     assert dbt_vars(default) == INSTALL_PARSE_VARS
+    assert SPARK_ENGINE == SPARK
 
 
 def test_a_new_data_directory_parses_only_what_changed(install_state: Path, tmp_path: Path) -> None:
@@ -71,6 +76,8 @@ def test_a_new_data_directory_parses_only_what_changed(install_state: Path, tmp_
     assert paths.warehouse.name == INSTALL_WAREHOUSE_NAME
     assert has_current_parse_state(paths, INSTALL_PARSE_VARS)
     assert not has_current_parse_state(paths, {"reporting_currency": "CHF"})
+    assert parse_state_for(paths, INSTALL_PARSE_VARS) == install_state
+    assert parse_state_for(paths, {"reporting_currency": "CHF"}) is None
 
     log = _parse(DBT_EXECUTABLE, paths.warehouse, install_state, tmp_path / "pmo-dbt")
     assert PARTIAL_PARSE in log and FULL_PARSE not in log

@@ -49,13 +49,16 @@ artefacts dbt writes last (``manifest.json``: about a second at the demo's size)
 
 
 @contextlib.contextmanager
-def warm_dbt(environment: dict[str, str], near: Path) -> Iterator[int | None]:
+def warm_dbt(
+    environment: dict[str, str], near: Path, parse_state: Path | None = None
+) -> Iterator[int | None]:
     """While open, one ``pmo-dbt`` node command (``build``...) started by this process runs in a
     dbt process started now (``environment``: its own, until a command brings its own), whose
     pid the block gets (None: none was started). The process is ended when the block ends,
     whether it served or not. Its socket is in a folder made in ``near`` (the data directory's
     dbt folder), or in the system's temporary folder when that path would be too long for a
-    socket; the folder goes with the block."""
+    socket; the folder goes with the block. ``parse_state``: the parse state the build is
+    expected to start from, which the process decodes while it waits (``dbt_cli``)."""
     if not hasattr(socket, "send_fds") or DBT_WARM_SOCKET_ENV in os.environ:
         yield None
         return
@@ -66,7 +69,14 @@ def warm_dbt(environment: dict[str, str], near: Path) -> Iterator[int | None]:
         folder = Path(tempfile.mkdtemp(prefix="pmo-dbt-"))
     path = folder / "socket"
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.transform.dbt_warm", str(path), str(os.getpid())],
+        [
+            sys.executable,
+            "-m",
+            "pipelines.transform.dbt_warm",
+            str(path),
+            str(os.getpid()),
+            str(parse_state or ""),
+        ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -198,6 +208,12 @@ if __name__ == "__main__":
     from pipelines.transform.dbt_cli import prepared_dbt
 
     later: list[Callable[[], None]] = []
+    state = Path(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else None
     sys.exit(
-        serve(sys.argv[1], int(sys.argv[2]), lambda: prepared_dbt(later), lambda: _run_each(later))
+        serve(
+            sys.argv[1],
+            int(sys.argv[2]),
+            lambda: prepared_dbt(later, parse_state=state),
+            lambda: _run_each(later),
+        )
     )

@@ -49,10 +49,9 @@ from pipelines.transform.engines import (
     spark_variables,
 )
 from pipelines.transform.parse_ahead import (
-    INSTALL_PARSE_VARS,
     PARSE_FOLDER_SUFFIX,
     PARSE_STATE,
-    install_parse_state,
+    parse_state_for,
     wait_for_parse,
 )
 from pipelines.transform.project import (
@@ -106,17 +105,7 @@ def dbt_run_dir(
     for folder in older[: max(0, len(older) - (DBT_RUNS_KEPT - 1))]:
         shutil.rmtree(folder, ignore_errors=True)
     suffix = f"-{SPARK}" if engine == SPARK else ""
-    parsed = install_parse_state() if build_vars == INSTALL_PARSE_VARS and engine != SPARK else None
-    parsed = parsed or next(
-        (
-            folder / PARSE_STATE
-            for folder in reversed(older)
-            if folder.exists()
-            and folder.name.endswith(f"-{SPARK}") == (engine == SPARK)
-            and (folder / PARSE_STATE).is_file()
-        ),
-        None,
-    )
+    parsed = parse_state_for(paths, build_vars, engine)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     folder = runs / f"{stamp}-{run_id[:8]}{suffix}"
     folder.mkdir()

@@ -1,0 +1,149 @@
+"""`pmo refresh --watch`: a file changed in landing is loaded and built while the command waits,
+a file only touched is not, and Ctrl-C ends it cleanly. Real processes, files and Dagster runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.watch import folder_signature, wait_for_change
+from tests.conftest import wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECTS = """project_code,project_name,portfolio,methodology,start_date,planned_finish_date
+PAY,Payments renewal,Digital,hybrid,2025-01-06,2026-06-30
+"""
+PEOPLE = "employee_id,full_name,email\nE1,Ana Souza,ana@example.com\n"
+TIMESHEETS = "employee_id,project_code,task_key,work_date,hours\nE1,PAY,PAY-1,2026-10-05,7.5\n"
+
+
+def test_a_change_counts_once_the_folder_has_stopped_changing(tmp_path: Path) -> None:
+    export = tmp_path / "landing" / "time.csv"
+    export.parent.mkdir()
+    export.write_text(TIMESHEETS)
+    seen = folder_signature(tmp_path / "landing", tmp_path / "settings.toml")
+    # what a copy looks like from outside: the file grows over three looks, then stays
+    sizes = iter([TIMESHEETS, TIMESHEETS + "E1,", TIMESHEETS + "E1,PAY,PAY-1,2026-10-06,1\n"])
+    clock = [0.0]
+    looks = []
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        content = next(sizes, None)
+        if content is not None:
+            export.write_text(content)
+            os.utime(export, ns=(len(content), len(content)))
+
+    def look():
+        looks.append(clock[0])
+        return folder_signature(tmp_path / "landing", tmp_path / "settings.toml")
+
+    settled = wait_for_change(look, seen, poll=0.5, settle=1.0, sleep=sleep, clock=lambda: clock[0])
+    assert export.read_text().endswith("2026-10-06,1\n")
+    assert settled == folder_signature(tmp_path / "landing", tmp_path / "settings.toml")
+    assert settled != seen
+    # the last write was at 1.5 s: the change is taken once nothing moved for a second after
+    assert clock[0] == pytest.approx(2.5)
+
+    # a new settings file is a change too; a missing folder is a signature like any other
+    (tmp_path / "settings.toml").write_text('[reporting]\ncurrency = "USD"\n')
+    assert folder_signature(tmp_path / "landing", tmp_path / "settings.toml") != settled
+    assert folder_signature(tmp_path / "nowhere") == ()
+
+
+def _watch_log(log: Path) -> str:
+    return log.read_text(encoding="utf-8") if log.exists() else ""
+
+
+def _published_hours(data_dir: Path) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "sql",
+            "--data-dir",
+            str(data_dir),
+            "--format",
+            "csv",
+            "select sum(hours) as hours from raw.timesheets",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[1]
+
+
+@pytest.mark.slow
+def test_watch_refreshes_what_changed_skips_a_touched_file_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    landing = data_dir / "landing"
+    landing.mkdir(parents=True)
+    (landing / "projects.csv").write_text(PROJECTS)
+    (landing / "people.csv").write_text(PEOPLE)
+    timesheets = landing / "time.csv"
+    timesheets.write_text(TIMESHEETS)
+    log, out = tmp_path / "watch.log", tmp_path / "watch.out"
+    environment = {k: v for k, v in os.environ.items() if k not in ("PMO_DATA_DIR", "DAGSTER_HOME")}
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh", "--watch", "--data-dir", str(data_dir)],
+        stdout=out.open("w"),
+        stderr=log.open("w"),
+        env=environment,
+        cwd=ROOT,
+    )
+    try:
+        watching = "for changes (Ctrl-C stops)"
+
+        def rounds() -> int:
+            return _watch_log(log).count(watching)
+
+        def alive() -> bool:
+            assert watcher.poll() is None, _watch_log(log)[-3000:]
+            return True
+
+        wait_for(lambda: alive() and rounds() == 1, "the first refresh", timeout=300)
+        first = _watch_log(log)
+        assert "✓ published snapshot" in first and "✓ refreshed in" in first
+        assert "timesheets" in out.read_text()  # the status table, as `pmo refresh` prints it
+        assert _published_hours(data_dir) == "7.5"
+        snapshot = (data_dir / "published" / "CURRENT").read_text().strip()
+
+        # the analyst corrects the hours: the watch loads the file and builds what reads it
+        timesheets.write_text(TIMESHEETS.replace("7.5", "6.0"))
+        wait_for(lambda: alive() and rounds() == 2, "the refresh of the change", timeout=300)
+        second = _watch_log(log)[len(first) :]
+        assert "✓ timesheets" in second and "1 file, 1 row loaded" in second, second
+        assert "dbt build: the " in second and "downstream of" in second, second
+        assert "✓ refreshed in" in second
+        assert _published_hours(data_dir) == "6.0"
+        changed = (data_dir / "published" / "CURRENT").read_text().strip()
+        assert changed != snapshot
+
+        # a sync tool touches the file with the same content: nothing is rebuilt
+        os.utime(timesheets, (1_800_000_000, 1_800_000_000))
+        wait_for(lambda: alive() and rounds() == 3, "the look at the touched file", timeout=120)
+        third = _watch_log(log)[len(first) + len(second) :]
+        assert f"✓ nothing changed since snapshot {changed} was built" in third, third
+        assert "1 touched with the same content" in third
+        assert "dbt build" not in third
+        assert (data_dir / "published" / "CURRENT").read_text().strip() == changed
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        code = watcher.wait(timeout=60)
+    assert code == 0, _watch_log(log)[-3000:]
+    assert _watch_log(log).rstrip().endswith("Stopped watching.")
+    assert "Traceback" not in _watch_log(log)
+    # the dbt process kept waiting for the next build went with the watch
+    assert not list((data_dir / "dbt").glob("warm-*"))
