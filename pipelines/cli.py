@@ -294,7 +294,7 @@ def _watch(paths: DataPaths, engine: str, *, full: bool, verbose: bool) -> None:
     from pipelines.ingest.expectations import suite_worker
     from pipelines.inputs import code_fingerprint
     from pipelines.settings import settings_path
-    from pipelines.watch import folder_signature, wait_for_change
+    from pipelines.watch import folder_signature, interrupts_seen, wait_for_change
 
     code = code_fingerprint()
     paths.ensure()
@@ -303,7 +303,7 @@ def _watch(paths: DataPaths, engine: str, *, full: bool, verbose: bool) -> None:
         return folder_signature(paths.landing, settings_path(paths))
 
     seen, rounds = look(), 0
-    with suite_worker(), open_instance(paths) as instance:
+    with suite_worker(), open_instance(paths) as instance, interrupts_seen() as interrupted:
         batch_event_writes(instance)
         while True:
             with _dbt_waiting(paths, engine):
@@ -338,6 +338,9 @@ def _watch(paths: DataPaths, engine: str, *, full: bool, verbose: bool) -> None:
                     ok = False
             rounds += 1
             _report_watched(paths, ok, time.perf_counter() - started, first=rounds == 1)
+            if interrupted():  # during the refresh (which Dagster may have let finish)
+                click.echo("Stopped watching.", err=True)
+                return
 
 
 @contextlib.contextmanager

@@ -19,10 +19,13 @@ Only the standard library here: the command line imports this before Dagster.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 POLL_SECONDS = 0.5
@@ -76,3 +79,29 @@ def wait_for_change(
         if later != now:
             now, steady_since = later, clock()
     return now
+
+
+@contextlib.contextmanager
+def interrupts_seen() -> Iterator[Callable[[], bool]]:
+    """While open: whether a Ctrl-C (SIGINT) arrived since the last time it was asked, also one
+    that a Dagster run took for itself (a run handles SIGINT while it runs, and drops one that
+    came between its steps). Python writes every signal it handles to a wake-up socket, whatever
+    the handler; the one this process had before is put back at the end."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+
+    def seen() -> bool:
+        received = b""
+        with contextlib.suppress(BlockingIOError):
+            while chunk := reader.recv(4096):
+                received += chunk
+        return signal.SIGINT in received
+
+    try:
+        yield seen
+    finally:
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
