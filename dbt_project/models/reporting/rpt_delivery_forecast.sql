@@ -35,7 +35,7 @@ burnup as (
 
 projects as (
 
-    select * from {{ ref('dim_projects') }}
+    select * from {{ ref('int_project_attributes') }}
 
 ),
 

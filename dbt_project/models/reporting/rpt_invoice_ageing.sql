@@ -13,7 +13,7 @@ invoices as (
 
 projects as (
 
-    select * from {{ ref('dim_projects') }}
+    select * from {{ ref('int_project_attributes') }}
 
 ),
 

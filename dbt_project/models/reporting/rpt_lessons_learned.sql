@@ -12,7 +12,7 @@ lessons as (
 
 projects as (
 
-    select * from {{ ref('dim_projects') }}
+    select * from {{ ref('int_project_attributes') }}
 
 ),
 

@@ -20,7 +20,7 @@ links as (
 
 projects as (
 
-    select * from {{ ref('dim_projects') }}
+    select * from {{ ref('int_project_attributes') }}
 
 ),
 

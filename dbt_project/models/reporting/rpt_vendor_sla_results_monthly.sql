@@ -19,7 +19,7 @@ contracts as (
 
 projects as (
 
-    select * from {{ ref('dim_projects') }}
+    select * from {{ ref('int_project_attributes') }}
 
 ),
 
