@@ -53,6 +53,8 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
                 traceback.print_exc()
             _fail(str(error))
         except Exception as error:  # the last line of defence: no bare tracebacks for users
+            if _interrupted_query(error):  # Ctrl-C while DuckDB ran a query
+                _fail("interrupted.", 130)
             if debug:
                 traceback.print_exc()
             text = str(error).strip().splitlines()
@@ -64,6 +66,12 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"{detail} (run with --debug for details)")
 
     return wrapper
+
+
+def _interrupted_query(error: Exception) -> bool:
+    """DuckDB turns a Ctrl-C that comes while it runs a query into its own exception."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(error, duckdb.InterruptException)
 
 
 data_dir_option = click.option(
@@ -336,6 +344,13 @@ def _watch(paths: DataPaths, engine: str, *, full: bool, verbose: bool) -> None:
                 except PmoError as error:  # e.g. the disk is full: said, and watched again
                     click.echo(f"  ✗ {error}", err=True)
                     ok = False
+                except Exception:
+                    if not interrupted():
+                        raise
+                    click.echo(
+                        "  ✗ interrupted: the snapshot in use stays.\nStopped watching.", err=True
+                    )
+                    return
             rounds += 1
             _report_watched(paths, ok, time.perf_counter() - started, first=rounds == 1)
             if interrupted():  # during the refresh (which Dagster may have let finish)

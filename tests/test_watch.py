@@ -170,3 +170,20 @@ def test_a_ctrl_c_is_seen_whatever_handler_took_it() -> None:
     finally:
         signal.signal(signal.SIGINT, previous)
     assert taken == [signal.SIGINT]
+
+
+def test_a_ctrl_c_during_a_duckdb_query_reads_interrupted() -> None:
+    import click
+    import duckdb
+    from click.testing import CliRunner
+
+    from pipelines.cli import friendly
+
+    @click.command()
+    @friendly
+    def interrupted_query() -> None:
+        raise duckdb.InterruptException("Query interrupted")
+
+    result = CliRunner().invoke(interrupted_query, [])
+    assert result.exit_code == 130
+    assert result.output.strip() == "error: interrupted."
