@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -449,7 +450,7 @@ def watched_timings(data: Path, timesheets: Path) -> dict[str, tuple[float, int]
                 return {f"{label} FAILED": (time.perf_counter() - start, 1)}
             return {label: (time.perf_counter() - start, 1)}
         finally:
-            watcher.send_signal(2)  # Ctrl-C
+            watcher.send_signal(signal.SIGINT)  # Ctrl-C
             watcher.wait(timeout=60)
 
 

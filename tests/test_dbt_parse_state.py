@@ -20,7 +20,6 @@ from pipelines.transform.parse_ahead import (
     DBT_EXECUTABLE,
     INSTALL_PARSE_VARS,
     INSTALL_WAREHOUSE_NAME,
-    SPARK_ENGINE,
     has_current_parse_state,
     parse_state_for,
 )
@@ -62,11 +61,8 @@ def install_state() -> Path:
 
 
 def test_the_install_parse_is_made_with_the_vars_of_the_default_settings() -> None:
-    from pipelines.transform.engines import SPARK
-
     default = ReportingCurrency(DEFAULT_REPORTING_CURRENCY, "default")
     assert dbt_vars(default) == INSTALL_PARSE_VARS
-    assert SPARK_ENGINE == SPARK
 
 
 def test_a_new_data_directory_parses_only_what_changed(install_state: Path, tmp_path: Path) -> None:

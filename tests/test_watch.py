@@ -6,19 +6,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pipelines.watch import folder_signature, interrupts_seen, wait_for_change
 from tests.conftest import wait_for
+from tests.test_cli import PEOPLE, PMO, PROJECTS, ROOT, pmo
 
-ROOT = Path(__file__).resolve().parents[1]
-PROJECTS = """project_code,project_name,portfolio,methodology,start_date,planned_finish_date
-PAY,Payments renewal,Digital,hybrid,2025-01-06,2026-06-30
-"""
-PEOPLE = "employee_id,full_name,email\nE1,Ana Souza,ana@example.com\n"
 TIMESHEETS = "employee_id,project_code,task_key,work_date,hours\nE1,PAY,PAY-1,2026-10-05,7.5\n"
 
 
@@ -61,23 +56,13 @@ def _watch_log(log: Path) -> str:
 
 
 def _published_hours(data_dir: Path) -> str:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "sql",
-            "--data-dir",
-            str(data_dir),
-            "--format",
-            "csv",
-            "select sum(hours) as hours from raw.timesheets",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
+    result = pmo(
+        "sql",
+        "--data-dir",
+        str(data_dir),
+        "--format",
+        "csv",
+        "select sum(hours) as hours from raw.timesheets",
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[1]
@@ -97,7 +82,7 @@ def test_watch_refreshes_what_changed_skips_a_touched_file_and_stops_on_ctrl_c(
     log, out = tmp_path / "watch.log", tmp_path / "watch.out"
     environment = {k: v for k, v in os.environ.items() if k not in ("PMO_DATA_DIR", "DAGSTER_HOME")}
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "refresh", "--watch", "--data-dir", str(data_dir)],
+        [*PMO, "refresh", "--watch", "--data-dir", str(data_dir)],
         stdout=out.open("w"),
         stderr=log.open("w"),
         env=environment,

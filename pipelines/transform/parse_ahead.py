@@ -29,6 +29,7 @@ from pathlib import Path
 
 from pipelines.config import DataPaths
 from pipelines.environment import WAREHOUSE_PATH_ENV, child_environment
+from pipelines.transform.engines import SPARK
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).parent / "pmo-dbt"
@@ -41,9 +42,6 @@ INSTALL_PARSE_STATE = DBT_PROJECT_DIR / "target" / PARSE_STATE
 INSTALL_PARSE_VARS: dict[str, str] = {"reporting_currency": "EUR"}
 """The vars the install's parse is made with: those of the default settings
 (``pipelines.settings.dbt_vars`` of the default reporting currency; a test keeps them equal)."""
-SPARK_ENGINE = "spark"
-"""The engine whose builds keep their own parse states (``engines.SPARK``; a test keeps them
-equal)."""
 INSTALL_WAREHOUSE_NAME = "pmo.duckdb"
 """The file name of every data directory's warehouse (``DataPaths.warehouse``): the database
 name dbt qualifies relations with, so part of what a parse state is made for."""
@@ -73,7 +71,7 @@ def parse_state_for(
     """The parse state a build of ``paths`` with ``build_vars`` starts from (``dbt_run_dir``):
     the install's when the vars are its own (on DuckDB), else the newest an earlier build on
     the same engine left (a Spark build's folder name ends in ``-spark``); None: there is none."""
-    spark = engine == SPARK_ENGINE
+    spark = engine == SPARK
     if build_vars == INSTALL_PARSE_VARS and not spark and (installed := install_parse_state()):
         return installed
     if not paths.dbt_runs.is_dir():
@@ -81,7 +79,7 @@ def parse_state_for(
     folders = [
         folder
         for folder in paths.dbt_runs.iterdir()
-        if folder.name.endswith(f"-{SPARK_ENGINE}") == spark and (folder / PARSE_STATE).is_file()
+        if folder.name.endswith(f"-{SPARK}") == spark and (folder / PARSE_STATE).is_file()
     ]
     if not folders:
         return None
